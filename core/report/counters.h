@@ -1,0 +1,91 @@
+#pragma once
+
+#include <QHashFunctions>
+#include <QList>
+#include <QString>
+
+#include <tuple>
+
+namespace Dmarc {
+
+// The four labels of every dmarc_* counter family (semantics.md section 3).
+struct LabelSet
+{
+    QString reporter;   // org_name, trimmed, as written
+    QString fromDomain; // header_from, trimmed, lower-cased, trailing dot dropped
+    QString dkimDomain; // domain of the first DKIM result, same normalisation; "" if none
+    QString spfDomain;  // domain of the first SPF result, same normalisation; "" if none
+
+    friend bool operator==(const LabelSet &a, const LabelSet &b)
+    {
+        return std::tie(a.reporter, a.fromDomain, a.dkimDomain, a.spfDomain)
+               == std::tie(b.reporter, b.fromDomain, b.dkimDomain, b.spfDomain);
+    }
+    friend bool operator!=(const LabelSet &a, const LabelSet &b) { return !(a == b); }
+    friend bool operator<(const LabelSet &a, const LabelSet &b)
+    {
+        return std::tie(a.reporter, a.fromDomain, a.dkimDomain, a.spfDomain)
+               < std::tie(b.reporter, b.fromDomain, b.dkimDomain, b.spfDomain);
+    }
+    friend size_t qHash(const LabelSet &labels, size_t seed = 0)
+    {
+        return qHashMulti(seed, labels.reporter, labels.fromDomain, labels.dkimDomain,
+                          labels.spfDomain);
+    }
+};
+
+// The eight counters of one label set.
+struct Counters
+{
+    quint64 total = 0;
+    quint64 compliant = 0;
+    quint64 quarantine = 0;
+    quint64 reject = 0;
+    quint64 dkimAligned = 0;
+    quint64 spfAligned = 0;
+    quint64 dkimPass = 0;
+    quint64 spfPass = 0;
+
+    Counters &operator+=(const Counters &other)
+    {
+        total += other.total;
+        compliant += other.compliant;
+        quarantine += other.quarantine;
+        reject += other.reject;
+        dkimAligned += other.dkimAligned;
+        spfAligned += other.spfAligned;
+        dkimPass += other.dkimPass;
+        spfPass += other.spfPass;
+        return *this;
+    }
+    friend bool operator==(const Counters &a, const Counters &b)
+    {
+        return std::tie(a.total, a.compliant, a.quarantine, a.reject, a.dkimAligned,
+                        a.spfAligned, a.dkimPass, a.spfPass)
+               == std::tie(b.total, b.compliant, b.quarantine, b.reject, b.dkimAligned,
+                           b.spfAligned, b.dkimPass, b.spfPass);
+    }
+    friend bool operator!=(const Counters &a, const Counters &b) { return !(a == b); }
+};
+
+struct LabelCounts
+{
+    LabelSet labels;
+    Counters counters;
+};
+
+// One parsed report reduced to what gets committed: its identity, its date range and its counts
+// per label set (in order of first appearance in the report).
+struct ReportCounts
+{
+    QString orgName;  // trimmed; "" when missing
+    QString reportId; // trimmed; "" when missing (never deduplicated then)
+    QString policyDomain;
+    qint64 dateBegin = 0; // date_range/begin, seconds since the epoch (0 when missing)
+    qint64 dateEnd = 0;
+    quint64 records = 0;  // records counted (records without <row> are skipped)
+    quint64 messages = 0; // sum of the records' counts
+    QList<LabelCounts> counts;
+};
+
+} // namespace Dmarc
