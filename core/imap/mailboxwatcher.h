@@ -1,0 +1,187 @@
+#pragma once
+
+#include "common/result.h"
+#include "imap/imapsettings.h"
+#include "report/emailanalysis.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QSet>
+#include <QString>
+
+#include <memory>
+
+class QTimer;
+
+namespace Dmarc {
+
+namespace Imap {
+class ImapSession;
+struct ImapResponse;
+} // namespace Imap
+
+// One email of a batch. An email larger than ImapSettings::maxMessageBytes is not downloaded:
+// it arrives with `oversized` set and an empty `raw`, and still needs a verdict.
+struct FetchedEmail
+{
+    quint32 uid = 0;
+    qint64 size = 0; // RFC822.SIZE
+    QByteArray raw;  // the whole message (BODY.PEEK[], so \Seen is not set)
+    bool oversized = false;
+};
+
+// Emails handed to the consumer together. (account, mailbox, uidValidity, uid) names an email
+// for good: the consumer keys what it has decided on it.
+struct MailboxBatch
+{
+    QString account;
+    QString mailbox; // the inbox as used on the server (a personal prefix may have been added)
+    quint32 uidValidity = 0;
+    QList<FetchedEmail> emails;
+};
+
+// What the status page and the metrics show about one account.
+struct MailboxStatus
+{
+    enum class Activity
+    {
+        Stopped,
+        Connecting,       // connect, TLS, greeting, login
+        Syncing,          // LIST/CREATE/SELECT/SEARCH/FETCH/moves
+        AwaitingVerdicts, // a batch is with the consumer
+        Idling,           // connected, waiting in IDLE for new mail
+        Waiting,          // disconnected until the next poll
+        Reconnecting      // waiting out the backoff after an error
+    };
+
+    Activity activity = Activity::Stopped;
+    bool connected = false;       // a logged-in session exists
+    bool pushMode = false;        // IDLE is used (else polling)
+    QDateTime lastSuccessfulPoll; // UTC; invalid before the first success
+    quint64 pollErrors = 0;
+    QString lastError; // empty after a successful poll
+    quint64 emailsMoved = 0;
+};
+
+// Watches one mailbox: connects, creates the folders, fetches the inbox in size-bounded batches,
+// hands each batch to the consumer, and moves each email only after the consumer's verdict.
+// Then waits for new mail (IDLE) or for the next poll, and reconnects with backoff after errors.
+//
+// Flow for the consumer:
+//   batchReady(batch) -> count, commit -> submitVerdicts({uid: Done|Error, ...})
+//   -> the watcher moves those emails -> emailsMoved(...) -> the next batch or wait.
+// An email without a verdict stays in the inbox and is offered again on the next poll.
+class MailboxWatcher : public QObject
+{
+    Q_OBJECT
+public:
+    explicit MailboxWatcher(const ImapSettings &settings, QObject *parent = nullptr);
+    ~MailboxWatcher() override;
+
+    const ImapSettings &settings() const { return m_settings; }
+    MailboxStatus status() const { return m_status; }
+
+    // Connects and processes the inbox now; then keeps watching until stop().
+    void start();
+    // Abandons a batch still waiting for verdicts (its emails stay in the inbox), lets a running
+    // move finish, logs out, closes. Emits stopped() once the connection is closed.
+    void stop();
+    // Processes the inbox as soon as possible (ends IDLE, skips the poll wait or the backoff).
+    void checkNow();
+    // The verdicts for the current batch, given once they are committed. May come later, from
+    // the event loop. UIDs not in the current batch are ignored; emails of the batch without a
+    // verdict are not moved. Verdicts arriving after the connection was lost are dropped.
+    void submitVerdicts(const QHash<quint32, EmailVerdict> &verdicts);
+
+Q_SIGNALS:
+    void batchReady(const Dmarc::MailboxBatch &batch);
+    // The emails of the current batch that reached their destination folder.
+    void emailsMoved(quint32 uidValidity, const QList<quint32> &uids, Dmarc::EmailVerdict verdict);
+    // Once per poll: ok, or the error that ended it.
+    void pollFinished(bool ok, const QString &error);
+    void statusChanged(const Dmarc::MailboxStatus &status);
+    void stopped();
+
+private:
+    enum class Step
+    {
+        Off,
+        Connecting,
+        Listing,
+        Namespace,
+        Creating,
+        Selecting,
+        Searching,
+        FetchingSizes,
+        FetchingBodies,
+        AwaitingVerdicts,
+        Moving,
+        Idling,
+        WaitingForPoll,
+        Backoff,
+        LoggingOut
+    };
+
+    void setActivity(MailboxStatus::Activity activity);
+    void connectSession();
+    void onSessionReady();
+    void onSessionFailed(const Error &error);
+    void onUntagged(const Imap::ImapResponse &response);
+    void listFolders();
+    void readNamespace();
+    void createMissingFolders();
+    void createFolder(const QString &name, bool prefixed);
+    void selectInbox();
+    void search();
+    void fetchSizes();
+    void fetchNextBatch();
+    void moveBatch(const QHash<quint32, EmailVerdict> &verdicts);
+    void moveStep();
+    void finishPoll();
+    void enterIdle();
+    void leaveIdle();
+    void failPoll(const Error &error);
+    void scheduleReconnect();
+    void closeSession();
+    void finishStop();
+    QString serverName(const QString &folder) const;
+
+    ImapSettings m_settings;
+    MailboxStatus m_status;
+    Step m_step = Step::Off;
+    bool m_stopping = false;
+    bool m_checkRequested = false;
+    int m_failures = 0;
+    std::unique_ptr<Imap::ImapSession> m_session;
+    QTimer *m_waitTimer;
+    QTimer *m_idleRenewTimer;
+
+    // Learned from the server in this session.
+    QString m_separator;
+    QString m_personalPrefix;
+    QSet<QString> m_existingFolders;
+    QHash<QString, QString> m_folderOnServer; // configured name -> name used on the server
+    QStringList m_foldersToCreate;
+    quint32 m_uidValidity = 0;
+    quint32 m_exists = 0;
+
+    // The poll in progress.
+    QList<quint32> m_pendingUids;   // found by SEARCH, not yet fetched
+    QHash<quint32, qint64> m_sizes; // RFC822.SIZE per UID
+    QSet<quint32> m_skipped;        // offered without verdict this poll
+    MailboxBatch m_batch;
+    QHash<quint32, QByteArray> m_bodies;
+    struct MoveGroup
+    {
+        EmailVerdict verdict;
+        QString folder;
+        QList<quint32> uids;
+    };
+    QList<MoveGroup> m_moves;
+    bool m_newMail = false;
+};
+
+} // namespace Dmarc
