@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace Dmarc {
+
+// The only place that knows which SQL engine runs underneath. Everything else in the store is
+// standard SQL that SQLite and PostgreSQL both accept.
+class StoreDialect
+{
+public:
+    enum class Upsert
+    {
+        Add,
+        Replace
+    };
+
+    virtual ~StoreDialect() = default;
+
+    // The Qt SQL driver name.
+    virtual QString driver() const = 0;
+    // Statements run once per connection, outside any transaction.
+    virtual QStringList connectionSetup() const = 0;
+    // A column type for a surrogate key that grows with each insert.
+    virtual QString autoIdColumn() const = 0;
+    // Whether a table exists; `table` is one of ours.
+    virtual QString tableExistsQuery() const = 0;
+    // INSERT ... that, on a key conflict, adds to (Add) or overwrites (Replace) the value columns.
+    virtual QString upsert(const QString &table, const QStringList &keyColumns,
+                           const QStringList &valueColumns, Upsert mode) const = 0;
+};
+
+// SQLite: WAL, durable commits (synchronous=FULL), and its ON CONFLICT upsert.
+class SqliteDialect : public StoreDialect
+{
+public:
+    QString driver() const override { return QStringLiteral("QSQLITE"); }
+    QStringList connectionSetup() const override;
+    QString autoIdColumn() const override { return QStringLiteral("INTEGER PRIMARY KEY"); }
+    QString tableExistsQuery() const override;
+    QString upsert(const QString &table, const QStringList &keyColumns,
+                   const QStringList &valueColumns, Upsert mode) const override;
+};
+
+} // namespace Dmarc
