@@ -1,0 +1,409 @@
+#include "metricsregistry.h"
+
+#include "common/logging.h"
+#include "common/version.h"
+
+#include <QFile>
+
+#include <dirent.h>
+#include <exception>
+#include <prometheus/metric_family.h>
+#include <prometheus/text_serializer.h>
+#include <sstream>
+#include <sys/resource.h>
+#include <unistd.h>
+#include <zlib.h>
+
+namespace Dmarc {
+
+namespace {
+
+using prometheus::ClientMetric;
+using prometheus::MetricFamily;
+using prometheus::MetricType;
+
+// Upstream's names and HELP texts, typos included, so dashboards and alerts keep working.
+struct DmarcFamily
+{
+    const char *name;
+    const char *help;
+    quint64 Counters::*field;
+};
+const DmarcFamily kDmarcFamilies[] = {
+    {"dmarc_total", "Total number of reported messages.", &Counters::total},
+    {"dmarc_compliant_total", "Total number of DMARC compliant messages.", &Counters::compliant},
+    {"dmarc_quarantine_total", "Total number of quarantined messages.", &Counters::quarantine},
+    {"dmarc_reject_total", "Total number of rejected messages.", &Counters::reject},
+    {"dmarc_spf_aligned_total", "Total number of SPF algined messages.", &Counters::spfAligned},
+    {"dmarc_spf_pass_total", "Total number of messages with raw SPF pass.", &Counters::spfPass},
+    {"dmarc_dkim_aligned_total", "Total number of DKIM algined messages.", &Counters::dkimAligned},
+    {"dmarc_dkim_pass_total", "Total number of messages with raw DKIM pass.", &Counters::dkimPass},
+};
+
+MetricFamily family(const char *name, const char *help, MetricType type)
+{
+    MetricFamily f;
+    f.name = name;
+    f.help = help;
+    f.type = type;
+    return f;
+}
+
+ClientMetric sample(std::vector<ClientMetric::Label> labels, double value, MetricType type)
+{
+    ClientMetric metric;
+    metric.label = std::move(labels);
+    if (type == MetricType::Counter)
+        metric.counter.value = value;
+    else
+        metric.gauge.value = value;
+    return metric;
+}
+
+std::string utf8(const QString &text)
+{
+    return text.toStdString();
+}
+
+// prometheus-cpp may throw (allocation, stream errors); no exception leaves this function.
+QByteArray serialize(const std::vector<MetricFamily> &families)
+{
+    try {
+        std::ostringstream out;
+        prometheus::TextSerializer().Serialize(out, families);
+        const std::string text = out.str();
+        return QByteArray(text.data(), qsizetype(text.size()));
+    } catch (const std::exception &e) {
+        qCCritical(lcHttp) << "cannot serialise the metrics:" << e.what();
+    }
+    return QByteArray();
+}
+
+// Raw deflate of `data`; with Z_SYNC_FLUSH the output ends on a byte boundary without a final
+// block, so another raw deflate stream can follow it within one gzip member.
+QByteArray deflateRaw(const QByteArray &data, int flush)
+{
+    z_stream stream{};
+    if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8,
+                     Z_DEFAULT_STRATEGY) != Z_OK)
+        return QByteArray();
+    QByteArray out;
+    out.resize(qsizetype(deflateBound(&stream, uLong(data.size()))) + 64);
+    stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
+    stream.avail_in = uInt(data.size());
+    stream.next_out = reinterpret_cast<Bytef *>(out.data());
+    stream.avail_out = uInt(out.size());
+    const int status = deflate(&stream, flush);
+    const bool ok = flush == Z_FINISH ? status == Z_STREAM_END : status == Z_OK;
+    out.resize(qsizetype(stream.total_out));
+    deflateEnd(&stream);
+    return ok ? out : QByteArray();
+}
+
+void appendLittleEndian32(QByteArray &out, uLong value)
+{
+    for (int i = 0; i < 4; ++i)
+        out.append(char((value >> (8 * i)) & 0xff));
+}
+
+// Process metrics as other native exporters expose them, read from /proc at scrape time.
+struct ProcessStats
+{
+    double cpuSeconds = 0;
+    double residentBytes = 0;
+    double virtualBytes = 0;
+    double startTime = 0;
+};
+
+double bootTime()
+{
+    QFile file(QStringLiteral("/proc/stat"));
+    if (!file.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : file.readAll().split('\n')) {
+        if (line.startsWith("btime "))
+            return line.mid(6).trimmed().toDouble();
+    }
+    return 0;
+}
+
+ProcessStats readProcessStats()
+{
+    ProcessStats stats;
+    QFile file(QStringLiteral("/proc/self/stat"));
+    if (!file.open(QIODevice::ReadOnly))
+        return stats;
+    const QByteArray text = file.readAll();
+    // The command name may contain spaces and parentheses; fields start after the last ')'.
+    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 22)
+        return stats;
+    // fields[0] is field 3 (state) of proc(5).
+    const double ticks = double(sysconf(_SC_CLK_TCK));
+    stats.cpuSeconds = (fields.at(11).toDouble() + fields.at(12).toDouble()) / ticks;
+    static const double boot = bootTime();
+    stats.startTime = boot + fields.at(19).toDouble() / ticks;
+    stats.virtualBytes = fields.at(20).toDouble();
+    stats.residentBytes = fields.at(21).toDouble() * double(sysconf(_SC_PAGESIZE));
+    return stats;
+}
+
+double openFds()
+{
+    DIR *dir = opendir("/proc/self/fd");
+    if (!dir)
+        return 0;
+    double count = 0;
+    while (const dirent *entry = readdir(dir)) {
+        if (entry->d_name[0] != '.')
+            ++count;
+    }
+    closedir(dir);
+    return count - 1; // the directory handle itself
+}
+
+double maxFds()
+{
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return 0;
+    return double(limit.rlim_cur);
+}
+
+} // namespace
+
+struct MetricsRegistry::CachedGzip
+{
+    QByteArray headAndDeflated; // gzip header + raw deflate of the cached body, sync-flushed
+    uLong crc = 0;
+};
+
+MetricsRegistry::MetricsRegistry() = default;
+MetricsRegistry::~MetricsRegistry() = default;
+
+void MetricsRegistry::restore(const StoreSnapshot &snapshot)
+{
+    m_labelOrder.clear();
+    m_counters.clear();
+    m_invalidOrder.clear();
+    m_invalid.clear();
+    for (const LabelCounts &entry : snapshot.counters)
+        addCounts(entry.labels, entry.counters);
+    for (const InvalidCount &entry : snapshot.invalidReports)
+        addInvalidReport(entry.fromEmail, entry.count);
+    m_dirty = true;
+}
+
+void MetricsRegistry::apply(const QList<EmailCommit> &batch,
+                            const QList<EmailCommitResult> &results)
+{
+    for (qsizetype i = 0; i < batch.size() && i < results.size(); ++i) {
+        const EmailCommitResult &result = results.at(i);
+        if (result.alreadyDecided)
+            continue;
+        const EmailAnalysis &analysis = batch.at(i).analysis;
+        countEmails(result.verdict == EmailVerdict::Done ? EmailOutcome::Done
+                                                         : EmailOutcome::Error);
+        for (qsizetype r = 0; r < result.reports.size() && r < analysis.reports.size(); ++r) {
+            if (result.reports.at(r) == Dmarc::ReportOutcome::Duplicate) {
+                countReports(ReportOutcome::Duplicate);
+                continue;
+            }
+            countReports(ReportOutcome::Counted);
+            for (const LabelCounts &counts : analysis.reports.at(r).counts)
+                addCounts(counts.labels, counts.counters);
+        }
+        if (!analysis.failures.isEmpty())
+            countReports(ReportOutcome::Malformed, quint64(analysis.failures.size()));
+        if (analysis.invalid())
+            addInvalidReport(analysis.fromEmail);
+    }
+}
+
+void MetricsRegistry::addCounts(const LabelSet &labels, const Counters &counters)
+{
+    auto it = m_counters.find(labels);
+    if (it == m_counters.end()) {
+        m_labelOrder << labels;
+        it = m_counters.insert(labels, Counters());
+    }
+    *it += counters;
+    m_dirty = true;
+}
+
+void MetricsRegistry::addInvalidReport(const QString &fromEmail, quint64 count)
+{
+    auto it = m_invalid.find(fromEmail);
+    if (it == m_invalid.end()) {
+        m_invalidOrder << fromEmail;
+        it = m_invalid.insert(fromEmail, 0);
+    }
+    *it += count;
+    m_dirty = true;
+}
+
+void MetricsRegistry::countEmails(EmailOutcome outcome, quint64 count)
+{
+    m_emails[int(outcome)] += count;
+}
+
+void MetricsRegistry::countReports(ReportOutcome outcome, quint64 count)
+{
+    m_reports[int(outcome)] += count;
+}
+
+void MetricsRegistry::setAccountUp(const QString &account, bool up)
+{
+    m_accounts[account].up = up;
+}
+
+void MetricsRegistry::setLastSuccessfulPoll(const QString &account, qint64 secsSinceEpoch)
+{
+    m_accounts[account].lastSuccess = secsSinceEpoch;
+}
+
+void MetricsRegistry::countPollError(const QString &account)
+{
+    ++m_accounts[account].pollErrors;
+}
+
+void MetricsRegistry::ensureCached()
+{
+    if (!m_dirty)
+        return;
+    std::vector<MetricFamily> families;
+    families.reserve(10);
+    MetricFamily buildInfo = family("dmarc_metrics_exporter_build_info",
+                                    "A metric with a constant '1' value labeled by version of the "
+                                    "dmarc-metrics-exporter.",
+                                    MetricType::Gauge);
+    buildInfo.metric.push_back(sample({{"version", kVersion}}, 1, MetricType::Gauge));
+    families.push_back(std::move(buildInfo));
+
+    // Label names in sorted order, as upstream writes them.
+    std::vector<std::vector<ClientMetric::Label>> labels;
+    labels.reserve(size_t(m_labelOrder.size()));
+    for (const LabelSet &set : m_labelOrder) {
+        labels.push_back({{"dkim_domain", utf8(set.dkimDomain)},
+                          {"from_domain", utf8(set.fromDomain)},
+                          {"reporter", utf8(set.reporter)},
+                          {"spf_domain", utf8(set.spfDomain)}});
+    }
+    for (const DmarcFamily &spec : kDmarcFamilies) {
+        MetricFamily f = family(spec.name, spec.help, MetricType::Counter);
+        f.metric.reserve(labels.size());
+        for (qsizetype i = 0; i < m_labelOrder.size(); ++i) {
+            const Counters &c = m_counters[m_labelOrder.at(i)];
+            f.metric.push_back(
+                sample(labels[size_t(i)], double(c.*spec.field), MetricType::Counter));
+        }
+        families.push_back(std::move(f));
+    }
+    MetricFamily invalid = family(
+        "dmarc_invalid_reports_total",
+        "Total numebr of report emails from which no report could be parsed.", MetricType::Counter);
+    for (const QString &fromEmail : m_invalidOrder) {
+        invalid.metric.push_back(sample({{"from_email", utf8(fromEmail)}},
+                                        double(m_invalid.value(fromEmail)), MetricType::Counter));
+    }
+    families.push_back(std::move(invalid));
+
+    m_cachedBody = serialize(families);
+    m_cachedGzip.reset();
+    m_dirty = false;
+    ++m_serializations;
+}
+
+QByteArray MetricsRegistry::dynamicPart() const
+{
+    std::vector<MetricFamily> families;
+    MetricFamily emails =
+        family("dmarc_metrics_exporter_emails_processed_total",
+               "Emails committed, by the folder they go to.", MetricType::Counter);
+    emails.metric.push_back(
+        sample({{"outcome", "done"}}, double(m_emails[0]), MetricType::Counter));
+    emails.metric.push_back(
+        sample({{"outcome", "error"}}, double(m_emails[1]), MetricType::Counter));
+    families.push_back(std::move(emails));
+
+    MetricFamily reports =
+        family("dmarc_metrics_exporter_reports_processed_total",
+               "Reports seen in committed emails, by outcome.", MetricType::Counter);
+    const char *reportOutcomes[] = {"counted", "duplicate", "malformed"};
+    for (int i = 0; i < 3; ++i) {
+        reports.metric.push_back(
+            sample({{"outcome", reportOutcomes[i]}}, double(m_reports[i]), MetricType::Counter));
+    }
+    families.push_back(std::move(reports));
+
+    MetricFamily up = family("dmarc_metrics_exporter_imap_up",
+                             "Whether the last poll of the IMAP account succeeded (1) or not (0).",
+                             MetricType::Gauge);
+    MetricFamily lastSuccess =
+        family("dmarc_metrics_exporter_imap_last_success_timestamp_seconds",
+               "When the IMAP account was last polled successfully, in seconds since the epoch.",
+               MetricType::Gauge);
+    MetricFamily errors = family("dmarc_metrics_exporter_imap_poll_errors_total",
+                                 "Failed polls of the IMAP account.", MetricType::Counter);
+    for (auto it = m_accounts.cbegin(); it != m_accounts.cend(); ++it) {
+        const std::vector<ClientMetric::Label> account = {{"account", utf8(it.key())}};
+        up.metric.push_back(sample(account, it->up ? 1 : 0, MetricType::Gauge));
+        lastSuccess.metric.push_back(sample(account, double(it->lastSuccess), MetricType::Gauge));
+        errors.metric.push_back(sample(account, double(it->pollErrors), MetricType::Counter));
+    }
+    families.push_back(std::move(up));
+    families.push_back(std::move(lastSuccess));
+    families.push_back(std::move(errors));
+
+    const ProcessStats stats = readProcessStats();
+    const std::pair<const char *, const char *> processFamilies[] = {
+        {"process_cpu_seconds_total", "Total user and system CPU time spent in seconds."},
+        {"process_resident_memory_bytes", "Resident memory size in bytes."},
+        {"process_virtual_memory_bytes", "Virtual memory size in bytes."},
+        {"process_open_fds", "Number of open file descriptors."},
+        {"process_max_fds", "Maximum number of open file descriptors."},
+        {"process_start_time_seconds", "Start time of the process since unix epoch in seconds."},
+    };
+    const double processValues[] = {stats.cpuSeconds,   stats.residentBytes,
+                                    stats.virtualBytes, openFds(),
+                                    maxFds(),           stats.startTime};
+    for (int i = 0; i < 6; ++i) {
+        const MetricType type = i == 0 ? MetricType::Counter : MetricType::Gauge;
+        MetricFamily f = family(processFamilies[i].first, processFamilies[i].second, type);
+        f.metric.push_back(sample({}, processValues[i], type));
+        families.push_back(std::move(f));
+    }
+    return serialize(families);
+}
+
+Exposition MetricsRegistry::exposition(bool gzip)
+{
+    ensureCached();
+    const QByteArray dynamic = dynamicPart();
+    if (!gzip)
+        return Exposition{m_cachedBody, dynamic, false};
+
+    if (!m_cachedGzip) {
+        const QByteArray deflated = deflateRaw(m_cachedBody, Z_SYNC_FLUSH);
+        if (deflated.isEmpty() && !m_cachedBody.isEmpty())
+            return Exposition{m_cachedBody, dynamic, false};
+        auto cached = std::make_unique<CachedGzip>();
+        // gzip member header: magic, deflate, no flags, no mtime, no extra flags, OS unix.
+        cached->headAndDeflated =
+            QByteArray("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10) + deflated;
+        cached->crc = crc32(0L, reinterpret_cast<const Bytef *>(m_cachedBody.constData()),
+                            uInt(m_cachedBody.size()));
+        m_cachedGzip = std::move(cached);
+    }
+    QByteArray tail = deflateRaw(dynamic, Z_FINISH);
+    if (tail.isEmpty())
+        return Exposition{m_cachedBody, dynamic, false};
+    const uLong dynamicCrc =
+        crc32(0L, reinterpret_cast<const Bytef *>(dynamic.constData()), uInt(dynamic.size()));
+    appendLittleEndian32(tail,
+                         crc32_combine(m_cachedGzip->crc, dynamicCrc, z_off_t(dynamic.size())));
+    appendLittleEndian32(tail, uLong(m_cachedBody.size() + dynamic.size()));
+    return Exposition{m_cachedGzip->headAndDeflated, tail, true};
+}
+
+} // namespace Dmarc

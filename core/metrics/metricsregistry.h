@@ -1,0 +1,105 @@
+#pragma once
+
+#include "report/counters.h"
+#include "store/store.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QMap>
+#include <QString>
+
+namespace Dmarc {
+
+// What one scrape sends: `cached` then `fresh`. Two parts so the large cached one is shared,
+// never copied, per scrape.
+struct Exposition
+{
+    QByteArray cached;
+    QByteArray fresh;
+    bool gzip = false; // the concatenation is one gzip member
+
+    QByteArray body() const { return cached + fresh; }
+    qsizetype size() const { return cached.size() + fresh.size(); }
+};
+
+// The exported metrics (semantics.md section 6) plus the exporter's own: their values, and their
+// text exposition. The dmarc families are serialised once per change and served from a cache
+// (also gzipped once); the small self and process_* families are appended per scrape.
+// Not thread-safe: use it from one thread.
+class MetricsRegistry
+{
+public:
+    enum class EmailOutcome
+    {
+        Done,
+        Error
+    };
+    enum class ReportOutcome
+    {
+        Counted,
+        Duplicate,
+        Malformed
+    };
+
+    MetricsRegistry();
+    ~MetricsRegistry();
+    MetricsRegistry(const MetricsRegistry &) = delete;
+    MetricsRegistry &operator=(const MetricsRegistry &) = delete;
+
+    // Replaces all dmarc counters and invalid counts with the store's (at start).
+    void restore(const StoreSnapshot &snapshot);
+    // Adds what a successful Store::commit counted, and counts emails and reports by outcome.
+    void apply(const QList<EmailCommit> &batch, const QList<EmailCommitResult> &results);
+
+    void addCounts(const LabelSet &labels, const Counters &counters);
+    void addInvalidReport(const QString &fromEmail, quint64 count = 1);
+    void countEmails(EmailOutcome outcome, quint64 count = 1);
+    void countReports(ReportOutcome outcome, quint64 count = 1);
+
+    // Per IMAP account (label "account").
+    void setAccountUp(const QString &account, bool up);
+    void setLastSuccessfulPoll(const QString &account, qint64 secsSinceEpoch);
+    void countPollError(const QString &account);
+
+    Counters counters(const LabelSet &labels) const { return m_counters.value(labels); }
+    quint64 invalidReports(const QString &fromEmail) const { return m_invalid.value(fromEmail); }
+    int labelSetCount() const { return m_labelOrder.size(); }
+
+    // The text format 0.0.4 body, gzip-encoded when asked.
+    Exposition exposition(bool gzip);
+    // How often the dmarc families were serialised (tests check the cache with it).
+    quint64 serializations() const { return m_serializations; }
+
+    static QByteArray contentType()
+    {
+        return QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8");
+    }
+
+private:
+    struct AccountState
+    {
+        bool up = false;
+        qint64 lastSuccess = 0;
+        quint64 pollErrors = 0;
+    };
+    struct CachedGzip;
+
+    void ensureCached();
+    QByteArray dynamicPart() const;
+
+    QList<LabelSet> m_labelOrder;
+    QHash<LabelSet, Counters> m_counters;
+    QList<QString> m_invalidOrder;
+    QHash<QString, quint64> m_invalid;
+    QMap<QString, AccountState> m_accounts;
+    quint64 m_emails[2] = {0, 0};
+    quint64 m_reports[3] = {0, 0, 0};
+
+    bool m_dirty = true;
+    QByteArray m_cachedBody;
+    std::unique_ptr<CachedGzip> m_cachedGzip;
+    quint64 m_serializations = 0;
+};
+
+} // namespace Dmarc
