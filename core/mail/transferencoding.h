@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+
+namespace Dmarc::Mail {
+
+// Base64 as mail carries it: characters outside the alphabet (line breaks, blanks) are skipped,
+// padding is optional, decoding stops at the first '='.
+QByteArray decodeBase64(QByteArrayView encoded);
+
+// Quoted-printable (RFC 2045 6.7): =XX escapes and soft line breaks; a malformed escape is kept
+// as written.
+QByteArray decodeQuotedPrintable(QByteArrayView encoded);
+
+enum class TransferEncoding
+{
+    Identity,
+    Base64,
+    QuotedPrintable
+};
+
+// Content-Transfer-Encoding value -> encoding; 7bit, 8bit, binary and unknown values are
+// identity.
+TransferEncoding transferEncodingFromHeader(QByteArrayView value);
+
+} // namespace Dmarc::Mail
