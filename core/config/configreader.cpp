@@ -1,0 +1,238 @@
+#include "configreader.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace Dmarc {
+
+namespace {
+
+int editDistance(const QString &a, const QString &b)
+{
+    std::vector<int> row(b.size() + 1);
+    for (int j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (int i = 1; i <= a.size(); ++i) {
+        int diagonal = row[0];
+        row[0] = i;
+        for (int j = 1; j <= b.size(); ++j) {
+            const int above = row[j];
+            const int substitution = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
+            row[j] = std::min({above + 1, row[j - 1] + 1, substitution});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+} // namespace
+
+QString closestMatch(const QString &word, const QStringList &candidates)
+{
+    QString best;
+    int bestDistance = std::max<int>(2, word.size() / 3) + 1;
+    for (const QString &candidate : candidates) {
+        const int distance = editDistance(word.toLower(), candidate.toLower());
+        if (distance < bestDistance) {
+            bestDistance = distance;
+            best = candidate;
+        }
+    }
+    return best;
+}
+
+QString describeJsonValue(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Bool:
+        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    case QJsonValue::Double:
+        return QString::number(value.toDouble(), 'g', 17);
+    case QJsonValue::String:
+        return QLatin1Char('"') + value.toString() + QLatin1Char('"');
+    case QJsonValue::Array:
+        return QStringLiteral("a list");
+    case QJsonValue::Object:
+        return QStringLiteral("an object");
+    case QJsonValue::Undefined:
+        break;
+    }
+    return QStringLiteral("nothing");
+}
+
+ConfigReader::ConfigReader(QJsonObject object, QString path, QList<Error> *errors)
+    : m_object(std::move(object))
+    , m_path(std::move(path))
+    , m_errors(errors)
+{}
+
+QString ConfigReader::path(const QString &key) const
+{
+    return m_path.isEmpty() ? key : m_path + QLatin1Char('.') + key;
+}
+
+void ConfigReader::addError(const QString &key, const QString &message)
+{
+    m_errors->append(Error{QStringLiteral("config"),
+                           QLatin1Char('`') + path(key) + QStringLiteral("`: ") + message});
+}
+
+void ConfigReader::typeError(const QString &key, const QString &expected, const QJsonValue &value)
+{
+    addError(key, QStringLiteral("expected %1, got %2").arg(expected, describeJsonValue(value)));
+}
+
+std::optional<QJsonValue> ConfigReader::take(const QString &key)
+{
+    m_known.append(key);
+    const auto it = m_object.constFind(key);
+    if (it == m_object.constEnd())
+        return std::nullopt;
+    return *it;
+}
+
+QJsonValue ConfigReader::raw(const QString &key)
+{
+    return take(key).value_or(QJsonValue(QJsonValue::Undefined));
+}
+
+QString ConfigReader::string(const QString &key, const QString &fallback)
+{
+    const auto value = take(key);
+    if (!value)
+        return fallback;
+    if (!value->isString()) {
+        typeError(key, QStringLiteral("a string"), *value);
+        return fallback;
+    }
+    return value->toString();
+}
+
+bool ConfigReader::boolean(const QString &key, bool fallback)
+{
+    const auto value = take(key);
+    if (!value)
+        return fallback;
+    if (!value->isBool()) {
+        typeError(key, QStringLiteral("true or false"), *value);
+        return fallback;
+    }
+    return value->toBool();
+}
+
+qint64 ConfigReader::integer(const QString &key, qint64 fallback, qint64 minimum, qint64 maximum)
+{
+    const auto value = take(key);
+    if (!value)
+        return fallback;
+    const QString expected =
+        QStringLiteral("a whole number from %1 to %2").arg(minimum).arg(maximum);
+    const double number = value->toDouble(std::nan(""));
+    if (!value->isDouble() || std::floor(number) != number || number < double(minimum) ||
+        number > double(maximum)) {
+        typeError(key, expected, *value);
+        return fallback;
+    }
+    return qint64(number);
+}
+
+double ConfigReader::number(const QString &key, double fallback, double minimum, double maximum)
+{
+    const auto value = take(key);
+    if (!value)
+        return fallback;
+    const double number = value->toDouble(std::nan(""));
+    if (!value->isDouble() || !(number >= minimum && number <= maximum)) {
+        typeError(key, QStringLiteral("a number from %1 to %2").arg(minimum).arg(maximum), *value);
+        return fallback;
+    }
+    return number;
+}
+
+QString ConfigReader::choice(const QString &key, const QString &fallback,
+                             const QStringList &choices)
+{
+    const auto value = take(key);
+    if (!value)
+        return fallback;
+    const QString expected = QStringLiteral("one of ") + choices.join(QStringLiteral(", "));
+    if (!value->isString()) {
+        typeError(key, expected, *value);
+        return fallback;
+    }
+    for (const QString &candidate : choices) {
+        if (candidate.compare(value->toString(), Qt::CaseInsensitive) == 0)
+            return candidate;
+    }
+    typeError(key, expected, *value);
+    return fallback;
+}
+
+std::optional<QJsonObject> ConfigReader::object(const QString &key)
+{
+    const auto value = take(key);
+    if (!value)
+        return std::nullopt;
+    if (!value->isObject()) {
+        typeError(key, QStringLiteral("an object"), *value);
+        return std::nullopt;
+    }
+    return value->toObject();
+}
+
+std::optional<QJsonArray> ConfigReader::array(const QString &key)
+{
+    const auto value = take(key);
+    if (!value)
+        return std::nullopt;
+    if (!value->isArray()) {
+        typeError(key, QStringLiteral("a list"), *value);
+        return std::nullopt;
+    }
+    return value->toArray();
+}
+
+std::optional<ConfigReader> ConfigReader::child(const QString &key)
+{
+    const auto value = object(key);
+    if (!value)
+        return std::nullopt;
+    return ConfigReader(*value, path(key), m_errors);
+}
+
+ConfigReader ConfigReader::element(const QString &key, int index, const QJsonObject &object) const
+{
+    return ConfigReader(object, path(key) + QStringLiteral("[%1]").arg(index), m_errors);
+}
+
+QStringList ConfigReader::unreadKeys()
+{
+    QStringList keys;
+    for (auto it = m_object.constBegin(); it != m_object.constEnd(); ++it) {
+        if (!m_known.contains(it.key())) {
+            keys << path(it.key());
+            m_known << it.key();
+        }
+    }
+    return keys;
+}
+
+void ConfigReader::finish()
+{
+    for (auto it = m_object.constBegin(); it != m_object.constEnd(); ++it) {
+        if (m_known.contains(it.key()))
+            continue;
+        const QString suggestion = closestMatch(it.key(), m_known);
+        addError(it.key(), suggestion.isEmpty()
+                               ? QStringLiteral("unknown key")
+                               : QStringLiteral("unknown key; did you mean `%1`?").arg(suggestion));
+    }
+}
+
+} // namespace Dmarc
