@@ -36,20 +36,22 @@ public:
         , m_sink(sink)
     {}
 
-    enum class Outcome
-    {
-        More,
-        Enough,
-        TooLarge
-    };
-    Outcome feed(QByteArrayView chunk)
+    // Returns false when no more bytes should be produced; stopReason() then tells why.
+    bool feed(QByteArrayView chunk)
     {
         if (chunk.isEmpty())
-            return Outcome::More;
+            return true;
         m_total += chunk.size();
         if (m_total > m_limits.maxPayloadBytes)
-            return Outcome::TooLarge;
-        return m_sink.payloadData(chunk) ? Outcome::More : Outcome::Enough;
+            return false;
+        return m_sink.payloadData(chunk);
+    }
+    // Past the limit, or else the sink had enough (its own failure: no container error).
+    std::optional<Error> stopReason() const
+    {
+        if (m_total > m_limits.maxPayloadBytes)
+            return tooLarge(m_limits);
+        return std::nullopt;
     }
 
 private:
@@ -91,14 +93,8 @@ std::optional<Error> unpackGzip(QByteArrayView bytes, const PayloadLimits &limit
         stream.avail_out = uInt(buffer.size());
         const int status = inflate(&stream, Z_NO_FLUSH);
         const qsizetype produced = buffer.size() - qsizetype(stream.avail_out);
-        switch (feed.feed(QByteArrayView(buffer.constData(), produced))) {
-        case LimitedFeed::Outcome::TooLarge:
-            return tooLarge(limits);
-        case LimitedFeed::Outcome::Enough:
-            return std::nullopt;
-        case LimitedFeed::Outcome::More:
-            break;
-        }
+        if (!feed.feed(QByteArrayView(buffer.constData(), produced)))
+            return feed.stopReason();
         if (status == Z_STREAM_END) {
             if (stream.avail_in == 0)
                 return std::nullopt;
@@ -144,14 +140,8 @@ std::optional<Error> readZipMember(QuaZip &zip, const QuaZipFileInfo64 &info,
                                .arg(file.getZipError()));
         if (read == 0)
             break;
-        switch (feed.feed(QByteArrayView(buffer.constData(), read))) {
-        case LimitedFeed::Outcome::TooLarge:
-            return tooLarge(limits);
-        case LimitedFeed::Outcome::Enough:
-            return std::nullopt;
-        case LimitedFeed::Outcome::More:
-            break;
-        }
+        if (!feed.feed(QByteArrayView(buffer.constData(), read)))
+            return feed.stopReason();
     }
     file.close();
     if (file.getZipError() != UNZ_OK)
