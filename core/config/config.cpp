@@ -233,6 +233,42 @@ void readLogging(ConfigReader &reader, Config &config)
     }
 }
 
+void readWeb(ConfigReader &reader, EndpointSettings &endpoint)
+{
+    endpoint.tlsCertFile = reader.string(QStringLiteral("tls_cert_file"), QString());
+    endpoint.tlsKeyFile = reader.string(QStringLiteral("tls_key_file"), QString());
+    endpoint.basicAuthUser = reader.string(QStringLiteral("basic_auth_user"), QString());
+    endpoint.basicAuthPasswordHash =
+        reader.string(QStringLiteral("basic_auth_password_hash"), QString());
+    reader.finish();
+    if (endpoint.tlsCertFile.isEmpty() != endpoint.tlsKeyFile.isEmpty()) {
+        reader.addError(endpoint.tlsCertFile.isEmpty() ? QStringLiteral("tls_cert_file")
+                                                       : QStringLiteral("tls_key_file"),
+                        QStringLiteral("missing: TLS needs both tls_cert_file and tls_key_file"));
+    }
+    for (const QString &key : {QStringLiteral("tls_cert_file"), QStringLiteral("tls_key_file")}) {
+        const QString file =
+            key == QStringLiteral("tls_cert_file") ? endpoint.tlsCertFile : endpoint.tlsKeyFile;
+        if (!file.isEmpty() && !QFileInfo(file).isReadable())
+            reader.addError(key, QStringLiteral("cannot read %1").arg(file));
+    }
+    if (endpoint.basicAuthUser.isEmpty() != endpoint.basicAuthPasswordHash.isEmpty()) {
+        reader.addError(endpoint.basicAuthUser.isEmpty()
+                            ? QStringLiteral("basic_auth_user")
+                            : QStringLiteral("basic_auth_password_hash"),
+                        QStringLiteral("missing: basic auth needs basic_auth_user and "
+                                       "basic_auth_password_hash"));
+    }
+    const QString hash = endpoint.basicAuthPasswordHash;
+    if (!hash.isEmpty() && !hash.startsWith(QStringLiteral("$2y$")) &&
+        !hash.startsWith(QStringLiteral("$2b$")) && !hash.startsWith(QStringLiteral("$2a$")) &&
+        !hash.startsWith(QStringLiteral("$6$"))) {
+        reader.addError(QStringLiteral("basic_auth_password_hash"),
+                        QStringLiteral("expected a bcrypt ($2y$...) or sha512-crypt ($6$...) "
+                                       "hash, e.g. from: htpasswd -nbBC 10 \"\" PASSWORD"));
+    }
+}
+
 void readLimits(ConfigReader &reader, PayloadLimits &limits)
 {
     limits.maxPayloadBytes =
@@ -276,15 +312,18 @@ Result<Config> parseConfig(const QByteArray &json, const QString &sourcePath,
     QList<Error> errors;
     ConfigReader root(document.object(), QString(), &errors);
 
-    config.listenAddress = root.string(QStringLiteral("listen_addr"), config.listenAddress);
-    if (QHostAddress(config.listenAddress).isNull() &&
-        config.listenAddress != QStringLiteral("localhost")) {
+    EndpointSettings &endpoint = config.endpoint;
+    endpoint.listenAddress = root.string(QStringLiteral("listen_addr"), endpoint.listenAddress);
+    if (QHostAddress(endpoint.listenAddress).isNull() &&
+        endpoint.listenAddress != QStringLiteral("localhost")) {
         root.addError(QStringLiteral("listen_addr"),
                       QStringLiteral("expected an IP address such as 127.0.0.1, ::1, 0.0.0.0 "
                                      "or ::, got \"%1\"")
-                          .arg(config.listenAddress));
+                          .arg(endpoint.listenAddress));
     }
-    config.port = quint16(root.integer(QStringLiteral("port"), config.port, 0, 65535));
+    endpoint.port = quint16(root.integer(QStringLiteral("port"), endpoint.port, 0, 65535));
+    if (auto web = root.child(QStringLiteral("web")))
+        readWeb(*web, endpoint);
     const QString stateDirectory =
         environment.value(QStringLiteral("STATE_DIRECTORY")).section(QLatin1Char(':'), 0, 0);
     config.storagePath =
@@ -438,8 +477,16 @@ QJsonObject effectiveConfig(const Config &config)
     }
     const char *formats[] = {"plain", "colored", "json"};
     return QJsonObject{
-        {QStringLiteral("listen_addr"), config.listenAddress},
-        {QStringLiteral("port"), config.port},
+        {QStringLiteral("listen_addr"), config.endpoint.listenAddress},
+        {QStringLiteral("port"), config.endpoint.port},
+        {QStringLiteral("web"),
+         QJsonObject{
+             {QStringLiteral("tls_cert_file"), config.endpoint.tlsCertFile},
+             {QStringLiteral("tls_key_file"), config.endpoint.tlsKeyFile},
+             {QStringLiteral("basic_auth_user"), config.endpoint.basicAuthUser},
+             {QStringLiteral("basic_auth_password_hash"),
+              secret(config.endpoint.basicAuthPasswordHash)},
+         }},
         {QStringLiteral("storage_path"), config.storagePath},
         {QStringLiteral("poll_interval_seconds"), config.pollIntervalSeconds},
         {QStringLiteral("deduplication_max_seconds"), double(config.deduplicationMaxSeconds)},

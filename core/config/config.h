@@ -3,6 +3,7 @@
 #include "common/log.h"
 #include "common/result.h"
 #include "imap/imapsettings.h"
+#include "metrics/endpointsettings.h"
 #include "report/emailanalysis.h"
 
 #include <QJsonObject>
@@ -18,8 +19,7 @@ struct Config
 {
     QString sourcePath; // the file it was read from; empty when parsed from memory
 
-    QString listenAddress = QStringLiteral("127.0.0.1");
-    quint16 port = 9797;
+    EndpointSettings endpoint; // listen_addr, port and the `web` object
     QString storagePath = QStringLiteral("/var/lib/dmarc-metrics-exporter");
     double pollIntervalSeconds = 60;
     qint64 deduplicationMaxSeconds = 604800;

@@ -32,8 +32,8 @@ private Q_SLOTS:
     {
         const auto config = parse(readData(QStringLiteral("upstream/config-sample.json")));
         QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error().message));
-        QCOMPARE(config->listenAddress, QStringLiteral("127.0.0.1"));
-        QCOMPARE(config->port, quint16(9797));
+        QCOMPARE(config->endpoint.listenAddress, QStringLiteral("127.0.0.1"));
+        QCOMPARE(config->endpoint.port, quint16(9797));
         QCOMPARE(config->storagePath, QStringLiteral("/var/lib/dmarc-metrics-exporter"));
         QCOMPARE(config->pollIntervalSeconds, 60.0);
         QCOMPARE(config->deduplicationMaxSeconds, 604800);
@@ -74,8 +74,10 @@ private Q_SLOTS:
     {
         const auto config = parse(R"({"imap": {"username": "u", "password": "p"}})");
         QVERIFY(config.ok());
-        QCOMPARE(config->listenAddress, QStringLiteral("127.0.0.1"));
-        QCOMPARE(config->port, quint16(9797));
+        QCOMPARE(config->endpoint.listenAddress, QStringLiteral("127.0.0.1"));
+        QCOMPARE(config->endpoint.port, quint16(9797));
+        QVERIFY(config->endpoint.tlsCertFile.isEmpty());
+        QVERIFY(config->endpoint.basicAuthUser.isEmpty());
         QCOMPARE(config->limits.maxPayloadBytes, qint64(256) * 1024 * 1024);
         QCOMPARE(config->limits.maxZipMembers, 64);
         QCOMPARE(config->logFormat, Log::Format::Colored);
@@ -100,6 +102,9 @@ private Q_SLOTS:
                      "use_ssl": false, "starttls": true, "ca_file": "%1", "auth": "PLAIN",
                      "idle": false, "timeout_seconds": 15},
             "limits": {"max_payload_bytes": 1048576, "max_zip_members": 8},
+            "listen_addr": "::", "port": 0,
+            "web": {"tls_cert_file": "%1", "tls_key_file": "%1", "basic_auth_user": "prometheus",
+                    "basic_auth_password_hash": "$2y$10$abcdefghijklmnopqrstuv"},
             "logging": {"root": {"level": "DEBUG"}, "handlers": {"default": {"formatter": "plain"}}}
         })")
                                     .arg(ca)
@@ -114,6 +119,10 @@ private Q_SLOTS:
         QVERIFY(!imap.idle);
         QCOMPARE(imap.timeoutSeconds, 15.0);
         QCOMPARE(config->limits.maxPayloadBytes, qint64(1048576));
+        QCOMPARE(config->endpoint.listenAddress, QStringLiteral("::"));
+        QCOMPARE(config->endpoint.port, quint16(0));
+        QCOMPARE(config->endpoint.tlsCertFile, ca);
+        QCOMPARE(config->endpoint.basicAuthUser, QStringLiteral("prometheus"));
         QCOMPARE(config->limits.maxZipMembers, 8);
         QCOMPARE(config->logLevel, QtDebugMsg);
         QCOMPARE(config->logFormat, Log::Format::Plain);
@@ -234,6 +243,14 @@ private Q_SLOTS:
             << QByteArray(
                    R"({"imap": {"username": "u", "password": "p"}, "folders": {"done": " "}})")
             << QStringLiteral("`folders.done`: must not be empty");
+        QTest::newRow("half of tls")
+            << QByteArray(
+                   R"({"web": {"tls_key_file": "k"}, "imap": {"username": "u", "password": "p"}})")
+            << QStringLiteral("`web.tls_cert_file`: missing: TLS needs both");
+        QTest::newRow("plain password as hash")
+            << QByteArray(
+                   R"({"web": {"basic_auth_user": "p", "basic_auth_password_hash": "secret"}, "imap": {"username": "u", "password": "p"}})")
+            << QStringLiteral("`web.basic_auth_password_hash`: expected a bcrypt");
         QTest::newRow("limit too small")
             << QByteArray(
                    R"({"limits": {"max_zip_members": 0}, "imap": {"username": "u", "password": "p"}})")
@@ -325,6 +342,7 @@ private Q_SLOTS:
         QVERIFY(text.contains("\"password\": \"********\""));
         QVERIFY(text.contains("\"port\": 9797"));
         QVERIFY(text.contains("\"done\": \"Archive\""));
+        QVERIFY(text.contains("\"listen_addr\": \"127.0.0.1\""));
     }
 
     void worldReadableSecretWarns()
