@@ -586,7 +586,7 @@ void ImapSession::fail(const QString &code, const QString &message)
     m_pending.clear();
     m_writeQueue.clear();
     m_socket->abort();
-    qCWarning(lcImap).noquote() << message;
+    qCDebug(lcImap).noquote() << "session failed:" << message; // the owner reports it
     Q_EMIT failed(Error{code, message});
 }
 

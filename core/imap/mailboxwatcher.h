@@ -12,12 +12,11 @@
 #include <QSet>
 #include <QString>
 
-#include <memory>
-
 class QTimer;
 
 namespace Dmarc {
 
+class OAuth2TokenSource;
 namespace Imap {
 class ImapSession;
 struct ImapResponse;
@@ -110,13 +109,8 @@ private:
     {
         Off,
         Connecting,
-        Listing,
-        Namespace,
-        Creating,
-        Selecting,
-        Searching,
-        FetchingSizes,
-        FetchingBodies,
+        Preparing, // LIST, NAMESPACE, CREATE, SELECT
+        Searching, // SEARCH and FETCH
         AwaitingVerdicts,
         Moving,
         Idling,
@@ -124,64 +118,77 @@ private:
         Backoff,
         LoggingOut
     };
+    struct MoveGroup
+    {
+        EmailVerdict verdict;
+        QString folder;
+        QList<quint32> uids;
+        bool ok = false;
+    };
 
     void setActivity(MailboxStatus::Activity activity);
-    void connectSession();
+    void connectSession(bool refreshToken);
+    void openSession(const QString &accessToken);
     void onSessionReady();
     void onSessionFailed(const Error &error);
+    void onSessionClosed();
+    void onIdling();
     void onUntagged(const Imap::ImapResponse &response);
     void listFolders();
     void readNamespace();
     void createMissingFolders();
-    void createFolder(const QString &name, bool prefixed);
+    void createFolder(const QString &configured, const QString &name);
     void selectInbox();
     void search();
     void fetchSizes();
     void fetchNextBatch();
-    void moveBatch(const QHash<quint32, EmailVerdict> &verdicts);
-    void moveStep();
+    void fetchBodies(const QList<quint32> &uids);
+    void moveBatch();
+    void copyBatch();
+    void deleteCopied();
+    void afterMoves();
     void finishPoll();
     void enterIdle();
     void leaveIdle();
     void failPoll(const Error &error);
     void scheduleReconnect();
-    void closeSession();
+    void logout();
+    void disposeSession();
     void finishStop();
-    QString serverName(const QString &folder) const;
+    bool commandFailed(const Imap::ImapResponse &tagged, const QString &what);
+    QString onServer(const QString &folder) const { return m_folderOnServer.value(folder, folder); }
 
     ImapSettings m_settings;
     MailboxStatus m_status;
     Step m_step = Step::Off;
     bool m_stopping = false;
     bool m_checkRequested = false;
+    bool m_newMail = false;
+    bool m_tokenRefreshed = false; // one forced token refresh per authentication failure
     int m_failures = 0;
-    std::unique_ptr<Imap::ImapSession> m_session;
+    Imap::ImapSession *m_session = nullptr;
+    OAuth2TokenSource *m_tokens = nullptr;
     QTimer *m_waitTimer;
     QTimer *m_idleRenewTimer;
 
     // Learned from the server in this session.
-    QString m_separator;
     QString m_personalPrefix;
     QSet<QString> m_existingFolders;
     QHash<QString, QString> m_folderOnServer; // configured name -> name used on the server
     QStringList m_foldersToCreate;
     quint32 m_uidValidity = 0;
-    quint32 m_exists = 0;
+    quint64 m_exists = 0;
 
     // The poll in progress.
-    QList<quint32> m_pendingUids;   // found by SEARCH, not yet fetched
+    QList<quint32> m_found;         // SEARCH result
+    QList<quint32> m_pendingUids;   // found, not yet handed over
     QHash<quint32, qint64> m_sizes; // RFC822.SIZE per UID
-    QSet<quint32> m_skipped;        // offered without verdict this poll
-    MailboxBatch m_batch;
+    QSet<quint32> m_skipped;        // offered without a verdict during this poll
     QHash<quint32, QByteArray> m_bodies;
-    struct MoveGroup
-    {
-        EmailVerdict verdict;
-        QString folder;
-        QList<quint32> uids;
-    };
+    MailboxBatch m_batch;
     QList<MoveGroup> m_moves;
-    bool m_newMail = false;
+    int m_movesRunning = 0;
+    QString m_moveError;
 };
 
 } // namespace Dmarc

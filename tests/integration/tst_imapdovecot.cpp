@@ -1,0 +1,265 @@
+#include "dovecotserver.h"
+#include "imap/mailboxwatcher.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QLoggingCategory>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Dmarc;
+using Dmarc::Test::DovecotServer;
+
+namespace {
+
+QByteArray email(const QString &name)
+{
+    QFile file(QStringLiteral(DMARC_TEST_DATA_DIR "/upstream/") + name);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+ImapSettings settingsFor(const DovecotServer &server)
+{
+    ImapSettings settings;
+    settings.host = server.host();
+    settings.port = server.imapsPort();
+    settings.security = ImapSettings::Security::ImplicitTls;
+    settings.caFile = server.caCertificatePath();
+    settings.tlsPeerName = server.tlsPeerName();
+    settings.username = server.userName();
+    settings.password = server.password();
+    settings.idle = false;
+    settings.pollIntervalSeconds = 3600;
+    settings.timeoutSeconds = 10;
+    return settings;
+}
+
+// Captures the wire trace, to see which commands went out.
+QStringList g_wire;
+void captureWire(QtMsgType, const QMessageLogContext &context, const QString &message)
+{
+    if (qstrcmp(context.category, "dmarc.imap.wire") == 0)
+        g_wire.append(message);
+}
+
+class WireTrace
+{
+public:
+    WireTrace()
+    {
+        g_wire.clear();
+        QLoggingCategory::setFilterRules(QStringLiteral("dmarc.imap.wire.debug=true"));
+        m_previous = qInstallMessageHandler(captureWire);
+    }
+    ~WireTrace()
+    {
+        qInstallMessageHandler(m_previous);
+        QLoggingCategory::setFilterRules(QString());
+    }
+    bool sent(const QString &command) const
+    {
+        return std::any_of(g_wire.cbegin(), g_wire.cend(), [&](const QString &line) {
+            return line.startsWith(u"C:") && line.contains(command);
+        });
+    }
+
+private:
+    QtMessageHandler m_previous;
+};
+
+} // namespace
+
+class TestImapDovecot : public QObject
+{
+    Q_OBJECT
+private:
+    // Delivers three emails, runs one poll, gives Done/Error/nothing and checks where they went.
+    void runMovesByVerdict(const ImapSettings &settings, DovecotServer &server)
+    {
+        const QList<QByteArray> mails{email(QStringLiteral("email-report-0.1-xml.eml")),
+                                      email(QStringLiteral("email-minimal-no-report.eml")),
+                                      email(QStringLiteral("email-dummy-queue-message.eml"))};
+        for (const QByteArray &mail : mails)
+            QVERIFY(server.deliver(QStringLiteral("INBOX"), mail).ok());
+
+        MailboxWatcher watcher(settings);
+        QSignalSpy batches(&watcher, &MailboxWatcher::batchReady);
+        QSignalSpy polls(&watcher, &MailboxWatcher::pollFinished);
+        QSignalSpy moved(&watcher, &MailboxWatcher::emailsMoved);
+        watcher.start();
+        QVERIFY(batches.wait(10000));
+        const auto batch = batches.first().first().value<MailboxBatch>();
+        QCOMPARE(batch.emails.size(), 3);
+        QVERIFY(batch.uidValidity != 0);
+        QCOMPARE(batch.mailbox, QStringLiteral("INBOX"));
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(batch.emails.at(i).raw, mails.at(i));
+        watcher.submitVerdicts({{batch.emails.at(0).uid, EmailVerdict::Done},
+                                {batch.emails.at(1).uid, EmailVerdict::Error}});
+        QVERIFY(polls.wait(10000));
+        QCOMPARE(polls.first().first().toBool(), true);
+        QCOMPARE(moved.size(), 2);
+        QCOMPARE(server.messageCount(QStringLiteral("INBOX")), 1);
+        QCOMPARE(server.messageCount(settings.doneFolder), 1);
+        QCOMPARE(server.messageCount(settings.errorFolder), 1);
+        QCOMPARE(watcher.status().emailsMoved, 2u);
+        // A poll without verdicts leaves everything where it is.
+        QSignalSpy stopped(&watcher, &MailboxWatcher::stopped);
+        watcher.stop();
+        QVERIFY(stopped.count() == 1 || stopped.wait(5000));
+    }
+
+private Q_SLOTS:
+    void initTestCase() { qRegisterMetaType<MailboxBatch>(); }
+
+    void implicitTlsLoginUidMove()
+    {
+        DovecotServer server;
+        QVERIFY(server.start().ok());
+        WireTrace trace;
+        runMovesByVerdict(settingsFor(server), server);
+        QVERIFY(trace.sent(QStringLiteral("UID MOVE")));
+        QVERIFY(trace.sent(QStringLiteral("LOGIN testuser ***")));
+        QVERIFY(!trace.sent(server.password()));
+    }
+
+    void startTlsPlainAuthentication()
+    {
+        DovecotServer server;
+        QVERIFY(server.start().ok());
+        ImapSettings settings = settingsFor(server);
+        settings.port = server.imapPort();
+        settings.security = ImapSettings::Security::StartTls;
+        settings.auth = ImapSettings::Auth::Plain;
+        WireTrace trace;
+        runMovesByVerdict(settings, server);
+        QVERIFY(trace.sent(QStringLiteral("STARTTLS")));
+        QVERIFY(trace.sent(QStringLiteral("AUTHENTICATE PLAIN ***")));
+    }
+
+    void untrustedCertificateIsRefused()
+    {
+        DovecotServer server;
+        QVERIFY(server.start().ok());
+        QVERIFY(
+            server
+                .deliver(QStringLiteral("INBOX"), email(QStringLiteral("email-report-0.1-xml.eml")))
+                .ok());
+        ImapSettings settings = settingsFor(server);
+        settings.caFile.clear();
+        MailboxWatcher watcher(settings);
+        QSignalSpy batches(&watcher, &MailboxWatcher::batchReady);
+        QSignalSpy polls(&watcher, &MailboxWatcher::pollFinished);
+        watcher.start();
+        QVERIFY(polls.wait(10000));
+        QCOMPARE(polls.first().at(0).toBool(), false);
+        QVERIFY2(polls.first().at(1).toString().contains(u"TLS"),
+                 qPrintable(polls.first().at(1).toString()));
+        QVERIFY(batches.isEmpty());
+        QCOMPARE(watcher.status().pollErrors, 1u);
+        watcher.stop();
+    }
+
+    void nestedAndNonAsciiFolders()
+    {
+        DovecotServer server;
+        QVERIFY(server.start().ok());
+        ImapSettings settings = settingsFor(server);
+        settings.doneFolder = QStringLiteral("DMARC/Erledigt & gut");
+        settings.errorFolder = QStringLiteral("DMARC/Ungültig ✓");
+        runMovesByVerdict(settings, server);
+        const QStringList folders = server.mailboxes();
+        QVERIFY2(folders.contains(settings.doneFolder), qPrintable(folders.join(u", ")));
+        QVERIFY2(folders.contains(settings.errorFolder), qPrintable(folders.join(u", ")));
+    }
+
+    void copyStoreExpungeWithoutMove_data()
+    {
+        QTest::addColumn<QString>("capabilities");
+        QTest::addColumn<QString>("expunge");
+        QTest::newRow("UIDPLUS") << QStringLiteral("IMAP4rev1 SASL-IR LITERAL+ UIDPLUS IDLE")
+                                 << QStringLiteral("UID EXPUNGE");
+        QTest::newRow("plain EXPUNGE")
+            << QStringLiteral("IMAP4rev1 SASL-IR LITERAL+ IDLE") << QStringLiteral(" EXPUNGE");
+    }
+
+    void copyStoreExpungeWithoutMove()
+    {
+        QFETCH(QString, capabilities);
+        QFETCH(QString, expunge);
+        DovecotServer server;
+        DovecotServer::Options options;
+        options.extraConfig = QStringLiteral("imap_capability = ") + capabilities;
+        QVERIFY(server.start(options).ok());
+        WireTrace trace;
+        runMovesByVerdict(settingsFor(server), server);
+        QVERIFY(!trace.sent(QStringLiteral("UID MOVE")));
+        QVERIFY(trace.sent(QStringLiteral("UID COPY")));
+        QVERIFY(trace.sent(QStringLiteral("+FLAGS.SILENT (\\Deleted)")));
+        QVERIFY(trace.sent(expunge));
+    }
+
+    void idleHandsOverNewMailWithinSeconds()
+    {
+        DovecotServer server;
+        QVERIFY(server.start().ok());
+        ImapSettings settings = settingsFor(server);
+        settings.idle = true;
+        MailboxWatcher watcher(settings);
+        QSignalSpy batches(&watcher, &MailboxWatcher::batchReady);
+        QSignalSpy polls(&watcher, &MailboxWatcher::pollFinished);
+        watcher.start();
+        QVERIFY(polls.wait(10000));
+        QTRY_COMPARE_WITH_TIMEOUT(watcher.status().activity, MailboxStatus::Activity::Idling, 5000);
+        QVERIFY(watcher.status().pushMode);
+
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY(
+            server
+                .deliver(QStringLiteral("INBOX"), email(QStringLiteral("email-report-0.1-xml.eml")))
+                .ok());
+        QVERIFY(batches.wait(5000));
+        QVERIFY(clock.elapsed() < 5000);
+        const auto batch = batches.first().first().value<MailboxBatch>();
+        watcher.submitVerdicts({{batch.emails.first().uid, EmailVerdict::Done}});
+        QTRY_COMPARE_WITH_TIMEOUT(server.messageCount(settings.doneFolder), 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(watcher.status().activity, MailboxStatus::Activity::Idling, 5000);
+
+        QSignalSpy stopped(&watcher, &MailboxWatcher::stopped);
+        watcher.stop();
+        QVERIFY(stopped.wait(5000));
+        QCOMPARE(watcher.status().activity, MailboxStatus::Activity::Stopped);
+    }
+
+    void reconnectsAfterServerRestart()
+    {
+        DovecotServer server;
+        QVERIFY(server.start().ok());
+        ImapSettings settings = settingsFor(server);
+        settings.idle = true;
+        settings.reconnectMinSeconds = 0.2;
+        settings.reconnectMaxSeconds = 1;
+        MailboxWatcher watcher(settings);
+        QSignalSpy batches(&watcher, &MailboxWatcher::batchReady);
+        QSignalSpy polls(&watcher, &MailboxWatcher::pollFinished);
+        watcher.start();
+        QVERIFY(polls.wait(10000));
+        QTRY_COMPARE_WITH_TIMEOUT(watcher.status().activity, MailboxStatus::Activity::Idling, 5000);
+
+        server.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(watcher.status().pollErrors >= 1, 15000);
+        QVERIFY(!watcher.status().connected);
+        QVERIFY(server.restart().ok());
+        QVERIFY(
+            server
+                .deliver(QStringLiteral("INBOX"), email(QStringLiteral("email-report-0.1-xml.eml")))
+                .ok());
+        QVERIFY(batches.wait(15000));
+        QVERIFY(watcher.status().connected);
+        watcher.stop();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestImapDovecot)
+#include "tst_imapdovecot.moc"
