@@ -1,9 +1,10 @@
 #include "commandline.h"
 
-#include "common/version.h"
-
 #include <QCommandLineParser>
 #include <QCoreApplication>
+
+#include <cstdlib>
+#include <cstring>
 
 namespace Dmarc::App {
 
@@ -11,20 +12,57 @@ namespace {
 
 constexpr char kDefaultConfiguration[] = "/etc/dmarc-metrics-exporter.json";
 
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("CommandLine", text);
+}
+
 QString description()
 {
-    return QCoreApplication::translate(
-        "CommandLine",
-        "Monitor an IMAP account for DMARC aggregate reports and provide a Prometheus endpoint\n"
-        "for metrics derived from incoming reports.\n"
-        "\n"
-        "Report emails are fetched from the configured inbox folder, counted, and moved to the\n"
-        "done or error folder. Counters and deduplication state are kept in storage_path and\n"
-        "served at http://listen_addr:port/metrics (default http://127.0.0.1:9797/metrics).\n"
-        "On a desktop a tray icon and dashboard are shown unless --no-gui is given.");
+    return tr("Monitor an IMAP account for DMARC aggregate reports and provide a Prometheus "
+              "endpoint\nfor metrics derived from incoming reports.\n"
+              "\n"
+              "Report emails are fetched from the configured inbox folder, counted, and moved to "
+              "the\ndone or error folder. Counters and deduplication state are kept in "
+              "storage_path and\nserved at http://listen_addr:port/metrics (default "
+              "http://127.0.0.1:9797/metrics).\nOn a desktop a tray icon and dashboard are shown "
+              "unless --no-gui is given.\n"
+              "\n"
+              "Commands:\n"
+              "  (none)                 run the exporter\n"
+              "  inspect [--json] FILE...  show what the exporter would count from report "
+              "files\n"
+              "                         (.eml, .xml, .gz, .zip) and why a report is rejected\n"
+              "  import FILE|DIR...     count local report files (folders recursively) into "
+              "the\n"
+              "                         store, with the same deduplication as the mailbox");
+}
+
+bool isCommand(const char *argument)
+{
+    return std::strcmp(argument, "inspect") == 0 || std::strcmp(argument, "import") == 0;
 }
 
 } // namespace
+
+bool wantsGui(int argc, char **argv)
+{
+    const char *display = std::getenv("DISPLAY");
+    const char *wayland = std::getenv("WAYLAND_DISPLAY");
+    if ((!display || !*display) && (!wayland || !*wayland))
+        return false;
+    for (int i = 1; i < argc; ++i) {
+        const char *argument = argv[i];
+        for (const char *headless :
+             {"--no-gui", "--check-config", "--help", "-h", "--help-all", "--version", "-v"}) {
+            if (std::strcmp(argument, headless) == 0)
+                return false;
+        }
+        if (isCommand(argument))
+            return false;
+    }
+    return true;
+}
 
 CommandLine parseCommandLine(const QStringList &arguments)
 {
@@ -34,29 +72,37 @@ CommandLine parseCommandLine(const QStringList &arguments)
     const QCommandLineOption versionOption = parser.addVersionOption();
     const QCommandLineOption configOption(
         QStringLiteral("configuration"),
-        QCoreApplication::translate("CommandLine",
-                                    "Read the JSON configuration from <path> (default: %1).")
+        tr("Read the JSON configuration from <path> (default: %1).")
             .arg(QString::fromLatin1(kDefaultConfiguration)),
         QStringLiteral("path"), QString::fromLatin1(kDefaultConfiguration));
     const QCommandLineOption noGuiOption(
-        QStringLiteral("no-gui"),
-        QCoreApplication::translate("CommandLine",
-                                    "Run headless (as a service): no tray icon, no window."));
+        QStringLiteral("no-gui"), tr("Run headless (as a service): no tray icon, no window."));
     const QCommandLineOption debugOption(
         QStringLiteral("debug"),
-        QCoreApplication::translate("CommandLine",
-                                    "Log at debug level, overriding the configured level."));
-    parser.addOption(configOption);
-    parser.addOption(noGuiOption);
-    parser.addOption(debugOption);
+        tr("Log at debug level (with the IMAP wire trace, credentials masked), overriding the "
+           "configured level."));
+    const QCommandLineOption checkOption(
+        QStringLiteral("check-config"),
+        tr("Validate the configuration, print it with defaults filled in and secrets masked, "
+           "and exit."));
+    const QCommandLineOption jsonOption(QStringLiteral("json"),
+                                        tr("inspect: print JSON instead of text."));
+    parser.addOptions({configOption, noGuiOption, debugOption, checkOption, jsonOption});
+    parser.addPositionalArgument(QStringLiteral("command"), tr("inspect or import (optional)."),
+                                 QStringLiteral("[command]"));
+    parser.addPositionalArgument(QStringLiteral("files"),
+                                 tr("Report files or folders for inspect and import."),
+                                 QStringLiteral("[files...]"));
 
     CommandLine result;
     result.helpText = parser.helpText();
-    if (!parser.parse(arguments)) {
+    const auto fail = [&result](const QString &message) {
         result.action = CommandLine::Action::Invalid;
-        result.errorText = parser.errorText();
+        result.errorText = message;
         return result;
-    }
+    };
+    if (!parser.parse(arguments))
+        return fail(parser.errorText());
     if (parser.isSet(helpOption)) {
         result.action = CommandLine::Action::ShowHelp;
         return result;
@@ -65,15 +111,26 @@ CommandLine parseCommandLine(const QStringList &arguments)
         result.action = CommandLine::Action::ShowVersion;
         return result;
     }
-    if (!parser.positionalArguments().isEmpty()) {
-        result.action = CommandLine::Action::Invalid;
-        result.errorText = QCoreApplication::translate("CommandLine", "Unexpected argument: %1")
-                               .arg(parser.positionalArguments().constFirst());
-        return result;
-    }
     result.configurationPath = parser.value(configOption);
     result.noGui = parser.isSet(noGuiOption);
     result.debug = parser.isSet(debugOption);
+    result.json = parser.isSet(jsonOption);
+
+    QStringList positional = parser.positionalArguments();
+    const QString command = positional.isEmpty() ? QString() : positional.takeFirst();
+    if (command == QStringLiteral("inspect") || command == QStringLiteral("import")) {
+        if (positional.isEmpty())
+            return fail(tr("%1: give at least one file or folder").arg(command));
+        result.action = command == QStringLiteral("inspect") ? CommandLine::Action::Inspect
+                                                             : CommandLine::Action::Import;
+        result.files = positional;
+    } else if (!command.isEmpty()) {
+        return fail(tr("Unknown command: %1 (expected inspect or import)").arg(command));
+    } else if (parser.isSet(checkOption)) {
+        result.action = CommandLine::Action::CheckConfig;
+    }
+    if (result.json && result.action != CommandLine::Action::Inspect)
+        return fail(tr("--json goes with the inspect command"));
     return result;
 }
 

@@ -8,16 +8,31 @@ namespace Dmarc::App {
 // What the user asked for on the command line.
 struct CommandLine
 {
-    enum class Action { Run, ShowHelp, ShowVersion, Invalid };
+    enum class Action
+    {
+        Run,         // the exporter (tray/dashboard on a desktop, headless otherwise)
+        CheckConfig, // validate and print the effective configuration
+        Inspect,     // show what the exporter would make of report files
+        Import,      // count local report files into the store
+        ShowHelp,
+        ShowVersion,
+        Invalid
+    };
 
     Action action = Action::Run;
     QString configurationPath;
     bool noGui = false;
     bool debug = false;
+    bool json = false; // inspect --json
+    QStringList files; // inspect/import arguments
     QString helpText;
     QString errorText;
 };
 
 CommandLine parseCommandLine(const QStringList &arguments);
+
+// Whether `arguments` ask for the desktop face (decided before any QCoreApplication exists):
+// a plain run without --no-gui, on a display.
+bool wantsGui(int argc, char **argv);
 
 } // namespace Dmarc::App

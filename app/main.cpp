@@ -1,22 +1,38 @@
 #include "commandline.h"
+#include "commands.h"
 #include "common/version.h"
+#include "inspectcommand.h"
+
+#ifdef DMARC_WITH_GUI
+#include "desktop.h"
+
+#include <QApplication>
+#endif
 
 #include <QCoreApplication>
 #include <QTextStream>
 
-#include <cstdio>
+#include <memory>
 
 using namespace Dmarc;
 
 int main(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
+    // The desktop face needs a QApplication; everything else (the service, the commands, a
+    // machine without a display) runs on QCoreApplication and never touches a display.
+#ifdef DMARC_WITH_GUI
+    const bool gui = App::wantsGui(argc, argv);
+    std::unique_ptr<QCoreApplication> app = gui ? std::make_unique<QApplication>(argc, argv)
+                                                : std::make_unique<QCoreApplication>(argc, argv);
+#else
+    const bool gui = false;
+    auto app = std::make_unique<QCoreApplication>(argc, argv);
+#endif
     QCoreApplication::setApplicationName(QString::fromLatin1(kApplicationName));
     QCoreApplication::setApplicationVersion(QString::fromLatin1(kVersion));
 
     const App::CommandLine commandLine = App::parseCommandLine(QCoreApplication::arguments());
     QTextStream out(stdout);
-    QTextStream err(stderr);
     switch (commandLine.action) {
     case App::CommandLine::Action::ShowHelp:
         out << commandLine.helpText;
@@ -26,11 +42,21 @@ int main(int argc, char *argv[])
             << '\n';
         return 0;
     case App::CommandLine::Action::Invalid:
-        err << commandLine.errorText << "\n\n" << commandLine.helpText;
+        QTextStream(stderr) << "dmarc-metrics-exporter: " << commandLine.errorText << "\n\n"
+                            << commandLine.helpText;
         return 2;
+    case App::CommandLine::Action::CheckConfig:
+        return App::runCheckConfig(commandLine);
+    case App::CommandLine::Action::Inspect:
+        return App::runInspect(commandLine.files, commandLine.json);
+    case App::CommandLine::Action::Import:
+        return App::runImport(commandLine);
     case App::CommandLine::Action::Run:
         break;
     }
-    err << "dmarc-metrics-exporter: the exporter service is not part of this build yet\n";
-    return 1;
+#ifdef DMARC_WITH_GUI
+    if (gui && !commandLine.noGui)
+        return App::runExporter(commandLine, &App::attachDesktop);
+#endif
+    return App::runExporter(commandLine, nullptr);
 }

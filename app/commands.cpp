@@ -1,0 +1,136 @@
+#include "commands.h"
+
+#include "common/log.h"
+#include "common/logging.h"
+#include "config/config.h"
+#include "metrics/metricsregistry.h"
+#include "service/exporter.h"
+#include "service/fileimporter.h"
+#include "signalwatcher.h"
+#include "store/store.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QTextStream>
+
+#include <cstdio>
+#include <unistd.h>
+
+namespace Dmarc::App {
+
+namespace {
+
+// Loads the configuration, or prints why not (exit code 2).
+std::optional<Config> loadOrComplain(const CommandLine &commandLine)
+{
+    auto config = loadConfig(commandLine.configurationPath, systemEnvironment());
+    if (!config) {
+        QTextStream(stderr) << "dmarc-metrics-exporter: " << config.error().message << '\n';
+        return std::nullopt;
+    }
+    return std::move(config).value();
+}
+
+void installLogging(const Config &config, const CommandLine &commandLine, QtMsgType level)
+{
+    Log::install(config.logFormat, commandLine.debug ? QtDebugMsg : level);
+    for (const QString &warning : config.warnings)
+        Log::warning(lcApp(), warning, {});
+}
+
+} // namespace
+
+int runCheckConfig(const CommandLine &commandLine)
+{
+    const auto config = loadOrComplain(commandLine);
+    if (!config)
+        return 2;
+    QTextStream err(stderr);
+    for (const QString &warning : config->warnings)
+        err << "warning: " << warning << '\n';
+    QTextStream(stdout) << QJsonDocument(effectiveConfig(*config)).toJson(QJsonDocument::Indented);
+    err << config->sourcePath << ": OK\n";
+    return 0;
+}
+
+int runImport(const CommandLine &commandLine)
+{
+    const auto config = loadOrComplain(commandLine);
+    if (!config)
+        return 2;
+    const bool terminal = ::isatty(STDERR_FILENO);
+    // On a terminal the progress bar speaks; per-file lines only with --debug.
+    installLogging(*config, commandLine, terminal ? QtWarningMsg : config->logLevel);
+    QTextStream err(stderr);
+
+    QStringList missing;
+    const QStringList files = FileImporter::collect(commandLine.files, &missing);
+    for (const QString &path : missing)
+        err << "import: no such file or folder: " << path << '\n';
+    if (files.isEmpty()) {
+        err << "import: no report files found\n";
+        return 1;
+    }
+
+    StoreOptions options;
+    options.dedupMaxSeconds = config->deduplicationMaxSeconds;
+    auto store = Store::open(config->storagePath, options);
+    if (!store) {
+        err << "import: " << store.error().message << '\n';
+        return 1;
+    }
+    MetricsRegistry metrics;
+    Pipeline pipeline(store->get(), &metrics, config->limits);
+    FileImporter importer(&pipeline);
+    const auto summary = importer.run(files, [&](int done, int total) {
+        if (!terminal)
+            return;
+        constexpr int width = 30;
+        const int filled = total > 0 ? done * width / total : width;
+        err << "\r[" << QString(filled, QLatin1Char('#'))
+            << QString(width - filled, QLatin1Char('.')) << "] " << done << '/' << total << " files"
+            << Qt::flush;
+    });
+    if (terminal)
+        err << '\n';
+    if (!summary) {
+        err << "import: " << summary.error().message << '\n';
+        return 1;
+    }
+    err << "Imported " << summary->files << " files: " << summary->reportsCounted
+        << " reports counted, " << summary->reportsDuplicate << " duplicates skipped, "
+        << summary->failed << " files with errors, " << summary->alreadyImported
+        << " imported before.\n";
+    if (summary->failed > 0)
+        err << "Run `dmarc-metrics-exporter inspect FILE` to see why a file failed.\n";
+    return (summary->failed > 0 || !missing.isEmpty()) ? 1 : 0;
+}
+
+int runExporter(const CommandLine &commandLine,
+                const std::function<void(Exporter &)> &attachDesktop)
+{
+    const auto config = loadOrComplain(commandLine);
+    if (!config)
+        return 2;
+    installLogging(*config, commandLine, config->logLevel);
+
+    Exporter exporter(*config);
+    if (auto started = exporter.start(); !started) {
+        Log::write(lcApp(), QtCriticalMsg, started.error().message, {});
+        return 1;
+    }
+    SignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &exporter,
+                     [&exporter](int signalNumber) {
+                         Log::info(lcApp(), QStringLiteral("Stopping"),
+                                   {{QStringLiteral("signal"), QString::number(signalNumber)}});
+                         exporter.stop();
+                     });
+    QObject::connect(&exporter, &Exporter::stopped, QCoreApplication::instance(),
+                     [] { QCoreApplication::exit(0); });
+    if (attachDesktop)
+        attachDesktop(exporter);
+    return QCoreApplication::exec();
+}
+
+} // namespace Dmarc::App

@@ -1,0 +1,222 @@
+#include "exporter.h"
+
+#include "common/log.h"
+#include "common/logging.h"
+#include "metrics/metricsendpoint.h"
+#include "metrics/metricsregistry.h"
+#include "store/store.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QTimer>
+
+namespace Dmarc {
+
+Exporter::Exporter(Config config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_graceTimer(new QTimer(this))
+{
+    m_graceTimer->setSingleShot(true);
+    connect(m_graceTimer, &QTimer::timeout, this, [this] {
+        Log::warning(lcApp(), QStringLiteral("Accounts did not log out in time; stopping anyway"),
+                     {});
+        m_running = 0;
+        watcherStopped();
+    });
+}
+
+Exporter::~Exporter() = default;
+
+Result<void> Exporter::start()
+{
+    const QString storagePath = m_config.storagePath;
+    if (!QDir().mkpath(storagePath)) {
+        return Error{QStringLiteral("storage"),
+                     QStringLiteral("storage_path %1 does not exist and cannot be created")
+                         .arg(storagePath)};
+    }
+    if (!QFileInfo(storagePath).isWritable()) {
+        return Error{
+            QStringLiteral("storage"),
+            QStringLiteral("storage_path %1 is not writable by this user").arg(storagePath)};
+    }
+    StoreOptions storeOptions;
+    storeOptions.dedupMaxSeconds = m_config.deduplicationMaxSeconds;
+    auto store = Store::open(storagePath, storeOptions);
+    if (!store)
+        return store.error();
+    m_store = std::move(*store);
+    auto snapshot = m_store->snapshot();
+    if (!snapshot)
+        return snapshot.error();
+    m_metrics = std::make_unique<MetricsRegistry>();
+    m_metrics->restore(*snapshot);
+    m_pipeline = std::make_unique<Pipeline>(m_store.get(), m_metrics.get(), m_config.limits);
+
+    m_endpoint = new MetricsEndpoint(m_metrics.get(), this);
+    if (auto listening = m_endpoint->start(m_config.endpoint); !listening)
+        return listening;
+    Log::info(lcHttp(), QStringLiteral("Serving metrics"),
+              {{QStringLiteral("url"), metricsUrl().toString()}});
+
+    for (const ImapSettings &settings : std::as_const(m_config.accounts)) {
+        auto *watcher = new MailboxWatcher(settings, this);
+        const int index = int(m_watchers.size());
+        m_watchers.append(watcher);
+        m_metrics->setAccountUp(settings.displayName(), false);
+        connect(watcher, &MailboxWatcher::batchReady, this,
+                [this, watcher](const MailboxBatch &batch) { processBatch(watcher, batch); });
+        connect(watcher, &MailboxWatcher::statusChanged, this,
+                [this, watcher, index](const MailboxStatus &status) {
+                    Q_EMIT accountChanged(index,
+                                          AccountState{watcher->settings().displayName(), status});
+                });
+        connect(watcher, &MailboxWatcher::pollFinished, this,
+                [this, watcher](bool ok, const QString &error) {
+                    const QString account = watcher->settings().displayName();
+                    m_metrics->setAccountUp(account, ok);
+                    if (ok) {
+                        m_metrics->setLastSuccessfulPoll(account,
+                                                         QDateTime::currentSecsSinceEpoch());
+                    } else {
+                        m_metrics->countPollError(account);
+                        Log::warning(lcImap(), QStringLiteral("Mailbox check failed"),
+                                     {{QStringLiteral("account"), account},
+                                      {QStringLiteral("error"), error}});
+                    }
+                });
+        connect(watcher, &MailboxWatcher::emailsMoved, this,
+                [watcher](quint32 uidValidity, const QList<quint32> &uids, EmailVerdict verdict) {
+                    const ImapSettings &settings = watcher->settings();
+                    QStringList list;
+                    for (quint32 uid : uids)
+                        list << QString::number(uid);
+                    Log::info(lcImap(), QStringLiteral("Emails moved"),
+                              {{QStringLiteral("account"), settings.displayName()},
+                               {QStringLiteral("uidvalidity"), QString::number(uidValidity)},
+                               {QStringLiteral("uids"), list.join(QLatin1Char(','))},
+                               {QStringLiteral("folder"), verdict == EmailVerdict::Done
+                                                              ? settings.doneFolder
+                                                              : settings.errorFolder}});
+                });
+        connect(watcher, &MailboxWatcher::stopped, this, &Exporter::watcherStopped);
+        watcher->start();
+    }
+    return {};
+}
+
+void Exporter::processBatch(MailboxWatcher *watcher, const MailboxBatch &batch)
+{
+    QList<IncomingEmail> emails;
+    emails.reserve(batch.emails.size());
+    for (const FetchedEmail &fetched : batch.emails) {
+        IncomingEmail email;
+        email.identity = EmailIdentity{batch.account, batch.mailbox, batch.uidValidity, fetched.uid,
+                                       QByteArray()};
+        email.raw = fetched.raw;
+        email.oversized = fetched.oversized;
+        email.label = QStringLiteral("uid %1").arg(fetched.uid);
+        emails.append(email);
+    }
+    const auto processed =
+        m_pipeline->process(std::move(emails), QDateTime::currentSecsSinceEpoch());
+    if (!processed) {
+        // Without a durable verdict no email may move: they stay in the inbox for the next try.
+        Log::write(lcStore(), QtCriticalMsg,
+                   QStringLiteral("Cannot commit; emails stay in the inbox"),
+                   {{QStringLiteral("account"), batch.account},
+                    {QStringLiteral("error"), processed.error().message}});
+        Q_EMIT storeFailed(processed.error().message);
+        watcher->submitVerdicts({});
+        return;
+    }
+    QHash<quint32, EmailVerdict> verdicts;
+    for (const ProcessedEmail &email : *processed)
+        verdicts.insert(email.identity.uid, email.verdict);
+    watcher->submitVerdicts(verdicts);
+    Q_EMIT emailsProcessed(*processed);
+}
+
+QUrl Exporter::metricsUrl() const
+{
+    QUrl url;
+    url.setScheme(m_endpoint && m_endpoint->usesTls() ? QStringLiteral("https")
+                                                      : QStringLiteral("http"));
+    QHostAddress address = m_endpoint ? m_endpoint->serverAddress() : QHostAddress();
+    if (address == QHostAddress::AnyIPv4 || address == QHostAddress::Any)
+        address = QHostAddress::LocalHost;
+    else if (address == QHostAddress::AnyIPv6)
+        address = QHostAddress::LocalHostIPv6;
+    url.setHost(address.toString());
+    url.setPort(m_endpoint ? m_endpoint->serverPort() : m_config.endpoint.port);
+    url.setPath(QStringLiteral("/metrics"));
+    return url;
+}
+
+QList<AccountState> Exporter::accounts() const
+{
+    QList<AccountState> states;
+    for (const MailboxWatcher *watcher : m_watchers)
+        states.append(AccountState{watcher->settings().displayName(), watcher->status()});
+    return states;
+}
+
+void Exporter::checkNow()
+{
+    if (m_paused || m_stopping)
+        return;
+    for (MailboxWatcher *watcher : std::as_const(m_watchers))
+        watcher->checkNow();
+}
+
+void Exporter::setPaused(bool paused)
+{
+    if (paused == m_paused || m_stopping)
+        return;
+    m_paused = paused;
+    Log::info(lcApp(), paused ? QStringLiteral("Paused") : QStringLiteral("Resumed"), {});
+    for (MailboxWatcher *watcher : std::as_const(m_watchers)) {
+        if (paused)
+            watcher->stop();
+        else
+            watcher->start();
+    }
+}
+
+void Exporter::stop(int graceMs)
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    m_running = 0;
+    for (MailboxWatcher *watcher : std::as_const(m_watchers)) {
+        if (watcher->status().activity != MailboxStatus::Activity::Stopped) {
+            ++m_running;
+            watcher->stop();
+        }
+    }
+    if (m_endpoint)
+        m_endpoint->stop();
+    if (m_running == 0) {
+        QTimer::singleShot(0, this, &Exporter::stopped);
+        return;
+    }
+    m_graceTimer->start(graceMs);
+}
+
+void Exporter::watcherStopped()
+{
+    if (!m_stopping)
+        return;
+    if (m_running > 0)
+        --m_running;
+    if (m_running == 0) {
+        m_graceTimer->stop();
+        m_stopping = false;
+        Q_EMIT stopped();
+    }
+}
+
+} // namespace Dmarc

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "common/result.h"
+#include "config/config.h"
+#include "imap/mailboxwatcher.h"
+#include "service/pipeline.h"
+
+#include <QList>
+#include <QObject>
+#include <QUrl>
+
+#include <memory>
+
+class QTimer;
+
+namespace Dmarc {
+
+class MetricsEndpoint;
+class MetricsRegistry;
+class Store;
+
+// One account as the status views show it.
+struct AccountState
+{
+    QString name;
+    MailboxStatus status;
+};
+
+// The exporter: the store, the metrics endpoint and one mailbox watcher per account, joined by
+// the pipeline (fetch -> analyse -> one commit -> only then move). The headless service and the
+// desktop dashboard both run on it, through this API and its signals.
+class Exporter : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Exporter(Config config, QObject *parent = nullptr);
+    ~Exporter() override;
+
+    // Opens the store (creating storage_path if needed), restores the counters, listens, and
+    // starts watching every account. Errors name the file, address or setting that failed.
+    Result<void> start();
+    // Lets every account finish or abandon its batch safely and log out; emits stopped().
+    // Gives up waiting after `graceMs` (the store is consistent at every moment anyway).
+    void stop(int graceMs = 8000);
+
+    void checkNow();
+    void setPaused(bool paused);
+    bool isPaused() const { return m_paused; }
+
+    const Config &config() const { return m_config; }
+    QUrl metricsUrl() const;
+    Store *store() const { return m_store.get(); }
+    MetricsRegistry *metrics() const { return m_metrics.get(); }
+    QList<AccountState> accounts() const;
+
+Q_SIGNALS:
+    void accountChanged(int index, const Dmarc::AccountState &state);
+    void emailsProcessed(const QList<Dmarc::ProcessedEmail> &emails);
+    // A commit failed (e.g. disk full): nothing of the batch was counted or moved.
+    void storeFailed(const QString &message);
+    void stopped();
+
+private:
+    void processBatch(MailboxWatcher *watcher, const MailboxBatch &batch);
+    void watcherStopped();
+
+    Config m_config;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<MetricsRegistry> m_metrics;
+    std::unique_ptr<Pipeline> m_pipeline;
+    MetricsEndpoint *m_endpoint = nullptr;
+    QList<MailboxWatcher *> m_watchers;
+    int m_running = 0; // watchers not yet stopped while stopping
+    bool m_stopping = false;
+    bool m_paused = false;
+    QTimer *m_graceTimer;
+};
+
+} // namespace Dmarc

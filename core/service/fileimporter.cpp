@@ -1,0 +1,108 @@
+#include "fileimporter.h"
+
+#include <QDateTime>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+
+namespace Dmarc {
+
+namespace {
+
+constexpr int kBatchFiles = 200;
+constexpr qint64 kBatchBytes = qint64(64) * 1024 * 1024;
+
+bool isReportFile(const QString &path)
+{
+    const QString name = path.toLower();
+    for (const char *suffix : {".eml", ".xml", ".gz", ".gzip", ".zip"}) {
+        if (name.endsWith(QLatin1String(suffix)))
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+FileImporter::FileImporter(Pipeline *pipeline)
+    : m_pipeline(pipeline)
+{}
+
+QStringList FileImporter::collect(const QStringList &paths, QStringList *missing)
+{
+    QStringList files;
+    for (const QString &path : paths) {
+        const QFileInfo info(path);
+        if (info.isDir()) {
+            QDirIterator it(path, QDir::Files | QDir::Readable, QDirIterator::Subdirectories);
+            while (it.hasNext()) {
+                const QString file = it.next();
+                if (isReportFile(file))
+                    files << QFileInfo(file).absoluteFilePath();
+            }
+        } else if (info.isFile()) {
+            files << info.absoluteFilePath(); // named explicitly: taken whatever its suffix
+        } else if (missing) {
+            missing->append(path);
+        }
+    }
+    files.sort();
+    files.removeDuplicates();
+    return files;
+}
+
+Result<ImportSummary> FileImporter::run(const QStringList &files,
+                                        const std::function<void(int, int)> &progress)
+{
+    ImportSummary summary;
+    QList<IncomingEmail> batch;
+    qint64 batchBytes = 0;
+    const auto flush = [&]() -> Result<void> {
+        if (batch.isEmpty())
+            return {};
+        const auto processed =
+            m_pipeline->process(std::move(batch), QDateTime::currentSecsSinceEpoch());
+        batch.clear();
+        batchBytes = 0;
+        if (!processed)
+            return processed.error();
+        for (const ProcessedEmail &email : *processed) {
+            ++summary.files;
+            if (email.alreadyDecided) {
+                ++summary.alreadyImported;
+                continue;
+            }
+            (email.verdict == EmailVerdict::Done ? summary.done : summary.failed) += 1;
+            const int counted = int(email.reports.count(ReportOutcome::Counted));
+            summary.reportsCounted += counted;
+            summary.reportsDuplicate += int(email.reports.size()) - counted;
+        }
+        if (progress)
+            progress(summary.files, int(files.size()));
+        return {};
+    };
+    for (const QString &path : files) {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            return Error{QStringLiteral("io"),
+                         QStringLiteral("cannot read %1: %2").arg(path, file.errorString())};
+        }
+        IncomingEmail email;
+        email.kind = IncomingEmail::Kind::ReportFile;
+        email.raw = file.readAll();
+        email.label = path;
+        email.identity.account = QStringLiteral("import");
+        email.identity.mailbox = path;
+        batchBytes += email.raw.size();
+        batch.append(std::move(email));
+        if (batch.size() >= kBatchFiles || batchBytes >= kBatchBytes) {
+            if (auto flushed = flush(); !flushed)
+                return flushed.error();
+        }
+    }
+    if (auto flushed = flush(); !flushed)
+        return flushed.error();
+    return summary;
+}
+
+} // namespace Dmarc

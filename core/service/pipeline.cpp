@@ -1,0 +1,130 @@
+#include "pipeline.h"
+
+#include "common/log.h"
+#include "common/logging.h"
+#include "metrics/metricsregistry.h"
+#include "report/emailanalyzer.h"
+
+#include <QCryptographicHash>
+
+namespace Dmarc {
+
+Pipeline::Pipeline(Store *store, MetricsRegistry *metrics, const PayloadLimits &limits)
+    : m_store(store)
+    , m_metrics(metrics)
+    , m_limits(limits)
+{}
+
+EmailAnalysis Pipeline::analyze(const IncomingEmail &email) const
+{
+    if (email.oversized) {
+        EmailAnalysis analysis;
+        analysis.failures.append(
+            PayloadFailure{QStringLiteral("email"),
+                           Error{QStringLiteral("too_large"),
+                                 QStringLiteral("the email is larger than the download limit")}});
+        return analysis;
+    }
+    if (email.kind == IncomingEmail::Kind::ReportFile)
+        return analyzeFile(email.raw, email.label, m_limits);
+    return analyzeEmail(email.raw, m_limits);
+}
+
+Result<QList<ProcessedEmail>> Pipeline::process(QList<IncomingEmail> emails, qint64 nowSecs)
+{
+    QList<ProcessedEmail> processed;
+    QList<EmailCommit> commits;
+    QList<qsizetype> committedIndex; // position in `processed` of each commit
+    processed.reserve(emails.size());
+    for (IncomingEmail &email : emails) {
+        if (email.identity.digest.isEmpty())
+            email.identity.digest = QCryptographicHash::hash(email.raw, QCryptographicHash::Sha256);
+        ProcessedEmail result;
+        result.identity = email.identity;
+        result.label = email.label;
+        // An email decided before (the program stopped before moving it) is not analysed or
+        // counted again.
+        const auto decided = m_store->decidedVerdict(email.identity);
+        if (!decided)
+            return decided.error();
+        if (decided->has_value()) {
+            result.alreadyDecided = true;
+            result.verdict = **decided;
+            processed.append(result);
+            continue;
+        }
+        result.analysis = analyze(email);
+        result.verdict = result.analysis.verdict();
+        email.raw.clear(); // the bytes are no longer needed; keep the batch's memory down
+        committedIndex.append(processed.size());
+        commits.append(EmailCommit{result.identity, result.analysis});
+        processed.append(result);
+    }
+    if (!commits.isEmpty()) {
+        const auto committed = m_store->commit(commits, nowSecs);
+        if (!committed)
+            return committed.error();
+        m_metrics->apply(commits, *committed);
+        for (qsizetype i = 0; i < committed->size(); ++i) {
+            ProcessedEmail &email = processed[committedIndex.at(i)];
+            const EmailCommitResult &result = committed->at(i);
+            email.verdict = result.verdict;
+            email.alreadyDecided = result.alreadyDecided;
+            email.reports = result.reports;
+        }
+    }
+    for (const ProcessedEmail &email : std::as_const(processed))
+        log(email);
+    return processed;
+}
+
+void Pipeline::log(const ProcessedEmail &email) const
+{
+    const QString outcome =
+        email.verdict == EmailVerdict::Done ? QStringLiteral("done") : QStringLiteral("error");
+    Log::Fields fields{{QStringLiteral("account"), email.identity.account},
+                       {QStringLiteral("mailbox"), email.identity.mailbox},
+                       {QStringLiteral("email"), email.label}};
+    if (email.alreadyDecided) {
+        fields.append({QStringLiteral("outcome"), outcome});
+        Log::info(lcApp(), QStringLiteral("Email was decided before; only moving it"), fields);
+        return;
+    }
+    const EmailAnalysis &analysis = email.analysis;
+    fields.append({QStringLiteral("from"), analysis.fromEmail});
+    for (qsizetype i = 0; i < analysis.reports.size(); ++i) {
+        const ReportCounts &report = analysis.reports.at(i);
+        const bool duplicate =
+            i < email.reports.size() && email.reports.at(i) == ReportOutcome::Duplicate;
+        Log::info(lcReport(),
+                  duplicate ? QStringLiteral("Skipping duplicate report")
+                            : QStringLiteral("Processing report"),
+                  fields +
+                      Log::Fields{{QStringLiteral("org_name"), report.orgName},
+                                  {QStringLiteral("report_id"), report.reportId},
+                                  {QStringLiteral("records"), QString::number(report.records)},
+                                  {QStringLiteral("messages"), QString::number(report.messages)}});
+    }
+    const int counted = int(email.reports.count(ReportOutcome::Counted));
+    fields.append({QStringLiteral("outcome"), outcome});
+    fields.append({QStringLiteral("reports_counted"), QString::number(counted)});
+    fields.append(
+        {QStringLiteral("reports_duplicate"), QString::number(email.reports.size() - counted)});
+    if (analysis.candidates == 0 && analysis.failures.isEmpty()) {
+        Log::warning(lcApp(), QStringLiteral("No report found in email"),
+                     fields + Log::Fields{{QStringLiteral("subject"), analysis.subject}});
+        return;
+    }
+    if (!analysis.failures.isEmpty()) {
+        QStringList reasons;
+        for (const PayloadFailure &failure : analysis.failures)
+            reasons << failure.part + QStringLiteral(": ") + failure.error.message;
+        Log::warning(
+            lcApp(), QStringLiteral("Email has reports that could not be read"),
+            fields + Log::Fields{{QStringLiteral("reason"), reasons.join(QStringLiteral("; "))}});
+        return;
+    }
+    Log::info(lcApp(), QStringLiteral("Email processed"), fields);
+}
+
+} // namespace Dmarc

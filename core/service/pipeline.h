@@ -1,0 +1,62 @@
+#pragma once
+
+#include "common/result.h"
+#include "report/emailanalysis.h"
+#include "store/store.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+namespace Dmarc {
+
+class MetricsRegistry;
+
+// One email (or report file) to decide.
+struct IncomingEmail
+{
+    enum class Kind
+    {
+        Email,     // raw RFC 5322 bytes from a mailbox
+        ReportFile // a local .eml/.xml/.gz/.zip file (the import command)
+    };
+
+    Kind kind = Kind::Email;
+    EmailIdentity identity; // the digest is filled in from `raw` when empty
+    QByteArray raw;
+    bool oversized = false; // too large to download: decided as an error without content
+    QString label;          // for logs: "uid 17" or a file path
+};
+
+// What became of one email.
+struct ProcessedEmail
+{
+    EmailIdentity identity;
+    QString label;
+    EmailVerdict verdict = EmailVerdict::Done;
+    bool alreadyDecided = false;  // committed before; only the move was left to do
+    EmailAnalysis analysis;       // empty when alreadyDecided
+    QList<ReportOutcome> reports; // per analysis.reports
+};
+
+// extract -> parse -> dedup -> one store commit -> metrics, for a batch of emails. The verdicts
+// it returns are durable: the caller may move the emails once this returned successfully.
+class Pipeline
+{
+public:
+    Pipeline(Store *store, MetricsRegistry *metrics, const PayloadLimits &limits);
+
+    // Commits the whole batch in one transaction, or nothing (then the error says why and no
+    // email may be moved).
+    Result<QList<ProcessedEmail>> process(QList<IncomingEmail> emails, qint64 nowSecs);
+
+private:
+    EmailAnalysis analyze(const IncomingEmail &email) const;
+    void log(const ProcessedEmail &email) const;
+
+    Store *m_store;
+    MetricsRegistry *m_metrics;
+    PayloadLimits m_limits;
+};
+
+} // namespace Dmarc
