@@ -81,6 +81,8 @@ struct ReportCounts
     QString orgName;  // trimmed; "" when missing
     QString reportId; // trimmed; "" when missing (never deduplicated then)
     QString policyDomain;
+    QString policy;       // policy_published/p, as written
+    QString source;       // where it came from, e.g. "part 2 (r.zip), member r.xml"
     qint64 dateBegin = 0; // date_range/begin, seconds since the epoch (0 when missing)
     qint64 dateEnd = 0;
     quint64 records = 0;  // records counted (records without <row> are skipped)

@@ -1,0 +1,101 @@
+#include "report/reportcounter.h"
+
+namespace Dmarc {
+
+namespace {
+
+bool isKeyword(const QString &value, QLatin1String keyword)
+{
+    return value.compare(keyword, Qt::CaseInsensitive) == 0;
+}
+
+bool isPass(const QString &value)
+{
+    return isKeyword(value, QLatin1String("pass"));
+}
+
+} // namespace
+
+QString normalizeDomain(const QString &domain)
+{
+    // Most domains arrive normalised already: return them without allocating.
+    bool clean = domain.isEmpty() || (!domain.front().isSpace() && !domain.back().isSpace() &&
+                                      domain.back() != QLatin1Char('.'));
+    for (qsizetype i = 0; clean && i < domain.size(); ++i) {
+        const QChar c = domain.at(i);
+        clean = c.unicode() < 0x80 ? !(c >= QLatin1Char('A') && c <= QLatin1Char('Z'))
+                                   : c.toLower() == c;
+    }
+    if (clean)
+        return domain;
+    QString normalized = domain.trimmed().toLower();
+    if (normalized.endsWith(QLatin1Char('.')))
+        normalized.chop(1);
+    return normalized;
+}
+
+Counters countersFor(const ReportRecord &record)
+{
+    const quint64 n = record.count;
+    Counters counters;
+    counters.total = n;
+    const bool dkimAligned = record.hasPolicyEvaluated && isPass(record.policyDkim);
+    const bool spfAligned = record.hasPolicyEvaluated && isPass(record.policySpf);
+    if (dkimAligned)
+        counters.dkimAligned = n;
+    if (spfAligned)
+        counters.spfAligned = n;
+    if (dkimAligned || spfAligned)
+        counters.compliant = n;
+    if (record.hasPolicyEvaluated && isKeyword(record.disposition, QLatin1String("quarantine")))
+        counters.quarantine = n;
+    if (record.hasPolicyEvaluated && isKeyword(record.disposition, QLatin1String("reject")))
+        counters.reject = n;
+    if (!record.dkim.isEmpty() && isPass(record.dkim.constFirst().result))
+        counters.dkimPass = n;
+    if (!record.spf.isEmpty() && isPass(record.spf.constFirst().result))
+        counters.spfPass = n;
+    return counters;
+}
+
+void ReportCounter::add(const ReportRecord &record)
+{
+    if (!record.hasRow)
+        return;
+    Key key{normalizeDomain(record.headerFrom),
+            record.dkim.isEmpty() ? QString() : normalizeDomain(record.dkim.constFirst().domain),
+            record.spf.isEmpty() ? QString() : normalizeDomain(record.spf.constFirst().domain)};
+    auto it = m_index.constFind(key);
+    if (it == m_index.constEnd()) {
+        LabelCounts entry;
+        entry.labels.fromDomain = key.fromDomain;
+        entry.labels.dkimDomain = key.dkimDomain;
+        entry.labels.spfDomain = key.spfDomain;
+        m_counts.append(entry);
+        it = m_index.insert(std::move(key), m_counts.size() - 1);
+    }
+    m_counts[*it].counters += countersFor(record);
+    ++m_records;
+    m_messages += record.count;
+}
+
+ReportCounts ReportCounter::result(const ReportMetadata &metadata,
+                                   const PolicyPublished &policy) const
+{
+    ReportCounts report;
+    report.orgName = metadata.orgName;
+    report.reportId = metadata.reportId;
+    report.policyDomain = policy.domain;
+    report.policy = policy.p;
+    report.dateBegin = metadata.dateRange.begin;
+    report.dateEnd = metadata.dateRange.end;
+    report.records = m_records;
+    report.messages = m_messages;
+    report.counts = m_counts;
+    // A report's records share one reporter, which may be read after them.
+    for (LabelCounts &entry : report.counts)
+        entry.labels.reporter = metadata.orgName;
+    return report;
+}
+
+} // namespace Dmarc
