@@ -50,20 +50,29 @@ dpkg-deb -e "$deb" "$out/control"
 grep -qx /etc/dmarc-metrics-exporter.json "$out/control/conffiles" \
     || fail "the configuration is not a conffile"
 
-# Every Qt library the binary links must be a dependency (dpkg-shlibdeps ran), and the
-# headless package must not pull in Qt GUI or Qt Widgets.
+# Every library the binary links must come from a package in Depends (dpkg-shlibdeps ran),
+# and the headless package must not pull in Qt GUI or Qt Widgets.
 binary=$root/usr/bin/dmarc-metrics-exporter
 needed=$(objdump -p "$binary" | awk '/NEEDED/ { print $2 }')
+# Package names in Depends, one a line, versions dropped, alternatives split.
+depends_names=$(awk -v RS='[,|]' '{ sub(/\(.*\)/, ""); gsub(/[ \n]/, ""); if ($0 != "") print }' <<<"$depends")
+owner_of() {
+    # dpkg may record the /usr/lib or the /lib spelling of a path on a merged-/usr system.
+    local path=$1 candidate
+    for candidate in "$path" "/usr${path#/usr}" "${path#/usr}"; do
+        dpkg-query -S "$candidate" 2>/dev/null | head -n1 | cut -d: -f1 && return 0
+    done
+    return 1
+}
 for lib in $needed; do
-    case $lib in
-    libQt6*.so.6)
-        dep=$(echo "${lib%.so.6}6" | tr '[:upper:]' '[:lower:]')
-        grep -qE "(^|, )$dep( |,|$)" <<<"$depends" || fail "$lib is linked but $dep is not in Depends"
-        ;;
-    esac
+    path=$(ldd "$binary" | awk -v lib="$lib" '$1 == lib { print $3 }')
+    [ -n "$path" ] || fail "$lib is not found by ldd"
+    owner=$(owner_of "$(realpath "$path")") || owner=$(owner_of "$path") \
+        || fail "no installed package owns $path"
+    grep -qxF "$owner" <<<"$depends_names" || fail "$lib ($owner) is linked but not in Depends"
 done
 if [ "$package" = dmarc-metrics-exporter-headless ]; then
-    if grep -qE 'libqt6(gui|widgets)6' <<<"$depends$needed"; then
+    if grep -qiE 'libqt6(gui|widgets)' <<<"$depends $needed"; then
         fail "the headless package depends on Qt GUI or Qt Widgets"
     fi
 fi
