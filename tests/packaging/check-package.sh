@@ -29,6 +29,12 @@ fi
 
 rm -rf "$out"
 mkdir -p "$out"
+# cpack installs but does not build; a tree built only for its binary lacks the compressed
+# man page and changelog.
+cmake --build "$build" --target dmarc_installer_files >"$out/build.log" 2>&1 || {
+    cat "$out/build.log" >&2
+    fail "building the installer files"
+}
 (cd "$build" && cpack -G "DEB;TGZ" -B "$out") >"$out/cpack.log" 2>&1 || {
     cat "$out/cpack.log" >&2
     fail "cpack"
