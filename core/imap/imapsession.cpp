@@ -48,6 +48,15 @@ QByteArray saslEscape(QByteArray name)
     return name.replace('=', "=3D").replace(',', "=2C");
 }
 
+// A literal may be somewhat larger than the RFC822.SIZE the server announced (line endings).
+ParserLimits limitsFor(const ImapSettings &settings)
+{
+    ParserLimits limits;
+    limits.maxLiteralBytes = settings.maxMessageBytes + settings.maxMessageBytes / 8 + 64 * 1024;
+    limits.maxResponseBytes = limits.maxLiteralBytes + 1024 * 1024;
+    return limits;
+}
+
 } // namespace
 
 ImapSession::ImapSession(const ImapSettings &settings, QObject *parent)
@@ -55,6 +64,7 @@ ImapSession::ImapSession(const ImapSettings &settings, QObject *parent)
     , m_settings(settings)
     , m_socket(new QSslSocket(this))
     , m_timer(new QTimer(this))
+    , m_parser(limitsFor(settings))
 {
     m_timer->setSingleShot(true);
     connect(m_timer, &QTimer::timeout, this, &ImapSession::onTimeout);
@@ -401,7 +411,7 @@ void ImapSession::startTls()
             fail(QStringLiteral("tls"), QStringLiteral("data injected before the TLS handshake"));
             return;
         }
-        m_parser = ImapResponseParser();
+        m_parser = ImapResponseParser(limitsFor(m_settings));
         m_state = State::Encrypting;
         restartTimer();
         m_socket->startClientEncryption();

@@ -1,0 +1,709 @@
+#include "fakeimapserver.h"
+#include "imap/mailboxwatcher.h"
+
+#include <QSignalSpy>
+#include <QTemporaryFile>
+#include <QTest>
+#include <QTimer>
+
+using namespace Dmarc;
+using Dmarc::Test::FakeImapServer;
+using Connection = Dmarc::Test::FakeImapServer::Connection;
+
+namespace {
+
+ImapSettings settingsFor(const FakeImapServer &server)
+{
+    ImapSettings settings;
+    settings.host = QStringLiteral("127.0.0.1");
+    settings.port = server.port();
+    settings.security = ImapSettings::Security::Plain;
+    settings.username = QStringLiteral("user");
+    settings.password = QStringLiteral("secret");
+    settings.idle = false;
+    settings.pollIntervalSeconds = 3600;
+    settings.timeoutSeconds = 0.3;
+    settings.reconnectMinSeconds = 3600; // one attempt per test unless a test says otherwise
+    return settings;
+}
+
+QByteArray mail(int n)
+{
+    return "Subject: mail " + QByteArray::number(n) + "\r\n\r\nbody " + QByteArray::number(n) +
+           "\r\n";
+}
+
+// Gives every email of every batch the verdict `verdict` (or none).
+void answerAll(MailboxWatcher &watcher, std::optional<EmailVerdict> verdict)
+{
+    QObject::connect(&watcher, &MailboxWatcher::batchReady, &watcher,
+                     [&watcher, verdict](const MailboxBatch &batch) {
+                         QHash<quint32, EmailVerdict> verdicts;
+                         for (const FetchedEmail &email : batch.emails) {
+                             if (verdict)
+                                 verdicts.insert(email.uid, *verdict);
+                         }
+                         watcher.submitVerdicts(verdicts);
+                     });
+}
+
+// A reply to a command: silence, a status, bytes, or a drop.
+FakeImapServer::Handler reply(const QByteArray &text)
+{
+    return [text](Connection &connection, const QByteArray &tag, const QByteArray &) {
+        if (text == "stall")
+            return true;
+        if (text == "drop") {
+            connection.close();
+            return true;
+        }
+        connection.write(tag + ' ' + text + "\r\n");
+        return true;
+    };
+}
+
+bool moveCommandsAbsent(const FakeImapServer &server)
+{
+    return server.receivedWithName("UID MOVE").isEmpty() &&
+           server.receivedWithName("UID COPY").isEmpty() &&
+           server.receivedWithName("UID STORE").isEmpty();
+}
+
+struct Run
+{
+    explicit Run(const ImapSettings &settings)
+        : watcher(settings)
+        , batches(&watcher, &MailboxWatcher::batchReady)
+        , polls(&watcher, &MailboxWatcher::pollFinished)
+    {}
+    // The first poll result.
+    bool finish(int timeoutMs = 5000)
+    {
+        if (polls.isEmpty() && !polls.wait(timeoutMs))
+            return false;
+        return true;
+    }
+    bool ok() const { return polls.first().at(0).toBool(); }
+    QString error() const { return polls.first().at(1).toString(); }
+
+    MailboxWatcher watcher;
+    QSignalSpy batches;
+    QSignalSpy polls;
+};
+
+} // namespace
+
+class TestImapWatcher : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { qRegisterMetaType<MailboxBatch>(); }
+
+    void greetingFaults_data()
+    {
+        QTest::addColumn<QByteArray>("greeting");
+        QTest::addColumn<QString>("error");
+        QTest::newRow("never sent") << QByteArray() << QStringLiteral("waiting for the greeting");
+        QTest::newRow("BYE") << QByteArray("* BYE too busy\r\n") << QStringLiteral("too busy");
+        QTest::newRow("garbage") << QByteArray("SSH-2.0-OpenSSH\r\n")
+                                 << QStringLiteral("not a response");
+        QTest::newRow("tagged") << QByteArray("a0 OK what\r\n")
+                                << QStringLiteral("unexpected greeting");
+        QTest::newRow("binary") << QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\r\n", 11)
+                                << QStringLiteral("not a response");
+    }
+
+    void greetingFaults()
+    {
+        QFETCH(QByteArray, greeting);
+        QFETCH(QString, error);
+        FakeImapServer server;
+        server.greeting = greeting;
+        server.addMessage(QStringLiteral("INBOX"), mail(1));
+        Run run(settingsFor(server));
+        run.watcher.start();
+        QVERIFY(run.finish());
+        QVERIFY(!run.ok());
+        QVERIFY2(run.error().contains(error), qPrintable(run.error()));
+        QVERIFY(run.batches.isEmpty());
+        QCOMPARE(run.watcher.status().activity, MailboxStatus::Activity::Reconnecting);
+        QCOMPARE(run.watcher.status().lastError, run.error());
+    }
+
+    void preauthGreetingSkipsLogin()
+    {
+        FakeImapServer server;
+        server.greeting = "* PREAUTH [CAPABILITY IMAP4rev1 MOVE] welcome back\r\n";
+        server.addMessage(QStringLiteral("INBOX"), mail(1));
+        Run run(settingsFor(server));
+        answerAll(run.watcher, EmailVerdict::Done);
+        run.watcher.start();
+        QVERIFY(run.finish());
+        QVERIFY2(run.ok(), qPrintable(run.error()));
+        QVERIFY(server.receivedWithName("LOGIN").isEmpty());
+        QCOMPARE(server.messages(QStringLiteral("Archive")).size(), 1);
+    }
+
+    // Every step fails cleanly when the server falls silent, refuses, or hangs up.
+    void faultOnEachCommand_data()
+    {
+        QTest::addColumn<QByteArray>("command");
+        QTest::addColumn<QByteArray>("reply");
+        QTest::addColumn<QString>("error");
+        const QList<QByteArray> commands{"CAPABILITY", "LOGIN",     "LIST",
+                                         "NAMESPACE",  "CREATE",    "SELECT",
+                                         "UID SEARCH", "UID FETCH", "UID MOVE"};
+        for (const QByteArray &command : commands) {
+            QTest::addRow("%s stalls", command.constData())
+                << command << QByteArray("stall") << QStringLiteral("no response");
+            QTest::addRow("%s NO", command.constData())
+                << command << QByteArray("NO nope") << QStringLiteral("nope");
+            QTest::addRow("%s BAD", command.constData())
+                << command << QByteArray("BAD huh") << QStringLiteral("huh");
+            QTest::addRow("%s drops", command.constData())
+                << command << QByteArray("drop") << QStringLiteral("closed");
+        }
+    }
+
+    void faultOnEachCommand()
+    {
+        QFETCH(QByteArray, command);
+        QFETCH(QByteArray, reply);
+        QFETCH(QString, error);
+        FakeImapServer server;
+        server.addMessage(QStringLiteral("INBOX"), mail(1));
+        server.addMessage(QStringLiteral("INBOX"), mail(2));
+        server.handlers.insert(command, ::reply(reply));
+        Run run(settingsFor(server));
+        answerAll(run.watcher, EmailVerdict::Done);
+        run.watcher.start();
+        QVERIFY(run.finish());
+        QVERIFY(!run.ok());
+        QVERIFY2(run.error().contains(error, Qt::CaseInsensitive), qPrintable(run.error()));
+        QCOMPARE(run.watcher.status().pollErrors, 1u);
+        QCOMPARE(run.watcher.status().connected, false);
+        // Nothing left the inbox (the failed MOVE included).
+        QCOMPARE(server.messages(QStringLiteral("INBOX")).size(), 2);
+    }
+
+    void droppedMidLiteralAndMidFetch_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::newRow("mid literal") << QByteArray("* 1 FETCH (UID 1 BODY[] {100}\r\nSubject: cut");
+        QTest::newRow("mid fetch")
+            << QByteArray("* 1 FETCH (UID 1 BODY[] {4}\r\nabcd)\r\n* 2 FETCH (UID 2");
+        QTest::newRow("before tagged") << QByteArray("* 1 FETCH (UID 1 BODY[] {4}\r\nabcd)\r\n");
+    }
+
+    void droppedMidLiteralAndMidFetch()
+    {
+        QFETCH(QByteArray, bytes);
+        FakeImapServer server;
+        server.addMessage(QStringLiteral("INBOX"), mail(1));
+        server.addMessage(QStringLiteral("INBOX"), mail(2));
+        server.handlers.insert("UID FETCH", [bytes](Connection &connection, const QByteArray &,
+                                                    const QByteArray &arguments) {
+            if (!arguments.contains("BODY.PEEK[]"))
+                return false;
+            connection.write(bytes);
+            connection.close();
+            return true;
+        });
+        Run run(settingsFor(server));
+        answerAll(run.watcher, EmailVerdict::Done);
+        run.watcher.start();
+        QVERIFY(run.finish());
+        QVERIFY(!run.ok());
+        QVERIFY2(run.error().contains(u"closed"), qPrintable(run.error()));
+        QVERIFY(run.batches.isEmpty());
+        QVERIFY(moveCommandsAbsent(server));
+    }
+
+    void garbageAfterLogin()
+    {
+        FakeImapServer server;
+        server.handlers.insert(
+            "LIST", [](Connection &connection, const QByteArray &, const QByteArray &) {
+                connection.write("* LIST (\\Noselect \"/\" INBOX\r\n%%%garbage%%%\r\n");
+                return true;
+            });
+        Run run(settingsFor(server));
+        run.watcher.start();
+        QVERIFY(run.finish());
+        QVERIFY(!run.ok());
+        QVERIFY2(run.error().contains(u"IMAP response"), qPrintable(run.error()));
+    }
+
+    void literalLargerThanLimit()
+    {
+        FakeImapServer server;
+        // The server announces a small size, then sends a huge literal header.
+        server.addMessage(QStringLiteral("INBOX"), mail(1));
+        server.handlers.insert("UID FETCH", [](Connection &connection, const QByteArray &,
+                                               const QByteArray &arguments) {
+            if (!arguments.contains("BODY.PEEK[]"))
+                return false;
+            connection.write("* 1 FETCH (UID 1 BODY[] {4000000000}\r\n");
+            return true;
+        });
+        ImapSettings settings = settingsFor(server);
+        settings.maxMessageBytes = 100000;
+        Run run(settings);
+        answerAll(run.watcher, EmailVerdict::Done);
+        run.watcher.start();
+        QVERIFY(run.finish());
+        QVERIFY(!run.ok());
+        QVERIFY2(run.error().contains(u"exceeds the limit"), qPrintable(run.error()));
+        QVERIFY(moveCommandsAbsent(server));
+    }
+
+    void oversizedEmailIsNotDownloaded()
+    {
+        FakeImapServer server;
+        server.addMessage(QStringLiteral("INBOX"), mail(1), 5000000);
+        ImapSettings settings = settingsFor(server);
+        settings.maxMessageBytes = 100000;
+        Run run(settings);
+        answerAll(run.watcher, EmailVerdict::Error);
+        run.watcher.start();
+        QVERIFY(run.finish());
+        QVERIFY2(run.ok(), qPrintable(run.error()));
+        const auto batch = run.batches.first().first().value<MailboxBatch>();
+        QVERIFY(batch.emails.first().oversized);
+        QVERIFY(batch.emails.first().raw.isEmpty());
+        for (const QByteArray &line : server.receivedWithName("UID FETCH"))
+            QVERIFY(!line.contains("BODY.PEEK"));
+        QCOMPARE(server.messages(QStringLiteral("Invalid")).size(), 1);
+    }
+
+    void literalHeaderSplitOverTwoReads()
+    {
+        FakeImapServer server;
+        server.addMessage(QStringLiteral("INBOX"), mail(1));
+        server.handlers.insert("UID FETCH", [](Connection &connection, const QByteArray &tag,
+                                               const QByteArray &arguments) {
+            if (!arguments.contains("BODY.PEEK[]"))
+                return false;
+            connection.write("* 1 FETCH (UID 1 BODY[] {1");
+            QTimer::singleShot(50, [&connection, tag]() {
+                connection.write("0}\r\n0123456789)\r\n" + tag + " OK done\r\n");
+            });
+            return true;
+        });
+        Run run(settingsFor(server));
+        answerAll(run.watcher, EmailVerdict::Done);
+        run.watcher.start();
+        QVERIFY(run.finish());
+        QVERIFY2(run.ok(), qPrintable(run.error()));
+        const auto batch = run.batches.first().first().value<MailboxBatch>();
+        QCOMPARE(batch.emails.first().raw, QByteArray("0123456789"));
+    }
+
+    void onlyEmailsWithVerdictAreMoved()
+    {
+        FakeImapServer server;
+        for (int i = 1; i <= 4; ++i)
+            server.addMessage(QStringLiteral("INBOX"), mail(i));
+        Run run(settingsFor(server));
+        QObject::connect(&run.watcher, &MailboxWatcher::batchReady, &run.watcher,
+                         [&](const MailboxBatch &batch) {
+                             QCOMPARE(batch.uidValidity, 1234u);
+                             QCOMPARE(batch.emails.size(), 4);
+                             run.watcher.submitVerdicts({{1, EmailVerdict::Done},
+                                                         {3, EmailVerdict::Error},
+                                                         {99, EmailVerdict::Done}});
+                         });
+        run.watcher.start();
+        QVERIFY(run.finish());
+        QVERIFY2(run.ok(), qPrintable(run.error()));
+        QCOMPARE(run.batches.size(), 1); // the two without verdict are not offered again
+        QCOMPARE(server.receivedWithName("UID MOVE").size(), 2);
+        QVERIFY(server.receivedWithName("UID MOVE").first().contains(" 1 "));
+        QVERIFY(server.receivedWithName("UID MOVE").last().contains(" 3 "));
+        const QList<FakeImapServer::Message> left = server.messages(QStringLiteral("INBOX"));
+        QCOMPARE(left.size(), 2);
+        QCOMPARE(left.at(0).uid, 2u);
+        QCOMPARE(left.at(1).uid, 4u);
+    }
+
+    void verdictsGivenLaterAndAfterStop()
+    {
+        FakeImapServer server;
+        server.addMessage(QStringLiteral("INBOX"), mail(1));
+        Run run(settingsFor(server));
+        run.watcher.start();
+        QVERIFY(run.batches.wait(5000));
+        QCOMPARE(run.watcher.status().activity, MailboxStatus::Activity::AwaitingVerdicts);
+        // The consumer is slow: the session waits without a timeout of its own.
+        QVERIFY(!run.polls.wait(500));
+        QSignalSpy stopped(&run.watcher, &MailboxWatcher::stopped);
+        run.watcher.stop();
+        QVERIFY(stopped.wait(5000));
+        run.watcher.submitVerdicts({{1, EmailVerdict::Done}});
+        QCOMPARE(server.messages(QStringLiteral("INBOX")).size(), 1);
+        QVERIFY(moveCommandsAbsent(server));
+        QCOMPARE(server.receivedWithName("LOGOUT").size(), 1);
+    }
+
+    void withoutMoveOrUidplus_data()
+    {
+        QTest::addColumn<QByteArray>("capabilities");
+        QTest::addColumn<QByteArray>("expunge");
+        QTest::newRow("no MOVE") << QByteArray("IMAP4rev1 UIDPLUS") << QByteArray("UID EXPUNGE");
+        QTest::newRow("no MOVE, no UIDPLUS") << QByteArray("IMAP4rev1") << QByteArray("EXPUNGE");
+    }
+
+    void withoutMoveOrUidplus()
+    {
+        QFETCH(QByteArray, capabilities);
+        QFETCH(QByteArray, expunge);
+        FakeImapServer server;
+        server.capabilities = capabilities;
+        for (int i = 1; i <= 3; ++i)
+            server.addMessage(QStringLiteral("INBOX"), mail(i));
+        Run run(settingsFor(server));
+        QSignalSpy moved(&run.watcher, &MailboxWatcher::emailsMoved);
+        QObject::connect(
+            &run.watcher, &MailboxWatcher::batchReady, &run.watcher, [&](const MailboxBatch &) {
+                run.watcher.submitVerdicts({{1, EmailVerdict::Done}, {2, EmailVerdict::Error}});
+            });
+        run.watcher.start();
+        QVERIFY(run.finish());
+        QVERIFY2(run.ok(), qPrintable(run.error()));
+        QVERIFY(server.receivedWithName("UID MOVE").isEmpty());
+        QCOMPARE(server.receivedWithName("UID COPY").size(), 2);
+        QCOMPARE(server.receivedWithName("UID STORE").size(), 1);
+        QVERIFY(server.receivedWithName("UID STORE")
+                    .first()
+                    .contains(" 1:2 +FLAGS.SILENT (\\Deleted)"));
+        QCOMPARE(server.receivedWithName(expunge).size(), 1);
+        QCOMPARE(moved.size(), 2);
+        QCOMPARE(server.messages(QStringLiteral("INBOX")).size(), 1);
+        QCOMPARE(server.messages(QStringLiteral("Archive")).size(), 1);
+        QCOMPARE(server.messages(QStringLiteral("Invalid")).size(), 1);
+    }
+
+    void failedCopyDeletesNothing()
+    {
+        FakeImapServer server;
+        server.capabilities = "IMAP4rev1 UIDPLUS";
+        server.addMessage(QStringLiteral("INBOX"), mail(1));
+        server.handlers.insert("UID COPY", reply("NO [OVERQUOTA] full"));
+        Run run(settingsFor(server));
+        answerAll(run.watcher, EmailVerdict::Done);
+        run.watcher.start();
+        QVERIFY(run.finish());
+        QVERIFY(!run.ok());
+        QVERIFY(run.error().contains(u"full"));
+        QVERIFY(server.receivedWithName("UID STORE").isEmpty());
+        QCOMPARE(server.messages(QStringLiteral("INBOX")).size(), 1);
+    }
+
+    void batchesAreBoundedBySize()
+    {
+        FakeImapServer server;
+        for (int i = 1; i <= 5; ++i)
+            server.addMessage(QStringLiteral("INBOX"), QByteArray(60, 'a' + char(i)));
+        ImapSettings settings = settingsFor(server);
+        settings.maxBatchBytes = 130;
+        Run run(settings);
+        answerAll(run.watcher, EmailVerdict::Done);
+        run.watcher.start();
+        QVERIFY(run.finish());
+        QVERIFY2(run.ok(), qPrintable(run.error()));
+        QCOMPARE(run.batches.size(), 3); // 2 + 2 + 1
+        for (const QList<QVariant> &signal : std::as_const(run.batches)) {
+            qint64 total = 0;
+            for (const FetchedEmail &email : signal.first().value<MailboxBatch>().emails)
+                total += email.raw.size();
+            QVERIFY(total <= 130);
+        }
+        QCOMPARE(server.messages(QStringLiteral("Archive")).size(), 5);
+    }
+
+    void literalsWithoutLiteralPlus()
+    {
+        FakeImapServer server;
+        server.capabilities = "IMAP4rev1 MOVE";
+        server.addMessage(QStringLiteral("INBOX"), mail(1));
+        ImapSettings settings = settingsFor(server);
+        settings.password = QStringLiteral("pässword");
+        settings.doneFolder = QStringLiteral("Archiv ü");
+        Run run(settings);
+        answerAll(run.watcher, EmailVerdict::Done);
+        run.watcher.start();
+        QVERIFY(run.finish());
+        QVERIFY2(run.ok(), qPrintable(run.error()));
+        QCOMPARE(server.receivedWithName("LOGIN").first(),
+                 QByteArray("a1 LOGIN user {9}\r\np\xc3\xa4ssword"));
+        QVERIFY(server.hasFolder(QStringLiteral("Archiv ü")));
+        QVERIFY(server.receivedWithName("CREATE").first().contains("\"Archiv &APw-\""));
+    }
+
+    void personalPrefixWhenTopLevelCreateIsRefused()
+    {
+        FakeImapServer server;
+        server.personalNamespace = "((\"INBOX.\" \".\"))";
+        server.handlers.insert("CREATE", [&server](Connection &connection, const QByteArray &tag,
+                                                   const QByteArray &arguments) {
+            if (arguments.startsWith("INBOX."))
+                return false;
+            connection.write(tag + " NO [CANNOT] top-level folders are not allowed\r\n");
+            Q_UNUSED(server);
+            return true;
+        });
+        server.addMessage(QStringLiteral("INBOX"), mail(1));
+        Run run(settingsFor(server));
+        answerAll(run.watcher, EmailVerdict::Done);
+        run.watcher.start();
+        QVERIFY(run.finish());
+        QVERIFY2(run.ok(), qPrintable(run.error()));
+        QCOMPARE(server.messages(QStringLiteral("INBOX.Archive")).size(), 1);
+        QVERIFY(server.hasFolder(QStringLiteral("INBOX.Invalid")));
+    }
+
+    void startTlsRequiredButNotOffered()
+    {
+        FakeImapServer server;
+        ImapSettings settings = settingsFor(server);
+        settings.security = ImapSettings::Security::StartTls;
+        Run run(settings);
+        run.watcher.start();
+        QVERIFY(run.finish());
+        QVERIFY(!run.ok());
+        QVERIFY2(run.error().contains(u"STARTTLS"), qPrintable(run.error()));
+        QVERIFY(server.receivedWithName("LOGIN").isEmpty());
+        QVERIFY(server.receivedWithName("AUTHENTICATE").isEmpty());
+    }
+
+    void loginFailure()
+    {
+        FakeImapServer server;
+        ImapSettings settings = settingsFor(server);
+        settings.password = QStringLiteral("wrong");
+        Run run(settings);
+        run.watcher.start();
+        QVERIFY(run.finish());
+        QVERIFY(!run.ok());
+        QVERIFY2(run.error().contains(u"wrong password"), qPrintable(run.error()));
+        QVERIFY(!run.error().contains(u"wrong\""));
+    }
+
+    void xoauth2_data()
+    {
+        QTest::addColumn<bool>("accept");
+        QTest::addColumn<bool>("saslIr");
+        QTest::newRow("success, SASL-IR") << true << true;
+        QTest::newRow("success, continuation") << true << false;
+        QTest::newRow("failure with SASL error") << false << true;
+    }
+
+    void xoauth2()
+    {
+        QFETCH(bool, accept);
+        QFETCH(bool, saslIr);
+        FakeImapServer server;
+        if (!saslIr)
+            server.capabilities = "IMAP4rev1 MOVE AUTH=XOAUTH2";
+        server.addMessage(QStringLiteral("INBOX"), mail(1));
+        if (!accept) {
+            server.handlers.insert("AUTHENTICATE", [](Connection &connection, const QByteArray &tag,
+                                                      const QByteArray &) {
+                connection.expectLine([&connection, tag](const QByteArray &line) {
+                    connection.write(line.isEmpty()
+                                         ? QByteArray(tag + " NO [AUTHENTICATIONFAILED] invalid token\r\n")
+                                         : QByteArray(tag + " BAD expected an empty response\r\n"));
+                });
+                connection.write(
+                    "+ " + QByteArray("{\"status\":\"401\",\"schemes\":\"bearer\"}").toBase64() +
+                    "\r\n");
+                return true;
+            });
+        }
+        QTemporaryFile token;
+        QVERIFY(token.open());
+        token.write("ya29.token\n");
+        token.flush();
+        ImapSettings settings = settingsFor(server);
+        settings.auth = ImapSettings::Auth::XOAuth2;
+        settings.oauth2.tokenFile = token.fileName();
+        Run run(settings);
+        answerAll(run.watcher, EmailVerdict::Done);
+        run.watcher.start();
+        QVERIFY(run.finish());
+        const QList<QByteArray> auths = server.receivedWithName("AUTHENTICATE");
+        QVERIFY(!auths.isEmpty());
+        const QByteArray initial =
+            saslIr ? auths.first().split(' ').value(3)
+                   : server.received.at(server.received.indexOf(auths.first()) + 1);
+        QCOMPARE(QByteArray::fromBase64(initial), QByteArray("user=user\x01"
+                                                             "auth=Bearer ya29.token\x01\x01"));
+        if (accept) {
+            QVERIFY2(run.ok(), qPrintable(run.error()));
+            QCOMPARE(server.messages(QStringLiteral("Archive")).size(), 1);
+        } else {
+            QVERIFY(!run.ok());
+            QVERIFY2(run.error().contains(u"invalid token"), qPrintable(run.error()));
+            // One retry with a fresh token, then the error.
+            QCOMPARE(auths.size(), 2);
+            QVERIFY(moveCommandsAbsent(server));
+        }
+    }
+
+    void tokenCommandFailureIsReported()
+    {
+        FakeImapServer server;
+        ImapSettings settings = settingsFor(server);
+        settings.auth = ImapSettings::Auth::OAuthBearer;
+        settings.oauth2.tokenCommand = QStringLiteral("sh -c \"echo no token >&2; exit 3\"");
+        Run run(settings);
+        run.watcher.start();
+        QVERIFY(run.finish());
+        QVERIFY(!run.ok());
+        QVERIFY2(run.error().contains(u"exit 3") && run.error().contains(u"no token"),
+                 qPrintable(run.error()));
+        QCOMPARE(server.connectionCount(), 0);
+    }
+
+    void oauthBearerFromTokenCommand()
+    {
+        FakeImapServer server;
+        server.addMessage(QStringLiteral("INBOX"), mail(1));
+        ImapSettings settings = settingsFor(server);
+        settings.auth = ImapSettings::Auth::OAuthBearer;
+        settings.oauth2.tokenCommand = QStringLiteral("echo tok123");
+        Run run(settings);
+        answerAll(run.watcher, EmailVerdict::Done);
+        run.watcher.start();
+        QVERIFY(run.finish());
+        QVERIFY2(run.ok(), qPrintable(run.error()));
+        const QByteArray initial =
+            server.receivedWithName("AUTHENTICATE").first().split(' ').value(3);
+        QVERIFY(QByteArray::fromBase64(initial).startsWith("n,a=user,\x01host=127.0.0.1\x01port="));
+        QVERIFY(QByteArray::fromBase64(initial).endsWith("\x01"
+                                                         "auth=Bearer tok123\x01\x01"));
+    }
+
+    void idleNewMailAndCheckNow()
+    {
+        FakeImapServer server;
+        ImapSettings settings = settingsFor(server);
+        settings.idle = true;
+        Run run(settings);
+        answerAll(run.watcher, EmailVerdict::Done);
+        run.watcher.start();
+        QVERIFY(run.finish());
+        QTRY_COMPARE(run.watcher.status().activity, MailboxStatus::Activity::Idling);
+        server.addMessage(QStringLiteral("INBOX"), mail(1));
+        server.notifyExists();
+        QVERIFY(run.batches.wait(2000));
+        QTRY_COMPARE(server.messages(QStringLiteral("Archive")).size(), 1);
+        QTRY_COMPARE(run.watcher.status().activity, MailboxStatus::Activity::Idling);
+        // checkNow ends IDLE and searches again, without new mail.
+        const int searches = server.receivedWithName("UID SEARCH").size();
+        run.watcher.checkNow();
+        QTRY_COMPARE(server.receivedWithName("UID SEARCH").size(), searches + 1);
+        QTRY_COMPARE(run.watcher.status().activity, MailboxStatus::Activity::Idling);
+        QCOMPARE(server.connectionCount(), 1);
+    }
+
+    void idleIsRenewed()
+    {
+        FakeImapServer server;
+        ImapSettings settings = settingsFor(server);
+        settings.idle = true;
+        settings.idleRenewSeconds = 0.2;
+        Run run(settings);
+        run.watcher.start();
+        QTRY_VERIFY(server.receivedWithName("IDLE").size() >= 3);
+        QVERIFY(server.received.count("DONE") >= 2);
+        QCOMPARE(server.connectionCount(), 1);
+    }
+
+    void stallDuringIdleDoneIsATimeout()
+    {
+        FakeImapServer server;
+        server.handlers.insert(
+            "IDLE", [](Connection &connection, const QByteArray &, const QByteArray &) {
+                connection.expectLine([](const QByteArray &) {}); // DONE is never answered
+                connection.write("+ idling\r\n");
+                return true;
+            });
+        ImapSettings settings = settingsFor(server);
+        settings.idle = true;
+        Run run(settings);
+        run.watcher.start();
+        QVERIFY(run.finish());
+        QTRY_COMPARE(run.watcher.status().activity, MailboxStatus::Activity::Idling);
+        run.polls.clear();
+        run.watcher.checkNow();
+        QVERIFY(run.polls.wait(3000));
+        QVERIFY(!run.ok());
+        QVERIFY2(run.error().contains(u"no response"), qPrintable(run.error()));
+    }
+
+    void pollingReconnectsEachInterval()
+    {
+        FakeImapServer server;
+        ImapSettings settings = settingsFor(server);
+        settings.pollIntervalSeconds = 0.1;
+        Run run(settings);
+        run.watcher.start();
+        QTRY_VERIFY(run.polls.size() >= 3);
+        QVERIFY(server.connectionCount() >= 3);
+        QCOMPARE(server.receivedWithName("LOGOUT").size(),
+                 server.connectionCount() - (run.watcher.status().connected ? 1 : 0));
+        QVERIFY(!run.watcher.status().pushMode);
+    }
+
+    void reconnectBackoffGrows()
+    {
+        FakeImapServer server;
+        server.greeting = "* BYE not now\r\n";
+        ImapSettings settings = settingsFor(server);
+        settings.reconnectMinSeconds = 0.05;
+        settings.reconnectMaxSeconds = 0.4;
+        Run run(settings);
+        run.watcher.start();
+        QTRY_VERIFY_WITH_TIMEOUT(run.polls.size() >= 6, 10000);
+        QCOMPARE(run.watcher.status().pollErrors, quint64(run.polls.size()));
+        // Recovers once the server does.
+        server.greeting = "* OK back\r\n";
+        QTRY_VERIFY_WITH_TIMEOUT(run.polls.last().at(0).toBool(), 5000);
+        QCOMPARE(run.watcher.status().lastError, QString());
+        QVERIFY(run.watcher.status().lastSuccessfulPoll.isValid());
+    }
+
+    void stopDuringEveryStep_data()
+    {
+        QTest::addColumn<QByteArray>("command");
+        for (const char *command : {"CAPABILITY", "LOGIN", "SELECT", "UID FETCH", "UID MOVE"})
+            QTest::newRow(command) << QByteArray(command);
+    }
+
+    void stopDuringEveryStep()
+    {
+        QFETCH(QByteArray, command);
+        FakeImapServer server;
+        server.addMessage(QStringLiteral("INBOX"), mail(1));
+        server.handlers.insert(command, reply("stall"));
+        ImapSettings settings = settingsFor(server);
+        settings.timeoutSeconds = 1;
+        Run run(settings);
+        answerAll(run.watcher, EmailVerdict::Done);
+        QSignalSpy stopped(&run.watcher, &MailboxWatcher::stopped);
+        QObject::connect(&server, &FakeImapServer::commandReceived, &run.watcher,
+                         [&](const QByteArray &name) {
+                             if (name == command)
+                                 run.watcher.stop();
+                         });
+        run.watcher.start();
+        QVERIFY(stopped.wait(5000));
+        QCOMPARE(stopped.size(), 1);
+        QCOMPARE(run.watcher.status().activity, MailboxStatus::Activity::Stopped);
+        QCOMPARE(server.messages(QStringLiteral("INBOX")).size(), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestImapWatcher)
+#include "tst_imapwatcher.moc"
