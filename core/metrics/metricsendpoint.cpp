@@ -334,9 +334,15 @@ Result<void> MetricsEndpoint::start(const EndpointSettings &settings)
                                                    .arg(settings.port)
                                                    .arg(reason)};
     }
-    qCInfo(lcHttp).noquote() << "serving metrics on" << (m_tls ? "https://" : "http://")
-                             << settings.listenAddress << "port" << m_listener->serverPort()
-                             << (m_passwordHash ? "with basic auth" : "");
+    qCInfo(lcHttp).noquote() << QStringLiteral("serving metrics on %1://%2:%3%4")
+                                    .arg(m_tls ? QStringLiteral("https") : QStringLiteral("http"))
+                                    .arg(settings.listenAddress.contains(QLatin1Char(':'))
+                                             ? QLatin1Char('[') + settings.listenAddress +
+                                                   QLatin1Char(']')
+                                             : settings.listenAddress)
+                                    .arg(m_listener->serverPort())
+                                    .arg(m_passwordHash ? QStringLiteral(" with basic auth")
+                                                        : QString());
     return {};
 }
 

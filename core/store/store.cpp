@@ -77,6 +77,12 @@ QList<QStringList> migrations(const StoreDialect &dialect)
     }};
 }
 
+// A null QString would be bound as SQL NULL; our text columns hold "" instead.
+QString text(const QString &value)
+{
+    return value.isNull() ? QStringLiteral("") : value;
+}
+
 QString verdictName(EmailVerdict verdict)
 {
     return verdict == EmailVerdict::Done ? QStringLiteral("done") : QStringLiteral("error");
@@ -212,8 +218,8 @@ Result<void> Store::initialise(const QString &directory)
             return sqlError(QStringLiteral("cannot open"), QStringLiteral("not a readable file"));
         // Checked explicitly because SQLite would quietly open it read-only (and root ignores
         // the permission bits altogether).
-        const auto writeBits = QFileDevice::WriteOwner | QFileDevice::WriteUser |
-                               QFileDevice::WriteGroup | QFileDevice::WriteOther;
+        const auto writeBits =
+            QFileDevice::WriteOwner | QFileDevice::WriteGroup | QFileDevice::WriteOther;
         if (!(info.permissions() & writeBits))
             return sqlError(QStringLiteral("cannot open"), QStringLiteral("the file is read-only"));
     }
@@ -317,7 +323,7 @@ Result<void> Store::importLegacy(const QString &directory)
     for (const LabelCounts &entry : legacy->counters) {
         for (const QString &label : {entry.labels.reporter, entry.labels.fromDomain,
                                      entry.labels.dkimDomain, entry.labels.spfDomain})
-            counters.addBindValue(label);
+            counters.addBindValue(text(label));
         bindCounters(counters, entry.counters);
         if (!counters.exec())
             return sqlError(QStringLiteral("cannot import"), counters.lastError().text());
@@ -329,16 +335,20 @@ Result<void> Store::importLegacy(const QString &directory)
                           {QStringLiteral("invalid_count")}, StoreDialect::Upsert::Add));
     quint64 invalidTotal = 0;
     for (const InvalidCount &entry : legacy->invalidReports) {
-        invalid.addBindValue(entry.fromEmail);
+        invalid.addBindValue(text(entry.fromEmail));
         invalid.addBindValue(qint64(entry.count));
         if (!invalid.exec())
             return sqlError(QStringLiteral("cannot import"), invalid.lastError().text());
         invalidTotal += entry.count;
     }
-    qCInfo(lcStore).noquote() << "imported" << legacyPath << ":" << legacy->counters.size()
-                              << "label sets (dmarc_total" << total << "),"
-                              << legacy->invalidReports.size() << "invalid-report senders ("
-                              << invalidTotal << "emails); the file is left as it is";
+    qCInfo(lcStore).noquote()
+        << QStringLiteral("imported %1: %2 label sets (dmarc_total %3), %4 invalid-report senders "
+                          "(%5 emails); the file is left as it is")
+               .arg(legacyPath)
+               .arg(legacy->counters.size())
+               .arg(total)
+               .arg(legacy->invalidReports.size())
+               .arg(invalidTotal);
     return {};
 }
 
@@ -347,8 +357,8 @@ Result<std::optional<EmailVerdict>> Store::decidedVerdict(const EmailIdentity &i
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     query.prepare(QStringLiteral("SELECT digest, verdict FROM decided_emails WHERE account = ? "
                                  "AND mailbox = ? AND uid_validity = ? AND uid = ?"));
-    query.addBindValue(identity.account);
-    query.addBindValue(identity.mailbox);
+    query.addBindValue(text(identity.account));
+    query.addBindValue(text(identity.mailbox));
     query.addBindValue(qint64(identity.uidValidity));
     query.addBindValue(qint64(identity.uid));
     if (!query.exec())
@@ -421,8 +431,8 @@ Result<QList<EmailCommitResult>> Store::commit(const QList<EmailCommit> &batch, 
 
         const QString key = id.account % QChar(0) % id.mailbox % QChar(0) %
                             QString::number(id.uidValidity) % QChar(0) % QString::number(id.uid);
-        findDecided.addBindValue(id.account);
-        findDecided.addBindValue(id.mailbox);
+        findDecided.addBindValue(text(id.account));
+        findDecided.addBindValue(text(id.mailbox));
         findDecided.addBindValue(qint64(id.uidValidity));
         findDecided.addBindValue(qint64(id.uid));
         if (!findDecided.exec())
@@ -451,8 +461,8 @@ Result<QList<EmailCommitResult>> Store::commit(const QList<EmailCommit> &batch, 
                 if (countedInBatch.contains(identity)) {
                     outcome = ReportOutcome::Duplicate;
                 } else {
-                    findDedup.addBindValue(report.orgName);
-                    findDedup.addBindValue(report.reportId);
+                    findDedup.addBindValue(text(report.orgName));
+                    findDedup.addBindValue(text(report.reportId));
                     findDedup.addBindValue(dedupCutoff);
                     if (!findDedup.exec())
                         return fail(QStringLiteral("cannot look up a report"), findDedup);
@@ -462,8 +472,8 @@ Result<QList<EmailCommitResult>> Store::commit(const QList<EmailCommit> &batch, 
                 }
                 if (outcome == ReportOutcome::Counted) {
                     countedInBatch.insert(identity);
-                    insertDedup.addBindValue(report.orgName);
-                    insertDedup.addBindValue(report.reportId);
+                    insertDedup.addBindValue(text(report.orgName));
+                    insertDedup.addBindValue(text(report.reportId));
                     insertDedup.addBindValue(nowSecs);
                     if (!insertDedup.exec())
                         return fail(QStringLiteral("cannot record a report"), insertDedup);
@@ -535,8 +545,8 @@ Result<QList<EmailCommitResult>> Store::commit(const QList<EmailCommit> &batch, 
             ++*it;
         }
 
-        insertDecided.addBindValue(id.account);
-        insertDecided.addBindValue(id.mailbox);
+        insertDecided.addBindValue(text(id.account));
+        insertDecided.addBindValue(text(id.mailbox));
         insertDecided.addBindValue(qint64(id.uidValidity));
         insertDecided.addBindValue(qint64(id.uid));
         insertDecided.addBindValue(digest);
@@ -553,7 +563,7 @@ Result<QList<EmailCommitResult>> Store::commit(const QList<EmailCommit> &batch, 
     for (const LabelSet &labels : labelOrder) {
         for (const QString &label :
              {labels.reporter, labels.fromDomain, labels.dkimDomain, labels.spfDomain})
-            counters.addBindValue(label);
+            counters.addBindValue(text(label));
         bindCounters(counters, counterDeltas.value(labels));
         if (!counters.exec())
             return fail(QStringLiteral("cannot update the counters"), counters);
@@ -563,7 +573,7 @@ Result<QList<EmailCommitResult>> Store::commit(const QList<EmailCommit> &batch, 
         m_dialect->upsert(QStringLiteral("invalid_reports"), {QStringLiteral("from_email")},
                           {QStringLiteral("invalid_count")}, StoreDialect::Upsert::Add));
     for (const QString &fromEmail : invalidOrder) {
-        invalid.addBindValue(fromEmail);
+        invalid.addBindValue(text(fromEmail));
         invalid.addBindValue(qint64(invalidDeltas.value(fromEmail)));
         if (!invalid.exec())
             return fail(QStringLiteral("cannot update the invalid counts"), invalid);
@@ -576,8 +586,8 @@ Result<QList<EmailCommitResult>> Store::commit(const QList<EmailCommit> &batch, 
     for (const HistoryKey &key : historyOrder) {
         const HistoryDelta &delta = historyDeltas[key];
         history.addBindValue(key.day);
-        history.addBindValue(key.reporter);
-        history.addBindValue(key.fromDomain);
+        history.addBindValue(text(key.reporter));
+        history.addBindValue(text(key.fromDomain));
         bindCounters(history, delta.counters);
         history.addBindValue(qint64(delta.reports));
         if (!history.exec())
@@ -588,15 +598,15 @@ Result<QList<EmailCommitResult>> Store::commit(const QList<EmailCommit> &batch, 
                                "date_begin, date_end, records, messages, outcome, reason, "
                                "processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     for (const ReportLogEntry &row : logRows) {
-        log.addBindValue(row.orgName);
-        log.addBindValue(row.reportId);
-        log.addBindValue(row.fromEmail);
+        log.addBindValue(text(row.orgName));
+        log.addBindValue(text(row.reportId));
+        log.addBindValue(text(row.fromEmail));
         log.addBindValue(row.dateBegin);
         log.addBindValue(row.dateEnd);
         log.addBindValue(qint64(row.records));
         log.addBindValue(qint64(row.messages));
         log.addBindValue(logOutcomeName(row.outcome));
-        log.addBindValue(row.reason);
+        log.addBindValue(text(row.reason));
         log.addBindValue(row.processedAt);
         if (!log.exec())
             return fail(QStringLiteral("cannot write the reports log"), log);

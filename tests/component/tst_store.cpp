@@ -1,0 +1,465 @@
+#include "store/legacyimport.h"
+#include "store/store.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Dmarc;
+
+namespace {
+
+constexpr qint64 kDay = 24 * 3600;
+constexpr qint64 kNow = 1700000000; // 2023-11-14
+
+const LabelSet kLabels{QStringLiteral("google.com"), QStringLiteral("mydomain.de"),
+                       QStringLiteral("mydomain.de"), QStringLiteral("my-spf-domain.de")};
+
+Counters counters(quint64 total, quint64 compliant = 0, quint64 quarantine = 0)
+{
+    Counters c;
+    c.total = total;
+    c.compliant = compliant;
+    c.quarantine = quarantine;
+    c.reject = 0;
+    c.dkimAligned = compliant;
+    c.spfAligned = 0;
+    c.dkimPass = compliant;
+    c.spfPass = total;
+    return c;
+}
+
+ReportCounts report(const QString &org, const QString &id, quint64 total = 1,
+                    const LabelSet &labels = kLabels)
+{
+    ReportCounts r;
+    r.orgName = org;
+    r.reportId = id;
+    r.dateBegin = kNow - kDay;
+    r.dateEnd = kNow - 1;
+    r.records = 1;
+    r.messages = total;
+    r.counts << LabelCounts{labels, counters(total, total)};
+    return r;
+}
+
+EmailCommit email(quint32 uid, QList<ReportCounts> reports, QList<PayloadFailure> failures = {})
+{
+    EmailCommit commit;
+    commit.identity = EmailIdentity{QStringLiteral("main"), QStringLiteral("INBOX"), 7, uid,
+                                    QByteArray::number(uid).repeated(4)};
+    commit.analysis.fromEmail = QStringLiteral("noreply@google.com");
+    commit.analysis.candidates = int(reports.size() + failures.size());
+    commit.analysis.reports = std::move(reports);
+    commit.analysis.failures = std::move(failures);
+    return commit;
+}
+
+std::unique_ptr<Store> openStore(const QString &dir, qint64 dedupSeconds = 7 * kDay)
+{
+    StoreOptions options;
+    options.dedupMaxSeconds = dedupSeconds;
+    auto store = Store::open(dir, options);
+    if (!store.ok())
+        qWarning("%s", qPrintable(store.error().message));
+    return store.ok() ? std::move(store).value() : nullptr;
+}
+
+Counters countersOf(Store &store, const LabelSet &labels)
+{
+    const auto snapshot = store.snapshot();
+    if (!snapshot.ok()) {
+        qWarning("%s", qPrintable(snapshot.error().message));
+        return Counters();
+    }
+    for (const LabelCounts &entry : snapshot->counters) {
+        if (entry.labels == labels)
+            return entry.counters;
+    }
+    return Counters();
+}
+
+quint64 invalidOf(Store &store, const QString &fromEmail)
+{
+    const auto snapshot = store.snapshot();
+    if (!snapshot.ok()) {
+        qWarning("%s", qPrintable(snapshot.error().message));
+        return 0;
+    }
+    for (const InvalidCount &entry : snapshot->invalidReports) {
+        if (entry.fromEmail == fromEmail)
+            return entry.count;
+    }
+    return 0;
+}
+
+void writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    QCOMPARE(file.write(bytes), bytes.size());
+}
+
+} // namespace
+
+Q_DECLARE_METATYPE(Dmarc::Counters)
+
+class TestStore : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void createsOneFileWithSchema()
+    {
+        QTemporaryDir dir;
+        auto store = openStore(dir.path());
+        QVERIFY(store);
+        QCOMPARE(store->filePath(), QDir(dir.path()).absoluteFilePath(Store::fileName()));
+        QVERIFY(QFile::exists(store->filePath()));
+        QCOMPARE(store->snapshot()->counters.size(), 0);
+    }
+
+    void countsAndSurvivesRestart()
+    {
+        QTemporaryDir dir;
+        {
+            auto store = openStore(dir.path());
+            const auto results = store->commit(
+                {email(1, {report(QStringLiteral("google.com"), QStringLiteral("r1"), 3)}),
+                 email(2, {report(QStringLiteral("google.com"), QStringLiteral("r2"), 2)})},
+                kNow);
+            QVERIFY2(results.ok(), results.ok() ? "" : qPrintable(results.error().message));
+            QCOMPARE(results->size(), 2);
+            QCOMPARE(results->at(0).reports, QList<ReportOutcome>{ReportOutcome::Counted});
+            QCOMPARE(results->at(0).verdict, EmailVerdict::Done);
+            QVERIFY(!results->at(0).alreadyDecided);
+        }
+        auto store = openStore(dir.path());
+        QCOMPARE(countersOf(*store, kLabels), counters(5, 5));
+    }
+
+    // semantics.md section 4, row by row.
+    void deduplicates()
+    {
+        QTemporaryDir dir;
+        auto store = openStore(dir.path());
+        const QString org = QStringLiteral("google.com");
+        // The same report twice in one email: the first counts.
+        auto first = store->commit(
+            {email(1, {report(org, QStringLiteral("a"), 1), report(org, QStringLiteral("a"), 5)})},
+            kNow);
+        QCOMPARE(first->at(0).reports,
+                 (QList<ReportOutcome>{ReportOutcome::Counted, ReportOutcome::Duplicate}));
+        // Again in a later email, with different content: a duplicate.
+        auto second = store->commit({email(2, {report(org, QStringLiteral("a"), 9)})}, kNow + 10);
+        QCOMPARE(second->at(0).reports, QList<ReportOutcome>{ReportOutcome::Duplicate});
+        QCOMPARE(second->at(0).verdict, EmailVerdict::Done);
+        // Same id from another organisation: a different report.
+        auto other = store->commit(
+            {email(3, {report(QStringLiteral("yahoo.com"), QStringLiteral("a"), 1)})}, kNow + 10);
+        QCOMPARE(other->at(0).reports, QList<ReportOutcome>{ReportOutcome::Counted});
+        // No report_id: never a duplicate, also within one batch.
+        auto noId = store->commit({email(4, {report(org, QString(), 1), report(org, QString(), 1)}),
+                                   email(5, {report(org, QString(), 1)})},
+                                  kNow + 20);
+        QCOMPARE(noId->at(0).reports,
+                 (QList<ReportOutcome>{ReportOutcome::Counted, ReportOutcome::Counted}));
+        QCOMPARE(noId->at(1).reports, QList<ReportOutcome>{ReportOutcome::Counted});
+        // Duplicates across emails of one batch.
+        auto batch = store->commit({email(6, {report(org, QStringLiteral("b"), 1)}),
+                                    email(7, {report(org, QStringLiteral("b"), 1)})},
+                                   kNow + 30);
+        QCOMPARE(batch->at(1).reports, QList<ReportOutcome>{ReportOutcome::Duplicate});
+        QCOMPARE(countersOf(*store, kLabels).total, quint64(1 + 1 + 1 + 1 + 1 + 1));
+        QCOMPARE(*store->dedupEntryCount(), qint64(3));
+    }
+
+    void failedReportDoesNotEnterDedup()
+    {
+        QTemporaryDir dir;
+        auto store = openStore(dir.path());
+        // The email had a broken candidate: its readable reports count, it is invalid once,
+        // and only counted reports enter the dedup window.
+        const PayloadFailure broken{QStringLiteral("part 2 (b.xml)"),
+                                    Error{QStringLiteral("malformed"), QStringLiteral("line 3")}};
+        auto results = store->commit(
+            {email(1, {report(QStringLiteral("google.com"), QStringLiteral("ok"))}, {broken})},
+            kNow);
+        QCOMPARE(results->at(0).verdict, EmailVerdict::Error);
+        QCOMPARE(results->at(0).reports, QList<ReportOutcome>{ReportOutcome::Counted});
+        QCOMPARE(invalidOf(*store, QStringLiteral("noreply@google.com")), quint64(1));
+        QCOMPARE(*store->dedupEntryCount(), qint64(1));
+        // No candidate at all: invalid, error.
+        EmailCommit empty = email(2, {});
+        empty.analysis.fromEmail = QString();
+        results = store->commit({empty}, kNow);
+        QCOMPARE(results->at(0).verdict, EmailVerdict::Error);
+        QCOMPARE(invalidOf(*store, QString()), quint64(1));
+        const auto log = store->recentReports(10);
+        QCOMPARE(log->size(), 3);
+        QCOMPARE(log->at(0).outcome, ReportLogOutcome::Error);
+        QCOMPARE(log->at(1).outcome, ReportLogOutcome::Error);
+        QVERIFY(log->at(1).reason.contains(QLatin1String("line 3")));
+        QCOMPARE(log->at(2).outcome, ReportLogOutcome::Counted);
+        QCOMPARE(log->at(2).reportId, QStringLiteral("ok"));
+    }
+
+    void dedupExpiresAndRestartKeepsTheWindow()
+    {
+        QTemporaryDir dir;
+        const qint64 window = 3;
+        const auto commitReport = [](Store &store, quint32 uid, qint64 now) {
+            auto r =
+                store.commit({email(uid, {report(QStringLiteral("o"), QStringLiteral("x"))})}, now);
+            return r.ok() ? r->at(0).reports.value(0) : ReportOutcome::Duplicate;
+        };
+        {
+            auto store = openStore(dir.path(), window);
+            QCOMPARE(commitReport(*store, 1, 100), ReportOutcome::Counted);
+            QCOMPARE(commitReport(*store, 2, 102), ReportOutcome::Duplicate);
+        }
+        {
+            // After a restart, still inside the window.
+            auto store = openStore(dir.path(), window);
+            QCOMPARE(commitReport(*store, 3, 102), ReportOutcome::Duplicate);
+            // now - first_seen >= ttl: expired (upstream ExpiringSet), counted again.
+            QCOMPARE(commitReport(*store, 4, 103), ReportOutcome::Counted);
+        }
+        auto store = openStore(dir.path(), window);
+        QCOMPARE(commitReport(*store, 5, 105), ReportOutcome::Duplicate);
+        // Expired entries are pruned.
+        QVERIFY(store->commit({}, 1000).ok());
+        QCOMPARE(*store->dedupEntryCount(), qint64(0));
+        QCOMPARE(countersOf(*store, kLabels).total, quint64(2));
+    }
+
+    void decidedEmailIsNotCountedAgain()
+    {
+        QTemporaryDir dir;
+        EmailCommit invalid = email(9, {report(QStringLiteral("o"), QString())});
+        invalid.analysis.failures << PayloadFailure{QStringLiteral("part 1"), Error{}};
+        invalid.analysis.candidates = 2;
+        {
+            auto store = openStore(dir.path());
+            QCOMPARE(*store->decidedVerdict(invalid.identity), std::optional<EmailVerdict>());
+            QVERIFY(store->commit({invalid}, kNow).ok());
+        }
+        // The program died before the IMAP move: the next run finds the email decided.
+        auto store = openStore(dir.path());
+        QCOMPARE(*store->decidedVerdict(invalid.identity),
+                 std::optional<EmailVerdict>(EmailVerdict::Error));
+        const auto again = store->commit({invalid, invalid}, kNow + 60);
+        QVERIFY(again->at(0).alreadyDecided);
+        QVERIFY(again->at(1).alreadyDecided);
+        QCOMPARE(again->at(0).verdict, EmailVerdict::Error);
+        QVERIFY(again->at(0).reports.isEmpty());
+        QCOMPARE(countersOf(*store, kLabels).total, quint64(1));
+        QCOMPARE(invalidOf(*store, QStringLiteral("noreply@google.com")), quint64(1));
+        // Same UID but different content (e.g. a server that reused UIDs): a new email.
+        EmailCommit changed = invalid;
+        changed.identity.digest = "other";
+        QCOMPARE(*store->decidedVerdict(changed.identity), std::optional<EmailVerdict>());
+        QVERIFY(!store->commit({changed}, kNow + 60)->at(0).alreadyDecided);
+        QCOMPARE(invalidOf(*store, QStringLiteral("noreply@google.com")), quint64(2));
+    }
+
+    void historyAndDashboardQueries()
+    {
+        QTemporaryDir dir;
+        auto store = openStore(dir.path());
+        const LabelSet yahoo{QStringLiteral("Yahoo"), QStringLiteral("b.example"),
+                             QStringLiteral("dkim.example"), QString()};
+        ReportCounts two = report(QStringLiteral("google.com"), QStringLiteral("1"), 2);
+        two.counts << LabelCounts{kLabels,
+                                  counters(3, 1)}; // two label rows, same day/reporter/domain
+        ReportCounts older = report(QStringLiteral("Yahoo"), QStringLiteral("2"), 4, yahoo);
+        older.dateBegin = kNow - 3 * kDay;
+        QVERIFY(store->commit({email(1, {two, older})}, kNow).ok());
+
+        const auto all = store->history(HistoryFilter{});
+        QCOMPARE(all->size(), 2);
+        QCOMPARE(all->at(0).day, QDate(2023, 11, 11));
+        QCOMPARE(all->at(0).reporter, QStringLiteral("Yahoo"));
+        QCOMPARE(all->at(0).counters.total, quint64(4));
+        QCOMPARE(all->at(1).day, QDate(2023, 11, 13));
+        QCOMPARE(all->at(1).counters.total, quint64(5));
+        QCOMPARE(all->at(1).reports, quint64(1));
+        HistoryFilter filter;
+        filter.from = QDate(2023, 11, 12);
+        QCOMPARE(store->history(filter)->size(), 1);
+        filter = HistoryFilter{};
+        filter.fromDomain = QStringLiteral("b.example");
+        QCOMPARE(store->history(filter)->value(0).reporter, QStringLiteral("Yahoo"));
+
+        const auto byDkim = store->totalsBy(LabelDimension::DkimDomain);
+        QCOMPARE(byDkim->size(), 2);
+        QCOMPARE(byDkim->at(0).key, QStringLiteral("mydomain.de"));
+        QCOMPARE(byDkim->at(0).counters.total, quint64(5));
+        QCOMPARE(store->totalsBy(LabelDimension::SpfDomain)->size(), 2);
+        QCOMPARE(store->totalsBy(LabelDimension::Reporter)->at(1).key, QStringLiteral("Yahoo"));
+        QCOMPARE(store->recentReports(1)->at(0).reportId, QStringLiteral("2"));
+    }
+
+    void reportsLogIsBounded()
+    {
+        QTemporaryDir dir;
+        StoreOptions options;
+        options.reportsLogLimit = 5;
+        auto store = std::move(Store::open(dir.path(), options)).value();
+        for (quint32 uid = 1; uid <= 8; ++uid)
+            QVERIFY(store
+                        ->commit({email(uid, {report(QStringLiteral("o"), QString::number(uid))})},
+                                 kNow)
+                        .ok());
+        const auto log = store->recentReports(100);
+        QCOMPARE(log->size(), 5);
+        QCOMPARE(log->at(0).reportId, QStringLiteral("8"));
+    }
+
+    void importsLegacyMetrics_data()
+    {
+        QTest::addColumn<QString>("fixture");
+        QTest::addColumn<QString>("invalidFrom");
+        QTest::addColumn<quint64>("invalidCount");
+        QTest::newRow("legacy list")
+            << QStringLiteral("metrics-db-legacy-list.json") << QString() << quint64(0);
+        QTest::newRow("0.11 dict")
+            << QStringLiteral("metrics-db-v0.11-dict.json")
+            << QStringLiteral("invalid <invalid@example.invalid>") << quint64(1);
+        QTest::newRow("1.3 written") << QStringLiteral("metrics-db-v1.3-written.json")
+                                     << QStringLiteral("someone@example.com") << quint64(42);
+    }
+
+    void importsLegacyMetrics()
+    {
+        QFETCH(QString, fixture);
+        QFETCH(QString, invalidFrom);
+        QFETCH(quint64, invalidCount);
+        QTemporaryDir dir;
+        const QString legacyPath = dir.filePath(QStringLiteral("metrics.db"));
+        QVERIFY(
+            QFile::copy(QStringLiteral(DMARC_TEST_DATA_DIR "/upstream/") + fixture, legacyPath));
+        QVERIFY(QFile::copy(QStringLiteral(DMARC_TEST_DATA_DIR "/upstream/seen-reports-sample.db"),
+                            dir.filePath(QStringLiteral("seen-reports.db"))));
+        QFile legacy(legacyPath);
+        QVERIFY(legacy.open(QIODevice::ReadOnly));
+        const QByteArray original = legacy.readAll();
+        legacy.close();
+
+        const LabelSet labels{QStringLiteral("google.com"), QStringLiteral("mydomain.de"),
+                              QStringLiteral("dkim-domain.org"), QStringLiteral("spf-domain.org")};
+        Counters expected;
+        expected.total = 42;
+        expected.quarantine = 4;
+        expected.compliant = 24;
+        expected.dkimAligned = 5;
+        expected.dkimPass = 10;
+        expected.spfAligned = 4;
+        expected.spfPass = 8;
+        {
+            auto store = openStore(dir.path());
+            QVERIFY(store);
+            const auto snapshot = store->snapshot();
+            QCOMPARE(snapshot->counters.size(), 1);
+            QCOMPARE(snapshot->counters.at(0).labels, labels);
+            QCOMPARE(snapshot->counters.at(0).counters, expected);
+            QCOMPARE(snapshot->invalidReports.size(), invalidCount ? 1 : 0);
+            QCOMPARE(invalidOf(*store, invalidFrom), invalidCount);
+            QVERIFY(store
+                        ->commit({email(1, {report(QStringLiteral("x"), QStringLiteral("1"), 1,
+                                                   labels)})},
+                                 kNow)
+                        .ok());
+        }
+        // A second start does not import again; the old file is untouched.
+        auto store = openStore(dir.path());
+        QCOMPARE(countersOf(*store, labels).total, quint64(43));
+        QCOMPARE(invalidOf(*store, invalidFrom), invalidCount);
+        QVERIFY(legacy.open(QIODevice::ReadOnly));
+        QCOMPARE(legacy.readAll(), original);
+        QCOMPARE(*store->dedupEntryCount(), qint64(1)); // the pickle is not read
+    }
+
+    void rejectsBadLegacyMetrics_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::newRow("not json") << QByteArray("{\"metrics\": [");
+        QTest::newRow("unknown disposition") << QByteArray(
+            "[[{\"reporter\":\"a\"},{\"total_count\":1,\"disposition_counts\":{\"pass\":1}}]]");
+        QTest::newRow("negative") << QByteArray("[[{\"reporter\":\"a\"},{\"total_count\":-1}]]");
+        QTest::newRow("no metrics") << QByteArray("{\"invalid_reports\":[]}");
+        QTest::newRow("bad invalid") << QByteArray("{\"metrics\":[],\"invalid_reports\":[[1]]}");
+    }
+
+    void rejectsBadLegacyMetrics()
+    {
+        QFETCH(QByteArray, json);
+        QTemporaryDir dir;
+        writeFile(dir.filePath(QStringLiteral("metrics.db")), json);
+        const auto store = Store::open(dir.path());
+        QVERIFY(!store.ok());
+        QVERIFY2(store.error().message.contains(dir.filePath(QStringLiteral("metrics.db"))),
+                 qPrintable(store.error().message));
+        // Nothing was half-created: after fixing the file, the import happens.
+        writeFile(dir.filePath(QStringLiteral("metrics.db")), QByteArray("[]"));
+        QVERIFY(Store::open(dir.path()).ok());
+    }
+
+    void refusesBrokenStores_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("corrupt") << QStringLiteral("corrupt") << QStringLiteral("cannot");
+        QTest::newRow("newer schema") << QStringLiteral("newer") << QStringLiteral("newer release");
+        QTest::newRow("read-only") << QStringLiteral("readonly") << QStringLiteral("read-only");
+        QTest::newRow("directory")
+            << QStringLiteral("directory") << QStringLiteral("not a readable file");
+    }
+
+    void refusesBrokenStores()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QString, mentions);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(Store::fileName());
+        QByteArray before;
+        if (kind == QLatin1String("corrupt")) {
+            before = QByteArray("this is not an SQLite database, but it is someone's file\n")
+                         .repeated(100);
+            writeFile(path, before);
+        } else if (kind == QLatin1String("directory")) {
+            QVERIFY(QDir().mkpath(path));
+        } else {
+            QVERIFY(openStore(dir.path()));
+            if (kind == QLatin1String("newer")) {
+                QSqlDatabase db =
+                    QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
+                db.setDatabaseName(path);
+                QVERIFY(db.open());
+                QVERIFY(
+                    QSqlQuery(db).exec(QStringLiteral("UPDATE schema_version SET version = 99")));
+                db.close();
+            } else {
+                QVERIFY(QFile::setPermissions(path, QFile::ReadOwner | QFile::ReadGroup));
+            }
+            QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            before = file.readAll();
+        }
+        const auto store = Store::open(dir.path());
+        QVERIFY(!store.ok());
+        QVERIFY2(store.error().message.contains(path), qPrintable(store.error().message));
+        QVERIFY2(store.error().message.contains(mentions), qPrintable(store.error().message));
+        if (kind != QLatin1String("directory")) {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            QCOMPARE(file.readAll(), before); // never replaced or truncated
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "tst_store.moc"

@@ -1,0 +1,84 @@
+#include "store/store.h"
+
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+using namespace Dmarc;
+
+// SIGKILL in the middle of a loop of commits, then a restart: the store holds exactly the
+// commits that completed, each one whole.
+class TestStoreCrash : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void killDuringCommits()
+    {
+        QTemporaryDir dir;
+        qint64 committed = 0; // batches the store holds, checked after every kill
+        QRandomGenerator random(20261126);
+        for (int round = 0; round < 8; ++round) {
+            QProcess child;
+            child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+            child.start(QStringLiteral(DMARC_STORE_CRASH_CHILD),
+                        {dir.path(), QString::number(committed)});
+            QVERIFY(child.waitForStarted(10000));
+
+            // Let it acknowledge a random number of commits, then kill it up to two milliseconds
+            // later, which usually lands inside a commit.
+            const int wanted = 3 + int(random.bounded(20));
+            qint64 acknowledged = 0;
+            QByteArray pending;
+            while (acknowledged < wanted) {
+                QVERIFY2(child.waitForReadyRead(20000), "the child stopped committing");
+                pending += child.readAllStandardOutput();
+                acknowledged = pending.count('\n');
+            }
+            QSignalSpy finished(&child, &QProcess::finished);
+            QTimer::singleShot(int(random.bounded(3)), &child, &QProcess::kill);
+            QVERIFY(finished.wait(10000));
+            pending += child.readAllStandardOutput();
+            acknowledged = pending.count('\n');
+
+            auto store = Store::open(dir.path());
+            QVERIFY2(store.ok(), store.ok() ? "" : qPrintable(store.error().message));
+            const qint64 dedup = *store.value()->dedupEntryCount();
+            QCOMPARE(dedup % 5, qint64(0)); // never part of a batch
+            const qint64 batches = dedup / 5;
+            // Every acknowledged commit is there; at most the one in flight came on top.
+            QVERIFY2(batches == committed + acknowledged || batches == committed + acknowledged + 1,
+                     qPrintable(QStringLiteral("%1 batches, %2 + %3 acknowledged")
+                                    .arg(batches)
+                                    .arg(committed)
+                                    .arg(acknowledged)));
+            committed = batches;
+
+            const StoreSnapshot snapshot = *store.value()->snapshot();
+            quint64 all = 0;
+            quint64 rotating = 0;
+            for (const LabelCounts &entry : snapshot.counters) {
+                if (entry.labels.fromDomain == QLatin1String("a.example")) {
+                    all = entry.counters.total;
+                    QCOMPARE(entry.counters.compliant, all);
+                } else {
+                    rotating += entry.counters.total;
+                }
+            }
+            quint64 expectedRotating = 0;
+            for (qint64 b = 0; b < committed; ++b)
+                expectedRotating += 5 * quint64(b % 7);
+            QCOMPARE(all, quint64(5 * committed));
+            QCOMPARE(rotating, expectedRotating);
+            QCOMPARE(snapshot.invalidReports.size(), committed > 0 ? 1 : 0);
+            if (committed > 0)
+                QCOMPARE(snapshot.invalidReports.at(0).count, quint64(committed));
+        }
+        QVERIFY(committed >= 8 * 3);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStoreCrash)
+#include "tst_storecrash.moc"

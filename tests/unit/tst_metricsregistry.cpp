@@ -1,0 +1,280 @@
+#include "common/version.h"
+#include "exposition.h"
+#include "gunzip.h"
+#include "metrics/metricsregistry.h"
+
+#include <QFile>
+#include <QTest>
+
+using namespace Dmarc;
+using Dmarc::Test::ParsedExposition;
+using Dmarc::Test::parseExposition;
+
+namespace {
+
+const LabelSet kSampleLabels{QStringLiteral("google.com"), QStringLiteral("mydomain.de"),
+                             QStringLiteral("mydomain.de"), QStringLiteral("my-spf-domain.de")};
+
+// The counts of the upstream sample report (tests/data/upstream/README.md).
+Counters sampleCounters()
+{
+    Counters c;
+    c.total = 1;
+    c.compliant = 1;
+    c.spfPass = 1;
+    c.dkimAligned = 1;
+    c.dkimPass = 1;
+    return c;
+}
+
+EmailCommit reportEmail(const QString &reportId)
+{
+    ReportCounts report;
+    report.orgName = QStringLiteral("google.com");
+    report.reportId = reportId;
+    report.counts << LabelCounts{kSampleLabels, sampleCounters()};
+    EmailCommit commit;
+    commit.analysis.fromEmail = QStringLiteral("noreply-dmarc-support@google.com");
+    commit.analysis.candidates = 1;
+    commit.analysis.reports << report;
+    return commit;
+}
+
+EmailCommitResult counted()
+{
+    EmailCommitResult result;
+    result.reports << ReportOutcome::Counted;
+    return result;
+}
+
+QByteArray golden(const QString &name)
+{
+    QFile file(QStringLiteral(DMARC_TEST_DATA_DIR "/upstream/") + name);
+    if (!file.open(QIODevice::ReadOnly))
+        return QByteArray();
+    // Upstream's version label stands for "this program's version".
+    const QByteArray ours = QByteArray("version=\"") + kVersion + '"';
+    return file.readAll().replace(QByteArray("version=\"1.3.0\""), ours);
+}
+
+// Same families, types, label sets and values as the golden file; anything else we export must
+// be our own self or process metrics.
+void compareWithGolden(const QByteArray &ours, const QString &goldenName)
+{
+    const ParsedExposition expected = parseExposition(golden(goldenName));
+    const ParsedExposition actual = parseExposition(ours);
+    QVERIFY2(!expected.types.isEmpty(), qPrintable(goldenName));
+    QCOMPARE(expected.errors, QStringList());
+    QCOMPARE(actual.errors, QStringList());
+    for (auto it = expected.types.cbegin(); it != expected.types.cend(); ++it) {
+        QCOMPARE(actual.types.value(it.key()), it.value());
+        QCOMPARE(actual.samplesOf(it.key()), expected.samplesOf(it.key()));
+    }
+    for (auto it = actual.types.cbegin(); it != actual.types.cend(); ++it) {
+        if (expected.types.contains(it.key()))
+            continue;
+        QVERIFY2(it.key().startsWith(QLatin1String("dmarc_metrics_exporter_")) ||
+                     it.key().startsWith(QLatin1String("process_")),
+                 qPrintable(it.key()));
+    }
+}
+
+} // namespace
+
+class TestMetricsRegistry : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void empty()
+    {
+        MetricsRegistry registry;
+        compareWithGolden(registry.exposition(false).body(),
+                          QStringLiteral("expected-metrics-empty.txt"));
+    }
+
+    void afterSampleReport()
+    {
+        MetricsRegistry registry;
+        registry.apply({reportEmail(QStringLiteral("12598866915817748661"))}, {counted()});
+        compareWithGolden(registry.exposition(false).body(),
+                          QStringLiteral("expected-metrics-after-sample-report.txt"));
+    }
+
+    void afterTwoE2eReports()
+    {
+        MetricsRegistry registry;
+        registry.apply({reportEmail(QStringLiteral("1"))}, {counted()});
+        registry.apply({reportEmail(QStringLiteral("2"))}, {counted()});
+        compareWithGolden(registry.exposition(false).body(),
+                          QStringLiteral("expected-metrics-after-e2e-two-reports.txt"));
+    }
+
+    void duplicateAndAlreadyDecidedCountNothing()
+    {
+        MetricsRegistry registry;
+        EmailCommitResult duplicate;
+        duplicate.reports << ReportOutcome::Duplicate;
+        EmailCommitResult decided;
+        decided.alreadyDecided = true;
+        registry.apply({reportEmail(QStringLiteral("1")), reportEmail(QStringLiteral("2"))},
+                       {duplicate, decided});
+        QCOMPARE(registry.labelSetCount(), 0);
+        compareWithGolden(registry.exposition(false).body(),
+                          QStringLiteral("expected-metrics-empty.txt"));
+        const ParsedExposition parsed = parseExposition(registry.exposition(false).body());
+        QCOMPARE(parsed.samples.value(QStringLiteral(
+                     "dmarc_metrics_exporter_reports_processed_total{outcome=\"duplicate\"}")),
+                 1.0);
+        QCOMPARE(parsed.samples.value(QStringLiteral(
+                     "dmarc_metrics_exporter_emails_processed_total{outcome=\"done\"}")),
+                 1.0);
+    }
+
+    void afterMinimalEmail()
+    {
+        MetricsRegistry registry;
+        EmailCommit email;
+        email.analysis.fromEmail = QStringLiteral("noreply-dmarc-support@google.com");
+        EmailCommitResult result;
+        result.verdict = EmailVerdict::Error;
+        registry.apply({email}, {result});
+        compareWithGolden(registry.exposition(false).body(),
+                          QStringLiteral("expected-metrics-after-minimal-email.txt"));
+        const ParsedExposition parsed = parseExposition(registry.exposition(false).body());
+        QCOMPARE(parsed.samples.value(QStringLiteral(
+                     "dmarc_metrics_exporter_emails_processed_total{outcome=\"error\"}")),
+                 1.0);
+    }
+
+    void exporterUnitTestCollection()
+    {
+        // upstream test_prometheus_exporter, restored the way the store hands it over.
+        StoreSnapshot snapshot;
+        Counters google;
+        google.total = 42;
+        google.compliant = 39;
+        google.quarantine = 3;
+        google.spfAligned = 42;
+        google.spfPass = 42;
+        google.dkimAligned = 39;
+        google.dkimPass = 39;
+        Counters yahoo;
+        yahoo.total = yahoo.compliant = yahoo.spfAligned = yahoo.spfPass = yahoo.dkimAligned =
+            yahoo.dkimPass = 1;
+        const QString sub = QStringLiteral("sub.mydomain.de");
+        const QString domain = QStringLiteral("mydomain.de");
+        snapshot.counters
+            << LabelCounts{LabelSet{QStringLiteral("google.com"), domain, sub, domain}, google}
+            << LabelCounts{LabelSet{QStringLiteral("yahoo.com"), domain, sub, domain}, yahoo};
+        snapshot.invalidReports << InvalidCount{QStringLiteral("someone@example.org"), 42};
+        MetricsRegistry registry;
+        registry.addCounts(kSampleLabels, sampleCounters()); // replaced by restore()
+        registry.restore(snapshot);
+        compareWithGolden(registry.exposition(false).body(),
+                          QStringLiteral("expected-metrics-exporter-unit-test.txt"));
+    }
+
+    void everyLabelSetHasAllEightCountersAndEscapes()
+    {
+        MetricsRegistry registry;
+        Counters onlyTotal;
+        onlyTotal.total = 7;
+        const LabelSet odd{QStringLiteral("Org \"quoted\"\\ \n line"), QStringLiteral("ä.example"),
+                           QString(), QString()};
+        registry.addCounts(odd, onlyTotal);
+        const QByteArray body = registry.exposition(false).body();
+        QVERIFY(body.contains("reporter=\"Org \\\"quoted\\\"\\\\ \\n line\""));
+        const ParsedExposition parsed = parseExposition(body);
+        QCOMPARE(parsed.errors, QStringList());
+        const QString labels = QStringLiteral(
+            "{dkim_domain=\"\",from_domain=\"ä.example\",reporter=\"Org \"quoted\"\\ \n line\","
+            "spf_domain=\"\"}");
+        for (const char *family :
+             {"dmarc_total", "dmarc_compliant_total", "dmarc_quarantine_total",
+              "dmarc_reject_total", "dmarc_spf_aligned_total", "dmarc_spf_pass_total",
+              "dmarc_dkim_aligned_total", "dmarc_dkim_pass_total"}) {
+            const QString key = QLatin1String(family) + labels;
+            QVERIFY2(parsed.samples.contains(key), qPrintable(key));
+            QCOMPARE(parsed.samples.value(key), family == QByteArray("dmarc_total") ? 7.0 : 0.0);
+        }
+    }
+
+    void serialisesOncePerChange()
+    {
+        MetricsRegistry registry;
+        registry.addCounts(kSampleLabels, sampleCounters());
+        for (int i = 0; i < 5; ++i) {
+            (void)registry.exposition(false);
+            (void)registry.exposition(true);
+        }
+        QCOMPARE(registry.serializations(), quint64(1));
+        // Self metrics are written per scrape and do not invalidate the cache.
+        registry.setAccountUp(QStringLiteral("main"), true);
+        registry.countEmails(MetricsRegistry::EmailOutcome::Done);
+        (void)registry.exposition(false);
+        QCOMPARE(registry.serializations(), quint64(1));
+        registry.addInvalidReport(QStringLiteral("a@b.example"));
+        (void)registry.exposition(true);
+        QCOMPARE(registry.serializations(), quint64(2));
+    }
+
+    void gzipDecodesToThePlainText()
+    {
+        MetricsRegistry registry;
+        for (int i = 0; i < 500; ++i) {
+            registry.addCounts(LabelSet{QStringLiteral("org %1").arg(i),
+                                        QStringLiteral("d.example"), QString(), QString()},
+                               sampleCounters());
+        }
+        for (int round = 0; round < 2; ++round) { // fresh, then from the cached deflate stream
+            const Exposition gzipped = registry.exposition(true);
+            QVERIFY(gzipped.gzip);
+            const QByteArray plain = Dmarc::Test::gunzip(gzipped.body());
+            QVERIFY(!plain.isNull());
+            QVERIFY(plain.startsWith(registry.exposition(false).cached));
+            QVERIFY(plain.contains("process_cpu_seconds_total"));
+            QVERIFY(gzipped.size() < plain.size() / 5);
+        }
+    }
+
+    void selfAndProcessMetrics()
+    {
+        MetricsRegistry registry;
+        registry.setAccountUp(QStringLiteral("main"), true);
+        registry.setAccountUp(QStringLiteral("backup"), false);
+        registry.setLastSuccessfulPoll(QStringLiteral("main"), 1700000000);
+        registry.countPollError(QStringLiteral("backup"));
+        registry.countPollError(QStringLiteral("backup"));
+        registry.countReports(MetricsRegistry::ReportOutcome::Malformed, 3);
+        const ParsedExposition parsed = parseExposition(registry.exposition(false).body());
+        QCOMPARE(parsed.errors, QStringList());
+        QCOMPARE(parsed.samples.value(
+                     QStringLiteral("dmarc_metrics_exporter_imap_up{account=\"main\"}")),
+                 1.0);
+        QCOMPARE(parsed.samples.value(
+                     QStringLiteral("dmarc_metrics_exporter_imap_up{account=\"backup\"}"), -1),
+                 0.0);
+        QCOMPARE(
+            parsed.samples.value(QStringLiteral(
+                "dmarc_metrics_exporter_imap_last_success_timestamp_seconds{account=\"main\"}")),
+            1700000000.0);
+        QCOMPARE(parsed.samples.value(QStringLiteral(
+                     "dmarc_metrics_exporter_imap_poll_errors_total{account=\"backup\"}")),
+                 2.0);
+        QCOMPARE(parsed.samples.value(QStringLiteral(
+                     "dmarc_metrics_exporter_reports_processed_total{outcome=\"malformed\"}")),
+                 3.0);
+        QCOMPARE(parsed.types.value(QStringLiteral("process_cpu_seconds_total")),
+                 QStringLiteral("counter"));
+        QVERIFY(parsed.samples.value(QStringLiteral("process_resident_memory_bytes")) > 1e6);
+        QVERIFY(parsed.samples.value(QStringLiteral("process_virtual_memory_bytes")) > 1e6);
+        QVERIFY(parsed.samples.value(QStringLiteral("process_open_fds")) >= 3);
+        QVERIFY(parsed.samples.value(QStringLiteral("process_max_fds")) >= 64);
+        const double start = parsed.samples.value(QStringLiteral("process_start_time_seconds"));
+        const double now = double(QDateTime::currentSecsSinceEpoch());
+        QVERIFY2(start > now - 3600 && start <= now + 1, qPrintable(QString::number(start, 'f')));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMetricsRegistry)
+#include "tst_metricsregistry.moc"
