@@ -25,7 +25,6 @@ int main(int argc, char *argv[])
     std::unique_ptr<QCoreApplication> app = gui ? std::make_unique<QApplication>(argc, argv)
                                                 : std::make_unique<QCoreApplication>(argc, argv);
 #else
-    const bool gui = false;
     auto app = std::make_unique<QCoreApplication>(argc, argv);
 #endif
     QCoreApplication::setApplicationName(QString::fromLatin1(kApplicationName));
@@ -55,8 +54,12 @@ int main(int argc, char *argv[])
         break;
     }
 #ifdef DMARC_WITH_GUI
-    if (gui && !commandLine.noGui)
-        return App::runExporter(commandLine, &App::attachDesktop);
+    if (gui && !commandLine.noGui) {
+        App::CommandLine desktopLine = commandLine;
+        if (!App::prepareConfiguration(desktopLine))
+            return 2;
+        return App::runExporter(desktopLine, &App::attachDesktop);
+    }
 #endif
     return App::runExporter(commandLine, nullptr);
 }

@@ -58,8 +58,6 @@ Result<void> Exporter::start()
     m_endpoint = new MetricsEndpoint(m_metrics.get(), this);
     if (auto listening = m_endpoint->start(m_config.endpoint); !listening)
         return listening;
-    Log::info(lcHttp(), QStringLiteral("Serving metrics"),
-              {{QStringLiteral("url"), metricsUrl().toString()}});
 
     for (const ImapSettings &settings : std::as_const(m_config.accounts)) {
         auto *watcher = new MailboxWatcher(settings, this);

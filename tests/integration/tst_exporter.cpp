@@ -1,0 +1,252 @@
+#include "../unit/reportfixtures.h"
+#include "dovecotserver.h"
+#include "exporterharness.h"
+#include "metrics/metricsregistry.h"
+#include "service/exporter.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Dmarc;
+using namespace Dmarc::Test;
+
+namespace {
+
+// The exporter in this process, on a private Dovecot: the pipeline end to end (fetch, analyse,
+// commit, move, /metrics).
+struct Harness
+{
+    DovecotServer server;
+    QTemporaryDir storage;
+    std::unique_ptr<Exporter> exporter;
+
+    bool startServer()
+    {
+        const auto started = server.start();
+        if (!started)
+            qWarning("%s", qPrintable(started.error().message));
+        return started.ok();
+    }
+
+    bool startExporter(const QList<QJsonObject> &accounts)
+    {
+        auto config = parseConfig(exporterConfig(accounts, storage.path()), QString(), {});
+        if (!config) {
+            qWarning("%s", qPrintable(config.error().message));
+            return false;
+        }
+        exporter = std::make_unique<Exporter>(*config);
+        const auto started = exporter->start();
+        if (!started)
+            qWarning("%s", qPrintable(started.error().message));
+        return started.ok();
+    }
+
+    bool startExporter() { return startExporter({dovecotAccount(server, QStringLiteral("main"))}); }
+
+    void stopExporter()
+    {
+        QSignalSpy stopped(exporter.get(), &Exporter::stopped);
+        exporter->stop();
+        if (stopped.isEmpty())
+            stopped.wait(10000);
+        exporter.reset();
+    }
+
+    double value(const QString &family, const QString &labels = sampleLabels())
+    {
+        return scrape(exporter->metricsUrl()).samples.value(family + labels, -1);
+    }
+};
+
+QByteArray upstream(const char *name)
+{
+    return readTestData(QStringLiteral("upstream/") + QString::fromLatin1(name));
+}
+
+} // namespace
+
+class TestExporter : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    // Upstream's e2e test: report id 1, then id 2 of the same report: every counter doubles.
+    void upstreamEndToEnd_data()
+    {
+        QTest::addColumn<QByteArray>("first");
+        QTest::addColumn<QByteArray>("second");
+        QTest::newRow("zip 0.1") << upstream("email-e2e-report-0.1-zip-id1.eml")
+                                 << upstream("email-e2e-report-0.1-zip-id2.eml");
+        QTest::newRow("zip 2.0") << upstream("email-e2e-report-2.0-zip-id1.eml")
+                                 << upstream("email-e2e-report-2.0-zip-id2.eml");
+    }
+
+    void upstreamEndToEnd()
+    {
+        QFETCH(QByteArray, first);
+        QFETCH(QByteArray, second);
+        Harness h;
+        QVERIFY(h.startServer());
+        QVERIFY(h.server.deliver(QStringLiteral("INBOX"), first).ok());
+        QVERIFY(h.startExporter());
+
+        QTRY_COMPARE_WITH_TIMEOUT(h.value(QStringLiteral("dmarc_total")), 1.0, 20000);
+        QCOMPARE(h.value(QStringLiteral("dmarc_compliant_total")), 1.0);
+        QCOMPARE(h.value(QStringLiteral("dmarc_dkim_aligned_total")), 1.0);
+        QCOMPARE(h.value(QStringLiteral("dmarc_dkim_pass_total")), 1.0);
+        QCOMPARE(h.value(QStringLiteral("dmarc_spf_pass_total")), 1.0);
+        QCOMPARE(h.value(QStringLiteral("dmarc_spf_aligned_total")), 0.0);
+        QCOMPARE(h.value(QStringLiteral("dmarc_quarantine_total")), 0.0);
+        QCOMPARE(h.value(QStringLiteral("dmarc_reject_total")), 0.0);
+
+        // Arrives while the exporter waits (IDLE): handed over within seconds.
+        QVERIFY(h.server.deliver(QStringLiteral("INBOX"), second).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(h.value(QStringLiteral("dmarc_total")), 2.0, 20000);
+        QCOMPARE(h.value(QStringLiteral("dmarc_compliant_total")), 2.0);
+        QCOMPARE(h.value(QStringLiteral("dmarc_dkim_aligned_total")), 2.0);
+        QCOMPARE(h.value(QStringLiteral("dmarc_dkim_pass_total")), 2.0);
+        QCOMPARE(h.value(QStringLiteral("dmarc_spf_pass_total")), 2.0);
+        QCOMPARE(h.value(QStringLiteral("dmarc_spf_aligned_total")), 0.0);
+        QTRY_COMPARE(h.server.messageCount(QStringLiteral("Archive")), 2);
+        QCOMPARE(h.server.messageCount(QStringLiteral("INBOX")), 0);
+        QCOMPARE(h.server.messageCount(QStringLiteral("Invalid")), 0);
+    }
+
+    // semantics.md section 5, row by row: the folder, the counts and the invalid counter.
+    void emailFate_data()
+    {
+        QTest::addColumn<QList<QByteArray>>("emails");
+        QTest::addColumn<int>("done");
+        QTest::addColumn<int>("error");
+        QTest::addColumn<double>("total");
+        QTest::addColumn<double>("invalid");
+
+        const QByteArray good = upstream("email-report-0.1-zip.eml");
+        QTest::newRow("every candidate parsed") << QList<QByteArray>{good} << 1 << 0 << 1.0 << -1.0;
+        QTest::newRow("only duplicates")
+            << QList<QByteArray>{good, upstream("email-report-0.1-gzip.eml")} << 2 << 0 << 1.0
+            << -1.0;
+        QTest::newRow("no candidate")
+            << QList<QByteArray>{upstream("email-minimal-no-report.eml")} << 0 << 1 << -1.0 << 1.0;
+        const QByteArray oneBroken =
+            email({attachment("application/gzip", "good.xml.gz", gzip(feedback(record(), "ok-1"))),
+                   attachment("application/zip", "broken.zip",
+                              zip({{QStringLiteral("r.xml"), feedback()}}).left(60))});
+        QTest::newRow("one good, one corrupt")
+            << QList<QByteArray>{oneBroken} << 0 << 1 << 1.0 << 1.0;
+    }
+
+    void emailFate()
+    {
+        QFETCH(QList<QByteArray>, emails);
+        QFETCH(int, done);
+        QFETCH(int, error);
+        QFETCH(double, total);
+        QFETCH(double, invalid);
+        Harness h;
+        QVERIFY(h.startServer());
+        for (const QByteArray &message : emails)
+            QVERIFY(h.server.deliver(QStringLiteral("INBOX"), message).ok());
+        QVERIFY(h.startExporter());
+        QTRY_COMPARE_WITH_TIMEOUT(h.server.messageCount(QStringLiteral("INBOX")), 0, 20000);
+        QCOMPARE(h.server.messageCount(QStringLiteral("Archive")), done);
+        QCOMPARE(h.server.messageCount(QStringLiteral("Invalid")), error);
+        const ParsedExposition metrics = scrape(h.exporter->metricsUrl());
+        QCOMPARE(metrics.samples.value(QStringLiteral("dmarc_total") + sampleLabels(), -1), total);
+        QCOMPARE(
+            metrics.samples.value(
+                QStringLiteral(
+                    "dmarc_invalid_reports_total{from_email=\"noreply-dmarc-support@google.com\"}"),
+                -1),
+            invalid);
+    }
+
+    void restartKeepsEveryCounter()
+    {
+        Harness h;
+        QVERIFY(h.startServer());
+        QVERIFY(
+            h.server.deliver(QStringLiteral("INBOX"), upstream("email-report-0.1-xml.eml")).ok());
+        QVERIFY(h.server.deliver(QStringLiteral("INBOX"), upstream("email-minimal-no-report.eml"))
+                    .ok());
+        QVERIFY(h.startExporter());
+        QTRY_COMPARE_WITH_TIMEOUT(h.server.messageCount(QStringLiteral("INBOX")), 0, 20000);
+        const ParsedExposition before = scrape(h.exporter->metricsUrl());
+        h.stopExporter();
+
+        QVERIFY(h.startExporter());
+        const ParsedExposition after = scrape(h.exporter->metricsUrl());
+        for (const char *family :
+             {"dmarc_total", "dmarc_compliant_total", "dmarc_quarantine_total",
+              "dmarc_reject_total", "dmarc_spf_aligned_total", "dmarc_spf_pass_total",
+              "dmarc_dkim_aligned_total", "dmarc_dkim_pass_total", "dmarc_invalid_reports_total"}) {
+            const QString name = QString::fromLatin1(family);
+            QVERIFY2(!before.samplesOf(name).isEmpty(), family);
+            QCOMPARE(after.samplesOf(name), before.samplesOf(name));
+        }
+    }
+
+    void twoAccountsAreSummed()
+    {
+        Harness h;
+        QVERIFY(h.startServer());
+        for (const char *folder : {"ReportsA", "ReportsB"})
+            QVERIFY(h.server.createMailbox(QString::fromLatin1(folder)).ok());
+        QVERIFY(
+            h.server
+                .deliver(QStringLiteral("ReportsA"), upstream("email-e2e-report-0.1-zip-id1.eml"))
+                .ok());
+        QVERIFY(
+            h.server
+                .deliver(QStringLiteral("ReportsB"), upstream("email-e2e-report-2.0-zip-id2.eml"))
+                .ok());
+        QVERIFY(
+            h.server.deliver(QStringLiteral("ReportsB"), upstream("email-minimal-no-report.eml"))
+                .ok());
+        QVERIFY(h.startExporter(
+            {dovecotAccount(h.server, QStringLiteral("a"), QStringLiteral("ReportsA"),
+                            QStringLiteral("ReportsA/Done"), QStringLiteral("ReportsA/Error")),
+             dovecotAccount(h.server, QStringLiteral("b"), QStringLiteral("ReportsB"),
+                            QStringLiteral("ReportsB/Done"), QStringLiteral("ReportsB/Error"))}));
+        QTRY_COMPARE_WITH_TIMEOUT(h.value(QStringLiteral("dmarc_total")), 2.0, 20000);
+        QTRY_COMPARE(h.server.messageCount(QStringLiteral("ReportsB/Error")), 1);
+        QCOMPARE(h.server.messageCount(QStringLiteral("ReportsA/Done")), 1);
+        QCOMPARE(h.server.messageCount(QStringLiteral("ReportsB/Done")), 1);
+        QCOMPARE(h.server.messageCount(QStringLiteral("ReportsA/Error")), 0);
+        const QString up = QStringLiteral("dmarc_metrics_exporter_imap_up");
+        QTRY_COMPARE(h.value(up, QStringLiteral("{account=\"a\"}")), 1.0);
+        QTRY_COMPARE(h.value(up, QStringLiteral("{account=\"b\"}")), 1.0);
+    }
+
+    void dovecotRestartMidRun()
+    {
+        Harness h;
+        QVERIFY(h.startServer());
+        QVERIFY(
+            h.server.deliver(QStringLiteral("INBOX"), upstream("email-e2e-report-0.1-zip-id1.eml"))
+                .ok());
+        QVERIFY(h.startExporter());
+        QTRY_COMPARE_WITH_TIMEOUT(h.value(QStringLiteral("dmarc_total")), 1.0, 20000);
+        const QString up = QStringLiteral("dmarc_metrics_exporter_imap_up");
+        const QString account = QStringLiteral("{account=\"main\"}");
+        QTRY_COMPARE(h.value(up, account), 1.0);
+
+        h.server.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(h.value(up, account), 0.0, 20000);
+        QVERIFY(h.value(QStringLiteral("dmarc_metrics_exporter_imap_poll_errors_total"), account) >=
+                1);
+
+        QVERIFY(h.server.restart().ok());
+        QVERIFY(
+            h.server.deliver(QStringLiteral("INBOX"), upstream("email-e2e-report-0.1-zip-id2.eml"))
+                .ok());
+        // Reconnects (with backoff) and finishes the work.
+        QTRY_COMPARE_WITH_TIMEOUT(h.value(QStringLiteral("dmarc_total")), 2.0, 30000);
+        QTRY_COMPARE(h.value(up, account), 1.0);
+        QTRY_COMPARE(h.server.messageCount(QStringLiteral("Archive")), 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestExporter)
+#include "tst_exporter.moc"

@@ -1,0 +1,87 @@
+#include "exporterharness.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTcpServer>
+
+namespace Dmarc::Test {
+
+QJsonObject dovecotAccount(const DovecotServer &server, const QString &name, const QString &inbox,
+                           const QString &done, const QString &error)
+{
+    return QJsonObject{
+        {QStringLiteral("name"), name},
+        {QStringLiteral("imap"),
+         QJsonObject{{QStringLiteral("host"), QStringLiteral("localhost")},
+                     {QStringLiteral("port"), server.imapsPort()},
+                     {QStringLiteral("username"), server.userName()},
+                     {QStringLiteral("password"), server.password()},
+                     {QStringLiteral("ca_file"), server.caCertificatePath()},
+                     {QStringLiteral("timeout_seconds"), 10}}},
+        {QStringLiteral("folders"), QJsonObject{{QStringLiteral("inbox"), inbox},
+                                                {QStringLiteral("done"), done},
+                                                {QStringLiteral("error"), error}}},
+    };
+}
+
+QByteArray exporterConfig(const QList<QJsonObject> &accounts, const QString &storagePath,
+                          quint16 port, double pollIntervalSeconds)
+{
+    QJsonArray list;
+    for (const QJsonObject &account : accounts)
+        list.append(account);
+    return QJsonDocument(
+               QJsonObject{{QStringLiteral("listen_addr"), QStringLiteral("127.0.0.1")},
+                           {QStringLiteral("port"), port},
+                           {QStringLiteral("storage_path"), storagePath},
+                           {QStringLiteral("poll_interval_seconds"), pollIntervalSeconds},
+                           {QStringLiteral("accounts"), list},
+                           {QStringLiteral("logging"),
+                            QJsonObject{{QStringLiteral("handlers"),
+                                         QJsonObject{{QStringLiteral("default"),
+                                                      QJsonObject{{QStringLiteral("formatter"),
+                                                                   QStringLiteral("plain")}}}}}}}})
+        .toJson();
+}
+
+QByteArray httpGet(const QUrl &url)
+{
+    QNetworkAccessManager manager;
+    QNetworkReply *reply = manager.get(QNetworkRequest(url));
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    if (!reply->isFinished() && !finished.wait(10000)) {
+        reply->abort();
+        reply->deleteLater();
+        return QByteArray();
+    }
+    const QByteArray body = reply->error() == QNetworkReply::NoError ? reply->readAll()
+                                                                      : QByteArray();
+    reply->deleteLater();
+    return body;
+}
+
+ParsedExposition scrape(const QUrl &url)
+{
+    return parseExposition(httpGet(url));
+}
+
+quint16 freeLocalPort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+QByteArray readTestData(const QString &relativePath)
+{
+    QFile file(QStringLiteral(DMARC_TEST_DATA_DIR "/") + relativePath);
+    if (!file.open(QIODevice::ReadOnly))
+        return QByteArray();
+    return file.readAll();
+}
+
+} // namespace Dmarc::Test

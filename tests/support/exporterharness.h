@@ -1,0 +1,41 @@
+#pragma once
+
+#include "dovecotserver.h"
+#include "exposition.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+#include <QUrl>
+
+namespace Dmarc::Test {
+
+// The label set of every upstream sample report.
+inline QString sampleLabels()
+{
+    return QStringLiteral("{dkim_domain=\"mydomain.de\",from_domain=\"mydomain.de\","
+                          "reporter=\"google.com\",spf_domain=\"my-spf-domain.de\"}");
+}
+
+// One account of the test Dovecot, over implicit TLS trusting the test CA.
+QJsonObject dovecotAccount(const DovecotServer &server, const QString &name,
+                           const QString &inbox = QStringLiteral("INBOX"),
+                           const QString &done = QStringLiteral("Archive"),
+                           const QString &error = QStringLiteral("Invalid"));
+
+// A whole configuration: the accounts, state in `storagePath`, metrics on `port` (0: any).
+QByteArray exporterConfig(const QList<QJsonObject> &accounts, const QString &storagePath,
+                          quint16 port = 0, double pollIntervalSeconds = 0.2);
+
+// GET `url`; empty on failure.
+QByteArray httpGet(const QUrl &url);
+
+// A scrape, parsed.
+ParsedExposition scrape(const QUrl &url);
+
+// A port on 127.0.0.1 that is free right now.
+quint16 freeLocalPort();
+
+QByteArray readTestData(const QString &relativePath);
+
+} // namespace Dmarc::Test
