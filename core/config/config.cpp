@@ -173,6 +173,8 @@ void readImap(ConfigReader &reader, ImapSettings &imap, const QHash<QString, QSt
                         QStringLiteral("missing (required with auth: %1)").arg(auth));
 
     imap.idle = reader.boolean(QStringLiteral("idle"), imap.idle);
+    imap.maxBatchBytes = reader.integer(QStringLiteral("max_batch_bytes"), imap.maxBatchBytes, 1,
+                                        qint64(4) * 1024 * 1024 * 1024);
     imap.timeoutSeconds =
         reader.number(QStringLiteral("timeout_seconds"), imap.timeoutSeconds, 1, 3600);
     reader.finish();
@@ -457,6 +459,7 @@ QJsonObject effectiveConfig(const Config &config)
             {QStringLiteral("tls_maximum_version"), account.tlsMaximumVersion},
             {QStringLiteral("auth"), QString::fromLatin1(auth[int(account.auth)])},
             {QStringLiteral("idle"), account.idle},
+            {QStringLiteral("max_batch_bytes"), double(account.maxBatchBytes)},
             {QStringLiteral("timeout_seconds"), account.timeoutSeconds},
         };
         if (account.oauth2.isConfigured())

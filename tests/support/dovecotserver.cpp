@@ -3,6 +3,7 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QHostAddress>
 #include <QProcess>
 #include <QSslSocket>
@@ -60,11 +61,11 @@ Result<void> runTool(const QString &program, const QStringList &arguments)
 {
     QProcess process;
     process.start(program, arguments);
-    if (!process.waitForFinished(kToolTimeoutMs) || process.exitStatus() != QProcess::NormalExit
-        || process.exitCode() != 0) {
-        return failure(program + QStringLiteral(" failed: ")
-                       + QString::fromLocal8Bit(process.readAllStandardError()).trimmed()
-                       + process.errorString());
+    if (!process.waitForFinished(kToolTimeoutMs) || process.exitStatus() != QProcess::NormalExit ||
+        process.exitCode() != 0) {
+        return failure(program + QStringLiteral(" failed: ") +
+                       QString::fromLocal8Bit(process.readAllStandardError()).trimmed() +
+                       process.errorString());
     }
     return {};
 }
@@ -120,8 +121,8 @@ Result<void> DovecotServer::start(const Options &options)
             if (*port == 0)
                 return failure(QStringLiteral("no free port on 127.0.0.1"));
         } else if (!portIsFree(*port)) {
-            return failure(QStringLiteral("port %1 on 127.0.0.1 is busy; refusing to start")
-                               .arg(*port));
+            return failure(
+                QStringLiteral("port %1 on 127.0.0.1 is busy; refusing to start").arg(*port));
         }
     }
     if (auto result = prepareDirectory(); !result)
@@ -140,8 +141,8 @@ Result<void> DovecotServer::restart()
     stop();
     for (quint16 port : {m_options.imapPort, m_options.imapsPort}) {
         if (!portIsFree(port))
-            return failure(QStringLiteral("port %1 on 127.0.0.1 is busy; refusing to start")
-                               .arg(port));
+            return failure(
+                QStringLiteral("port %1 on 127.0.0.1 is busy; refusing to start").arg(port));
     }
     return launch();
 }
@@ -170,24 +171,24 @@ Result<void> DovecotServer::prepareDirectory()
         return {};
     // Not QTemporaryDir's default place alone: as root, Dovecot's unprivileged processes must be
     // able to reach the directory, so every parent must be world-searchable.
-    m_dir = std::make_unique<QTemporaryDir>(QDir::tempPath()
-                                            + QStringLiteral("/dmarc-dovecot-XXXXXX"));
+    m_dir =
+        std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/dmarc-dovecot-XXXXXX"));
     if (!m_dir->isValid())
         return failure(QStringLiteral("cannot create a directory in ") + QDir::tempPath());
     const QString path = m_dir->path();
-    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner
-                                    | QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther
-                                    | QFile::ExeOther);
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner |
+                                    QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther |
+                                    QFile::ExeOther);
     QDir dir(path);
     for (const char *sub : {"run", "state", "mail"}) {
         if (!dir.mkpath(QString::fromLatin1(sub)))
-            return failure(QStringLiteral("cannot create ") + path + QLatin1Char('/')
-                           + QString::fromLatin1(sub));
+            return failure(QStringLiteral("cannot create ") + path + QLatin1Char('/') +
+                           QString::fromLatin1(sub));
     }
-    QFile::setPermissions(path + QStringLiteral("/run"),
-                          QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner
-                              | QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther
-                              | QFile::ExeOther);
+    QFile::setPermissions(path + QStringLiteral("/run"), QFile::ReadOwner | QFile::WriteOwner |
+                                                             QFile::ExeOwner | QFile::ReadGroup |
+                                                             QFile::ExeGroup | QFile::ReadOther |
+                                                             QFile::ExeOther);
     if (runningAsRoot()) {
         const passwd *nobody = ::getpwnam("nobody");
         const group *nogroup = ::getgrnam("nogroup");
@@ -218,32 +219,26 @@ Result<void> DovecotServer::writeCertificates()
     if (QFile::exists(dir + QStringLiteral("/server.pem")))
         return {};
     const QString openssl = QStringLiteral("openssl");
-    const QStringList ecKey = {QStringLiteral("-newkey"), QStringLiteral("ec"),
-                               QStringLiteral("-pkeyopt"),
-                               QStringLiteral("ec_paramgen_curve:prime256v1"),
-                               QStringLiteral("-nodes")};
+    const QStringList ecKey = {
+        QStringLiteral("-newkey"), QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
+        QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes")};
     // A throwaway CA...
-    if (auto result = runTool(openssl, QStringList{QStringLiteral("req"), QStringLiteral("-x509")}
-                                           + ecKey
-                                           + QStringList{QStringLiteral("-days"),
-                                                         QStringLiteral("2"),
-                                                         QStringLiteral("-subj"),
-                                                         QStringLiteral("/CN=dmarc test CA"),
-                                                         QStringLiteral("-keyout"),
-                                                         dir + QStringLiteral("/ca-key.pem"),
-                                                         QStringLiteral("-out"),
-                                                         caCertificatePath()});
+    if (auto result = runTool(
+            openssl, QStringList{QStringLiteral("req"), QStringLiteral("-x509")} + ecKey +
+                         QStringList{QStringLiteral("-days"), QStringLiteral("2"),
+                                     QStringLiteral("-subj"), QStringLiteral("/CN=dmarc test CA"),
+                                     QStringLiteral("-keyout"), dir + QStringLiteral("/ca-key.pem"),
+                                     QStringLiteral("-out"), caCertificatePath()});
         !result) {
         return result;
     }
     // ... and a server certificate for localhost and 127.0.0.1 signed by it.
-    if (auto result = runTool(openssl, QStringList{QStringLiteral("req")} + ecKey
-                                           + QStringList{QStringLiteral("-subj"),
-                                                         QStringLiteral("/CN=localhost"),
-                                                         QStringLiteral("-keyout"),
-                                                         dir + QStringLiteral("/server-key.pem"),
-                                                         QStringLiteral("-out"),
-                                                         dir + QStringLiteral("/server.csr")});
+    if (auto result = runTool(
+            openssl,
+            QStringList{QStringLiteral("req")} + ecKey +
+                QStringList{QStringLiteral("-subj"), QStringLiteral("/CN=localhost"),
+                            QStringLiteral("-keyout"), dir + QStringLiteral("/server-key.pem"),
+                            QStringLiteral("-out"), dir + QStringLiteral("/server.csr")});
         !result) {
         return result;
     }
@@ -281,7 +276,8 @@ Result<void> DovecotServer::writeConfig()
         internalUser = loginUser = mailUser = QString::fromLocal8Bit(self->pw_name);
         internalGroup = mailGroup = QString::fromLocal8Bit(selfGroup->gr_name);
     }
-    QString config = QStringLiteral(R"(# Private Dovecot for one test: loopback only, no system auth.
+    QString config =
+        QStringLiteral(R"(# Private Dovecot for one test: loopback only, no system auth.
 instance_name = dmarc-test-%1-%2
 base_dir = %3/run
 state_dir = %3/state
@@ -331,11 +327,11 @@ service anvil {
   }
 }
 )")
-                         .arg(::getpid())
-                         .arg(instances++)
-                         .arg(dir, internalUser, internalGroup, loginUser, mailUser, mailGroup)
-                         .arg(m_options.imapPort)
-                         .arg(m_options.imapsPort);
+            .arg(::getpid())
+            .arg(instances++)
+            .arg(dir, internalUser, internalGroup, loginUser, mailUser, mailGroup)
+            .arg(m_options.imapPort)
+            .arg(m_options.imapsPort);
     // "%u" above is Dovecot's variable, not ours: QString::arg leaves it alone because only
     // the lowest-numbered markers are replaced.
     config += m_options.extraConfig + QLatin1Char('\n');
@@ -358,12 +354,11 @@ Result<void> DovecotServer::launch()
         ::setpgid(0, 0);
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     });
-    m_process->start(QStringLiteral("dovecot"),
-                     {QStringLiteral("-F"), QStringLiteral("-c"),
-                      directory() + QStringLiteral("/dovecot.conf")});
+    m_process->start(QStringLiteral("dovecot"), {QStringLiteral("-F"), QStringLiteral("-c"),
+                                                 directory() + QStringLiteral("/dovecot.conf")});
     if (!m_process->waitForStarted(kStartTimeoutMs))
-        return failure(QStringLiteral("cannot run dovecot (is dovecot-imapd installed?): ")
-                       + m_process->errorString());
+        return failure(QStringLiteral("cannot run dovecot (is dovecot-imapd installed?): ") +
+                       m_process->errorString());
     const QDeadlineTimer deadline(kStartTimeoutMs);
     for (quint16 port : {m_options.imapPort, m_options.imapsPort}) {
         // A readiness probe: Dovecot has no "ready" notification in foreground mode.
@@ -371,8 +366,8 @@ Result<void> DovecotServer::launch()
             if (m_process->state() == QProcess::NotRunning || deadline.hasExpired()) {
                 const QString why = log();
                 stop();
-                return failure(QStringLiteral("did not start listening on port %1:\n").arg(port)
-                               + why);
+                return failure(QStringLiteral("did not start listening on port %1:\n").arg(port) +
+                               why);
             }
             m_process->waitForFinished(10);
         }
@@ -389,36 +384,62 @@ Result<QByteArray> DovecotServer::doveadm(const QStringList &arguments,
 {
     QProcess process;
     process.start(QStringLiteral("doveadm"),
-                  QStringList{QStringLiteral("-c"), directory() + QStringLiteral("/dovecot.conf")}
-                      + arguments);
+                  QStringList{QStringLiteral("-c"), directory() + QStringLiteral("/dovecot.conf")} +
+                      arguments);
     if (!process.waitForStarted(kToolTimeoutMs))
         return failure(QStringLiteral("cannot run doveadm: ") + process.errorString());
     process.write(input);
     process.closeWriteChannel();
-    if (!process.waitForFinished(kToolTimeoutMs) || process.exitStatus() != QProcess::NormalExit
-        || process.exitCode() != 0) {
-        return failure(QStringLiteral("doveadm ") + arguments.join(QLatin1Char(' '))
-                       + QStringLiteral(" failed: ")
-                       + QString::fromLocal8Bit(process.readAllStandardError()).trimmed());
+    if (!process.waitForFinished(kToolTimeoutMs) || process.exitStatus() != QProcess::NormalExit ||
+        process.exitCode() != 0) {
+        return failure(QStringLiteral("doveadm ") + arguments.join(QLatin1Char(' ')) +
+                       QStringLiteral(" failed: ") +
+                       QString::fromLocal8Bit(process.readAllStandardError()).trimmed());
     }
     return process.readAllStandardOutput();
 }
 
 Result<void> DovecotServer::deliver(const QString &mailbox, const QByteArray &message)
 {
-    auto result = doveadm({QStringLiteral("save"), QStringLiteral("-u"), userName(),
-                           QStringLiteral("-m"), mailbox},
-                          message);
+    auto result = doveadm(
+        {QStringLiteral("save"), QStringLiteral("-u"), userName(), QStringLiteral("-m"), mailbox},
+        message);
     if (!result)
         return result.error();
     return {};
 }
 
+Result<void> DovecotServer::deliverToInbox(const QList<QByteArray> &messages)
+{
+    // Let Dovecot create the maildir with the right owner first.
+    if (messageCount(QStringLiteral("INBOX")) < 0)
+        return failure(QStringLiteral("cannot open INBOX"));
+    const QString maildir = directory() + QLatin1Char('/') + QStringLiteral("mail/") + userName() +
+                            QStringLiteral("/Maildir");
+    QFileInfo owner(maildir);
+    for (int i = 0; i < messages.size(); ++i) {
+        const QString name =
+            QStringLiteral("%1.M%2P%3.dmarc-test").arg(i + 1).arg(i).arg(::getpid());
+        QFile file(maildir + QStringLiteral("/tmp/") + name);
+        if (!file.open(QIODevice::WriteOnly) || file.write(messages.at(i)) != messages.at(i).size())
+            return failure(QStringLiteral("cannot write ") + file.fileName());
+        file.close();
+        const QByteArray path = QFile::encodeName(file.fileName());
+        if (runningAsRoot() && ::chown(path.constData(), owner.ownerId(), owner.groupId()) != 0)
+            return failure(QStringLiteral("cannot hand ") + file.fileName() +
+                           QStringLiteral(" to the mail user"));
+        // Maildir delivery: written in tmp/, then renamed into new/.
+        if (!QFile::rename(file.fileName(), maildir + QStringLiteral("/new/") + name))
+            return failure(QStringLiteral("cannot move ") + file.fileName() +
+                           QStringLiteral(" into new/"));
+    }
+    return {};
+}
+
 Result<void> DovecotServer::createMailbox(const QString &mailbox)
 {
-    auto result = doveadm(
-        {QStringLiteral("mailbox"), QStringLiteral("create"), QStringLiteral("-u"), userName(),
-         mailbox});
+    auto result = doveadm({QStringLiteral("mailbox"), QStringLiteral("create"),
+                           QStringLiteral("-u"), userName(), mailbox});
     if (!result)
         return result.error();
     return {};

@@ -62,6 +62,8 @@ public:
 
     // Mailbox access behind the client's back, through doveadm.
     Result<void> deliver(const QString &mailbox, const QByteArray &message);
+    // Many messages into INBOX at once, written straight into its maildir (fast).
+    Result<void> deliverToInbox(const QList<QByteArray> &messages);
     Result<void> createMailbox(const QString &mailbox);
     // -1 when the mailbox does not exist.
     int messageCount(const QString &mailbox) const;

@@ -100,7 +100,7 @@ private Q_SLOTS:
         const QByteArray json = QStringLiteral(R"({
             "imap": {"host": "mail.example.org", "username": "u", "password": "p",
                      "use_ssl": false, "starttls": true, "ca_file": "%1", "auth": "PLAIN",
-                     "idle": false, "timeout_seconds": 15},
+                     "idle": false, "timeout_seconds": 15, "max_batch_bytes": 1000},
             "limits": {"max_payload_bytes": 1048576, "max_zip_members": 8},
             "listen_addr": "::", "port": 0,
             "web": {"tls_cert_file": "%1", "tls_key_file": "%1", "basic_auth_user": "prometheus",
@@ -118,6 +118,7 @@ private Q_SLOTS:
         QCOMPARE(imap.auth, ImapSettings::Auth::Plain);
         QVERIFY(!imap.idle);
         QCOMPARE(imap.timeoutSeconds, 15.0);
+        QCOMPARE(imap.maxBatchBytes, qint64(1000));
         QCOMPARE(config->limits.maxPayloadBytes, qint64(1048576));
         QCOMPARE(config->endpoint.listenAddress, QStringLiteral("::"));
         QCOMPARE(config->endpoint.port, quint16(0));

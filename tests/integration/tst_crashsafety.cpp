@@ -1,0 +1,222 @@
+#include "../unit/reportfixtures.h"
+#include "dovecotserver.h"
+#include "exporterharness.h"
+#include "metrics/metricsregistry.h"
+#include "service/pipeline.h"
+#include "store/store.h"
+
+#include <QFile>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+using namespace Dmarc;
+using namespace Dmarc::Test;
+
+namespace {
+
+constexpr int kEmails = 300;
+
+// 300 report emails: several reporters and domains, some duplicates (identical copies), some
+// without a report, some with one good and one corrupt attachment.
+QList<QByteArray> generateEmails()
+{
+    QRandomGenerator random(20261126);
+    const QList<QByteArray> reporters{"google.com", "Mail.Ru", "Enterprise Outlook", "yahoo.com"};
+    const QList<QByteArray> domains{"example.org", "example.net", "shop.example.com"};
+    const QList<QByteArray> dispositions{"none", "quarantine", "reject", "pass"};
+    QList<QByteArray> emails;
+    for (int i = 0; i < kEmails; ++i) {
+        if (i % 25 == 7) {
+            emails << email({}, "noreply-" + QByteArray::number(i % 3) + "@reporter.example");
+            continue;
+        }
+        if (i % 30 == 11) {
+            emails << emails.at(i - 1); // a duplicate of the previous report
+            continue;
+        }
+        const QByteArray reporter = reporters.at(int(random.bounded(reporters.size())));
+        const QByteArray domain = domains.at(int(random.bounded(domains.size())));
+        QByteArray records;
+        for (int r = 0, n = 1 + int(random.bounded(4)); r < n; ++r) {
+            records += record("<disposition>" + dispositions.at(int(random.bounded(4))) +
+                                  "</disposition><dkim>" + (random.bounded(2) ? "pass" : "fail") +
+                                  "</dkim><spf>" + (random.bounded(2) ? "pass" : "fail") + "</spf>",
+                              "<count>" + QByteArray::number(random.bounded(50)) + "</count>",
+                              "<header_from>" + domain + "</header_from>",
+                              "<dkim><domain>" + domain +
+                                  "</domain><result>pass</result></dkim>"
+                                  "<spf><domain>" +
+                                  domain + "</domain><result>fail</result></spf>");
+        }
+        const QByteArray xml =
+            feedback(records, "crash-" + QByteArray::number(i), QByteArray(), reporter);
+        QList<Part> parts{attachment("application/gzip", "r.xml.gz", gzip(xml))};
+        if (i % 20 == 13)
+            parts << attachment("application/zip", "broken.zip",
+                                zip({{QStringLiteral("x.xml"), xml}}).left(50));
+        emails << email(parts);
+    }
+    return emails;
+}
+
+// What an uninterrupted run counts: the same emails through the pipeline into a fresh store.
+StoreSnapshot expectedCounters(const QList<QByteArray> &emails)
+{
+    QTemporaryDir dir;
+    auto store = Store::open(dir.path());
+    MetricsRegistry metrics;
+    Pipeline pipeline(store->get(), &metrics, PayloadLimits());
+    QList<IncomingEmail> batch;
+    for (int i = 0; i < emails.size(); ++i) {
+        IncomingEmail email;
+        email.identity = EmailIdentity{QStringLiteral("x"), QStringLiteral("INBOX"), 1,
+                                       quint32(i + 1), QByteArray()};
+        email.raw = emails.at(i);
+        batch << email;
+    }
+    const auto processed = pipeline.process(batch, 1000);
+    Q_ASSERT(processed.ok());
+    return *(*store)->snapshot();
+}
+
+QString labelKey(const LabelSet &labels)
+{
+    return QStringLiteral(
+               "{dkim_domain=\"%1\",from_domain=\"%2\",reporter=\"%3\",spf_domain=\"%4\"}")
+        .arg(labels.dkimDomain, labels.fromDomain, labels.reporter, labels.spfDomain);
+}
+
+struct Exporter
+{
+    QProcess process;
+    QString configPath;
+    QUrl metrics;
+
+    bool start()
+    {
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        process.setStandardOutputFile(configPath + QStringLiteral(".log"), QIODevice::Append);
+        process.start(QStringLiteral(DMARC_EXPORTER_BINARY),
+                      {QStringLiteral("--no-gui"), QStringLiteral("--configuration"), configPath});
+        return process.waitForStarted(10000);
+    }
+    // Runs the event loop while waiting (the kill timer must fire).
+    bool waitForExit(int ms)
+    {
+        if (process.state() == QProcess::NotRunning)
+            return true;
+        QSignalSpy finished(&process, &QProcess::finished);
+        return finished.wait(ms);
+    }
+};
+
+} // namespace
+
+// Kill -9 at random moments, restart: nothing lost, nothing counted twice, every email in the
+// right folder. And SIGTERM stops cleanly.
+class TestCrashSafety : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        // The reference run in this process would log every email.
+        QLoggingCategory::setFilterRules(
+            QStringLiteral("dmarc.*.info=false\ndmarc.*.warning=false"));
+    }
+
+    void killedAtRandomPointsCountsExactlyOnce()
+    {
+        const QList<QByteArray> emails = generateEmails();
+        const StoreSnapshot expected = expectedCounters(emails);
+        int invalidEmails = 0;
+        for (const InvalidCount &invalid : expected.invalidReports)
+            invalidEmails += int(invalid.count);
+        QVERIFY(invalidEmails > 10);
+
+        DovecotServer server;
+        QVERIFY(server.start().ok());
+        QVERIFY(server.deliverToInbox(emails).ok());
+        QCOMPARE(server.messageCount(QStringLiteral("INBOX")), kEmails);
+
+        QTemporaryDir dir;
+        Exporter exporter;
+        exporter.configPath = dir.filePath(QStringLiteral("config.json"));
+        const quint16 port = freeLocalPort();
+        exporter.metrics = QUrl(QStringLiteral("http://127.0.0.1:%1/metrics").arg(port));
+        QFile config(exporter.configPath);
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        // Small batches (about ten emails), so that the kills land between many commits and
+        // moves.
+        QJsonObject account = dovecotAccount(server, QStringLiteral("main"));
+        QJsonObject imap = account.value(QStringLiteral("imap")).toObject();
+        imap.insert(QStringLiteral("max_batch_bytes"), 20000);
+        account.insert(QStringLiteral("imap"), imap);
+        config.write(exporterConfig({account}, dir.filePath(QStringLiteral("state")), port, 0.05));
+        config.close();
+
+        QRandomGenerator random = QRandomGenerator::securelySeeded();
+        for (int kill = 0; kill < 6; ++kill) {
+            QVERIFY(exporter.start());
+            // A random moment: during start-up, fetch, analysis, commit or the moves.
+            const int delayMs = int(random.bounded(100, 900));
+            QTimer::singleShot(delayMs, &exporter.process,
+                               [&exporter] { exporter.process.kill(); });
+            QVERIFY(exporter.waitForExit(30000));
+            qInfo("killed after %d ms; inbox %d, done %d, error %d", delayMs,
+                  server.messageCount(QStringLiteral("INBOX")),
+                  server.messageCount(QStringLiteral("Archive")),
+                  server.messageCount(QStringLiteral("Invalid")));
+        }
+        QVERIFY(exporter.start());
+        QTRY_COMPARE_WITH_TIMEOUT(server.messageCount(QStringLiteral("INBOX")), 0, 60000);
+
+        QCOMPARE(server.messageCount(QStringLiteral("Invalid")), invalidEmails);
+        QCOMPARE(server.messageCount(QStringLiteral("Archive")), kEmails - invalidEmails);
+
+        const ParsedExposition metrics = scrape(exporter.metrics);
+        QCOMPARE(metrics.samplesOf(QStringLiteral("dmarc_total")).size(),
+                 qsizetype(expected.counters.size()));
+        for (const LabelCounts &counts : expected.counters) {
+            const QString labels = labelKey(counts.labels);
+            const Counters &c = counts.counters;
+            QCOMPARE(metrics.samples.value(QStringLiteral("dmarc_total") + labels),
+                     double(c.total));
+            QCOMPARE(metrics.samples.value(QStringLiteral("dmarc_compliant_total") + labels),
+                     double(c.compliant));
+            QCOMPARE(metrics.samples.value(QStringLiteral("dmarc_quarantine_total") + labels),
+                     double(c.quarantine));
+            QCOMPARE(metrics.samples.value(QStringLiteral("dmarc_reject_total") + labels),
+                     double(c.reject));
+            QCOMPARE(metrics.samples.value(QStringLiteral("dmarc_dkim_aligned_total") + labels),
+                     double(c.dkimAligned));
+            QCOMPARE(metrics.samples.value(QStringLiteral("dmarc_spf_aligned_total") + labels),
+                     double(c.spfAligned));
+            QCOMPARE(metrics.samples.value(QStringLiteral("dmarc_dkim_pass_total") + labels),
+                     double(c.dkimPass));
+            QCOMPARE(metrics.samples.value(QStringLiteral("dmarc_spf_pass_total") + labels),
+                     double(c.spfPass));
+        }
+        for (const InvalidCount &invalid : expected.invalidReports) {
+            QCOMPARE(metrics.samples.value(
+                         QStringLiteral("dmarc_invalid_reports_total{from_email=\"%1\"}")
+                             .arg(invalid.fromEmail)),
+                     double(invalid.count));
+        }
+
+        // SIGTERM: a clean stop with exit code 0 well within 10 s.
+        exporter.process.terminate();
+        QVERIFY(exporter.waitForExit(10000));
+        QCOMPARE(exporter.process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(exporter.process.exitCode(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCrashSafety)
+#include "tst_crashsafety.moc"
