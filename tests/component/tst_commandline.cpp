@@ -1,6 +1,10 @@
 #include "common/version.h"
+#include "store/store.h"
 
+#include <QDir>
+#include <QFile>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 // The command line as a user meets it: the real binary, run as a child process.
@@ -15,9 +19,12 @@ class TestCommandLine : public QObject
         QString err;
     };
 
-    static Run run(const QStringList &arguments)
+    static Run
+    run(const QStringList &arguments,
+        const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment())
     {
         QProcess process;
+        process.setProcessEnvironment(environment);
         process.start(QStringLiteral(DMARC_EXPORTER_BINARY), arguments);
         Run result;
         if (!process.waitForFinished(30000))
@@ -33,8 +40,8 @@ private Q_SLOTS:
     {
         const Run result = run({QStringLiteral("--version")});
         QCOMPARE(result.exitCode, 0);
-        QCOMPARE(result.out.trimmed(), QStringLiteral("dmarc-metrics-exporter ")
-                                           + QString::fromLatin1(Dmarc::kVersion));
+        QCOMPARE(result.out.trimmed(),
+                 QStringLiteral("dmarc-metrics-exporter ") + QString::fromLatin1(Dmarc::kVersion));
     }
 
     void helpExplainsTheOptions()
@@ -52,6 +59,134 @@ private Q_SLOTS:
         const Run result = run({QStringLiteral("--no-such-option")});
         QCOMPARE(result.exitCode, 2);
         QVERIFY(result.err.contains(QStringLiteral("no-such-option")));
+    }
+
+    static QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &data)
+    {
+        QFile file(dir.filePath(name));
+        if (!file.open(QIODevice::WriteOnly))
+            return QString();
+        file.write(data);
+        file.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+        return file.fileName();
+    }
+
+    void checkConfigAcceptsTheUpstreamSample()
+    {
+        const Run result =
+            run({QStringLiteral("--check-config"), QStringLiteral("--configuration"),
+                 QStringLiteral(DMARC_TEST_DATA_DIR "/upstream/config-sample.json")});
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY(result.out.contains(QStringLiteral("\"username\": \"dmarc@your-server.com\"")));
+        // Secrets are masked in what is printed.
+        QVERIFY(!result.out.contains(QStringLiteral("supersecret")));
+        QVERIFY(result.out.contains(QStringLiteral("\"password\": \"********\"")));
+        QVERIFY(result.err.contains(QStringLiteral(": OK")));
+    }
+
+    void configErrorsExitWithCode2_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("typo") << QByteArray(R"({"imap": {"username": "u", "pasword": "p"}})")
+                              << QStringLiteral(
+                                     "`imap.pasword`: unknown key; did you mean `password`?");
+        QTest::newRow("wrong type")
+            << QByteArray(R"({"port": "x", "imap": {"username": "u", "password": "p"}})")
+            << QStringLiteral("`port`: expected a whole number from 0 to 65535, got \"x\"");
+        QTest::newRow("missing imap")
+            << QByteArray("{}") << QStringLiteral("`imap`: missing (required)");
+        QTest::newRow("broken json")
+            << QByteArray("{\n\"imap\": }") << QStringLiteral("not valid JSON at line 2");
+    }
+
+    void configErrorsExitWithCode2()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const QString path = writeFile(dir, QStringLiteral("config.json"), json);
+        for (const QStringList &mode : {QStringList{QStringLiteral("--check-config")},
+                                        QStringList{QStringLiteral("--no-gui")}}) {
+            const Run result = run(mode + QStringList{QStringLiteral("--configuration"), path});
+            QCOMPARE(result.exitCode, 2);
+            QVERIFY2(result.err.contains(message), qPrintable(result.err));
+            QVERIFY(result.err.contains(path));
+        }
+    }
+
+    void missingConfigFileExitsWithCode2()
+    {
+        const Run result = run({QStringLiteral("--no-gui"), QStringLiteral("--configuration"),
+                                QStringLiteral("/nonexistent/dmarc.json")});
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY(result.err.contains(
+            QStringLiteral("cannot read the configuration /nonexistent/dmarc.json")));
+    }
+
+    void unwritableStorageIsAClearError()
+    {
+        QTemporaryDir dir;
+        const QString blocker = writeFile(dir, QStringLiteral("file"), "not a directory");
+        const QString path = writeFile(
+            dir, QStringLiteral("config.json"),
+            QStringLiteral(
+                R"({"port": 0, "storage_path": "%1/state", "imap": {"username": "u", "password": "p", "port": 1}})")
+                .arg(blocker)
+                .toUtf8());
+        const Run result =
+            run({QStringLiteral("--no-gui"), QStringLiteral("--configuration"), path});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.err.contains(blocker + QStringLiteral("/state")), qPrintable(result.err));
+    }
+
+    void importCountsFilesOnceAndInspectExplains()
+    {
+        QTemporaryDir dir;
+        const QString storage = dir.filePath(QStringLiteral("state"));
+        const QString config = writeFile(
+            dir, QStringLiteral("config.json"),
+            QStringLiteral(R"({"storage_path": "%1", "imap": {"username": "u", "password": "p"}})")
+                .arg(storage)
+                .toUtf8());
+        const QString archive = dir.filePath(QStringLiteral("archive"));
+        QVERIFY(QDir().mkpath(archive + QStringLiteral("/2020")));
+        for (const char *name : {"email-report-0.1-zip.eml", "email-report-2.0-xml.eml",
+                                 "email-minimal-no-report.eml", "report-0.1.xml"}) {
+            QVERIFY(QFile::copy(QStringLiteral(DMARC_TEST_DATA_DIR "/upstream/") +
+                                    QString::fromLatin1(name),
+                                archive + QStringLiteral("/2020/") + QString::fromLatin1(name)));
+        }
+        const QStringList import{QStringLiteral("import"), QStringLiteral("--configuration"),
+                                 config, archive};
+        Run result = run(import);
+        // The email without a report is an error: exit 1, and the summary says so.
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(
+            result.err.contains(QStringLiteral(
+                "Imported 4 files: 1 reports counted, 2 duplicates skipped, 1 files with errors")),
+            qPrintable(result.err));
+        result = run(import);
+        QVERIFY2(result.err.contains(QStringLiteral("4 imported before")), qPrintable(result.err));
+
+        auto store = Dmarc::Store::open(storage);
+        QVERIFY(store.ok());
+        const auto snapshot = (*store)->snapshot();
+        QCOMPARE(snapshot->counters.size(), 1);
+        QCOMPARE(snapshot->counters.constFirst().counters.total, quint64(1));
+        QCOMPARE(snapshot->invalidReports.size(), 1);
+
+        const Run inspect = run({QStringLiteral("inspect"), QStringLiteral("--json"),
+                                 archive + QStringLiteral("/2020/email-minimal-no-report.eml")});
+        QCOMPARE(inspect.exitCode, 1);
+        QVERIFY(inspect.out.contains(QStringLiteral("\"verdict\": \"error\"")));
+    }
+
+    void commandUsageErrors()
+    {
+        QCOMPARE(run({QStringLiteral("inspect")}).exitCode, 2);
+        QCOMPARE(run({QStringLiteral("frobnicate")}).exitCode, 2);
+        QCOMPARE(run({QStringLiteral("--json")}).exitCode, 2);
     }
 };
 
