@@ -8,27 +8,8 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 JOBS=${JOBS:-$(nproc)}
 
-packages=(
-    g++ cmake ninja-build pkg-config
-    qt6-base-dev qt6-tools-dev qt6-l10n-tools libqt6sql6-sqlite libqt6svg6
-    libquazip1-qt6-dev prometheus-cpp-dev zlib1g-dev
-    dovecot-imapd openssl
-    xvfb xauth trayer
-)
-
-as_root() {
-    if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
-}
-
-missing=()
-for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "== installing: ${missing[*]}"
-    as_root apt-get update
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${packages[@]}"
-fi
+source tests/deps.sh
+dmarc_install_packages
 
 # Each integration test starts its own Dovecot in a process group under $TMPDIR/dmarc-dovecot-*;
 # whatever a crashed test left behind is stopped here.
