@@ -49,11 +49,12 @@ void OAuth2TokenSource::cancel()
     m_busy = false;
     m_timer->stop();
     if (m_process) {
-        m_process->disconnect(this);
-        m_process->kill();
-        m_process->waitForFinished(0); // reaps a killed child without waiting
-        m_process->deleteLater();
+        // Dropped once it has exited, so the child is reaped without a blocking wait.
+        QProcess *process = m_process;
         m_process = nullptr;
+        process->disconnect(this);
+        connect(process, &QProcess::finished, process, &QObject::deleteLater);
+        process->kill();
     }
 }
 
@@ -83,7 +84,7 @@ void OAuth2TokenSource::deliver(const Result<QString> &token)
     m_busy = false;
     m_timer->stop();
     if (!token)
-        qCWarning(lcImap).noquote() << token.error().message;
+        qCDebug(lcImap).noquote() << token.error().message; // the requester reports it
     Q_EMIT finished(token);
 }
 
