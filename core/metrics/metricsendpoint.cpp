@@ -1,5 +1,6 @@
 #include "metricsendpoint.h"
 
+#include "common/log.h"
 #include "common/logging.h"
 #include "httprequestparser.h"
 #include "metricsregistry.h"
@@ -20,7 +21,7 @@ namespace Dmarc {
 
 namespace {
 
-constexpr qint64 kWriteChunk = 256 * 1024;
+constexpr qint64 kWriteChunk = 1024 * 1024;
 constexpr int kMaxCachedCredentials = 16;
 
 QByteArray reasonPhrase(int status)
@@ -118,7 +119,8 @@ public:
         m_socket->setReadBufferSize(endpoint->m_settings.maxRequestHeadBytes + 1);
         m_deadline.setSingleShot(true);
         connect(&m_deadline, &QTimer::timeout, this, [this] {
-            qCDebug(lcHttp) << "connection deadline passed; closing";
+            Log::write(lcHttp(), QtDebugMsg, QStringLiteral("Connection deadline passed; closing"),
+                       {});
             m_socket->abort();
         });
         connect(m_socket, &QIODevice::readyRead, this, &HttpConnection::readRequests);
@@ -334,15 +336,16 @@ Result<void> MetricsEndpoint::start(const EndpointSettings &settings)
                                                    .arg(settings.port)
                                                    .arg(reason)};
     }
-    qCInfo(lcHttp).noquote() << QStringLiteral("serving metrics on %1://%2:%3%4")
-                                    .arg(m_tls ? QStringLiteral("https") : QStringLiteral("http"))
-                                    .arg(settings.listenAddress.contains(QLatin1Char(':'))
-                                             ? QLatin1Char('[') + settings.listenAddress +
-                                                   QLatin1Char(']')
-                                             : settings.listenAddress)
-                                    .arg(m_listener->serverPort())
-                                    .arg(m_passwordHash ? QStringLiteral(" with basic auth")
-                                                        : QString());
+    Log::info(lcHttp(), QStringLiteral("Serving metrics"),
+              {{QStringLiteral("url"),
+                QStringLiteral("%1://%2:%3/metrics")
+                    .arg(m_tls ? QStringLiteral("https") : QStringLiteral("http"))
+                    .arg(settings.listenAddress.contains(QLatin1Char(':'))
+                             ? QLatin1Char('[') + settings.listenAddress + QLatin1Char(']')
+                             : settings.listenAddress)
+                    .arg(m_listener->serverPort())},
+               {QStringLiteral("basic_auth"),
+                m_passwordHash ? QStringLiteral("on") : QStringLiteral("off")}});
     return {};
 }
 
@@ -383,8 +386,9 @@ void MetricsEndpoint::acceptConnection(qintptr socketDescriptor)
         return;
     }
     if (m_connections.size() >= m_settings.maxConnections) {
-        qCDebug(lcHttp) << "connection limit" << m_settings.maxConnections
-                        << "reached; refusing a connection";
+        Log::write(lcHttp(), QtDebugMsg,
+                   QStringLiteral("Connection limit reached; refusing a connection"),
+                   {{QStringLiteral("limit"), QString::number(m_settings.maxConnections)}});
         socket->abort();
         delete socket;
         return;
@@ -424,7 +428,8 @@ bool MetricsEndpoint::authorized(const HttpRequest &request)
         equalsInConstantTime(decoded.decoded.left(colon), m_settings.basicAuthUser.toUtf8());
     const bool passwordMatches = m_passwordHash->verify(decoded.decoded.mid(colon + 1));
     if (!userMatches || !passwordMatches) {
-        qCInfo(lcHttp) << "refused a request with wrong basic auth credentials";
+        Log::info(lcHttp(), QStringLiteral("Refused a request with wrong basic auth credentials"),
+                  {});
         return false;
     }
     if (m_acceptedCredentials.size() >= kMaxCachedCredentials)

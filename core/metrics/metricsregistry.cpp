@@ -1,5 +1,6 @@
 #include "metricsregistry.h"
 
+#include "common/log.h"
 #include "common/logging.h"
 #include "common/version.h"
 
@@ -74,7 +75,8 @@ QByteArray serialize(const std::vector<MetricFamily> &families)
         const std::string text = out.str();
         return QByteArray(text.data(), qsizetype(text.size()));
     } catch (const std::exception &e) {
-        qCCritical(lcHttp) << "cannot serialise the metrics:" << e.what();
+        Log::write(lcHttp(), QtCriticalMsg, QStringLiteral("Cannot serialise the metrics"),
+                   {{QStringLiteral("error"), QString::fromUtf8(e.what())}});
     }
     return QByteArray();
 }

@@ -1,5 +1,6 @@
 #include "store.h"
 
+#include "common/log.h"
 #include "common/logging.h"
 #include "legacyimport.h"
 #include "storedialect.h"
@@ -280,8 +281,9 @@ Result<void> Store::migrate(int fromVersion, const QString &directory)
         query.addBindValue(version + 1);
         if (!query.exec())
             return fail(sqlError(QStringLiteral("cannot migrate"), query.lastError().text()));
-        qCInfo(lcStore).noquote() << "storage file" << m_filePath << "at schema version"
-                                  << version + 1;
+        Log::info(lcStore(), QStringLiteral("Storage file at schema version"),
+                  {{QStringLiteral("file"), m_filePath},
+                   {QStringLiteral("version"), QString::number(version + 1)}});
     }
     if (fromVersion == 0) {
         if (auto result = importLegacy(directory); !result.ok())
@@ -304,9 +306,11 @@ Result<void> Store::importLegacy(const QString &directory)
 {
     const QDir dir(directory);
     if (dir.exists(QStringLiteral("seen-reports.db"))) {
-        qCInfo(lcStore).noquote() << "not reading"
-                                  << dir.absoluteFilePath(QStringLiteral("seen-reports.db"))
-                                  << "(a Python pickle): the deduplication window starts empty";
+        Log::info(
+            lcStore(),
+            QStringLiteral("Not reading the Python original's seen-reports.db (a pickle); "
+                           "the deduplication window starts empty"),
+            {{QStringLiteral("file"), dir.absoluteFilePath(QStringLiteral("seen-reports.db"))}});
     }
     const QString legacyPath = dir.absoluteFilePath(QStringLiteral("metrics.db"));
     if (!QFileInfo::exists(legacyPath))
@@ -341,14 +345,14 @@ Result<void> Store::importLegacy(const QString &directory)
             return sqlError(QStringLiteral("cannot import"), invalid.lastError().text());
         invalidTotal += entry.count;
     }
-    qCInfo(lcStore).noquote()
-        << QStringLiteral("imported %1: %2 label sets (dmarc_total %3), %4 invalid-report senders "
-                          "(%5 emails); the file is left as it is")
-               .arg(legacyPath)
-               .arg(legacy->counters.size())
-               .arg(total)
-               .arg(legacy->invalidReports.size())
-               .arg(invalidTotal);
+    Log::info(
+        lcStore(),
+        QStringLiteral("Imported the Python original's metrics.db; the file is left as it is"),
+        {{QStringLiteral("file"), legacyPath},
+         {QStringLiteral("label_sets"), QString::number(legacy->counters.size())},
+         {QStringLiteral("dmarc_total"), QString::number(total)},
+         {QStringLiteral("invalid_senders"), QString::number(legacy->invalidReports.size())},
+         {QStringLiteral("invalid_emails"), QString::number(invalidTotal)}});
     return {};
 }
 
