@@ -1,0 +1,130 @@
+#include "exporterharness.h"
+#include "metrics/metricsregistry.h"
+#include "service/pipeline.h"
+#include "store/store.h"
+
+#include <QDir>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Dmarc;
+using namespace Dmarc::Test;
+
+namespace {
+
+IncomingEmail incoming(const QByteArray &raw, quint32 uid)
+{
+    IncomingEmail email;
+    email.identity = EmailIdentity{QStringLiteral("main"), QStringLiteral("INBOX"), 7, uid, {}};
+    email.raw = raw;
+    email.label = QStringLiteral("uid %1").arg(uid);
+    return email;
+}
+
+const LabelSet kSample{QStringLiteral("google.com"), QStringLiteral("mydomain.de"),
+                       QStringLiteral("mydomain.de"), QStringLiteral("my-spf-domain.de")};
+
+} // namespace
+
+// The pipeline on a real SQLite store: what one batch commits, and what a second sight of an
+// already decided email does (the program died between the commit and the IMAP move).
+class TestPipeline : public QObject
+{
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<MetricsRegistry> m_metrics;
+    std::unique_ptr<Pipeline> m_pipeline;
+
+private Q_SLOTS:
+    void init()
+    {
+        QVERIFY(m_dir.isValid());
+        auto store = Store::open(m_dir.path());
+        QVERIFY(store.ok());
+        m_store = std::move(*store);
+        m_metrics = std::make_unique<MetricsRegistry>();
+        m_pipeline = std::make_unique<Pipeline>(m_store.get(), m_metrics.get(), PayloadLimits());
+    }
+
+    void cleanup()
+    {
+        m_pipeline.reset();
+        m_metrics.reset();
+        m_store.reset();
+        QDir(m_dir.path()).removeRecursively();
+        QDir().mkpath(m_dir.path());
+    }
+
+    void decidedEmailIsOnlyMovedAgain()
+    {
+        const QByteArray report = readTestData(QStringLiteral("upstream/email-report-0.1-xml.eml"));
+        const QByteArray noReport =
+            readTestData(QStringLiteral("upstream/email-minimal-no-report.eml"));
+        auto first = m_pipeline->process({incoming(report, 1), incoming(noReport, 2)}, 1000);
+        QVERIFY(first.ok());
+        QCOMPARE(first->size(), 2);
+        QCOMPARE(first->at(0).verdict, EmailVerdict::Done);
+        QVERIFY(!first->at(0).alreadyDecided);
+        QCOMPARE(first->at(0).reports, QList<ReportOutcome>{ReportOutcome::Counted});
+        QCOMPARE(first->at(1).verdict, EmailVerdict::Error);
+        QCOMPARE(m_metrics->counters(kSample).total, quint64(1));
+        QCOMPARE(m_metrics->invalidReports(QStringLiteral("noreply-dmarc-support@google.com")),
+                 quint64(1));
+
+        // The moves failed; the same emails come again (same mailbox, UIDVALIDITY, UID, bytes).
+        auto second = m_pipeline->process({incoming(report, 1), incoming(noReport, 2)}, 2000);
+        QVERIFY(second.ok());
+        QVERIFY(second->at(0).alreadyDecided);
+        QCOMPARE(second->at(0).verdict, EmailVerdict::Done);
+        QVERIFY(second->at(1).alreadyDecided);
+        QCOMPARE(second->at(1).verdict, EmailVerdict::Error);
+        QCOMPARE(m_metrics->counters(kSample).total, quint64(1));
+        QCOMPARE(m_metrics->invalidReports(QStringLiteral("noreply-dmarc-support@google.com")),
+                 quint64(1));
+        const auto snapshot = m_store->snapshot();
+        QCOMPARE(snapshot->counters.constFirst().counters.total, quint64(1));
+        QCOMPARE(snapshot->invalidReports.constFirst().count, quint64(1));
+    }
+
+    void sameUidWithOtherContentIsANewEmail()
+    {
+        const QByteArray id1 =
+            readTestData(QStringLiteral("upstream/email-e2e-report-0.1-zip-id1.eml"));
+        const QByteArray id2 =
+            readTestData(QStringLiteral("upstream/email-e2e-report-0.1-zip-id2.eml"));
+        QVERIFY(m_pipeline->process({incoming(id1, 5)}, 1000).ok());
+        const auto other = m_pipeline->process({incoming(id2, 5)}, 1000);
+        QVERIFY(other.ok());
+        QVERIFY(!other->constFirst().alreadyDecided);
+        QCOMPARE(m_metrics->counters(kSample).total, quint64(2));
+    }
+
+    void oversizedEmailIsAnErrorWithoutContent()
+    {
+        IncomingEmail email = incoming(QByteArray(), 9);
+        email.oversized = true;
+        const auto processed = m_pipeline->process({email}, 1000);
+        QVERIFY(processed.ok());
+        QCOMPARE(processed->constFirst().verdict, EmailVerdict::Error);
+        QCOMPARE(processed->constFirst().analysis.failures.constFirst().error.code,
+                 QStringLiteral("too_large"));
+        QCOMPARE(m_metrics->invalidReports(QString()), quint64(1));
+    }
+
+    void reportFilesAreReadByContent()
+    {
+        IncomingEmail file;
+        file.kind = IncomingEmail::Kind::ReportFile;
+        file.raw = readTestData(QStringLiteral("upstream/report-2.0.xml"));
+        file.label = QStringLiteral("/archive/report-2.0.xml");
+        file.identity = EmailIdentity{QStringLiteral("import"), file.label, 0, 0, {}};
+        const auto processed = m_pipeline->process({file}, 1000);
+        QVERIFY(processed.ok());
+        QCOMPARE(processed->constFirst().verdict, EmailVerdict::Done);
+        QCOMPARE(m_metrics->counters(kSample).total, quint64(1));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPipeline)
+#include "tst_pipeline.moc"
