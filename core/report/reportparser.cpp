@@ -199,15 +199,27 @@ void ReportParser::feedReader(QByteArrayView chunk)
         m_reader.addData(m_utf16.decode(chunk)); // encoding locked: the declaration is not reread
     else
         m_reader.addData(chunk.toByteArray());
+    m_bytesSinceToken += chunk.size();
     readTokens();
+    // The reader holds a token in memory until it is complete, so one endless text node or
+    // comment would grow without bound. No report needs a token anywhere near this size.
+    if (!m_error && m_bytesSinceToken > kMaxTokenBytes) {
+        m_error =
+            Error{QStringLiteral("too_large"),
+                  position() + QStringLiteral("an XML token (text, comment, tag) is longer than %1 "
+                                              "bytes")
+                                   .arg(kMaxTokenBytes)};
+    }
 }
 
 void ReportParser::readTokens()
 {
     while (!m_error) {
         const QXmlStreamReader::TokenType token = m_reader.readNext();
-        if (token != QXmlStreamReader::Invalid)
+        if (token != QXmlStreamReader::Invalid) {
             m_lastToken = token;
+            m_bytesSinceToken = 0;
+        }
         switch (token) {
         case QXmlStreamReader::StartElement:
             startElement();

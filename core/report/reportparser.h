@@ -16,7 +16,8 @@ namespace Dmarc {
 // in chunks of any size; each complete <record> goes to the handler as soon as it is read, so
 // memory does not grow with the report. Metadata and policy are available after finish().
 //
-// Errors have the code "malformed" and name the XML line and column. After an error the
+// Errors have the code "malformed" ("too_large" for a single token of more than 4 MiB, which
+// the reader would have to hold in memory) and name the XML line and column. After an error the
 // handler is not called again; records it already received belong to a report that failed.
 class ReportParser
 {
@@ -67,6 +68,8 @@ private:
     void fail(const QString &message);
     QString position() const;
 
+    static constexpr qint64 kMaxTokenBytes = 4 * 1024 * 1024;
+
     RecordHandler m_onRecord;
     QXmlStreamReader m_reader;
     QByteArray m_head; // the first bytes, until the encoding family is known
@@ -78,6 +81,7 @@ private:
     QString m_text;
     bool m_rootClosed = false;
     QXmlStreamReader::TokenType m_lastToken = QXmlStreamReader::NoToken;
+    qint64 m_bytesSinceToken = 0; // input fed since the reader last completed a token
     bool m_sawData = false;
     std::optional<Error> m_error;
 

@@ -118,12 +118,13 @@ inline QByteArray multipart(const QByteArray &headers, const QList<Part> &parts,
 }
 
 inline QByteArray email(const QList<Part> &parts,
-                        const QByteArray &from = "noreply-dmarc-support@google.com")
+                        const QByteArray &from = "noreply-dmarc-support@google.com",
+                        const QByteArray &boundary = "b-outer")
 {
     QByteArray headers = "Subject: Report domain: mydomain.de\r\nTo: dmarc@mydomain.de";
     if (!from.isNull())
         headers = "From: " + from + "\r\n" + headers;
-    return multipart(headers, parts);
+    return multipart(headers, parts, boundary);
 }
 
 } // namespace Dmarc::Test

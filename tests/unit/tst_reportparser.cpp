@@ -513,6 +513,35 @@ private Q_SLOTS:
         QCOMPARE(report.reportId, QStringLiteral("12598866915817748661"));
     }
 
+    // The reader keeps an unfinished token in memory: one that never ends must not grow it.
+    void endlessTokenIsTooLarge_data()
+    {
+        QTest::addColumn<QByteArray>("start");
+        QTest::addColumn<char>("fill");
+        QTest::newRow("text") << QByteArray("<feedback><report_metadata><org_name>") << 'a';
+        QTest::newRow("blanks") << QByteArray("<feedback>") << ' ';
+        QTest::newRow("comment") << QByteArray("<feedback><!-- ") << '<';
+        QTest::newRow("cdata") << QByteArray("<feedback><report_id><![CDATA[") << '>';
+        QTest::newRow("attribute") << QByteArray("<feedback a=\"") << 'x';
+    }
+    void endlessTokenIsTooLarge()
+    {
+        QFETCH(QByteArray, start);
+        QFETCH(char, fill);
+        ReportParser parser({});
+        QVERIFY(parser.addData(start));
+        const QByteArray chunk(64 * 1024, fill);
+        int fed = 0;
+        while (parser.addData(chunk) && fed < 1000)
+            ++fed;
+        QVERIFY2(fed < 80, QByteArray::number(fed)); // stopped after about 4 MiB
+        const Result<void> done = parser.finish();
+        QVERIFY(!done.ok());
+        QCOMPARE(done.error().code, QStringLiteral("too_large"));
+        QVERIFY2(done.error().message.contains(QLatin1String("longer than 4194304 bytes")),
+                 qPrintable(done.error().message));
+    }
+
     void errorStopsRecords()
     {
         int records = 0;

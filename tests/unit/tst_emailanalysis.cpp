@@ -1,0 +1,614 @@
+#include "report/emailanalyzer.h"
+#include "reportfixtures.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTest>
+
+#include <sys/resource.h>
+
+using namespace Dmarc;
+using namespace Dmarc::Test;
+
+namespace {
+
+const QByteArray kXml = feedback();
+
+Part textPart(const QByteArray &text = "Here is the report.")
+{
+    return {"Content-Type: text/plain; charset=utf-8", text};
+}
+
+Part rfc822(const QByteArray &message)
+{
+    return {"Content-Type: message/rfc822", message};
+}
+
+Part rawPart(const QByteArray &headers, const QByteArray &body)
+{
+    return {headers, body};
+}
+
+QStringList sources(const EmailAnalysis &analysis)
+{
+    QStringList out;
+    for (const ReportCounts &report : analysis.reports)
+        out << report.source + QStringLiteral(" #") + report.reportId;
+    return out;
+}
+
+QStringList failures(const EmailAnalysis &analysis)
+{
+    QStringList out;
+    for (const PayloadFailure &failure : analysis.failures)
+        out << failure.part + QLatin1Char('|') + failure.error.code;
+    return out;
+}
+
+QString counts(const ReportCounts &report)
+{
+    QStringList sets;
+    for (const LabelCounts &entry : report.counts) {
+        const Counters &c = entry.counters;
+        sets << QStringLiteral("%1|%2|%3|%4: %5 %6 %7 %8 %9 %10 %11 %12")
+                    .arg(entry.labels.reporter, entry.labels.fromDomain, entry.labels.dkimDomain,
+                         entry.labels.spfDomain)
+                    .arg(c.total)
+                    .arg(c.compliant)
+                    .arg(c.quarantine)
+                    .arg(c.reject)
+                    .arg(c.dkimAligned)
+                    .arg(c.spfAligned)
+                    .arg(c.dkimPass)
+                    .arg(c.spfPass);
+    }
+    return sets.join(QStringLiteral("; "));
+}
+
+// gzip of `prefix` followed by `fill` bytes of `pattern` repeated, compressed as it goes so that
+// the test never holds the expanded data.
+QByteArray gzipBomb(const QByteArray &prefix, qint64 fill, const QByteArray &pattern)
+{
+    z_stream stream{};
+    deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY);
+    QByteArray out;
+    QByteArray buffer(1 << 16, Qt::Uninitialized);
+    const QByteArray block = pattern.repeated((1 << 20) / pattern.size());
+    auto push = [&](const QByteArray &data, int flush) {
+        stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
+        stream.avail_in = uInt(data.size());
+        do {
+            stream.next_out = reinterpret_cast<Bytef *>(buffer.data());
+            stream.avail_out = uInt(buffer.size());
+            deflate(&stream, flush);
+            out.append(buffer.constData(), buffer.size() - qsizetype(stream.avail_out));
+        } while (stream.avail_out == 0);
+    };
+    push(prefix, Z_NO_FLUSH);
+    for (qint64 done = 0; done < fill; done += block.size())
+        push(block, Z_NO_FLUSH);
+    push(QByteArray(), Z_FINISH);
+    deflateEnd(&stream);
+    return out;
+}
+
+// A zip whose one member holds `prefix` and `fill` bytes of `pattern`, written in pieces.
+QByteArray zipBomb(const QByteArray &prefix, qint64 fill, const QByteArray &pattern)
+{
+    QBuffer buffer;
+    buffer.open(QIODevice::ReadWrite);
+    QuaZip archive(&buffer);
+    archive.open(QuaZip::mdCreate);
+    QuaZipFile file(&archive);
+    file.open(QIODevice::WriteOnly, QuaZipNewInfo(QStringLiteral("bomb.xml")), nullptr, 0,
+              Z_DEFLATED, Z_BEST_COMPRESSION);
+    file.write(prefix);
+    const QByteArray block = pattern.repeated((1 << 20) / pattern.size());
+    for (qint64 done = 0; done < fill; done += block.size())
+        file.write(block);
+    file.close();
+    archive.close();
+    return buffer.data();
+}
+
+long peakRssMiB()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss / 1024;
+}
+
+QByteArray readData(const QString &name)
+{
+    QFile file(QStringLiteral(DMARC_TEST_DATA_DIR "/") + name);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(file.fileName()));
+    return file.readAll();
+}
+
+} // namespace
+
+class TestEmailAnalysis : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    // One row per rule of semantics.md sections 1 and 5, and the quirks real reports show.
+    void emails_data()
+    {
+        QTest::addColumn<QByteArray>("raw");
+        QTest::addColumn<int>("candidates");
+        QTest::addColumn<QStringList>("reports");  // source #report_id
+        QTest::addColumn<QStringList>("failures"); // part|code
+        QTest::addColumn<bool>("invalid");
+
+        const QByteArray gz = gzip(kXml);
+        const QByteArray zipped = zip({{QStringLiteral("r.xml"), kXml}});
+        auto one = [](const QString &source) {
+            return QStringList{source + QStringLiteral(" #r-1")};
+        };
+
+        // 1.1 where the report sits
+        QTest::newRow("1.1 report is the root part")
+            << QByteArray("From: a@b.c\r\nContent-Type: text/xml\r\n\r\n" + kXml) << 1
+            << one(QStringLiteral("part 1 (text/xml)")) << QStringList() << false;
+        QTest::newRow("1.1 attached directly")
+            << email({textPart(), attachment("application/gzip", "r.xml.gz", gz)}) << 1
+            << one(QStringLiteral("part 2 (r.xml.gz)")) << QStringList() << false;
+        QTest::newRow("1.1 nested in message/rfc822")
+            << email({textPart(), rfc822(email({attachment("application/zip", "r.zip", zipped)},
+                                               "inner@x.de", "b-inner"))})
+            << 1 << one(QStringLiteral("part 2.1 (r.zip), member r.xml")) << QStringList() << false;
+        QTest::newRow("1.1 nested two levels deep")
+            << email(
+                   {textPart(),
+                    rfc822(email({textPart(), rfc822(email({attachment("text/xml", "r.xml", kXml)},
+                                                           "a@b.c", "b-2"))},
+                                 "a@b.c", "b-1"))})
+            << 1 << one(QStringLiteral("part 2.2.1 (r.xml)")) << QStringList() << false;
+        // 1.2 candidates by type
+        for (const char *type :
+             {"text/xml", "application/xml", "application/gzip", "application/x-gzip",
+              "application/zip", "application/x-zip", "application/x-zip-compressed",
+              "application/octet-stream", "Application/X-GZIP; charset=binary"}) {
+            const QByteArray data = QByteArray(type).contains("zip")    ? zipped
+                                    : QByteArray(type).contains("gzip") ? gz
+                                                                        : kXml;
+            const QString member =
+                QByteArray(type).contains("zip") ? QStringLiteral(", member r.xml") : QString();
+            QTest::addRow("1.2 type %s", type)
+                << email({textPart(), attachment(type, QByteArray(), data)}) << 1
+                << one(QStringLiteral("part 2 (%1)")
+                           .arg(
+                               QString::fromLatin1(QByteArray(type).toLower().split(';').first())) +
+                       member)
+                << QStringList() << false;
+        }
+        // 1.2 candidates by file name
+        QTest::newRow("1.2 octet-stream named .xml")
+            << email({attachment("application/octet-stream", "report.xml", kXml)}) << 1
+            << one(QStringLiteral("part 1 (report.xml)")) << QStringList() << false;
+        QTest::newRow("1.2 text/plain named .XML.GZ")
+            << email({attachment("text/plain", "REPORT.XML.GZ", gz)}) << 1
+            << one(QStringLiteral("part 1 (REPORT.XML.GZ)")) << QStringList() << false;
+        QTest::newRow("1.2 image/png named .gzip")
+            << email({attachment("image/png", "report.gzip", gz)}) << 1
+            << one(QStringLiteral("part 1 (report.gzip)")) << QStringList() << false;
+        QTest::newRow("1.2 name from Content-Type name=")
+            << email({rawPart("Content-Type: application/foo; "
+                              "name=\"r.Zip\"\r\nContent-Transfer-Encoding: base64",
+                              base64Lines(zipped))})
+            << 1 << one(QStringLiteral("part 1 (r.Zip), member r.xml")) << QStringList() << false;
+        QTest::newRow("1.2 RFC 2231 split file name")
+            << email(
+                   {rawPart("Content-Type: application/foo\r\nContent-Disposition: attachment;\r\n"
+                            " filename*0=\"google.com!mydomain.de!1601510400\";\r\n "
+                            "filename*1=\"!1601596799.xml.gz\"\r\n"
+                            "Content-Transfer-Encoding: base64",
+                            base64Lines(gz))})
+            << 1
+            << one(QStringLiteral("part 1 (google.com!mydomain.de!1601510400!1601596799.xml.gz)"))
+            << QStringList() << false;
+        QTest::newRow("1.2 RFC 2231 encoded file name")
+            << email({rawPart(
+                   "Content-Type: application/foo\r\nContent-Disposition: attachment;"
+                   " filename*=utf-8''r%C3%A9port.ZIP\r\nContent-Transfer-Encoding: base64",
+                   base64Lines(zipped))})
+            << 1 << one(QStringLiteral("part 1 (r\u00e9port.ZIP), member r.xml")) << QStringList()
+            << false;
+        QTest::newRow("1.2 RFC 2047 file name")
+            << email({rawPart(
+                   "Content-Type: application/foo; name=\"=?UTF-8?Q?r=C3=A9port=2Exml?=\"\r\n"
+                   "Content-Transfer-Encoding: base64",
+                   base64Lines(kXml))})
+            << 1 << one(QStringLiteral("part 1 (r\u00e9port.xml)")) << QStringList() << false;
+        QTest::newRow("1.2 not candidates: text/plain, text/html, image/png")
+            << email({textPart(), rawPart("Content-Type: text/html", "<p>" + kXml + "</p>"),
+                      attachment("image/png", "logo.png", "PNG")})
+            << 0 << QStringList() << QStringList() << true;
+        // 1.3 transfer encodings
+        QTest::newRow("1.3 quoted-printable")
+            << email({rawPart(
+                   "Content-Type: text/xml\r\nContent-Transfer-Encoding: quoted-printable",
+                   QByteArray(kXml).replace("=", "=3D").replace("<record>", "<rec=\r\nord>"))})
+            << 1 << one(QStringLiteral("part 1 (text/xml)")) << QStringList() << false;
+        for (const char *encoding : {"7bit", "8bit", "binary", "x-unknown"}) {
+            QTest::addRow("1.3 %s", encoding)
+                << email({rawPart("Content-Type: text/xml\r\nContent-Transfer-Encoding: " +
+                                      QByteArray(encoding),
+                                  kXml)})
+                << 1 << one(QStringLiteral("part 1 (text/xml)")) << QStringList() << false;
+        }
+        QTest::newRow("1.3 base64 without padding, odd line breaks")
+            << email({rawPart("Content-Type: application/gzip\r\nContent-Transfer-Encoding: base64",
+                              gz.toBase64(QByteArray::OmitTrailingEquals)
+                                  .replace(7, 0, "\r\n")
+                                  .replace(50, 0, "\n  "))})
+            << 1 << one(QStringLiteral("part 1 (application/gzip)")) << QStringList() << false;
+        // 1.4 container by magic bytes
+        QTest::newRow("1.4 zip labelled .gz")
+            << email({attachment("application/gzip", "r.xml.gz", zipped)}) << 1
+            << one(QStringLiteral("part 1 (r.xml.gz), member r.xml")) << QStringList() << false;
+        QTest::newRow("1.4 gzip labelled zip")
+            << email({attachment("application/zip", "r.zip", gz)}) << 1
+            << one(QStringLiteral("part 1 (r.zip)")) << QStringList() << false;
+        QTest::newRow("1.4 XML labelled gzip")
+            << email({attachment("application/gzip", "r.xml.gz", kXml)}) << 1
+            << one(QStringLiteral("part 1 (r.xml.gz)")) << QStringList() << false;
+        QTest::newRow("1.4 gzip with two members")
+            << email({attachment("application/gzip", "r.xml.gz",
+                                 gzip(kXml.left(100)) + gzip(kXml.mid(100)))})
+            << 1 << one(QStringLiteral("part 1 (r.xml.gz)")) << QStringList() << false;
+        QTest::newRow("1.4 gzip with zero padding")
+            << email({attachment("application/gzip", "r.xml.gz", gz + QByteArray(16, '\0'))}) << 1
+            << one(QStringLiteral("part 1 (r.xml.gz)")) << QStringList() << false;
+        QTest::newRow("1.4 zip with a directory entry")
+            << email({attachment("application/zip", "r.zip",
+                                 zip({{QStringLiteral("reports/"), QByteArray()},
+                                      {QStringLiteral("reports/r.xml"), kXml}}))})
+            << 1 << one(QStringLiteral("part 1 (r.zip), member reports/r.xml")) << QStringList()
+            << false;
+        QTest::newRow("1.4 zip with two reports")
+            << email({attachment("application/zip", "r.zip",
+                                 zip({{QStringLiteral("a.xml"), feedback(record(), "a")},
+                                      {QStringLiteral("b.xml"), feedback(record(), "b")}}))})
+            << 2
+            << QStringList{QStringLiteral("part 1 (r.zip), member a.xml #a"),
+                           QStringLiteral("part 1 (r.zip), member b.xml #b")}
+            << QStringList() << false;
+        QTest::newRow("1.4 zip with only a directory")
+            << email({attachment("application/zip", "r.zip",
+                                 zip({{QStringLiteral("empty/"), QByteArray()}}))})
+            << 1 << QStringList() << QStringList{QStringLiteral("part 1 (r.zip)|corrupt_archive")}
+            << true;
+        // 2 a broken member spoils only itself
+        QTest::newRow("2 zip with one broken member")
+            << email({attachment("application/zip", "r.zip",
+                                 zip({{QStringLiteral("bad.xml"), "<feedback><record>"},
+                                      {QStringLiteral("good.xml"), kXml}}))})
+            << 2 << one(QStringLiteral("part 1 (r.zip), member good.xml"))
+            << QStringList{QStringLiteral("part 1 (r.zip), member bad.xml|malformed")} << true;
+        // corrupt containers
+        QTest::newRow("truncated gzip")
+            << email({attachment("application/gzip", "r.xml.gz", gz.left(gz.size() / 2))}) << 1
+            << QStringList() << QStringList{QStringLiteral("part 1 (r.xml.gz)|corrupt_archive")}
+            << true;
+        QTest::newRow("gzip without its trailer")
+            << email({attachment("application/gzip", "r.xml.gz", gz.chopped(4))}) << 1
+            << QStringList() << QStringList{QStringLiteral("part 1 (r.xml.gz)|corrupt_archive")}
+            << true;
+        QByteArray flipped = gz;
+        flipped[flipped.size() - 6] = char(flipped.at(flipped.size() - 6) ^ 0x55); // CRC
+        QTest::newRow("gzip with a wrong CRC")
+            << email({attachment("application/gzip", "r.xml.gz", flipped)}) << 1 << QStringList()
+            << QStringList{QStringLiteral("part 1 (r.xml.gz)|corrupt_archive")} << true;
+        QTest::newRow("gzip with trailing garbage")
+            << email({attachment("application/gzip", "r.xml.gz", gz + "garbage")}) << 1
+            << QStringList() << QStringList{QStringLiteral("part 1 (r.xml.gz)|corrupt_archive")}
+            << true;
+        QTest::newRow("truncated zip")
+            << email({attachment("application/zip", "r.zip", zipped.left(zipped.size() - 30))}) << 1
+            << QStringList() << QStringList{QStringLiteral("part 1 (r.zip)|corrupt_archive")}
+            << true;
+        QByteArray badCrcZip = zipped;
+        badCrcZip[40] = char(badCrcZip.at(40) ^ 0x01); // in the member's data
+        QTest::newRow("zip with corrupt member data")
+            << email({attachment("application/zip", "r.zip", badCrcZip)}) << 1 << QStringList()
+            << QStringList{QStringLiteral("part 1 (r.zip), member r.xml|corrupt_archive")} << true;
+        // 5 the email's fate
+        QTest::newRow("5 one good and one corrupt attachment, corrupt first")
+            << email({attachment("application/gzip", "bad.xml.gz", gz.left(20)),
+                      attachment("application/gzip", "good.xml.gz", gz)})
+            << 2 << one(QStringLiteral("part 2 (good.xml.gz)"))
+            << QStringList{QStringLiteral("part 1 (bad.xml.gz)|corrupt_archive")} << true;
+        QTest::newRow("5 malformed XML and a good report")
+            << email({attachment("text/xml", "a.xml",
+                                 feedback(record("<dkim>pass</dkim>", "<count>-3</count>"))),
+                      attachment("text/xml", "b.xml", kXml)})
+            << 2 << one(QStringLiteral("part 2 (b.xml)"))
+            << QStringList{QStringLiteral("part 1 (a.xml)|malformed")} << true;
+        QTest::newRow("5 non-feedback root")
+            << email({attachment("text/xml", "a.xml", "<?xml version=\"1.0\"?><html/>")}) << 1
+            << QStringList() << QStringList{QStringLiteral("part 1 (a.xml)|malformed")} << true;
+        QTest::newRow("5 no report") << email({textPart(QByteArray("no attachment"))}) << 0
+                                     << QStringList() << QStringList() << true;
+        QTest::newRow("5 two reports with the same identity are both listed")
+            << email({attachment("text/xml", "a.xml", kXml),
+                      attachment("application/gzip", "b.xml.gz", gz)})
+            << 2
+            << QStringList{QStringLiteral("part 1 (a.xml) #r-1"),
+                           QStringLiteral("part 2 (b.xml.gz) #r-1")}
+            << QStringList() << false;
+    }
+
+    void emails()
+    {
+        QFETCH(QByteArray, raw);
+        QFETCH(int, candidates);
+        QFETCH(QStringList, reports);
+        QFETCH(QStringList, failures);
+        QFETCH(bool, invalid);
+        const EmailAnalysis analysis = analyzeEmail(raw, PayloadLimits());
+        QCOMPARE(::failures(analysis), failures);
+        QCOMPARE(sources(analysis), reports);
+        QCOMPARE(analysis.candidates, candidates);
+        QCOMPARE(analysis.invalid(), invalid);
+        QCOMPARE(analysis.verdict(), invalid ? EmailVerdict::Error : EmailVerdict::Done);
+        for (const ReportCounts &report : analysis.reports) {
+            QCOMPARE(counts(report),
+                     QStringLiteral(
+                         "google.com|mydomain.de|mydomain.de|my-spf-domain.de: 1 1 0 0 1 0 1 1"));
+        }
+        for (const PayloadFailure &failure : analysis.failures)
+            QVERIFY(!failure.error.message.isEmpty());
+    }
+
+    void failureMessages()
+    {
+        const EmailAnalysis analysis =
+            analyzeEmail(email({attachment("text/xml", "a.xml",
+                                           feedback(record() + record("<dkim>pass</dkim>",
+                                                                      "<count>abc</count>")))}),
+                         PayloadLimits());
+        QCOMPARE(analysis.failures.size(), 1);
+        QCOMPARE(
+            analysis.failures.constFirst().error.message,
+            QStringLiteral("XML line 5, column 460: <count> is \"abc\", not a number of messages"));
+    }
+
+    void fromAddress_data()
+    {
+        QTest::addColumn<QByteArray>("from");
+        QTest::addColumn<QString>("fromEmail");
+        QTest::newRow("bare") << QByteArray("noreply-dmarc-support@google.com")
+                              << QStringLiteral("noreply-dmarc-support@google.com");
+        QTest::newRow("display name") << QByteArray("invalid <invalid@example.invalid>")
+                                      << QStringLiteral("invalid@example.invalid");
+        QTest::newRow("encoded display name")
+            << QByteArray("=?UTF-8?Q?Yahoo=2C_Inc=2E?= <DMARC@Yahoo.com>")
+            << QStringLiteral("dmarc@yahoo.com");
+        QTest::newRow("quoted name with comma")
+            << QByteArray("\"Outlook, Enterprise\" <dmarcreport@microsoft.com>")
+            << QStringLiteral("dmarcreport@microsoft.com");
+        QTest::newRow("addr (comment)") << QByteArray("Reports@Example.org (DMARC, daily)")
+                                        << QStringLiteral("reports@example.org");
+        QTest::newRow("none") << QByteArray() << QString();
+    }
+    void fromAddress()
+    {
+        QFETCH(QByteArray, from);
+        QFETCH(QString, fromEmail);
+        // The outer From counts, never a forwarded message's.
+        const QByteArray raw = email(
+            {textPart(),
+             rfc822(email({attachment("text/xml", "r.xml", kXml)}, "inner@other.org", "b-inner"))},
+            from.isEmpty() ? QByteArray() : from);
+        QCOMPARE(analyzeEmail(raw, PayloadLimits()).fromEmail, fromEmail);
+        QCOMPARE(analyzeEmail(email({}, from.isEmpty() ? QByteArray() : from), PayloadLimits())
+                     .fromEmail,
+                 fromEmail);
+    }
+
+    void upstreamEmails_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("reportId"); // "" when the email holds no report
+        QTest::addColumn<QString>("fromEmail");
+        const QString google = QStringLiteral("noreply-dmarc-support@google.com");
+        const QString sample = QStringLiteral("12598866915817748661");
+        QTest::newRow("minimal no report")
+            << QStringLiteral("email-minimal-no-report.eml") << QString() << google;
+        QTest::newRow("non-ascii body")
+            << QStringLiteral("email-minimal-nonascii-body.eml") << QString() << google;
+        QTest::newRow("dummy queue message")
+            << QStringLiteral("email-dummy-queue-message.eml") << QString()
+            << QStringLiteral("sender@some-domain.org");
+        for (const char *name :
+             {"email-report-0.1-xml.eml", "email-report-2.0-xml.eml", "email-report-0.1-zip.eml",
+              "email-report-2.0-zip.eml", "email-report-0.1-gzip.eml",
+              "email-report-0.1-zip-octet-stream.eml", "email-report-0.1-gzip-octet-stream.eml"}) {
+            QTest::newRow(name) << QString::fromLatin1(name) << sample << google;
+        }
+        for (const char *version : {"0.1", "2.0"}) {
+            for (const char *id : {"1", "2"}) {
+                QTest::addRow("e2e %s id %s", version, id)
+                    << QStringLiteral("email-e2e-report-%1-zip-id%2.eml")
+                           .arg(QLatin1String(version), QLatin1String(id))
+                    << QString::fromLatin1(id) << google;
+            }
+        }
+    }
+    void upstreamEmails()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, reportId);
+        QFETCH(QString, fromEmail);
+        const QByteArray raw = readData(QStringLiteral("upstream/") + file);
+        const EmailAnalysis analysis = analyzeEmail(raw, PayloadLimits());
+        QCOMPARE(analysis.fromEmail, fromEmail);
+        QVERIFY(analysis.failures.isEmpty());
+        if (reportId.isEmpty()) {
+            // Upstream moved these to done; semantics.md 5 counts them as invalid (error).
+            QCOMPARE(analysis.candidates, 0);
+            QVERIFY(analysis.invalid());
+            return;
+        }
+        QCOMPARE(analysis.candidates, 1);
+        QCOMPARE(analysis.reports.size(), 1);
+        const ReportCounts &report = analysis.reports.constFirst();
+        QCOMPARE(report.orgName, QStringLiteral("google.com"));
+        QCOMPARE(report.reportId, reportId);
+        QCOMPARE(
+            counts(report),
+            QStringLiteral("google.com|mydomain.de|mydomain.de|my-spf-domain.de: 1 1 0 0 1 0 1 1"));
+        QCOMPARE(analysis.verdict(), EmailVerdict::Done);
+    }
+
+    void standaloneFiles_data()
+    {
+        QTest::addColumn<QByteArray>("contents");
+        QTest::addColumn<QStringList>("reports");
+        QTest::addColumn<QString>("fromEmail");
+        QTest::newRow("xml") << kXml << QStringList{QStringLiteral("r.xml #r-1")} << QString();
+        QTest::newRow("xml with BOM")
+            << "\xef\xbb\xbf" + kXml << QStringList{QStringLiteral("r.xml #r-1")} << QString();
+        QTest::newRow("gzip") << gzip(kXml) << QStringList{QStringLiteral("r.xml #r-1")}
+                              << QString();
+        QTest::newRow("zip") << zip({{QStringLiteral("m.xml"), kXml}})
+                             << QStringList{QStringLiteral("r.xml, member m.xml #r-1")}
+                             << QString();
+        QTest::newRow("email") << email({attachment("application/gzip", "g.xml.gz", gzip(kXml))})
+                               << QStringList{QStringLiteral("part 1 (g.xml.gz) #r-1")}
+                               << QStringLiteral("noreply-dmarc-support@google.com");
+    }
+    void standaloneFiles()
+    {
+        QFETCH(QByteArray, contents);
+        QFETCH(QStringList, reports);
+        QFETCH(QString, fromEmail);
+        const EmailAnalysis analysis =
+            analyzeFile(contents, QStringLiteral("r.xml"), PayloadLimits());
+        QCOMPARE(sources(analysis), reports);
+        QCOMPARE(analysis.fromEmail, fromEmail);
+        QVERIFY(!analysis.invalid());
+    }
+
+    void memberLimit()
+    {
+        QList<QPair<QString, QByteArray>> members;
+        for (int i = 0; i < 70; ++i)
+            members.append(
+                {QStringLiteral("r%1.xml").arg(i), feedback(record(), QByteArray::number(i))});
+        members.insert(3, {QStringLiteral("dir/"), QByteArray()}); // directories do not count
+        const EmailAnalysis analysis = analyzeEmail(
+            email({attachment("application/zip", "many.zip", zip(members))}), PayloadLimits());
+        QCOMPARE(analysis.reports.size(), 64);
+        QCOMPARE(analysis.reports.constLast().reportId, QStringLiteral("63"));
+        QCOMPARE(
+            ::failures(analysis),
+            QStringList{QStringLiteral("part 1 (many.zip), member members 65 to 70|too_large")});
+        QCOMPARE(analysis.candidates, 65);
+        QVERIFY(analysis.invalid());
+
+        PayloadLimits limits;
+        limits.maxZipMembers = 2;
+        const EmailAnalysis limited = analyzeEmail(
+            email({attachment("application/zip", "many.zip", zip(members.mid(0, 3)))}), limits);
+        QCOMPARE(limited.reports.size(), 2);
+        QCOMPARE(limited.failures.constFirst().error.message,
+                 QStringLiteral("the zip archive holds 3 files, more than the limit of 2"));
+    }
+
+    void payloadLimit_data()
+    {
+        QTest::addColumn<QByteArray>("container");
+        const QByteArray big = feedback(record().repeated(50));
+        QTest::newRow("xml") << big;
+        QTest::newRow("gzip") << gzip(big);
+        QTest::newRow("zip") << zip({{QStringLiteral("big.xml"), big}});
+    }
+    void payloadLimit()
+    {
+        QFETCH(QByteArray, container);
+        PayloadLimits limits;
+        limits.maxPayloadBytes = feedback(record().repeated(50)).size() - 1;
+        const EmailAnalysis tooSmall = analyzeFile(container, QStringLiteral("big"), limits);
+        QCOMPARE(tooSmall.failures.size(), 1);
+        QCOMPARE(tooSmall.failures.constFirst().error.code, QStringLiteral("too_large"));
+        limits.maxPayloadBytes += 1;
+        QVERIFY(!analyzeFile(container, QStringLiteral("big"), limits).invalid());
+    }
+
+    // Bombs: a few KB that expand past the limit fail fast as too_large, in little memory.
+    void bombs_data()
+    {
+        QTest::addColumn<QByteArray>("attachment");
+        QTest::addColumn<qint64>("limit");
+        QTest::addColumn<QString>("part"); // part|code: the start of the message
+        const QByteArray head = "<?xml version=\"1.0\"?><feedback>";
+        const qint64 mib = 1024 * 1024;
+        // Valid XML all along: the payload limit stops it.
+        const QByteArray elements = "<x/>";
+        QTest::newRow("gzip, 8 MiB limit")
+            << gzipBomb(head, 9 * mib, elements) << 8 * mib
+            << QStringLiteral("part 1 (bomb.xml.gz)|too_large: decompressed size exceeds the limit "
+                              "of 8388608 bytes");
+        QTest::newRow("zip, 8 MiB limit")
+            << zipBomb(head, 9 * mib, elements) << 8 * mib
+            << QStringLiteral("part 1 (bomb.xml.gz), member bomb.xml|too_large: decompressed size "
+                              "exceeds the limit of 8388608 bytes");
+        // One endless text node: the token limit stops it long before the payload limit.
+        QTest::newRow("gzip, default limit")
+            << gzipBomb(head, 300 * mib, " ") << PayloadLimits().maxPayloadBytes
+            << QStringLiteral("part 1 (bomb.xml.gz)|too_large: XML line 1, column ");
+        // The zip states the member's size: refused before inflating anything.
+        QTest::newRow("zip, default limit")
+            << zipBomb(head, 300 * mib, " ") << PayloadLimits().maxPayloadBytes
+            << QStringLiteral("part 1 (bomb.xml.gz), member bomb.xml|too_large: decompressed size "
+                              "exceeds the limit of 268435456 bytes");
+    }
+    void bombs()
+    {
+        QFETCH(QByteArray, attachment);
+        QFETCH(qint64, limit);
+        QFETCH(QString, part);
+        QVERIFY2(attachment.size() < 400 * 1024, QByteArray::number(attachment.size()));
+        PayloadLimits limits;
+        limits.maxPayloadBytes = limit;
+        QElapsedTimer timer;
+        timer.start();
+        const EmailAnalysis analysis = analyzeEmail(
+            email({Test::attachment("application/gzip", "bomb.xml.gz", attachment)}), limits);
+        const qint64 elapsed = timer.elapsed();
+        QCOMPARE(analysis.failures.size(), 1);
+        const PayloadFailure &failure = analysis.failures.constFirst();
+        const QString actual = failure.part + QLatin1Char('|') + failure.error.code +
+                               QStringLiteral(": ") + failure.error.message;
+        QVERIFY2(actual.startsWith(part), qPrintable(actual));
+        // Generous for a loaded machine; unlimited inflating and parsing would take far longer.
+        QVERIFY2(elapsed < 5000, QByteArray::number(elapsed));
+        QVERIFY2(peakRssMiB() < 100, QByteArray::number(qlonglong(peakRssMiB())));
+    }
+
+    // A 0-byte report, garbage, a BOM alone: candidates that fail, never crash.
+    void degenerate_data()
+    {
+        QTest::addColumn<QByteArray>("data");
+        QTest::newRow("empty") << QByteArray();
+        QTest::newRow("bom") << QByteArray("\xef\xbb\xbf");
+        QTest::newRow("gzip magic only") << QByteArray("\x1f\x8b");
+        QTest::newRow("zip magic only") << QByteArray("PK\x03\x04");
+        QTest::newRow("utf-16 bom only") << QByteArray("\xff\xfe");
+    }
+    void degenerate()
+    {
+        QFETCH(QByteArray, data);
+        const EmailAnalysis analysis =
+            analyzeEmail(email({attachment("application/gzip", "x.gz", data)}), PayloadLimits());
+        QCOMPARE(analysis.failures.size(), 1);
+        QVERIFY(analysis.invalid());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEmailAnalysis)
+#include "tst_emailanalysis.moc"
