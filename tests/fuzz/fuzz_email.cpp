@@ -1,0 +1,22 @@
+// libFuzzer target: any file the exporter may be handed (an email with any MIME tree, a gzip, a
+// zip, an XML report) through analyzeFile(), which walks, unpacks, parses and counts.
+
+#include "report/emailanalyzer.h"
+
+#include <cstddef>
+#include <cstdint>
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    // Small limits keep each input fast; the limit code paths are the same.
+    Dmarc::PayloadLimits limits;
+    limits.maxPayloadBytes = 4 * 1024 * 1024;
+    limits.maxZipMembers = 8;
+    const QByteArray bytes(reinterpret_cast<const char *>(data), qsizetype(size));
+    const Dmarc::EmailAnalysis analysis =
+        Dmarc::analyzeFile(bytes, QStringLiteral("input"), limits);
+    // Every candidate payload ends as a report or a failure.
+    if (analysis.candidates != analysis.reports.size() + analysis.failures.size())
+        __builtin_trap();
+    return 0;
+}
