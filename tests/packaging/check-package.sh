@@ -71,7 +71,8 @@ owner_of() {
     return 1
 }
 for lib in $needed; do
-    path=$(ldd "$binary" | awk -v lib="$lib" '$1 == lib { print $3 }')
+    # "libfoo.so.1 => /path (addr)", or "/lib64/ld-linux-x86-64.so.2 (addr)" for the loader.
+    path=$(ldd "$binary" | awk -v lib="$lib" '$1 == lib { print $3 } $1 ~ ("/" lib "$") { print $1 }')
     [ -n "$path" ] || fail "$lib is not found by ldd"
     owner=$(owner_of "$(realpath "$path")") || owner=$(owner_of "$path") \
         || fail "no installed package owns $path"
