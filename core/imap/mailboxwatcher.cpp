@@ -441,52 +441,32 @@ void MailboxWatcher::submitVerdicts(const QHash<quint32, EmailVerdict> &verdicts
     if (m_moves.isEmpty())
         afterMoves();
     else if (m_session->hasCapability("MOVE"))
-        moveBatch();
+        transferBatch("UID MOVE", &MailboxWatcher::afterMoves);
     else
-        copyBatch();
+        transferBatch("UID COPY", &MailboxWatcher::deleteCopied);
 }
 
-void MailboxWatcher::moveBatch()
+void MailboxWatcher::transferBatch(const QByteArray &command, void (MailboxWatcher::*allDone)())
 {
-    // One UID MOVE per destination, pipelined: each moves its own UIDs only.
+    // One command per destination, pipelined: each names its own UIDs only.
+    const bool isMove = command == "UID MOVE";
     m_movesRunning = int(m_moves.size());
     for (int i = 0; i < m_moves.size(); ++i) {
-        m_session->send(m_session->command("UID MOVE")
+        m_session->send(m_session->command(command)
                             .raw(Imap::uidSet(m_moves.at(i).uids))
                             .mailbox(m_moves.at(i).folder)
                             .build(),
-                        [this, i](const ImapResponse &tagged) {
-                            MoveGroup &group = m_moves[i];
-                            group.ok = tagged.name == "OK";
-                            if (group.ok)
-                                Q_EMIT emailsMoved(m_uidValidity, group.uids, group.verdict);
-                            else
-                                m_moveError =
-                                    QStringLiteral("UID MOVE to %1 failed: %2")
-                                        .arg(group.folder, QString::fromUtf8(tagged.text));
-                            if (--m_movesRunning == 0)
-                                afterMoves();
-                        });
-    }
-}
-
-void MailboxWatcher::copyBatch()
-{
-    m_movesRunning = int(m_moves.size());
-    for (int i = 0; i < m_moves.size(); ++i) {
-        m_session->send(m_session->command("UID COPY")
-                            .raw(Imap::uidSet(m_moves.at(i).uids))
-                            .mailbox(m_moves.at(i).folder)
-                            .build(),
-                        [this, i](const ImapResponse &tagged) {
+                        [this, i, command, isMove, allDone](const ImapResponse &tagged) {
                             MoveGroup &group = m_moves[i];
                             group.ok = tagged.name == "OK";
                             if (!group.ok)
-                                m_moveError =
-                                    QStringLiteral("UID COPY to %1 failed: %2")
-                                        .arg(group.folder, QString::fromUtf8(tagged.text));
+                                m_moveError = QStringLiteral("%1 to %2 failed: %3")
+                                                  .arg(QString::fromLatin1(command), group.folder,
+                                                       QString::fromUtf8(tagged.text));
+                            else if (isMove)
+                                Q_EMIT emailsMoved(m_uidValidity, group.uids, group.verdict);
                             if (--m_movesRunning == 0)
-                                deleteCopied();
+                                (this->*allDone)();
                         });
     }
 }

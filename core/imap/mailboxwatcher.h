@@ -143,8 +143,7 @@ private:
     void fetchSizes();
     void fetchNextBatch();
     void fetchBodies(const QList<quint32> &uids);
-    void moveBatch();
-    void copyBatch();
+    void transferBatch(const QByteArray &command, void (MailboxWatcher::*allDone)());
     void deleteCopied();
     void afterMoves();
     void finishPoll();
