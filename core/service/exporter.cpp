@@ -11,6 +11,10 @@
 #include <QFileInfo>
 #include <QTimer>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 namespace Dmarc {
 
 Exporter::Exporter(Config config, QObject *parent)
@@ -135,6 +139,11 @@ void Exporter::processBatch(MailboxWatcher *watcher, const MailboxBatch &batch)
         verdicts.insert(email.identity.uid, email.verdict);
     watcher->submitVerdicts(verdicts);
     Q_EMIT emailsProcessed(*processed);
+#ifdef __GLIBC__
+    // A batch can be tens of megabytes; give it back to the system rather than keep it while
+    // waiting for the next mail.
+    malloc_trim(0);
+#endif
 }
 
 QUrl Exporter::metricsUrl() const
