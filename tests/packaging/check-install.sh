@@ -49,6 +49,8 @@ check_installed() {
     [ "$(stat -c '%U:%G %a' "$config")" = "root:$user 640" ] \
         || fail "$config is $(stat -c '%U:%G %a' "$config")"
     runuser -u "$user" -- test -r "$config" || fail "$user cannot read $config"
+    [ "$(stat -c '%U:%G %a' /var/lib/dmarc-metrics-exporter)" = "$user:$user 700" ] \
+        || fail "/var/lib/dmarc-metrics-exporter is $(stat -c '%U:%G %a' /var/lib/dmarc-metrics-exporter)"
     if runuser -u nobody -- test -r "$config"; then fail "others can read $config"; fi
 
     "$(dirname "$0")/verify-unit.sh" "$unit"
@@ -60,7 +62,9 @@ check_installed() {
     if pgrep -f '^/usr/bin/dmarc-metrics-exporter' >/dev/null; then fail "the service was started"; fi
 }
 
-install_deb
+# --reinstall each time: the maintainer scripts run even when this version is installed already,
+# and the second run shows that they can run again.
+install_deb --reinstall
 check_installed
 install_deb --reinstall
 check_installed
