@@ -1,27 +1,28 @@
 #include "desktop.h"
 
-#include "common/log.h"
-#include "common/logging.h"
+#include "commandline.h"
+#include "desktopshell.h"
 #include "service/exporter.h"
-#include "trayicon.h"
+#include "settingsdialog.h"
+#include "translations.h"
 
 #include <QApplication>
 
 namespace Dmarc::App {
 
+bool prepareConfiguration(CommandLine &commandLine)
+{
+    Ui::installTranslations();
+    return Ui::SettingsDialog::ensureConfiguration(commandLine.configurationPath);
+}
+
 void attachDesktop(Exporter &exporter)
 {
-    // The exporter keeps running with every window closed; Quit (or a signal) stops it.
+    Ui::installTranslations();
+    // Closing windows never ends the service by itself: Quit, a signal, or closing the
+    // dashboard on a desktop without a tray does.
     QApplication::setQuitOnLastWindowClosed(false);
-    auto *tray = new Ui::TrayIcon(exporter.metricsUrl(), &exporter);
-    QObject::connect(tray, &Ui::TrayIcon::quitRequested, &exporter,
-                     [&exporter] { exporter.stop(); });
-    if (!QSystemTrayIcon::isSystemTrayAvailable())
-        Log::info(lcUi(),
-                  QStringLiteral("No system tray on this desktop yet; the icon appears "
-                                 "when one starts"),
-                  {});
-    tray->show();
+    (new Ui::DesktopShell(exporter, &exporter))->start();
 }
 
 } // namespace Dmarc::App

@@ -1,26 +1,189 @@
 #include "trayicon.h"
 
+#include "dashboardmodels.h"
+#include "service/exporter.h"
+#include "statustext.h"
+
+#include <QAction>
+#include <QDateTime>
 #include <QDesktopServices>
 #include <QIcon>
+#include <QLocale>
 #include <QMenu>
+#include <QTimer>
+
+#include <algorithm>
 
 namespace Dmarc::Ui {
 
-TrayIcon::TrayIcon(const QUrl &metricsUrl, QObject *parent)
-    : QSystemTrayIcon(QIcon(QStringLiteral(":/icons/dmarc-metrics-exporter.svg")), parent)
-    , m_menu(new QMenu)
+TrayState trayStateFor(const TrayInputs &inputs)
 {
-    setToolTip(tr("DMARC metrics exporter"));
-    m_menu->addAction(tr("Open metrics page"), this,
-                      [metricsUrl] { QDesktopServices::openUrl(metricsUrl); });
+    const bool mailboxFailing =
+        std::any_of(inputs.accounts.begin(), inputs.accounts.end(),
+                    [](const AccountState &a) { return !a.status.lastError.isEmpty(); });
+    if (mailboxFailing && !inputs.paused)
+        return TrayState::Error;
+    const Counters &week = inputs.lastWeek;
+    const bool lowCompliance =
+        week.total > 0 && double(week.compliant) < kComplianceThreshold * double(week.total);
+    if (lowCompliance || inputs.invalidLastWeek > 0 || inputs.newFailingSources > 0)
+        return TrayState::Attention;
+    return inputs.paused ? TrayState::Paused : TrayState::Healthy;
+}
+
+QString trayIconPath(TrayState state)
+{
+    switch (state) {
+    case TrayState::Error:
+        return QStringLiteral(":/icons/tray-error.svg");
+    case TrayState::Attention:
+        return QStringLiteral(":/icons/tray-attention.svg");
+    case TrayState::Paused:
+        return QStringLiteral(":/icons/tray-paused.svg");
+    case TrayState::Healthy:
+        break;
+    }
+    return QStringLiteral(":/icons/tray-healthy.svg");
+}
+
+QString trayStateText(TrayState state)
+{
+    switch (state) {
+    case TrayState::Error:
+        return TrayIcon::tr("Mailbox error");
+    case TrayState::Attention:
+        return TrayIcon::tr("Needs attention");
+    case TrayState::Paused:
+        return TrayIcon::tr("Paused");
+    case TrayState::Healthy:
+        break;
+    }
+    return TrayIcon::tr("All good");
+}
+
+TrayIcon::TrayIcon(Exporter &exporter, QObject *parent)
+    : QSystemTrayIcon(parent)
+    , m_exporter(exporter)
+    , m_menu(new QMenu)
+    , m_refreshTimer(new QTimer(this))
+{
+    m_menu->addAction(tr("Open &dashboard"), this, &TrayIcon::dashboardRequested);
+    m_menu->addAction(tr("&Check now"), &m_exporter, &Exporter::checkNow);
+    m_pauseAction = m_menu->addAction(tr("&Pause"));
+    m_pauseAction->setCheckable(true);
+    connect(m_pauseAction, &QAction::toggled, this, [this](bool paused) {
+        m_exporter.setPaused(paused);
+        refresh();
+    });
+    m_menu->addAction(tr("Open &metrics page"), this,
+                      [this] { QDesktopServices::openUrl(m_exporter.metricsUrl()); });
+    m_menu->addAction(tr("&Settings…"), this, &TrayIcon::settingsRequested);
     m_menu->addSeparator();
-    m_menu->addAction(tr("Quit"), this, &TrayIcon::quitRequested);
+    m_menu->addAction(tr("&Quit"), this, &TrayIcon::quitRequested);
     setContextMenu(m_menu);
+
+    connect(this, &QSystemTrayIcon::activated, this, [this](ActivationReason reason) {
+        if (reason == Trigger || reason == DoubleClick)
+            Q_EMIT dashboardRequested();
+    });
+    connect(&m_exporter, &Exporter::accountChanged, this, &TrayIcon::onAccountChanged);
+    connect(&m_exporter, &Exporter::emailsProcessed, this, &TrayIcon::onEmailsProcessed);
+    connect(&m_exporter, &Exporter::storeFailed, this, [this](const QString &message) {
+        showMessage(tr("Reports could not be saved"), message, Critical);
+    });
+    if (Store *store = m_exporter.store()) {
+        if (const auto snapshot = store->snapshot())
+            m_policy.knowFailingSources(snapshot->counters);
+    }
+    // The ranges of the tooltip move with the clock.
+    m_refreshTimer->setInterval(60 * 1000);
+    connect(m_refreshTimer, &QTimer::timeout, this, &TrayIcon::refresh);
+    m_refreshTimer->start();
+    refresh();
 }
 
 TrayIcon::~TrayIcon()
 {
     delete m_menu;
+}
+
+void TrayIcon::acknowledge()
+{
+    m_newFailingSources = 0;
+    refresh();
+}
+
+void TrayIcon::refresh()
+{
+    TrayInputs inputs;
+    inputs.paused = m_exporter.isPaused();
+    inputs.accounts = m_exporter.accounts();
+    inputs.newFailingSources = m_newFailingSources;
+    const QDate today = QDateTime::currentDateTimeUtc().date();
+    const QDate weekStart = rangeStart(Range::Week, today);
+    Summary day;
+    if (Store *store = m_exporter.store()) {
+        if (const auto week = store->history(HistoryFilter{weekStart, today, {}, {}})) {
+            inputs.lastWeek = summarize(*week).counters;
+            QList<HistoryRow> todays;
+            std::copy_if(week->begin(), week->end(), std::back_inserter(todays),
+                         [today](const HistoryRow &row) { return row.day == today; });
+            day = summarize(todays);
+        }
+        if (const auto reports = store->recentReports(1000))
+            inputs.invalidLastWeek = countErrors(*reports, weekStart);
+    }
+    m_state = trayStateFor(inputs);
+    setIcon(QIcon(trayIconPath(m_state)));
+    {
+        const QSignalBlocker blocker(m_pauseAction);
+        m_pauseAction->setChecked(inputs.paused);
+    }
+
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QDateTime lastCheck;
+    for (const AccountState &account : std::as_const(inputs.accounts)) {
+        if (account.status.lastSuccessfulPoll > lastCheck)
+            lastCheck = account.status.lastSuccessfulPoll;
+    }
+    const QLocale locale;
+    QStringList lines{tr("DMARC metrics exporter: %1").arg(trayStateText(m_state)),
+                      tr("Last check: %1").arg(whenText(lastCheck, now)),
+                      tr("Last 24 h: %1 messages, %2 compliant")
+                          .arg(locale.toString(day.counters.total),
+                               formatPercent(day.counters.compliant, day.counters.total)),
+                      tr("Last 7 days: %1 messages, %2 compliant")
+                          .arg(locale.toString(inputs.lastWeek.total),
+                               formatPercent(inputs.lastWeek.compliant, inputs.lastWeek.total))};
+    if (inputs.invalidLastWeek > 0)
+        lines << tr("%n invalid report(s) in the last 7 days", nullptr,
+                    int(inputs.invalidLastWeek));
+    for (const AccountState &account : std::as_const(inputs.accounts))
+        lines << accountLine(account, now);
+    setToolTip(lines.join(QLatin1Char('\n')));
+}
+
+void TrayIcon::onAccountChanged(int, const AccountState &state)
+{
+    if (const auto notice = m_policy.accountChanged(state, QDateTime::currentSecsSinceEpoch()))
+        notify(*notice);
+    refresh();
+}
+
+void TrayIcon::onEmailsProcessed(const QList<ProcessedEmail> &emails)
+{
+    const QList<Notice> notices =
+        m_policy.emailsProcessed(emails, QDateTime::currentSecsSinceEpoch());
+    m_newFailingSources += m_policy.takeNewFailingSources();
+    for (const Notice &notice : notices)
+        notify(notice);
+    refresh();
+}
+
+void TrayIcon::notify(const Notice &notice)
+{
+    showMessage(notice.title, notice.message,
+                notice.kind == Notice::Kind::MailboxError ? Critical : Warning);
 }
 
 } // namespace Dmarc::Ui

@@ -1,25 +1,75 @@
 #pragma once
 
-#include <QSystemTrayIcon>
-#include <QUrl>
+#include "notifier.h"
 
+#include <QSystemTrayIcon>
+
+class QAction;
 class QMenu;
+class QTimer;
+
+namespace Dmarc {
+class Exporter;
+}
 
 namespace Dmarc::Ui {
 
-// The exporter's icon in the system tray, with a menu to open the metrics page or quit.
+// What the icon says at a glance, most urgent first.
+enum class TrayState
+{
+    Error,     // a mailbox is unreachable or refuses the login
+    Attention, // compliance under the threshold, invalid reports, new failing sources
+    Paused,
+    Healthy
+};
+
+struct TrayInputs
+{
+    bool paused = false;
+    QList<AccountState> accounts;
+    Counters lastWeek;
+    quint64 invalidLastWeek = 0;
+    int newFailingSources = 0;
+};
+
+TrayState trayStateFor(const TrayInputs &inputs);
+QString trayIconPath(TrayState state);
+QString trayStateText(TrayState state);
+
+// The exporter's icon in the system tray: its state, a tooltip with the last days' numbers,
+// a menu (dashboard, check now, pause, metrics page, settings, quit) and rate-limited
+// notifications.
 class TrayIcon : public QSystemTrayIcon
 {
     Q_OBJECT
 public:
-    explicit TrayIcon(const QUrl &metricsUrl, QObject *parent = nullptr);
+    explicit TrayIcon(Exporter &exporter, QObject *parent = nullptr);
     ~TrayIcon() override;
 
+    TrayState state() const { return m_state; }
+    QMenu *menu() const { return m_menu; }
+    // Recomputes state and tooltip from the exporter and its store.
+    void refresh();
+    // The person has looked at the dashboard: new failing sources are no longer news.
+    void acknowledge();
+
 Q_SIGNALS:
+    void dashboardRequested();
+    void settingsRequested();
     void quitRequested();
 
 private:
+    void onAccountChanged(int index, const AccountState &state);
+    void onEmailsProcessed(const QList<ProcessedEmail> &emails);
+    void notify(const Notice &notice);
+
+    Exporter &m_exporter;
     QMenu *m_menu;
+    QAction *m_pauseAction;
+    QTimer *m_refreshTimer;
+    NotificationPolicy m_policy;
+    TrayState m_state = TrayState::Healthy;
+    int m_newFailingSources = 0;
 };
 
 } // namespace Dmarc::Ui

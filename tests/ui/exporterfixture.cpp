@@ -1,0 +1,42 @@
+#include "exporterfixture.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTcpServer>
+#include <QTest>
+
+namespace Dmarc::Test {
+
+std::unique_ptr<Exporter> startExporterWithUnreachableAccount(const QString &storageDirectory)
+{
+    quint16 closedPort = 0;
+    {
+        QTcpServer probe;
+        if (!probe.listen(QHostAddress::LocalHost))
+            return nullptr;
+        closedPort = probe.serverPort();
+    }
+    const QJsonObject json{{QStringLiteral("listen_addr"), QStringLiteral("127.0.0.1")},
+                           {QStringLiteral("port"), 0},
+                           {QStringLiteral("storage_path"), storageDirectory},
+                           {QStringLiteral("poll_interval_seconds"), 3600},
+                           {QStringLiteral("imap"),
+                            QJsonObject{{QStringLiteral("host"), QStringLiteral("127.0.0.1")},
+                                        {QStringLiteral("port"), closedPort},
+                                        {QStringLiteral("use_ssl"), false},
+                                        {QStringLiteral("username"), QStringLiteral("reports")},
+                                        {QStringLiteral("password"), QStringLiteral("secret")}}}};
+    auto config = parseConfig(QJsonDocument(json).toJson(), QString(), {});
+    if (!config) {
+        QTest::qFail(qPrintable(config.error().message), __FILE__, __LINE__);
+        return nullptr;
+    }
+    auto exporter = std::make_unique<Exporter>(*config);
+    if (auto started = exporter->start(); !started) {
+        QTest::qFail(qPrintable(started.error().message), __FILE__, __LINE__);
+        return nullptr;
+    }
+    return exporter;
+}
+
+} // namespace Dmarc::Test

@@ -1,0 +1,15 @@
+#pragma once
+
+#include "service/exporter.h"
+
+#include <QString>
+
+#include <memory>
+
+namespace Dmarc::Test {
+
+// An exporter over the store in `storageDirectory`, metrics on a free local port, and one
+// account pointing at a local port nobody listens on (so every check fails quickly).
+std::unique_ptr<Exporter> startExporterWithUnreachableAccount(const QString &storageDirectory);
+
+} // namespace Dmarc::Test

@@ -1,0 +1,123 @@
+#include "samplestore.h"
+
+#include "report/emailanalyzer.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QTest>
+
+namespace Dmarc::Test {
+
+namespace {
+
+LabelCounts labelCounts(const QString &reporter, const QString &fromDomain,
+                        const QString &dkimDomain, const QString &spfDomain, quint64 total,
+                        quint64 compliant, quint64 dkimAligned, quint64 spfAligned,
+                        quint64 quarantine, quint64 reject)
+{
+    Counters c;
+    c.total = total;
+    c.compliant = compliant;
+    c.dkimAligned = dkimAligned;
+    c.dkimPass = dkimAligned;
+    c.spfAligned = spfAligned;
+    c.spfPass = spfAligned;
+    c.quarantine = quarantine;
+    c.reject = reject;
+    return LabelCounts{{reporter, fromDomain, dkimDomain, spfDomain}, c};
+}
+
+EmailCommit commitFor(const EmailAnalysis &analysis, quint32 uid)
+{
+    EmailCommit commit;
+    commit.identity.account = QStringLiteral("sample");
+    commit.identity.mailbox = QStringLiteral("INBOX");
+    commit.identity.uidValidity = 1;
+    commit.identity.uid = uid;
+    commit.identity.digest =
+        QCryptographicHash::hash(QByteArray::number(uid), QCryptographicHash::Sha256);
+    commit.analysis = analysis;
+    return commit;
+}
+
+// One generated report for `day`: every domain, with a share failing that changes by day.
+EmailAnalysis generatedReport(const QString &reporter, QDate day, QDate today, int seed)
+{
+    const qint64 begin = day.startOfDay(Qt::UTC).toSecsSinceEpoch();
+    const quint64 base = quint64(20 + (seed * 37 + day.day() * 13) % 60);
+    ReportCounts report;
+    report.orgName = reporter;
+    report.reportId = QStringLiteral("%1-%2").arg(reporter, day.toString(Qt::ISODate));
+    report.policyDomain = QStringLiteral("example.com");
+    report.policy = QStringLiteral("quarantine");
+    report.source = QStringLiteral("generated");
+    report.dateBegin = begin;
+    report.dateEnd = begin + 86399;
+    report.counts = {
+        labelCounts(reporter, QStringLiteral("example.com"), QStringLiteral("example.com"),
+                    QStringLiteral("example.com"), base * 3, base * 3, base * 3, base * 3 - 2, 0,
+                    0),
+        labelCounts(reporter, QStringLiteral("example.org"), QStringLiteral("example.org"),
+                    QStringLiteral("mail.example.org"), base, base - 2, base - 2, base - 5, 2, 0),
+        labelCounts(reporter, QStringLiteral("shop.example.net"),
+                    QStringLiteral("shop.example.net"), QStringLiteral("esp.example"), base / 2,
+                    base / 3, base / 3, 0, 0, base / 2 - base / 3),
+    };
+    // A spoofing source shows up in the last week.
+    if (day >= today.addDays(-6) && seed % 2 == 0)
+        report.counts.append(labelCounts(
+            reporter, QStringLiteral("example.com"), QStringLiteral("spoof.example"),
+            QStringLiteral("spoof.example"), base / 4 + 1, 0, 0, 0, base / 8, base / 8 + 1));
+    for (const LabelCounts &counts : std::as_const(report.counts)) {
+        report.records += 1;
+        report.messages += counts.counters.total;
+    }
+    EmailAnalysis analysis;
+    analysis.fromEmail = QStringLiteral("noreply-dmarc@%1").arg(reporter.toLower());
+    analysis.candidates = 1;
+    analysis.reports = {report};
+    return analysis;
+}
+
+} // namespace
+
+std::unique_ptr<Store> openSampleStore(const QString &directory, QDate today)
+{
+    auto opened = Store::open(directory);
+    if (!opened) {
+        QTest::qFail(qPrintable(opened.error().message), __FILE__, __LINE__);
+        return nullptr;
+    }
+    std::unique_ptr<Store> store = std::move(opened).value();
+
+    QList<EmailCommit> batch;
+    quint32 uid = 1;
+    const QDir upstream(QStringLiteral(DMARC_TEST_DATA_DIR "/upstream"));
+    for (const QString &name :
+         upstream.entryList({QStringLiteral("*.eml")}, QDir::Files, QDir::Name)) {
+        QFile file(upstream.filePath(name));
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        batch.append(commitFor(analyzeEmail(file.readAll(), PayloadLimits{}), uid++));
+    }
+    const QStringList reporters{QStringLiteral("google.com"), QStringLiteral("Yahoo"),
+                                QStringLiteral("Outlook.com"), QStringLiteral("Mail.Ru")};
+    for (int back = 29; back >= 0; --back) {
+        const QDate day = today.addDays(-back);
+        for (int r = 0; r < reporters.size(); ++r) {
+            if ((back + r) % 3 != 2) // not every reporter reports every day
+                batch.append(
+                    commitFor(generatedReport(reporters.at(r), day, today, back + r), uid++));
+        }
+    }
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    if (auto committed = store->commit(batch, now); !committed) {
+        QTest::qFail(qPrintable(committed.error().message), __FILE__, __LINE__);
+        return nullptr;
+    }
+    return store;
+}
+
+} // namespace Dmarc::Test

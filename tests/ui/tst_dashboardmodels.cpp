@@ -1,0 +1,383 @@
+#include "dashboardmodels.h"
+#include "notifier.h"
+#include "samplestore.h"
+#include "trayicon.h"
+
+#include <QDateTime>
+#include <QLocale>
+#include <QSortFilterProxyModel>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Dmarc;
+using namespace Dmarc::Ui;
+
+class TestDashboardModels : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<Store> m_store;
+    QDate m_today = QDateTime::currentDateTimeUtc().date();
+
+    static Counters counters(quint64 total, quint64 compliant)
+    {
+        Counters c;
+        c.total = total;
+        c.compliant = compliant;
+        c.dkimAligned = compliant;
+        c.spfAligned = total / 2;
+        return c;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        QVERIFY(m_dir.isValid());
+        m_store = Test::openSampleStore(m_dir.path(), m_today);
+        QVERIFY(m_store);
+    }
+
+    void percentages_data()
+    {
+        QTest::addColumn<quint64>("part");
+        QTest::addColumn<quint64>("whole");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("three quarters") << quint64(3) << quint64(4) << QStringLiteral("75.0 %");
+        QTest::newRow("all") << quint64(7) << quint64(7) << QStringLiteral("100.0 %");
+        QTest::newRow("none") << quint64(0) << quint64(9) << QStringLiteral("0.0 %");
+        QTest::newRow("rounded") << quint64(2) << quint64(3) << QStringLiteral("66.7 %");
+        QTest::newRow("nothing to divide") << quint64(0) << quint64(0) << QStringLiteral("–");
+    }
+
+    void percentages()
+    {
+        QFETCH(quint64, part);
+        QFETCH(quint64, whole);
+        QFETCH(QString, text);
+        QCOMPARE(formatPercent(part, whole), text);
+    }
+
+    void rangesEndToday_data()
+    {
+        QTest::addColumn<int>("range");
+        QTest::addColumn<int>("days");
+        QTest::newRow("24 h") << int(Range::Day) << 1;
+        QTest::newRow("7 d") << int(Range::Week) << 7;
+        QTest::newRow("30 d") << int(Range::Month) << 30;
+    }
+
+    void rangesEndToday()
+    {
+        QFETCH(int, range);
+        QFETCH(int, days);
+        const QDate today(2026, 3, 1);
+        QCOMPARE(rangeStart(Range(range), today).daysTo(today) + 1, qint64(days));
+        QVERIFY(!rangeStart(Range::All, today).isValid());
+    }
+
+    void dailySeriesFillsGaps()
+    {
+        const QDate d(2026, 1, 10);
+        const QList<HistoryRow> rows{
+            {d, QStringLiteral("a"), QStringLiteral("x"), counters(10, 5), 1},
+            {d, QStringLiteral("b"), QStringLiteral("y"), counters(4, 4), 1},
+            {d.addDays(2), QStringLiteral("a"), QStringLiteral("x"), counters(6, 0), 1}};
+        const QList<DailyPoint> series = dailySeries(rows, d.addDays(-1), d.addDays(3));
+        QCOMPARE(series.size(), 5);
+        QCOMPARE(series.at(0).messages, 0u);
+        QCOMPARE(series.at(1).messages, 14u);
+        QCOMPARE(series.at(1).compliant, 9u);
+        QCOMPARE(series.at(2).messages, 0u);
+        QCOMPARE(series.at(3).messages, 6u);
+        QCOMPARE(series.at(4).day, d.addDays(3));
+        // Without a start, the series begins at the first day with data.
+        QCOMPARE(dailySeries(rows, QDate(), d.addDays(2)).size(), 3);
+    }
+
+    void summaryMatchesHistory()
+    {
+        const auto all = m_store->history({});
+        QVERIFY(all);
+        const auto week = m_store->history({rangeStart(Range::Week, m_today), m_today, {}, {}});
+        QVERIFY(week);
+        const Summary total = summarize(*all);
+        const Summary last = summarize(*week);
+        QVERIFY(last.counters.total > 0);
+        QVERIFY(total.counters.total > last.counters.total);
+        QVERIFY(total.reports > last.reports);
+        quint64 sum = 0;
+        for (const HistoryRow &row : *week)
+            sum += row.counters.total;
+        QCOMPARE(last.counters.total, sum);
+        const auto reports = m_store->recentReports(1000);
+        QVERIFY(reports);
+        QVERIFY(countErrors(*reports, QDate()) >= 2); // the upstream emails without a report
+        QCOMPARE(countErrors(*reports, m_today.addDays(1)), 0u);
+    }
+
+    void groupedTableSortsNumerically()
+    {
+        const auto groups = m_store->totalsBy(LabelDimension::FromDomain);
+        QVERIFY(groups);
+        CountsTableModel model({QStringLiteral("Sending domain")});
+        model.setGroups(*groups);
+        QSortFilterProxyModel proxy;
+        proxy.setSourceModel(&model);
+        proxy.setSortRole(Qt::UserRole);
+        QCOMPARE(model.columnCount(), 1 + CountsTableModel::ValueColumns);
+
+        proxy.sort(1 + CountsTableModel::Messages, Qt::DescendingOrder);
+        quint64 previous = std::numeric_limits<quint64>::max();
+        for (int row = 0; row < proxy.rowCount(); ++row) {
+            const quint64 messages =
+                proxy.index(row, 1 + CountsTableModel::Messages).data(Qt::UserRole).toULongLong();
+            QVERIFY(messages <= previous);
+            previous = messages;
+        }
+        QCOMPARE(proxy.index(0, 0).data().toString(), QStringLiteral("example.com"));
+
+        // Percentages sort by value, not by their text ("9.5 %" after "10.0 %").
+        proxy.sort(1 + CountsTableModel::Compliance, Qt::AscendingOrder);
+        double previousShare = -2;
+        for (int row = 0; row < proxy.rowCount(); ++row) {
+            const double share =
+                proxy.index(row, 1 + CountsTableModel::Compliance).data(Qt::UserRole).toDouble();
+            QVERIFY(share >= previousShare);
+            previousShare = share;
+        }
+    }
+
+    void percentagesPerRow()
+    {
+        CountsTableModel model({QStringLiteral("Reporter")});
+        model.setGroups({GroupedCounts{QStringLiteral("r"), counters(8, 6)},
+                         GroupedCounts{QString(), counters(0, 0)}});
+        QCOMPARE(model.index(0, 1 + CountsTableModel::Messages).data().toString(),
+                 QStringLiteral("8"));
+        QCOMPARE(model.index(0, 1 + CountsTableModel::Compliance).data().toString(),
+                 QStringLiteral("75.0 %"));
+        QCOMPARE(model.index(0, 1 + CountsTableModel::SpfAligned).data().toString(),
+                 QStringLiteral("50.0 %"));
+        QCOMPARE(model.index(0, 1 + CountsTableModel::Compliance).data(Qt::UserRole).toDouble(),
+                 75.0);
+        QCOMPARE(model.index(1, 0).data().toString(), QStringLiteral("(none)"));
+        QCOMPARE(model.index(1, 1 + CountsTableModel::Compliance).data().toString(),
+                 QStringLiteral("–"));
+        QCOMPARE(model.headerData(1 + CountsTableModel::Compliance, Qt::Horizontal).toString(),
+                 QStringLiteral("DMARC compliant"));
+    }
+
+    void failingRowsAreHighlighted_data()
+    {
+        QTest::addColumn<quint64>("total");
+        QTest::addColumn<quint64>("compliant");
+        QTest::addColumn<bool>("failing");
+        QTest::newRow("all compliant") << quint64(10) << quint64(10) << false;
+        QTest::newRow("at the threshold") << quint64(10) << quint64(9) << false;
+        QTest::newRow("under the threshold") << quint64(10) << quint64(8) << true;
+        QTest::newRow("none compliant") << quint64(3) << quint64(0) << true;
+        QTest::newRow("empty") << quint64(0) << quint64(0) << false;
+    }
+
+    void failingRowsAreHighlighted()
+    {
+        QFETCH(quint64, total);
+        QFETCH(quint64, compliant);
+        QFETCH(bool, failing);
+        CountsTableModel model({QStringLiteral("Reporter")});
+        model.setGroups({GroupedCounts{QStringLiteral("r"), counters(total, compliant)}});
+        QCOMPARE(model.isFailing(0), failing);
+        QCOMPARE(model.index(0, 0).data(Qt::BackgroundRole).isValid(), failing);
+    }
+
+    void searchFilters()
+    {
+        const auto groups = m_store->totalsBy(LabelDimension::Reporter);
+        QVERIFY(groups);
+        CountsTableModel model({QStringLiteral("Reporter")});
+        model.setGroups(*groups);
+        QSortFilterProxyModel proxy;
+        proxy.setSourceModel(&model);
+        proxy.setFilterCaseSensitivity(Qt::CaseInsensitive);
+        proxy.setFilterKeyColumn(-1);
+        QVERIFY(proxy.rowCount() >= 4);
+        proxy.setFilterFixedString(QStringLiteral("yahoo"));
+        QCOMPARE(proxy.rowCount(), 1);
+        QCOMPARE(proxy.index(0, 0).data().toString(), QStringLiteral("Yahoo"));
+        proxy.setFilterFixedString(QStringLiteral("no such reporter"));
+        QCOMPARE(proxy.rowCount(), 0);
+    }
+
+    void drillDownAddsUpToTheRow_data()
+    {
+        QTest::addColumn<int>("dimension");
+        QTest::addColumn<QString>("key");
+        QTest::newRow("sending domain")
+            << int(LabelDimension::FromDomain) << QStringLiteral("example.com");
+        QTest::newRow("reporter") << int(LabelDimension::Reporter) << QStringLiteral("Mail.Ru");
+        QTest::newRow("dkim domain")
+            << int(LabelDimension::DkimDomain) << QStringLiteral("spoof.example");
+        QTest::newRow("spf domain")
+            << int(LabelDimension::SpfDomain) << QStringLiteral("esp.example");
+    }
+
+    void drillDownAddsUpToTheRow()
+    {
+        QFETCH(int, dimension);
+        QFETCH(QString, key);
+        const auto groups = m_store->totalsBy(LabelDimension(dimension));
+        const auto snapshot = m_store->snapshot();
+        QVERIFY(groups);
+        QVERIFY(snapshot);
+        const auto group = std::find_if(groups->begin(), groups->end(),
+                                        [&key](const GroupedCounts &g) { return g.key == key; });
+        QVERIFY(group != groups->end());
+        const QList<LabelCounts> behind =
+            labelSetsBehind(snapshot->counters, LabelDimension(dimension), key);
+        QVERIFY(!behind.isEmpty());
+        Counters sum;
+        for (const LabelCounts &entry : behind)
+            sum += entry.counters;
+        QCOMPARE(sum, group->counters);
+
+        CountsTableModel model({QStringLiteral("Reporter"), QStringLiteral("Sending domain"),
+                                QStringLiteral("DKIM domain"), QStringLiteral("SPF domain")});
+        model.setLabelSets(behind);
+        QCOMPARE(model.rowCount(), behind.size());
+        QCOMPARE(model.columnCount(), 4 + CountsTableModel::ValueColumns);
+        QCOMPARE(model.index(0, dimension).data().toString(), key);
+    }
+
+    void reportsLogShowsOutcomes()
+    {
+        const auto entries = m_store->recentReports(1000);
+        QVERIFY(entries);
+        ReportsTableModel model;
+        model.setEntries(*entries);
+        QCOMPARE(model.rowCount(), entries->size());
+        int errors = 0;
+        for (int row = 0; row < model.rowCount(); ++row) {
+            const QString outcome = model.index(row, ReportsTableModel::Outcome).data().toString();
+            const bool isError = model.entry(row).outcome == ReportLogOutcome::Error;
+            QCOMPARE(outcome == QStringLiteral("Error"), isError);
+            QCOMPARE(model.index(row, 0).data(Qt::BackgroundRole).isValid(), isError);
+            if (isError) {
+                ++errors;
+                QVERIFY(!model.index(row, ReportsTableModel::Reason).data().toString().isEmpty());
+            }
+        }
+        QVERIFY(errors >= 2);
+    }
+
+    void trayState_data()
+    {
+        QTest::addColumn<bool>("paused");
+        QTest::addColumn<QString>("mailboxError");
+        QTest::addColumn<quint64>("compliant");
+        QTest::addColumn<quint64>("invalid");
+        QTest::addColumn<int>("newSources");
+        QTest::addColumn<int>("state");
+        QTest::newRow("healthy") << false << QString() << quint64(95) << quint64(0) << 0
+                                 << int(TrayState::Healthy);
+        QTest::newRow("low compliance")
+            << false << QString() << quint64(80) << quint64(0) << 0 << int(TrayState::Attention);
+        QTest::newRow("invalid reports")
+            << false << QString() << quint64(100) << quint64(1) << 0 << int(TrayState::Attention);
+        QTest::newRow("new failing source")
+            << false << QString() << quint64(100) << quint64(0) << 1 << int(TrayState::Attention);
+        QTest::newRow("mailbox error") << false << QStringLiteral("login failed") << quint64(80)
+                                       << quint64(1) << 0 << int(TrayState::Error);
+        QTest::newRow("paused") << true << QString() << quint64(100) << quint64(0) << 0
+                                << int(TrayState::Paused);
+        QTest::newRow("paused hides old errors")
+            << true << QStringLiteral("timeout") << quint64(100) << quint64(0) << 0
+            << int(TrayState::Paused);
+    }
+
+    void trayState()
+    {
+        QFETCH(bool, paused);
+        QFETCH(QString, mailboxError);
+        QFETCH(quint64, compliant);
+        QFETCH(quint64, invalid);
+        QFETCH(int, newSources);
+        QFETCH(int, state);
+        TrayInputs inputs;
+        inputs.paused = paused;
+        AccountState account;
+        account.name = QStringLiteral("a");
+        account.status.lastError = mailboxError;
+        inputs.accounts = {account};
+        inputs.lastWeek = counters(100, compliant);
+        inputs.invalidLastWeek = invalid;
+        inputs.newFailingSources = newSources;
+        QCOMPARE(int(trayStateFor(inputs)), state);
+        QVERIFY(!trayIconPath(TrayState(state)).isEmpty());
+    }
+
+    void notificationsAreRateLimited()
+    {
+        NotificationPolicy policy(600);
+        AccountState account;
+        account.name = QStringLiteral("work");
+        account.status.lastError = QStringLiteral("connection refused");
+        QVERIFY(policy.accountChanged(account, 1000));
+        // The same error again, or a new one within the interval: quiet.
+        QVERIFY(!policy.accountChanged(account, 1001));
+        account.status.lastError = QStringLiteral("timeout");
+        QVERIFY(!policy.accountChanged(account, 1200));
+        account.status.lastError.clear();
+        QVERIFY(!policy.accountChanged(account, 1300));
+        account.status.lastError = QStringLiteral("login failed");
+        const auto later = policy.accountChanged(account, 1700);
+        QVERIFY(later);
+        QCOMPARE(later->kind, Notice::Kind::MailboxError);
+        QCOMPARE(later->message, QStringLiteral("login failed"));
+        // Another account has its own budget.
+        account.name = QStringLiteral("home");
+        QVERIFY(policy.accountChanged(account, 1701));
+    }
+
+    void newFailingSourcesOnce()
+    {
+        const auto snapshot = m_store->snapshot();
+        QVERIFY(snapshot);
+        NotificationPolicy policy(0);
+        policy.knowFailingSources(snapshot->counters);
+
+        ProcessedEmail email;
+        ReportCounts report;
+        report.counts = snapshot->counters; // every known source again: nothing new
+        email.analysis.reports = {report};
+        QVERIFY(policy.emailsProcessed({email}, 10).isEmpty());
+        QCOMPARE(policy.takeNewFailingSources(), 0);
+
+        Counters failing;
+        failing.total = 5;
+        report.counts = {LabelCounts{{QStringLiteral("google.com"), QStringLiteral("example.org"),
+                                      QStringLiteral("phish.example"), QString()},
+                                     failing}};
+        email.analysis.reports = {report};
+        const QList<Notice> notices = policy.emailsProcessed({email}, 20);
+        QCOMPARE(notices.size(), 1);
+        QCOMPARE(notices.first().kind, Notice::Kind::FailingSource);
+        QVERIFY(notices.first().message.contains(QStringLiteral("phish.example")));
+        QCOMPARE(policy.takeNewFailingSources(), 1);
+        QVERIFY(policy.emailsProcessed({email}, 30).isEmpty());
+
+        email.verdict = EmailVerdict::Error;
+        email.analysis.reports.clear();
+        const QList<Notice> invalid = policy.emailsProcessed({email}, 40);
+        QCOMPARE(invalid.size(), 1);
+        QCOMPARE(invalid.first().kind, Notice::Kind::InvalidReport);
+        NotificationPolicy limited(600);
+        QCOMPARE(limited.emailsProcessed({email}, 40).size(), 1);
+        QCOMPARE(limited.emailsProcessed({email}, 100).size(), 0);
+    }
+};
+
+QTEST_MAIN(TestDashboardModels)
+#include "tst_dashboardmodels.moc"

@@ -1,0 +1,200 @@
+#include "config/config.h"
+#include "settingsdialog.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+using namespace Dmarc;
+using namespace Dmarc::Ui;
+
+namespace {
+
+template<typename T>
+T *field(QWidget *dialog, const char *name)
+{
+    return dialog->findChild<T *>(QString::fromLatin1(name));
+}
+
+void fillAccount(QWidget *dialog, int port)
+{
+    field<QLineEdit>(dialog, "host")->setText(QStringLiteral("imap.example.com"));
+    field<QSpinBox>(dialog, "port")->setValue(port);
+    field<QLineEdit>(dialog, "username")->setText(QStringLiteral("dmarc@example.com"));
+    auto *password = field<QLineEdit>(dialog, "password");
+    password->setFocus();
+    QTest::keyClicks(password, QStringLiteral("s3cret"));
+    field<QLineEdit>(dialog, "storagePath")->setText(QStringLiteral("/tmp/dmarc-store"));
+}
+
+} // namespace
+
+class TestSettingsDialog : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void refusesABadPort()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("config.json"));
+        SettingsDialog dialog(path, SettingsDialog::Mode::Edit);
+        dialog.show();
+        fillAccount(&dialog, 0);
+        const auto checked = dialog.validate();
+        QVERIFY(!checked);
+        QVERIFY2(checked.error().message.contains(QStringLiteral("port")),
+                 qPrintable(checked.error().message));
+        dialog.accept();
+        QVERIFY(dialog.isVisible());
+        QVERIFY(!QFile::exists(path));
+        QCOMPARE(field<QLabel>(&dialog, "message")->text(), checked.error().message);
+    }
+
+    void refusesOAuth2WithoutATokenSource()
+    {
+        QTemporaryDir dir;
+        SettingsDialog dialog(dir.filePath(QStringLiteral("config.json")),
+                              SettingsDialog::Mode::Edit);
+        fillAccount(&dialog, 993);
+        // The loader's own rule: an OAuth2 mechanism needs a token source.
+        field<QComboBox>(&dialog, "auth")->setCurrentIndex(2);
+        const auto checked = dialog.validate();
+        QVERIFY(!checked);
+        QVERIFY2(checked.error().message.contains(QStringLiteral("oauth2")),
+                 qPrintable(checked.error().message));
+    }
+
+    void savesAGoodConfigPrivately()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("config.json"));
+        SettingsDialog dialog(path, SettingsDialog::Mode::Edit);
+        dialog.show();
+        fillAccount(&dialog, 1993);
+        field<QSpinBox>(&dialog, "listenPort")->setValue(9123);
+        QSignalSpy accepted(&dialog, &QDialog::accepted);
+        dialog.accept();
+        QCOMPARE(accepted.count(), 1);
+        QVERIFY(QFile::exists(path));
+        QCOMPARE(QFile::permissions(path) & ~(QFile::ReadUser | QFile::WriteUser),
+                 QFile::ReadOwner | QFile::WriteOwner);
+        QCOMPARE(QFile::permissions(path) &
+                     (QFile::ReadGroup | QFile::WriteGroup | QFile::ReadOther | QFile::WriteOther |
+                      QFile::ExeOwner),
+                 QFileDevice::Permissions());
+
+        const auto loaded = loadConfig(path, {});
+        QVERIFY2(loaded, loaded ? "" : qPrintable(loaded.error().message));
+        QCOMPARE(loaded->accounts.size(), 1);
+        QCOMPARE(loaded->accounts.first().host, QStringLiteral("imap.example.com"));
+        QCOMPARE(loaded->accounts.first().port, quint16(1993));
+        QCOMPARE(loaded->accounts.first().password, QStringLiteral("s3cret"));
+        QCOMPARE(loaded->endpoint.port, quint16(9123));
+    }
+
+    void keepsKeysWithoutAField()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("config.json"));
+        const QByteArray original = R"({
+            "listen_addr": "127.0.0.1", "port": 9797,
+            "storage_path": "/tmp/dmarc-store",
+            "deduplication_max_seconds": 3600,
+            "imap": {"host": "mail.example.org", "port": 143, "use_ssl": false,
+                     "starttls": true, "username": "u", "password": "p", "timeout_seconds": 20},
+            "folders": {"inbox": "Reports", "done": "Reports/Done", "error": "Reports/Bad"}
+        })";
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(original);
+        }
+        SettingsDialog dialog(path, SettingsDialog::Mode::Edit);
+        QCOMPARE(field<QLineEdit>(&dialog, "host")->text(), QStringLiteral("mail.example.org"));
+        QCOMPARE(field<QComboBox>(&dialog, "security")->currentIndex(), 1);
+        QCOMPARE(field<QLineEdit>(&dialog, "inboxFolder")->text(), QStringLiteral("Reports"));
+        field<QLineEdit>(&dialog, "doneFolder")->setText(QStringLiteral("Reports/Counted"));
+        QVERIFY(dialog.save());
+        const auto loaded = loadConfig(path, {});
+        QVERIFY2(loaded, loaded ? "" : qPrintable(loaded.error().message));
+        QCOMPARE(loaded->deduplicationMaxSeconds, qint64(3600));
+        const ImapSettings &account = loaded->accounts.first();
+        QCOMPARE(account.security, ImapSettings::Security::StartTls);
+        QCOMPARE(account.timeoutSeconds, 20.0);
+        QCOMPARE(account.doneFolder, QStringLiteral("Reports/Counted"));
+        QCOMPARE(account.errorFolder, QStringLiteral("Reports/Bad"));
+    }
+
+    void testConnectionReportsFailure()
+    {
+        quint16 closedPort = 0;
+        {
+            QTcpServer probe;
+            QVERIFY(probe.listen(QHostAddress::LocalHost));
+            closedPort = probe.serverPort();
+        }
+        QTemporaryDir dir;
+        SettingsDialog dialog(dir.filePath(QStringLiteral("config.json")),
+                              SettingsDialog::Mode::Edit);
+        fillAccount(&dialog, closedPort);
+        field<QLineEdit>(&dialog, "host")->setText(QStringLiteral("127.0.0.1"));
+        field<QComboBox>(&dialog, "security")->setCurrentIndex(2);
+        QSignalSpy tested(&dialog, &SettingsDialog::connectionTested);
+        QTest::mouseClick(field<QWidget>(&dialog, "testButton"), Qt::LeftButton);
+        QVERIFY(tested.count() == 1 || tested.wait());
+        QCOMPARE(tested.first().at(0).toBool(), false);
+        QVERIFY(!tested.first().at(1).toString().isEmpty());
+    }
+
+    void firstRunAssistantAppearsWithoutAConfig()
+    {
+        QTemporaryDir dir;
+        QString path = dir.filePath(QStringLiteral("new/config.json"));
+        bool seen = false;
+        QTimer::singleShot(0, this, [&seen] {
+            auto *assistant = qobject_cast<SettingsDialog *>(QApplication::activeModalWidget());
+            QVERIFY(assistant);
+            seen = assistant->objectName() == QStringLiteral("firstRunAssistant");
+            fillAccount(assistant, 993);
+            assistant->accept();
+        });
+        QVERIFY(SettingsDialog::ensureConfiguration(path));
+        QVERIFY(seen);
+        QCOMPARE(path, dir.filePath(QStringLiteral("new/config.json")));
+        QVERIFY(loadConfig(path, {}));
+
+        // With the file in place, nothing opens.
+        QVERIFY(SettingsDialog::ensureConfiguration(path));
+        QVERIFY(!QApplication::activeModalWidget());
+    }
+
+    void cancellingTheAssistantWritesNothing()
+    {
+        QTemporaryDir dir;
+        QString path = dir.filePath(QStringLiteral("config.json"));
+        QTimer::singleShot(0, this, [] {
+            QWidget *assistant = QApplication::activeModalWidget();
+            QVERIFY(assistant);
+            QTest::keyClick(assistant, Qt::Key_Escape);
+        });
+        QVERIFY(!SettingsDialog::ensureConfiguration(path));
+        QVERIFY(!QFile::exists(path));
+    }
+};
+
+QTEST_MAIN(TestSettingsDialog)
+#include "tst_settingsdialog.moc"

@@ -1,0 +1,154 @@
+#include "dashboardwindow.h"
+#include "desktopshell.h"
+#include "exporterfixture.h"
+#include "samplestore.h"
+#include "service/exporter.h"
+#include "settingsdialog.h"
+#include "trayicon.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QMenu>
+#include <QScreen>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Dmarc;
+using namespace Dmarc::Ui;
+
+// Runs on a real X server with a tray host (see run-with-tray.sh): the icon docks, its menu
+// works, and the dashboard is captured as it looks with the sample data.
+class TestTrayDesktop : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<Exporter> m_exporter;
+    std::unique_ptr<DesktopShell> m_shell;
+
+    QAction *action(const QString &text) const
+    {
+        for (QAction *candidate : m_shell->tray()->menu()->actions()) {
+            if (candidate->text() == text)
+                return candidate;
+        }
+        return nullptr;
+    }
+
+    // Opens the tray menu where the icon is and clicks one entry.
+    void clickMenu(const QString &text)
+    {
+        QMenu *menu = m_shell->tray()->menu();
+        menu->popup(m_shell->tray()->geometry().center());
+        QVERIFY(QTest::qWaitForWindowExposed(menu));
+        QAction *entry = action(text);
+        QVERIFY2(entry, qPrintable(text));
+        QTest::mouseClick(menu, Qt::LeftButton, {}, menu->actionGeometry(entry).center());
+        QTRY_VERIFY(!menu->isVisible());
+    }
+
+    static QString outputDirectory()
+    {
+        const QString dir = qEnvironmentVariable("DMARC_SCREENSHOT_DIR");
+        return dir.isEmpty() ? QDir::currentPath() : dir;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        QVERIFY(QGuiApplication::platformName() == QStringLiteral("xcb"));
+        QTRY_VERIFY_WITH_TIMEOUT(QSystemTrayIcon::isSystemTrayAvailable(), 15000);
+        QVERIFY(m_dir.isValid());
+        Test::openSampleStore(m_dir.path(), QDateTime::currentDateTimeUtc().date());
+        m_exporter = Test::startExporterWithUnreachableAccount(m_dir.path());
+        QVERIFY(m_exporter);
+        m_shell = std::make_unique<DesktopShell>(*m_exporter);
+        QApplication::setQuitOnLastWindowClosed(false);
+        m_shell->start();
+    }
+
+    void cleanupTestCase()
+    {
+        m_shell.reset();
+        m_exporter.reset();
+    }
+
+    void iconDocksInTheTray()
+    {
+        TrayIcon *tray = m_shell->tray();
+        QVERIFY(tray->isVisible());
+        QTRY_VERIFY(tray->geometry().isValid() && tray->geometry().width() > 0);
+        // With a tray the dashboard waits to be asked for.
+        QVERIFY(!m_shell->dashboard());
+        // The account cannot be reached: the icon says so, and so does the tooltip.
+        QTRY_COMPARE(tray->state(), TrayState::Error);
+        QVERIFY(tray->toolTip().contains(QStringLiteral("Last 7 days")));
+        QVERIFY(tray->toolTip().contains(QStringLiteral("reports:")));
+    }
+
+    void menuPausesAndResumes()
+    {
+        clickMenu(QStringLiteral("&Pause"));
+        QVERIFY(m_exporter->isPaused());
+        // Paused, the mailbox error is no news; the invalid sample emails still ask for attention.
+        QCOMPARE(m_shell->tray()->state(), TrayState::Attention);
+        QVERIFY(action(QStringLiteral("&Pause"))->isChecked());
+        clickMenu(QStringLiteral("&Pause"));
+        QVERIFY(!m_exporter->isPaused());
+    }
+
+    void menuOpensTheDashboard()
+    {
+        clickMenu(QStringLiteral("Open &dashboard"));
+        QTRY_VERIFY(m_shell->dashboard() && m_shell->dashboard()->isVisible());
+        DashboardWindow *dashboard = m_shell->dashboard();
+        QVERIFY(QTest::qWaitForWindowExposed(dashboard));
+        dashboard->setRange(Range::Month);
+        dashboard->resize(1180, 820);
+        dashboard->move(0, 0);
+        dashboard->tabs()->setCurrentIndex(0);
+        QCoreApplication::processEvents();
+        const QString dir = outputDirectory();
+        QVERIFY(dashboard->grab().save(dir + QStringLiteral("/dashboard.png")));
+        dashboard->tabs()->setCurrentIndex(5);
+        QVERIFY(dashboard->grab().save(dir + QStringLiteral("/dashboard-status.png")));
+        dashboard->tabs()->setCurrentIndex(0);
+        QVERIFY(QGuiApplication::primaryScreen()->grabWindow(0).save(
+            dir + QStringLiteral("/desktop.png")));
+    }
+
+    void menuOpensTheSettings()
+    {
+        clickMenu(QStringLiteral("&Settings…"));
+        QTRY_VERIFY(m_shell->settings() && m_shell->settings()->isVisible());
+        m_shell->settings()->reject();
+    }
+
+    void closingTheDashboardKeepsTheService()
+    {
+        QSignalSpy stopped(m_exporter.get(), &Exporter::stopped);
+        m_shell->dashboard()->close();
+        QTRY_VERIFY(!m_shell->dashboard());
+        QCoreApplication::processEvents();
+        QCOMPARE(stopped.count(), 0);
+        QVERIFY(m_shell->tray()->isVisible());
+    }
+
+    void quitStopsTheService()
+    {
+        QSignalSpy stopped(m_exporter.get(), &Exporter::stopped);
+        clickMenu(QStringLiteral("&Quit"));
+        QVERIFY(stopped.count() == 1 || stopped.wait());
+    }
+};
+
+QTEST_MAIN(TestTrayDesktop)
+#include "tst_traydesktop.moc"

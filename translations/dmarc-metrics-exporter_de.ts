@@ -1,0 +1,723 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>Dmarc::Ui::CountsTableModel</name>
+    <message>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Nachrichten</translation>
+    </message>
+    <message>
+        <source>DMARC compliant</source>
+        <translation>DMARC-konform</translation>
+    </message>
+    <message>
+        <source>DKIM aligned</source>
+        <translation>DKIM-ausgerichtet</translation>
+    </message>
+    <message>
+        <source>SPF aligned</source>
+        <translation>SPF-ausgerichtet</translation>
+    </message>
+    <message>
+        <source>Quarantined</source>
+        <translation>Quarantäne</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Abgewiesen</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::DashboardWindow</name>
+    <message>
+        <source>Search…</source>
+        <translation>Suchen…</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Suchen</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Nachrichten</translation>
+    </message>
+    <message>
+        <source>DMARC compliant</source>
+        <translation>DMARC-konform</translation>
+    </message>
+    <message>
+        <source>SPF aligned</source>
+        <translation>SPF-ausgerichtet</translation>
+    </message>
+    <message>
+        <source>DKIM aligned</source>
+        <translation>DKIM-ausgerichtet</translation>
+    </message>
+    <message>
+        <source>Quarantined</source>
+        <translation>Quarantäne</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Abgewiesen</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>Berichte</translation>
+    </message>
+    <message>
+        <source>Invalid reports</source>
+        <translation>Ungültige Berichte</translation>
+    </message>
+    <message>
+        <source>DMARC dashboard</source>
+        <translation>DMARC-Übersicht</translation>
+    </message>
+    <message>
+        <source>Sending domain</source>
+        <translation>Absenderdomain</translation>
+    </message>
+    <message>
+        <source>Sending &amp;domains</source>
+        <translation>Absender&amp;domains</translation>
+    </message>
+    <message>
+        <source>Reporter</source>
+        <translation>Berichtender</translation>
+    </message>
+    <message>
+        <source>R&amp;eporters</source>
+        <translation>B&amp;erichtende</translation>
+    </message>
+    <message>
+        <source>DKIM domain</source>
+        <translation>DKIM-Domain</translation>
+    </message>
+    <message>
+        <source>D&amp;KIM domains</source>
+        <translation>D&amp;KIM-Domains</translation>
+    </message>
+    <message>
+        <source>SPF domain</source>
+        <translation>SPF-Domain</translation>
+    </message>
+    <message>
+        <source>S&amp;PF domains</source>
+        <translation>S&amp;PF-Domains</translation>
+    </message>
+    <message>
+        <source>Recent rep&amp;orts</source>
+        <translation>Letzte Beri&amp;chte</translation>
+    </message>
+    <message>
+        <source>S&amp;tatus and activity</source>
+        <translation>S&amp;tatus und Aktivität</translation>
+    </message>
+    <message>
+        <source>Saving failed, nothing of the batch was counted: %1</source>
+        <translation>Speichern fehlgeschlagen, nichts aus dem Stapel wurde gezählt: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Range:</source>
+        <translation>&amp;Zeitraum:</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Letzte 24 Stunden</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Letzte 7 Tage</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Letzte 30 Tage</translation>
+    </message>
+    <message>
+        <source>All time</source>
+        <translation>Gesamter Zeitraum</translation>
+    </message>
+    <message>
+        <source>&amp;Check now</source>
+        <translation>&amp;Jetzt prüfen</translation>
+    </message>
+    <message>
+        <source>&amp;Metrics page</source>
+        <translation>&amp;Metrikseite</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Einstellungen…</translation>
+    </message>
+    <message>
+        <source>Double-click (or Enter) a row to see the label sets behind it</source>
+        <translation>Doppelklick (oder Eingabetaste) auf eine Zeile zeigt die Label-Kombinationen dahinter</translation>
+    </message>
+    <message>
+        <source>&amp;Inspect a report file…</source>
+        <translation>Berichtsdatei &amp;untersuchen…</translation>
+    </message>
+    <message>
+        <source>Shows what the exporter makes of an email, XML, gzip or zip file, without counting it</source>
+        <translation>Zeigt, was der Exporter aus einer E-Mail-, XML-, gzip- oder zip-Datei macht, ohne sie zu zählen</translation>
+    </message>
+    <message>
+        <source>Inspect a report file</source>
+        <translation>Berichtsdatei untersuchen</translation>
+    </message>
+    <message>
+        <source>Reports (*.eml *.xml *.gz *.zip);;All files (*)</source>
+        <translation>Berichte (*.eml *.xml *.gz *.zip);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Konto</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>Modus</translation>
+    </message>
+    <message>
+        <source>Last check</source>
+        <translation>Letzte Prüfung</translation>
+    </message>
+    <message>
+        <source>Next check</source>
+        <translation>Nächste Prüfung</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>Letzter Fehler</translation>
+    </message>
+    <message>
+        <source>Recent activity</source>
+        <translation>Letzte Aktivität</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>Konten</translation>
+    </message>
+    <message>
+        <source>Cannot read the store: %1</source>
+        <translation>Der Speicher kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Label sets for %1</source>
+        <translation>Label-Kombinationen für %1</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <source>All time, every label set the counters are kept for:</source>
+        <translation>Gesamter Zeitraum, jede Label-Kombination mit eigenen Zählern:</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>Inspect %1</source>
+        <translation>%1 untersuchen</translation>
+    </message>
+    <message>
+        <source>Valid: would be counted and moved to the done folder.</source>
+        <translation>Gültig: würde gezählt und in den Ordner für erledigte Berichte verschoben.</translation>
+    </message>
+    <message>
+        <source>Invalid: would be counted as an invalid report and moved to the error folder.</source>
+        <translation>Ungültig: würde als ungültiger Bericht gezählt und in den Fehlerordner verschoben.</translation>
+    </message>
+    <message>
+        <source>From: %1</source>
+        <translation>Von: %1</translation>
+    </message>
+    <message>
+        <source>No report attachment found.</source>
+        <translation>Kein Berichtsanhang gefunden.</translation>
+    </message>
+    <message>
+        <source>Report %1 from %2 (%3): %4 records, %5 messages, policy %6 p=%7</source>
+        <translation>Bericht %1 von %2 (%3): %4 Einträge, %5 Nachrichten, Richtlinie %6 p=%7</translation>
+    </message>
+    <message>
+        <source>Failed: %1: %2</source>
+        <translation>Fehlgeschlagen: %1: %2</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>&amp;Pausieren</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::Notifier</name>
+    <message>
+        <source>Mailbox %1 unreachable</source>
+        <translation>Postfach %1 nicht erreichbar</translation>
+    </message>
+    <message>
+        <source>%1 via DKIM %2 / SPF %3 (reported by %4)</source>
+        <translation>%1 über DKIM %2 / SPF %3 (gemeldet von %4)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new source(s) failing DMARC</source>
+        <translation><numerusform>%n neue Quelle besteht DMARC nicht</numerusform><numerusform>%n neue Quellen bestehen DMARC nicht</numerusform></translation>
+    </message>
+    <message>
+        <source>Invalid DMARC report</source>
+        <translation>Ungültiger DMARC-Bericht</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n email(s) could not be read as a report; see Recent reports.</source>
+        <translation><numerusform>%n E-Mail konnte nicht als Bericht gelesen werden; siehe Letzte Berichte.</numerusform><numerusform>%n E-Mails konnten nicht als Bericht gelesen werden; siehe Letzte Berichte.</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::ReportsTableModel</name>
+    <message>
+        <source>Counted</source>
+        <translation>Gezählt</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>Duplikat</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Processed (UTC)</source>
+        <translation>Verarbeitet (UTC)</translation>
+    </message>
+    <message>
+        <source>Reporter</source>
+        <translation>Berichtender</translation>
+    </message>
+    <message>
+        <source>Report ID</source>
+        <translation>Berichts-ID</translation>
+    </message>
+    <message>
+        <source>Date range</source>
+        <translation>Zeitraum</translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation>Einträge</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Nachrichten</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::SettingsDialog</name>
+    <message>
+        <source>Settings saved</source>
+        <translation>Einstellungen gespeichert</translation>
+    </message>
+    <message>
+        <source>The exporter uses the new settings after a restart.</source>
+        <translation>Der Exporter verwendet die neuen Einstellungen nach einem Neustart.</translation>
+    </message>
+    <message>
+        <source>Welcome to the DMARC metrics exporter</source>
+        <translation>Willkommen beim DMARC-Metrik-Exporter</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>There is no configuration file yet. Enter the mailbox that receives your DMARC aggregate reports; the settings are saved to %1.</source>
+        <translation>Es gibt noch keine Konfigurationsdatei. Geben Sie das Postfach an, das Ihre DMARC-Sammelberichte empfängt; die Einstellungen werden in %1 gespeichert.</translation>
+    </message>
+    <message>
+        <source>&amp;Accounts</source>
+        <translation>&amp;Konten</translation>
+    </message>
+    <message>
+        <source>&amp;General</source>
+        <translation>&amp;Allgemein</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>&amp;Poll interval:</source>
+        <translation>Abfrage&amp;intervall:</translation>
+    </message>
+    <message>
+        <source>S&amp;torage folder:</source>
+        <translation>S&amp;peicherordner:</translation>
+    </message>
+    <message>
+        <source>Metrics &amp;address:</source>
+        <translation>Metrik-&amp;Adresse:</translation>
+    </message>
+    <message>
+        <source>Metrics p&amp;ort:</source>
+        <translation>Metrik-P&amp;ort:</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>Konten</translation>
+    </message>
+    <message>
+        <source>A&amp;dd</source>
+        <translation>&amp;Hinzufügen</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>&amp;Entfernen</translation>
+    </message>
+    <message>
+        <source>optional, the user name when empty</source>
+        <translation>optional, sonst der Benutzername</translation>
+    </message>
+    <message>
+        <source>TLS (port 993)</source>
+        <translation>TLS (Port 993)</translation>
+    </message>
+    <message>
+        <source>STARTTLS (port 143)</source>
+        <translation>STARTTLS (Port 143)</translation>
+    </message>
+    <message>
+        <source>None (unencrypted)</source>
+        <translation>Keine (unverschlüsselt)</translation>
+    </message>
+    <message>
+        <source>&amp;Verify the server certificate</source>
+        <translation>Server&amp;zertifikat prüfen</translation>
+    </message>
+    <message>
+        <source>Password (LOGIN)</source>
+        <translation>Passwort (LOGIN)</translation>
+    </message>
+    <message>
+        <source>Password (AUTHENTICATE PLAIN)</source>
+        <translation>Passwort (AUTHENTICATE PLAIN)</translation>
+    </message>
+    <message>
+        <source>OAuth2 (XOAUTH2)</source>
+        <translation>OAuth2 (XOAUTH2)</translation>
+    </message>
+    <message>
+        <source>OAuth2 (OAUTHBEARER)</source>
+        <translation>OAuth2 (OAUTHBEARER)</translation>
+    </message>
+    <message>
+        <source>Use &amp;IDLE when the server offers it</source>
+        <translation>&amp;IDLE verwenden, wenn der Server es anbietet</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>&amp;Server:</source>
+        <translation>&amp;Server:</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>&amp;Port:</translation>
+    </message>
+    <message>
+        <source>S&amp;ecurity:</source>
+        <translation>S&amp;icherheit:</translation>
+    </message>
+    <message>
+        <source>A&amp;uthentication:</source>
+        <translation>A&amp;nmeldung:</translation>
+    </message>
+    <message>
+        <source>&amp;User name:</source>
+        <translation>&amp;Benutzername:</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source>
+        <translation>Pass&amp;wort:</translation>
+    </message>
+    <message>
+        <source>Token command:</source>
+        <translation>Token-Befehl:</translation>
+    </message>
+    <message>
+        <source>Token file:</source>
+        <translation>Token-Datei:</translation>
+    </message>
+    <message>
+        <source>Token URL:</source>
+        <translation>Token-URL:</translation>
+    </message>
+    <message>
+        <source>Client ID:</source>
+        <translation>Client-ID:</translation>
+    </message>
+    <message>
+        <source>Client secret:</source>
+        <translation>Client-Geheimnis:</translation>
+    </message>
+    <message>
+        <source>Refresh token:</source>
+        <translation>Refresh-Token:</translation>
+    </message>
+    <message>
+        <source>&amp;Inbox folder:</source>
+        <translation>&amp;Eingangsordner:</translation>
+    </message>
+    <message>
+        <source>&amp;Done folder:</source>
+        <translation>Ordner für &amp;erledigte:</translation>
+    </message>
+    <message>
+        <source>&amp;Error folder:</source>
+        <translation>&amp;Fehlerordner:</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>Verbindung &amp;testen</translation>
+    </message>
+    <message>
+        <source>read from %1</source>
+        <translation>aus %1 gelesen</translation>
+    </message>
+    <message>
+        <source>New account</source>
+        <translation>Neues Konto</translation>
+    </message>
+    <message>
+        <source>cannot create %1</source>
+        <translation>%1 kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>The test logs in with a password; OAuth2 accounts show their state in the dashboard once saved.</source>
+        <translation>Der Test meldet sich mit einem Passwort an; OAuth2-Konten zeigen ihren Zustand nach dem Speichern in der Übersicht.</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Verbinde mit %1…</translation>
+    </message>
+    <message>
+        <source>Logged in. Folders: %1</source>
+        <translation>Angemeldet. Ordner: %1</translation>
+    </message>
+    <message>
+        <source>LIST failed: %1</source>
+        <translation>LIST fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::StatusText</name>
+    <message>
+        <source>stopped</source>
+        <translation>angehalten</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>verbindet</translation>
+    </message>
+    <message>
+        <source>checking</source>
+        <translation>prüft</translation>
+    </message>
+    <message>
+        <source>processing</source>
+        <translation>verarbeitet</translation>
+    </message>
+    <message>
+        <source>waiting for mail</source>
+        <translation>wartet auf E-Mails</translation>
+    </message>
+    <message>
+        <source>waiting for next check</source>
+        <translation>wartet auf die nächste Prüfung</translation>
+    </message>
+    <message>
+        <source>reconnecting after an error</source>
+        <translation>verbindet nach einem Fehler neu</translation>
+    </message>
+    <message>
+        <source>IDLE</source>
+        <translation>IDLE</translation>
+    </message>
+    <message>
+        <source>polling</source>
+        <translation>Abfrage</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>pausiert</translation>
+    </message>
+    <message>
+        <source>on new mail</source>
+        <translation>bei neuer E-Mail</translation>
+    </message>
+    <message>
+        <source>soon</source>
+        <translation>gleich</translation>
+    </message>
+    <message>
+        <source>last check %1</source>
+        <translation>letzte Prüfung %1</translation>
+    </message>
+    <message>
+        <source>%1: decided before, moved now</source>
+        <translation>%1: früher entschieden, jetzt verschoben</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 from %2: %n report(s) counted</source>
+        <translation><numerusform>%1 von %2: %n Bericht gezählt</numerusform><numerusform>%1 von %2: %n Berichte gezählt</numerusform></translation>
+    </message>
+    <message>
+        <source>(no sender)</source>
+        <translation>(kein Absender)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n duplicate(s)</source>
+        <translation><numerusform>%n Duplikat</numerusform><numerusform>%n Duplikate</numerusform></translation>
+    </message>
+    <message>
+        <source>invalid</source>
+        <translation>ungültig</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::TrayIcon</name>
+    <message>
+        <source>Mailbox error</source>
+        <translation>Postfachfehler</translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation>Braucht Aufmerksamkeit</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>Pausiert</translation>
+    </message>
+    <message>
+        <source>All good</source>
+        <translation>Alles in Ordnung</translation>
+    </message>
+    <message>
+        <source>Open &amp;dashboard</source>
+        <translation>Übersicht ö&amp;ffnen</translation>
+    </message>
+    <message>
+        <source>&amp;Check now</source>
+        <translation>&amp;Jetzt prüfen</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>&amp;Pausieren</translation>
+    </message>
+    <message>
+        <source>Open &amp;metrics page</source>
+        <translation>&amp;Metrikseite öffnen</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Einstellungen…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>Reports could not be saved</source>
+        <translation>Berichte konnten nicht gespeichert werden</translation>
+    </message>
+    <message>
+        <source>DMARC metrics exporter: %1</source>
+        <translation>DMARC-Metrik-Exporter: %1</translation>
+    </message>
+    <message>
+        <source>Last check: %1</source>
+        <translation>Letzte Prüfung: %1</translation>
+    </message>
+    <message>
+        <source>Last 24 h: %1 messages, %2 compliant</source>
+        <translation>Letzte 24 h: %1 Nachrichten, %2 konform</translation>
+    </message>
+    <message>
+        <source>Last 7 days: %1 messages, %2 compliant</source>
+        <translation>Letzte 7 Tage: %1 Nachrichten, %2 konform</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n invalid report(s) in the last 7 days</source>
+        <translation><numerusform>%n ungültiger Bericht in den letzten 7 Tagen</numerusform><numerusform>%n ungültige Berichte in den letzten 7 Tagen</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::TrendChart</name>
+    <message>
+        <source>Daily messages and DMARC compliance</source>
+        <translation>Tägliche Nachrichten und DMARC-Konformität</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1
+%n message(s)</source>
+        <translation><numerusform>%1
+%n Nachricht</numerusform><numerusform>%1
+%n Nachrichten</numerusform></translation>
+    </message>
+    <message>
+        <source>DMARC compliant: %1</source>
+        <translation>DMARC-konform: %1</translation>
+    </message>
+    <message>
+        <source>Messages per day</source>
+        <translation>Nachrichten pro Tag</translation>
+    </message>
+    <message>
+        <source>DMARC compliant (%)</source>
+        <translation>DMARC-konform (%)</translation>
+    </message>
+    <message>
+        <source>No reports in this range</source>
+        <translation>Keine Berichte in diesem Zeitraum</translation>
+    </message>
+    <message>
+        <source>Day (UTC, report begin)</source>
+        <translation>Tag (UTC, Berichtsbeginn)</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,723 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr_FR">
+<context>
+    <name>Dmarc::Ui::CountsTableModel</name>
+    <message>
+        <source>(none)</source>
+        <translation>(aucun)</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Messages</translation>
+    </message>
+    <message>
+        <source>DMARC compliant</source>
+        <translation>Conformes DMARC</translation>
+    </message>
+    <message>
+        <source>DKIM aligned</source>
+        <translation>Alignés DKIM</translation>
+    </message>
+    <message>
+        <source>SPF aligned</source>
+        <translation>Alignés SPF</translation>
+    </message>
+    <message>
+        <source>Quarantined</source>
+        <translation>En quarantaine</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Rejetés</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::DashboardWindow</name>
+    <message>
+        <source>Search…</source>
+        <translation>Rechercher…</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Rechercher</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Messages</translation>
+    </message>
+    <message>
+        <source>DMARC compliant</source>
+        <translation>Conformes DMARC</translation>
+    </message>
+    <message>
+        <source>SPF aligned</source>
+        <translation>Alignés SPF</translation>
+    </message>
+    <message>
+        <source>DKIM aligned</source>
+        <translation>Alignés DKIM</translation>
+    </message>
+    <message>
+        <source>Quarantined</source>
+        <translation>En quarantaine</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Rejetés</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>Rapports</translation>
+    </message>
+    <message>
+        <source>Invalid reports</source>
+        <translation>Rapports invalides</translation>
+    </message>
+    <message>
+        <source>DMARC dashboard</source>
+        <translation>Tableau de bord DMARC</translation>
+    </message>
+    <message>
+        <source>Sending domain</source>
+        <translation>Domaine d'envoi</translation>
+    </message>
+    <message>
+        <source>Sending &amp;domains</source>
+        <translation>&amp;Domaines d'envoi</translation>
+    </message>
+    <message>
+        <source>Reporter</source>
+        <translation>Émetteur du rapport</translation>
+    </message>
+    <message>
+        <source>R&amp;eporters</source>
+        <translation>Ém&amp;etteurs</translation>
+    </message>
+    <message>
+        <source>DKIM domain</source>
+        <translation>Domaine DKIM</translation>
+    </message>
+    <message>
+        <source>D&amp;KIM domains</source>
+        <translation>Domaines D&amp;KIM</translation>
+    </message>
+    <message>
+        <source>SPF domain</source>
+        <translation>Domaine SPF</translation>
+    </message>
+    <message>
+        <source>S&amp;PF domains</source>
+        <translation>Domaines S&amp;PF</translation>
+    </message>
+    <message>
+        <source>Recent rep&amp;orts</source>
+        <translation>Rapp&amp;orts récents</translation>
+    </message>
+    <message>
+        <source>S&amp;tatus and activity</source>
+        <translation>É&amp;tat et activité</translation>
+    </message>
+    <message>
+        <source>Saving failed, nothing of the batch was counted: %1</source>
+        <translation>Échec de l'enregistrement, rien du lot n'a été compté : %1</translation>
+    </message>
+    <message>
+        <source>&amp;Range:</source>
+        <translation>&amp;Période :</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Dernières 24 heures</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>7 derniers jours</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>30 derniers jours</translation>
+    </message>
+    <message>
+        <source>All time</source>
+        <translation>Depuis le début</translation>
+    </message>
+    <message>
+        <source>&amp;Check now</source>
+        <translation>&amp;Vérifier maintenant</translation>
+    </message>
+    <message>
+        <source>&amp;Metrics page</source>
+        <translation>Page des &amp;métriques</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Paramètres…</translation>
+    </message>
+    <message>
+        <source>Double-click (or Enter) a row to see the label sets behind it</source>
+        <translation>Double-cliquez (ou Entrée) sur une ligne pour voir les jeux de libellés correspondants</translation>
+    </message>
+    <message>
+        <source>&amp;Inspect a report file…</source>
+        <translation>&amp;Inspecter un fichier de rapport…</translation>
+    </message>
+    <message>
+        <source>Shows what the exporter makes of an email, XML, gzip or zip file, without counting it</source>
+        <translation>Montre ce que l'exportateur tire d'un fichier e-mail, XML, gzip ou zip, sans le compter</translation>
+    </message>
+    <message>
+        <source>Inspect a report file</source>
+        <translation>Inspecter un fichier de rapport</translation>
+    </message>
+    <message>
+        <source>Reports (*.eml *.xml *.gz *.zip);;All files (*)</source>
+        <translation>Rapports (*.eml *.xml *.gz *.zip);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Compte</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>Mode</translation>
+    </message>
+    <message>
+        <source>Last check</source>
+        <translation>Dernière vérification</translation>
+    </message>
+    <message>
+        <source>Next check</source>
+        <translation>Prochaine vérification</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>Erreurs</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>Dernière erreur</translation>
+    </message>
+    <message>
+        <source>Recent activity</source>
+        <translation>Activité récente</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>Comptes</translation>
+    </message>
+    <message>
+        <source>Cannot read the store: %1</source>
+        <translation>Impossible de lire le stockage : %1</translation>
+    </message>
+    <message>
+        <source>Label sets for %1</source>
+        <translation>Jeux de libellés pour %1</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(aucun)</translation>
+    </message>
+    <message>
+        <source>All time, every label set the counters are kept for:</source>
+        <translation>Depuis le début, chaque jeu de libellés ayant ses compteurs :</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>Impossible de lire %1 : %2</translation>
+    </message>
+    <message>
+        <source>Inspect %1</source>
+        <translation>Inspecter %1</translation>
+    </message>
+    <message>
+        <source>Valid: would be counted and moved to the done folder.</source>
+        <translation>Valide : serait compté et déplacé dans le dossier des rapports traités.</translation>
+    </message>
+    <message>
+        <source>Invalid: would be counted as an invalid report and moved to the error folder.</source>
+        <translation>Invalide : serait compté comme rapport invalide et déplacé dans le dossier d'erreurs.</translation>
+    </message>
+    <message>
+        <source>From: %1</source>
+        <translation>De : %1</translation>
+    </message>
+    <message>
+        <source>No report attachment found.</source>
+        <translation>Aucune pièce jointe de rapport trouvée.</translation>
+    </message>
+    <message>
+        <source>Report %1 from %2 (%3): %4 records, %5 messages, policy %6 p=%7</source>
+        <translation>Rapport %1 de %2 (%3) : %4 enregistrements, %5 messages, politique %6 p=%7</translation>
+    </message>
+    <message>
+        <source>Failed: %1: %2</source>
+        <translation>Échec : %1 : %2</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Reprendre</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>&amp;Pause</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::Notifier</name>
+    <message>
+        <source>Mailbox %1 unreachable</source>
+        <translation>Boîte aux lettres %1 injoignable</translation>
+    </message>
+    <message>
+        <source>%1 via DKIM %2 / SPF %3 (reported by %4)</source>
+        <translation>%1 via DKIM %2 / SPF %3 (signalé par %4)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new source(s) failing DMARC</source>
+        <translation><numerusform>%n nouvelle source en échec DMARC</numerusform><numerusform>%n nouvelles sources en échec DMARC</numerusform></translation>
+    </message>
+    <message>
+        <source>Invalid DMARC report</source>
+        <translation>Rapport DMARC invalide</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n email(s) could not be read as a report; see Recent reports.</source>
+        <translation><numerusform>%n e-mail n'a pas pu être lu comme rapport ; voir Rapports récents.</numerusform><numerusform>%n e-mails n'ont pas pu être lus comme rapports ; voir Rapports récents.</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::ReportsTableModel</name>
+    <message>
+        <source>Counted</source>
+        <translation>Compté</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>Doublon</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Erreur</translation>
+    </message>
+    <message>
+        <source>Processed (UTC)</source>
+        <translation>Traité (UTC)</translation>
+    </message>
+    <message>
+        <source>Reporter</source>
+        <translation>Émetteur du rapport</translation>
+    </message>
+    <message>
+        <source>Report ID</source>
+        <translation>ID du rapport</translation>
+    </message>
+    <message>
+        <source>Date range</source>
+        <translation>Période</translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation>Enregistrements</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Messages</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Résultat</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Raison</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::SettingsDialog</name>
+    <message>
+        <source>Settings saved</source>
+        <translation>Paramètres enregistrés</translation>
+    </message>
+    <message>
+        <source>The exporter uses the new settings after a restart.</source>
+        <translation>L'exportateur utilise les nouveaux paramètres après un redémarrage.</translation>
+    </message>
+    <message>
+        <source>Welcome to the DMARC metrics exporter</source>
+        <translation>Bienvenue dans l'exportateur de métriques DMARC</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Paramètres</translation>
+    </message>
+    <message>
+        <source>There is no configuration file yet. Enter the mailbox that receives your DMARC aggregate reports; the settings are saved to %1.</source>
+        <translation>Il n'y a pas encore de fichier de configuration. Indiquez la boîte aux lettres qui reçoit vos rapports agrégés DMARC ; les paramètres sont enregistrés dans %1.</translation>
+    </message>
+    <message>
+        <source>&amp;Accounts</source>
+        <translation>&amp;Comptes</translation>
+    </message>
+    <message>
+        <source>&amp;General</source>
+        <translation>&amp;Général</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>&amp;Poll interval:</source>
+        <translation>&amp;Intervalle d'interrogation :</translation>
+    </message>
+    <message>
+        <source>S&amp;torage folder:</source>
+        <translation>Dossier de s&amp;tockage :</translation>
+    </message>
+    <message>
+        <source>Metrics &amp;address:</source>
+        <translation>A&amp;dresse des métriques :</translation>
+    </message>
+    <message>
+        <source>Metrics p&amp;ort:</source>
+        <translation>P&amp;ort des métriques :</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>Comptes</translation>
+    </message>
+    <message>
+        <source>A&amp;dd</source>
+        <translation>A&amp;jouter</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>&amp;Supprimer</translation>
+    </message>
+    <message>
+        <source>optional, the user name when empty</source>
+        <translation>facultatif, le nom d'utilisateur si vide</translation>
+    </message>
+    <message>
+        <source>TLS (port 993)</source>
+        <translation>TLS (port 993)</translation>
+    </message>
+    <message>
+        <source>STARTTLS (port 143)</source>
+        <translation>STARTTLS (port 143)</translation>
+    </message>
+    <message>
+        <source>None (unencrypted)</source>
+        <translation>Aucune (non chiffré)</translation>
+    </message>
+    <message>
+        <source>&amp;Verify the server certificate</source>
+        <translation>&amp;Vérifier le certificat du serveur</translation>
+    </message>
+    <message>
+        <source>Password (LOGIN)</source>
+        <translation>Mot de passe (LOGIN)</translation>
+    </message>
+    <message>
+        <source>Password (AUTHENTICATE PLAIN)</source>
+        <translation>Mot de passe (AUTHENTICATE PLAIN)</translation>
+    </message>
+    <message>
+        <source>OAuth2 (XOAUTH2)</source>
+        <translation>OAuth2 (XOAUTH2)</translation>
+    </message>
+    <message>
+        <source>OAuth2 (OAUTHBEARER)</source>
+        <translation>OAuth2 (OAUTHBEARER)</translation>
+    </message>
+    <message>
+        <source>Use &amp;IDLE when the server offers it</source>
+        <translation>Utiliser &amp;IDLE si le serveur le propose</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nom :</translation>
+    </message>
+    <message>
+        <source>&amp;Server:</source>
+        <translation>&amp;Serveur :</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>&amp;Port :</translation>
+    </message>
+    <message>
+        <source>S&amp;ecurity:</source>
+        <translation>Séc&amp;urité :</translation>
+    </message>
+    <message>
+        <source>A&amp;uthentication:</source>
+        <translation>&amp;Authentification :</translation>
+    </message>
+    <message>
+        <source>&amp;User name:</source>
+        <translation>Nom d'&amp;utilisateur :</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source>
+        <translation>Mot de pa&amp;sse :</translation>
+    </message>
+    <message>
+        <source>Token command:</source>
+        <translation>Commande du jeton :</translation>
+    </message>
+    <message>
+        <source>Token file:</source>
+        <translation>Fichier du jeton :</translation>
+    </message>
+    <message>
+        <source>Token URL:</source>
+        <translation>URL du jeton :</translation>
+    </message>
+    <message>
+        <source>Client ID:</source>
+        <translation>ID client :</translation>
+    </message>
+    <message>
+        <source>Client secret:</source>
+        <translation>Secret client :</translation>
+    </message>
+    <message>
+        <source>Refresh token:</source>
+        <translation>Jeton de rafraîchissement :</translation>
+    </message>
+    <message>
+        <source>&amp;Inbox folder:</source>
+        <translation>Dossier de &amp;réception :</translation>
+    </message>
+    <message>
+        <source>&amp;Done folder:</source>
+        <translation>Dossier des &amp;traités :</translation>
+    </message>
+    <message>
+        <source>&amp;Error folder:</source>
+        <translation>Dossier d'&amp;erreurs :</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>&amp;Tester la connexion</translation>
+    </message>
+    <message>
+        <source>read from %1</source>
+        <translation>lu depuis %1</translation>
+    </message>
+    <message>
+        <source>New account</source>
+        <translation>Nouveau compte</translation>
+    </message>
+    <message>
+        <source>cannot create %1</source>
+        <translation>impossible de créer %1</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>impossible d'écrire %1 : %2</translation>
+    </message>
+    <message>
+        <source>The test logs in with a password; OAuth2 accounts show their state in the dashboard once saved.</source>
+        <translation>Le test se connecte avec un mot de passe ; les comptes OAuth2 affichent leur état dans le tableau de bord une fois enregistrés.</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Connexion à %1…</translation>
+    </message>
+    <message>
+        <source>Logged in. Folders: %1</source>
+        <translation>Connecté. Dossiers : %1</translation>
+    </message>
+    <message>
+        <source>LIST failed: %1</source>
+        <translation>Échec de LIST : %1</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::StatusText</name>
+    <message>
+        <source>stopped</source>
+        <translation>arrêté</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>connexion</translation>
+    </message>
+    <message>
+        <source>checking</source>
+        <translation>vérification</translation>
+    </message>
+    <message>
+        <source>processing</source>
+        <translation>traitement</translation>
+    </message>
+    <message>
+        <source>waiting for mail</source>
+        <translation>en attente de courrier</translation>
+    </message>
+    <message>
+        <source>waiting for next check</source>
+        <translation>en attente de la prochaine vérification</translation>
+    </message>
+    <message>
+        <source>reconnecting after an error</source>
+        <translation>reconnexion après une erreur</translation>
+    </message>
+    <message>
+        <source>IDLE</source>
+        <translation>IDLE</translation>
+    </message>
+    <message>
+        <source>polling</source>
+        <translation>interrogation</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>jamais</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>en pause</translation>
+    </message>
+    <message>
+        <source>on new mail</source>
+        <translation>à réception de courrier</translation>
+    </message>
+    <message>
+        <source>soon</source>
+        <translation>bientôt</translation>
+    </message>
+    <message>
+        <source>last check %1</source>
+        <translation>dernière vérification %1</translation>
+    </message>
+    <message>
+        <source>%1: decided before, moved now</source>
+        <translation>%1 : décidé auparavant, déplacé maintenant</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 from %2: %n report(s) counted</source>
+        <translation><numerusform>%1 de %2 : %n rapport compté</numerusform><numerusform>%1 de %2 : %n rapports comptés</numerusform></translation>
+    </message>
+    <message>
+        <source>(no sender)</source>
+        <translation>(aucun expéditeur)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n duplicate(s)</source>
+        <translation><numerusform>%n doublon</numerusform><numerusform>%n doublons</numerusform></translation>
+    </message>
+    <message>
+        <source>invalid</source>
+        <translation>invalide</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::TrayIcon</name>
+    <message>
+        <source>Mailbox error</source>
+        <translation>Erreur de boîte aux lettres</translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation>Demande votre attention</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>En pause</translation>
+    </message>
+    <message>
+        <source>All good</source>
+        <translation>Tout va bien</translation>
+    </message>
+    <message>
+        <source>Open &amp;dashboard</source>
+        <translation>Ouvrir le &amp;tableau de bord</translation>
+    </message>
+    <message>
+        <source>&amp;Check now</source>
+        <translation>&amp;Vérifier maintenant</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>&amp;Pause</translation>
+    </message>
+    <message>
+        <source>Open &amp;metrics page</source>
+        <translation>Ouvrir la page des &amp;métriques</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Paramètres…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quitter</translation>
+    </message>
+    <message>
+        <source>Reports could not be saved</source>
+        <translation>Les rapports n'ont pas pu être enregistrés</translation>
+    </message>
+    <message>
+        <source>DMARC metrics exporter: %1</source>
+        <translation>Exportateur de métriques DMARC : %1</translation>
+    </message>
+    <message>
+        <source>Last check: %1</source>
+        <translation>Dernière vérification : %1</translation>
+    </message>
+    <message>
+        <source>Last 24 h: %1 messages, %2 compliant</source>
+        <translation>Dernières 24 h : %1 messages, %2 conformes</translation>
+    </message>
+    <message>
+        <source>Last 7 days: %1 messages, %2 compliant</source>
+        <translation>7 derniers jours : %1 messages, %2 conformes</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n invalid report(s) in the last 7 days</source>
+        <translation><numerusform>%n rapport invalide ces 7 derniers jours</numerusform><numerusform>%n rapports invalides ces 7 derniers jours</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::TrendChart</name>
+    <message>
+        <source>Daily messages and DMARC compliance</source>
+        <translation>Messages quotidiens et conformité DMARC</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1
+%n message(s)</source>
+        <translation><numerusform>%1
+%n message</numerusform><numerusform>%1
+%n messages</numerusform></translation>
+    </message>
+    <message>
+        <source>DMARC compliant: %1</source>
+        <translation>Conformes DMARC : %1</translation>
+    </message>
+    <message>
+        <source>Messages per day</source>
+        <translation>Messages par jour</translation>
+    </message>
+    <message>
+        <source>DMARC compliant (%)</source>
+        <translation>Conformes DMARC (%)</translation>
+    </message>
+    <message>
+        <source>No reports in this range</source>
+        <translation>Aucun rapport sur cette période</translation>
+    </message>
+    <message>
+        <source>Day (UTC, report begin)</source>
+        <translation>Jour (UTC, début du rapport)</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,326 @@
+#include "dashboardmodels.h"
+
+#include <QColor>
+#include <QDateTime>
+#include <QLocale>
+#include <QMap>
+
+#include <algorithm>
+
+namespace Dmarc::Ui {
+
+QDate rangeStart(Range range, QDate today)
+{
+    switch (range) {
+    case Range::Day:
+        return today;
+    case Range::Week:
+        return today.addDays(-6);
+    case Range::Month:
+        return today.addDays(-29);
+    case Range::All:
+        break;
+    }
+    return {};
+}
+
+double percent(quint64 part, quint64 whole)
+{
+    return whole == 0 ? -1.0 : 100.0 * double(part) / double(whole);
+}
+
+QString formatPercent(quint64 part, quint64 whole)
+{
+    if (whole == 0)
+        return QStringLiteral("–");
+    return QLocale().toString(percent(part, whole), 'f', 1) + QStringLiteral(" %");
+}
+
+Summary summarize(const QList<HistoryRow> &rows)
+{
+    Summary summary;
+    for (const HistoryRow &row : rows) {
+        summary.counters += row.counters;
+        summary.reports += row.reports;
+    }
+    return summary;
+}
+
+quint64 countErrors(const QList<ReportLogEntry> &entries, QDate from)
+{
+    const qint64 fromSecs = from.isValid() ? from.startOfDay(Qt::UTC).toSecsSinceEpoch() : 0;
+    return quint64(std::count_if(entries.begin(), entries.end(), [fromSecs](const auto &entry) {
+        return entry.outcome == ReportLogOutcome::Error && entry.processedAt >= fromSecs;
+    }));
+}
+
+QList<DailyPoint> dailySeries(const QList<HistoryRow> &rows, QDate from, QDate to)
+{
+    QMap<QDate, DailyPoint> days;
+    for (const HistoryRow &row : rows) {
+        DailyPoint &point = days[row.day];
+        point.day = row.day;
+        point.messages += row.counters.total;
+        point.compliant += row.counters.compliant;
+    }
+    if (!from.isValid())
+        from = days.isEmpty() ? to : days.firstKey();
+    QList<DailyPoint> series;
+    for (QDate day = from; day <= to; day = day.addDays(1))
+        series.append(days.value(day, DailyPoint{day, 0, 0}));
+    return series;
+}
+
+QList<LabelCounts> labelSetsBehind(const QList<LabelCounts> &all, LabelDimension dimension,
+                                   const QString &key)
+{
+    QList<LabelCounts> matching;
+    for (const LabelCounts &entry : all) {
+        const LabelSet &labels = entry.labels;
+        const QString &value = dimension == LabelDimension::Reporter     ? labels.reporter
+                               : dimension == LabelDimension::FromDomain ? labels.fromDomain
+                               : dimension == LabelDimension::DkimDomain ? labels.dkimDomain
+                                                                         : labels.spfDomain;
+        if (value == key)
+            matching.append(entry);
+    }
+    return matching;
+}
+
+namespace {
+
+// "1/2/26 – 1/3/26" for a report's date range; empty when the report gave none.
+QString dateRangeText(const ReportLogEntry &entry)
+{
+    if (entry.dateBegin == 0 && entry.dateEnd == 0)
+        return {};
+    const auto day = [](qint64 secs) {
+        return QLocale().toString(QDateTime::fromSecsSinceEpoch(secs, Qt::UTC).date(),
+                                  QLocale::ShortFormat);
+    };
+    return day(entry.dateBegin) + QStringLiteral(" – ") + day(entry.dateEnd);
+}
+
+} // namespace
+
+QColor failingRowColor()
+{
+    // Translucent, so it tints the palette's own base colour in light and dark themes.
+    return QColor(220, 50, 47, 70);
+}
+
+CountsTableModel::CountsTableModel(const QStringList &keyHeaders, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_keyHeaders(keyHeaders)
+{}
+
+void CountsTableModel::setRows(QList<Row> rows)
+{
+    beginResetModel();
+    m_rows = std::move(rows);
+    endResetModel();
+}
+
+void CountsTableModel::setGroups(const QList<GroupedCounts> &groups)
+{
+    QList<Row> rows;
+    for (const GroupedCounts &group : groups)
+        rows.append(Row{{group.key}, group.counters});
+    setRows(std::move(rows));
+}
+
+void CountsTableModel::setLabelSets(const QList<LabelCounts> &labelSets)
+{
+    QList<Row> rows;
+    for (const LabelCounts &entry : labelSets) {
+        const LabelSet &labels = entry.labels;
+        rows.append(Row{{labels.reporter, labels.fromDomain, labels.dkimDomain, labels.spfDomain},
+                        entry.counters});
+    }
+    setRows(std::move(rows));
+}
+
+bool CountsTableModel::isFailing(int row) const
+{
+    const Counters &counters = m_rows.at(row).counters;
+    return counters.total > 0 &&
+           double(counters.compliant) < kComplianceThreshold * double(counters.total);
+}
+
+int CountsTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int CountsTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : keyColumns() + ValueColumns;
+}
+
+QVariant CountsTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_rows.size())
+        return {};
+    const Row &row = m_rows.at(index.row());
+    if (role == Qt::BackgroundRole)
+        return isFailing(index.row()) ? QVariant(failingRowColor()) : QVariant();
+    if (index.column() < keyColumns()) {
+        const QString key = row.keys.value(index.column());
+        if (role == Qt::DisplayRole)
+            return key.isEmpty() ? tr("(none)") : key;
+        if (role == Qt::UserRole)
+            return key;
+        return {};
+    }
+    const Counters &c = row.counters;
+    const auto column = Column(index.column() - keyColumns());
+    if (role == Qt::TextAlignmentRole)
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    if (role != Qt::DisplayRole && role != Qt::UserRole)
+        return {};
+    const bool display = role == Qt::DisplayRole;
+    const auto count = [display](quint64 value) -> QVariant {
+        return display ? QVariant(QLocale().toString(value)) : QVariant(value);
+    };
+    const auto share = [display, &c](quint64 part) -> QVariant {
+        return display ? QVariant(formatPercent(part, c.total)) : QVariant(percent(part, c.total));
+    };
+    switch (column) {
+    case Messages:
+        return count(c.total);
+    case Compliance:
+        return share(c.compliant);
+    case DkimAligned:
+        return share(c.dkimAligned);
+    case SpfAligned:
+        return share(c.spfAligned);
+    case Quarantined:
+        return count(c.quarantine);
+    case Rejected:
+        return count(c.reject);
+    case ValueColumns:
+        break;
+    }
+    return {};
+}
+
+QVariant CountsTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    if (section < keyColumns())
+        return m_keyHeaders.value(section);
+    switch (Column(section - keyColumns())) {
+    case Messages:
+        return tr("Messages");
+    case Compliance:
+        return tr("DMARC compliant");
+    case DkimAligned:
+        return tr("DKIM aligned");
+    case SpfAligned:
+        return tr("SPF aligned");
+    case Quarantined:
+        return tr("Quarantined");
+    case Rejected:
+        return tr("Rejected");
+    case ValueColumns:
+        break;
+    }
+    return {};
+}
+
+void ReportsTableModel::setEntries(QList<ReportLogEntry> entries)
+{
+    beginResetModel();
+    m_entries = std::move(entries);
+    endResetModel();
+}
+
+QString ReportsTableModel::outcomeText(ReportLogOutcome outcome)
+{
+    switch (outcome) {
+    case ReportLogOutcome::Counted:
+        return tr("Counted");
+    case ReportLogOutcome::Duplicate:
+        return tr("Duplicate");
+    case ReportLogOutcome::Error:
+        return tr("Error");
+    }
+    return {};
+}
+
+int ReportsTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_entries.size());
+}
+
+int ReportsTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : Columns;
+}
+
+QVariant ReportsTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_entries.size())
+        return {};
+    const ReportLogEntry &entry = m_entries.at(index.row());
+    if (role == Qt::BackgroundRole)
+        return entry.outcome == ReportLogOutcome::Error ? QVariant(failingRowColor()) : QVariant();
+    if (role != Qt::DisplayRole && role != Qt::UserRole)
+        return {};
+    const bool display = role == Qt::DisplayRole;
+    const auto date = [](qint64 secs, QLocale::FormatType format) {
+        return QLocale().toString(QDateTime::fromSecsSinceEpoch(secs, Qt::UTC), format);
+    };
+    switch (Column(index.column())) {
+    case Processed:
+        return display ? QVariant(date(entry.processedAt, QLocale::ShortFormat))
+                       : QVariant(entry.processedAt);
+    case Reporter:
+        return entry.orgName;
+    case ReportId:
+        return entry.reportId;
+    case DateRange:
+        return display ? QVariant(dateRangeText(entry)) : QVariant(entry.dateBegin);
+    case Records:
+        return display ? QVariant(QLocale().toString(entry.records)) : QVariant(entry.records);
+    case Messages:
+        return display ? QVariant(QLocale().toString(entry.messages)) : QVariant(entry.messages);
+    case Outcome:
+        return outcomeText(entry.outcome);
+    case Reason:
+        return entry.reason;
+    case Columns:
+        break;
+    }
+    return {};
+}
+
+QVariant ReportsTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (Column(section)) {
+    case Processed:
+        return tr("Processed (UTC)");
+    case Reporter:
+        return tr("Reporter");
+    case ReportId:
+        return tr("Report ID");
+    case DateRange:
+        return tr("Date range");
+    case Records:
+        return tr("Records");
+    case Messages:
+        return tr("Messages");
+    case Outcome:
+        return tr("Outcome");
+    case Reason:
+        return tr("Reason");
+    case Columns:
+        break;
+    }
+    return {};
+}
+
+} // namespace Dmarc::Ui

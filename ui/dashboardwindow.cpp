@@ -1,0 +1,522 @@
+#include "dashboardwindow.h"
+
+#include "common/log.h"
+#include "common/logging.h"
+#include "report/emailanalyzer.h"
+#include "service/exporter.h"
+#include "statustext.h"
+#include "trendchart.h"
+
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDesktopServices>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFrame>
+#include <QGridLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace Dmarc::Ui {
+
+namespace {
+
+constexpr int kLogLines = 500;
+constexpr int kReportsShown = 1000;
+
+QTableView *makeTable(QAbstractItemModel *model, QWidget *parent)
+{
+    auto *view = new QTableView(parent);
+    view->setModel(model);
+    view->setSortingEnabled(true);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    view->setAlternatingRowColors(true);
+    view->verticalHeader()->hide();
+    // The names take the spare width; the numbers stay next to them.
+    view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    view->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    return view;
+}
+
+QSortFilterProxyModel *makeProxy(QAbstractItemModel *source, QObject *parent)
+{
+    auto *proxy = new QSortFilterProxyModel(parent);
+    proxy->setSourceModel(source);
+    proxy->setSortRole(Qt::UserRole);
+    proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    proxy->setFilterKeyColumn(-1);
+    return proxy;
+}
+
+QLineEdit *makeSearch(QSortFilterProxyModel *proxy, QWidget *parent)
+{
+    auto *search = new QLineEdit(parent);
+    search->setObjectName(QStringLiteral("search"));
+    search->setPlaceholderText(DashboardWindow::tr("Search…"));
+    search->setAccessibleName(DashboardWindow::tr("Search"));
+    search->setClearButtonEnabled(true);
+    QObject::connect(search, &QLineEdit::textChanged, proxy,
+                     &QSortFilterProxyModel::setFilterFixedString);
+    return search;
+}
+
+QString cardName(DashboardWindow::Card card)
+{
+    switch (card) {
+    case DashboardWindow::Card::Messages:
+        return DashboardWindow::tr("Messages");
+    case DashboardWindow::Card::Compliance:
+        return DashboardWindow::tr("DMARC compliant");
+    case DashboardWindow::Card::SpfAligned:
+        return DashboardWindow::tr("SPF aligned");
+    case DashboardWindow::Card::DkimAligned:
+        return DashboardWindow::tr("DKIM aligned");
+    case DashboardWindow::Card::Quarantined:
+        return DashboardWindow::tr("Quarantined");
+    case DashboardWindow::Card::Rejected:
+        return DashboardWindow::tr("Rejected");
+    case DashboardWindow::Card::Reports:
+        return DashboardWindow::tr("Reports");
+    case DashboardWindow::Card::InvalidReports:
+        return DashboardWindow::tr("Invalid reports");
+    }
+    return {};
+}
+
+constexpr DashboardWindow::Card kCards[] = {
+    DashboardWindow::Card::Messages,    DashboardWindow::Card::Compliance,
+    DashboardWindow::Card::SpfAligned,  DashboardWindow::Card::DkimAligned,
+    DashboardWindow::Card::Quarantined, DashboardWindow::Card::Rejected,
+    DashboardWindow::Card::Reports,     DashboardWindow::Card::InvalidReports};
+
+} // namespace
+
+DashboardWindow::DashboardWindow(Exporter &exporter, QWidget *parent)
+    : QMainWindow(parent)
+    , m_exporter(exporter)
+{
+    setWindowTitle(tr("DMARC dashboard"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/dmarc-metrics-exporter.svg")));
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->addWidget(buildHeader());
+    m_errorLabel = new QLabel(central);
+    m_errorLabel->setObjectName(QStringLiteral("errorLabel"));
+    m_errorLabel->setWordWrap(true);
+    m_errorLabel->hide();
+    layout->addWidget(m_errorLabel);
+    layout->addWidget(buildCards());
+
+    auto *splitter = new QSplitter(Qt::Vertical, central);
+    m_chart = new TrendChart(splitter);
+    m_tabs = new QTabWidget(splitter);
+    m_tabs->addTab(buildGroupTab(LabelDimension::FromDomain, tr("Sending domain")),
+                   tr("Sending &domains"));
+    m_tabs->addTab(buildGroupTab(LabelDimension::Reporter, tr("Reporter")), tr("R&eporters"));
+    m_tabs->addTab(buildGroupTab(LabelDimension::DkimDomain, tr("DKIM domain")),
+                   tr("D&KIM domains"));
+    m_tabs->addTab(buildGroupTab(LabelDimension::SpfDomain, tr("SPF domain")), tr("S&PF domains"));
+    m_tabs->addTab(buildReportsTab(), tr("Recent rep&orts"));
+    m_tabs->addTab(buildStatusTab(), tr("S&tatus and activity"));
+    splitter->addWidget(m_chart);
+    splitter->addWidget(m_tabs);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
+    layout->addWidget(splitter, 1);
+    setCentralWidget(central);
+
+    connect(&m_exporter, &Exporter::accountChanged, this, &DashboardWindow::updateAccount);
+    connect(&m_exporter, &Exporter::emailsProcessed, this, &DashboardWindow::onEmailsProcessed);
+    connect(&m_exporter, &Exporter::storeFailed, this, [this](const QString &message) {
+        appendLog(tr("Saving failed, nothing of the batch was counted: %1").arg(message));
+    });
+    const QList<AccountState> accounts = m_exporter.accounts();
+    for (int i = 0; i < accounts.size(); ++i)
+        updateAccount(i, accounts.at(i));
+
+    // The ranges end today: move with the calendar and keep "last/next check" current.
+    auto *clock = new QTimer(this);
+    clock->setInterval(60 * 1000);
+    connect(clock, &QTimer::timeout, this, [this] {
+        refresh();
+        const QList<AccountState> current = m_exporter.accounts();
+        for (int i = 0; i < current.size(); ++i)
+            updateAccount(i, current.at(i));
+    });
+    clock->start();
+
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("dashboard/geometry")).toByteArray()))
+        resize(1100, 820);
+    const int savedRange = settings.value(QStringLiteral("dashboard/range"), 1).toInt();
+    m_rangeBox->setCurrentIndex(std::clamp(savedRange, 0, m_rangeBox->count() - 1));
+    refresh();
+}
+
+DashboardWindow::~DashboardWindow() = default;
+
+QWidget *DashboardWindow::buildHeader()
+{
+    auto *header = new QWidget(this);
+    auto *row = new QHBoxLayout(header);
+    row->setContentsMargins(0, 0, 0, 0);
+    auto *rangeLabel = new QLabel(tr("&Range:"), header);
+    m_rangeBox = new QComboBox(header);
+    m_rangeBox->setObjectName(QStringLiteral("rangeBox"));
+    m_rangeBox->addItem(tr("Last 24 hours"), int(Range::Day));
+    m_rangeBox->addItem(tr("Last 7 days"), int(Range::Week));
+    m_rangeBox->addItem(tr("Last 30 days"), int(Range::Month));
+    m_rangeBox->addItem(tr("All time"), int(Range::All));
+    rangeLabel->setBuddy(m_rangeBox);
+    connect(m_rangeBox, &QComboBox::currentIndexChanged, this, [this] {
+        QSettings().setValue(QStringLiteral("dashboard/range"), m_rangeBox->currentIndex());
+        refresh();
+    });
+    row->addWidget(rangeLabel);
+    row->addWidget(m_rangeBox);
+    row->addStretch(1);
+
+    auto *checkNow = new QPushButton(tr("&Check now"), header);
+    checkNow->setObjectName(QStringLiteral("checkNowButton"));
+    connect(checkNow, &QPushButton::clicked, &m_exporter, &Exporter::checkNow);
+    m_pauseButton = new QPushButton(header);
+    m_pauseButton->setObjectName(QStringLiteral("pauseButton"));
+    connect(m_pauseButton, &QPushButton::clicked, this, [this] {
+        m_exporter.setPaused(!m_exporter.isPaused());
+        updatePauseButton();
+    });
+    updatePauseButton();
+    auto *metricsPage = new QPushButton(tr("&Metrics page"), header);
+    connect(metricsPage, &QPushButton::clicked, this,
+            [this] { QDesktopServices::openUrl(m_exporter.metricsUrl()); });
+    auto *settingsButton = new QPushButton(tr("&Settings…"), header);
+    connect(settingsButton, &QPushButton::clicked, this, &DashboardWindow::settingsRequested);
+    for (QPushButton *button : {checkNow, m_pauseButton, metricsPage, settingsButton})
+        row->addWidget(button);
+    return header;
+}
+
+QWidget *DashboardWindow::buildCards()
+{
+    auto *cards = new QWidget(this);
+    auto *grid = new QGridLayout(cards);
+    grid->setContentsMargins(0, 0, 0, 0);
+    int column = 0;
+    for (const Card card : kCards) {
+        auto *frame = new QFrame(cards);
+        frame->setFrameShape(QFrame::StyledPanel);
+        frame->setBackgroundRole(QPalette::Base);
+        frame->setAutoFillBackground(true);
+        auto *box = new QVBoxLayout(frame);
+        auto *title = new QLabel(cardName(card), frame);
+        title->setForegroundRole(QPalette::PlaceholderText);
+        auto *value = new QLabel(frame);
+        value->setObjectName(QStringLiteral("card%1").arg(int(card)));
+        value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        QFont big = value->font();
+        big.setPointSizeF(big.pointSizeF() * 1.8);
+        big.setBold(true);
+        value->setFont(big);
+        box->addWidget(title);
+        box->addWidget(value);
+        grid->addWidget(frame, column / 4, column % 4);
+        m_cards.insert(card, value);
+        ++column;
+    }
+    return cards;
+}
+
+QWidget *DashboardWindow::buildGroupTab(LabelDimension dimension, const QString &keyHeader)
+{
+    auto *page = new QWidget(this);
+    auto *layout = new QVBoxLayout(page);
+    auto *model = new CountsTableModel({keyHeader}, page);
+    auto *proxy = makeProxy(model, page);
+    auto *view = makeTable(proxy, page);
+    view->sortByColumn(1, Qt::DescendingOrder);
+    view->setToolTip(tr("Double-click (or Enter) a row to see the label sets behind it"));
+    layout->addWidget(makeSearch(proxy, page));
+    layout->addWidget(view);
+    const auto drill = [this, dimension, model, proxy](const QModelIndex &index) {
+        if (index.isValid())
+            openDrillDown(dimension, model->row(proxy->mapToSource(index).row()).keys.value(0));
+    };
+    connect(view, &QTableView::activated, this, drill);
+    m_groupTables.append(GroupTable{dimension, model, proxy, view});
+    return page;
+}
+
+QWidget *DashboardWindow::buildReportsTab()
+{
+    auto *page = new QWidget(this);
+    auto *layout = new QVBoxLayout(page);
+    m_reports = new ReportsTableModel(page);
+    auto *proxy = makeProxy(m_reports, page);
+    auto *view = makeTable(proxy, page);
+    view->sortByColumn(ReportsTableModel::Processed, Qt::DescendingOrder);
+    view->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    view->horizontalHeader()->setStretchLastSection(true); // the reason of a failure
+    auto *row = new QHBoxLayout;
+    row->addWidget(makeSearch(proxy, page), 1);
+    auto *inspect = new QPushButton(tr("&Inspect a report file…"), page);
+    inspect->setToolTip(tr("Shows what the exporter makes of an email, XML, gzip or zip file, "
+                           "without counting it"));
+    connect(inspect, &QPushButton::clicked, this, [this] {
+        const QString file =
+            QFileDialog::getOpenFileName(this, tr("Inspect a report file"), QString(),
+                                         tr("Reports (*.eml *.xml *.gz *.zip);;All files (*)"));
+        if (!file.isEmpty())
+            openInspectView(file);
+    });
+    row->addWidget(inspect);
+    layout->addLayout(row);
+    layout->addWidget(view);
+    return page;
+}
+
+QWidget *DashboardWindow::buildStatusTab()
+{
+    auto *page = new QWidget(this);
+    auto *layout = new QVBoxLayout(page);
+    m_accounts = new QTableWidget(0, 7, page);
+    m_accounts->setObjectName(QStringLiteral("accountsTable"));
+    m_accounts->setHorizontalHeaderLabels({tr("Account"), tr("State"), tr("Mode"), tr("Last check"),
+                                           tr("Next check"), tr("Errors"), tr("Last error")});
+    m_accounts->verticalHeader()->hide();
+    m_accounts->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_accounts->horizontalHeader()->setStretchLastSection(true);
+    m_accounts->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_log = new QPlainTextEdit(page);
+    m_log->setObjectName(QStringLiteral("activityLog"));
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(kLogLines);
+    m_log->setAccessibleName(tr("Recent activity"));
+    layout->addWidget(new QLabel(tr("Accounts"), page));
+    layout->addWidget(m_accounts, 1);
+    layout->addWidget(new QLabel(tr("Recent activity"), page));
+    layout->addWidget(m_log, 2);
+    return page;
+}
+
+void DashboardWindow::setRange(Range range)
+{
+    m_rangeBox->setCurrentIndex(m_rangeBox->findData(int(range)));
+}
+
+Range DashboardWindow::range() const
+{
+    return Range(m_rangeBox->currentData().toInt());
+}
+
+QString DashboardWindow::cardText(Card card) const
+{
+    return m_cards.value(card)->text();
+}
+
+void DashboardWindow::showError(const QString &message)
+{
+    m_errorLabel->setText(message);
+    m_errorLabel->setVisible(!message.isEmpty());
+}
+
+void DashboardWindow::refresh()
+{
+    Store *store = m_exporter.store();
+    if (!store)
+        return;
+    const QDate today = QDateTime::currentDateTimeUtc().date();
+    const QDate from = rangeStart(range(), today);
+    const auto history = store->history(HistoryFilter{from, today, {}, {}});
+    const auto reports = store->recentReports(kReportsShown);
+    if (!history || !reports) {
+        showError(tr("Cannot read the store: %1")
+                      .arg(!history ? history.error().message : reports.error().message));
+        return;
+    }
+    showError(QString());
+
+    const Summary summary = summarize(*history);
+    const Counters &c = summary.counters;
+    const QLocale locale;
+    m_cards.value(Card::Messages)->setText(locale.toString(c.total));
+    m_cards.value(Card::Compliance)->setText(formatPercent(c.compliant, c.total));
+    m_cards.value(Card::SpfAligned)->setText(formatPercent(c.spfAligned, c.total));
+    m_cards.value(Card::DkimAligned)->setText(formatPercent(c.dkimAligned, c.total));
+    m_cards.value(Card::Quarantined)->setText(locale.toString(c.quarantine));
+    m_cards.value(Card::Rejected)->setText(locale.toString(c.reject));
+    m_cards.value(Card::Reports)->setText(locale.toString(summary.reports));
+    m_cards.value(Card::InvalidReports)->setText(locale.toString(countErrors(*reports, from)));
+    const bool failing =
+        c.total > 0 && double(c.compliant) < kComplianceThreshold * double(c.total);
+    QPalette cardPalette = m_cards.value(Card::Compliance)->palette();
+    cardPalette.setColor(QPalette::WindowText,
+                         failing ? QColor(220, 50, 47) : palette().color(QPalette::WindowText));
+    m_cards.value(Card::Compliance)->setPalette(cardPalette);
+
+    // The chart always shows at least a week, so one day is not a single bar.
+    const QDate chartFrom = range() == Range::Day ? rangeStart(Range::Week, today) : from;
+    const auto chartRows =
+        chartFrom == from ? history : store->history(HistoryFilter{chartFrom, today, {}, {}});
+    if (chartRows)
+        m_chart->setSeries(dailySeries(*chartRows, chartFrom, today));
+
+    for (const GroupTable &table : std::as_const(m_groupTables)) {
+        if (const auto groups = store->totalsBy(table.dimension))
+            table.model->setGroups(*groups);
+    }
+    m_reports->setEntries(*reports);
+}
+
+QDialog *DashboardWindow::openDrillDown(LabelDimension dimension, const QString &key)
+{
+    Store *store = m_exporter.store();
+    const auto snapshot = store ? store->snapshot() : Result<StoreSnapshot>(Error{});
+    if (!snapshot) {
+        showError(tr("Cannot read the store: %1").arg(snapshot.error().message));
+        return nullptr;
+    }
+    auto *intro = new QLabel(tr("All time, every label set the counters are kept for:"));
+    return showLabelSets(QStringLiteral("drillDown"),
+                         tr("Label sets for %1").arg(key.isEmpty() ? tr("(none)") : key), intro,
+                         labelSetsBehind(snapshot->counters, dimension, key));
+}
+
+QDialog *DashboardWindow::showLabelSets(const QString &objectName, const QString &title,
+                                        QLabel *intro, const QList<LabelCounts> &labelSets)
+{
+    auto *dialog = new QDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setObjectName(objectName);
+    dialog->setWindowTitle(title);
+    auto *layout = new QVBoxLayout(dialog);
+    intro->setParent(dialog);
+    intro->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    intro->setWordWrap(true);
+    layout->addWidget(intro);
+    auto *model = new CountsTableModel(
+        {tr("Reporter"), tr("Sending domain"), tr("DKIM domain"), tr("SPF domain")}, dialog);
+    model->setLabelSets(labelSets);
+    auto *view = makeTable(makeProxy(model, dialog), dialog);
+    view->sortByColumn(model->keyColumns() + CountsTableModel::Messages, Qt::DescendingOrder);
+    layout->addWidget(view);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    layout->addWidget(buttons);
+    dialog->resize(900, 400);
+    dialog->show();
+    return dialog;
+}
+
+QDialog *DashboardWindow::openInspectView(const QString &filePath)
+{
+    QFile file(filePath);
+    if (!file.open(QIODevice::ReadOnly)) {
+        showError(tr("Cannot read %1: %2").arg(filePath, file.errorString()));
+        return nullptr;
+    }
+    const EmailAnalysis analysis =
+        analyzeFile(file.readAll(), QFileInfo(filePath).fileName(), m_exporter.config().limits);
+
+    QStringList lines;
+    lines << (analysis.verdict() == EmailVerdict::Done
+                  ? tr("Valid: would be counted and moved to the done folder.")
+                  : tr("Invalid: would be counted as an invalid report and moved to the error "
+                       "folder."));
+    if (!analysis.fromEmail.isEmpty())
+        lines << tr("From: %1").arg(analysis.fromEmail);
+    if (analysis.candidates == 0)
+        lines << tr("No report attachment found.");
+    for (const ReportCounts &report : analysis.reports) {
+        lines << tr("Report %1 from %2 (%3): %4 records, %5 messages, policy %6 p=%7")
+                     .arg(report.reportId, report.orgName, report.source)
+                     .arg(report.records)
+                     .arg(report.messages)
+                     .arg(report.policyDomain, report.policy);
+    }
+    for (const PayloadFailure &failure : analysis.failures)
+        lines << tr("Failed: %1: %2").arg(failure.part, failure.error.message);
+    auto *summary = new QLabel(lines.join(QLatin1Char('\n')));
+    summary->setObjectName(QStringLiteral("inspectSummary"));
+    QList<LabelCounts> labelSets;
+    for (const ReportCounts &report : analysis.reports)
+        labelSets += report.counts;
+    return showLabelSets(QStringLiteral("inspectView"),
+                         tr("Inspect %1").arg(QFileInfo(filePath).fileName()), summary, labelSets);
+}
+
+void DashboardWindow::updateAccount(int index, const AccountState &state)
+{
+    if (index >= m_accounts->rowCount())
+        m_accounts->setRowCount(index + 1);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const MailboxStatus &status = state.status;
+    const double interval = index < m_exporter.config().accounts.size()
+                                ? m_exporter.config().accounts.at(index).pollIntervalSeconds
+                                : m_exporter.config().pollIntervalSeconds;
+    const QStringList cells{state.name,
+                            activityText(status.activity),
+                            status.connected ? modeText(status) : QString(),
+                            whenText(status.lastSuccessfulPoll, now),
+                            nextCheckText(status, interval, now),
+                            QLocale().toString(status.pollErrors),
+                            status.lastError};
+    for (int column = 0; column < cells.size(); ++column) {
+        auto *item = new QTableWidgetItem(cells.at(column));
+        if (!status.lastError.isEmpty())
+            item->setBackground(failingRowColor());
+        m_accounts->setItem(index, column, item);
+    }
+    while (m_lastErrors.size() <= index)
+        m_lastErrors.append(QString());
+    if (!status.lastError.isEmpty() && status.lastError != m_lastErrors.at(index))
+        appendLog(state.name + QStringLiteral(": ") + status.lastError);
+    m_lastErrors[index] = status.lastError;
+    updatePauseButton();
+}
+
+void DashboardWindow::updatePauseButton()
+{
+    m_pauseButton->setText(m_exporter.isPaused() ? tr("&Resume") : tr("&Pause"));
+}
+
+void DashboardWindow::onEmailsProcessed(const QList<ProcessedEmail> &emails)
+{
+    for (const ProcessedEmail &email : emails)
+        appendLog(processedLine(email));
+    refresh();
+}
+
+void DashboardWindow::appendLog(const QString &line)
+{
+    m_log->appendPlainText(QLocale().toString(QTime::currentTime(), QLocale::ShortFormat) +
+                           QLatin1Char(' ') + line);
+}
+
+void DashboardWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings().setValue(QStringLiteral("dashboard/geometry"), saveGeometry());
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace Dmarc::Ui

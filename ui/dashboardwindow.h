@@ -1,0 +1,105 @@
+#pragma once
+
+#include "dashboardmodels.h"
+
+#include <QMainWindow>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QSortFilterProxyModel;
+class QTableView;
+class QTableWidget;
+class QTabWidget;
+
+namespace Dmarc {
+class Exporter;
+struct AccountState;
+struct ProcessedEmail;
+} // namespace Dmarc
+
+namespace Dmarc::Ui {
+
+class TrendChart;
+
+// The dashboard: summary cards and a trend over a chosen range, tables by sending domain,
+// reporter, DKIM and SPF domain with drill-down, the reports log, and each account's status.
+// Reads the exporter's store and follows its signals; never changes what the service counts.
+class DashboardWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    enum class Card
+    {
+        Messages,
+        Compliance,
+        SpfAligned,
+        DkimAligned,
+        Quarantined,
+        Rejected,
+        Reports,
+        InvalidReports
+    };
+
+    explicit DashboardWindow(Exporter &exporter, QWidget *parent = nullptr);
+    ~DashboardWindow() override;
+
+    void setRange(Range range);
+    Range range() const;
+    QString cardText(Card card) const;
+    // Re-reads the store: cards, chart, tables and reports log.
+    void refresh();
+    // A dialog listing the label sets behind one row of a grouped table.
+    QDialog *openDrillDown(LabelDimension dimension, const QString &key);
+    // Shows what the exporter makes of one report file (the `inspect` command's view).
+    QDialog *openInspectView(const QString &filePath);
+
+    TrendChart *chart() const { return m_chart; }
+    QTabWidget *tabs() const { return m_tabs; }
+
+Q_SIGNALS:
+    void settingsRequested();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    struct GroupTable
+    {
+        LabelDimension dimension;
+        CountsTableModel *model;
+        QSortFilterProxyModel *proxy;
+        QTableView *view;
+    };
+
+    QWidget *buildHeader();
+    QWidget *buildCards();
+    QWidget *buildGroupTab(LabelDimension dimension, const QString &keyHeader);
+    QWidget *buildReportsTab();
+    QWidget *buildStatusTab();
+    // A dialog with `intro` above a table of label sets and their counters.
+    QDialog *showLabelSets(const QString &objectName, const QString &title, QLabel *intro,
+                           const QList<LabelCounts> &labelSets);
+    void updateAccount(int index, const AccountState &state);
+    void updatePauseButton();
+    void onEmailsProcessed(const QList<ProcessedEmail> &emails);
+    void appendLog(const QString &line);
+    void showError(const QString &message);
+
+    Exporter &m_exporter;
+    QComboBox *m_rangeBox = nullptr;
+    QPushButton *m_pauseButton = nullptr;
+    QLabel *m_errorLabel = nullptr;
+    QHash<Card, QLabel *> m_cards;
+    TrendChart *m_chart = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    QList<GroupTable> m_groupTables;
+    ReportsTableModel *m_reports = nullptr;
+    QTableWidget *m_accounts = nullptr;
+    QPlainTextEdit *m_log = nullptr;
+    QStringList m_lastErrors; // per account, to log each new error once
+};
+
+} // namespace Dmarc::Ui

@@ -1,0 +1,115 @@
+#pragma once
+
+#include "common/result.h"
+#include "config/config.h"
+
+#include <QDialog>
+#include <QJsonArray>
+#include <QJsonObject>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QFormLayout;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPushButton;
+class QSpinBox;
+
+namespace Dmarc::Imap {
+class ImapSession;
+}
+
+namespace Dmarc::Ui {
+
+// Edits the configuration file: accounts (server, security, login or OAuth2, folders), poll
+// interval, storage and the metrics endpoint. Checks it with the loader's own parser before
+// saving, saves atomically with mode 0600 (it holds passwords), and keeps keys it has no field
+// for. Without a file it is the first-run assistant.
+class SettingsDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    enum class Mode
+    {
+        Edit,
+        FirstRun
+    };
+
+    SettingsDialog(const QString &configPath, Mode mode, QWidget *parent = nullptr);
+    ~SettingsDialog() override;
+
+    // Without a file at `configPath`, runs the first-run assistant (modal) to write one; where
+    // the default location is not writable, uses the per-user configuration folder and updates
+    // `configPath`. False when the person cancelled.
+    static bool ensureConfiguration(QString &configPath);
+
+    // The configuration as the fields describe it, in the file's JSON form.
+    QJsonObject configJson();
+    // What the loader would say about it.
+    Result<Config> validate();
+    // Validates, then writes the file atomically with mode 0600.
+    Result<void> save();
+    // Logs in to the selected account and lists its folders; the result shows in the dialog.
+    void testConnection();
+    QString configPath() const { return m_path; }
+
+    void accept() override;
+
+Q_SIGNALS:
+    // The connection test ended: ok with the folders, or the error.
+    void connectionTested(bool ok, const QString &text);
+
+private:
+    QWidget *buildGeneral();
+    QWidget *buildAccounts();
+    void addAccount();
+    void removeAccount();
+    void selectAccount(int row);
+    void loadForm(const QJsonObject &account);
+    QJsonObject formJson(const QJsonObject &original) const;
+    void storeForm();
+    void updateAuthFields();
+    void updateDefaultPort();
+    void showMessage(const QString &text, bool error);
+    void finishTest(bool ok, const QString &text);
+
+    QString m_path;
+    Mode m_mode;
+    QJsonObject m_base;            // the file as read: keys without a field survive a save
+    QList<QJsonObject> m_accounts; // {"name", "imap", "folders"} per account
+    int m_current = -1;
+
+    QLineEdit *m_listenAddress;
+    QSpinBox *m_listenPort;
+    QDoubleSpinBox *m_pollInterval;
+    QLineEdit *m_storagePath;
+
+    QListWidget *m_accountList;
+    QLineEdit *m_name;
+    QLineEdit *m_host;
+    QSpinBox *m_port;
+    QComboBox *m_security;
+    QCheckBox *m_verify;
+    QComboBox *m_auth;
+    QLineEdit *m_username;
+    QLineEdit *m_password;
+    QLineEdit *m_tokenCommand;
+    QLineEdit *m_tokenFile;
+    QLineEdit *m_tokenUrl;
+    QLineEdit *m_clientId;
+    QLineEdit *m_clientSecret;
+    QLineEdit *m_refreshToken;
+    QLineEdit *m_inbox;
+    QLineEdit *m_done;
+    QLineEdit *m_error;
+    QCheckBox *m_idle;
+    QFormLayout *m_accountForm;
+    QPushButton *m_testButton;
+    QLabel *m_message;
+    Imap::ImapSession *m_session = nullptr;
+    QStringList m_folders;
+};
+
+} // namespace Dmarc::Ui
