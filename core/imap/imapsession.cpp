@@ -565,6 +565,9 @@ void ImapSession::logout()
     }
     endIdle();
     m_state = State::LoggingOut;
+    // Whatever is still running is abandoned: its completion must not start new work.
+    for (Pending &pending : m_pending)
+        pending.done = nullptr;
     send(command("LOGOUT").build(),
          [this](const ImapResponse &) { m_socket->disconnectFromHost(); });
     restartTimer();

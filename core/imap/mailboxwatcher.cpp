@@ -355,6 +355,8 @@ void MailboxWatcher::fetchNextBatch()
         search(); // mail that arrived meanwhile
         return;
     }
+    m_step = Step::Searching;
+    setActivity(MailboxStatus::Activity::Syncing);
     m_batch =
         MailboxBatch{m_settings.displayName(), onServer(m_settings.inboxFolder), m_uidValidity, {}};
     m_bodies.clear();

@@ -412,6 +412,11 @@ private Q_SLOTS:
         QVERIFY(run.finish());
         QVERIFY2(run.ok(), qPrintable(run.error()));
         QCOMPARE(run.batches.size(), 3); // 2 + 2 + 1
+        int bodyFetches = 0;
+        for (const QByteArray &line : server.receivedWithName("UID FETCH"))
+            bodyFetches += line.contains("BODY.PEEK[]") ? 1 : 0;
+        QCOMPARE(bodyFetches, 3);
+        QCOMPARE(server.receivedWithName("UID SEARCH").size(), 2);
         for (const QList<QVariant> &signal : std::as_const(run.batches)) {
             qint64 total = 0;
             for (const FetchedEmail &email : signal.first().value<MailboxBatch>().emails)
@@ -510,9 +515,10 @@ private Q_SLOTS:
             server.handlers.insert("AUTHENTICATE", [](Connection &connection, const QByteArray &tag,
                                                       const QByteArray &) {
                 connection.expectLine([&connection, tag](const QByteArray &line) {
-                    connection.write(line.isEmpty()
-                                         ? QByteArray(tag + " NO [AUTHENTICATIONFAILED] invalid token\r\n")
-                                         : QByteArray(tag + " BAD expected an empty response\r\n"));
+                    connection.write(
+                        line.isEmpty()
+                            ? QByteArray(tag + " NO [AUTHENTICATIONFAILED] invalid token\r\n")
+                            : QByteArray(tag + " BAD expected an empty response\r\n"));
                 });
                 connection.write(
                     "+ " + QByteArray("{\"status\":\"401\",\"schemes\":\"bearer\"}").toBase64() +
