@@ -8,6 +8,7 @@
 #include <QSortFilterProxyModel>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTranslator>
 
 using namespace Dmarc;
 using namespace Dmarc::Ui;
@@ -376,6 +377,29 @@ private Q_SLOTS:
         NotificationPolicy limited(600);
         QCOMPARE(limited.emailsProcessed({email}, 40).size(), 1);
         QCOMPARE(limited.emailsProcessed({email}, 100).size(), 0);
+    }
+
+    void translationsAreBuiltIn_data()
+    {
+        QTest::addColumn<QString>("language");
+        QTest::addColumn<QString>("counted");
+        QTest::newRow("German") << QStringLiteral("de_DE") << QStringLiteral("Gezählt");
+        QTest::newRow("French") << QStringLiteral("fr_FR") << QStringLiteral("Compté");
+    }
+
+    void translationsAreBuiltIn()
+    {
+        QFETCH(QString, language);
+        QFETCH(QString, counted);
+        QTranslator translator;
+        QVERIFY(translator.load(QLocale(language), QStringLiteral("dmarc-metrics-exporter"),
+                                QStringLiteral("_"), QStringLiteral(":/i18n")));
+        QVERIFY(QCoreApplication::installTranslator(&translator));
+        const QString text = ReportsTableModel::outcomeText(ReportLogOutcome::Counted);
+        QCoreApplication::removeTranslator(&translator);
+        QCOMPARE(text, counted);
+        QCOMPARE(ReportsTableModel::outcomeText(ReportLogOutcome::Counted),
+                 QStringLiteral("Counted"));
     }
 };
 

@@ -1,4 +1,5 @@
 #include "config/config.h"
+#include "fakeimapserver.h"
 #include "settingsdialog.h"
 
 #include <QApplication>
@@ -158,6 +159,40 @@ private Q_SLOTS:
         QVERIFY(tested.count() == 1 || tested.wait());
         QCOMPARE(tested.first().at(0).toBool(), false);
         QVERIFY(!tested.first().at(1).toString().isEmpty());
+    }
+
+    void testConnectionListsFolders_data()
+    {
+        QTest::addColumn<QString>("password");
+        QTest::addColumn<bool>("ok");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("logged in")
+            << QStringLiteral("s3cret") << true << QStringLiteral("Reports/2026");
+        QTest::newRow("wrong password")
+            << QStringLiteral("wrong") << false << QStringLiteral("wrong password");
+    }
+
+    void testConnectionListsFolders()
+    {
+        QFETCH(QString, password);
+        QFETCH(bool, ok);
+        QFETCH(QString, says);
+        Test::FakeImapServer server;
+        server.addMessage(QStringLiteral("Reports/2026"), QByteArray("Subject: x\r\n\r\nx"));
+        QTemporaryDir dir;
+        SettingsDialog dialog(dir.filePath(QStringLiteral("config.json")),
+                              SettingsDialog::Mode::Edit);
+        fillAccount(&dialog, server.port());
+        field<QLineEdit>(&dialog, "host")->setText(QStringLiteral("127.0.0.1"));
+        field<QLineEdit>(&dialog, "password")->setText(password);
+        field<QComboBox>(&dialog, "security")->setCurrentIndex(2);
+        QSignalSpy tested(&dialog, &SettingsDialog::connectionTested);
+        QTest::mouseClick(field<QWidget>(&dialog, "testButton"), Qt::LeftButton);
+        QVERIFY(tested.count() == 1 || tested.wait());
+        QCOMPARE(tested.first().at(0).toBool(), ok);
+        const QString text = tested.first().at(1).toString();
+        QVERIFY2(text.contains(says), qPrintable(text));
+        QCOMPARE(field<QLabel>(&dialog, "message")->text(), text);
     }
 
     void firstRunAssistantAppearsWithoutAConfig()

@@ -53,6 +53,24 @@ private:
         QTRY_VERIFY(!menu->isVisible());
     }
 
+    static QPalette darkPalette()
+    {
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(45, 45, 48));
+        dark.setColor(QPalette::WindowText, QColor(230, 230, 230));
+        dark.setColor(QPalette::Base, QColor(30, 30, 32));
+        dark.setColor(QPalette::AlternateBase, QColor(40, 40, 44));
+        dark.setColor(QPalette::Text, QColor(230, 230, 230));
+        dark.setColor(QPalette::Button, QColor(55, 55, 60));
+        dark.setColor(QPalette::ButtonText, QColor(230, 230, 230));
+        dark.setColor(QPalette::Highlight, QColor(61, 142, 201));
+        dark.setColor(QPalette::HighlightedText, Qt::white);
+        dark.setColor(QPalette::PlaceholderText, QColor(150, 150, 155));
+        dark.setColor(QPalette::ToolTipBase, QColor(60, 60, 64));
+        dark.setColor(QPalette::ToolTipText, QColor(230, 230, 230));
+        return dark;
+    }
+
     static QString outputDirectory()
     {
         const QString dir = qEnvironmentVariable("DMARC_SCREENSHOT_DIR");
@@ -123,6 +141,13 @@ private Q_SLOTS:
         dashboard->tabs()->setCurrentIndex(0);
         QVERIFY(QGuiApplication::primaryScreen()->grabWindow(0).save(
             dir + QStringLiteral("/desktop.png")));
+
+        // A dark desktop palette: the dashboard follows it.
+        const QPalette light = QApplication::palette();
+        QApplication::setPalette(darkPalette());
+        QCoreApplication::processEvents();
+        QVERIFY(dashboard->grab().save(dir + QStringLiteral("/dashboard-dark.png")));
+        QApplication::setPalette(light);
     }
 
     void menuOpensTheSettings()
