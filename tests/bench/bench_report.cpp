@@ -2,6 +2,7 @@
 // 2,000 small reports, plain and gzipped, and measures parse+count against a bare
 // QXmlStreamReader token scan of the same XML. Usage: bench_report [WORK_DIR]
 
+#include "../unit/reportfixtures.h"
 #include "report/emailanalyzer.h"
 #include "report/reportcounter.h"
 #include "report/reportparser.h"
@@ -122,21 +123,6 @@ QByteArray smallReport(int n)
     return xml + "</feedback>\n";
 }
 
-QByteArray gzip(const QByteArray &data)
-{
-    z_stream stream{};
-    deflateInit2(&stream, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-    QByteArray out(qsizetype(deflateBound(&stream, uLong(data.size()))) + 32, Qt::Uninitialized);
-    stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
-    stream.avail_in = uInt(data.size());
-    stream.next_out = reinterpret_cast<Bytef *>(out.data());
-    stream.avail_out = uInt(out.size());
-    deflate(&stream, Z_FINISH);
-    out.truncate(qsizetype(stream.total_out));
-    deflateEnd(&stream);
-    return out;
-}
-
 // Peak resident memory: VmHWM, which can be reset per phase through clear_refs.
 long peakKiB()
 {
@@ -218,7 +204,7 @@ int main(int argc, char *argv[])
     qint64 smallBytes = 0;
     for (int n = 0; n < kSmallReports; ++n) {
         smallPlain.append(smallReport(n));
-        smallGz.append(gzip(smallPlain.constLast()));
+        smallGz.append(Test::gzip(smallPlain.constLast()));
         smallBytes += smallPlain.constLast().size();
     }
     const double xmlMB = double(QFileInfo(bigXml).size()) / 1e6;

@@ -2,10 +2,13 @@
 
 // Builders for report test inputs: XML documents, gzip and zip containers, and emails.
 
+#include "report/counters.h"
+
 #include <QBuffer>
 #include <QByteArray>
 #include <QList>
 #include <QPair>
+#include <QStringList>
 #include <quazip.h>
 #include <quazipfile.h>
 
@@ -43,6 +46,28 @@ inline QByteArray feedback(const QByteArray &records = record(), const QByteArra
            "<adkim>r</adkim><aspf>r</aspf><p>none</p><sp>none</sp><pct>100</pct>"
            "</policy_published>\n" +
            records + "\n</feedback>\n";
+}
+
+// "reporter|from|dkim|spf: total compliant quarantine reject dkim_aligned spf_aligned dkim_pass
+// spf_pass", one label set after the other.
+inline QString countsSummary(const ReportCounts &report)
+{
+    QStringList sets;
+    for (const LabelCounts &entry : report.counts) {
+        const Counters &c = entry.counters;
+        sets << QStringLiteral("%1|%2|%3|%4: %5 %6 %7 %8 %9 %10 %11 %12")
+                    .arg(entry.labels.reporter, entry.labels.fromDomain, entry.labels.dkimDomain,
+                         entry.labels.spfDomain)
+                    .arg(c.total)
+                    .arg(c.compliant)
+                    .arg(c.quarantine)
+                    .arg(c.reject)
+                    .arg(c.dkimAligned)
+                    .arg(c.spfAligned)
+                    .arg(c.dkimPass)
+                    .arg(c.spfPass);
+    }
+    return sets.join(QStringLiteral("; "));
 }
 
 inline QByteArray gzip(const QByteArray &data, int level = Z_DEFAULT_COMPRESSION)

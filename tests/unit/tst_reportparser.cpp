@@ -12,28 +12,6 @@ namespace {
 
 const QString kSample = QStringLiteral("google.com|mydomain.de|mydomain.de|my-spf-domain.de: ");
 
-// "reporter|from|dkim|spf: total compliant quarantine reject dkim_aligned spf_aligned dkim_pass
-// spf_pass", one label set after the other.
-QString summary(const ReportCounts &report)
-{
-    QStringList sets;
-    for (const LabelCounts &entry : report.counts) {
-        const Counters &c = entry.counters;
-        sets << QStringLiteral("%1|%2|%3|%4: %5 %6 %7 %8 %9 %10 %11 %12")
-                    .arg(entry.labels.reporter, entry.labels.fromDomain, entry.labels.dkimDomain,
-                         entry.labels.spfDomain)
-                    .arg(c.total)
-                    .arg(c.compliant)
-                    .arg(c.quarantine)
-                    .arg(c.reject)
-                    .arg(c.dkimAligned)
-                    .arg(c.spfAligned)
-                    .arg(c.dkimPass)
-                    .arg(c.spfPass);
-    }
-    return sets.join(QStringLiteral("; "));
-}
-
 // Parses and counts `xml` fed in pieces of `chunk` bytes (0: all at once). "error: <message>"
 // when it fails.
 QString countInChunks(const QByteArray &xml, qsizetype chunk, ReportCounts *out = nullptr)
@@ -54,7 +32,7 @@ QString countInChunks(const QByteArray &xml, qsizetype chunk, ReportCounts *out 
     const ReportCounts report = counter.result(parser.metadata(), parser.policy());
     if (out)
         *out = report;
-    return summary(report);
+    return countsSummary(report);
 }
 
 QByteArray utf16(const QByteArray &utf8Document, bool bigEndian)
@@ -351,7 +329,7 @@ private Q_SLOTS:
             QVERIFY(parser.addData(QByteArrayView(xml).first(split)));
             QVERIFY(parser.addData(QByteArrayView(xml).sliced(split)));
             QVERIFY(parser.finish().ok());
-            QCOMPARE(summary(counter.result(parser.metadata(), parser.policy())), whole);
+            QCOMPARE(countsSummary(counter.result(parser.metadata(), parser.policy())), whole);
         }
     }
 
