@@ -266,6 +266,42 @@
         <source>&amp;Pause</source>
         <translation>&amp;Pausieren</translation>
     </message>
+    <message>
+        <source>Double-click (or Enter) a report for its details</source>
+        <translation>Doppelklick (oder Eingabetaste) zeigt die Einzelheiten eines Berichts</translation>
+    </message>
+    <message>
+        <source>Reporter: %1</source>
+        <translation>Berichtender: %1</translation>
+    </message>
+    <message>
+        <source>Report ID: %1</source>
+        <translation>Berichts-ID: %1</translation>
+    </message>
+    <message>
+        <source>Sent by: %1</source>
+        <translation>Gesendet von: %1</translation>
+    </message>
+    <message>
+        <source>Records: %1, messages: %2</source>
+        <translation>Einträge: %1, Nachrichten: %2</translation>
+    </message>
+    <message>
+        <source>Outcome: %1</source>
+        <translation>Ergebnis: %1</translation>
+    </message>
+    <message>
+        <source>Reason: %1</source>
+        <translation>Grund: %1</translation>
+    </message>
+    <message>
+        <source>The email is in the account's error folder; save it and use "Inspect a report file" to see every part.</source>
+        <translation>Die E-Mail liegt im Fehlerordner des Kontos; speichern Sie sie und verwenden Sie „Berichtsdatei untersuchen“, um jeden Teil zu sehen.</translation>
+    </message>
+    <message>
+        <source>Report %1</source>
+        <translation>Bericht %1</translation>
+    </message>
 </context>
 <context>
     <name>Dmarc::Ui::Notifier</name>

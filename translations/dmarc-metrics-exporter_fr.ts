@@ -266,6 +266,42 @@
         <source>&amp;Pause</source>
         <translation>&amp;Pause</translation>
     </message>
+    <message>
+        <source>Double-click (or Enter) a report for its details</source>
+        <translation>Double-cliquez (ou Entrée) sur un rapport pour ses détails</translation>
+    </message>
+    <message>
+        <source>Reporter: %1</source>
+        <translation>Émetteur : %1</translation>
+    </message>
+    <message>
+        <source>Report ID: %1</source>
+        <translation>ID du rapport : %1</translation>
+    </message>
+    <message>
+        <source>Sent by: %1</source>
+        <translation>Envoyé par : %1</translation>
+    </message>
+    <message>
+        <source>Records: %1, messages: %2</source>
+        <translation>Enregistrements : %1, messages : %2</translation>
+    </message>
+    <message>
+        <source>Outcome: %1</source>
+        <translation>Résultat : %1</translation>
+    </message>
+    <message>
+        <source>Reason: %1</source>
+        <translation>Raison : %1</translation>
+    </message>
+    <message>
+        <source>The email is in the account's error folder; save it and use "Inspect a report file" to see every part.</source>
+        <translation>L'e-mail se trouve dans le dossier d'erreurs du compte ; enregistrez-le et utilisez « Inspecter un fichier de rapport » pour en voir chaque partie.</translation>
+    </message>
+    <message>
+        <source>Report %1</source>
+        <translation>Rapport %1</translation>
+    </message>
 </context>
 <context>
     <name>Dmarc::Ui::Notifier</name>

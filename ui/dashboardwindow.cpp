@@ -22,6 +22,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -292,7 +293,34 @@ QWidget *DashboardWindow::buildReportsTab()
     row->addWidget(inspect);
     layout->addLayout(row);
     layout->addWidget(view);
+    view->setToolTip(tr("Double-click (or Enter) a report for its details"));
+    connect(view, &QTableView::activated, this, [this, proxy](const QModelIndex &index) {
+        if (index.isValid())
+            openReportDetails(m_reports->entry(proxy->mapToSource(index).row()));
+    });
     return page;
+}
+
+QDialog *DashboardWindow::openReportDetails(const ReportLogEntry &entry)
+{
+    QStringList lines{
+        tr("Reporter: %1").arg(entry.orgName), tr("Report ID: %1").arg(entry.reportId),
+        tr("Sent by: %1").arg(entry.fromEmail),
+        tr("Records: %1, messages: %2")
+            .arg(QLocale().toString(entry.records), QLocale().toString(entry.messages)),
+        tr("Outcome: %1").arg(ReportsTableModel::outcomeText(entry.outcome))};
+    if (!entry.reason.isEmpty())
+        lines << tr("Reason: %1").arg(entry.reason);
+    if (entry.outcome == ReportLogOutcome::Error)
+        lines << tr("The email is in the account's error folder; save it and use \"Inspect a "
+                    "report file\" to see every part.");
+    auto *dialog = new QMessageBox(QMessageBox::Information, tr("Report %1").arg(entry.reportId),
+                                   lines.join(QLatin1Char('\n')), QMessageBox::Close, this);
+    dialog->setObjectName(QStringLiteral("reportDetails"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    dialog->show();
+    return dialog;
 }
 
 QWidget *DashboardWindow::buildStatusTab()

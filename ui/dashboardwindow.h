@@ -55,6 +55,8 @@ public:
     QDialog *openDrillDown(LabelDimension dimension, const QString &key);
     // Shows what the exporter makes of one report file (the `inspect` command's view).
     QDialog *openInspectView(const QString &filePath);
+    // One entry of the reports log in full, with the reason when it failed.
+    QDialog *openReportDetails(const ReportLogEntry &entry);
 
     TrendChart *chart() const { return m_chart; }
     QTabWidget *tabs() const { return m_tabs; }

@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -181,6 +182,31 @@ private Q_SLOTS:
         QVERIFY2(summary.startsWith(QStringLiteral("Valid")), qPrintable(summary));
         QVERIFY(dialog->findChild<QTableView *>()->model()->rowCount() > 0);
         dialog->close();
+    }
+
+    void reportDetailsShowTheReason()
+    {
+        m_window->tabs()->setCurrentIndex(4); // recent reports
+        auto *view = m_window->tabs()->currentWidget()->findChild<QTableView *>();
+        QVERIFY(view);
+        QVERIFY(view->model()->rowCount() > 0);
+        int errorRow = -1;
+        for (int row = 0; row < view->model()->rowCount() && errorRow < 0; ++row) {
+            if (view->model()->index(row, ReportsTableModel::Outcome).data().toString() ==
+                QStringLiteral("Error"))
+                errorRow = row;
+        }
+        QVERIFY(errorRow >= 0);
+        const QString reason =
+            view->model()->index(errorRow, ReportsTableModel::Reason).data().toString();
+        view->setFocus();
+        view->setCurrentIndex(view->model()->index(errorRow, 0));
+        QTest::keyClick(view, Qt::Key_Return);
+        QMessageBox *details = nullptr;
+        QTRY_VERIFY(
+            (details = m_window->findChild<QMessageBox *>(QStringLiteral("reportDetails"))));
+        QVERIFY2(details->text().contains(reason), qPrintable(details->text()));
+        details->close();
     }
 
     void checkNowReachesTheService()
