@@ -112,6 +112,15 @@ private Q_SLOTS:
         QVERIFY(tray->toolTip().contains(QStringLiteral("reports:")));
     }
 
+    void menuChecksNow()
+    {
+        QTRY_VERIFY(m_exporter->accounts().first().status.pollErrors >= 1);
+        const quint64 before = m_exporter->accounts().first().status.pollErrors;
+        clickMenu(QStringLiteral("&Check now"));
+        // Well before the reconnect backoff (1 s) ends, the check has run and failed again.
+        QTRY_VERIFY_WITH_TIMEOUT(m_exporter->accounts().first().status.pollErrors > before, 500);
+    }
+
     void menuPausesAndResumes()
     {
         clickMenu(QStringLiteral("&Pause"));
