@@ -560,10 +560,6 @@
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <source>The test logs in with a password; OAuth2 accounts show their state in the dashboard once saved.</source>
-        <translation>Der Test meldet sich mit einem Passwort an; OAuth2-Konten zeigen ihren Zustand nach dem Speichern in der Übersicht.</translation>
-    </message>
-    <message>
         <source>Connecting to %1…</source>
         <translation>Verbinde mit %1…</translation>
     </message>
@@ -574,6 +570,10 @@
     <message>
         <source>LIST failed: %1</source>
         <translation>LIST fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Getting an OAuth2 access token…</source>
+        <translation>Hole ein OAuth2-Zugriffstoken…</translation>
     </message>
 </context>
 <context>

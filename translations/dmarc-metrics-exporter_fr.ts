@@ -560,10 +560,6 @@
         <translation>impossible d'écrire %1 : %2</translation>
     </message>
     <message>
-        <source>The test logs in with a password; OAuth2 accounts show their state in the dashboard once saved.</source>
-        <translation>Le test se connecte avec un mot de passe ; les comptes OAuth2 affichent leur état dans le tableau de bord une fois enregistrés.</translation>
-    </message>
-    <message>
         <source>Connecting to %1…</source>
         <translation>Connexion à %1…</translation>
     </message>
@@ -574,6 +570,10 @@
     <message>
         <source>LIST failed: %1</source>
         <translation>Échec de LIST : %1</translation>
+    </message>
+    <message>
+        <source>Getting an OAuth2 access token…</source>
+        <translation>Obtention d'un jeton d'accès OAuth2…</translation>
     </message>
 </context>
 <context>

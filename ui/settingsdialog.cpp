@@ -2,6 +2,7 @@
 
 #include "imap/imapcommand.h"
 #include "imap/imapsession.h"
+#include "imap/oauth2tokensource.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -455,16 +456,30 @@ void SettingsDialog::testConnection()
     }
     const int index = std::max(0, m_accountList->currentRow());
     const ImapSettings settings = config->accounts.value(index);
-    if (settings.auth == ImapSettings::Auth::XOAuth2 ||
-        settings.auth == ImapSettings::Auth::OAuthBearer) {
-        finishTest(false, tr("The test logs in with a password; OAuth2 accounts show their "
-                             "state in the dashboard once saved."));
+    m_testButton->setEnabled(false);
+    if (settings.auth != ImapSettings::Auth::XOAuth2 &&
+        settings.auth != ImapSettings::Auth::OAuthBearer) {
+        openTestSession(settings, QString());
         return;
     }
+    showMessage(tr("Getting an OAuth2 access token…"), false);
+    delete m_tokens;
+    m_tokens = new OAuth2TokenSource(settings.oauth2, settings.timeoutSeconds, this);
+    connect(m_tokens, &OAuth2TokenSource::finished, this,
+            [this, settings](const Result<QString> &token) {
+                if (token)
+                    openTestSession(settings, *token);
+                else
+                    finishTest(false, token.error().message);
+            });
+    m_tokens->request(false);
+}
+
+void SettingsDialog::openTestSession(const ImapSettings &settings, const QString &accessToken)
+{
     delete m_session;
     m_folders.clear();
     m_session = new Imap::ImapSession(settings, this);
-    m_testButton->setEnabled(false);
     showMessage(tr("Connecting to %1…").arg(settings.host), false);
     connect(m_session, &Imap::ImapSession::failed, this,
             [this](const Error &error) { finishTest(false, error.message); });
@@ -485,7 +500,7 @@ void SettingsDialog::testConnection()
                 m_session->logout();
             });
     });
-    m_session->open();
+    m_session->open(accessToken);
 }
 
 void SettingsDialog::finishTest(bool ok, const QString &text)

@@ -17,6 +17,9 @@ class QListWidget;
 class QPushButton;
 class QSpinBox;
 
+namespace Dmarc {
+class OAuth2TokenSource;
+}
 namespace Dmarc::Imap {
 class ImapSession;
 }
@@ -51,7 +54,8 @@ public:
     Result<Config> validate();
     // Validates, then writes the file atomically with mode 0600.
     Result<void> save();
-    // Logs in to the selected account and lists its folders; the result shows in the dialog.
+    // Logs in to the selected account (getting an OAuth2 token first where needed) and lists
+    // its folders; the result shows in the dialog.
     void testConnection();
     QString configPath() const { return m_path; }
 
@@ -73,6 +77,7 @@ private:
     void updateAuthFields();
     void updateDefaultPort();
     void showMessage(const QString &text, bool error);
+    void openTestSession(const ImapSettings &settings, const QString &accessToken);
     void finishTest(bool ok, const QString &text);
 
     QString m_path;
@@ -108,6 +113,7 @@ private:
     QFormLayout *m_accountForm;
     QPushButton *m_testButton;
     QLabel *m_message;
+    OAuth2TokenSource *m_tokens = nullptr;
     Imap::ImapSession *m_session = nullptr;
     QStringList m_folders;
 };

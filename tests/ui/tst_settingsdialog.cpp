@@ -195,6 +195,30 @@ private Q_SLOTS:
         QCOMPARE(field<QLabel>(&dialog, "message")->text(), text);
     }
 
+    void testConnectionWithAnOAuth2Token()
+    {
+        Test::FakeImapServer server;
+        QTemporaryDir dir;
+        const QString tokenFile = dir.filePath(QStringLiteral("token"));
+        {
+            QFile file(tokenFile);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("ya29.test-token\n");
+        }
+        SettingsDialog dialog(dir.filePath(QStringLiteral("config.json")),
+                              SettingsDialog::Mode::Edit);
+        fillAccount(&dialog, server.port());
+        field<QLineEdit>(&dialog, "host")->setText(QStringLiteral("127.0.0.1"));
+        field<QComboBox>(&dialog, "security")->setCurrentIndex(2);
+        field<QComboBox>(&dialog, "auth")->setCurrentIndex(2); // XOAUTH2
+        field<QLineEdit>(&dialog, "tokenFile")->setText(tokenFile);
+        QSignalSpy tested(&dialog, &SettingsDialog::connectionTested);
+        dialog.testConnection();
+        QVERIFY(tested.count() == 1 || tested.wait());
+        QVERIFY2(tested.first().at(0).toBool(), qPrintable(tested.first().at(1).toString()));
+        QVERIFY(!server.receivedWithName("AUTHENTICATE").isEmpty());
+    }
+
     void firstRunAssistantAppearsWithoutAConfig()
     {
         QTemporaryDir dir;
