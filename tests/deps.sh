@@ -7,7 +7,8 @@ dmarc_packages=(
     libquazip1-qt6-dev prometheus-cpp-dev zlib1g-dev libcrypt-dev
     dovecot-imapd openssl
     xvfb xauth trayer
-    dpkg-dev lintian appstream desktop-file-utils systemd prometheus python3-yaml shellcheck
+    dpkg-dev file lintian appstream desktop-file-utils systemd prometheus python3 python3-yaml
+    shellcheck
     ansible-core
 )
 
