@@ -427,10 +427,10 @@ void MailboxWatcher::submitVerdicts(const QHash<quint32, EmailVerdict> &verdicts
     m_moves = {MoveGroup{EmailVerdict::Done, onServer(m_settings.doneFolder), {}},
                MoveGroup{EmailVerdict::Error, onServer(m_settings.errorFolder), {}}};
     for (const FetchedEmail &email : std::as_const(m_batch.emails)) {
+        // Offered once per poll: a later SEARCH in this poll does not hand it over again.
+        m_skipped.insert(email.uid);
         const auto it = verdicts.constFind(email.uid);
-        if (it == verdicts.cend())
-            m_skipped.insert(email.uid); // no verdict: never moved
-        else
+        if (it != verdicts.cend()) // no verdict: never moved
             m_moves[*it == EmailVerdict::Done ? 0 : 1].uids.append(email.uid);
     }
     m_moves.erase(std::remove_if(m_moves.begin(), m_moves.end(),
@@ -486,32 +486,31 @@ void MailboxWatcher::deleteCopied()
         return;
     }
     const QByteArray set = Imap::uidSet(copied);
-    m_session->send(
-        m_session->command("UID STORE").raw(set).raw("+FLAGS.SILENT (\\Deleted)").build(),
-        [this](const ImapResponse &tagged) {
-            if (tagged.name == "OK")
-                return;
-            m_moveError =
-                QStringLiteral("UID STORE \\Deleted failed: ") + QString::fromUtf8(tagged.text);
-            for (MoveGroup &group : m_moves)
-                group.ok = false; // copied, but still in the inbox
-        });
-    // Without UIDPLUS, EXPUNGE also removes other emails flagged \Deleted: the only way left.
-    const bool uidPlus = m_session->hasCapability("UIDPLUS");
-    const Imap::ImapCommand expunge = uidPlus ? m_session->command("UID EXPUNGE").raw(set).build()
-                                              : m_session->command("EXPUNGE").build();
-    m_session->send(expunge, [this](const ImapResponse &tagged) {
+    // STORE and EXPUNGE are pipelined; the emails count as moved once both have succeeded.
+    const auto settle = [this](const ImapResponse &tagged, const QString &what) {
         if (tagged.name != "OK") {
-            m_moveError = QStringLiteral("EXPUNGE failed: ") + QString::fromUtf8(tagged.text);
+            m_moveError = what + QStringLiteral(" failed: ") + QString::fromUtf8(tagged.text);
             for (MoveGroup &group : m_moves)
-                group.ok = false;
+                group.ok = false; // copied, but maybe still in the inbox
         }
+        if (--m_movesRunning > 0)
+            return;
         for (const MoveGroup &group : std::as_const(m_moves)) {
             if (group.ok)
                 Q_EMIT emailsMoved(m_uidValidity, group.uids, group.verdict);
         }
         afterMoves();
-    });
+    };
+    m_movesRunning = 2;
+    m_session->send(
+        m_session->command("UID STORE").raw(set).raw("+FLAGS.SILENT (\\Deleted)").build(),
+        [settle](const ImapResponse &tagged) { settle(tagged, QStringLiteral("UID STORE")); });
+    // Without UIDPLUS, EXPUNGE also removes other emails flagged \Deleted: the only way left.
+    const bool uidPlus = m_session->hasCapability("UIDPLUS");
+    const Imap::ImapCommand expunge = uidPlus ? m_session->command("UID EXPUNGE").raw(set).build()
+                                              : m_session->command("EXPUNGE").build();
+    m_session->send(expunge, [settle, name = QString::fromLatin1(expunge.name)](
+                                 const ImapResponse &tagged) { settle(tagged, name); });
 }
 
 void MailboxWatcher::afterMoves()

@@ -182,7 +182,7 @@ private:
     QList<quint32> m_found;         // SEARCH result
     QList<quint32> m_pendingUids;   // found, not yet handed over
     QHash<quint32, qint64> m_sizes; // RFC822.SIZE per UID
-    QSet<quint32> m_skipped;        // offered without a verdict during this poll
+    QSet<quint32> m_skipped;        // already offered during this poll
     QHash<quint32, QByteArray> m_bodies;
     MailboxBatch m_batch;
     QList<MoveGroup> m_moves;

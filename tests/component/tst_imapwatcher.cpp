@@ -399,6 +399,61 @@ private Q_SLOTS:
         QCOMPARE(server.messages(QStringLiteral("INBOX")).size(), 1);
     }
 
+    void faultsOnTheCopyPath_data()
+    {
+        QTest::addColumn<QByteArray>("command");
+        QTest::addColumn<QByteArray>("reply");
+        for (const char *command : {"UID STORE", "UID EXPUNGE"}) {
+            QTest::addRow("%s NO", command) << QByteArray(command) << QByteArray("NO refused");
+            QTest::addRow("%s stalls", command) << QByteArray(command) << QByteArray("stall");
+        }
+    }
+
+    void faultsOnTheCopyPath()
+    {
+        QFETCH(QByteArray, command);
+        QFETCH(QByteArray, reply);
+        FakeImapServer server;
+        server.capabilities = "IMAP4rev1 UIDPLUS";
+        server.addMessage(QStringLiteral("INBOX"), mail(1));
+        server.handlers.insert(command, ::reply(reply));
+        Run run(settingsFor(server));
+        QSignalSpy moved(&run.watcher, &MailboxWatcher::emailsMoved);
+        answerAll(run.watcher, EmailVerdict::Done);
+        run.watcher.start();
+        QVERIFY(run.finish());
+        QVERIFY(!run.ok());
+        QVERIFY(moved.isEmpty()); // copied maybe, but not moved: the next poll tries again
+        QCOMPARE(server.messages(QStringLiteral("INBOX")).size(), 1);
+    }
+
+    void idleRefused()
+    {
+        FakeImapServer server;
+        server.handlers.insert("IDLE", reply("NO not here"));
+        ImapSettings settings = settingsFor(server);
+        settings.idle = true;
+        Run run(settings);
+        run.watcher.start();
+        QTRY_COMPARE(run.polls.size(), 2);
+        QVERIFY(run.polls.at(0).at(0).toBool());
+        QVERIFY(!run.polls.at(1).at(0).toBool());
+        QVERIFY(run.polls.at(1).at(1).toString().contains(u"not here"));
+    }
+
+    void tlsHandshakeStalls()
+    {
+        FakeImapServer server; // speaks no TLS: the client's hello is never answered
+        server.greeting.clear();
+        ImapSettings settings = settingsFor(server);
+        settings.security = ImapSettings::Security::ImplicitTls;
+        Run run(settings);
+        run.watcher.start();
+        QVERIFY(run.finish());
+        QVERIFY(!run.ok());
+        QVERIFY2(run.error().contains(u"TLS handshake"), qPrintable(run.error()));
+    }
+
     void batchesAreBoundedBySize()
     {
         FakeImapServer server;
