@@ -3,7 +3,7 @@
 // exporter's footprint while it waits in IDLE.
 // Usage: bench_endtoend PATH-TO-dmarc-metrics-exporter [EMAILS] [IDLE-SECONDS]
 
-#include "../unit/reportfixtures.h"
+#include "reportfixtures.h"
 #include "dovecotserver.h"
 #include "exporterharness.h"
 

@@ -1,4 +1,4 @@
-#include "../unit/reportfixtures.h"
+#include "reportfixtures.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

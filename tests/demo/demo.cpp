@@ -2,7 +2,7 @@
 // that a new user sees real metrics (and the dashboard, on a desktop) within seconds.
 // Stops everything it started on Ctrl-C or SIGTERM.
 
-#include "../unit/reportfixtures.h"
+#include "reportfixtures.h"
 #include "dovecotserver.h"
 #include "exporterharness.h"
 

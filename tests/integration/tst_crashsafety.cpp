@@ -1,4 +1,4 @@
-#include "../unit/reportfixtures.h"
+#include "reportfixtures.h"
 #include "dovecotserver.h"
 #include "exporterharness.h"
 #include "metrics/metricsregistry.h"
