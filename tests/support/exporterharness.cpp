@@ -10,6 +10,41 @@
 
 namespace Dmarc::Test {
 
+QList<CounterFamily> counterFamilies()
+{
+    return {{QStringLiteral("dmarc_total"), &Counters::total},
+            {QStringLiteral("dmarc_compliant_total"), &Counters::compliant},
+            {QStringLiteral("dmarc_quarantine_total"), &Counters::quarantine},
+            {QStringLiteral("dmarc_reject_total"), &Counters::reject},
+            {QStringLiteral("dmarc_spf_aligned_total"), &Counters::spfAligned},
+            {QStringLiteral("dmarc_spf_pass_total"), &Counters::spfPass},
+            {QStringLiteral("dmarc_dkim_aligned_total"), &Counters::dkimAligned},
+            {QStringLiteral("dmarc_dkim_pass_total"), &Counters::dkimPass}};
+}
+
+QString labelKey(const LabelSet &labels)
+{
+    return QStringLiteral(
+               "{dkim_domain=\"%1\",from_domain=\"%2\",reporter=\"%3\",spf_domain=\"%4\"}")
+        .arg(labels.dkimDomain, labels.fromDomain, labels.reporter, labels.spfDomain);
+}
+
+bool scrapeShows(const ParsedExposition &metrics, const QString &key, const Counters &expected,
+                 QString *why)
+{
+    for (const CounterFamily &family : counterFamilies()) {
+        const double value = metrics.samples.value(family.name + key, -1);
+        if (value != double(expected.*family.member)) {
+            *why = QStringLiteral("%1%2 is %3, expected %4")
+                       .arg(family.name, key)
+                       .arg(value)
+                       .arg(expected.*family.member);
+            return false;
+        }
+    }
+    return true;
+}
+
 QJsonObject dovecotAccount(const DovecotServer &server, const QString &name, const QString &inbox,
                            const QString &done, const QString &error)
 {
@@ -58,8 +93,8 @@ QByteArray httpGet(const QUrl &url)
         reply->deleteLater();
         return QByteArray();
     }
-    const QByteArray body = reply->error() == QNetworkReply::NoError ? reply->readAll()
-                                                                      : QByteArray();
+    const QByteArray body =
+        reply->error() == QNetworkReply::NoError ? reply->readAll() : QByteArray();
     reply->deleteLater();
     return body;
 }

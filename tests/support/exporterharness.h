@@ -2,6 +2,7 @@
 
 #include "dovecotserver.h"
 #include "exposition.h"
+#include "report/counters.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -16,6 +17,22 @@ inline QString sampleLabels()
     return QStringLiteral("{dkim_domain=\"mydomain.de\",from_domain=\"mydomain.de\","
                           "reporter=\"google.com\",spf_domain=\"my-spf-domain.de\"}");
 }
+
+// The eight dmarc counter families and the member of Counters each one exposes.
+struct CounterFamily
+{
+    QString name;
+    quint64 Counters::*member;
+};
+QList<CounterFamily> counterFamilies();
+
+// `labels` as a scrape writes them: {dkim_domain="...",from_domain="...",...}.
+QString labelKey(const LabelSet &labels);
+
+// Whether a scrape shows exactly `expected` for the label set `key`; `why` names the first
+// family that differs.
+bool scrapeShows(const ParsedExposition &metrics, const QString &key, const Counters &expected,
+                 QString *why);
 
 // One account of the test Dovecot, over implicit TLS trusting the test CA.
 QJsonObject dovecotAccount(const DovecotServer &server, const QString &name,
