@@ -31,6 +31,9 @@ std::unique_ptr<Exporter> startExporterWithUnreachableAccount(const QString &sto
         QTest::qFail(qPrintable(config.error().message), __FILE__, __LINE__);
         return nullptr;
     }
+    // No retry on its own during a test: a new attempt can only come from "Check now".
+    config->accounts.first().reconnectMinSeconds = 600;
+    config->accounts.first().reconnectMaxSeconds = 600;
     auto exporter = std::make_unique<Exporter>(*config);
     if (auto started = exporter->start(); !started) {
         QTest::qFail(qPrintable(started.error().message), __FILE__, __LINE__);
