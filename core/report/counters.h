@@ -18,14 +18,14 @@ struct LabelSet
 
     friend bool operator==(const LabelSet &a, const LabelSet &b)
     {
-        return std::tie(a.reporter, a.fromDomain, a.dkimDomain, a.spfDomain)
-               == std::tie(b.reporter, b.fromDomain, b.dkimDomain, b.spfDomain);
+        return std::tie(a.reporter, a.fromDomain, a.dkimDomain, a.spfDomain) ==
+               std::tie(b.reporter, b.fromDomain, b.dkimDomain, b.spfDomain);
     }
     friend bool operator!=(const LabelSet &a, const LabelSet &b) { return !(a == b); }
     friend bool operator<(const LabelSet &a, const LabelSet &b)
     {
-        return std::tie(a.reporter, a.fromDomain, a.dkimDomain, a.spfDomain)
-               < std::tie(b.reporter, b.fromDomain, b.dkimDomain, b.spfDomain);
+        return std::tie(a.reporter, a.fromDomain, a.dkimDomain, a.spfDomain) <
+               std::tie(b.reporter, b.fromDomain, b.dkimDomain, b.spfDomain);
     }
     friend size_t qHash(const LabelSet &labels, size_t seed = 0)
     {
@@ -60,10 +60,10 @@ struct Counters
     }
     friend bool operator==(const Counters &a, const Counters &b)
     {
-        return std::tie(a.total, a.compliant, a.quarantine, a.reject, a.dkimAligned,
-                        a.spfAligned, a.dkimPass, a.spfPass)
-               == std::tie(b.total, b.compliant, b.quarantine, b.reject, b.dkimAligned,
-                           b.spfAligned, b.dkimPass, b.spfPass);
+        return std::tie(a.total, a.compliant, a.quarantine, a.reject, a.dkimAligned, a.spfAligned,
+                        a.dkimPass, a.spfPass) == std::tie(b.total, b.compliant, b.quarantine,
+                                                           b.reject, b.dkimAligned, b.spfAligned,
+                                                           b.dkimPass, b.spfPass);
     }
     friend bool operator!=(const Counters &a, const Counters &b) { return !(a == b); }
 };

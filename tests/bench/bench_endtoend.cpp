@@ -3,9 +3,9 @@
 // exporter's footprint while it waits in IDLE.
 // Usage: bench_endtoend PATH-TO-dmarc-metrics-exporter [EMAILS] [IDLE-SECONDS]
 
-#include "reportfixtures.h"
 #include "dovecotserver.h"
 #include "exporterharness.h"
+#include "reportfixtures.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

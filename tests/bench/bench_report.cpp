@@ -2,10 +2,10 @@
 // 2,000 small reports, plain and gzipped, and measures parse+count against a bare
 // QXmlStreamReader token scan of the same XML. Usage: bench_report [WORK_DIR]
 
-#include "reportfixtures.h"
 #include "report/emailanalyzer.h"
 #include "report/reportcounter.h"
 #include "report/reportparser.h"
+#include "reportfixtures.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -2,9 +2,9 @@
 // that a new user sees real metrics (and the dashboard, on a desktop) within seconds.
 // Stops everything it started on Ctrl-C or SIGTERM.
 
-#include "reportfixtures.h"
 #include "dovecotserver.h"
 #include "exporterharness.h"
+#include "reportfixtures.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
