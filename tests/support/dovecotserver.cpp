@@ -10,6 +10,7 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
+#include <QThread>
 
 #include <atomic>
 #include <grp.h>
@@ -161,6 +162,12 @@ void DovecotServer::stop()
         // killing the group frees the ports at once (a graceful SIGTERM takes over a second).
         ::kill(-static_cast<pid_t>(m_process->processId()), SIGKILL);
         m_process->waitForFinished(kStartTimeoutMs);
+        // The master is gone, but its children may still be exiting with the listening
+        // sockets: return only once both ports are free again.
+        const QDeadlineTimer deadline(kStartTimeoutMs);
+        while (!(portIsFree(m_options.imapPort) && portIsFree(m_options.imapsPort))
+               && !deadline.hasExpired())
+            QThread::msleep(5);
     }
     m_process.reset();
 }
