@@ -165,8 +165,8 @@ void DovecotServer::stop()
         // The master is gone, but its children may still be exiting with the listening
         // sockets: return only once both ports are free again.
         const QDeadlineTimer deadline(kStartTimeoutMs);
-        while (!(portIsFree(m_options.imapPort) && portIsFree(m_options.imapsPort))
-               && !deadline.hasExpired())
+        while (!(portIsFree(m_options.imapPort) && portIsFree(m_options.imapsPort)) &&
+               !deadline.hasExpired())
             QThread::msleep(5);
     }
     m_process.reset();
