@@ -21,8 +21,7 @@ IncomingEmail incoming(const QByteArray &raw, quint32 uid)
     return email;
 }
 
-const LabelSet kSample{QStringLiteral("google.com"), QStringLiteral("mydomain.de"),
-                       QStringLiteral("mydomain.de"), QStringLiteral("my-spf-domain.de")};
+const LabelSet kSample = sampleLabelSet();
 
 } // namespace
 

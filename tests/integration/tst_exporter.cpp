@@ -92,8 +92,7 @@ private Q_SLOTS:
         QVERIFY(h.startExporter());
 
         // The sample's one record, once and then twice.
-        Counters sample;
-        sample.total = sample.compliant = sample.dkimAligned = sample.dkimPass = sample.spfPass = 1;
+        Counters sample = sampleCounters();
         QString why;
         QTRY_VERIFY2_WITH_TIMEOUT(
             scrapeShows(scrape(h.exporter->metricsUrl()), sampleLabels(), sample, &why),

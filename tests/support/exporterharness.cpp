@@ -10,6 +10,20 @@
 
 namespace Dmarc::Test {
 
+LabelSet sampleLabelSet()
+{
+    return {QStringLiteral("google.com"), QStringLiteral("mydomain.de"),
+            QStringLiteral("mydomain.de"), QStringLiteral("my-spf-domain.de")};
+}
+
+Counters sampleCounters()
+{
+    Counters counters;
+    counters.total = counters.compliant = counters.spfPass = counters.dkimAligned =
+        counters.dkimPass = 1;
+    return counters;
+}
+
 QList<CounterFamily> counterFamilies()
 {
     return {{QStringLiteral("dmarc_total"), &Counters::total},

@@ -18,6 +18,10 @@ inline QString sampleLabels()
                           "reporter=\"google.com\",spf_domain=\"my-spf-domain.de\"}");
 }
 
+// The labels and counts of the upstream sample report (tests/data/upstream/README.md).
+LabelSet sampleLabelSet();
+Counters sampleCounters();
+
 // The eight dmarc counter families and the member of Counters each one exposes.
 struct CounterFamily
 {

@@ -1,4 +1,5 @@
 #include "common/version.h"
+#include "exporterharness.h"
 #include "exposition.h"
 #include "gunzip.h"
 #include "metrics/metricsregistry.h"
@@ -12,20 +13,8 @@ using Dmarc::Test::parseExposition;
 
 namespace {
 
-const LabelSet kSampleLabels{QStringLiteral("google.com"), QStringLiteral("mydomain.de"),
-                             QStringLiteral("mydomain.de"), QStringLiteral("my-spf-domain.de")};
-
-// The counts of the upstream sample report (tests/data/upstream/README.md).
-Counters sampleCounters()
-{
-    Counters c;
-    c.total = 1;
-    c.compliant = 1;
-    c.spfPass = 1;
-    c.dkimAligned = 1;
-    c.dkimPass = 1;
-    return c;
-}
+const LabelSet kSampleLabels = Test::sampleLabelSet();
+using Test::sampleCounters;
 
 EmailCommit reportEmail(const QString &reportId)
 {
