@@ -117,6 +117,9 @@ public:
     {
         m_socket->setParent(this);
         m_socket->setReadBufferSize(endpoint->m_settings.maxRequestHeadBytes + 1);
+        // A response goes out in several writes (head, cached body, fresh self metrics); with
+        // Nagle's algorithm the last small one would wait for the client's delayed ACK (40 ms).
+        m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         m_deadline.setSingleShot(true);
         connect(&m_deadline, &QTimer::timeout, this, [this] {
             Log::write(lcHttp(), QtDebugMsg, QStringLiteral("Connection deadline passed; closing"),
