@@ -7,6 +7,9 @@
 #include <QTest>
 #include <QTimer>
 
+#include <csignal>
+#include <sys/resource.h>
+
 using namespace Dmarc;
 
 // SIGKILL in the middle of a loop of commits, then a restart: the store holds exactly the
@@ -77,6 +80,34 @@ private Q_SLOTS:
                 QCOMPARE(snapshot.invalidReports.at(0).count, quint64(committed));
         }
         QVERIFY(committed >= 8 * 3);
+    }
+
+    // A full disk (here: a file size limit, which fails writes the same way) stops the commits
+    // with an error naming the file; the failed commit leaves nothing behind, and once there is
+    // room again the store opens and goes on.
+    void fullDiskFailsCleanly()
+    {
+        QTemporaryDir dir;
+        QVERIFY(Store::open(dir.path()).ok()); // the empty store, before the limit
+        QProcess child;
+        child.setChildProcessModifier([] {
+            std::signal(SIGXFSZ, SIG_IGN); // a write past the limit then fails with EFBIG
+            const rlimit limit{512 * 1024, 512 * 1024};
+            setrlimit(RLIMIT_FSIZE, &limit);
+        });
+        child.start(QStringLiteral(DMARC_STORE_CRASH_CHILD), {dir.path(), QStringLiteral("0")});
+        QVERIFY(child.waitForFinished(60000));
+        QCOMPARE(child.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(child.exitCode(), 1);
+        const QString error = QString::fromLocal8Bit(child.readAllStandardError());
+        QVERIFY2(error.contains(dir.filePath(Store::fileName())), qPrintable(error));
+        const qint64 acknowledged = child.readAllStandardOutput().count('\n');
+        QVERIFY2(acknowledged > 0, "the limit left no room for a single commit");
+
+        auto store = Store::open(dir.path());
+        QVERIFY2(store.ok(), store.ok() ? "" : qPrintable(store.error().message));
+        QCOMPARE(*store.value()->dedupEntryCount(), 5 * acknowledged);
+        QCOMPARE(store.value()->snapshot()->invalidReports.at(0).count, quint64(acknowledged));
     }
 };
 
