@@ -2,6 +2,7 @@
 
 #include "common/log.h"
 #include "common/logging.h"
+#include "imap/imapcommand.h"
 #include "metrics/metricsendpoint.h"
 #include "metrics/metricsregistry.h"
 #include "store/store.h"
@@ -88,17 +89,16 @@ Result<void> Exporter::start()
                                      {{QStringLiteral("account"), account},
                                       {QStringLiteral("error"), error}});
                     }
+                    releaseIdleMemory();
                 });
         connect(watcher, &MailboxWatcher::emailsMoved, this,
                 [watcher](quint32 uidValidity, const QList<quint32> &uids, EmailVerdict verdict) {
                     const ImapSettings &settings = watcher->settings();
-                    QStringList list;
-                    for (quint32 uid : uids)
-                        list << QString::number(uid);
                     Log::info(lcImap(), QStringLiteral("Emails moved"),
                               {{QStringLiteral("account"), settings.displayName()},
                                {QStringLiteral("uidvalidity"), QString::number(uidValidity)},
-                               {QStringLiteral("uids"), list.join(QLatin1Char(','))},
+                               {QStringLiteral("count"), QString::number(uids.size())},
+                               {QStringLiteral("uids"), QString::fromLatin1(Imap::uidSet(uids))},
                                {QStringLiteral("folder"), verdict == EmailVerdict::Done
                                                               ? settings.doneFolder
                                                               : settings.errorFolder}});
@@ -139,9 +139,15 @@ void Exporter::processBatch(MailboxWatcher *watcher, const MailboxBatch &batch)
         verdicts.insert(email.identity.uid, email.verdict);
     watcher->submitVerdicts(verdicts);
     Q_EMIT emailsProcessed(*processed);
+}
+
+void Exporter::releaseIdleMemory()
+{
+    // The batches of a check can be tens of megabytes; once they are gone, give the memory back
+    // to the system rather than keep it while waiting for the next mail.
+    if (auto released = m_store->releaseMemory(); !released)
+        Log::warning(lcStore(), released.error().message, {});
 #ifdef __GLIBC__
-    // A batch can be tens of megabytes; give it back to the system rather than keep it while
-    // waiting for the next mail.
     malloc_trim(0);
 #endif
 }

@@ -61,6 +61,7 @@ Q_SIGNALS:
     void stopped();
 
 private:
+    void releaseIdleMemory();
     void processBatch(MailboxWatcher *watcher, const MailboxBatch &batch);
     void watcherStopped();
 

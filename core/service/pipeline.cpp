@@ -7,6 +7,9 @@
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
+#include <QThread>
+
+#include <atomic>
 
 namespace Dmarc {
 
@@ -14,7 +17,12 @@ Pipeline::Pipeline(Store *store, MetricsRegistry *metrics, const PayloadLimits &
     : m_store(store)
     , m_metrics(metrics)
     , m_limits(limits)
-{}
+{
+    // Helper threads for the analysis; the calling thread takes a share as well. Idle helpers
+    // end after a while, so a waiting exporter holds none.
+    m_workers.setMaxThreadCount(qMax(1, QThread::idealThreadCount() - 1));
+    m_workers.setExpiryTimeout(10000);
+}
 
 EmailAnalysis Pipeline::analyze(const IncomingEmail &email) const
 {
@@ -35,34 +43,57 @@ Result<QList<ProcessedEmail>> Pipeline::process(QList<IncomingEmail> emails, qin
 {
     QElapsedTimer clock;
     clock.start();
-    QList<ProcessedEmail> processed;
-    QList<EmailCommit> commits;
-    QList<qsizetype> committedIndex; // position in `processed` of each commit
-    processed.reserve(emails.size());
+    QList<EmailIdentity> identities;
+    identities.reserve(emails.size());
     for (IncomingEmail &email : emails) {
         if (email.identity.digest.isEmpty())
             email.identity.digest = QCryptographicHash::hash(email.raw, QCryptographicHash::Sha256);
+        identities.append(email.identity);
+    }
+    // An email decided before (the program stopped before moving it) is not analysed or
+    // counted again.
+    const auto decided = m_store->decidedVerdicts(identities);
+    if (!decided)
+        return decided.error();
+    QList<ProcessedEmail> processed;
+    QList<qsizetype> toAnalyse; // position in `emails` and `processed` of each email to analyse
+    processed.reserve(emails.size());
+    for (qsizetype i = 0; i < emails.size(); ++i) {
         ProcessedEmail result;
-        result.identity = email.identity;
-        result.label = email.label;
-        // An email decided before (the program stopped before moving it) is not analysed or
-        // counted again.
-        const auto decided = m_store->decidedVerdict(email.identity);
-        if (!decided)
-            return decided.error();
-        if (decided->has_value()) {
+        result.identity = identities.at(i);
+        result.label = emails.at(i).label;
+        if (decided->at(i).has_value()) {
             result.alreadyDecided = true;
-            result.verdict = **decided;
-            processed.append(result);
-            continue;
+            result.verdict = *decided->at(i);
+        } else {
+            toAnalyse.append(i);
         }
-        result.analysis = analyze(email);
-        result.verdict = result.analysis.verdict();
-        email.raw.clear(); // the bytes are no longer needed; keep the batch's memory down
-        committedIndex.append(processed.size());
-        commits.append(EmailCommit{result.identity, result.analysis});
         processed.append(result);
     }
+
+    // Analysis is pure code, one email independent of the next: it runs on every core.
+    // Each email is touched by one thread only; the lists themselves are not resized meanwhile.
+    IncomingEmail *const in = emails.data();
+    ProcessedEmail *const out = processed.data();
+    std::atomic<qsizetype> next{0};
+    const auto analyseSome = [&] {
+        for (qsizetype i; (i = next.fetch_add(1)) < toAnalyse.size();) {
+            const qsizetype at = toAnalyse.at(i);
+            out[at].analysis = analyze(in[at]);
+            out[at].verdict = out[at].analysis.verdict();
+            in[at].raw = QByteArray(); // no longer needed; keeps the batch's memory down
+        }
+    };
+    for (int helper = 0; helper < m_workers.maxThreadCount() && helper + 1 < toAnalyse.size();
+         ++helper)
+        m_workers.start(analyseSome);
+    analyseSome();
+    m_workers.waitForDone();
+
+    QList<EmailCommit> commits;
+    commits.reserve(toAnalyse.size());
+    for (const qsizetype at : std::as_const(toAnalyse))
+        commits.append(EmailCommit{processed.at(at).identity, processed.at(at).analysis});
     const qint64 analysedMs = clock.elapsed();
     if (!commits.isEmpty()) {
         const auto committed = m_store->commit(commits, nowSecs);
@@ -70,7 +101,7 @@ Result<QList<ProcessedEmail>> Pipeline::process(QList<IncomingEmail> emails, qin
             return committed.error();
         m_metrics->apply(commits, *committed);
         for (qsizetype i = 0; i < committed->size(); ++i) {
-            ProcessedEmail &email = processed[committedIndex.at(i)];
+            ProcessedEmail &email = processed[toAnalyse.at(i)];
             const EmailCommitResult &result = committed->at(i);
             email.verdict = result.verdict;
             email.alreadyDecided = result.alreadyDecided;

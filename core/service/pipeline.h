@@ -7,6 +7,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
+#include <QThreadPool>
 
 namespace Dmarc {
 
@@ -57,6 +58,7 @@ private:
     Store *m_store;
     MetricsRegistry *m_metrics;
     PayloadLimits m_limits;
+    QThreadPool m_workers;
 };
 
 } // namespace Dmarc

@@ -356,20 +356,64 @@ Result<void> Store::importLegacy(const QString &directory)
     return {};
 }
 
-Result<std::optional<EmailVerdict>> Store::decidedVerdict(const EmailIdentity &identity) const
+namespace {
+
+// Finds the verdict committed earlier for an email: same place, same UID, same content.
+class DecidedLookup
 {
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
-    query.prepare(QStringLiteral("SELECT digest, verdict FROM decided_emails WHERE account = ? "
-                                 "AND mailbox = ? AND uid_validity = ? AND uid = ?"));
-    query.addBindValue(text(identity.account));
-    query.addBindValue(text(identity.mailbox));
-    query.addBindValue(qint64(identity.uidValidity));
-    query.addBindValue(qint64(identity.uid));
-    if (!query.exec())
-        return sqlError(QStringLiteral("cannot look up an email"), query.lastError().text());
-    if (query.next() && query.value(0).toString() == QString::fromLatin1(identity.digest.toHex()))
-        return std::optional<EmailVerdict>(verdictFromName(query.value(1).toString()));
-    return std::optional<EmailVerdict>();
+public:
+    explicit DecidedLookup(const QSqlDatabase &db)
+        : m_query(db)
+    {
+        m_query.prepare(QStringLiteral("SELECT digest, verdict FROM decided_emails WHERE "
+                                       "account = ? AND mailbox = ? AND uid_validity = ? AND "
+                                       "uid = ?"));
+    }
+
+    // False when the query failed (query() then tells why).
+    bool find(const EmailIdentity &identity, std::optional<EmailVerdict> &verdict)
+    {
+        m_query.addBindValue(text(identity.account));
+        m_query.addBindValue(text(identity.mailbox));
+        m_query.addBindValue(qint64(identity.uidValidity));
+        m_query.addBindValue(qint64(identity.uid));
+        if (!m_query.exec())
+            return false;
+        verdict.reset();
+        if (m_query.next() &&
+            m_query.value(0).toString() == QString::fromLatin1(identity.digest.toHex()))
+            verdict = verdictFromName(m_query.value(1).toString());
+        m_query.finish();
+        return true;
+    }
+
+    const QSqlQuery &query() const { return m_query; }
+
+private:
+    QSqlQuery m_query;
+};
+
+} // namespace
+
+Result<QList<std::optional<EmailVerdict>>>
+Store::decidedVerdicts(const QList<EmailIdentity> &identities) const
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    // One read transaction for the whole list rather than one per lookup.
+    if (!db.transaction())
+        return sqlError(QStringLiteral("cannot begin a transaction"), db.lastError().text());
+    DecidedLookup lookup(db);
+    QList<std::optional<EmailVerdict>> verdicts(identities.size());
+    for (qsizetype i = 0; i < identities.size(); ++i) {
+        if (!lookup.find(identities.at(i), verdicts[i])) {
+            const Error error =
+                sqlError(QStringLiteral("cannot look up an email"), lookup.query().lastError().text());
+            db.rollback();
+            return error;
+        }
+    }
+    db.commit();
+    return verdicts;
 }
 
 Result<QList<EmailCommitResult>> Store::commit(const QList<EmailCommit> &batch, qint64 nowSecs)
@@ -395,10 +439,7 @@ Result<QList<EmailCommitResult>> Store::commit(const QList<EmailCommit> &batch, 
     if (!pruneDecided.exec())
         return fail(QStringLiteral("cannot prune decided emails"), pruneDecided);
 
-    QSqlQuery findDecided(db);
-    findDecided.prepare(QStringLiteral("SELECT digest, verdict FROM decided_emails WHERE "
-                                       "account = ? AND mailbox = ? AND uid_validity = ? AND "
-                                       "uid = ?"));
+    DecidedLookup findDecided(db);
     QSqlQuery findDedup(db);
     findDedup.prepare(QStringLiteral("SELECT first_seen FROM dedup WHERE org_name = ? AND "
                                      "report_id = ? AND first_seen > ?"));
@@ -435,17 +476,13 @@ Result<QList<EmailCommitResult>> Store::commit(const QList<EmailCommit> &batch, 
 
         const QString key = id.account % QChar(0) % id.mailbox % QChar(0) %
                             QString::number(id.uidValidity) % QChar(0) % QString::number(id.uid);
-        findDecided.addBindValue(text(id.account));
-        findDecided.addBindValue(text(id.mailbox));
-        findDecided.addBindValue(qint64(id.uidValidity));
-        findDecided.addBindValue(qint64(id.uid));
-        if (!findDecided.exec())
-            return fail(QStringLiteral("cannot look up an email"), findDecided);
-        if (findDecided.next() && findDecided.value(0).toString() == digest) {
-            result.verdict = verdictFromName(findDecided.value(1).toString());
+        std::optional<EmailVerdict> decided;
+        if (!findDecided.find(id, decided))
+            return fail(QStringLiteral("cannot look up an email"), findDecided.query());
+        if (decided) {
+            result.verdict = *decided;
             result.alreadyDecided = true;
         }
-        findDecided.finish();
         if (const auto earlier = decidedInBatch.constFind(key);
             !result.alreadyDecided && earlier != decidedInBatch.cend()) {
             result.verdict = *earlier;
@@ -743,6 +780,15 @@ Result<QList<ReportLogEntry>> Store::recentReports(int limit) const
         entries << entry;
     }
     return entries;
+}
+
+Result<void> Store::releaseMemory() const
+{
+    for (const QString &statement : m_dialect->releaseMemory()) {
+        if (auto result = exec(statement); !result)
+            return result;
+    }
+    return {};
 }
 
 Result<qint64> Store::dedupEntryCount() const

@@ -144,14 +144,19 @@ public:
 
     QString filePath() const { return m_filePath; }
 
-    // The verdict committed earlier for this email (same identity and digest), if any.
-    Result<std::optional<EmailVerdict>> decidedVerdict(const EmailIdentity &identity) const;
+    // The verdicts committed earlier for these emails (same identity and digest), if any, in
+    // the same order.
+    Result<QList<std::optional<EmailVerdict>>>
+    decidedVerdicts(const QList<EmailIdentity> &identities) const;
 
     // Commits a batch of emails in one transaction: dedup (semantics.md 4), counters, invalid
     // counts, daily history, reports log and the decided emails. All or nothing.
     Result<QList<EmailCommitResult>> commit(const QList<EmailCommit> &batch, qint64 nowSecs);
 
     Result<StoreSnapshot> snapshot() const;
+
+    // Gives back the memory the database engine caches; for when the exporter goes idle.
+    Result<void> releaseMemory() const;
 
     // Dashboard queries.
     Result<QList<HistoryRow>> history(const HistoryFilter &filter) const;

@@ -22,6 +22,8 @@ public:
     virtual QString driver() const = 0;
     // Statements run once per connection, outside any transaction.
     virtual QStringList connectionSetup() const = 0;
+    // Statements that give back memory the engine caches (run while idle).
+    virtual QStringList releaseMemory() const = 0;
     // A column type for a surrogate key that grows with each insert.
     virtual QString autoIdColumn() const = 0;
     // Whether a table exists; `table` is one of ours.
@@ -37,6 +39,7 @@ class SqliteDialect : public StoreDialect
 public:
     QString driver() const override { return QStringLiteral("QSQLITE"); }
     QStringList connectionSetup() const override;
+    QStringList releaseMemory() const override { return {QStringLiteral("PRAGMA shrink_memory")}; }
     QString autoIdColumn() const override { return QStringLiteral("INTEGER PRIMARY KEY"); }
     QString tableExistsQuery() const override;
     QString upsert(const QString &table, const QStringList &keyColumns,

@@ -243,12 +243,12 @@ private Q_SLOTS:
         invalid.analysis.candidates = 2;
         {
             auto store = openStore(dir.path());
-            QCOMPARE(*store->decidedVerdict(invalid.identity), std::optional<EmailVerdict>());
+            QCOMPARE(store->decidedVerdicts({invalid.identity})->at(0), std::optional<EmailVerdict>());
             QVERIFY(store->commit({invalid}, kNow).ok());
         }
         // The program died before the IMAP move: the next run finds the email decided.
         auto store = openStore(dir.path());
-        QCOMPARE(*store->decidedVerdict(invalid.identity),
+        QCOMPARE(store->decidedVerdicts({invalid.identity})->at(0),
                  std::optional<EmailVerdict>(EmailVerdict::Error));
         const auto again = store->commit({invalid, invalid}, kNow + 60);
         QVERIFY(again->at(0).alreadyDecided);
@@ -260,7 +260,7 @@ private Q_SLOTS:
         // Same UID but different content (e.g. a server that reused UIDs): a new email.
         EmailCommit changed = invalid;
         changed.identity.digest = "other";
-        QCOMPARE(*store->decidedVerdict(changed.identity), std::optional<EmailVerdict>());
+        QCOMPARE(store->decidedVerdicts({changed.identity})->at(0), std::optional<EmailVerdict>());
         QVERIFY(!store->commit({changed}, kNow + 60)->at(0).alreadyDecided);
         QCOMPARE(invalidOf(*store, QStringLiteral("noreply@google.com")), quint64(2));
     }
