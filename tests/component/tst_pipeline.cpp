@@ -111,6 +111,51 @@ private Q_SLOTS:
         QCOMPARE(m_metrics->invalidReports(QString()), quint64(1));
     }
 
+    // The analysis of a batch runs on several threads: the result must not depend on it. A
+    // batch of every sample email, several times over (duplicates, errors, no report), gives
+    // per email and in total what one email per batch gives.
+    void batchEqualsOneByOne()
+    {
+        const QStringList names = QDir(QStringLiteral(DMARC_TEST_DATA_DIR "/upstream"))
+                                      .entryList({QStringLiteral("email-*.eml")}, QDir::Files);
+        QVERIFY(names.size() >= 10);
+        QList<IncomingEmail> batch;
+        for (int round = 0; round < 8; ++round) {
+            for (const QString &name : names)
+                batch << incoming(readTestData(QStringLiteral("upstream/") + name),
+                                  quint32(batch.size() + 1));
+        }
+        const auto together = m_pipeline->process(batch, 1000);
+        QVERIFY(together.ok());
+
+        QTemporaryDir otherDir;
+        auto otherStore = Store::open(otherDir.path());
+        QVERIFY(otherStore.ok());
+        MetricsRegistry otherMetrics;
+        Pipeline oneByOne(otherStore->get(), &otherMetrics, PayloadLimits());
+        for (qsizetype i = 0; i < batch.size(); ++i) {
+            const auto single = oneByOne.process({batch.at(i)}, 1000);
+            QVERIFY(single.ok());
+            const ProcessedEmail &a = together->at(i);
+            const ProcessedEmail &b = single->constFirst();
+            QCOMPARE(a.identity.uid, b.identity.uid);
+            QCOMPARE(a.verdict, b.verdict);
+            QCOMPARE(a.reports, b.reports);
+            QCOMPARE(a.analysis.fromEmail, b.analysis.fromEmail);
+            QCOMPARE(a.analysis.reports.size(), b.analysis.reports.size());
+            QCOMPARE(a.analysis.failures.size(), b.analysis.failures.size());
+        }
+        const StoreSnapshot a = *m_store->snapshot();
+        const StoreSnapshot b = *otherStore.value()->snapshot();
+        QCOMPARE(a.counters.size(), b.counters.size());
+        for (const LabelCounts &entry : a.counters)
+            QCOMPARE(otherMetrics.counters(entry.labels), entry.counters);
+        QCOMPARE(a.invalidReports.size(), b.invalidReports.size());
+        for (const InvalidCount &entry : a.invalidReports)
+            QCOMPARE(otherMetrics.invalidReports(entry.fromEmail), entry.count);
+        QVERIFY(m_metrics->counters(kSample).total > 0);
+    }
+
     void reportFilesAreReadByContent()
     {
         IncomingEmail file;
