@@ -7,9 +7,6 @@
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
-#include <QThread>
-
-#include <atomic>
 
 namespace Dmarc {
 
@@ -17,12 +14,7 @@ Pipeline::Pipeline(Store *store, MetricsRegistry *metrics, const PayloadLimits &
     : m_store(store)
     , m_metrics(metrics)
     , m_limits(limits)
-{
-    // Helper threads for the analysis; the calling thread takes a share as well. Idle helpers
-    // end after a while, so a waiting exporter holds none.
-    m_workers.setMaxThreadCount(qMax(1, QThread::idealThreadCount() - 1));
-    m_workers.setExpiryTimeout(10000);
-}
+{}
 
 EmailAnalysis Pipeline::analyze(const IncomingEmail &email) const
 {
@@ -75,20 +67,12 @@ Result<QList<ProcessedEmail>> Pipeline::process(QList<IncomingEmail> emails, qin
     // Each email is touched by one thread only; the lists themselves are not resized meanwhile.
     IncomingEmail *const in = emails.data();
     ProcessedEmail *const out = processed.data();
-    std::atomic<qsizetype> next{0};
-    const auto analyseSome = [&] {
-        for (qsizetype i; (i = next.fetch_add(1)) < toAnalyse.size();) {
-            const qsizetype at = toAnalyse.at(i);
-            out[at].analysis = analyze(in[at]);
-            out[at].verdict = out[at].analysis.verdict();
-            in[at].raw = QByteArray(); // no longer needed; keeps the batch's memory down
-        }
-    };
-    for (int helper = 0; helper < m_workers.maxThreadCount() && helper + 1 < toAnalyse.size();
-         ++helper)
-        m_workers.start(analyseSome);
-    analyseSome();
-    m_workers.waitForDone();
+    m_parallel.forEach(toAnalyse.size(), [&](qsizetype i) {
+        const qsizetype at = toAnalyse.at(i);
+        out[at].analysis = analyze(in[at]);
+        out[at].verdict = out[at].analysis.verdict();
+        in[at].raw = QByteArray(); // no longer needed; keeps the batch's memory down
+    });
 
     QList<EmailCommit> commits;
     commits.reserve(toAnalyse.size());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/parallel.h"
 #include "common/result.h"
 #include "report/emailanalysis.h"
 #include "store/store.h"
@@ -7,7 +8,6 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
-#include <QThreadPool>
 
 namespace Dmarc {
 
@@ -58,7 +58,7 @@ private:
     Store *m_store;
     MetricsRegistry *m_metrics;
     PayloadLimits m_limits;
-    QThreadPool m_workers;
+    ParallelRunner m_parallel;
 };
 
 } // namespace Dmarc

@@ -406,8 +406,8 @@ Store::decidedVerdicts(const QList<EmailIdentity> &identities) const
     QList<std::optional<EmailVerdict>> verdicts(identities.size());
     for (qsizetype i = 0; i < identities.size(); ++i) {
         if (!lookup.find(identities.at(i), verdicts[i])) {
-            const Error error =
-                sqlError(QStringLiteral("cannot look up an email"), lookup.query().lastError().text());
+            const Error error = sqlError(QStringLiteral("cannot look up an email"),
+                                         lookup.query().lastError().text());
             db.rollback();
             return error;
         }
