@@ -169,7 +169,9 @@ void MailboxWatcher::onUntagged(const ImapResponse &response)
     if (response.name == "EXISTS" && response.number) {
         const bool grew = *response.number > m_exists;
         m_exists = *response.number;
-        if (grew && m_step == Step::Idling) {
+        if (grew) {
+            // Also while a command runs: mail that arrives during the last SEARCH of a check is
+            // reported once, and IDLE would not tell it again.
             m_newMail = true;
             leaveIdle();
         }
@@ -310,6 +312,7 @@ void MailboxWatcher::search()
     setActivity(MailboxStatus::Activity::Syncing);
     m_found.clear();
     m_sizes.clear();
+    m_newMail = false; // what arrives from here on may be missing from the result
     m_session->send(m_session->command("UID SEARCH").raw("UNDELETED").build(),
                     [this](const ImapResponse &tagged) {
                         if (commandFailed(tagged, QStringLiteral("UID SEARCH")))
@@ -541,6 +544,10 @@ void MailboxWatcher::finishPoll()
         m_checkRequested = false;
         m_skipped.clear();
         search();
+        return;
+    }
+    if (m_newMail) {
+        search(); // arrived during the last SEARCH
         return;
     }
     enterIdle();

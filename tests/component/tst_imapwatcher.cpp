@@ -668,6 +668,31 @@ private Q_SLOTS:
         QCOMPARE(server.connectionCount(), 1);
     }
 
+    // Mail that arrives while the last SEARCH of a check runs is missing from its result; the
+    // server reports it once, with EXISTS before the tagged OK, and IDLE would not report it
+    // again. The watcher searches once more instead of going idle.
+    void mailArrivingDuringTheLastSearchIsFetched()
+    {
+        FakeImapServer server;
+        server.handlers.insert("UID SEARCH", [&server](Connection &connection,
+                                                       const QByteArray &tag, const QByteArray &) {
+            if (server.receivedWithName("UID SEARCH").size() > 1)
+                return false;
+            connection.write("* SEARCH\r\n");
+            server.addMessage(QStringLiteral("INBOX"), mail(1));
+            connection.write("* 1 EXISTS\r\n" + tag + " OK done\r\n");
+            return true;
+        });
+        ImapSettings settings = settingsFor(server);
+        settings.idle = true;
+        Run run(settings);
+        answerAll(run.watcher, EmailVerdict::Done);
+        run.watcher.start();
+        QVERIFY(run.batches.wait(2000));
+        QTRY_COMPARE(server.messages(QStringLiteral("Archive")).size(), 1);
+        QTRY_COMPARE(run.watcher.status().activity, MailboxStatus::Activity::Idling);
+    }
+
     void idleIsRenewed()
     {
         FakeImapServer server;
