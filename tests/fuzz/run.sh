@@ -13,7 +13,6 @@ sanitizers="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-om
 
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-    -DCMAKE_CXX_COMPILER_LAUNCHER="$PWD/tests/fuzz/no-werror.sh" \
     -DCMAKE_CXX_FLAGS="$sanitizers -fsanitize=fuzzer-no-link" \
     -DCMAKE_EXE_LINKER_FLAGS="$sanitizers" \
     -DBUILD_FUZZERS=ON -DBUILD_GUI=OFF -DBUILD_BENCHMARKS=OFF >/dev/null
