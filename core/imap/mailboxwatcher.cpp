@@ -178,7 +178,19 @@ void MailboxWatcher::onUntagged(const ImapResponse &response)
     } else if (response.name == "EXPUNGE" && m_exists > 0) {
         --m_exists;
     } else if (response.name == "OK" && response.code && response.code->name == "UIDVALIDITY") {
-        m_uidValidity = quint32(response.code->arguments.value(0).number);
+        const quint32 validity = quint32(response.code->arguments.value(0).number);
+        if (m_uidValidity != 0 && validity != m_uidValidity) {
+            // The selected mailbox was replaced: the UIDs this session knows may name other
+            // emails now, so none of them may be moved. Start over with a fresh SELECT.
+            failPoll(Error{QStringLiteral("server"),
+                           QStringLiteral("%1: UIDVALIDITY changed from %2 to %3 while the inbox "
+                                          "was selected")
+                               .arg(m_settings.displayName())
+                               .arg(m_uidValidity)
+                               .arg(validity)});
+            return;
+        }
+        m_uidValidity = validity;
     } else if (response.name == "LIST" && response.values.size() >= 3) {
         const QString name = Imap::decodeMailboxName(response.values.at(2).text());
         bool selectable = true;

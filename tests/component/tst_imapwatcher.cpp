@@ -693,6 +693,37 @@ private Q_SLOTS:
         QTRY_COMPARE(run.watcher.status().activity, MailboxStatus::Activity::Idling);
     }
 
+    // A mailbox replaced while selected (a new UIDVALIDITY outside SELECT): the session's UIDs
+    // mean nothing any more, so nothing is handed over or moved by them; the next session
+    // selects again and hands the emails over under the new UIDVALIDITY.
+    void uidValidityChangeStartsOver()
+    {
+        FakeImapServer server;
+        server.addMessage(QStringLiteral("INBOX"), mail(1));
+        server.handlers.insert("UID SEARCH", [&server](Connection &connection, const QByteArray &,
+                                                       const QByteArray &) {
+            if (server.uidValidity == 999)
+                return false;
+            server.uidValidity = 999;
+            connection.write("* OK [UIDVALIDITY 999] mailbox replaced\r\n");
+            return true; // the tagged reply never comes
+        });
+        ImapSettings settings = settingsFor(server);
+        settings.reconnectMinSeconds = 0.05;
+        Run run(settings);
+        answerAll(run.watcher, EmailVerdict::Done);
+        run.watcher.start();
+        QVERIFY(run.finish());
+        QVERIFY(!run.ok());
+        QVERIFY2(run.error().contains(QLatin1String("UIDVALIDITY changed from 1234 to 999")),
+                 qPrintable(run.error()));
+        QVERIFY(run.batches.isEmpty());
+        QVERIFY(moveCommandsAbsent(server));
+        QVERIFY(run.batches.wait(5000));
+        QCOMPARE(run.batches.first().at(0).value<MailboxBatch>().uidValidity, quint32(999));
+        QTRY_COMPARE(server.messages(QStringLiteral("Archive")).size(), 1);
+    }
+
     void idleIsRenewed()
     {
         FakeImapServer server;
