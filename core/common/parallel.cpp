@@ -1,5 +1,7 @@
 #include "common/parallel.h"
 
+#include <QScopeGuard>
+#include <QSemaphore>
 #include <QThread>
 
 #include <atomic>
@@ -19,10 +21,22 @@ void ParallelRunner::forEach(qsizetype count, const std::function<void(qsizetype
         for (qsizetype i; (i = next.fetch_add(1)) < count;)
             work(i);
     };
-    for (int helper = 0; helper < m_helpers.maxThreadCount() && helper + 1 < count; ++helper)
-        m_helpers.start(takeTurns);
+    const int helpers = int(qBound(qsizetype(0), count - 1, qsizetype(m_helpers.maxThreadCount())));
+    // Each helper says when it is done; waiting for that rather than for the pool keeps the
+    // pool's threads for the next call (QThreadPool::waitForDone() ends them).
+    QSemaphore finished;
+    for (int helper = 0; helper < helpers; ++helper) {
+        m_helpers.start([&] {
+            takeTurns();
+            finished.release();
+        });
+    }
+    // The helpers use this frame: wait for them even when the work here throws.
+    const auto waitForHelpers = qScopeGuard([&] {
+        next = count;
+        finished.acquire(helpers);
+    });
     takeTurns();
-    m_helpers.waitForDone();
 }
 
 } // namespace Dmarc

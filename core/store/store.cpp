@@ -412,7 +412,12 @@ Store::decidedVerdicts(const QList<EmailIdentity> &identities) const
             return error;
         }
     }
-    db.commit();
+    if (!db.commit()) {
+        const Error error =
+            sqlError(QStringLiteral("cannot end a read transaction"), db.lastError().text());
+        db.rollback();
+        return error;
+    }
     return verdicts;
 }
 

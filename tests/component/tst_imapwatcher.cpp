@@ -691,23 +691,56 @@ private Q_SLOTS:
         QVERIFY(run.batches.wait(2000));
         QTRY_COMPARE(server.messages(QStringLiteral("Archive")).size(), 1);
         QTRY_COMPARE(run.watcher.status().activity, MailboxStatus::Activity::Idling);
+        // The empty one, the one that found the mail, the one after the move.
+        QCOMPARE(server.receivedWithName("UID SEARCH").size(), 3);
+    }
+
+    // A server that repeats the unchanged count with every response: no extra search.
+    void unchangedExistsDoesNotSearchAgain()
+    {
+        FakeImapServer server;
+        server.handlers.insert("UID SEARCH",
+                               [](Connection &connection, const QByteArray &, const QByteArray &) {
+                                   connection.write("* 0 EXISTS\r\n");
+                                   return false; // the usual reply follows
+                               });
+        ImapSettings settings = settingsFor(server);
+        settings.idle = true;
+        Run run(settings);
+        run.watcher.start();
+        QVERIFY(run.finish());
+        QTRY_COMPARE(run.watcher.status().activity, MailboxStatus::Activity::Idling);
+        QCOMPARE(server.receivedWithName("UID SEARCH").size(), 1);
     }
 
     // A mailbox replaced while selected (a new UIDVALIDITY outside SELECT): the session's UIDs
     // mean nothing any more, so nothing is handed over or moved by them; the next session
     // selects again and hands the emails over under the new UIDVALIDITY.
+    void uidValidityChangeStartsOver_data()
+    {
+        QTest::addColumn<QByteArray>("command");
+        QTest::addColumn<QByteArray>("arguments"); // a part of them that picks the command
+        QTest::newRow("during the search") << QByteArray("UID SEARCH") << QByteArray();
+        QTest::newRow("while fetching sizes") << QByteArray("UID FETCH") << QByteArray("SIZE");
+        QTest::newRow("while fetching the emails")
+            << QByteArray("UID FETCH") << QByteArray("BODY.PEEK");
+    }
+
     void uidValidityChangeStartsOver()
     {
+        QFETCH(QByteArray, command);
+        QFETCH(QByteArray, arguments);
         FakeImapServer server;
         server.addMessage(QStringLiteral("INBOX"), mail(1));
-        server.handlers.insert("UID SEARCH", [&server](Connection &connection, const QByteArray &,
-                                                       const QByteArray &) {
-            if (server.uidValidity == 999)
-                return false;
-            server.uidValidity = 999;
-            connection.write("* OK [UIDVALIDITY 999] mailbox replaced\r\n");
-            return true; // the tagged reply never comes
-        });
+        server.handlers.insert(command,
+                               [&server, arguments](Connection &connection, const QByteArray &,
+                                                    const QByteArray &given) {
+                                   if (server.uidValidity == 999 || !given.contains(arguments))
+                                       return false;
+                                   server.uidValidity = 999;
+                                   connection.write("* OK [UIDVALIDITY 999] mailbox replaced\r\n");
+                                   return true; // the tagged reply never comes
+                               });
         ImapSettings settings = settingsFor(server);
         settings.reconnectMinSeconds = 0.05;
         Run run(settings);

@@ -82,9 +82,11 @@ private Q_SLOTS:
         QVERIFY(committed >= 8 * 3);
     }
 
-    // A full disk (here: a file size limit, which fails writes the same way) stops the commits
-    // with an error naming the file; the failed commit leaves nothing behind, and once there is
-    // room again the store opens and goes on.
+    // A disk that refuses writes stops the commits with an error naming the file; the failed
+    // commit leaves nothing behind, and once there is room again the store opens and goes on.
+    // A file size limit stands in for a full disk: writes past it fail (EFBIG, which SQLite
+    // reports as an I/O error; ENOSPC would read "database or disk is full") through the same
+    // path, without a filesystem of its own.
     void fullDiskFailsCleanly()
     {
         QTemporaryDir dir;
@@ -101,6 +103,7 @@ private Q_SLOTS:
         QCOMPARE(child.exitCode(), 1);
         const QString error = QString::fromLocal8Bit(child.readAllStandardError());
         QVERIFY2(error.contains(dir.filePath(Store::fileName())), qPrintable(error));
+        QVERIFY2(error.contains(QLatin1String("disk I/O error")), qPrintable(error));
         const qint64 acknowledged = child.readAllStandardOutput().count('\n');
         QVERIFY2(acknowledged > 0, "the limit left no room for a single commit");
 
