@@ -1,10 +1,11 @@
 #include "common/parallel.h"
 
 #include <QScopeGuard>
-#include <QSemaphore>
 #include <QThread>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 
 namespace Dmarc {
 
@@ -21,20 +22,24 @@ void ParallelRunner::forEach(qsizetype count, const std::function<void(qsizetype
         for (qsizetype i; (i = next.fetch_add(1)) < count;)
             work(i);
     };
-    const int helpers = int(qBound(qsizetype(0), count - 1, qsizetype(m_helpers.maxThreadCount())));
     // Each helper says when it is done; waiting for that rather than for the pool keeps the
     // pool's threads for the next call (QThreadPool::waitForDone() ends them).
-    QSemaphore finished;
-    for (int helper = 0; helper < helpers; ++helper) {
+    std::mutex mutex;
+    std::condition_variable helperDone;
+    int running = int(qBound(qsizetype(0), count - 1, qsizetype(m_helpers.maxThreadCount())));
+    for (int helper = running; helper > 0; --helper) {
         m_helpers.start([&] {
             takeTurns();
-            finished.release();
+            const std::lock_guard<std::mutex> lock(mutex);
+            --running;
+            helperDone.notify_one(); // under the lock: the waiter may return right after
         });
     }
     // The helpers use this frame: wait for them even when the work here throws.
     const auto waitForHelpers = qScopeGuard([&] {
         next = count;
-        finished.acquire(helpers);
+        std::unique_lock<std::mutex> lock(mutex);
+        helperDone.wait(lock, [&] { return running == 0; });
     });
     takeTurns();
 }
