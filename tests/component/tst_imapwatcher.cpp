@@ -27,6 +27,13 @@ ImapSettings settingsFor(const FakeImapServer &server)
     return settings;
 }
 
+ImapSettings idleSettingsFor(const FakeImapServer &server)
+{
+    ImapSettings settings = settingsFor(server);
+    settings.idle = true;
+    return settings;
+}
+
 QByteArray mail(int n)
 {
     return "Subject: mail " + QByteArray::number(n) + "\r\n\r\nbody " + QByteArray::number(n) +
@@ -83,6 +90,20 @@ struct Run
             return false;
         return true;
     }
+    // Starts the watcher; every email of every batch gets `verdict` (or none).
+    void startAnswering(std::optional<EmailVerdict> verdict)
+    {
+        answerAll(watcher, verdict);
+        watcher.start();
+    }
+    // startAnswering(), then waits for the first check to end in IDLE.
+    bool startAndIdle(std::optional<EmailVerdict> verdict)
+    {
+        startAnswering(verdict);
+        return finish() && QTest::qWaitFor([this] {
+                   return watcher.status().activity == MailboxStatus::Activity::Idling;
+               });
+    }
     bool ok() const { return polls.first().at(0).toBool(); }
     QString error() const { return polls.first().at(1).toString(); }
 
@@ -136,8 +157,7 @@ private Q_SLOTS:
         server.greeting = "* PREAUTH [CAPABILITY IMAP4rev1 MOVE] welcome back\r\n";
         server.addMessage(QStringLiteral("INBOX"), mail(1));
         Run run(settingsFor(server));
-        answerAll(run.watcher, EmailVerdict::Done);
-        run.watcher.start();
+        run.startAnswering(EmailVerdict::Done);
         QVERIFY(run.finish());
         QVERIFY2(run.ok(), qPrintable(run.error()));
         QVERIFY(server.receivedWithName("LOGIN").isEmpty());
@@ -175,8 +195,7 @@ private Q_SLOTS:
         server.addMessage(QStringLiteral("INBOX"), mail(2));
         server.handlers.insert(command, ::reply(reply));
         Run run(settingsFor(server));
-        answerAll(run.watcher, EmailVerdict::Done);
-        run.watcher.start();
+        run.startAnswering(EmailVerdict::Done);
         QVERIFY(run.finish());
         QVERIFY(!run.ok());
         QVERIFY2(run.error().contains(error, Qt::CaseInsensitive), qPrintable(run.error()));
@@ -210,8 +229,7 @@ private Q_SLOTS:
             return true;
         });
         Run run(settingsFor(server));
-        answerAll(run.watcher, EmailVerdict::Done);
-        run.watcher.start();
+        run.startAnswering(EmailVerdict::Done);
         QVERIFY(run.finish());
         QVERIFY(!run.ok());
         QVERIFY2(run.error().contains(u"closed"), qPrintable(run.error()));
@@ -249,8 +267,7 @@ private Q_SLOTS:
         ImapSettings settings = settingsFor(server);
         settings.maxMessageBytes = 100000;
         Run run(settings);
-        answerAll(run.watcher, EmailVerdict::Done);
-        run.watcher.start();
+        run.startAnswering(EmailVerdict::Done);
         QVERIFY(run.finish());
         QVERIFY(!run.ok());
         QVERIFY2(run.error().contains(u"exceeds the limit"), qPrintable(run.error()));
@@ -264,8 +281,7 @@ private Q_SLOTS:
         ImapSettings settings = settingsFor(server);
         settings.maxMessageBytes = 100000;
         Run run(settings);
-        answerAll(run.watcher, EmailVerdict::Error);
-        run.watcher.start();
+        run.startAnswering(EmailVerdict::Error);
         QVERIFY(run.finish());
         QVERIFY2(run.ok(), qPrintable(run.error()));
         const auto batch = run.batches.first().first().value<MailboxBatch>();
@@ -291,8 +307,7 @@ private Q_SLOTS:
             return true;
         });
         Run run(settingsFor(server));
-        answerAll(run.watcher, EmailVerdict::Done);
-        run.watcher.start();
+        run.startAnswering(EmailVerdict::Done);
         QVERIFY(run.finish());
         QVERIFY2(run.ok(), qPrintable(run.error()));
         const auto batch = run.batches.first().first().value<MailboxBatch>();
@@ -390,8 +405,7 @@ private Q_SLOTS:
         server.addMessage(QStringLiteral("INBOX"), mail(1));
         server.handlers.insert("UID COPY", reply("NO [OVERQUOTA] full"));
         Run run(settingsFor(server));
-        answerAll(run.watcher, EmailVerdict::Done);
-        run.watcher.start();
+        run.startAnswering(EmailVerdict::Done);
         QVERIFY(run.finish());
         QVERIFY(!run.ok());
         QVERIFY(run.error().contains(u"full"));
@@ -419,8 +433,7 @@ private Q_SLOTS:
         server.handlers.insert(command, ::reply(reply));
         Run run(settingsFor(server));
         QSignalSpy moved(&run.watcher, &MailboxWatcher::emailsMoved);
-        answerAll(run.watcher, EmailVerdict::Done);
-        run.watcher.start();
+        run.startAnswering(EmailVerdict::Done);
         QVERIFY(run.finish());
         QVERIFY(!run.ok());
         QVERIFY(moved.isEmpty()); // copied maybe, but not moved: the next poll tries again
@@ -431,9 +444,7 @@ private Q_SLOTS:
     {
         FakeImapServer server;
         server.handlers.insert("IDLE", reply("NO not here"));
-        ImapSettings settings = settingsFor(server);
-        settings.idle = true;
-        Run run(settings);
+        Run run(idleSettingsFor(server));
         run.watcher.start();
         QTRY_COMPARE(run.polls.size(), 2);
         QVERIFY(run.polls.at(0).at(0).toBool());
@@ -462,8 +473,7 @@ private Q_SLOTS:
         ImapSettings settings = settingsFor(server);
         settings.maxBatchBytes = 130;
         Run run(settings);
-        answerAll(run.watcher, EmailVerdict::Done);
-        run.watcher.start();
+        run.startAnswering(EmailVerdict::Done);
         QVERIFY(run.finish());
         QVERIFY2(run.ok(), qPrintable(run.error()));
         QCOMPARE(run.batches.size(), 3); // 2 + 2 + 1
@@ -490,8 +500,7 @@ private Q_SLOTS:
         settings.password = QStringLiteral("pässword");
         settings.doneFolder = QStringLiteral("Archiv ü");
         Run run(settings);
-        answerAll(run.watcher, EmailVerdict::Done);
-        run.watcher.start();
+        run.startAnswering(EmailVerdict::Done);
         QVERIFY(run.finish());
         QVERIFY2(run.ok(), qPrintable(run.error()));
         QCOMPARE(server.receivedWithName("LOGIN").first(),
@@ -514,8 +523,7 @@ private Q_SLOTS:
         });
         server.addMessage(QStringLiteral("INBOX"), mail(1));
         Run run(settingsFor(server));
-        answerAll(run.watcher, EmailVerdict::Done);
-        run.watcher.start();
+        run.startAnswering(EmailVerdict::Done);
         QVERIFY(run.finish());
         QVERIFY2(run.ok(), qPrintable(run.error()));
         QCOMPARE(server.messages(QStringLiteral("INBOX.Archive")).size(), 1);
@@ -589,8 +597,7 @@ private Q_SLOTS:
         settings.auth = ImapSettings::Auth::XOAuth2;
         settings.oauth2.tokenFile = token.fileName();
         Run run(settings);
-        answerAll(run.watcher, EmailVerdict::Done);
-        run.watcher.start();
+        run.startAnswering(EmailVerdict::Done);
         QVERIFY(run.finish());
         const QList<QByteArray> auths = server.receivedWithName("AUTHENTICATE");
         QVERIFY(!auths.isEmpty());
@@ -634,8 +641,7 @@ private Q_SLOTS:
         settings.auth = ImapSettings::Auth::OAuthBearer;
         settings.oauth2.tokenCommand = QStringLiteral("echo tok123");
         Run run(settings);
-        answerAll(run.watcher, EmailVerdict::Done);
-        run.watcher.start();
+        run.startAnswering(EmailVerdict::Done);
         QVERIFY(run.finish());
         QVERIFY2(run.ok(), qPrintable(run.error()));
         const QByteArray initial =
@@ -648,13 +654,8 @@ private Q_SLOTS:
     void idleNewMailAndCheckNow()
     {
         FakeImapServer server;
-        ImapSettings settings = settingsFor(server);
-        settings.idle = true;
-        Run run(settings);
-        answerAll(run.watcher, EmailVerdict::Done);
-        run.watcher.start();
-        QVERIFY(run.finish());
-        QTRY_COMPARE(run.watcher.status().activity, MailboxStatus::Activity::Idling);
+        Run run(idleSettingsFor(server));
+        QVERIFY(run.startAndIdle(EmailVerdict::Done));
         server.addMessage(QStringLiteral("INBOX"), mail(1));
         server.notifyExists();
         QVERIFY(run.batches.wait(2000));
@@ -683,11 +684,8 @@ private Q_SLOTS:
             connection.write("* 1 EXISTS\r\n" + tag + " OK done\r\n");
             return true;
         });
-        ImapSettings settings = settingsFor(server);
-        settings.idle = true;
-        Run run(settings);
-        answerAll(run.watcher, EmailVerdict::Done);
-        run.watcher.start();
+        Run run(idleSettingsFor(server));
+        run.startAnswering(EmailVerdict::Done);
         QVERIFY(run.batches.wait(2000));
         QTRY_COMPARE(server.messages(QStringLiteral("Archive")).size(), 1);
         QTRY_COMPARE(run.watcher.status().activity, MailboxStatus::Activity::Idling);
@@ -704,12 +702,8 @@ private Q_SLOTS:
                                    connection.write("* 0 EXISTS\r\n");
                                    return false; // the usual reply follows
                                });
-        ImapSettings settings = settingsFor(server);
-        settings.idle = true;
-        Run run(settings);
-        run.watcher.start();
-        QVERIFY(run.finish());
-        QTRY_COMPARE(run.watcher.status().activity, MailboxStatus::Activity::Idling);
+        Run run(idleSettingsFor(server));
+        QVERIFY(run.startAndIdle({}));
         QCOMPARE(server.receivedWithName("UID SEARCH").size(), 1);
     }
 
@@ -744,8 +738,7 @@ private Q_SLOTS:
         ImapSettings settings = settingsFor(server);
         settings.reconnectMinSeconds = 0.05;
         Run run(settings);
-        answerAll(run.watcher, EmailVerdict::Done);
-        run.watcher.start();
+        run.startAnswering(EmailVerdict::Done);
         QVERIFY(run.finish());
         QVERIFY(!run.ok());
         QVERIFY2(run.error().contains(QLatin1String("UIDVALIDITY changed from 1234 to 999")),
@@ -760,8 +753,7 @@ private Q_SLOTS:
     void idleIsRenewed()
     {
         FakeImapServer server;
-        ImapSettings settings = settingsFor(server);
-        settings.idle = true;
+        ImapSettings settings = idleSettingsFor(server);
         settings.idleRenewSeconds = 0.2;
         Run run(settings);
         run.watcher.start();
@@ -779,12 +771,8 @@ private Q_SLOTS:
                 connection.write("+ idling\r\n");
                 return true;
             });
-        ImapSettings settings = settingsFor(server);
-        settings.idle = true;
-        Run run(settings);
-        run.watcher.start();
-        QVERIFY(run.finish());
-        QTRY_COMPARE(run.watcher.status().activity, MailboxStatus::Activity::Idling);
+        Run run(idleSettingsFor(server));
+        QVERIFY(run.startAndIdle({}));
         run.polls.clear();
         run.watcher.checkNow();
         QVERIFY(run.polls.wait(3000));
