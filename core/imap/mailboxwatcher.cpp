@@ -553,9 +553,7 @@ void MailboxWatcher::finishPoll()
         return;
     }
     if (m_checkRequested) {
-        m_checkRequested = false;
-        m_skipped.clear();
-        search();
+        startNewCheck();
         return;
     }
     if (m_newMail) {
@@ -579,14 +577,18 @@ void MailboxWatcher::enterIdle()
             logout();
             return;
         }
-        if (m_newMail || m_checkRequested) {
-            m_checkRequested = false;
-            m_skipped.clear();
-            search();
-        } else {
+        if (m_newMail || m_checkRequested)
+            startNewCheck();
+        else
             enterIdle(); // renewal
-        }
     });
+}
+
+void MailboxWatcher::startNewCheck()
+{
+    m_checkRequested = false;
+    m_skipped.clear(); // a new check offers every email again
+    search();
 }
 
 void MailboxWatcher::onIdling()

@@ -148,6 +148,7 @@ private:
     void afterMoves();
     void finishPoll();
     void enterIdle();
+    void startNewCheck();
     void leaveIdle();
     void failPoll(const Error &error);
     void scheduleReconnect();

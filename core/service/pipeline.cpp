@@ -69,9 +69,8 @@ Result<QList<ProcessedEmail>> Pipeline::process(QList<IncomingEmail> emails, qin
     ProcessedEmail *const out = processed.data();
     m_parallel.forEach(toAnalyse.size(), [&](qsizetype i) {
         const qsizetype at = toAnalyse.at(i);
-        out[at].analysis = analyze(in[at]);
-        out[at].verdict = out[at].analysis.verdict();
-        in[at].raw = QByteArray(); // no longer needed; keeps the batch's memory down
+        out[at].analysis = analyze(in[at]); // the verdict comes with the commit
+        in[at].raw = QByteArray();          // no longer needed; keeps the batch's memory down
     });
 
     QList<EmailCommit> commits;

@@ -475,7 +475,6 @@ Result<QList<EmailCommitResult>> Store::commit(const QList<EmailCommit> &batch, 
 
     for (const EmailCommit &email : batch) {
         const EmailIdentity &id = email.identity;
-        const QString digest = QString::fromLatin1(id.digest.toHex());
         EmailCommitResult result;
         result.verdict = email.analysis.verdict();
 
@@ -595,7 +594,7 @@ Result<QList<EmailCommitResult>> Store::commit(const QList<EmailCommit> &batch, 
         insertDecided.addBindValue(text(id.mailbox));
         insertDecided.addBindValue(qint64(id.uidValidity));
         insertDecided.addBindValue(qint64(id.uid));
-        insertDecided.addBindValue(digest);
+        insertDecided.addBindValue(QString::fromLatin1(id.digest.toHex()));
         insertDecided.addBindValue(verdictName(result.verdict));
         insertDecided.addBindValue(nowSecs);
         if (!insertDecided.exec())
