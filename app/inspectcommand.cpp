@@ -1,6 +1,6 @@
 #include "inspectcommand.h"
 
-#include "report/emailanalyzer.h"
+#include "analysis/emailanalyzer.h"
 
 #include <QDateTime>
 #include <QFile>

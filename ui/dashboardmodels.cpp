@@ -50,7 +50,7 @@ quint64 countErrors(const QList<ReportLogEntry> &entries, QDate from)
 {
     const qint64 fromSecs = from.isValid() ? from.startOfDay(Qt::UTC).toSecsSinceEpoch() : 0;
     return quint64(std::count_if(entries.begin(), entries.end(), [fromSecs](const auto &entry) {
-        return entry.outcome == ReportLogOutcome::Error && entry.processedAt >= fromSecs;
+        return entry.outcome == ReportOutcome::Malformed && entry.processedAt >= fromSecs;
     }));
 }
 
@@ -236,14 +236,14 @@ void ReportsTableModel::setEntries(QList<ReportLogEntry> entries)
     endResetModel();
 }
 
-QString ReportsTableModel::outcomeText(ReportLogOutcome outcome)
+QString ReportsTableModel::outcomeText(ReportOutcome outcome)
 {
     switch (outcome) {
-    case ReportLogOutcome::Counted:
+    case ReportOutcome::Counted:
         return tr("Counted");
-    case ReportLogOutcome::Duplicate:
+    case ReportOutcome::Duplicate:
         return tr("Duplicate");
-    case ReportLogOutcome::Error:
+    case ReportOutcome::Malformed:
         return tr("Error");
     }
     return {};
@@ -265,7 +265,7 @@ QVariant ReportsTableModel::data(const QModelIndex &index, int role) const
         return {};
     const ReportLogEntry &entry = m_entries.at(index.row());
     if (role == Qt::BackgroundRole)
-        return entry.outcome == ReportLogOutcome::Error ? QVariant(failingRowColor()) : QVariant();
+        return entry.outcome == ReportOutcome::Malformed ? QVariant(failingRowColor()) : QVariant();
     if (role != Qt::DisplayRole && role != Qt::UserRole)
         return {};
     const bool display = role == Qt::DisplayRole;

@@ -124,7 +124,7 @@ public:
 
     void setEntries(QList<ReportLogEntry> entries);
     const ReportLogEntry &entry(int row) const { return m_entries.at(row); }
-    static QString outcomeText(ReportLogOutcome outcome);
+    static QString outcomeText(ReportOutcome outcome);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

@@ -2,7 +2,7 @@
 
 #include "common/log.h"
 #include "common/logging.h"
-#include "report/emailanalyzer.h"
+#include "analysis/emailanalyzer.h"
 #include "service/exporter.h"
 #include "statustext.h"
 #include "trendchart.h"
@@ -311,7 +311,7 @@ QDialog *DashboardWindow::openReportDetails(const ReportLogEntry &entry)
         tr("Outcome: %1").arg(ReportsTableModel::outcomeText(entry.outcome))};
     if (!entry.reason.isEmpty())
         lines << tr("Reason: %1").arg(entry.reason);
-    if (entry.outcome == ReportLogOutcome::Error)
+    if (entry.outcome == ReportOutcome::Malformed)
         lines << tr("The email is in the account's error folder; save it and use \"Inspect a "
                     "report file\" to see every part.");
     auto *dialog = new QMessageBox(QMessageBox::Information, tr("Report %1").arg(entry.reportId),

@@ -4,7 +4,7 @@
 #include "common/result.h"
 #include "imap/imapsettings.h"
 #include "metrics/endpointsettings.h"
-#include "report/emailanalysis.h"
+#include "mail/payloadlimits.h"
 
 #include <QJsonObject>
 #include <QList>

@@ -432,25 +432,26 @@ void MailboxWatcher::fetchBodies(const QList<quint32> &uids)
     Q_EMIT batchReady(m_batch);
 }
 
-void MailboxWatcher::submitVerdicts(const QHash<quint32, EmailVerdict> &verdicts)
+void MailboxWatcher::submitDestinations(const QHash<quint32, QString> &folders)
 {
     if (m_step != Step::AwaitingVerdicts) {
         qCInfo(lcImap).noquote() << m_settings.displayName() + u':'
-                                 << "verdicts for a batch no longer current; emails stay";
+                                 << "destinations for a batch no longer current; emails stay";
         return;
     }
-    m_moves = {MoveGroup{EmailVerdict::Done, onServer(m_settings.doneFolder), {}},
-               MoveGroup{EmailVerdict::Error, onServer(m_settings.errorFolder), {}}};
+    m_moves.clear();
     for (const FetchedEmail &email : std::as_const(m_batch.emails)) {
         // Offered once per poll: a later SEARCH in this poll does not hand it over again.
         m_skipped.insert(email.uid);
-        const auto it = verdicts.constFind(email.uid);
-        if (it != verdicts.cend()) // no verdict: never moved
-            m_moves[*it == EmailVerdict::Done ? 0 : 1].uids.append(email.uid);
+        const auto it = folders.constFind(email.uid);
+        if (it == folders.cend()) // no destination: never moved
+            continue;
+        auto group = std::find_if(m_moves.begin(), m_moves.end(),
+                                  [&](const MoveGroup &g) { return g.folder == *it; });
+        if (group == m_moves.end())
+            group = m_moves.insert(m_moves.end(), MoveGroup{*it, onServer(*it), {}});
+        group->uids.append(email.uid);
     }
-    m_moves.erase(std::remove_if(m_moves.begin(), m_moves.end(),
-                                 [](const MoveGroup &group) { return group.uids.isEmpty(); }),
-                  m_moves.end());
     m_batch.emails.clear();
     m_step = Step::Moving;
     setActivity(MailboxStatus::Activity::Syncing);
@@ -471,17 +472,18 @@ void MailboxWatcher::transferBatch(const QByteArray &command, void (MailboxWatch
     for (int i = 0; i < m_moves.size(); ++i) {
         m_session->send(m_session->command(command)
                             .raw(Imap::uidSet(m_moves.at(i).uids))
-                            .mailbox(m_moves.at(i).folder)
+                            .mailbox(m_moves.at(i).serverFolder)
                             .build(),
                         [this, i, command, isMove, allDone](const ImapResponse &tagged) {
                             MoveGroup &group = m_moves[i];
                             group.ok = tagged.name == "OK";
                             if (!group.ok)
-                                m_moveError = QStringLiteral("%1 to %2 failed: %3")
-                                                  .arg(QString::fromLatin1(command), group.folder,
-                                                       QString::fromUtf8(tagged.text));
+                                m_moveError =
+                                    QStringLiteral("%1 to %2 failed: %3")
+                                        .arg(QString::fromLatin1(command), group.serverFolder,
+                                             QString::fromUtf8(tagged.text));
                             else if (isMove)
-                                Q_EMIT emailsMoved(m_uidValidity, group.uids, group.verdict);
+                                Q_EMIT emailsMoved(m_uidValidity, group.uids, group.folder);
                             if (--m_movesRunning == 0)
                                 (this->*allDone)();
                         });
@@ -512,7 +514,7 @@ void MailboxWatcher::deleteCopied()
             return;
         for (const MoveGroup &group : std::as_const(m_moves)) {
             if (group.ok)
-                Q_EMIT emailsMoved(m_uidValidity, group.uids, group.verdict);
+                Q_EMIT emailsMoved(m_uidValidity, group.uids, group.folder);
         }
         afterMoves();
     };

@@ -2,7 +2,6 @@
 
 #include "common/result.h"
 #include "imap/imapsettings.h"
-#include "report/emailanalysis.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -23,7 +22,7 @@ struct ImapResponse;
 } // namespace Imap
 
 // One email of a batch. An email larger than ImapSettings::maxMessageBytes is not downloaded:
-// it arrives with `oversized` set and an empty `raw`, and still needs a verdict.
+// it arrives with `oversized` set and an empty `raw`, and still needs a destination.
 struct FetchedEmail
 {
     quint32 uid = 0;
@@ -66,13 +65,13 @@ struct MailboxStatus
 };
 
 // Watches one mailbox: connects, creates the folders, fetches the inbox in size-bounded batches,
-// hands each batch to the consumer, and moves each email only after the consumer's verdict.
+// hands each batch to the consumer, and moves each email only where the consumer says.
 // Then waits for new mail (IDLE) or for the next poll, and reconnects with backoff after errors.
 //
 // Flow for the consumer:
-//   batchReady(batch) -> count, commit -> submitVerdicts({uid: Done|Error, ...})
+//   batchReady(batch) -> count, commit -> submitDestinations({uid: folder, ...})
 //   -> the watcher moves those emails -> emailsMoved(...) -> the next batch or wait.
-// An email without a verdict stays in the inbox and is offered again on the next poll.
+// An email without a destination stays in the inbox and is offered again on the next poll.
 class MailboxWatcher : public QObject
 {
     Q_OBJECT
@@ -85,20 +84,21 @@ public:
 
     // Connects and processes the inbox now; then keeps watching until stop().
     void start();
-    // Abandons a batch still waiting for verdicts (its emails stay in the inbox), lets a running
-    // move finish, logs out, closes. Emits stopped() once the connection is closed.
+    // Abandons a batch still waiting for destinations (its emails stay in the inbox), lets a
+    // running move finish, logs out, closes. Emits stopped() once the connection is closed.
     void stop();
     // Processes the inbox as soon as possible (ends IDLE, skips the poll wait or the backoff).
     void checkNow();
-    // The verdicts for the current batch, given once they are committed. May come later, from
+    // The destination folder (as configured) of each email of the current batch, given once the
+    // outcomes are committed. May come later, from
     // the event loop. UIDs not in the current batch are ignored; emails of the batch without a
-    // verdict are not moved. Verdicts arriving after the connection was lost are dropped.
-    void submitVerdicts(const QHash<quint32, EmailVerdict> &verdicts);
+    // destination are not moved. Destinations arriving after the connection was lost are dropped.
+    void submitDestinations(const QHash<quint32, QString> &folders);
 
 Q_SIGNALS:
     void batchReady(const Dmarc::MailboxBatch &batch);
     // The emails of the current batch that reached their destination folder.
-    void emailsMoved(quint32 uidValidity, const QList<quint32> &uids, Dmarc::EmailVerdict verdict);
+    void emailsMoved(quint32 uidValidity, const QList<quint32> &uids, const QString &folder);
     // Once per poll: ok, or the error that ended it.
     void pollFinished(bool ok, const QString &error);
     void statusChanged(const Dmarc::MailboxStatus &status);
@@ -120,8 +120,8 @@ private:
     };
     struct MoveGroup
     {
-        EmailVerdict verdict;
-        QString folder;
+        QString folder;       // as configured
+        QString serverFolder; // as the server names it
         QList<quint32> uids;
         bool ok = false;
     };

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "common/result.h"
-#include "report/emailanalysis.h"
+#include "mail/payloadlimits.h"
 
 #include <QByteArray>
 #include <QByteArrayView>

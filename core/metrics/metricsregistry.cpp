@@ -183,43 +183,18 @@ struct MetricsRegistry::CachedGzip
 MetricsRegistry::MetricsRegistry() = default;
 MetricsRegistry::~MetricsRegistry() = default;
 
-void MetricsRegistry::restore(const StoreSnapshot &snapshot)
+void MetricsRegistry::restore(const QList<LabelCounts> &counters,
+                              const QList<InvalidCount> &invalidReports)
 {
     m_labelOrder.clear();
     m_counters.clear();
     m_invalidOrder.clear();
     m_invalid.clear();
-    for (const LabelCounts &entry : snapshot.counters)
+    for (const LabelCounts &entry : counters)
         addCounts(entry.labels, entry.counters);
-    for (const InvalidCount &entry : snapshot.invalidReports)
+    for (const InvalidCount &entry : invalidReports)
         addInvalidReport(entry.fromEmail, entry.count);
     m_dirty = true;
-}
-
-void MetricsRegistry::apply(const QList<EmailCommit> &batch,
-                            const QList<EmailCommitResult> &results)
-{
-    for (qsizetype i = 0; i < batch.size() && i < results.size(); ++i) {
-        const EmailCommitResult &result = results.at(i);
-        if (result.alreadyDecided)
-            continue;
-        const EmailAnalysis &analysis = batch.at(i).analysis;
-        countEmails(result.verdict == EmailVerdict::Done ? EmailOutcome::Done
-                                                         : EmailOutcome::Error);
-        for (qsizetype r = 0; r < result.reports.size() && r < analysis.reports.size(); ++r) {
-            if (result.reports.at(r) == Dmarc::ReportOutcome::Duplicate) {
-                countReports(ReportOutcome::Duplicate);
-                continue;
-            }
-            countReports(ReportOutcome::Counted);
-            for (const LabelCounts &counts : analysis.reports.at(r).counts)
-                addCounts(counts.labels, counts.counters);
-        }
-        if (!analysis.failures.isEmpty())
-            countReports(ReportOutcome::Malformed, quint64(analysis.failures.size()));
-        if (analysis.invalid())
-            addInvalidReport(analysis.fromEmail);
-    }
 }
 
 void MetricsRegistry::addCounts(const LabelSet &labels, const Counters &counters)
@@ -244,9 +219,9 @@ void MetricsRegistry::addInvalidReport(const QString &fromEmail, quint64 count)
     m_dirty = true;
 }
 
-void MetricsRegistry::countEmails(EmailOutcome outcome, quint64 count)
+void MetricsRegistry::countEmails(EmailVerdict verdict, quint64 count)
 {
-    m_emails[int(outcome)] += count;
+    m_emails[int(verdict)] += count;
 }
 
 void MetricsRegistry::countReports(ReportOutcome outcome, quint64 count)
@@ -322,19 +297,19 @@ QByteArray MetricsRegistry::dynamicPart() const
     MetricFamily emails =
         family("dmarc_metrics_exporter_emails_processed_total",
                "Emails committed, by the folder they go to.", MetricType::Counter);
-    emails.metric.push_back(
-        sample({{"outcome", "done"}}, double(m_emails[0]), MetricType::Counter));
-    emails.metric.push_back(
-        sample({{"outcome", "error"}}, double(m_emails[1]), MetricType::Counter));
+    for (EmailVerdict verdict : {EmailVerdict::Done, EmailVerdict::Error}) {
+        emails.metric.push_back(sample({{"outcome", std::string(outcomeName(verdict).data())}},
+                                       double(m_emails[int(verdict)]), MetricType::Counter));
+    }
     families.push_back(std::move(emails));
 
     MetricFamily reports =
         family("dmarc_metrics_exporter_reports_processed_total",
                "Reports seen in committed emails, by outcome.", MetricType::Counter);
-    const char *reportOutcomes[] = {"counted", "duplicate", "malformed"};
-    for (int i = 0; i < 3; ++i) {
-        reports.metric.push_back(
-            sample({{"outcome", reportOutcomes[i]}}, double(m_reports[i]), MetricType::Counter));
+    for (ReportOutcome outcome :
+         {ReportOutcome::Counted, ReportOutcome::Duplicate, ReportOutcome::Malformed}) {
+        reports.metric.push_back(sample({{"outcome", std::string(outcomeName(outcome).data())}},
+                                        double(m_reports[int(outcome)]), MetricType::Counter));
     }
     families.push_back(std::move(reports));
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "report/counters.h"
-#include "store/store.h"
+#include "report/outcome.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -30,31 +30,17 @@ struct Exposition
 class MetricsRegistry
 {
 public:
-    enum class EmailOutcome
-    {
-        Done,
-        Error
-    };
-    enum class ReportOutcome
-    {
-        Counted,
-        Duplicate,
-        Malformed
-    };
-
     MetricsRegistry();
     ~MetricsRegistry();
     MetricsRegistry(const MetricsRegistry &) = delete;
     MetricsRegistry &operator=(const MetricsRegistry &) = delete;
 
-    // Replaces all dmarc counters and invalid counts with the store's (at start).
-    void restore(const StoreSnapshot &snapshot);
-    // Adds what a successful Store::commit counted, and counts emails and reports by outcome.
-    void apply(const QList<EmailCommit> &batch, const QList<EmailCommitResult> &results);
+    // Replaces all dmarc counters and invalid counts (at start, with what the store holds).
+    void restore(const QList<LabelCounts> &counters, const QList<InvalidCount> &invalidReports);
 
     void addCounts(const LabelSet &labels, const Counters &counters);
     void addInvalidReport(const QString &fromEmail, quint64 count = 1);
-    void countEmails(EmailOutcome outcome, quint64 count = 1);
+    void countEmails(EmailVerdict verdict, quint64 count = 1);
     void countReports(ReportOutcome outcome, quint64 count = 1);
 
     // Per IMAP account (label "account").

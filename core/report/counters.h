@@ -74,6 +74,13 @@ struct LabelCounts
     Counters counters;
 };
 
+// Invalid reports counted for one sender address (dmarc_invalid_reports_total).
+struct InvalidCount
+{
+    QString fromEmail;
+    quint64 count = 0;
+};
+
 // One parsed report reduced to what gets committed: its identity, its date range and its counts
 // per label set (in order of first appearance in the report).
 struct ReportCounts

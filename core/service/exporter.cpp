@@ -57,7 +57,7 @@ Result<void> Exporter::start()
     if (!snapshot)
         return snapshot.error();
     m_metrics = std::make_unique<MetricsRegistry>();
-    m_metrics->restore(*snapshot);
+    m_metrics->restore(snapshot->counters, snapshot->invalidReports);
     m_pipeline = std::make_unique<Pipeline>(m_store.get(), m_metrics.get(), m_config.limits);
 
     m_endpoint = new MetricsEndpoint(m_metrics.get(), this);
@@ -92,16 +92,14 @@ Result<void> Exporter::start()
                     releaseIdleMemory();
                 });
         connect(watcher, &MailboxWatcher::emailsMoved, this,
-                [watcher](quint32 uidValidity, const QList<quint32> &uids, EmailVerdict verdict) {
+                [watcher](quint32 uidValidity, const QList<quint32> &uids, const QString &folder) {
                     const ImapSettings &settings = watcher->settings();
                     Log::info(lcImap(), QStringLiteral("Emails moved"),
                               {{QStringLiteral("account"), settings.displayName()},
                                {QStringLiteral("uidvalidity"), QString::number(uidValidity)},
                                {QStringLiteral("count"), QString::number(uids.size())},
                                {QStringLiteral("uids"), QString::fromLatin1(Imap::uidSet(uids))},
-                               {QStringLiteral("folder"), verdict == EmailVerdict::Done
-                                                              ? settings.doneFolder
-                                                              : settings.errorFolder}});
+                               {QStringLiteral("folder"), folder}});
                 });
         connect(watcher, &MailboxWatcher::stopped, this, &Exporter::watcherStopped);
         watcher->start();
@@ -131,13 +129,16 @@ void Exporter::processBatch(MailboxWatcher *watcher, const MailboxBatch &batch)
                    {{QStringLiteral("account"), batch.account},
                     {QStringLiteral("error"), processed.error().message}});
         Q_EMIT storeFailed(processed.error().message);
-        watcher->submitVerdicts({});
+        watcher->submitDestinations({});
         return;
     }
-    QHash<quint32, EmailVerdict> verdicts;
+    const ImapSettings &settings = watcher->settings();
+    QHash<quint32, QString> destinations;
     for (const ProcessedEmail &email : *processed)
-        verdicts.insert(email.identity.uid, email.verdict);
-    watcher->submitVerdicts(verdicts);
+        destinations.insert(email.identity.uid, email.verdict == EmailVerdict::Done
+                                                    ? settings.doneFolder
+                                                    : settings.errorFolder);
+    watcher->submitDestinations(destinations);
     Q_EMIT emailsProcessed(*processed);
 }
 

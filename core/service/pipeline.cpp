@@ -1,14 +1,33 @@
 #include "pipeline.h"
 
+#include "analysis/emailanalyzer.h"
 #include "common/log.h"
 #include "common/logging.h"
 #include "metrics/metricsregistry.h"
-#include "report/emailanalyzer.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
 
 namespace Dmarc {
+
+void recordCommitted(MetricsRegistry &metrics, const EmailAnalysis &analysis,
+                     const EmailCommitResult &result)
+{
+    if (result.alreadyDecided)
+        return;
+    metrics.countEmails(result.verdict);
+    for (qsizetype r = 0; r < result.reports.size() && r < analysis.reports.size(); ++r) {
+        metrics.countReports(result.reports.at(r));
+        if (result.reports.at(r) != ReportOutcome::Counted)
+            continue;
+        for (const LabelCounts &counts : analysis.reports.at(r).counts)
+            metrics.addCounts(counts.labels, counts.counters);
+    }
+    if (!analysis.failures.isEmpty())
+        metrics.countReports(ReportOutcome::Malformed, quint64(analysis.failures.size()));
+    if (analysis.invalid())
+        metrics.addInvalidReport(analysis.fromEmail);
+}
 
 Pipeline::Pipeline(Store *store, MetricsRegistry *metrics, const PayloadLimits &limits)
     : m_store(store)
@@ -82,13 +101,13 @@ Result<QList<ProcessedEmail>> Pipeline::process(QList<IncomingEmail> emails, qin
         const auto committed = m_store->commit(commits, nowSecs);
         if (!committed)
             return committed.error();
-        m_metrics->apply(commits, *committed);
         for (qsizetype i = 0; i < committed->size(); ++i) {
             ProcessedEmail &email = processed[toAnalyse.at(i)];
             const EmailCommitResult &result = committed->at(i);
             email.verdict = result.verdict;
             email.alreadyDecided = result.alreadyDecided;
             email.reports = result.reports;
+            recordCommitted(*m_metrics, email.analysis, result);
         }
     }
     const qint64 committedMs = clock.elapsed();

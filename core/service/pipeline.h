@@ -1,8 +1,9 @@
 #pragma once
 
+#include "analysis/emailanalysis.h"
 #include "common/parallel.h"
 #include "common/result.h"
-#include "report/emailanalysis.h"
+#include "mail/payloadlimits.h"
 #include "store/store.h"
 
 #include <QByteArray>
@@ -39,6 +40,10 @@ struct ProcessedEmail
     EmailAnalysis analysis;       // empty when alreadyDecided
     QList<ReportOutcome> reports; // per analysis.reports
 };
+
+// Adds what one committed email counted to the metrics (nothing when it was decided before).
+void recordCommitted(MetricsRegistry &metrics, const EmailAnalysis &analysis,
+                     const EmailCommitResult &result);
 
 // extract -> parse -> dedup -> one store commit -> metrics, for a batch of emails. The verdicts
 // it returns are durable: the caller may move the emails once this returned successfully.

@@ -84,36 +84,12 @@ QString text(const QString &value)
     return value.isNull() ? QStringLiteral("") : value;
 }
 
-QString verdictName(EmailVerdict verdict)
+// The reports log wrote "error" for a malformed report before the outcome names were unified.
+ReportOutcome logOutcomeFromName(const QString &name)
 {
-    return verdict == EmailVerdict::Done ? QStringLiteral("done") : QStringLiteral("error");
-}
-
-EmailVerdict verdictFromName(const QString &name)
-{
-    return name == QLatin1String("done") ? EmailVerdict::Done : EmailVerdict::Error;
-}
-
-QString logOutcomeName(ReportLogOutcome outcome)
-{
-    switch (outcome) {
-    case ReportLogOutcome::Counted:
-        return QStringLiteral("counted");
-    case ReportLogOutcome::Duplicate:
-        return QStringLiteral("duplicate");
-    case ReportLogOutcome::Error:
-        break;
-    }
-    return QStringLiteral("error");
-}
-
-ReportLogOutcome logOutcomeFromName(const QString &name)
-{
-    if (name == QLatin1String("counted"))
-        return ReportLogOutcome::Counted;
-    if (name == QLatin1String("duplicate"))
-        return ReportLogOutcome::Duplicate;
-    return ReportLogOutcome::Error;
+    if (name == QLatin1String("error"))
+        return ReportOutcome::Malformed;
+    return reportOutcomeFromName(name).value_or(ReportOutcome::Malformed);
 }
 
 QString dayOf(qint64 secs)
@@ -382,7 +358,8 @@ public:
         verdict.reset();
         if (m_query.next() &&
             m_query.value(0).toString() == QString::fromLatin1(identity.digest.toHex()))
-            verdict = verdictFromName(m_query.value(1).toString());
+            verdict =
+                emailVerdictFromName(m_query.value(1).toString()).value_or(EmailVerdict::Error);
         m_query.finish();
         return true;
     }
@@ -533,8 +510,7 @@ Result<QList<EmailCommitResult>> Store::commit(const QList<EmailCommit> &batch, 
             row.dateEnd = report.dateEnd;
             row.records = report.records;
             row.messages = report.messages;
-            row.outcome = outcome == ReportOutcome::Counted ? ReportLogOutcome::Counted
-                                                            : ReportLogOutcome::Duplicate;
+            row.outcome = outcome;
             row.fromEmail = analysis.fromEmail;
             row.processedAt = nowSecs;
             logRows << row;
@@ -567,7 +543,7 @@ Result<QList<EmailCommitResult>> Store::commit(const QList<EmailCommit> &batch, 
 
         for (const PayloadFailure &failure : analysis.failures) {
             ReportLogEntry row;
-            row.outcome = ReportLogOutcome::Error;
+            row.outcome = ReportOutcome::Malformed;
             row.reason = failure.part % QStringLiteral(": ") % failure.error.message;
             row.fromEmail = analysis.fromEmail;
             row.processedAt = nowSecs;
@@ -575,7 +551,7 @@ Result<QList<EmailCommitResult>> Store::commit(const QList<EmailCommit> &batch, 
         }
         if (analysis.candidates == 0) {
             ReportLogEntry row;
-            row.outcome = ReportLogOutcome::Error;
+            row.outcome = ReportOutcome::Malformed;
             row.reason = QStringLiteral("no report found in the email");
             row.fromEmail = analysis.fromEmail;
             row.processedAt = nowSecs;
@@ -595,7 +571,7 @@ Result<QList<EmailCommitResult>> Store::commit(const QList<EmailCommit> &batch, 
         insertDecided.addBindValue(qint64(id.uidValidity));
         insertDecided.addBindValue(qint64(id.uid));
         insertDecided.addBindValue(QString::fromLatin1(id.digest.toHex()));
-        insertDecided.addBindValue(verdictName(result.verdict));
+        insertDecided.addBindValue(QString(outcomeName(result.verdict)));
         insertDecided.addBindValue(nowSecs);
         if (!insertDecided.exec())
             return fail(QStringLiteral("cannot record an email"), insertDecided);
@@ -650,7 +626,7 @@ Result<QList<EmailCommitResult>> Store::commit(const QList<EmailCommit> &batch, 
         log.addBindValue(row.dateEnd);
         log.addBindValue(qint64(row.records));
         log.addBindValue(qint64(row.messages));
-        log.addBindValue(logOutcomeName(row.outcome));
+        log.addBindValue(QString(outcomeName(row.outcome)));
         log.addBindValue(text(row.reason));
         log.addBindValue(row.processedAt);
         if (!log.exec())

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "analysis/emailanalysis.h"
 #include "common/result.h"
 #include "report/counters.h"
-#include "report/emailanalysis.h"
 
 #include <QByteArray>
 #include <QDate>
@@ -42,12 +42,6 @@ struct EmailCommit
     EmailAnalysis analysis; // the verdict is analysis.verdict()
 };
 
-enum class ReportOutcome
-{
-    Counted,
-    Duplicate
-};
-
 struct EmailCommitResult
 {
     EmailVerdict verdict = EmailVerdict::Done;
@@ -55,12 +49,6 @@ struct EmailCommitResult
     QList<ReportOutcome> reports;
     // The email had been committed before (e.g. the move failed): nothing was counted now.
     bool alreadyDecided = false;
-};
-
-struct InvalidCount
-{
-    QString fromEmail;
-    quint64 count = 0;
 };
 
 // Everything the metrics need at start, label sets in first-seen order.
@@ -104,13 +92,6 @@ struct GroupedCounts
     Counters counters;
 };
 
-enum class ReportLogOutcome
-{
-    Counted,
-    Duplicate,
-    Error
-};
-
 struct ReportLogEntry
 {
     QString orgName;
@@ -119,8 +100,8 @@ struct ReportLogEntry
     qint64 dateEnd = 0;
     quint64 records = 0;
     quint64 messages = 0;
-    ReportLogOutcome outcome = ReportLogOutcome::Counted;
-    QString reason; // why it failed (Error), empty otherwise
+    ReportOutcome outcome = ReportOutcome::Counted;
+    QString reason; // why it failed (Malformed), empty otherwise
     QString fromEmail;
     qint64 processedAt = 0; // seconds since the epoch
 };

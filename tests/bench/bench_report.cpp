@@ -3,7 +3,7 @@
 // QXmlStreamReader token scan of the same XML. Usage: bench_report [WORK_DIR]
 
 #include "common/parallel.h"
-#include "report/emailanalyzer.h"
+#include "analysis/emailanalyzer.h"
 #include "report/reportcounter.h"
 #include "report/reportparser.h"
 #include "reportfixtures.h"

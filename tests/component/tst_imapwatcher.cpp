@@ -1,5 +1,6 @@
 #include "fakeimapserver.h"
 #include "imap/mailboxwatcher.h"
+#include "mailboxfates.h"
 
 #include <QSignalSpy>
 #include <QTemporaryFile>
@@ -7,7 +8,10 @@
 #include <QTimer>
 
 using namespace Dmarc;
+using Dmarc::Test::destinations;
 using Dmarc::Test::FakeImapServer;
+using Dmarc::Test::Fate;
+using Dmarc::Test::folderFor;
 using Connection = Dmarc::Test::FakeImapServer::Connection;
 
 namespace {
@@ -41,16 +45,16 @@ QByteArray mail(int n)
 }
 
 // Gives every email of every batch the verdict `verdict` (or none).
-void answerAll(MailboxWatcher &watcher, std::optional<EmailVerdict> verdict)
+void answerAll(MailboxWatcher &watcher, std::optional<Fate> verdict)
 {
     QObject::connect(&watcher, &MailboxWatcher::batchReady, &watcher,
                      [&watcher, verdict](const MailboxBatch &batch) {
-                         QHash<quint32, EmailVerdict> verdicts;
+                         QHash<quint32, QString> folders;
                          for (const FetchedEmail &email : batch.emails) {
                              if (verdict)
-                                 verdicts.insert(email.uid, *verdict);
+                                 folders.insert(email.uid, folderFor(watcher, *verdict));
                          }
-                         watcher.submitVerdicts(verdicts);
+                         watcher.submitDestinations(folders);
                      });
 }
 
@@ -91,13 +95,13 @@ struct Run
         return true;
     }
     // Starts the watcher; every email of every batch gets `verdict` (or none).
-    void startAnswering(std::optional<EmailVerdict> verdict)
+    void startAnswering(std::optional<Fate> verdict)
     {
         answerAll(watcher, verdict);
         watcher.start();
     }
     // startAnswering(), then waits for the first check to end in IDLE.
-    bool startAndIdle(std::optional<EmailVerdict> verdict)
+    bool startAndIdle(std::optional<Fate> verdict)
     {
         startAnswering(verdict);
         return finish() && QTest::qWaitFor([this] {
@@ -157,7 +161,7 @@ private Q_SLOTS:
         server.greeting = "* PREAUTH [CAPABILITY IMAP4rev1 MOVE] welcome back\r\n";
         server.addMessage(QStringLiteral("INBOX"), mail(1));
         Run run(settingsFor(server));
-        run.startAnswering(EmailVerdict::Done);
+        run.startAnswering(Fate::Done);
         QVERIFY(run.finish());
         QVERIFY2(run.ok(), qPrintable(run.error()));
         QVERIFY(server.receivedWithName("LOGIN").isEmpty());
@@ -195,7 +199,7 @@ private Q_SLOTS:
         server.addMessage(QStringLiteral("INBOX"), mail(2));
         server.handlers.insert(command, ::reply(reply));
         Run run(settingsFor(server));
-        run.startAnswering(EmailVerdict::Done);
+        run.startAnswering(Fate::Done);
         QVERIFY(run.finish());
         QVERIFY(!run.ok());
         QVERIFY2(run.error().contains(error, Qt::CaseInsensitive), qPrintable(run.error()));
@@ -229,7 +233,7 @@ private Q_SLOTS:
             return true;
         });
         Run run(settingsFor(server));
-        run.startAnswering(EmailVerdict::Done);
+        run.startAnswering(Fate::Done);
         QVERIFY(run.finish());
         QVERIFY(!run.ok());
         QVERIFY2(run.error().contains(u"closed"), qPrintable(run.error()));
@@ -267,7 +271,7 @@ private Q_SLOTS:
         ImapSettings settings = settingsFor(server);
         settings.maxMessageBytes = 100000;
         Run run(settings);
-        run.startAnswering(EmailVerdict::Done);
+        run.startAnswering(Fate::Done);
         QVERIFY(run.finish());
         QVERIFY(!run.ok());
         QVERIFY2(run.error().contains(u"exceeds the limit"), qPrintable(run.error()));
@@ -281,7 +285,7 @@ private Q_SLOTS:
         ImapSettings settings = settingsFor(server);
         settings.maxMessageBytes = 100000;
         Run run(settings);
-        run.startAnswering(EmailVerdict::Error);
+        run.startAnswering(Fate::Error);
         QVERIFY(run.finish());
         QVERIFY2(run.ok(), qPrintable(run.error()));
         const auto batch = run.batches.first().first().value<MailboxBatch>();
@@ -307,7 +311,7 @@ private Q_SLOTS:
             return true;
         });
         Run run(settingsFor(server));
-        run.startAnswering(EmailVerdict::Done);
+        run.startAnswering(Fate::Done);
         QVERIFY(run.finish());
         QVERIFY2(run.ok(), qPrintable(run.error()));
         const auto batch = run.batches.first().first().value<MailboxBatch>();
@@ -320,14 +324,14 @@ private Q_SLOTS:
         for (int i = 1; i <= 4; ++i)
             server.addMessage(QStringLiteral("INBOX"), mail(i));
         Run run(settingsFor(server));
-        QObject::connect(&run.watcher, &MailboxWatcher::batchReady, &run.watcher,
-                         [&](const MailboxBatch &batch) {
-                             QCOMPARE(batch.uidValidity, 1234u);
-                             QCOMPARE(batch.emails.size(), 4);
-                             run.watcher.submitVerdicts({{1, EmailVerdict::Done},
-                                                         {3, EmailVerdict::Error},
-                                                         {99, EmailVerdict::Done}});
-                         });
+        QObject::connect(
+            &run.watcher, &MailboxWatcher::batchReady, &run.watcher,
+            [&](const MailboxBatch &batch) {
+                QCOMPARE(batch.uidValidity, 1234u);
+                QCOMPARE(batch.emails.size(), 4);
+                run.watcher.submitDestinations(destinations(
+                    run.watcher, {{1, Fate::Done}, {3, Fate::Error}, {99, Fate::Done}}));
+            });
         run.watcher.start();
         QVERIFY(run.finish());
         QVERIFY2(run.ok(), qPrintable(run.error()));
@@ -354,7 +358,7 @@ private Q_SLOTS:
         QSignalSpy stopped(&run.watcher, &MailboxWatcher::stopped);
         run.watcher.stop();
         QVERIFY(stopped.wait(5000));
-        run.watcher.submitVerdicts({{1, EmailVerdict::Done}});
+        run.watcher.submitDestinations(destinations(run.watcher, {{1, Fate::Done}}));
         QCOMPARE(server.messages(QStringLiteral("INBOX")).size(), 1);
         QVERIFY(moveCommandsAbsent(server));
         QCOMPARE(server.receivedWithName("LOGOUT").size(), 1);
@@ -378,10 +382,11 @@ private Q_SLOTS:
             server.addMessage(QStringLiteral("INBOX"), mail(i));
         Run run(settingsFor(server));
         QSignalSpy moved(&run.watcher, &MailboxWatcher::emailsMoved);
-        QObject::connect(
-            &run.watcher, &MailboxWatcher::batchReady, &run.watcher, [&](const MailboxBatch &) {
-                run.watcher.submitVerdicts({{1, EmailVerdict::Done}, {2, EmailVerdict::Error}});
-            });
+        QObject::connect(&run.watcher, &MailboxWatcher::batchReady, &run.watcher,
+                         [&](const MailboxBatch &) {
+                             run.watcher.submitDestinations(
+                                 destinations(run.watcher, {{1, Fate::Done}, {2, Fate::Error}}));
+                         });
         run.watcher.start();
         QVERIFY(run.finish());
         QVERIFY2(run.ok(), qPrintable(run.error()));
@@ -405,7 +410,7 @@ private Q_SLOTS:
         server.addMessage(QStringLiteral("INBOX"), mail(1));
         server.handlers.insert("UID COPY", reply("NO [OVERQUOTA] full"));
         Run run(settingsFor(server));
-        run.startAnswering(EmailVerdict::Done);
+        run.startAnswering(Fate::Done);
         QVERIFY(run.finish());
         QVERIFY(!run.ok());
         QVERIFY(run.error().contains(u"full"));
@@ -433,7 +438,7 @@ private Q_SLOTS:
         server.handlers.insert(command, ::reply(reply));
         Run run(settingsFor(server));
         QSignalSpy moved(&run.watcher, &MailboxWatcher::emailsMoved);
-        run.startAnswering(EmailVerdict::Done);
+        run.startAnswering(Fate::Done);
         QVERIFY(run.finish());
         QVERIFY(!run.ok());
         QVERIFY(moved.isEmpty()); // copied maybe, but not moved: the next poll tries again
@@ -473,7 +478,7 @@ private Q_SLOTS:
         ImapSettings settings = settingsFor(server);
         settings.maxBatchBytes = 130;
         Run run(settings);
-        run.startAnswering(EmailVerdict::Done);
+        run.startAnswering(Fate::Done);
         QVERIFY(run.finish());
         QVERIFY2(run.ok(), qPrintable(run.error()));
         QCOMPARE(run.batches.size(), 3); // 2 + 2 + 1
@@ -500,7 +505,7 @@ private Q_SLOTS:
         settings.password = QStringLiteral("pässword");
         settings.doneFolder = QStringLiteral("Archiv ü");
         Run run(settings);
-        run.startAnswering(EmailVerdict::Done);
+        run.startAnswering(Fate::Done);
         QVERIFY(run.finish());
         QVERIFY2(run.ok(), qPrintable(run.error()));
         QCOMPARE(server.receivedWithName("LOGIN").first(),
@@ -523,7 +528,7 @@ private Q_SLOTS:
         });
         server.addMessage(QStringLiteral("INBOX"), mail(1));
         Run run(settingsFor(server));
-        run.startAnswering(EmailVerdict::Done);
+        run.startAnswering(Fate::Done);
         QVERIFY(run.finish());
         QVERIFY2(run.ok(), qPrintable(run.error()));
         QCOMPARE(server.messages(QStringLiteral("INBOX.Archive")).size(), 1);
@@ -597,7 +602,7 @@ private Q_SLOTS:
         settings.auth = ImapSettings::Auth::XOAuth2;
         settings.oauth2.tokenFile = token.fileName();
         Run run(settings);
-        run.startAnswering(EmailVerdict::Done);
+        run.startAnswering(Fate::Done);
         QVERIFY(run.finish());
         const QList<QByteArray> auths = server.receivedWithName("AUTHENTICATE");
         QVERIFY(!auths.isEmpty());
@@ -641,7 +646,7 @@ private Q_SLOTS:
         settings.auth = ImapSettings::Auth::OAuthBearer;
         settings.oauth2.tokenCommand = QStringLiteral("echo tok123");
         Run run(settings);
-        run.startAnswering(EmailVerdict::Done);
+        run.startAnswering(Fate::Done);
         QVERIFY(run.finish());
         QVERIFY2(run.ok(), qPrintable(run.error()));
         const QByteArray initial =
@@ -655,7 +660,7 @@ private Q_SLOTS:
     {
         FakeImapServer server;
         Run run(idleSettingsFor(server));
-        QVERIFY(run.startAndIdle(EmailVerdict::Done));
+        QVERIFY(run.startAndIdle(Fate::Done));
         server.addMessage(QStringLiteral("INBOX"), mail(1));
         server.notifyExists();
         QVERIFY(run.batches.wait(2000));
@@ -685,7 +690,7 @@ private Q_SLOTS:
             return true;
         });
         Run run(idleSettingsFor(server));
-        run.startAnswering(EmailVerdict::Done);
+        run.startAnswering(Fate::Done);
         QVERIFY(run.batches.wait(2000));
         QTRY_COMPARE(server.messages(QStringLiteral("Archive")).size(), 1);
         QTRY_COMPARE(run.watcher.status().activity, MailboxStatus::Activity::Idling);
@@ -738,7 +743,7 @@ private Q_SLOTS:
         ImapSettings settings = settingsFor(server);
         settings.reconnectMinSeconds = 0.05;
         Run run(settings);
-        run.startAnswering(EmailVerdict::Done);
+        run.startAnswering(Fate::Done);
         QVERIFY(run.finish());
         QVERIFY(!run.ok());
         QVERIFY2(run.error().contains(QLatin1String("UIDVALIDITY changed from 1234 to 999")),
@@ -828,7 +833,7 @@ private Q_SLOTS:
         ImapSettings settings = settingsFor(server);
         settings.timeoutSeconds = 1;
         Run run(settings);
-        answerAll(run.watcher, EmailVerdict::Done);
+        answerAll(run.watcher, Fate::Done);
         QSignalSpy stopped(&run.watcher, &MailboxWatcher::stopped);
         QObject::connect(&server, &FakeImapServer::commandReceived, &run.watcher,
                          [&](const QByteArray &name) {

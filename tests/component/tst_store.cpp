@@ -199,10 +199,10 @@ private Q_SLOTS:
         QCOMPARE(invalidOf(*store, QString()), quint64(1));
         const auto log = store->recentReports(10);
         QCOMPARE(log->size(), 3);
-        QCOMPARE(log->at(0).outcome, ReportLogOutcome::Error);
-        QCOMPARE(log->at(1).outcome, ReportLogOutcome::Error);
+        QCOMPARE(log->at(0).outcome, ReportOutcome::Malformed);
+        QCOMPARE(log->at(1).outcome, ReportOutcome::Malformed);
         QVERIFY(log->at(1).reason.contains(QLatin1String("line 3")));
-        QCOMPARE(log->at(2).outcome, ReportLogOutcome::Counted);
+        QCOMPARE(log->at(2).outcome, ReportOutcome::Counted);
         QCOMPARE(log->at(2).reportId, QStringLiteral("ok"));
     }
 

@@ -1,7 +1,7 @@
 // libFuzzer target: any file the exporter may be handed (an email with any MIME tree, a gzip, a
 // zip, an XML report) through analyzeFile(), which walks, unpacks, parses and counts.
 
-#include "report/emailanalyzer.h"
+#include "analysis/emailanalyzer.h"
 
 #include <cstddef>
 #include <cstdint>

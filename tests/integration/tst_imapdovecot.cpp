@@ -1,5 +1,6 @@
 #include "dovecotserver.h"
 #include "imap/mailboxwatcher.h"
+#include "mailboxfates.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -8,7 +9,10 @@
 #include <QTest>
 
 using namespace Dmarc;
+using Dmarc::Test::destinations;
 using Dmarc::Test::DovecotServer;
+using Dmarc::Test::Fate;
+using Dmarc::Test::folderFor;
 
 namespace {
 
@@ -94,8 +98,8 @@ private:
         QCOMPARE(batch.mailbox, QStringLiteral("INBOX"));
         for (int i = 0; i < 3; ++i)
             QCOMPARE(batch.emails.at(i).raw, mails.at(i));
-        watcher.submitVerdicts({{batch.emails.at(0).uid, EmailVerdict::Done},
-                                {batch.emails.at(1).uid, EmailVerdict::Error}});
+        watcher.submitDestinations(destinations(watcher, {{batch.emails.at(0).uid, Fate::Done},
+                                                          {batch.emails.at(1).uid, Fate::Error}}));
         QVERIFY(polls.wait(10000));
         QCOMPARE(polls.first().first().toBool(), true);
         QCOMPARE(moved.size(), 2);
@@ -222,7 +226,7 @@ private Q_SLOTS:
         QVERIFY(batches.wait(5000));
         QVERIFY(clock.elapsed() < 5000);
         const auto batch = batches.first().first().value<MailboxBatch>();
-        watcher.submitVerdicts({{batch.emails.first().uid, EmailVerdict::Done}});
+        watcher.submitDestinations(destinations(watcher, {{batch.emails.first().uid, Fate::Done}}));
         QTRY_COMPARE_WITH_TIMEOUT(server.messageCount(settings.doneFolder), 1, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(watcher.status().activity, MailboxStatus::Activity::Idling, 5000);
 

@@ -1,6 +1,6 @@
 #include "samplestore.h"
 
-#include "report/emailanalyzer.h"
+#include "analysis/emailanalyzer.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>

@@ -262,7 +262,7 @@ private Q_SLOTS:
         int errors = 0;
         for (int row = 0; row < model.rowCount(); ++row) {
             const QString outcome = model.index(row, ReportsTableModel::Outcome).data().toString();
-            const bool isError = model.entry(row).outcome == ReportLogOutcome::Error;
+            const bool isError = model.entry(row).outcome == ReportOutcome::Malformed;
             QCOMPARE(outcome == QStringLiteral("Error"), isError);
             QCOMPARE(model.index(row, 0).data(Qt::BackgroundRole).isValid(), isError);
             if (isError) {
@@ -395,10 +395,10 @@ private Q_SLOTS:
         QVERIFY(translator.load(QLocale(language), QStringLiteral("dmarc-metrics-exporter"),
                                 QStringLiteral("_"), QStringLiteral(":/i18n")));
         QVERIFY(QCoreApplication::installTranslator(&translator));
-        const QString text = ReportsTableModel::outcomeText(ReportLogOutcome::Counted);
+        const QString text = ReportsTableModel::outcomeText(ReportOutcome::Counted);
         QCoreApplication::removeTranslator(&translator);
         QCOMPARE(text, counted);
-        QCOMPARE(ReportsTableModel::outcomeText(ReportLogOutcome::Counted),
+        QCOMPARE(ReportsTableModel::outcomeText(ReportOutcome::Counted),
                  QStringLiteral("Counted"));
     }
 };

@@ -1,4 +1,4 @@
-#include "report/emailanalyzer.h"
+#include "analysis/emailanalyzer.h"
 #include "reportfixtures.h"
 
 #include <QDir>

@@ -1,6 +1,7 @@
 #pragma once
 
-#include "report/emailanalysis.h"
+#include "analysis/emailanalysis.h"
+#include "mail/payloadlimits.h"
 
 #include <QByteArray>
 #include <QString>

@@ -1,4 +1,4 @@
-#include "report/emailanalyzer.h"
+#include "analysis/emailanalyzer.h"
 
 #include "mail/mimewalker.h"
 #include "mail/payloadunpacker.h"

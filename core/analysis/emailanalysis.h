@@ -2,26 +2,13 @@
 
 #include "common/result.h"
 #include "report/counters.h"
+#include "report/outcome.h"
 
 #include <QByteArray>
 #include <QList>
 #include <QString>
 
 namespace Dmarc {
-
-// Hard limits against decompression bombs (semantics.md section 1.5); configurable.
-struct PayloadLimits
-{
-    qint64 maxPayloadBytes = qint64(256) * 1024 * 1024; // one decompressed payload
-    int maxZipMembers = 64;
-};
-
-// Where an email goes once its outcome is committed (semantics.md section 5).
-enum class EmailVerdict
-{
-    Done,
-    Error
-};
 
 // One failed payload: which part, and why (code: "too_large", "malformed", "corrupt_archive").
 struct PayloadFailure
