@@ -8,7 +8,7 @@
 
 namespace Dmarc {
 
-// Everything one email yields (semantics.md sections 1, 2, 3 and 5): every candidate part is
+// Everything one email yields (docs/counting.md sections 1, 2, 3 and 5): every candidate part is
 // unpacked, parsed and counted, whatever failed before it. Pure: no I/O, never throws.
 EmailAnalysis analyzeEmail(const QByteArray &raw, const PayloadLimits &limits);
 

@@ -11,10 +11,10 @@
 
 namespace Dmarc::Mail {
 
-// Whether a leaf part may hold a report (semantics.md 1.2): by content type or file name.
+// Whether a leaf part may hold a report (docs/counting.md section 1.2): by content type or file name.
 bool isCandidate(QByteArrayView contentType, const QString &fileName);
 
-// What the bytes are, by their magic numbers (semantics.md 1.4); labels are not trusted.
+// What the bytes are, by their magic numbers (docs/counting.md section 1.4); labels are not trusted.
 enum class Container
 {
     Xml,

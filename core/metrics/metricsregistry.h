@@ -23,7 +23,7 @@ struct Exposition
     qsizetype size() const { return cached.size() + fresh.size(); }
 };
 
-// The exported metrics (semantics.md section 6) plus the exporter's own: their values, and their
+// The exported metrics (docs/counting.md section 6) plus the exporter's own: their values, and their
 // text exposition. The dmarc families are serialised once per change and served from a cache
 // (also gzipped once); the small self and process_* families are appended per scrape.
 // Not thread-safe: use it from one thread.

@@ -8,7 +8,7 @@
 
 namespace Dmarc {
 
-// The four labels of every dmarc_* counter family (semantics.md section 3).
+// The four labels of every dmarc_* counter family (docs/counting.md section 3).
 struct LabelSet
 {
     QString reporter;   // org_name, trimmed, as written

@@ -7,10 +7,10 @@
 
 namespace Dmarc {
 
-// A domain label (semantics.md section 3): trimmed, lower-cased, trailing dot dropped.
+// A domain label (docs/counting.md section 3): trimmed, lower-cased, trailing dot dropped.
 QString normalizeDomain(const QString &domain);
 
-// The counters one record adds (semantics.md section 3), each +count where its condition holds.
+// The counters one record adds (docs/counting.md section 3), each +count where its condition holds.
 Counters countersFor(const ReportRecord &record);
 
 // Sums the records of one report by label set, in order of first appearance, without keeping

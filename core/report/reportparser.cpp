@@ -141,7 +141,7 @@ qint64 parseTimestamp(const QString &text)
     return ok ? value : 0;
 }
 
-// Decimal digits only (semantics.md section 2); empty means 1.
+// Decimal digits only (docs/counting.md section 2); empty means 1.
 std::optional<quint64> parseCount(QStringView text)
 {
     if (text.isEmpty())

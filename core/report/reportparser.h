@@ -12,7 +12,7 @@
 
 namespace Dmarc {
 
-// Streaming reader for one aggregate report document (semantics.md section 2). Feed the bytes
+// Streaming reader for one aggregate report document (docs/counting.md section 2). Feed the bytes
 // in chunks of any size; each complete <record> goes to the handler as soon as it is read, so
 // memory does not grow with the report. Metadata and policy are available after finish().
 //

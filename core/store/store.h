@@ -18,7 +18,7 @@ class StoreDialect;
 
 struct StoreOptions
 {
-    // A counted report blocks the same (org_name, report_id) for this long (semantics.md 4).
+    // A counted report blocks the same (org_name, report_id) for this long (docs/counting.md section 4).
     qint64 dedupMaxSeconds = qint64(7) * 24 * 3600;
     // Decided emails are remembered this long, so a failed IMAP move can be retried later.
     qint64 decidedRetentionSeconds = qint64(90) * 24 * 3600;
@@ -130,7 +130,7 @@ public:
     Result<QList<std::optional<EmailVerdict>>>
     decidedVerdicts(const QList<EmailIdentity> &identities) const;
 
-    // Commits a batch of emails in one transaction: dedup (semantics.md 4), counters, invalid
+    // Commits a batch of emails in one transaction: dedup (docs/counting.md section 4), counters, invalid
     // counts, daily history, reports log and the decided emails. All or nothing.
     Result<QList<EmailCommitResult>> commit(const QList<EmailCommit> &batch, qint64 nowSecs);
 

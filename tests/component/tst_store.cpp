@@ -140,7 +140,7 @@ private Q_SLOTS:
         QCOMPARE(countersOf(*store, kLabels), counters(5, 5));
     }
 
-    // semantics.md section 4, row by row.
+    // docs/counting.md section 4, row by row.
     void deduplicates()
     {
         QTemporaryDir dir;

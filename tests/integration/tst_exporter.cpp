@@ -109,7 +109,7 @@ private Q_SLOTS:
         QCOMPARE(h.server.messageCount(QStringLiteral("Invalid")), 0);
     }
 
-    // semantics.md section 5, row by row: the folder, the counts and the invalid counter.
+    // docs/counting.md section 5, row by row: the folder, the counts and the invalid counter.
     void emailFate_data()
     {
         QTest::addColumn<QList<QByteArray>>("emails");

@@ -113,7 +113,7 @@ class TestEmailAnalysis : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    // One row per rule of semantics.md sections 1 and 5, and the quirks real reports show.
+    // One row per rule of docs/counting.md sections 1 and 5, and the quirks real reports show.
     void emails_data()
     {
         QTest::addColumn<QByteArray>("raw");
@@ -428,7 +428,7 @@ private Q_SLOTS:
         QCOMPARE(analysis.fromEmail, fromEmail);
         QVERIFY(analysis.failures.isEmpty());
         if (reportId.isEmpty()) {
-            // Upstream moved these to done; semantics.md 5 counts them as invalid (error).
+            // Upstream moved these to done; docs/counting.md section 5 counts them as invalid (error).
             QCOMPARE(analysis.candidates, 0);
             QVERIFY(analysis.invalid());
             return;

@@ -71,7 +71,7 @@ class TestReportParser : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    // One row per rule of semantics.md sections 2 and 3; every row is also fed in pieces.
+    // One row per rule of docs/counting.md sections 2 and 3; every row is also fed in pieces.
     void counts_data()
     {
         QTest::addColumn<QByteArray>("xml");
