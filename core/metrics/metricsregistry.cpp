@@ -3,17 +3,12 @@
 #include "common/log.h"
 #include "common/logging.h"
 #include "common/version.h"
+#include "processstats.h"
 
-#include <QFile>
-
-#include <dirent.h>
 #include <exception>
 #include <prometheus/metric_family.h>
 #include <prometheus/text_serializer.h>
 #include <sstream>
-#include <sys/resource.h>
-#include <unistd.h>
-#include <zlib.h>
 
 namespace Dmarc {
 
@@ -81,104 +76,7 @@ QByteArray serialize(const std::vector<MetricFamily> &families)
     return QByteArray();
 }
 
-// Raw deflate of `data`; with Z_SYNC_FLUSH the output ends on a byte boundary without a final
-// block, so another raw deflate stream can follow it within one gzip member.
-QByteArray deflateRaw(const QByteArray &data, int flush)
-{
-    z_stream stream{};
-    if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8,
-                     Z_DEFAULT_STRATEGY) != Z_OK)
-        return QByteArray();
-    QByteArray out;
-    out.resize(qsizetype(deflateBound(&stream, uLong(data.size()))) + 64);
-    stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
-    stream.avail_in = uInt(data.size());
-    stream.next_out = reinterpret_cast<Bytef *>(out.data());
-    stream.avail_out = uInt(out.size());
-    const int status = deflate(&stream, flush);
-    const bool ok = flush == Z_FINISH ? status == Z_STREAM_END : status == Z_OK;
-    out.resize(qsizetype(stream.total_out));
-    deflateEnd(&stream);
-    return ok ? out : QByteArray();
-}
-
-void appendLittleEndian32(QByteArray &out, uLong value)
-{
-    for (int i = 0; i < 4; ++i)
-        out.append(char((value >> (8 * i)) & 0xff));
-}
-
-// Process metrics as other native exporters expose them, read from /proc at scrape time.
-struct ProcessStats
-{
-    double cpuSeconds = 0;
-    double residentBytes = 0;
-    double virtualBytes = 0;
-    double startTime = 0;
-};
-
-double bootTime()
-{
-    QFile file(QStringLiteral("/proc/stat"));
-    if (!file.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : file.readAll().split('\n')) {
-        if (line.startsWith("btime "))
-            return line.mid(6).trimmed().toDouble();
-    }
-    return 0;
-}
-
-ProcessStats readProcessStats()
-{
-    ProcessStats stats;
-    QFile file(QStringLiteral("/proc/self/stat"));
-    if (!file.open(QIODevice::ReadOnly))
-        return stats;
-    const QByteArray text = file.readAll();
-    // The command name may contain spaces and parentheses; fields start after the last ')'.
-    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
-    if (fields.size() < 22)
-        return stats;
-    // fields[0] is field 3 (state) of proc(5).
-    const double ticks = double(sysconf(_SC_CLK_TCK));
-    stats.cpuSeconds = (fields.at(11).toDouble() + fields.at(12).toDouble()) / ticks;
-    static const double boot = bootTime();
-    stats.startTime = boot + fields.at(19).toDouble() / ticks;
-    stats.virtualBytes = fields.at(20).toDouble();
-    stats.residentBytes = fields.at(21).toDouble() * double(sysconf(_SC_PAGESIZE));
-    return stats;
-}
-
-double openFds()
-{
-    DIR *dir = opendir("/proc/self/fd");
-    if (!dir)
-        return 0;
-    double count = 0;
-    while (const dirent *entry = readdir(dir)) {
-        if (entry->d_name[0] != '.')
-            ++count;
-    }
-    closedir(dir);
-    return count - 1; // the directory handle itself
-}
-
-double maxFds()
-{
-    rlimit limit{};
-    if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
-        return 0;
-    return double(limit.rlim_cur);
-}
-
 } // namespace
-
-struct MetricsRegistry::CachedGzip
-{
-    QByteArray headAndDeflated; // gzip header + raw deflate of the cached body, sync-flushed
-    uLong crc = 0;
-};
 
 MetricsRegistry::MetricsRegistry() = default;
 MetricsRegistry::~MetricsRegistry() = default;
@@ -341,9 +239,8 @@ QByteArray MetricsRegistry::dynamicPart() const
         {"process_max_fds", "Maximum number of open file descriptors."},
         {"process_start_time_seconds", "Start time of the process since unix epoch in seconds."},
     };
-    const double processValues[] = {stats.cpuSeconds,   stats.residentBytes,
-                                    stats.virtualBytes, openFds(),
-                                    maxFds(),           stats.startTime};
+    const double processValues[] = {stats.cpuSeconds, stats.residentBytes, stats.virtualBytes,
+                                    stats.openFds,    stats.maxFds,        stats.startTime};
     for (int i = 0; i < 6; ++i) {
         const MetricType type = i == 0 ? MetricType::Counter : MetricType::Gauge;
         MetricFamily f = family(processFamilies[i].first, processFamilies[i].second, type);
@@ -360,27 +257,22 @@ Exposition MetricsRegistry::exposition(bool gzip)
     if (!gzip)
         return Exposition{m_cachedBody, dynamic, false};
 
-    if (!m_cachedGzip) {
-        const QByteArray deflated = deflateRaw(m_cachedBody, Z_SYNC_FLUSH);
-        if (deflated.isEmpty() && !m_cachedBody.isEmpty())
-            return Exposition{m_cachedBody, dynamic, false};
-        auto cached = std::make_unique<CachedGzip>();
-        // gzip member header: magic, deflate, no flags, no mtime, no extra flags, OS unix.
-        cached->headAndDeflated =
-            QByteArray("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10) + deflated;
-        cached->crc = crc32(0L, reinterpret_cast<const Bytef *>(m_cachedBody.constData()),
-                            uInt(m_cachedBody.size()));
-        m_cachedGzip = std::move(cached);
-    }
-    QByteArray tail = deflateRaw(dynamic, Z_FINISH);
-    if (tail.isEmpty())
+    // When zlib fails, the scrape still gets the metrics, uncompressed.
+    const auto plain = [&](const Error &error) {
+        Log::write(lcHttp(), QtWarningMsg, QStringLiteral("Sending the metrics uncompressed"),
+                   {{QStringLiteral("error"), error.message}});
         return Exposition{m_cachedBody, dynamic, false};
-    const uLong dynamicCrc =
-        crc32(0L, reinterpret_cast<const Bytef *>(dynamic.constData()), uInt(dynamic.size()));
-    appendLittleEndian32(tail,
-                         crc32_combine(m_cachedGzip->crc, dynamicCrc, z_off_t(dynamic.size())));
-    appendLittleEndian32(tail, uLong(m_cachedBody.size() + dynamic.size()));
-    return Exposition{m_cachedGzip->headAndDeflated, tail, true};
+    };
+    if (!m_cachedGzip) {
+        Result<GzipEncoder> started = GzipEncoder::start(m_cachedBody);
+        if (!started.ok())
+            return plain(started.error());
+        m_cachedGzip = std::move(started).value();
+    }
+    const Result<QByteArray> tail = m_cachedGzip->finish(dynamic);
+    if (!tail.ok())
+        return plain(tail.error());
+    return Exposition{m_cachedGzip->head(), tail.value(), true};
 }
 
 } // namespace Dmarc

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "gzipencoder.h"
 #include "report/counters.h"
 #include "report/outcome.h"
 
@@ -8,6 +9,8 @@
 #include <QList>
 #include <QMap>
 #include <QString>
+
+#include <optional>
 
 namespace Dmarc {
 
@@ -23,8 +26,8 @@ struct Exposition
     qsizetype size() const { return cached.size() + fresh.size(); }
 };
 
-// The exported metrics (docs/counting.md section 6) plus the exporter's own: their values, and their
-// text exposition. The dmarc families are serialised once per change and served from a cache
+// The exported metrics (docs/counting.md section 6) plus the exporter's own: their values, and
+// their text exposition. The dmarc families are serialised once per change and served from a cache
 // (also gzipped once); the small self and process_* families are appended per scrape.
 // Not thread-safe: use it from one thread.
 class MetricsRegistry
@@ -69,7 +72,6 @@ private:
         qint64 lastSuccess = 0;
         quint64 pollErrors = 0;
     };
-    struct CachedGzip;
 
     void ensureCached();
     QByteArray dynamicPart() const;
@@ -84,7 +86,7 @@ private:
 
     bool m_dirty = true;
     QByteArray m_cachedBody;
-    std::unique_ptr<CachedGzip> m_cachedGzip;
+    std::optional<GzipEncoder> m_cachedGzip; // m_cachedBody, compressed once
     quint64 m_serializations = 0;
 };
 
