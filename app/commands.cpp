@@ -10,7 +10,6 @@
 #include "store/store.h"
 
 #include <QCoreApplication>
-#include <QJsonDocument>
 #include <QTextStream>
 
 #include <cstdio>
@@ -48,7 +47,7 @@ int runCheckConfig(const CommandLine &commandLine)
     QTextStream err(stderr);
     for (const QString &warning : config->warnings)
         err << "warning: " << warning << '\n';
-    QTextStream(stdout) << QJsonDocument(effectiveConfig(*config)).toJson(QJsonDocument::Indented);
+    QTextStream(stdout) << toJson(*config, ConfigForm::Shown);
     err << config->sourcePath << ": OK\n";
     return 0;
 }

@@ -29,6 +29,11 @@ int editDistance(const QString &a, const QString &b)
     return row[b.size()];
 }
 
+QString joinPath(const QString &path, const QString &key)
+{
+    return path.isEmpty() ? key : path + QLatin1Char('.') + key;
+}
+
 } // namespace
 
 QString closestMatch(const QString &word, const QStringList &candidates)
@@ -66,15 +71,18 @@ QString describeJsonValue(const QJsonValue &value)
     return QStringLiteral("nothing");
 }
 
-ConfigReader::ConfigReader(QJsonObject object, QString path, QList<Error> *errors)
+ConfigReader::ConfigReader(QJsonObject object, QString path, QList<Error> *errors,
+                           UnknownMembers *unknown, QString unknownPath)
     : m_object(std::move(object))
     , m_path(std::move(path))
     , m_errors(errors)
+    , m_unknown(unknown)
+    , m_unknownPath(std::move(unknownPath))
 {}
 
 QString ConfigReader::path(const QString &key) const
 {
-    return m_path.isEmpty() ? key : m_path + QLatin1Char('.') + key;
+    return joinPath(m_path, key);
 }
 
 void ConfigReader::addError(const QString &key, const QString &message)
@@ -203,31 +211,50 @@ std::optional<ConfigReader> ConfigReader::child(const QString &key)
     const auto value = object(key);
     if (!value)
         return std::nullopt;
-    return ConfigReader(*value, path(key), m_errors);
+    return ConfigReader(*value, path(key), m_errors, m_unknown, joinPath(m_unknownPath, key));
 }
 
-ConfigReader ConfigReader::element(const QString &key, int index, const QJsonObject &object) const
+std::optional<ConfigReader> ConfigReader::child(const QString &key, UnknownMembers *unknown)
 {
-    return ConfigReader(object, path(key) + QStringLiteral("[%1]").arg(index), m_errors);
+    const auto value = object(key);
+    if (!value)
+        return std::nullopt;
+    return ConfigReader(*value, path(key), m_errors, unknown, key);
+}
+
+ConfigReader ConfigReader::element(const QString &key, int index, const QJsonObject &object,
+                                   UnknownMembers *unknown) const
+{
+    return ConfigReader(object, path(key) + QStringLiteral("[%1]").arg(index), m_errors, unknown);
+}
+
+QJsonObject ConfigReader::keepUnknown()
+{
+    QJsonObject unknown;
+    for (auto it = m_object.constBegin(); it != m_object.constEnd(); ++it) {
+        if (!m_known.contains(it.key()))
+            unknown.insert(it.key(), it.value());
+    }
+    if (!unknown.isEmpty())
+        m_unknown->insert(m_unknownPath, unknown);
+    return unknown;
 }
 
 QStringList ConfigReader::unreadKeys()
 {
     QStringList keys;
-    for (auto it = m_object.constBegin(); it != m_object.constEnd(); ++it) {
-        if (!m_known.contains(it.key())) {
-            keys << path(it.key());
-            m_known << it.key();
-        }
+    const QJsonObject unknown = keepUnknown();
+    for (auto it = unknown.constBegin(); it != unknown.constEnd(); ++it) {
+        keys << path(it.key());
+        m_known << it.key();
     }
     return keys;
 }
 
 void ConfigReader::finish()
 {
-    for (auto it = m_object.constBegin(); it != m_object.constEnd(); ++it) {
-        if (m_known.contains(it.key()))
-            continue;
+    const QJsonObject unknown = keepUnknown();
+    for (auto it = unknown.constBegin(); it != unknown.constEnd(); ++it) {
         const QString suggestion = closestMatch(it.key(), m_known);
         addError(it.key(), suggestion.isEmpty()
                                ? QStringLiteral("unknown key")

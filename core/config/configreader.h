@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "config.h"
 
 #include <QJsonObject>
 #include <QJsonValue>
@@ -14,12 +15,14 @@ namespace Dmarc {
 
 // Reads one JSON object of the configuration with strict checking. Every accessor names the key
 // it reads; a wrong type or range becomes an error naming the key's full path and what was
-// expected. finish() reports the keys nobody asked for, each with the closest known key.
-// Errors are collected, so one run reports every mistake in the file.
+// expected. finish() reports the keys nobody asked for, each with the closest known key, and
+// keeps them in `unknown` under `unknownPath` (children extend the path), so a writer can give
+// them back. Errors are collected, so one run reports every mistake in the file.
 class ConfigReader
 {
 public:
-    ConfigReader(QJsonObject object, QString path, QList<Error> *errors);
+    ConfigReader(QJsonObject object, QString path, QList<Error> *errors, UnknownMembers *unknown,
+                 QString unknownPath = QString());
 
     bool has(const QString &key) const { return m_object.contains(key); }
     QString path(const QString &key) const;
@@ -33,10 +36,14 @@ public:
     // Sub-objects and lists: nullopt when absent (or wrong type, which is reported).
     std::optional<QJsonObject> object(const QString &key);
     std::optional<QJsonArray> array(const QString &key);
-    // A reader for a sub-object (errors go to the same list); nullopt when absent.
+    // A reader for a sub-object (errors go to the same list); nullopt when absent. Its unknown
+    // members go to `unknown` at the key's path, or to another collection when given.
     std::optional<ConfigReader> child(const QString &key);
-    // A reader for an object that is an element of a list read with array().
-    ConfigReader element(const QString &key, int index, const QJsonObject &object) const;
+    std::optional<ConfigReader> child(const QString &key, UnknownMembers *unknown);
+    // A reader for an object that is an element of a list read with array(); its unknown members
+    // go to `unknown` at the top.
+    ConfigReader element(const QString &key, int index, const QJsonObject &object,
+                         UnknownMembers *unknown) const;
     // Marks a key as known without interpreting it.
     QJsonValue raw(const QString &key);
 
@@ -49,10 +56,14 @@ public:
 private:
     std::optional<QJsonValue> take(const QString &key);
     void typeError(const QString &key, const QString &expected, const QJsonValue &value);
+    // The members nobody asked for, also kept in m_unknown.
+    QJsonObject keepUnknown();
 
     QJsonObject m_object;
     QString m_path;
     QList<Error> *m_errors;
+    UnknownMembers *m_unknown;
+    QString m_unknownPath;
     QStringList m_known;
 };
 

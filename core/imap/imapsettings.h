@@ -40,10 +40,17 @@ struct ImapSettings
         OAuthBearer // AUTHENTICATE OAUTHBEARER (RFC 7628)
     };
 
+    // The port a security mode uses unless one is configured: 993 with TLS from the first byte
+    // (RFC 8314), 143 otherwise.
+    static constexpr quint16 defaultPort(Security security)
+    {
+        return security == Security::ImplicitTls ? 993 : 143;
+    }
+
     QString accountName; // for logs and status; the username when empty
     QString host = QStringLiteral("localhost");
-    quint16 port = 993;
     Security security = Security::ImplicitTls;
+    quint16 port = defaultPort(security);
     bool verifyCertificate = true;
     QString caFile;             // PEM file with extra trusted CA certificates (a private CA)
     QString tlsPeerName;        // name the certificate must carry; the host when empty
@@ -69,5 +76,11 @@ struct ImapSettings
 
     QString displayName() const { return accountName.isEmpty() ? username : accountName; }
 };
+
+// XOAUTH2 and OAUTHBEARER log in with an OAuth2 access token instead of a password.
+constexpr bool isOAuth2(ImapSettings::Auth auth)
+{
+    return auth == ImapSettings::Auth::XOAuth2 || auth == ImapSettings::Auth::OAuthBearer;
+}
 
 } // namespace Dmarc

@@ -1,7 +1,11 @@
 #include "config/config.h"
+#include "config/configkeys.h"
+#include "config/confignames.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -20,6 +24,106 @@ QByteArray readData(const QString &name)
 Result<Config> parse(const QByteArray &json, const QHash<QString, QString> &environment = {})
 {
     return parseConfig(json, QStringLiteral("test.json"), environment);
+}
+
+QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content)
+{
+    QFile file(dir.filePath(name));
+    if (!file.open(QIODevice::WriteOnly))
+        qFatal("cannot write a test file");
+    file.write(content);
+    return file.fileName();
+}
+
+template<typename Settings, std::size_t N>
+void compareTexts(const Settings &actual, const Settings &expected,
+                  const Key::TextKey<Settings> (&keys)[N])
+{
+    for (const Key::TextKey<Settings> &text : keys)
+        QCOMPARE(actual.*text.member, expected.*text.member);
+}
+
+// Every value of an account, one by one, so that a failure names it.
+void compareAccounts(const ConfigAccount &actual, const ConfigAccount &expected)
+{
+    QCOMPARE(actual.accountName, expected.accountName);
+    QCOMPARE(actual.host, expected.host);
+    QCOMPARE(actual.port, expected.port);
+    QCOMPARE(actual.security, expected.security);
+    QCOMPARE(actual.verifyCertificate, expected.verifyCertificate);
+    QCOMPARE(actual.caFile, expected.caFile);
+    QCOMPARE(actual.tlsPeerName, expected.tlsPeerName);
+    QCOMPARE(actual.tlsMaximumVersion, expected.tlsMaximumVersion);
+    QCOMPARE(actual.auth, expected.auth);
+    QCOMPARE(actual.username, expected.username);
+    QCOMPARE(actual.password, expected.password);
+    compareTexts(actual.oauth2, expected.oauth2, Key::kOAuth2Keys);
+    compareTexts<ImapSettings>(actual, expected, Key::kFolderKeys);
+    QCOMPARE(actual.idle, expected.idle);
+    QCOMPARE(actual.pollIntervalSeconds, expected.pollIntervalSeconds);
+    QCOMPARE(actual.timeoutSeconds, expected.timeoutSeconds);
+    QCOMPARE(actual.idleRenewSeconds, expected.idleRenewSeconds);
+    QCOMPARE(actual.reconnectMinSeconds, expected.reconnectMinSeconds);
+    QCOMPARE(actual.reconnectMaxSeconds, expected.reconnectMaxSeconds);
+    QCOMPARE(actual.maxBatchBytes, expected.maxBatchBytes);
+    QCOMPARE(actual.maxMessageBytes, expected.maxMessageBytes);
+    QCOMPARE(actual.passwordSource, expected.passwordSource);
+    QCOMPARE(actual.passwordFile, expected.passwordFile);
+    QCOMPARE(actual.unknown, expected.unknown);
+}
+
+// Every value of a configuration, one by one.
+void compareConfigs(const Config &actual, const Config &expected)
+{
+    QCOMPARE(actual.endpoint.listenAddress, expected.endpoint.listenAddress);
+    QCOMPARE(actual.endpoint.port, expected.endpoint.port);
+    compareTexts(actual.endpoint, expected.endpoint, Key::kWebKeys);
+    QCOMPARE(actual.endpoint.maxConnections, expected.endpoint.maxConnections);
+    QCOMPARE(actual.endpoint.maxRequestHeadBytes, expected.endpoint.maxRequestHeadBytes);
+    QCOMPARE(actual.endpoint.requestTimeoutMs, expected.endpoint.requestTimeoutMs);
+    QCOMPARE(actual.endpoint.responseTimeoutMs, expected.endpoint.responseTimeoutMs);
+    QCOMPARE(actual.storagePath, expected.storagePath);
+    QCOMPARE(actual.storagePathFromEnvironment, expected.storagePathFromEnvironment);
+    QCOMPARE(actual.pollIntervalSeconds, expected.pollIntervalSeconds);
+    QCOMPARE(actual.deduplicationMaxSeconds, expected.deduplicationMaxSeconds);
+    QCOMPARE(actual.limits.maxPayloadBytes, expected.limits.maxPayloadBytes);
+    QCOMPARE(actual.limits.maxZipMembers, expected.limits.maxZipMembers);
+    QCOMPARE(actual.logFormat, expected.logFormat);
+    QCOMPARE(actual.logLevel, expected.logLevel);
+    QCOMPARE(actual.unknown, expected.unknown);
+    QCOMPARE(actual.warnings, expected.warnings);
+    QCOMPARE(actual.accounts.size(), expected.accounts.size());
+    for (qsizetype i = 0; i < actual.accounts.size() && !QTest::currentTestFailed(); ++i)
+        compareAccounts(actual.accounts.at(i), expected.accounts.at(i));
+}
+
+// parse -> toJson -> parse must give the same configuration; returns the written text.
+QByteArray checkRoundTrip(const Config &config, const QHash<QString, QString> &environment)
+{
+    const QByteArray written = toJson(config, ConfigForm::File);
+    const auto reread = parseConfig(written, QStringLiteral("test.json"), environment);
+    if (!reread) {
+        qWarning("%s\n%s", written.constData(), qPrintable(reread.error().message));
+        return {};
+    }
+    compareConfigs(*reread, config);
+    return written;
+}
+
+template<typename Enum, std::size_t N>
+void checkNameTable(const Named<Enum> (&table)[N])
+{
+    QStringList seen;
+    for (const Named<Enum> &entry : table) {
+        const QString name = QString::fromLatin1(entry.name);
+        QCOMPARE(nameOf(table, entry.value), name);
+        QVERIFY(valueOf(table, name) == entry.value);
+        QVERIFY(valueOf(table, name.toUpper()) == entry.value);
+        QVERIFY(!seen.contains(name));
+        seen << name;
+    }
+    QCOMPARE(namesOf(table), seen);
+    QVERIFY(!valueOf(table, QStringLiteral("nonsense")));
 }
 
 } // namespace
@@ -334,16 +438,244 @@ private Q_SLOTS:
         QCOMPARE(explicitPath->storagePath, QStringLiteral("/srv/dmarc"));
     }
 
-    void effectiveConfigMasksSecrets()
+    void shownConfigMasksSecrets()
     {
         const auto config = parse(R"({"imap": {"username": "u", "password": "hunter2"}})");
         QVERIFY(config.ok());
-        const QByteArray text = QJsonDocument(effectiveConfig(*config)).toJson();
+        const QByteArray text = toJson(*config, ConfigForm::Shown);
         QVERIFY(!text.contains("hunter2"));
         QVERIFY(text.contains("\"password\": \"********\""));
         QVERIFY(text.contains("\"port\": 9797"));
         QVERIFY(text.contains("\"done\": \"Archive\""));
         QVERIFY(text.contains("\"listen_addr\": \"127.0.0.1\""));
+        QVERIFY(toJson(*config, ConfigForm::File).contains("\"password\": \"hunter2\""));
+    }
+
+    void roundTrip_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::newRow("upstream sample") << readData(QStringLiteral("upstream/config-sample.json"));
+        QTest::newRow("upstream e2e") << readData(QStringLiteral("upstream/config-e2e.json"));
+        QTest::newRow("defaults") << QByteArray(R"({"imap": {"username": "u", "password": "p"}})");
+        QTest::newRow("several accounts") << QByteArray(R"({"accounts": [
+            {"name": "first", "imap": {"username": "a", "password": "1", "use_ssl": false},
+             "folders": {"inbox": "Reports", "done": "Reports/Done"}},
+            {"imap": {"username": "b", "password": "2", "host": "other", "starttls": true,
+                      "use_ssl": false, "auth": "PLAIN"}}],
+            "poll_interval_seconds": 5, "logging": {"root": {"level": 40}}})");
+        QTest::newRow("one named account") << QByteArray(
+            R"({"accounts": [{"name": "n", "imap": {"username": "a", "password": "1"}}]})");
+        QTest::newRow("oauth2") << QByteArray(
+            "{\"imap\": {\"username\": \"u\", \"auth\": \"oauthbearer\", \"oauth2\": "
+            "{\"token_url\": \"https://login.example.org/token\", \"client_id\": \"id\", "
+            "\"client_secret\": \"cs\", \"refresh_token\": \"r\", \"scope\": \"s\"}}}");
+        QTest::newRow("password from the environment")
+            << QByteArray(R"({"imap": {"username": "u"}, "logging": {"version": 1}})");
+    }
+
+    void roundTrip()
+    {
+        QFETCH(QByteArray, json);
+        const QHash<QString, QString> environment{
+            {QStringLiteral("DMARC_IMAP_PASSWORD"), QStringLiteral("from-env")}};
+        const auto config = parse(json, environment);
+        QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error().message));
+        const QByteArray written = checkRoundTrip(*config, environment);
+        QVERIFY(!written.isEmpty());
+        QVERIFY(!written.contains("from-env"));
+        // Written once more, nothing changes.
+        QCOMPARE(toJson(*parse(written, environment), ConfigForm::File), written);
+    }
+
+    // Each key set to something other than its default, to catch one the writer forgets.
+    void everyKeyRoundTrips()
+    {
+        QTemporaryDir dir;
+        const QString file = writeFile(dir, QStringLiteral("file"), "from-file\n");
+        const QByteArray json = QStringLiteral(R"({
+            "listen_addr": "::1", "port": 9100, "storage_path": "/srv/dmarc",
+            "web": {"tls_cert_file": "%1", "tls_key_file": "%1", "basic_auth_user": "prometheus",
+                    "basic_auth_password_hash": "$6$salt$hash"},
+            "poll_interval_seconds": 2.5, "deduplication_max_seconds": 3600,
+            "limits": {"max_payload_bytes": 2048, "max_zip_members": 3},
+            "logging": {"handlers": {"default": {"formatter": "json"}}, "root": {"level": 10}},
+            "accounts": [
+                {"name": "first",
+                 "imap": {"host": "a.example", "port": 1143, "username": "a",
+                          "password": "secret-a", "use_ssl": false, "starttls": true,
+                          "verify_certificate": false, "ca_file": "%1",
+                          "tls_maximum_version": 772, "auth": "plain", "idle": false,
+                          "max_batch_bytes": 1000, "timeout_seconds": 15},
+                 "folders": {"inbox": "In", "done": "In/Done", "error": "In/Bad"}},
+                {"name": "second", "imap": {"host": "b.example", "username": "b",
+                                            "password_file": "%1", "use_ssl": false}},
+                {"name": "third", "imap": {"username": "c", "auth": "xoauth2",
+                                           "oauth2": {"token_command": "get-token c"}}},
+                {"name": "fourth", "imap": {"username": "d", "auth": "oauthbearer",
+                                            "oauth2": {"token_url": "%2", "client_id": "id",
+                                                       "client_secret": "secret-cs",
+                                                       "refresh_token": "secret-rt",
+                                                       "scope": "s"}}},
+                {"name": "fifth", "imap": {"username": "e"}}
+            ]})")
+                                    .arg(file, QStringLiteral("https://login.example.org/token"))
+                                    .toUtf8();
+        const QHash<QString, QString> environment{
+            {QStringLiteral("DMARC_IMAP_PASSWORD"), QStringLiteral("secret-env")}};
+        const auto config = parse(json, environment);
+        QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error().message));
+        QCOMPARE(config->accounts.at(1).password, QStringLiteral("from-file"));
+        QCOMPARE(config->accounts.at(4).passwordSource, ConfigAccount::PasswordSource::Environment);
+        const QByteArray written = checkRoundTrip(*config, environment);
+        QVERIFY(!written.isEmpty());
+        // A password from a file or the environment stays there.
+        QVERIFY(written.contains("\"password_file\""));
+        QVERIFY(!written.contains("from-file"));
+        QVERIFY(!written.contains("secret-env"));
+
+        const QByteArray shown = toJson(*config, ConfigForm::Shown);
+        for (const char *secret :
+             {"secret-a", "secret-cs", "secret-rt", "$6$salt$hash", "from-file", "secret-env"})
+            QVERIFY2(!shown.contains(secret), secret);
+        QVERIFY(shown.contains("\"basic_auth_password_hash\": \"********\""));
+    }
+
+    void stateDirectoryStaysInTheEnvironment()
+    {
+        const QHash<QString, QString> systemd{
+            {QStringLiteral("STATE_DIRECTORY"), QStringLiteral("/var/lib/private/dmarc")}};
+        const auto config = parse(R"({"imap": {"username": "u", "password": "p"}})", systemd);
+        QVERIFY(config.ok());
+        QVERIFY(!checkRoundTrip(*config, systemd).contains("storage_path"));
+        QVERIFY(toJson(*config, ConfigForm::Shown).contains("/var/lib/private/dmarc"));
+    }
+
+    // Unknown keys stay errors (warnings under `logging`), as they were; an editor reading the
+    // file leniently writes them back, so nothing of the file is lost.
+    void unknownKeysAreKept()
+    {
+        const QByteArray json = R"({
+            "_comment": "edited by hand", "future": {"a": [1, 2]},
+            "web": {"tls_min_version": "1.3"}, "limits": {"max_depth": 3},
+            "logging": {"version": 1, "root": {"handlers": ["default"]},
+                        "handlers": {"default": {"class": "logging.StreamHandler"}}},
+            "accounts": [{"name": "a", "note": "primary",
+                          "imap": {"username": "u", "password": "p", "compress": true,
+                                   "auth": "xoauth2", "oauth2": {"token_file": "/t", "audience": "x"}},
+                          "folders": {"spam": "Junk"}}]
+        })";
+        const auto strict = parse(json);
+        QVERIFY(!strict.ok());
+        QString problems;
+        const Config config =
+            parseConfigLeniently(json, QStringLiteral("test.json"), {}, &problems);
+        QCOMPARE(problems, strict.error().message);
+        for (const char *key : {"`_comment`: unknown key", "`future`: unknown key",
+                                "`web.tls_min_version`: unknown key", "`limits.max_depth`",
+                                "`accounts[0].note`", "`accounts[0].imap.compress`",
+                                "`accounts[0].imap.oauth2.audience`", "`accounts[0].folders.spam`"})
+            QVERIFY2(problems.contains(QLatin1String(key)), key);
+        QVERIFY(
+            config.warnings.join(QLatin1Char('\n')).contains(QStringLiteral("logging.version")));
+
+        const QByteArray written = toJson(config, ConfigForm::File);
+        QString again;
+        const Config reread =
+            parseConfigLeniently(written, QStringLiteral("test.json"), {}, &again);
+        QCOMPARE(again, problems);
+        compareConfigs(reread, config);
+        const QJsonObject top = QJsonDocument::fromJson(written).object();
+        QCOMPARE(top.value(QStringLiteral("future")).toObject().value(QStringLiteral("a")),
+                 QJsonValue(QJsonArray{1, 2}));
+        const QJsonObject account =
+            top.value(QStringLiteral("accounts")).toArray().at(0).toObject();
+        QCOMPARE(account.value(QStringLiteral("note")).toString(), QStringLiteral("primary"));
+        QCOMPARE(account.value(QStringLiteral("folders")).toObject().value(QStringLiteral("spam")),
+                 QJsonValue(QStringLiteral("Junk")));
+    }
+
+    void upstreamSampleKeepsItsOrderAndItsLogging()
+    {
+        const auto config = parse(readData(QStringLiteral("upstream/config-sample.json")));
+        QVERIFY(config.ok());
+        const QByteArray written = toJson(*config, ConfigForm::File);
+        qsizetype previous = -1;
+        for (const char *key : {"listen_addr",
+                                "port",
+                                "imap",
+                                "host",
+                                "username",
+                                "password",
+                                "use_ssl",
+                                "verify_certificate",
+                                "folders",
+                                "inbox",
+                                "done",
+                                "error",
+                                "storage_path",
+                                "poll_interval_seconds",
+                                "deduplication_max_seconds",
+                                "logging",
+                                "handlers",
+                                "default",
+                                "formatter",
+                                "class",
+                                "root",
+                                "loggers"}) {
+            const qsizetype at =
+                written.indexOf(QByteArray('"' + QByteArray(key) + "\":"), previous + 1);
+            QVERIFY2(at > previous, key);
+            previous = at;
+        }
+        QVERIFY(written.contains("\"class\": \"logging.StreamHandler\""));
+        QVERIFY(written.contains("\"propagate\": false"));
+    }
+
+    // The settings dialog writes with toJson(); a file in the form its earlier versions wrote
+    // (every account in `accounts`, OAuth2 beside a password_file) reads back the same.
+    void fileFromTheSettingsDialogReadsBackEqual()
+    {
+        QTemporaryDir dir;
+        const QString passwordFile = writeFile(dir, QStringLiteral("pw"), "pw\n");
+        const QByteArray json = QStringLiteral(R"({
+            "accounts": [{"name": "Example", "imap": {"host": "imap.example.com", "port": 993,
+                          "use_ssl": true, "verify_certificate": true, "auth": "login",
+                          "username": "dmarc@example.com", "password_file": "%1", "idle": true},
+                          "folders": {"inbox": "INBOX", "done": "Archive", "error": "Invalid"}}],
+            "listen_addr": "127.0.0.1", "port": 9123, "poll_interval_seconds": 30,
+            "storage_path": "/tmp/dmarc-store"})")
+                                    .arg(passwordFile)
+                                    .toUtf8();
+        const auto config = parse(json);
+        QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error().message));
+        QVERIFY(!checkRoundTrip(*config, {}).isEmpty());
+    }
+
+    void nameTablesRoundTrip()
+    {
+        checkNameTable(kAuthNames);
+        checkNameTable(kLogFormatNames);
+        checkNameTable(kLogLevelNames);
+        for (const Named<QtMsgType> &level : kLogLevelNames)
+            QVERIFY(levelFromPythonNumber(pythonLevelNumber(level.value)) == level.value);
+        QVERIFY(!levelFromPythonNumber(15));
+        for (const auto security :
+             {ImapSettings::Security::ImplicitTls, ImapSettings::Security::StartTls,
+              ImapSettings::Security::Plain})
+            QCOMPARE(securityFromFlags(securityFlags(security)), security);
+        // Through a file: each name read in any case and written as the table spells it.
+        for (const Named<ImapSettings::Auth> &auth : kAuthNames) {
+            const QByteArray json =
+                QStringLiteral(R"({"imap": {"username": "u", "password": "p", "auth": "%1",
+                                            "oauth2": {"token_command": "t"}}})")
+                    .arg(QString::fromLatin1(auth.name).toUpper())
+                    .toUtf8();
+            const auto config = parse(json);
+            QVERIFY(config.ok());
+            QCOMPARE(config->accounts.constFirst().auth, auth.value);
+            QVERIFY(toJson(*config, ConfigForm::Shown)
+                        .contains(QByteArray("\"auth\": \"" + QByteArray(auth.name) + '"')));
+        }
     }
 
     void worldReadableSecretWarns()
