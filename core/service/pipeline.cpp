@@ -61,8 +61,9 @@ Result<QList<ProcessedEmail>> Pipeline::process(QList<IncomingEmail> emails, qin
             email.identity.digest = QCryptographicHash::hash(email.raw, QCryptographicHash::Sha256);
         identities.append(email.identity);
     }
-    // An email decided before (the program stopped before moving it) is not analysed or
-    // counted again.
+    // An email decided before (the program stopped before moving it) is not analysed again.
+    // Only a shortcut: the commit asks again with the same lookup inside its transaction, and
+    // that answer decides whether anything is counted (docs/counting.md section 5.3).
     const auto decided = m_store->decidedVerdicts(identities);
     if (!decided)
         return decided.error();

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "common/result.h"
-#include "store.h"
+#include "storetypes.h"
 
 namespace Dmarc {
 

@@ -2,6 +2,19 @@
 
 namespace Dmarc {
 
+namespace {
+
+// "(?, ?, ?)" for three values.
+QString placeholderRow(qsizetype values)
+{
+    QStringList placeholders;
+    for (qsizetype i = 0; i < values; ++i)
+        placeholders << QStringLiteral("?");
+    return QLatin1Char('(') % placeholders.join(QStringLiteral(", ")) % QLatin1Char(')');
+}
+
+} // namespace
+
 QStringList SqliteDialect::connectionSetup() const
 {
     return {QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=FULL"),
@@ -17,9 +30,6 @@ QString SqliteDialect::upsert(const QString &table, const QStringList &keyColumn
                               const QStringList &valueColumns, Upsert mode) const
 {
     const QStringList columns = keyColumns + valueColumns;
-    QStringList placeholders;
-    for (int i = 0; i < columns.size(); ++i)
-        placeholders << QStringLiteral("?");
     QStringList updates;
     for (const QString &column : valueColumns) {
         if (mode == Upsert::Add)
@@ -29,10 +39,20 @@ QString SqliteDialect::upsert(const QString &table, const QStringList &keyColumn
             updates << column % QStringLiteral(" = excluded.") % column;
     }
     return QStringLiteral("INSERT INTO ") % table % QStringLiteral(" (") %
-           columns.join(QStringLiteral(", ")) % QStringLiteral(") VALUES (") %
-           placeholders.join(QStringLiteral(", ")) % QStringLiteral(") ON CONFLICT (") %
+           columns.join(QStringLiteral(", ")) % QStringLiteral(") VALUES ") %
+           placeholderRow(columns.size()) % QStringLiteral(" ON CONFLICT (") %
            keyColumns.join(QStringLiteral(", ")) % QStringLiteral(") DO UPDATE SET ") %
            updates.join(QStringLiteral(", "));
+}
+
+QString SqliteDialect::boundRows(qsizetype rows, int columns) const
+{
+    // SQLite names the columns of a VALUES table column1, column2, ...
+    const QString row = placeholderRow(columns);
+    QStringList all;
+    for (qsizetype i = 0; i < rows; ++i)
+        all << row;
+    return QStringLiteral("(VALUES ") % all.join(QStringLiteral(", ")) % QLatin1Char(')');
 }
 
 } // namespace Dmarc

@@ -1,3 +1,4 @@
+#include "commitfixtures.h"
 #include "store/legacyimport.h"
 #include "store/store.h"
 
@@ -9,54 +10,9 @@
 #include <QTest>
 
 using namespace Dmarc;
+using namespace Dmarc::Test;
 
 namespace {
-
-constexpr qint64 kDay = 24 * 3600;
-constexpr qint64 kNow = 1700000000; // 2023-11-14
-
-const LabelSet kLabels{QStringLiteral("google.com"), QStringLiteral("mydomain.de"),
-                       QStringLiteral("mydomain.de"), QStringLiteral("my-spf-domain.de")};
-
-Counters counters(quint64 total, quint64 compliant = 0, quint64 quarantine = 0)
-{
-    Counters c;
-    c.total = total;
-    c.compliant = compliant;
-    c.quarantine = quarantine;
-    c.reject = 0;
-    c.dkimAligned = compliant;
-    c.spfAligned = 0;
-    c.dkimPass = compliant;
-    c.spfPass = total;
-    return c;
-}
-
-ReportCounts report(const QString &org, const QString &id, quint64 total = 1,
-                    const LabelSet &labels = kLabels)
-{
-    ReportCounts r;
-    r.orgName = org;
-    r.reportId = id;
-    r.dateBegin = kNow - kDay;
-    r.dateEnd = kNow - 1;
-    r.records = 1;
-    r.messages = total;
-    r.counts << LabelCounts{labels, counters(total, total)};
-    return r;
-}
-
-EmailCommit email(quint32 uid, QList<ReportCounts> reports, QList<PayloadFailure> failures = {})
-{
-    EmailCommit commit;
-    commit.identity = EmailIdentity{QStringLiteral("main"), QStringLiteral("INBOX"), 7, uid,
-                                    QByteArray::number(uid).repeated(4)};
-    commit.analysis.fromEmail = QStringLiteral("noreply@google.com");
-    commit.analysis.candidates = int(reports.size() + failures.size());
-    commit.analysis.reports = std::move(reports);
-    commit.analysis.failures = std::move(failures);
-    return commit;
-}
 
 std::unique_ptr<Store> openStore(const QString &dir, qint64 dedupSeconds = 7 * kDay)
 {
@@ -127,8 +83,10 @@ private Q_SLOTS:
         {
             auto store = openStore(dir.path());
             const auto results = store->commit(
-                {email(1, {report(QStringLiteral("google.com"), QStringLiteral("r1"), 3)}),
-                 email(2, {report(QStringLiteral("google.com"), QStringLiteral("r2"), 2)})},
+                {emailCommit(1,
+                             {reportCounts(QStringLiteral("google.com"), QStringLiteral("r1"), 3)}),
+                 emailCommit(
+                     2, {reportCounts(QStringLiteral("google.com"), QStringLiteral("r2"), 2)})},
                 kNow);
             QVERIFY2(results.ok(), results.ok() ? "" : qPrintable(results.error().message));
             QCOMPARE(results->size(), 2);
@@ -147,29 +105,32 @@ private Q_SLOTS:
         auto store = openStore(dir.path());
         const QString org = QStringLiteral("google.com");
         // The same report twice in one email: the first counts.
-        auto first = store->commit(
-            {email(1, {report(org, QStringLiteral("a"), 1), report(org, QStringLiteral("a"), 5)})},
-            kNow);
+        auto first = store->commit({emailCommit(1, {reportCounts(org, QStringLiteral("a"), 1),
+                                                    reportCounts(org, QStringLiteral("a"), 5)})},
+                                   kNow);
         QCOMPARE(first->at(0).reports,
                  (QList<ReportOutcome>{ReportOutcome::Counted, ReportOutcome::Duplicate}));
         // Again in a later email, with different content: a duplicate.
-        auto second = store->commit({email(2, {report(org, QStringLiteral("a"), 9)})}, kNow + 10);
+        auto second =
+            store->commit({emailCommit(2, {reportCounts(org, QStringLiteral("a"), 9)})}, kNow + 10);
         QCOMPARE(second->at(0).reports, QList<ReportOutcome>{ReportOutcome::Duplicate});
         QCOMPARE(second->at(0).verdict, EmailVerdict::Done);
         // Same id from another organisation: a different report.
         auto other = store->commit(
-            {email(3, {report(QStringLiteral("yahoo.com"), QStringLiteral("a"), 1)})}, kNow + 10);
+            {emailCommit(3, {reportCounts(QStringLiteral("yahoo.com"), QStringLiteral("a"), 1)})},
+            kNow + 10);
         QCOMPARE(other->at(0).reports, QList<ReportOutcome>{ReportOutcome::Counted});
         // No report_id: never a duplicate, also within one batch.
-        auto noId = store->commit({email(4, {report(org, QString(), 1), report(org, QString(), 1)}),
-                                   email(5, {report(org, QString(), 1)})},
-                                  kNow + 20);
+        auto noId = store->commit(
+            {emailCommit(4, {reportCounts(org, QString(), 1), reportCounts(org, QString(), 1)}),
+             emailCommit(5, {reportCounts(org, QString(), 1)})},
+            kNow + 20);
         QCOMPARE(noId->at(0).reports,
                  (QList<ReportOutcome>{ReportOutcome::Counted, ReportOutcome::Counted}));
         QCOMPARE(noId->at(1).reports, QList<ReportOutcome>{ReportOutcome::Counted});
         // Duplicates across emails of one batch.
-        auto batch = store->commit({email(6, {report(org, QStringLiteral("b"), 1)}),
-                                    email(7, {report(org, QStringLiteral("b"), 1)})},
+        auto batch = store->commit({emailCommit(6, {reportCounts(org, QStringLiteral("b"), 1)}),
+                                    emailCommit(7, {reportCounts(org, QStringLiteral("b"), 1)})},
                                    kNow + 30);
         QCOMPARE(batch->at(1).reports, QList<ReportOutcome>{ReportOutcome::Duplicate});
         QCOMPARE(countersOf(*store, kLabels).total, quint64(1 + 1 + 1 + 1 + 1 + 1));
@@ -185,14 +146,15 @@ private Q_SLOTS:
         const PayloadFailure broken{QStringLiteral("part 2 (b.xml)"),
                                     Error{QStringLiteral("malformed"), QStringLiteral("line 3")}};
         auto results = store->commit(
-            {email(1, {report(QStringLiteral("google.com"), QStringLiteral("ok"))}, {broken})},
+            {emailCommit(1, {reportCounts(QStringLiteral("google.com"), QStringLiteral("ok"))},
+                         {broken})},
             kNow);
         QCOMPARE(results->at(0).verdict, EmailVerdict::Error);
         QCOMPARE(results->at(0).reports, QList<ReportOutcome>{ReportOutcome::Counted});
         QCOMPARE(invalidOf(*store, QStringLiteral("noreply@google.com")), quint64(1));
         QCOMPARE(*store->dedupEntryCount(), qint64(1));
         // No candidate at all: invalid, error.
-        EmailCommit empty = email(2, {});
+        EmailCommit empty = emailCommit(2, {});
         empty.analysis.fromEmail = QString();
         results = store->commit({empty}, kNow);
         QCOMPARE(results->at(0).verdict, EmailVerdict::Error);
@@ -211,8 +173,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const qint64 window = 3;
         const auto commitReport = [](Store &store, quint32 uid, qint64 now) {
-            auto r =
-                store.commit({email(uid, {report(QStringLiteral("o"), QStringLiteral("x"))})}, now);
+            auto r = store.commit(
+                {emailCommit(uid, {reportCounts(QStringLiteral("o"), QStringLiteral("x"))})}, now);
             return r.ok() ? r->at(0).reports.value(0) : ReportOutcome::Duplicate;
         };
         {
@@ -238,12 +200,13 @@ private Q_SLOTS:
     void decidedEmailIsNotCountedAgain()
     {
         QTemporaryDir dir;
-        EmailCommit invalid = email(9, {report(QStringLiteral("o"), QString())});
+        EmailCommit invalid = emailCommit(9, {reportCounts(QStringLiteral("o"), QString())});
         invalid.analysis.failures << PayloadFailure{QStringLiteral("part 1"), Error{}};
         invalid.analysis.candidates = 2;
         {
             auto store = openStore(dir.path());
-            QCOMPARE(store->decidedVerdicts({invalid.identity})->at(0), std::optional<EmailVerdict>());
+            QCOMPARE(store->decidedVerdicts({invalid.identity})->at(0),
+                     std::optional<EmailVerdict>());
             QVERIFY(store->commit({invalid}, kNow).ok());
         }
         // The program died before the IMAP move: the next run finds the email decided.
@@ -271,12 +234,12 @@ private Q_SLOTS:
         auto store = openStore(dir.path());
         const LabelSet yahoo{QStringLiteral("Yahoo"), QStringLiteral("b.example"),
                              QStringLiteral("dkim.example"), QString()};
-        ReportCounts two = report(QStringLiteral("google.com"), QStringLiteral("1"), 2);
+        ReportCounts two = reportCounts(QStringLiteral("google.com"), QStringLiteral("1"), 2);
         two.counts << LabelCounts{kLabels,
                                   counters(3, 1)}; // two label rows, same day/reporter/domain
-        ReportCounts older = report(QStringLiteral("Yahoo"), QStringLiteral("2"), 4, yahoo);
+        ReportCounts older = reportCounts(QStringLiteral("Yahoo"), QStringLiteral("2"), 4, yahoo);
         older.dateBegin = kNow - 3 * kDay;
-        QVERIFY(store->commit({email(1, {two, older})}, kNow).ok());
+        QVERIFY(store->commit({emailCommit(1, {two, older})}, kNow).ok());
 
         const auto all = store->history(HistoryFilter{});
         QCOMPARE(all->size(), 2);
@@ -302,6 +265,92 @@ private Q_SLOTS:
         QCOMPARE(store->recentReports(1)->at(0).reportId, QStringLiteral("2"));
     }
 
+    // The commit reads what was decided inside its own transaction: a second store on the same
+    // file sees what the first committed, whatever it was told before.
+    void secondStoreOnOneFileSeesTheFirst()
+    {
+        QTemporaryDir dir;
+        auto first = openStore(dir.path());
+        auto second = openStore(dir.path());
+        const EmailCommit counted =
+            emailCommit(1, {reportCounts(QStringLiteral("o"), QStringLiteral("x"))});
+        QCOMPARE(second->decidedVerdicts({counted.identity})->at(0), std::optional<EmailVerdict>());
+        QVERIFY(!first->commit({counted}, kNow)->at(0).alreadyDecided);
+        QVERIFY(second->commit({counted}, kNow)->at(0).alreadyDecided);
+        const auto again = second->commit(
+            {emailCommit(2, {reportCounts(QStringLiteral("o"), QStringLiteral("x"))})}, kNow + 1);
+        QCOMPARE(again->at(0).reports, QList<ReportOutcome>{ReportOutcome::Duplicate});
+        QCOMPARE(countersOf(*first, kLabels).total, quint64(1));
+    }
+
+    // More emails and reports than one lookup statement takes.
+    void largeBatch()
+    {
+        QTemporaryDir dir;
+        auto store = openStore(dir.path());
+        QList<EmailCommit> batch;
+        QList<EmailCommit> sameReports;
+        for (quint32 uid = 1; uid <= 450; ++uid) {
+            batch << emailCommit(uid, {reportCounts(QStringLiteral("o"), QString::number(uid))});
+            sameReports << emailCommit(1000 + uid,
+                                       {reportCounts(QStringLiteral("o"), QString::number(uid))});
+        }
+        const auto first = store->commit(batch, kNow);
+        QVERIFY2(first.ok(), first.ok() ? "" : qPrintable(first.error().message));
+        QCOMPARE(first->size(), 450);
+        QCOMPARE(first->last().reports, QList<ReportOutcome>{ReportOutcome::Counted});
+        const auto again = store->commit(batch + sameReports, kNow + 1);
+        QVERIFY2(again.ok(), again.ok() ? "" : qPrintable(again.error().message));
+        for (qsizetype i = 0; i < 450; ++i) {
+            QVERIFY(again->at(i).alreadyDecided);
+            QCOMPARE(again->at(450 + i).reports, QList<ReportOutcome>{ReportOutcome::Duplicate});
+        }
+        QCOMPARE(*store->dedupEntryCount(), qint64(450));
+        QCOMPARE(countersOf(*store, kLabels).total, quint64(450));
+    }
+
+    // Schema version 2 rewrites the reports log's old name for a malformed report.
+    void migratesOldOutcomeNames()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(Store::fileName());
+        {
+            auto store = openStore(dir.path());
+            QVERIFY(store->commit({emailCommit(1, {})}, kNow).ok());
+        }
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(QStringLiteral("UPDATE reports_log SET outcome = 'error'")));
+            QVERIFY(query.exec(QStringLiteral("UPDATE schema_version SET version = 1")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+        auto store = openStore(dir.path());
+        QVERIFY(store);
+        QCOMPARE(store->recentReports(10)->at(0).outcome, ReportOutcome::Malformed);
+        QString stored;
+        int version = 0;
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(QStringLiteral("SELECT outcome FROM reports_log")) && query.next());
+            stored = query.value(0).toString();
+            QVERIFY(query.exec(QStringLiteral("SELECT version FROM schema_version")) &&
+                    query.next());
+            version = query.value(0).toInt();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+        QCOMPARE(stored, QStringLiteral("malformed"));
+        QCOMPARE(version, Store::kSchemaVersion);
+    }
+
     void reportsLogIsBounded()
     {
         QTemporaryDir dir;
@@ -310,7 +359,8 @@ private Q_SLOTS:
         auto store = std::move(Store::open(dir.path(), options)).value();
         for (quint32 uid = 1; uid <= 8; ++uid)
             QVERIFY(store
-                        ->commit({email(uid, {report(QStringLiteral("o"), QString::number(uid))})},
+                        ->commit({emailCommit(uid, {reportCounts(QStringLiteral("o"),
+                                                                 QString::number(uid))})},
                                  kNow)
                         .ok());
         const auto log = store->recentReports(100);
@@ -368,8 +418,8 @@ private Q_SLOTS:
             QCOMPARE(snapshot->invalidReports.size(), invalidCount ? 1 : 0);
             QCOMPARE(invalidOf(*store, invalidFrom), invalidCount);
             QVERIFY(store
-                        ->commit({email(1, {report(QStringLiteral("x"), QStringLiteral("1"), 1,
-                                                   labels)})},
+                        ->commit({emailCommit(1, {reportCounts(QStringLiteral("x"),
+                                                               QStringLiteral("1"), 1, labels)})},
                                  kNow)
                         .ok());
         }

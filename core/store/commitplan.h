@@ -1,0 +1,76 @@
+#pragma once
+
+#include "storetypes.h"
+
+#include <QHash>
+#include <QList>
+#include <QString>
+
+namespace Dmarc {
+
+// A report's identity for deduplication (docs/counting.md section 4); a report without
+// report_id has none.
+struct DedupKey
+{
+    QString orgName;
+    QString reportId;
+
+    friend bool operator==(const DedupKey &a, const DedupKey &b)
+    {
+        return a.orgName == b.orgName && a.reportId == b.reportId;
+    }
+    friend size_t qHash(const DedupKey &key, size_t seed = 0)
+    {
+        return qHashMulti(seed, key.orgName, key.reportId);
+    }
+};
+
+// A counted report's entry in the dedup window.
+struct DedupEntry
+{
+    DedupKey key;
+    qint64 firstSeen = 0;
+};
+
+// What the store remembers of a decided email (docs/counting.md section 5.3).
+struct DecidedEmail
+{
+    EmailIdentity identity;
+    EmailVerdict verdict = EmailVerdict::Done;
+    qint64 decidedAt = 0;
+};
+
+// What a commit reads inside its transaction, for its batch only.
+struct CommitState
+{
+    // The decided-email rows stored for the batch's emails, by identity. The digest is part of
+    // the key: a row for the same UID with other content is not the same email.
+    QHash<EmailIdentity, DecidedEmail> decided;
+    // When each (org_name, report_id) of the batch found in the dedup table was counted.
+    QHash<DedupKey, qint64> dedupFirstSeen;
+};
+
+// Every decision of a commit; the writer only applies it. Lists of deltas are in the order
+// their key was first met, so label sets keep their first-counted order (docs/counting.md
+// section 6).
+struct CommitPlan
+{
+    QList<EmailCommitResult> results;  // one per email of the batch, in order
+    QList<LabelCounts> counters;       // to add, per label set
+    QList<InvalidCount> invalidCounts; // to add, per from address
+    QList<HistoryRow> history;         // to add, per (day, reporter, from domain)
+    QList<ReportLogEntry> reportsLog;  // to append
+    QList<DedupEntry> dedup;           // to insert, or to restart when the old entry expired
+    QList<DecidedEmail> decided;       // to insert or replace, one per email decided now
+    qint64 dedupExpiredUpTo = 0;       // dedup entries first seen then or earlier are out
+    qint64 decidedExpiredUpTo = 0;     // decided emails remembered since then or earlier are out
+    int reportsLogKeep = 0;            // the log keeps its newest entries, this many
+};
+
+// Decides a batch (docs/counting.md sections 4 and 5, daily history and log as in section 3.4):
+// which emails were decided before, which reports are duplicates (of the dedup table or of an
+// earlier report in the batch), and what each table gains. Pure: no SQL, no I/O.
+CommitPlan planCommit(const QList<EmailCommit> &batch, const CommitState &state, qint64 nowSecs,
+                      const StoreOptions &options);
+
+} // namespace Dmarc

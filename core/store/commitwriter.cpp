@@ -1,0 +1,267 @@
+#include "commitwriter.h"
+
+#include "storedialect.h"
+#include "storesql.h"
+
+#include <QSet>
+#include <QVariant>
+
+#include <algorithm>
+
+namespace Dmarc {
+
+namespace {
+
+// Keys per lookup statement: well below SQLite's limit of bound values.
+constexpr qsizetype kKeysPerQuery = 200;
+
+// Runs the statement `sql(n)` for the keys, n at a time, handing each row found to `read`.
+template<typename Key, typename Sql, typename Bind, typename Read>
+Result<void> lookUp(const StoreConnection &connection, const QString &what, const QList<Key> &keys,
+                    Sql sql, Bind bind, Read read)
+{
+    QSqlQuery query(connection.database());
+    query.setForwardOnly(true);
+    for (qsizetype first = 0; first < keys.size(); first += kKeysPerQuery) {
+        const qsizetype count = std::min(kKeysPerQuery, keys.size() - first);
+        if (!query.prepare(sql(count)))
+            return connection.error(what, query);
+        for (qsizetype i = first; i < first + count; ++i)
+            bind(query, keys.at(i));
+        if (!query.exec())
+            return connection.error(what, query);
+        while (query.next())
+            read(query);
+    }
+    return {};
+}
+
+// Prepares `sql` once and runs it for every row.
+template<typename Row, typename Bind>
+Result<void> execForEach(const StoreConnection &connection, const QString &what, const QString &sql,
+                         const QList<Row> &rows, Bind bind)
+{
+    if (rows.isEmpty())
+        return {};
+    QSqlQuery query(connection.database());
+    if (!query.prepare(sql))
+        return connection.error(what, query);
+    for (const Row &row : rows) {
+        bind(query, row);
+        if (!query.exec())
+            return connection.error(what, query);
+    }
+    return {};
+}
+
+Result<void> execWith(const StoreConnection &connection, const QString &what, const QString &sql,
+                      const QVariant &value)
+{
+    return execForEach(connection, what, sql, QVariantList{value},
+                       [](QSqlQuery &query, const QVariant &v) { query.addBindValue(v); });
+}
+
+} // namespace
+
+Result<QHash<EmailIdentity, DecidedEmail>> readDecidedEmails(const StoreConnection &connection,
+                                                             const QList<EmailIdentity> &identities)
+{
+    QHash<EmailIdentity, DecidedEmail> decided;
+    const auto read = lookUp(
+        connection, QStringLiteral("cannot look up an email"), identities,
+        [&](qsizetype count) -> QString {
+            return QStringLiteral("SELECT d.account, d.mailbox, d.uid_validity, d.uid, d.digest, "
+                                  "d.verdict, d.decided_at FROM ") %
+                   connection.dialect->boundRows(count, 4) %
+                   QStringLiteral(" AS k JOIN decided_emails AS d ON d.account = k.column1 AND "
+                                  "d.mailbox = k.column2 AND d.uid_validity = k.column3 AND "
+                                  "d.uid = k.column4");
+        },
+        [](QSqlQuery &query, const EmailIdentity &identity) {
+            query.addBindValue(storedText(identity.account));
+            query.addBindValue(storedText(identity.mailbox));
+            query.addBindValue(qint64(identity.uidValidity));
+            query.addBindValue(qint64(identity.uid));
+        },
+        [&](const QSqlQuery &query) {
+            DecidedEmail row;
+            row.identity = EmailIdentity{query.value(0).toString(), query.value(1).toString(),
+                                         quint32(query.value(2).toLongLong()),
+                                         quint32(query.value(3).toLongLong()),
+                                         QByteArray::fromHex(query.value(4).toString().toLatin1())};
+            row.verdict =
+                emailVerdictFromName(query.value(5).toString()).value_or(EmailVerdict::Error);
+            row.decidedAt = query.value(6).toLongLong();
+            decided.insert(row.identity, row);
+        });
+    if (!read)
+        return read.error();
+    return decided;
+}
+
+Result<CommitState> readCommitState(const StoreConnection &connection,
+                                    const QList<EmailCommit> &batch)
+{
+    QList<EmailIdentity> identities;
+    QSet<DedupKey> keySet;
+    for (const EmailCommit &email : batch) {
+        identities << email.identity;
+        for (const ReportCounts &report : email.analysis.reports) {
+            if (!report.reportId.isEmpty())
+                keySet.insert(DedupKey{report.orgName, report.reportId});
+        }
+    }
+    auto decided = readDecidedEmails(connection, identities);
+    if (!decided)
+        return decided.error();
+    CommitState state;
+    state.decided = std::move(decided).value();
+    const auto read = lookUp(
+        connection, QStringLiteral("cannot look up a report"), keySet.values(),
+        [&](qsizetype count) -> QString {
+            return QStringLiteral("SELECT d.org_name, d.report_id, d.first_seen FROM ") %
+                   connection.dialect->boundRows(count, 2) %
+                   QStringLiteral(" AS k JOIN dedup AS d ON d.org_name = k.column1 AND "
+                                  "d.report_id = k.column2");
+        },
+        [](QSqlQuery &query, const DedupKey &key) {
+            query.addBindValue(storedText(key.orgName));
+            query.addBindValue(storedText(key.reportId));
+        },
+        [&](const QSqlQuery &query) {
+            state.dedupFirstSeen.insert(
+                DedupKey{query.value(0).toString(), query.value(1).toString()},
+                query.value(2).toLongLong());
+        });
+    if (!read)
+        return read.error();
+    return state;
+}
+
+Result<void> CommitWriter::apply(const CommitPlan &plan) const
+{
+    if (auto pruned = prune(plan); !pruned)
+        return pruned;
+    const StoreDialect &dialect = *m_connection.dialect;
+    auto recorded =
+        execForEach(m_connection, QStringLiteral("cannot record a report"),
+                    dialect.upsert(QStringLiteral("dedup"),
+                                   {QStringLiteral("org_name"), QStringLiteral("report_id")},
+                                   {QStringLiteral("first_seen")}, StoreDialect::Upsert::Replace),
+                    plan.dedup, [](QSqlQuery &query, const DedupEntry &entry) {
+                        query.addBindValue(storedText(entry.key.orgName));
+                        query.addBindValue(storedText(entry.key.reportId));
+                        query.addBindValue(entry.firstSeen);
+                    });
+    if (!recorded)
+        return recorded;
+    recorded =
+        execForEach(m_connection, QStringLiteral("cannot record an email"),
+                    dialect.upsert(QStringLiteral("decided_emails"),
+                                   {QStringLiteral("account"), QStringLiteral("mailbox"),
+                                    QStringLiteral("uid_validity"), QStringLiteral("uid")},
+                                   {QStringLiteral("digest"), QStringLiteral("verdict"),
+                                    QStringLiteral("decided_at")},
+                                   StoreDialect::Upsert::Replace),
+                    plan.decided, [](QSqlQuery &query, const DecidedEmail &email) {
+                        query.addBindValue(storedText(email.identity.account));
+                        query.addBindValue(storedText(email.identity.mailbox));
+                        query.addBindValue(qint64(email.identity.uidValidity));
+                        query.addBindValue(qint64(email.identity.uid));
+                        query.addBindValue(QString::fromLatin1(email.identity.digest.toHex()));
+                        query.addBindValue(QString(outcomeName(email.verdict)));
+                        query.addBindValue(email.decidedAt);
+                    });
+    if (!recorded)
+        return recorded;
+    if (auto added = addCounters(plan.counters); !added)
+        return added;
+    if (auto added = addInvalidCounts(plan.invalidCounts); !added)
+        return added;
+    if (auto added = addHistory(plan.history); !added)
+        return added;
+    return appendReportsLog(plan.reportsLog, plan.reportsLogKeep);
+}
+
+Result<void> CommitWriter::prune(const CommitPlan &plan) const
+{
+    if (auto pruned = execWith(
+            m_connection, QStringLiteral("cannot prune the deduplication window"),
+            QStringLiteral("DELETE FROM dedup WHERE first_seen <= ?"), plan.dedupExpiredUpTo);
+        !pruned)
+        return pruned;
+    return execWith(m_connection, QStringLiteral("cannot prune decided emails"),
+                    QStringLiteral("DELETE FROM decided_emails WHERE decided_at <= ?"),
+                    plan.decidedExpiredUpTo);
+}
+
+Result<void> CommitWriter::addCounters(const QList<LabelCounts> &deltas) const
+{
+    return execForEach(m_connection, QStringLiteral("cannot update the counters"),
+                       m_connection.dialect->upsert(QStringLiteral("counters"), labelColumns(),
+                                                    counterColumns(), StoreDialect::Upsert::Add),
+                       deltas, [](QSqlQuery &query, const LabelCounts &delta) {
+                           bindLabels(query, delta.labels);
+                           bindCounters(query, delta.counters);
+                       });
+}
+
+Result<void> CommitWriter::addInvalidCounts(const QList<InvalidCount> &deltas) const
+{
+    return execForEach(m_connection, QStringLiteral("cannot update the invalid counts"),
+                       m_connection.dialect->upsert(
+                           QStringLiteral("invalid_reports"), {QStringLiteral("from_email")},
+                           {QStringLiteral("invalid_count")}, StoreDialect::Upsert::Add),
+                       deltas, [](QSqlQuery &query, const InvalidCount &delta) {
+                           query.addBindValue(storedText(delta.fromEmail));
+                           query.addBindValue(qint64(delta.count));
+                       });
+}
+
+Result<void> CommitWriter::addHistory(const QList<HistoryRow> &deltas) const
+{
+    return execForEach(
+        m_connection, QStringLiteral("cannot update the history"),
+        m_connection.dialect->upsert(
+            QStringLiteral("daily_history"),
+            {QStringLiteral("day"), QStringLiteral("reporter"), QStringLiteral("from_domain")},
+            counterColumns() + QStringList{QStringLiteral("reports")}, StoreDialect::Upsert::Add),
+        deltas, [](QSqlQuery &query, const HistoryRow &delta) {
+            query.addBindValue(delta.day.toString(Qt::ISODate));
+            query.addBindValue(storedText(delta.reporter));
+            query.addBindValue(storedText(delta.fromDomain));
+            bindCounters(query, delta.counters);
+            query.addBindValue(qint64(delta.reports));
+        });
+}
+
+Result<void> CommitWriter::appendReportsLog(const QList<ReportLogEntry> &rows, int keep) const
+{
+    if (rows.isEmpty())
+        return {};
+    auto appended = execForEach(
+        m_connection, QStringLiteral("cannot write the reports log"),
+        QStringLiteral("INSERT INTO reports_log (org_name, report_id, from_email, date_begin, "
+                       "date_end, records, messages, outcome, reason, processed_at) VALUES "
+                       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        rows, [](QSqlQuery &query, const ReportLogEntry &row) {
+            query.addBindValue(storedText(row.orgName));
+            query.addBindValue(storedText(row.reportId));
+            query.addBindValue(storedText(row.fromEmail));
+            query.addBindValue(row.dateBegin);
+            query.addBindValue(row.dateEnd);
+            query.addBindValue(qint64(row.records));
+            query.addBindValue(qint64(row.messages));
+            query.addBindValue(QString(outcomeName(row.outcome)));
+            query.addBindValue(storedText(row.reason));
+            query.addBindValue(row.processedAt);
+        });
+    if (!appended)
+        return appended;
+    return execWith(m_connection, QStringLiteral("cannot prune the reports log"),
+                    QStringLiteral("DELETE FROM reports_log WHERE id <= "
+                                   "(SELECT MAX(id) FROM reports_log) - ?"),
+                    keep);
+}
+
+} // namespace Dmarc

@@ -1,0 +1,72 @@
+#include "storesql.h"
+
+#include "storedialect.h"
+
+#include <QVariant>
+
+namespace Dmarc {
+
+Error StoreConnection::error(const QString &what, const QString &detail) const
+{
+    return Error{QStringLiteral("store"),
+                 QStringLiteral("storage file %1: %2: %3").arg(filePath, what, detail)};
+}
+
+Result<void> StoreConnection::begin(Access access) const
+{
+    QSqlDatabase db = database();
+    if (access == Access::Read) {
+        if (!db.transaction())
+            return error(QStringLiteral("cannot begin a transaction"), db.lastError().text());
+        return {};
+    }
+    // A write transaction takes the write lock at once: what it reads then stays true until it
+    // commits, also when another process writes to the same database.
+    QSqlQuery query(db);
+    if (!query.exec(dialect->beginWrite()))
+        return error(QStringLiteral("cannot begin a transaction"), query);
+    return {};
+}
+
+const QStringList &counterColumns()
+{
+    static const QStringList columns = {
+        QStringLiteral("total"),     QStringLiteral("compliant"),    QStringLiteral("quarantine"),
+        QStringLiteral("reject"),    QStringLiteral("dkim_aligned"), QStringLiteral("spf_aligned"),
+        QStringLiteral("dkim_pass"), QStringLiteral("spf_pass")};
+    return columns;
+}
+
+const QStringList &labelColumns()
+{
+    static const QStringList columns = {QStringLiteral("reporter"), QStringLiteral("from_domain"),
+                                        QStringLiteral("dkim_domain"),
+                                        QStringLiteral("spf_domain")};
+    return columns;
+}
+
+void bindLabels(QSqlQuery &query, const LabelSet &labels)
+{
+    for (const QString &label :
+         {labels.reporter, labels.fromDomain, labels.dkimDomain, labels.spfDomain})
+        query.addBindValue(storedText(label));
+}
+
+void bindCounters(QSqlQuery &query, const Counters &c)
+{
+    for (quint64 value : {c.total, c.compliant, c.quarantine, c.reject, c.dkimAligned, c.spfAligned,
+                          c.dkimPass, c.spfPass})
+        query.addBindValue(qint64(value));
+}
+
+Counters readCounters(const QSqlQuery &query, int first)
+{
+    Counters c;
+    quint64 *fields[] = {&c.total,       &c.compliant,  &c.quarantine, &c.reject,
+                         &c.dkimAligned, &c.spfAligned, &c.dkimPass,   &c.spfPass};
+    for (int i = 0; i < 8; ++i)
+        *fields[i] = quint64(query.value(first + i).toLongLong());
+    return c;
+}
+
+} // namespace Dmarc

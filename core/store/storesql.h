@@ -1,0 +1,76 @@
+#pragma once
+
+#include "common/result.h"
+#include "report/counters.h"
+
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QString>
+#include <QStringList>
+
+namespace Dmarc {
+
+class StoreDialect;
+
+// The store's database connection, its dialect, and errors that name its file.
+struct StoreConnection
+{
+    enum class Access
+    {
+        Read,
+        Write
+    };
+
+    QString name; // of the Qt SQL connection
+    QString filePath;
+    const StoreDialect *dialect = nullptr;
+
+    QSqlDatabase database() const { return QSqlDatabase::database(name, false); }
+    Error error(const QString &what, const QString &detail) const;
+    Error error(const QString &what, const QSqlQuery &failed) const
+    {
+        return error(what, failed.lastError().text());
+    }
+
+    Result<void> begin(Access access) const;
+
+    // Runs `body` (returning a Result) in one transaction: committed when it succeeds, rolled
+    // back when it or the commit fails.
+    template<typename Body>
+    auto transaction(Access access, Body body) const -> decltype(body())
+    {
+        if (auto begun = begin(access); !begun)
+            return begun.error();
+        QSqlDatabase db = database();
+        auto result = body();
+        if (!result) {
+            db.rollback();
+            return result;
+        }
+        if (!db.commit()) {
+            const Error failed = error(QStringLiteral("cannot commit"), db.lastError().text());
+            db.rollback();
+            return failed;
+        }
+        return result;
+    }
+};
+
+// The eight counter columns, in the order of bindCounters() and readCounters().
+const QStringList &counterColumns();
+// The four label columns, in the order of LabelSet and LabelDimension.
+const QStringList &labelColumns();
+
+// A null QString would be bound as SQL NULL; our text columns hold "" instead.
+inline QString storedText(const QString &value)
+{
+    return value.isNull() ? QStringLiteral("") : value;
+}
+
+void bindLabels(QSqlQuery &query, const LabelSet &labels);
+void bindCounters(QSqlQuery &query, const Counters &counters);
+// Reads the eight counter columns starting at `first`.
+Counters readCounters(const QSqlQuery &query, int first);
+
+} // namespace Dmarc

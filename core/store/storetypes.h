@@ -1,0 +1,118 @@
+#pragma once
+
+#include "analysis/emailanalysis.h"
+#include "report/counters.h"
+
+#include <QByteArray>
+#include <QDate>
+#include <QHashFunctions>
+#include <QList>
+#include <QString>
+
+#include <tuple>
+
+namespace Dmarc {
+
+struct StoreOptions
+{
+    // A counted report blocks the same (org_name, report_id) for this long (docs/counting.md
+    // section 4).
+    qint64 dedupMaxSeconds = qint64(7) * 24 * 3600;
+    // Decided emails are remembered this long, so a failed IMAP move can be retried later.
+    qint64 decidedRetentionSeconds = qint64(90) * 24 * 3600;
+    // The reports log keeps only the most recent entries.
+    int reportsLogLimit = 10000;
+};
+
+// Which email on which server: the key under which its verdict is remembered.
+struct EmailIdentity
+{
+    QString account;
+    QString mailbox;
+    quint32 uidValidity = 0;
+    quint32 uid = 0;
+    QByteArray digest; // SHA-256 of the raw email; a different digest is a different email
+
+    friend bool operator==(const EmailIdentity &a, const EmailIdentity &b)
+    {
+        return std::tie(a.account, a.mailbox, a.uidValidity, a.uid, a.digest) ==
+               std::tie(b.account, b.mailbox, b.uidValidity, b.uid, b.digest);
+    }
+    friend size_t qHash(const EmailIdentity &identity, size_t seed = 0)
+    {
+        return qHashMulti(seed, identity.account, identity.mailbox, identity.uidValidity,
+                          identity.uid, identity.digest);
+    }
+};
+
+struct EmailCommit
+{
+    EmailIdentity identity;
+    EmailAnalysis analysis; // the verdict is analysis.verdict()
+};
+
+struct EmailCommitResult
+{
+    EmailVerdict verdict = EmailVerdict::Done;
+    // One entry per analysis.reports, in order; empty when alreadyDecided.
+    QList<ReportOutcome> reports;
+    // The email had been committed before (e.g. the move failed): nothing was counted now.
+    bool alreadyDecided = false;
+};
+
+// Everything the metrics need at start, label sets in first-seen order.
+struct StoreSnapshot
+{
+    QList<LabelCounts> counters;
+    QList<InvalidCount> invalidReports;
+};
+
+// One row of the daily history: the day of the report's date_range begin (UTC).
+struct HistoryRow
+{
+    QDate day;
+    QString reporter;
+    QString fromDomain;
+    Counters counters;
+    quint64 reports = 0;
+};
+
+// Restricts a history query; empty strings match everything.
+struct HistoryFilter
+{
+    QDate from; // inclusive; invalid: no lower bound
+    QDate to;   // inclusive; invalid: no upper bound
+    QString reporter;
+    QString fromDomain;
+};
+
+// A label dimension for grouped totals.
+enum class LabelDimension
+{
+    Reporter,
+    FromDomain,
+    DkimDomain,
+    SpfDomain
+};
+
+struct GroupedCounts
+{
+    QString key;
+    Counters counters;
+};
+
+struct ReportLogEntry
+{
+    QString orgName;
+    QString reportId;
+    qint64 dateBegin = 0;
+    qint64 dateEnd = 0;
+    quint64 records = 0;
+    quint64 messages = 0;
+    ReportOutcome outcome = ReportOutcome::Counted;
+    QString reason; // why it failed (Malformed), empty otherwise
+    QString fromEmail;
+    qint64 processedAt = 0; // seconds since the epoch
+};
+
+} // namespace Dmarc

@@ -1,0 +1,60 @@
+#pragma once
+
+// Builders for what the store commits: reports reduced to their counts, and emails around them
+// as the analysis hands them over.
+
+#include "store/storetypes.h"
+
+namespace Dmarc::Test {
+
+constexpr qint64 kDay = 24 * 3600;
+constexpr qint64 kNow = 1700000000; // 2023-11-14 22:13:20 UTC
+
+// The label set of the upstream sample report.
+inline const LabelSet kLabels{QStringLiteral("google.com"), QStringLiteral("mydomain.de"),
+                              QStringLiteral("mydomain.de"), QStringLiteral("my-spf-domain.de")};
+
+// `total` messages, `compliant` of them aligned by DKIM, all with a raw SPF pass.
+inline Counters counters(quint64 total, quint64 compliant = 0, quint64 quarantine = 0)
+{
+    Counters c;
+    c.total = total;
+    c.compliant = compliant;
+    c.quarantine = quarantine;
+    c.dkimAligned = compliant;
+    c.dkimPass = compliant;
+    c.spfPass = total;
+    return c;
+}
+
+// A report of one record of `total` compliant messages, begun the day before kNow.
+inline ReportCounts reportCounts(const QString &org, const QString &id, quint64 total = 1,
+                                 const LabelSet &labels = kLabels)
+{
+    ReportCounts r;
+    r.orgName = org;
+    r.reportId = id;
+    r.dateBegin = kNow - kDay;
+    r.dateEnd = kNow - 1;
+    r.records = 1;
+    r.messages = total;
+    r.counts << LabelCounts{labels, counters(total, total)};
+    return r;
+}
+
+// UID `uid` of main/INBOX; its candidates are its reports and its failures.
+inline EmailCommit emailCommit(quint32 uid, QList<ReportCounts> reports,
+                               QList<PayloadFailure> failures = {},
+                               const QString &from = QStringLiteral("noreply@google.com"))
+{
+    EmailCommit commit;
+    commit.identity = EmailIdentity{QStringLiteral("main"), QStringLiteral("INBOX"), 7, uid,
+                                    QByteArray::number(uid).repeated(4)};
+    commit.analysis.fromEmail = from;
+    commit.analysis.candidates = int(reports.size() + failures.size());
+    commit.analysis.reports = std::move(reports);
+    commit.analysis.failures = std::move(failures);
+    return commit;
+}
+
+} // namespace Dmarc::Test

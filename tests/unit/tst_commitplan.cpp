@@ -1,0 +1,468 @@
+// The counting rules of a commit (docs/counting.md sections 4 and 5, history and log as in
+// section 3.4), decided by planCommit() without a database.
+#include "commitfixtures.h"
+#include "store/commitplan.h"
+
+#include <QDateTime>
+#include <QTest>
+#include <QTimeZone>
+
+using namespace Dmarc;
+using namespace Dmarc::Test;
+
+namespace {
+
+const QString kOrg = QStringLiteral("google.com");
+
+StoreOptions options()
+{
+    StoreOptions options;
+    options.dedupMaxSeconds = 7 * kDay;
+    options.decidedRetentionSeconds = 90 * kDay;
+    options.reportsLogLimit = 50;
+    return options;
+}
+
+PayloadFailure failure(const QString &part)
+{
+    return PayloadFailure{part, Error{QStringLiteral("malformed"), QStringLiteral("line 3")}};
+}
+
+CommitState dedupState(const QString &id, qint64 firstSeen, const QString &org = kOrg)
+{
+    CommitState state;
+    state.dedupFirstSeen.insert(DedupKey{org, id}, firstSeen);
+    return state;
+}
+
+CommitState decidedState(const EmailIdentity &email, EmailVerdict verdict, qint64 decidedAt)
+{
+    CommitState state;
+    state.decided.insert(email, DecidedEmail{email, verdict, decidedAt});
+    return state;
+}
+
+CommitPlan plan(const QList<EmailCommit> &batch, const CommitState &state = {})
+{
+    return planCommit(batch, state, kNow, options());
+}
+
+quint64 countedTotal(const CommitPlan &plan)
+{
+    quint64 total = 0;
+    for (const LabelCounts &delta : plan.counters)
+        total += delta.counters.total;
+    return total;
+}
+
+QString describe(const LabelCounts &delta)
+{
+    return QStringList{delta.labels.reporter, delta.labels.fromDomain, delta.labels.dkimDomain,
+                       delta.labels.spfDomain}
+               .join(QLatin1Char('/')) %
+           QStringLiteral(" total=") % QString::number(delta.counters.total);
+}
+
+QString describe(const InvalidCount &delta)
+{
+    return delta.fromEmail % QLatin1Char('=') % QString::number(delta.count);
+}
+
+QString describe(const HistoryRow &row)
+{
+    return row.day.toString(Qt::ISODate) % QLatin1Char(' ') % row.reporter % QLatin1Char(' ') %
+           row.fromDomain % QStringLiteral(" total=") % QString::number(row.counters.total) %
+           QStringLiteral(" reports=") % QString::number(row.reports);
+}
+
+QString describe(const ReportLogEntry &row)
+{
+    QString text = QString(outcomeName(row.outcome)) % QLatin1Char(' ') % row.orgName %
+                   QLatin1Char('/') % row.reportId % QStringLiteral(" from ") % row.fromEmail;
+    if (!row.reason.isEmpty())
+        text += QStringLiteral(": ") % row.reason;
+    return text;
+}
+
+QString describe(const DedupEntry &entry)
+{
+    return entry.key.orgName % QLatin1Char('/') % entry.key.reportId % QLatin1Char('@') %
+           QString::number(entry.firstSeen - kNow);
+}
+
+template<typename Row>
+QStringList describeAll(const QList<Row> &rows)
+{
+    QStringList all;
+    for (const Row &row : rows)
+        all << describe(row);
+    return all;
+}
+
+using Outcomes = QList<QList<ReportOutcome>>;
+
+Outcomes outcomesOf(const CommitPlan &plan)
+{
+    Outcomes outcomes;
+    for (const EmailCommitResult &result : plan.results)
+        outcomes << result.reports;
+    return outcomes;
+}
+
+qint64 utc(int year, int month, int day, int hour, int minute, int second)
+{
+    return QDateTime(QDate(year, month, day), QTime(hour, minute, second), QTimeZone::utc())
+        .toSecsSinceEpoch();
+}
+
+} // namespace
+
+Q_DECLARE_METATYPE(Dmarc::CommitState)
+Q_DECLARE_METATYPE(Dmarc::EmailCommit)
+Q_DECLARE_METATYPE(Dmarc::EmailVerdict)
+Q_DECLARE_METATYPE(Dmarc::ReportOutcome)
+
+class TestCommitPlan : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    // docs/counting.md section 4.
+    void deduplicates_data()
+    {
+        QTest::addColumn<QList<EmailCommit>>("batch");
+        QTest::addColumn<CommitState>("state");
+        QTest::addColumn<Outcomes>("outcomes");
+        QTest::addColumn<QStringList>("dedup"); // entries written, first_seen relative to now
+        QTest::addColumn<quint64>("counted");
+
+        const auto counted = ReportOutcome::Counted;
+        const auto duplicate = ReportOutcome::Duplicate;
+        const qint64 window = options().dedupMaxSeconds;
+        QTest::newRow("a new report is counted once")
+            << QList<EmailCommit>{emailCommit(1, {reportCounts(kOrg, QStringLiteral("a"), 3)})}
+            << CommitState() << Outcomes{{counted}} << QStringList{QStringLiteral("google.com/a@0")}
+            << quint64(3);
+        QTest::newRow("counted before, inside the window: a duplicate")
+            << QList<EmailCommit>{emailCommit(1, {reportCounts(kOrg, QStringLiteral("a"), 3)})}
+            << dedupState(QStringLiteral("a"), kNow - window + 1) << Outcomes{{duplicate}}
+            << QStringList() << quint64(0);
+        QTest::newRow("counted exactly the window ago: counted again")
+            << QList<EmailCommit>{emailCommit(1, {reportCounts(kOrg, QStringLiteral("a"), 3)})}
+            << dedupState(QStringLiteral("a"), kNow - window) << Outcomes{{counted}}
+            << QStringList{QStringLiteral("google.com/a@0")} << quint64(3);
+        QTest::newRow("same report_id from another org_name: another report")
+            << QList<EmailCommit>{emailCommit(1, {reportCounts(kOrg, QStringLiteral("a"))})}
+            << dedupState(QStringLiteral("a"), kNow - 10, QStringLiteral("yahoo.com"))
+            << Outcomes{{counted}} << QStringList{QStringLiteral("google.com/a@0")} << quint64(1);
+        QTest::newRow("empty org_name is part of the identity")
+            << QList<EmailCommit>{emailCommit(1, {reportCounts(QString(), QStringLiteral("a"), 1)}),
+                                  emailCommit(2, {reportCounts(QString(), QStringLiteral("a"), 1)})}
+            << CommitState() << Outcomes{{counted}, {duplicate}}
+            << QStringList{QStringLiteral("/a@0")} << quint64(1);
+        QTest::newRow("empty report_id is never deduplicated")
+            << QList<EmailCommit>{emailCommit(1, {reportCounts(kOrg, QString()),
+                                                  reportCounts(kOrg, QString())}),
+                                  emailCommit(2, {reportCounts(kOrg, QString())})}
+            << dedupState(QString(), kNow - 10) << Outcomes{{counted, counted}, {counted}}
+            << QStringList() << quint64(3);
+        QTest::newRow("the same report twice in one email: the first counts")
+            << QList<EmailCommit>{emailCommit(1, {reportCounts(kOrg, QStringLiteral("a"), 1),
+                                                  reportCounts(kOrg, QStringLiteral("a"), 5)})}
+            << CommitState() << Outcomes{{counted, duplicate}}
+            << QStringList{QStringLiteral("google.com/a@0")} << quint64(1);
+        QTest::newRow("the same report in two emails of one batch")
+            << QList<EmailCommit>{emailCommit(1, {reportCounts(kOrg, QStringLiteral("a"), 1)}),
+                                  emailCommit(2, {reportCounts(kOrg, QStringLiteral("a"), 9)})}
+            << CommitState() << Outcomes{{counted}, {duplicate}}
+            << QStringList{QStringLiteral("google.com/a@0")} << quint64(1);
+        QTest::newRow("a duplicate in an email with a failed payload")
+            << QList<EmailCommit>{emailCommit(1, {reportCounts(kOrg, QStringLiteral("a"))},
+                                              {failure(QStringLiteral("p2"))})}
+            << dedupState(QStringLiteral("a"), kNow - 10) << Outcomes{{duplicate}} << QStringList()
+            << quint64(0);
+    }
+
+    void deduplicates()
+    {
+        QFETCH(QList<EmailCommit>, batch);
+        QFETCH(CommitState, state);
+        QFETCH(Outcomes, outcomes);
+        QFETCH(QStringList, dedup);
+        QFETCH(quint64, counted);
+        const CommitPlan planned = plan(batch, state);
+        QCOMPARE(outcomesOf(planned), outcomes);
+        QCOMPARE(describeAll(planned.dedup), dedup);
+        QCOMPARE(countedTotal(planned), counted);
+        QCOMPARE(planned.decided.size(), batch.size());
+    }
+
+    // docs/counting.md section 5.3: an email decided before counts nothing and keeps its verdict.
+    void decidedEmails_data()
+    {
+        QTest::addColumn<QList<EmailCommit>>("batch");
+        QTest::addColumn<CommitState>("state");
+        QTest::addColumn<QList<EmailVerdict>>("verdicts");
+        QTest::addColumn<QList<bool>>("alreadyDecided");
+        QTest::addColumn<quint64>("counted");
+
+        const auto done = EmailVerdict::Done;
+        const auto error = EmailVerdict::Error;
+        const EmailCommit valid = emailCommit(1, {reportCounts(kOrg, QString(), 2)});
+        const EmailCommit invalid =
+            emailCommit(2, {reportCounts(kOrg, QString(), 2)}, {failure(QStringLiteral("p"))});
+        EmailCommit otherContent = valid;
+        otherContent.identity.digest = "changed";
+        QTest::newRow("a new email is decided now")
+            << QList<EmailCommit>{valid} << CommitState() << QList<EmailVerdict>{done}
+            << QList<bool>{false} << quint64(2);
+        QTest::newRow("decided before with the same content: its verdict stays")
+            << QList<EmailCommit>{valid} << decidedState(valid.identity, error, kNow - 60)
+            << QList<EmailVerdict>{error} << QList<bool>{true} << quint64(0);
+        QTest::newRow("decided before as an error: nothing counted again")
+            << QList<EmailCommit>{invalid} << decidedState(invalid.identity, error, kNow - 60)
+            << QList<EmailVerdict>{error} << QList<bool>{true} << quint64(0);
+        QTest::newRow("same UID, other content: a new email")
+            << QList<EmailCommit>{otherContent} << decidedState(valid.identity, error, kNow - 60)
+            << QList<EmailVerdict>{done} << QList<bool>{false} << quint64(2);
+        QTest::newRow("decided longer ago than remembered: a new email")
+            << QList<EmailCommit>{valid}
+            << decidedState(valid.identity, error, kNow - options().decidedRetentionSeconds)
+            << QList<EmailVerdict>{done} << QList<bool>{false} << quint64(2);
+        QTest::newRow("the same email twice in one batch: decided by the first")
+            << QList<EmailCommit>{invalid, invalid} << CommitState()
+            << QList<EmailVerdict>{error, error} << QList<bool>{false, true} << quint64(2);
+        QTest::newRow("same UID with other content in one batch: two emails")
+            << QList<EmailCommit>{valid, otherContent} << CommitState()
+            << QList<EmailVerdict>{done, done} << QList<bool>{false, false} << quint64(4);
+    }
+
+    void decidedEmails()
+    {
+        QFETCH(QList<EmailCommit>, batch);
+        QFETCH(CommitState, state);
+        QFETCH(QList<EmailVerdict>, verdicts);
+        QFETCH(QList<bool>, alreadyDecided);
+        QFETCH(quint64, counted);
+        const CommitPlan planned = plan(batch, state);
+        QCOMPARE(planned.results.size(), batch.size());
+        QList<EmailIdentity> decidedNow;
+        for (qsizetype i = 0; i < batch.size(); ++i) {
+            const EmailCommitResult &result = planned.results.at(i);
+            QCOMPARE(result.verdict, verdicts.at(i));
+            QCOMPARE(result.alreadyDecided, alreadyDecided.at(i));
+            QCOMPARE(result.reports.size(),
+                     result.alreadyDecided ? qsizetype(0) : batch.at(i).analysis.reports.size());
+            if (!result.alreadyDecided)
+                decidedNow << batch.at(i).identity;
+        }
+        QCOMPARE(countedTotal(planned), counted);
+        QCOMPARE(planned.decided.size(), decidedNow.size());
+        for (qsizetype i = 0; i < decidedNow.size(); ++i) {
+            QCOMPARE(planned.decided.at(i).identity, decidedNow.at(i));
+            QCOMPARE(planned.decided.at(i).decidedAt, kNow);
+        }
+        if (decidedNow.isEmpty()) {
+            QVERIFY(planned.invalidCounts.isEmpty());
+            QVERIFY(planned.history.isEmpty());
+            QVERIFY(planned.reportsLog.isEmpty());
+            QVERIFY(planned.dedup.isEmpty());
+        }
+    }
+
+    // docs/counting.md section 5.1: the verdict, and the invalid count once per email by from
+    // address.
+    void invalidEmails_data()
+    {
+        QTest::addColumn<QList<EmailCommit>>("batch");
+        QTest::addColumn<QList<EmailVerdict>>("verdicts");
+        QTest::addColumn<QStringList>("invalid");
+        QTest::addColumn<quint64>("counted");
+
+        const auto done = EmailVerdict::Done;
+        const auto error = EmailVerdict::Error;
+        const PayloadFailure p1 = failure(QStringLiteral("part 1"));
+        const PayloadFailure p2 = failure(QStringLiteral("part 2"));
+        QTest::newRow("every payload read: done")
+            << QList<EmailCommit>{emailCommit(1, {reportCounts(kOrg, QStringLiteral("a"), 2)})}
+            << QList<EmailVerdict>{done} << QStringList() << quint64(2);
+        QTest::newRow("all reports duplicates: still done")
+            << QList<EmailCommit>{emailCommit(1, {reportCounts(kOrg, QStringLiteral("a"))}),
+                                  emailCommit(2, {reportCounts(kOrg, QStringLiteral("a"))})}
+            << QList<EmailVerdict>{done, done} << QStringList() << quint64(1);
+        QTest::newRow("no candidate: invalid once")
+            << QList<EmailCommit>{emailCommit(1, {})} << QList<EmailVerdict>{error}
+            << QStringList{QStringLiteral("noreply@google.com=1")} << quint64(0);
+        QTest::newRow("a failed candidate: invalid once")
+            << QList<EmailCommit>{emailCommit(1, {}, {p1})} << QList<EmailVerdict>{error}
+            << QStringList{QStringLiteral("noreply@google.com=1")} << quint64(0);
+        QTest::newRow("several failed candidates: still once per email")
+            << QList<EmailCommit>{emailCommit(1, {}, {p1, p2})} << QList<EmailVerdict>{error}
+            << QStringList{QStringLiteral("noreply@google.com=1")} << quint64(0);
+        QTest::newRow("valid and failed candidates: the valid report counts")
+            << QList<EmailCommit>{emailCommit(1, {reportCounts(kOrg, QStringLiteral("a"), 4)},
+                                              {p1})}
+            << QList<EmailVerdict>{error} << QStringList{QStringLiteral("noreply@google.com=1")}
+            << quint64(4);
+        QTest::newRow("per from address, in first-seen order")
+            << QList<EmailCommit>{emailCommit(1, {}, {p1}, QStringLiteral("b@example.org")),
+                                  emailCommit(2, {}),
+                                  emailCommit(3, {}, {p2}, QStringLiteral("b@example.org"))}
+            << QList<EmailVerdict>{error, error, error}
+            << QStringList{QStringLiteral("b@example.org=2"),
+                           QStringLiteral("noreply@google.com=1")}
+            << quint64(0);
+        QTest::newRow("no from address: counted under \"\"")
+            << QList<EmailCommit>{emailCommit(1, {}, {}, QString())} << QList<EmailVerdict>{error}
+            << QStringList{QStringLiteral("=1")} << quint64(0);
+    }
+
+    void invalidEmails()
+    {
+        QFETCH(QList<EmailCommit>, batch);
+        QFETCH(QList<EmailVerdict>, verdicts);
+        QFETCH(QStringList, invalid);
+        QFETCH(quint64, counted);
+        const CommitPlan planned = plan(batch);
+        QList<EmailVerdict> actual;
+        for (const EmailCommitResult &result : planned.results)
+            actual << result.verdict;
+        QCOMPARE(actual, verdicts);
+        QCOMPARE(describeAll(planned.invalidCounts), invalid);
+        QCOMPARE(countedTotal(planned), counted);
+        for (qsizetype i = 0; i < batch.size(); ++i)
+            QCOMPARE(planned.decided.at(i).verdict, verdicts.at(i));
+    }
+
+    // docs/counting.md section 3.3: summed per label set, in first-counted order.
+    void counterDeltas()
+    {
+        const LabelSet other{QStringLiteral("Yahoo"), QStringLiteral("b.example"), QString(),
+                             QString()};
+        const CommitPlan planned = plan(
+            {emailCommit(1, {reportCounts(kOrg, QStringLiteral("1"), 2)}),
+             emailCommit(2, {reportCounts(QStringLiteral("Yahoo"), QStringLiteral("2"), 4, other),
+                             reportCounts(kOrg, QStringLiteral("1"), 100)}),
+             emailCommit(3, {reportCounts(kOrg, QString(), 1)})});
+        QCOMPARE(describeAll(planned.counters),
+                 (QStringList{QStringLiteral("google.com/mydomain.de/mydomain.de/my-spf-domain.de "
+                                             "total=3"),
+                              QStringLiteral("Yahoo/b.example// total=4")}));
+        QCOMPARE(planned.counters.at(0).counters.compliant, quint64(3));
+    }
+
+    // docs/counting.md section 3.4: per UTC day of date_range begin, reporter and from domain.
+    void history_data()
+    {
+        QTest::addColumn<QList<EmailCommit>>("batch");
+        QTest::addColumn<CommitState>("state");
+        QTest::addColumn<QStringList>("rows");
+
+        ReportCounts lastSecond = reportCounts(kOrg, QStringLiteral("a"), 2);
+        lastSecond.dateBegin = utc(2023, 11, 12, 23, 59, 59);
+        lastSecond.dateEnd = utc(2023, 11, 13, 23, 59, 59);
+        ReportCounts midnight = reportCounts(kOrg, QStringLiteral("b"), 3);
+        midnight.dateBegin = utc(2023, 11, 13, 0, 0, 0);
+        ReportCounts twoLabelSets = reportCounts(kOrg, QStringLiteral("c"), 1);
+        twoLabelSets.counts << LabelCounts{
+            LabelSet{kOrg, kLabels.fromDomain, QStringLiteral("other.example"), QString()},
+            counters(5)};
+        const LabelSet otherDomain{kOrg, QStringLiteral("b.example"), QString(), QString()};
+        ReportCounts secondDomain = reportCounts(kOrg, QStringLiteral("d"), 1);
+        secondDomain.counts << LabelCounts{otherDomain, counters(7)};
+        ReportCounts noDate = reportCounts(kOrg, QString(), 1);
+        noDate.dateBegin = 0;
+
+        QTest::newRow("the UTC day of date_range begin, not of its end")
+            << QList<EmailCommit>{emailCommit(1, {lastSecond})} << CommitState()
+            << QStringList{QStringLiteral("2023-11-12 google.com mydomain.de total=2 reports=1")};
+        QTest::newRow("midnight UTC starts the day")
+            << QList<EmailCommit>{emailCommit(1, {lastSecond, midnight})} << CommitState()
+            << QStringList{QStringLiteral("2023-11-12 google.com mydomain.de total=2 reports=1"),
+                           QStringLiteral("2023-11-13 google.com mydomain.de total=3 reports=1")};
+        QTest::newRow("label sets of one report on one row count one report")
+            << QList<EmailCommit>{emailCommit(1, {twoLabelSets})} << CommitState()
+            << QStringList{QStringLiteral("2023-11-13 google.com mydomain.de total=6 reports=1")};
+        QTest::newRow("reports of one day add up")
+            << QList<EmailCommit>{emailCommit(1, {midnight}), emailCommit(2, {twoLabelSets})}
+            << CommitState()
+            << QStringList{QStringLiteral("2023-11-13 google.com mydomain.de total=9 reports=2")};
+        QTest::newRow("one row per from domain")
+            << QList<EmailCommit>{emailCommit(1, {secondDomain})} << CommitState()
+            << QStringList{QStringLiteral("2023-11-13 google.com mydomain.de total=1 reports=1"),
+                           QStringLiteral("2023-11-13 google.com b.example total=7 reports=1")};
+        QTest::newRow("a missing begin is the epoch's day")
+            << QList<EmailCommit>{emailCommit(1, {noDate})} << CommitState()
+            << QStringList{QStringLiteral("1970-01-01 google.com mydomain.de total=1 reports=1")};
+        QTest::newRow("a duplicate adds nothing")
+            << QList<EmailCommit>{emailCommit(1, {midnight})}
+            << dedupState(QStringLiteral("b"), kNow - 10) << QStringList();
+    }
+
+    void history()
+    {
+        QFETCH(QList<EmailCommit>, batch);
+        QFETCH(CommitState, state);
+        QFETCH(QStringList, rows);
+        QCOMPARE(describeAll(plan(batch, state).history), rows);
+    }
+
+    // Every report and every failure gets a line in the reports log (docs/counting.md section
+    // 3.4), in email order; an email decided before gets none.
+    void reportsLog_data()
+    {
+        QTest::addColumn<QList<EmailCommit>>("batch");
+        QTest::addColumn<CommitState>("state");
+        QTest::addColumn<QStringList>("rows");
+
+        const EmailCommit mixed = emailCommit(
+            1, {reportCounts(kOrg, QStringLiteral("a")), reportCounts(kOrg, QStringLiteral("a"))},
+            {failure(QStringLiteral("part 2 (b.xml)"))});
+        QTest::newRow("counted, duplicate and failed")
+            << QList<EmailCommit>{mixed} << CommitState()
+            << QStringList{QStringLiteral("counted google.com/a from noreply@google.com"),
+                           QStringLiteral("duplicate google.com/a from noreply@google.com"),
+                           QStringLiteral("malformed / from noreply@google.com: part 2 (b.xml): "
+                                          "line 3")};
+        QTest::newRow("no candidate")
+            << QList<EmailCommit>{emailCommit(1, {}, {}, QString())} << CommitState()
+            << QStringList{QStringLiteral("malformed / from : no report found in the email")};
+        QTest::newRow("decided before: no line")
+            << QList<EmailCommit>{mixed} << decidedState(mixed.identity, EmailVerdict::Error, kNow)
+            << QStringList();
+    }
+
+    void reportsLog()
+    {
+        QFETCH(QList<EmailCommit>, batch);
+        QFETCH(CommitState, state);
+        QFETCH(QStringList, rows);
+        const CommitPlan planned = plan(batch, state);
+        QCOMPARE(describeAll(planned.reportsLog), rows);
+        for (const ReportLogEntry &row : planned.reportsLog)
+            QCOMPARE(row.processedAt, kNow);
+    }
+
+    void reportLogCarriesTheReport()
+    {
+        const ReportCounts counted = reportCounts(kOrg, QStringLiteral("a"), 9);
+        const ReportLogEntry row = plan({emailCommit(1, {counted})}).reportsLog.value(0);
+        QCOMPARE(row.dateBegin, counted.dateBegin);
+        QCOMPARE(row.dateEnd, counted.dateEnd);
+        QCOMPARE(row.records, counted.records);
+        QCOMPARE(row.messages, quint64(9));
+        QVERIFY(row.reason.isEmpty());
+    }
+
+    // What the writer prunes follows from the options.
+    void pruneBounds()
+    {
+        const CommitPlan planned = plan({});
+        QVERIFY(planned.results.isEmpty());
+        QCOMPARE(planned.dedupExpiredUpTo, kNow - options().dedupMaxSeconds);
+        QCOMPARE(planned.decidedExpiredUpTo, kNow - options().decidedRetentionSeconds);
+        QCOMPARE(planned.reportsLogKeep, options().reportsLogLimit);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCommitPlan)
+#include "tst_commitplan.moc"
