@@ -22,14 +22,14 @@ Error malformed(const QString &message)
     return Error{QStringLiteral("malformed"), message};
 }
 
-ProcessClock systemClock()
+SystemConstants systemConstants()
 {
-    ProcessClock clock;
-    clock.ticksPerSecond = double(sysconf(_SC_CLK_TCK));
-    clock.pageSize = double(sysconf(_SC_PAGESIZE));
+    SystemConstants system;
+    system.ticksPerSecond = double(sysconf(_SC_CLK_TCK));
+    system.pageSize = double(sysconf(_SC_PAGESIZE));
     const Result<double> boot = parseBootTime(readAll(QStringLiteral("/proc/stat")));
-    clock.bootTime = boot.ok() ? boot.value() : 0;
-    return clock;
+    system.bootTime = boot.ok() ? boot.value() : 0;
+    return system;
 }
 
 double openFds()
@@ -56,7 +56,7 @@ double maxFds()
 
 } // namespace
 
-Result<ProcessStats> parseProcessStat(const QByteArray &stat, const ProcessClock &clock)
+Result<ProcessStats> parseProcessStat(const QByteArray &stat, const SystemConstants &system)
 {
     // The command name may contain spaces and parentheses; fields start after the last ')'.
     const qsizetype nameEnd = stat.lastIndexOf(')');
@@ -76,10 +76,10 @@ Result<ProcessStats> parseProcessStat(const QByteArray &stat, const ProcessClock
         return value;
     };
     ProcessStats stats;
-    stats.cpuSeconds = (number(11) + number(12)) / clock.ticksPerSecond;
-    stats.startTime = clock.bootTime + number(19) / clock.ticksPerSecond;
+    stats.cpuSeconds = (number(11) + number(12)) / system.ticksPerSecond;
+    stats.startTime = system.bootTime + number(19) / system.ticksPerSecond;
     stats.virtualBytes = number(20);
-    stats.residentBytes = number(21) * clock.pageSize;
+    stats.residentBytes = number(21) * system.pageSize;
     if (!ok)
         return malformed(QStringLiteral("process stat: a field is not a number"));
     return stats;
@@ -101,10 +101,10 @@ Result<double> parseBootTime(const QByteArray &systemStat)
 
 ProcessStats readProcessStats()
 {
-    // Neither the clock nor the boot time changes while we run.
-    static const ProcessClock clock = systemClock();
+    // The tick rate, the page size and the boot time stay as they are while we run.
+    static const SystemConstants system = systemConstants();
     const Result<ProcessStats> parsed =
-        parseProcessStat(readAll(QStringLiteral("/proc/self/stat")), clock);
+        parseProcessStat(readAll(QStringLiteral("/proc/self/stat")), system);
     ProcessStats stats = parsed.ok() ? parsed.value() : ProcessStats();
     stats.openFds = openFds();
     stats.maxFds = maxFds();

@@ -17,8 +17,8 @@ struct ProcessStats
     double startTime = 0; // seconds since the epoch
 };
 
-// The system constants that proc(5) counts in.
-struct ProcessClock
+// What the figures of proc(5) are counted in and relative to.
+struct SystemConstants
 {
     double ticksPerSecond = 0; // sysconf(_SC_CLK_TCK)
     double pageSize = 0;       // sysconf(_SC_PAGESIZE)
@@ -27,7 +27,7 @@ struct ProcessClock
 
 // Pure: the CPU time, start time, virtual and resident size in the contents of a
 // /proc/<pid>/stat file. The descriptor counts are left at zero.
-Result<ProcessStats> parseProcessStat(const QByteArray &stat, const ProcessClock &clock);
+Result<ProcessStats> parseProcessStat(const QByteArray &stat, const SystemConstants &system);
 
 // Pure: the boot time (btime) in the contents of /proc/stat.
 Result<double> parseBootTime(const QByteArray &systemStat);

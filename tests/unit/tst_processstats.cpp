@@ -6,13 +6,13 @@
 
 #include <sys/resource.h>
 
-using Dmarc::ProcessClock;
 using Dmarc::ProcessStats;
 using Dmarc::Result;
+using Dmarc::SystemConstants;
 
 namespace {
 
-const ProcessClock kClock{100, 4096, 1700000000};
+const SystemConstants kSystem{100, 4096, 1700000000};
 
 // /proc/<pid>/stat as Linux 6 writes it, with `name` as the command name: utime 150, stime 50,
 // starttime 4200 ticks, vsize 53350400, rss 2702 pages.
@@ -43,7 +43,7 @@ private Q_SLOTS:
     void parsesStat()
     {
         QFETCH(QByteArray, name);
-        const Result<ProcessStats> stats = Dmarc::parseProcessStat(statLine(name), kClock);
+        const Result<ProcessStats> stats = Dmarc::parseProcessStat(statLine(name), kSystem);
         QVERIFY(stats.ok());
         QCOMPARE(stats->cpuSeconds, 2.0);
         QCOMPARE(stats->startTime, 1700000042.0);
@@ -65,7 +65,7 @@ private Q_SLOTS:
     void refusesBrokenStat()
     {
         QFETCH(QByteArray, stat);
-        const Result<ProcessStats> stats = Dmarc::parseProcessStat(stat, kClock);
+        const Result<ProcessStats> stats = Dmarc::parseProcessStat(stat, kSystem);
         QVERIFY(!stats.ok());
         QCOMPARE(stats.error().code, QStringLiteral("malformed"));
     }
