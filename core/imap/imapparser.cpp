@@ -395,6 +395,15 @@ const FetchItem *ImapResponse::fetchItem(const QByteArray &itemName) const
     return nullptr;
 }
 
+Result<void> commandResult(const ImapResponse &tagged, const QString &what)
+{
+    if (tagged.name == "OK")
+        return {};
+    return Error{QStringLiteral("server"),
+                 QStringLiteral("%1 failed: %2 %3")
+                     .arg(what, QString::fromLatin1(tagged.name), QString::fromUtf8(tagged.text))};
+}
+
 ImapResponseParser::ImapResponseParser(const ParserLimits &limits)
     : m_limits(limits)
 {}

@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QString>
 
 #include <optional>
 
@@ -78,6 +79,10 @@ struct ImapResponse
     }
     const FetchItem *fetchItem(const QByteArray &itemName) const;
 };
+
+// A tagged response as the result of its command: ok for OK, else the error "<what> failed:
+// NO <text>", which names the command for whoever reads the log.
+Result<void> commandResult(const ImapResponse &tagged, const QString &what);
 
 struct ParserLimits
 {

@@ -168,7 +168,8 @@ void ImapSession::onSocketError()
         QStringList reasons;
         for (const QSslError &error : std::as_const(m_sslErrors))
             reasons.append(error.errorString());
-        fail(QStringLiteral("tls"),
+        // A refused certificate gets a code of its own: the account probe explains it.
+        fail(m_sslErrors.isEmpty() ? QStringLiteral("tls") : QStringLiteral("certificate"),
              QStringLiteral("TLS handshake with %1 failed: %2")
                  .arg(m_settings.host,
                       reasons.isEmpty() ? m_socket->errorString() : reasons.join(u"; ")));
@@ -178,10 +179,12 @@ void ImapSession::onSocketError()
                                    m_socket->error() == QAbstractSocket::RemoteHostClosedError
                                ? QStringLiteral("the server closed the connection")
                                : m_socket->errorString();
-    fail(QStringLiteral("connection"), QStringLiteral("%1:%2: %3 while %4")
-                                           .arg(m_settings.host)
-                                           .arg(m_settings.port)
-                                           .arg(reason, describeState()));
+    const bool reached = m_state != State::Connecting;
+    fail(reached ? QStringLiteral("connection") : QStringLiteral("unreachable"),
+         QStringLiteral("%1:%2: %3 while %4")
+             .arg(m_settings.host)
+             .arg(m_settings.port)
+             .arg(reason, describeState()));
 }
 
 void ImapSession::onTimeout()

@@ -51,6 +51,14 @@ public:
     void logout();
     // Closes at once without a word to the server; no signal follows.
     void abort();
+    // abort(), then deleted once control returns to the event loop (it may be signalling now);
+    // nothing it still signals reaches anyone.
+    void discard()
+    {
+        disconnect();
+        abort();
+        deleteLater();
+    }
 
 Q_SIGNALS:
     void ready();

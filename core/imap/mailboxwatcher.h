@@ -1,45 +1,26 @@
 #pragma once
 
 #include "common/result.h"
+#include "imap/fetchbatchjob.h"
 #include "imap/imapsettings.h"
+#include "imap/mailboxbatch.h"
 
-#include <QByteArray>
 #include <QDateTime>
 #include <QHash>
 #include <QList>
 #include <QObject>
-#include <QSet>
 #include <QString>
 
 class QTimer;
 
 namespace Dmarc {
 
-class OAuth2TokenSource;
 namespace Imap {
 class ImapSession;
+class SessionOpener;
+struct FolderSetup;
 struct ImapResponse;
 } // namespace Imap
-
-// One email of a batch. An email larger than ImapSettings::maxMessageBytes is not downloaded:
-// it arrives with `oversized` set and an empty `raw`, and still needs a destination.
-struct FetchedEmail
-{
-    quint32 uid = 0;
-    qint64 size = 0; // RFC822.SIZE
-    QByteArray raw;  // the whole message (BODY.PEEK[], so \Seen is not set)
-    bool oversized = false;
-};
-
-// Emails handed to the consumer together. (account, mailbox, uidValidity, uid) names an email
-// for good: the consumer keys what it has decided on it.
-struct MailboxBatch
-{
-    QString account;
-    QString mailbox; // the inbox as used on the server (a personal prefix may have been added)
-    quint32 uidValidity = 0;
-    QList<FetchedEmail> emails;
-};
 
 // What the status page and the metrics show about one account.
 struct MailboxStatus
@@ -48,7 +29,7 @@ struct MailboxStatus
     {
         Stopped,
         Connecting,       // connect, TLS, greeting, login
-        Syncing,          // LIST/CREATE/SELECT/SEARCH/FETCH/moves
+        Syncing,          // a step of a check: folder setup, fetching a batch, moving
         AwaitingVerdicts, // a batch is with the consumer
         Idling,           // connected, waiting in IDLE for new mail
         Waiting,          // disconnected until the next poll
@@ -67,6 +48,8 @@ struct MailboxStatus
 // Watches one mailbox: connects, creates the folders, fetches the inbox in size-bounded batches,
 // hands each batch to the consumer, and moves each email only where the consumer says.
 // Then waits for new mail (IDLE) or for the next poll, and reconnects with backoff after errors.
+// The watcher keeps this lifecycle; the work on the session is done by steps that each run
+// once and report their result: FolderSetupJob, FetchBatchJob, MoveJob.
 //
 // Flow for the consumer:
 //   batchReady(batch) -> count, commit -> submitDestinations({uid: folder, ...})
@@ -105,90 +88,53 @@ Q_SIGNALS:
     void stopped();
 
 private:
-    enum class Step
-    {
-        Off,
-        Connecting,
-        Preparing, // LIST, NAMESPACE, CREATE, SELECT
-        Searching, // SEARCH and FETCH
-        AwaitingVerdicts,
-        Moving,
-        Idling,
-        WaitingForPoll,
-        Backoff,
-        LoggingOut
-    };
-    struct MoveGroup
-    {
-        QString folder;       // as configured
-        QString serverFolder; // as the server names it
-        QList<quint32> uids;
-        bool ok = false;
-    };
-
     void setActivity(MailboxStatus::Activity activity);
-    void connectSession(bool refreshToken);
-    void openSession(const QString &accessToken);
-    void onSessionReady();
-    void onSessionFailed(const Error &error);
+    void connectSession();
+    void onSessionOpened(const Result<Imap::ImapSession *> &session);
     void onSessionClosed();
     void onIdling();
     void onUntagged(const Imap::ImapResponse &response);
-    void listFolders();
-    void readNamespace();
-    void createMissingFolders();
-    void createFolder(const QString &configured, const QString &name);
-    void selectInbox();
-    void search();
-    void fetchSizes();
+    // Runs one step of a check on the session; `done` gets its result.
+    template<typename Step, typename Value>
+    void runStep(Step *step, void (MailboxWatcher::*done)(const Result<Value> &));
+    void abandonStep();
+    void onFoldersReady(const Result<Imap::FolderSetup> &setup);
     void fetchNextBatch();
-    void fetchBodies(const QList<quint32> &uids);
-    void transferBatch(const QByteArray &command, void (MailboxWatcher::*allDone)());
-    void deleteCopied();
-    void afterMoves();
-    void finishPoll();
+    void onBatchFetched(const Result<Imap::NextBatch> &next);
+    void onMovesDone(const Result<void> &moves);
+    void finishPoll(bool mailArrived);
     void enterIdle();
     void startNewCheck();
     void leaveIdle();
+    void failStep(const Error &error);
     void failPoll(const Error &error);
     void scheduleReconnect();
     void logout();
+    bool isLoggingOut() const;
     void disposeSession();
     void finishStop();
-    bool commandFailed(const Imap::ImapResponse &tagged, const QString &what);
-    QString onServer(const QString &folder) const { return m_folderOnServer.value(folder, folder); }
 
     ImapSettings m_settings;
+    // m_status.activity is the watcher's state; while Syncing, m_step says which step runs.
     MailboxStatus m_status;
-    Step m_step = Step::Off;
+    QObject *m_step = nullptr; // FolderSetupJob, FetchBatchJob or MoveJob
     bool m_stopping = false;
     bool m_checkRequested = false;
-    bool m_newMail = false;
-    bool m_tokenRefreshed = false; // one forced token refresh per authentication failure
+    bool m_newMail = false; // the inbox grew since the last IDLE began
     int m_failures = 0;
+    Imap::SessionOpener *m_opener;
     Imap::ImapSession *m_session = nullptr;
-    OAuth2TokenSource *m_tokens = nullptr;
     QTimer *m_waitTimer;
     QTimer *m_idleRenewTimer;
 
     // Learned from the server in this session.
-    QString m_personalPrefix;
-    QSet<QString> m_existingFolders;
     QHash<QString, QString> m_folderOnServer; // configured name -> name used on the server
-    QStringList m_foldersToCreate;
     quint32 m_uidValidity = 0;
     quint64 m_exists = 0;
 
-    // The poll in progress.
-    QList<quint32> m_found;         // SEARCH result
-    QList<quint32> m_pendingUids;   // found, not yet handed over
-    QHash<quint32, qint64> m_sizes; // RFC822.SIZE per UID
-    QSet<quint32> m_skipped;        // already offered during this poll
-    QHash<quint32, QByteArray> m_bodies;
-    MailboxBatch m_batch;
-    QList<MoveGroup> m_moves;
-    int m_movesRunning = 0;
-    QString m_moveError;
+    // The check in progress.
+    Imap::InboxQueue m_queue;
+    QList<quint32> m_awaiting; // the batch waiting for destinations
 };
 
 } // namespace Dmarc

@@ -1,4 +1,5 @@
 #include "fakeimapserver.h"
+#include "fakeimapsettings.h"
 #include "imap/mailboxwatcher.h"
 #include "mailboxfates.h"
 
@@ -18,15 +19,9 @@ namespace {
 
 ImapSettings settingsFor(const FakeImapServer &server)
 {
-    ImapSettings settings;
-    settings.host = QStringLiteral("127.0.0.1");
-    settings.port = server.port();
-    settings.security = ImapSettings::Security::Plain;
-    settings.username = QStringLiteral("user");
-    settings.password = QStringLiteral("secret");
+    ImapSettings settings = Dmarc::Test::fakeAccount(server.port(), 0.3);
     settings.idle = false;
     settings.pollIntervalSeconds = 3600;
-    settings.timeoutSeconds = 0.3;
     settings.reconnectMinSeconds = 3600; // one attempt per test unless a test says otherwise
     return settings;
 }
@@ -645,6 +640,7 @@ private Q_SLOTS:
         ImapSettings settings = settingsFor(server);
         settings.auth = ImapSettings::Auth::OAuthBearer;
         settings.oauth2.tokenCommand = QStringLiteral("echo tok123");
+        settings.timeoutSeconds = 5; // starting a process can take longer on a busy machine
         Run run(settings);
         run.startAnswering(Fate::Done);
         QVERIFY(run.finish());

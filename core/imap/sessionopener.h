@@ -1,0 +1,49 @@
+#pragma once
+
+#include "common/result.h"
+#include "imap/imapsettings.h"
+
+#include <QObject>
+
+namespace Dmarc {
+
+class OAuth2TokenSource;
+
+namespace Imap {
+
+class ImapSession;
+
+// Opens logged-in sessions for one account: with XOAUTH2 or OAUTHBEARER it gets an access token
+// first (kept by its token source between sessions), and when the server refuses a token it
+// fetches a fresh one once and tries again, since a token may expire early. The watcher opens
+// every session through one; the account probe opens its one session the same way.
+class SessionOpener : public QObject
+{
+    Q_OBJECT
+public:
+    explicit SessionOpener(const ImapSettings &settings, QObject *parent = nullptr);
+    ~SessionOpener() override;
+
+    // Connects and logs in; finished() follows once, unless cancel() comes first.
+    void start();
+    // Drops what start() began; no signal follows.
+    void cancel();
+
+Q_SIGNALS:
+    // The logged-in session, for the receiver to take over (setParent()), or what went wrong.
+    void finished(const Dmarc::Result<Dmarc::Imap::ImapSession *> &session);
+
+private:
+    void openSession(const QString &accessToken);
+    void onReady();
+    void onFailed(const Error &error);
+    void dropSession();
+
+    ImapSettings m_settings;
+    OAuth2TokenSource *m_tokens = nullptr;
+    ImapSession *m_session = nullptr;
+    bool m_tokenRefreshed = false; // one forced token refresh per authentication failure
+};
+
+} // namespace Imap
+} // namespace Dmarc
