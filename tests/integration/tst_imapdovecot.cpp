@@ -1,4 +1,6 @@
+#include "awaitfinished.h"
 #include "dovecotserver.h"
+#include "imap/accountprobe.h"
 #include "imap/mailboxwatcher.h"
 #include "mailboxfates.h"
 
@@ -9,6 +11,7 @@
 #include <QTest>
 
 using namespace Dmarc;
+using Dmarc::Test::awaitFinished;
 using Dmarc::Test::destinations;
 using Dmarc::Test::DovecotServer;
 using Dmarc::Test::Fate;
@@ -262,6 +265,60 @@ private Q_SLOTS:
         QVERIFY(batches.wait(15000));
         QVERIFY(watcher.status().connected);
         watcher.stop();
+    }
+
+    // "Test this account" against a real server: the folders over implicit TLS and STARTTLS,
+    // nested and non-ASCII names decoded; nothing is created.
+    void probeListsTheFolders()
+    {
+        DovecotServer server;
+        QVERIFY(server.start().ok());
+        const QString nested = QStringLiteral("DMARC/Ungültig ✓");
+        QVERIFY(server.createMailbox(nested).ok());
+        ImapSettings startTls = settingsFor(server);
+        startTls.port = server.imapPort();
+        startTls.security = ImapSettings::Security::StartTls;
+        for (const ImapSettings &settings : {settingsFor(server), startTls}) {
+            AccountProbe probe(settings);
+            const auto folders = awaitFinished<QStringList>(probe, 10000);
+            QVERIFY2(folders.ok(), folders.ok() ? "" : qPrintable(folders.error().message));
+            QVERIFY2(folders->contains(QStringLiteral("INBOX")) && folders->contains(nested),
+                     qPrintable(folders->join(u", ")));
+        }
+        QVERIFY(!server.mailboxes().contains(settingsFor(server).doneFolder));
+    }
+
+    void probeExplainsWhatWentWrong_data()
+    {
+        QTest::addColumn<bool>("trustTheCa");
+        QTest::addColumn<QString>("password");
+        QTest::addColumn<QString>("code");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("untrusted certificate")
+            << false << QStringLiteral("testpass") << QStringLiteral("certificate")
+            << QStringLiteral("The server's certificate is not trusted");
+        QTest::newRow("wrong password")
+            << true << QStringLiteral("nope") << QStringLiteral("auth_failed")
+            << QStringLiteral("Login refused");
+    }
+
+    void probeExplainsWhatWentWrong()
+    {
+        QFETCH(bool, trustTheCa);
+        QFETCH(QString, password);
+        QFETCH(QString, code);
+        QFETCH(QString, message);
+        DovecotServer server;
+        QVERIFY(server.start().ok());
+        ImapSettings settings = settingsFor(server);
+        if (!trustTheCa)
+            settings.caFile.clear();
+        settings.password = password;
+        AccountProbe probe(settings);
+        const auto folders = awaitFinished<QStringList>(probe, 15000);
+        QVERIFY(!folders.ok());
+        QCOMPARE(folders.error().code, code);
+        QVERIFY2(folders.error().message.startsWith(message), qPrintable(folders.error().message));
     }
 };
 
