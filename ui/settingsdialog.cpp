@@ -14,7 +14,6 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -36,28 +35,40 @@ QLineEdit *lineEdit(const QString &objectName, QWidget *parent)
     return edit;
 }
 
-// The file's JSON, or an empty object when it does not exist or is not an object.
-QJsonObject readJson(const QString &path)
+// A new account starts without a server, for the person to name one.
+ConfigAccount newAccount()
 {
+    ConfigAccount account;
+    account.host.clear();
+    return account;
+}
+
+// The file as far as it can be read, and in `problems` what is wrong with it. Without a file,
+// the defaults, storing below the person's own data folder in the first-run assistant.
+Config readConfig(const QString &path, SettingsDialog::Mode mode, QString *problems)
+{
+    Config config;
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return QJsonDocument::fromJson(file.readAll()).object();
+    if (file.open(QIODevice::ReadOnly))
+        config = parseConfigLeniently(file.readAll(), path, systemEnvironment(), problems);
+    else if (mode == SettingsDialog::Mode::FirstRun)
+        config.storagePath = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
+    if (config.accounts.isEmpty())
+        config.accounts.append(newAccount());
+    return config;
 }
 
-// Sets `key` to `value`, or removes it when the value is empty.
-void setOrRemove(QJsonObject &object, const QString &key, const QString &value)
+// Combo boxes hold the enum values of their choices as item data.
+template<typename Enum>
+Enum currentValue(const QComboBox *box)
 {
-    if (value.isEmpty())
-        object.remove(key);
-    else
-        object.insert(key, value);
+    return static_cast<Enum>(box->currentData().toInt());
 }
 
-QJsonObject newAccount()
+template<typename Enum>
+void selectValue(QComboBox *box, Enum value)
 {
-    return QJsonObject{{QStringLiteral("imap"), QJsonObject{{QStringLiteral("host"), QString()}}},
-                       {QStringLiteral("folders"), QJsonObject{}}};
+    box->setCurrentIndex(std::max(0, box->findData(int(value))));
 }
 
 } // namespace
@@ -66,8 +77,9 @@ SettingsDialog::SettingsDialog(const QString &configPath, Mode mode, QWidget *pa
     : QDialog(parent)
     , m_path(configPath)
     , m_mode(mode)
-    , m_base(readJson(configPath))
 {
+    QString problems;
+    m_config = readConfig(configPath, mode, &problems);
     setObjectName(mode == Mode::FirstRun ? QStringLiteral("firstRunAssistant")
                                          : QStringLiteral("settingsDialog"));
     setWindowTitle(mode == Mode::FirstRun ? tr("Welcome to the DMARC metrics exporter")
@@ -96,24 +108,10 @@ SettingsDialog::SettingsDialog(const QString &configPath, Mode mode, QWidget *pa
     connect(buttons, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
     layout->addWidget(buttons);
 
-    const QJsonArray accounts = m_base.value(QStringLiteral("accounts")).toArray();
-    for (const QJsonValue &account : accounts)
-        m_accounts.append(account.toObject());
-    if (m_accounts.isEmpty() && m_base.contains(QStringLiteral("imap"))) {
-        m_accounts.append(
-            QJsonObject{{QStringLiteral("imap"), m_base.value(QStringLiteral("imap"))},
-                        {QStringLiteral("folders"), m_base.value(QStringLiteral("folders"))}});
-    }
-    if (m_accounts.isEmpty())
-        m_accounts.append(newAccount());
-    for (const QJsonObject &account : std::as_const(m_accounts)) {
-        const QString name = account.value(QStringLiteral("name")).toString();
-        m_accountList->addItem(name.isEmpty() ? account.value(QStringLiteral("imap"))
-                                                    .toObject()
-                                                    .value(QStringLiteral("username"))
-                                                    .toString()
-                                              : name);
-    }
+    if (!problems.isEmpty())
+        showMessage(problems, true);
+    for (const ConfigAccount &account : std::as_const(m_config.accounts))
+        m_accountList->addItem(account.displayName());
     m_accountList->setCurrentRow(0);
 }
 
@@ -145,20 +143,15 @@ QWidget *SettingsDialog::buildGeneral()
     m_pollInterval->setObjectName(QStringLiteral("pollInterval"));
     m_pollInterval->setRange(1, 86400);
     m_pollInterval->setSuffix(tr(" s"));
-    m_pollInterval->setValue(m_base.value(QStringLiteral("poll_interval_seconds")).toDouble(60));
+    m_pollInterval->setValue(m_config.pollIntervalSeconds);
     m_storagePath = lineEdit(QStringLiteral("storagePath"), page);
-    const QString defaultStorage =
-        m_mode == Mode::FirstRun
-            ? QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)
-            : QStringLiteral("/var/lib/dmarc-metrics-exporter");
-    m_storagePath->setText(m_base.value(QStringLiteral("storage_path")).toString(defaultStorage));
+    m_storagePath->setText(m_config.storagePath);
     m_listenAddress = lineEdit(QStringLiteral("listenAddress"), page);
-    m_listenAddress->setText(
-        m_base.value(QStringLiteral("listen_addr")).toString(QStringLiteral("127.0.0.1")));
+    m_listenAddress->setText(m_config.endpoint.listenAddress);
     m_listenPort = new QSpinBox(page);
     m_listenPort->setObjectName(QStringLiteral("listenPort"));
     m_listenPort->setRange(0, 65535);
-    m_listenPort->setValue(m_base.value(QStringLiteral("port")).toInt(9797));
+    m_listenPort->setValue(m_config.endpoint.port);
     form->addRow(tr("&Poll interval:"), m_pollInterval);
     form->addRow(tr("S&torage folder:"), m_storagePath);
     form->addRow(tr("Metrics &address:"), m_listenAddress);
@@ -195,16 +188,16 @@ QWidget *SettingsDialog::buildAccounts()
     m_port->setRange(0, 65535);
     m_security = new QComboBox(formWidget);
     m_security->setObjectName(QStringLiteral("security"));
-    m_security->addItem(tr("TLS (port 993)"));
-    m_security->addItem(tr("STARTTLS (port 143)"));
-    m_security->addItem(tr("None (unencrypted)"));
+    m_security->addItem(tr("TLS (port 993)"), int(ImapSettings::Security::ImplicitTls));
+    m_security->addItem(tr("STARTTLS (port 143)"), int(ImapSettings::Security::StartTls));
+    m_security->addItem(tr("None (unencrypted)"), int(ImapSettings::Security::Plain));
     m_verify = new QCheckBox(tr("&Verify the server certificate"), formWidget);
     m_auth = new QComboBox(formWidget);
     m_auth->setObjectName(QStringLiteral("auth"));
-    m_auth->addItem(tr("Password (LOGIN)"), QStringLiteral("login"));
-    m_auth->addItem(tr("Password (AUTHENTICATE PLAIN)"), QStringLiteral("plain"));
-    m_auth->addItem(tr("OAuth2 (XOAUTH2)"), QStringLiteral("xoauth2"));
-    m_auth->addItem(tr("OAuth2 (OAUTHBEARER)"), QStringLiteral("oauthbearer"));
+    m_auth->addItem(tr("Password (LOGIN)"), int(ImapSettings::Auth::Login));
+    m_auth->addItem(tr("Password (AUTHENTICATE PLAIN)"), int(ImapSettings::Auth::Plain));
+    m_auth->addItem(tr("OAuth2 (XOAUTH2)"), int(ImapSettings::Auth::XOAuth2));
+    m_auth->addItem(tr("OAuth2 (OAUTHBEARER)"), int(ImapSettings::Auth::OAuthBearer));
     m_username = lineEdit(QStringLiteral("username"), formWidget);
     m_password = lineEdit(QStringLiteral("password"), formWidget);
     m_password->setEchoMode(QLineEdit::Password);
@@ -257,8 +250,7 @@ QWidget *SettingsDialog::buildAccounts()
 
 void SettingsDialog::updateAuthFields()
 {
-    const QString auth = m_auth->currentData().toString();
-    const bool oauth = auth == QStringLiteral("xoauth2") || auth == QStringLiteral("oauthbearer");
+    const bool oauth = isOAuth2(currentValue<ImapSettings::Auth>(m_auth));
     m_accountForm->setRowVisible(m_password, !oauth);
     for (QLineEdit *field :
          {m_tokenCommand, m_tokenFile, m_tokenUrl, m_clientId, m_clientSecret, m_refreshToken})
@@ -268,145 +260,139 @@ void SettingsDialog::updateAuthFields()
 void SettingsDialog::updateDefaultPort()
 {
     // Follow the security choice while the port is one of the standard ones.
-    if (m_port->value() == 993 || m_port->value() == 143)
-        m_port->setValue(m_security->currentIndex() == 0 ? 993 : 143);
+    for (int i = 0; i < m_security->count(); ++i) {
+        const auto security = ImapSettings::Security(m_security->itemData(i).toInt());
+        if (m_port->value() == ImapSettings::defaultPort(security)) {
+            m_port->setValue(
+                ImapSettings::defaultPort(currentValue<ImapSettings::Security>(m_security)));
+            return;
+        }
+    }
 }
 
-void SettingsDialog::loadForm(const QJsonObject &account)
+void SettingsDialog::loadForm(const ConfigAccount &account)
 {
-    const QJsonObject imap = account.value(QStringLiteral("imap")).toObject();
-    const QJsonObject folders = account.value(QStringLiteral("folders")).toObject();
-    const QJsonObject oauth2 = imap.value(QStringLiteral("oauth2")).toObject();
-    m_name->setText(account.value(QStringLiteral("name")).toString());
-    m_host->setText(imap.value(QStringLiteral("host")).toString(QStringLiteral("localhost")));
-    const bool startTls = imap.value(QStringLiteral("starttls")).toBool(false);
-    const bool useSsl = imap.value(QStringLiteral("use_ssl")).toBool(true);
-    m_security->setCurrentIndex(startTls ? 1 : (useSsl ? 0 : 2));
-    m_port->setValue(imap.value(QStringLiteral("port")).toInt(useSsl && !startTls ? 993 : 143));
-    m_verify->setChecked(imap.value(QStringLiteral("verify_certificate")).toBool(true));
-    m_auth->setCurrentIndex(std::max(
-        0, m_auth->findData(imap.value(QStringLiteral("auth")).toString(QStringLiteral("login")))));
-    m_username->setText(imap.value(QStringLiteral("username")).toString());
-    m_password->setText(imap.value(QStringLiteral("password")).toString());
-    m_password->setPlaceholderText(
-        imap.contains(QStringLiteral("password_file"))
-            ? tr("read from %1").arg(imap.value(QStringLiteral("password_file")).toString())
-            : QString());
-    m_tokenCommand->setText(oauth2.value(QStringLiteral("token_command")).toString());
-    m_tokenFile->setText(oauth2.value(QStringLiteral("token_file")).toString());
-    m_tokenUrl->setText(oauth2.value(QStringLiteral("token_url")).toString());
-    m_clientId->setText(oauth2.value(QStringLiteral("client_id")).toString());
-    m_clientSecret->setText(oauth2.value(QStringLiteral("client_secret")).toString());
-    m_refreshToken->setText(oauth2.value(QStringLiteral("refresh_token")).toString());
-    m_inbox->setText(folders.value(QStringLiteral("inbox")).toString(QStringLiteral("INBOX")));
-    m_done->setText(folders.value(QStringLiteral("done")).toString(QStringLiteral("Archive")));
-    m_error->setText(folders.value(QStringLiteral("error")).toString(QStringLiteral("Invalid")));
-    m_idle->setChecked(imap.value(QStringLiteral("idle")).toBool(true));
+    m_name->setText(account.accountName);
+    m_host->setText(account.host);
+    selectValue(m_security, account.security);
+    m_port->setValue(account.port);
+    m_verify->setChecked(account.verifyCertificate);
+    selectValue(m_auth, account.auth);
+    m_username->setText(account.username);
+    // The field shows a password of the file's own; one from a file or the environment stays
+    // there.
+    using Source = ConfigAccount::PasswordSource;
+    m_password->setText(account.passwordSource == Source::Config ? account.password : QString());
+    m_password->setPlaceholderText(account.passwordSource == Source::File
+                                       ? tr("read from %1").arg(account.passwordFile)
+                                       : QString());
+    m_tokenCommand->setText(account.oauth2.tokenCommand);
+    m_tokenFile->setText(account.oauth2.tokenFile);
+    m_tokenUrl->setText(account.oauth2.tokenUrl);
+    m_clientId->setText(account.oauth2.clientId);
+    m_clientSecret->setText(account.oauth2.clientSecret);
+    m_refreshToken->setText(account.oauth2.refreshToken);
+    m_inbox->setText(account.inboxFolder);
+    m_done->setText(account.doneFolder);
+    m_error->setText(account.errorFolder);
+    m_idle->setChecked(account.idle);
     updateAuthFields();
 }
 
-QJsonObject SettingsDialog::formJson(const QJsonObject &original) const
+void SettingsDialog::readForm(ConfigAccount &account) const
 {
-    QJsonObject account = original;
-    QJsonObject imap = original.value(QStringLiteral("imap")).toObject();
-    QJsonObject folders = original.value(QStringLiteral("folders")).toObject();
-    setOrRemove(account, QStringLiteral("name"), m_name->text().trimmed());
-    imap.insert(QStringLiteral("host"), m_host->text().trimmed());
-    imap.insert(QStringLiteral("port"), m_port->value());
-    imap.insert(QStringLiteral("use_ssl"), m_security->currentIndex() == 0);
-    if (m_security->currentIndex() == 1)
-        imap.insert(QStringLiteral("starttls"), true);
-    else
-        imap.remove(QStringLiteral("starttls"));
-    imap.insert(QStringLiteral("verify_certificate"), m_verify->isChecked());
-    const QString auth = m_auth->currentData().toString();
-    imap.insert(QStringLiteral("auth"), auth);
-    imap.insert(QStringLiteral("username"), m_username->text().trimmed());
-    const bool oauth = auth == QStringLiteral("xoauth2") || auth == QStringLiteral("oauthbearer");
-    if (oauth) {
-        imap.remove(QStringLiteral("password"));
-        QJsonObject oauth2 = imap.value(QStringLiteral("oauth2")).toObject();
-        setOrRemove(oauth2, QStringLiteral("token_command"), m_tokenCommand->text().trimmed());
-        setOrRemove(oauth2, QStringLiteral("token_file"), m_tokenFile->text().trimmed());
-        setOrRemove(oauth2, QStringLiteral("token_url"), m_tokenUrl->text().trimmed());
-        setOrRemove(oauth2, QStringLiteral("client_id"), m_clientId->text().trimmed());
-        setOrRemove(oauth2, QStringLiteral("client_secret"), m_clientSecret->text());
-        setOrRemove(oauth2, QStringLiteral("refresh_token"), m_refreshToken->text());
-        imap.insert(QStringLiteral("oauth2"), oauth2);
+    using Source = ConfigAccount::PasswordSource;
+    account.accountName = m_name->text().trimmed();
+    account.host = m_host->text().trimmed();
+    account.port = quint16(m_port->value());
+    account.security = currentValue<ImapSettings::Security>(m_security);
+    account.verifyCertificate = m_verify->isChecked();
+    account.auth = currentValue<ImapSettings::Auth>(m_auth);
+    account.username = m_username->text().trimmed();
+    const bool typedPassword = !isOAuth2(account.auth) && !m_password->text().isEmpty();
+    if (isOAuth2(account.auth)) {
+        account.oauth2.tokenCommand = m_tokenCommand->text().trimmed();
+        account.oauth2.tokenFile = m_tokenFile->text().trimmed();
+        account.oauth2.tokenUrl = m_tokenUrl->text().trimmed();
+        account.oauth2.clientId = m_clientId->text().trimmed();
+        account.oauth2.clientSecret = m_clientSecret->text();
+        account.oauth2.refreshToken = m_refreshToken->text();
     } else {
-        imap.remove(QStringLiteral("oauth2"));
-        // An empty field keeps password_file (or the environment variable) in charge.
-        if (!m_password->text().isEmpty()) {
-            imap.insert(QStringLiteral("password"), m_password->text());
-            imap.remove(QStringLiteral("password_file"));
-        } else {
-            imap.remove(QStringLiteral("password"));
-        }
+        account.oauth2 = OAuth2Settings();
     }
-    imap.insert(QStringLiteral("idle"), m_idle->isChecked());
-    folders.insert(QStringLiteral("inbox"), m_inbox->text().trimmed());
-    folders.insert(QStringLiteral("done"), m_done->text().trimmed());
-    folders.insert(QStringLiteral("error"), m_error->text().trimmed());
-    account.insert(QStringLiteral("imap"), imap);
-    account.insert(QStringLiteral("folders"), folders);
-    return account;
+    if (typedPassword) {
+        account.password = m_password->text();
+        account.passwordSource = Source::Config;
+        account.passwordFile.clear();
+    } else if (account.passwordSource == Source::Config ||
+               (account.passwordSource == Source::Environment && isOAuth2(account.auth))) {
+        // An empty field leaves the password to password_file or the environment variable, as
+        // the reader does; OAuth2 uses neither that variable nor the file's password.
+        account.password.clear();
+        account.passwordSource = Source::None;
+    }
+    account.inboxFolder = m_inbox->text().trimmed();
+    account.doneFolder = m_done->text().trimmed();
+    account.errorFolder = m_error->text().trimmed();
+    account.idle = m_idle->isChecked();
 }
 
 void SettingsDialog::storeForm()
 {
-    if (m_current >= 0 && m_current < m_accounts.size())
-        m_accounts[m_current] = formJson(m_accounts.at(m_current));
+    if (m_current >= 0 && m_current < m_config.accounts.size())
+        readForm(m_config.accounts[m_current]);
 }
 
 void SettingsDialog::selectAccount(int row)
 {
     storeForm();
     m_current = row;
-    if (row >= 0 && row < m_accounts.size())
-        loadForm(m_accounts.at(row));
+    if (row >= 0 && row < m_config.accounts.size())
+        loadForm(m_config.accounts.at(row));
 }
 
 void SettingsDialog::addAccount()
 {
     storeForm();
-    m_accounts.append(newAccount());
+    m_config.accounts.append(newAccount());
     m_accountList->addItem(tr("New account"));
     m_current = -1;
-    m_accountList->setCurrentRow(int(m_accounts.size()) - 1);
+    m_accountList->setCurrentRow(int(m_config.accounts.size()) - 1);
     m_host->setFocus();
 }
 
 void SettingsDialog::removeAccount()
 {
     const int row = m_accountList->currentRow();
-    if (row < 0 || m_accounts.size() <= 1)
+    if (row < 0 || m_config.accounts.size() <= 1)
         return;
     m_current = -1;
-    m_accounts.removeAt(row);
+    m_config.accounts.removeAt(row);
     delete m_accountList->takeItem(row);
     selectAccount(m_accountList->currentRow());
 }
 
-QJsonObject SettingsDialog::configJson()
+Config SettingsDialog::config()
 {
     storeForm();
-    QJsonObject root = m_base;
-    root.remove(QStringLiteral("imap"));
-    root.remove(QStringLiteral("folders"));
-    QJsonArray accounts;
-    for (const QJsonObject &account : std::as_const(m_accounts))
-        accounts.append(account);
-    root.insert(QStringLiteral("accounts"), accounts);
-    root.insert(QStringLiteral("listen_addr"), m_listenAddress->text().trimmed());
-    root.insert(QStringLiteral("port"), m_listenPort->value());
-    root.insert(QStringLiteral("poll_interval_seconds"), m_pollInterval->value());
-    root.insert(QStringLiteral("storage_path"), m_storagePath->text().trimmed());
-    return root;
+    Config config = m_config;
+    config.endpoint.listenAddress = m_listenAddress->text().trimmed();
+    config.endpoint.port = quint16(m_listenPort->value());
+    config.pollIntervalSeconds = m_pollInterval->value();
+    const QString storagePath = m_storagePath->text().trimmed();
+    if (storagePath != config.storagePath) {
+        config.storagePath = storagePath;
+        config.storagePathFromEnvironment = false;
+    }
+    // Each account polls at the common interval, as the reader sets it.
+    for (ConfigAccount &account : config.accounts)
+        account.pollIntervalSeconds = config.pollIntervalSeconds;
+    return config;
 }
 
 Result<Config> SettingsDialog::validate()
 {
-    return parseConfig(QJsonDocument(configJson()).toJson(), m_path, systemEnvironment());
+    return parseConfig(toJson(config(), ConfigForm::File), m_path, systemEnvironment());
 }
 
 Result<void> SettingsDialog::save()
@@ -422,7 +408,7 @@ Result<void> SettingsDialog::save()
                      tr("cannot write %1: %2").arg(m_path, file.errorString())};
     // Passwords live in this file: only its owner may read it, from the first byte on.
     file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    file.write(QJsonDocument(configJson()).toJson(QJsonDocument::Indented));
+    file.write(toJson(config(), ConfigForm::File));
     if (!file.commit())
         return Error{QStringLiteral("io"),
                      tr("cannot write %1: %2").arg(m_path, file.errorString())};

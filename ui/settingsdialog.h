@@ -4,8 +4,6 @@
 #include "config/config.h"
 
 #include <QDialog>
-#include <QJsonArray>
-#include <QJsonObject>
 
 class QCheckBox;
 class QComboBox;
@@ -27,9 +25,10 @@ class ImapSession;
 namespace Dmarc::Ui {
 
 // Edits the configuration file: accounts (server, security, login or OAuth2, folders), poll
-// interval, storage and the metrics endpoint. Checks it with the loader's own parser before
-// saving, saves atomically with mode 0600 (it holds passwords), and keeps keys it has no field
-// for. Without a file it is the first-run assistant.
+// interval, storage and the metrics endpoint. Reads the file into a Config, writes it back with
+// toJson() after checking it with the loader's own parser, atomically with mode 0600 (it holds
+// passwords); keys without a field, even unknown ones, survive. Without a file it is the
+// first-run assistant.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
@@ -48,8 +47,8 @@ public:
     // `configPath`. False when the person cancelled.
     static bool ensureConfiguration(QString &configPath);
 
-    // The configuration as the fields describe it, in the file's JSON form.
-    QJsonObject configJson();
+    // The configuration as the fields describe it.
+    Config config();
     // What the loader would say about it.
     Result<Config> validate();
     // Validates, then writes the file atomically with mode 0600.
@@ -71,8 +70,8 @@ private:
     void addAccount();
     void removeAccount();
     void selectAccount(int row);
-    void loadForm(const QJsonObject &account);
-    QJsonObject formJson(const QJsonObject &original) const;
+    void loadForm(const ConfigAccount &account);
+    void readForm(ConfigAccount &account) const;
     void storeForm();
     void updateAuthFields();
     void updateDefaultPort();
@@ -82,8 +81,7 @@ private:
 
     QString m_path;
     Mode m_mode;
-    QJsonObject m_base;            // the file as read: keys without a field survive a save
-    QList<QJsonObject> m_accounts; // {"name", "imap", "folders"} per account
+    Config m_config; // the file as read, the accounts as last edited
     int m_current = -1;
 
     QLineEdit *m_listenAddress;

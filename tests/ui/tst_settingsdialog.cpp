@@ -28,6 +28,16 @@ T *field(QWidget *dialog, const char *name)
     return dialog->findChild<T *>(QString::fromLatin1(name));
 }
 
+QString writeConfig(const QTemporaryDir &dir, const QByteArray &json)
+{
+    QFile file(dir.filePath(QStringLiteral("config.json")));
+    if (!file.open(QIODevice::WriteOnly))
+        qFatal("cannot write the configuration");
+    file.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+    file.write(json);
+    return file.fileName();
+}
+
 void fillAccount(QWidget *dialog, int port)
 {
     field<QLineEdit>(dialog, "host")->setText(QStringLiteral("imap.example.com"));
@@ -138,6 +148,60 @@ private Q_SLOTS:
         QCOMPARE(account.timeoutSeconds, 20.0);
         QCOMPARE(account.doneFolder, QStringLiteral("Reports/Counted"));
         QCOMPARE(account.errorFolder, QStringLiteral("Reports/Bad"));
+    }
+
+    // What the dialog has no field for, a password_file, OAuth2 and the rest of a Python
+    // logging setup survive a save; the file reads back as the dialog saw it.
+    void savingUnchangedKeepsEverything()
+    {
+        QTemporaryDir dir;
+        QFile passwordFile(dir.filePath(QStringLiteral("pw")));
+        QVERIFY(passwordFile.open(QIODevice::WriteOnly));
+        passwordFile.write("from-file\n");
+        passwordFile.close();
+        const QString path = writeConfig(
+            dir, QStringLiteral("{\"storage_path\": \"/tmp/dmarc-store\", \"port\": 9123, "
+                                "\"limits\": {\"max_zip_members\": 8}, \"logging\": "
+                                "{\"version\": 1, \"root\": {\"level\": \"DEBUG\"}}, "
+                                "\"accounts\": [{\"name\": \"one\", \"imap\": {\"host\": "
+                                "\"a.example\", \"username\": \"a\", \"password_file\": "
+                                "\"%1\", \"timeout_seconds\": 20}}, {\"name\": \"two\", "
+                                "\"imap\": {\"host\": \"b.example\", \"username\": \"b\", "
+                                "\"auth\": \"xoauth2\", \"oauth2\": {\"token_url\": "
+                                "\"https://login.example.org/token\", \"client_id\": \"id\", "
+                                "\"refresh_token\": \"r\", \"scope\": \"s\"}}}]}")
+                     .arg(passwordFile.fileName())
+                     .toUtf8());
+        const auto before = loadConfig(path, {});
+        QVERIFY2(before, before ? "" : qPrintable(before.error().message));
+        SettingsDialog dialog(path, SettingsDialog::Mode::Edit);
+        QVERIFY(field<QLabel>(&dialog, "message")->text().isEmpty());
+        QVERIFY(field<QLineEdit>(&dialog, "password")->text().isEmpty());
+        QVERIFY(dialog.save());
+        const auto after = loadConfig(path, {});
+        QVERIFY2(after, after ? "" : qPrintable(after.error().message));
+        const QByteArray saved = toJson(*after, ConfigForm::File);
+        QCOMPARE(saved, toJson(*before, ConfigForm::File));
+        QCOMPARE(toJson(dialog.config(), ConfigForm::File), saved);
+        QVERIFY(saved.contains("\"version\": 1"));
+        QVERIFY(!saved.contains("from-file"));
+        QCOMPARE(after->accounts.constFirst().password, QStringLiteral("from-file"));
+        QCOMPARE(after->accounts.constLast().oauth2.scope, QStringLiteral("s"));
+    }
+
+    void opensAFaultyFileAndNamesTheMistake()
+    {
+        QTemporaryDir dir;
+        const QString path = writeConfig(
+            dir, R"({"imap": {"host": "mail.example.org", "username": "u", "pasword": "p"}})");
+        SettingsDialog dialog(path, SettingsDialog::Mode::Edit);
+        QVERIFY2(field<QLabel>(&dialog, "message")
+                     ->text()
+                     .contains(QStringLiteral("`imap.pasword`: unknown key")),
+                 qPrintable(field<QLabel>(&dialog, "message")->text()));
+        QCOMPARE(field<QLineEdit>(&dialog, "host")->text(), QStringLiteral("mail.example.org"));
+        // The misspelt key is kept, so the file cannot be saved until it is mended.
+        QVERIFY(!dialog.save());
     }
 
     void testConnectionReportsFailure()
