@@ -3,11 +3,9 @@
 #include "common/log.h"
 #include "common/logging.h"
 #include "config/config.h"
-#include "metrics/metricsregistry.h"
 #include "service/exporter.h"
 #include "service/fileimporter.h"
 #include "signalwatcher.h"
-#include "store/store.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -71,17 +69,7 @@ int runImport(const CommandLine &commandLine)
         return 1;
     }
 
-    StoreOptions options;
-    options.dedupMaxSeconds = config->deduplicationMaxSeconds;
-    auto store = Store::open(config->storagePath, options);
-    if (!store) {
-        err << "import: " << store.error().message << '\n';
-        return 1;
-    }
-    MetricsRegistry metrics;
-    Pipeline pipeline(store->get(), &metrics, config->limits);
-    FileImporter importer(&pipeline);
-    const auto summary = importer.run(files, [&](int done, int total) {
+    const auto summary = FileImporter::run(*config, files, [&](int done, int total) {
         if (!terminal)
             return;
         constexpr int width = 30;

@@ -3,9 +3,6 @@
 #include <QColor>
 #include <QDateTime>
 #include <QLocale>
-#include <QMap>
-
-#include <algorithm>
 
 namespace Dmarc::Ui {
 
@@ -24,6 +21,11 @@ QDate rangeStart(Range range, QDate today)
     return {};
 }
 
+DayRange dayRange(Range range, QDate today)
+{
+    return DayRange{rangeStart(range, today), today};
+}
+
 double percent(quint64 part, quint64 whole)
 {
     return whole == 0 ? -1.0 : 100.0 * double(part) / double(whole);
@@ -36,61 +38,16 @@ QString formatPercent(quint64 part, quint64 whole)
     return QLocale().toString(percent(part, whole), 'f', 1) + QStringLiteral(" %");
 }
 
-Summary summarize(const QList<HistoryRow> &rows)
+bool isFailing(const Counters &counters)
 {
-    Summary summary;
-    for (const HistoryRow &row : rows) {
-        summary.counters += row.counters;
-        summary.reports += row.reports;
-    }
-    return summary;
-}
-
-quint64 countErrors(const QList<ReportLogEntry> &entries, QDate from)
-{
-    const qint64 fromSecs = from.isValid() ? from.startOfDay(Qt::UTC).toSecsSinceEpoch() : 0;
-    return quint64(std::count_if(entries.begin(), entries.end(), [fromSecs](const auto &entry) {
-        return entry.outcome == ReportOutcome::Malformed && entry.processedAt >= fromSecs;
-    }));
-}
-
-QList<DailyPoint> dailySeries(const QList<HistoryRow> &rows, QDate from, QDate to)
-{
-    QMap<QDate, DailyPoint> days;
-    for (const HistoryRow &row : rows) {
-        DailyPoint &point = days[row.day];
-        point.day = row.day;
-        point.messages += row.counters.total;
-        point.compliant += row.counters.compliant;
-    }
-    if (!from.isValid())
-        from = days.isEmpty() ? to : days.firstKey();
-    QList<DailyPoint> series;
-    for (QDate day = from; day <= to; day = day.addDays(1))
-        series.append(days.value(day, DailyPoint{day, 0, 0}));
-    return series;
-}
-
-QList<LabelCounts> labelSetsBehind(const QList<LabelCounts> &all, LabelDimension dimension,
-                                   const QString &key)
-{
-    QList<LabelCounts> matching;
-    for (const LabelCounts &entry : all) {
-        const LabelSet &labels = entry.labels;
-        const QString &value = dimension == LabelDimension::Reporter     ? labels.reporter
-                               : dimension == LabelDimension::FromDomain ? labels.fromDomain
-                               : dimension == LabelDimension::DkimDomain ? labels.dkimDomain
-                                                                         : labels.spfDomain;
-        if (value == key)
-            matching.append(entry);
-    }
-    return matching;
+    return counters.total > 0 &&
+           double(counters.compliant) < kComplianceThreshold * double(counters.total);
 }
 
 namespace {
 
 // "1/2/26 – 1/3/26" for a report's date range; empty when the report gave none.
-QString dateRangeText(const ReportLogEntry &entry)
+QString dateRangeText(const LoggedReport &entry)
 {
     if (entry.dateBegin == 0 && entry.dateEnd == 0)
         return {};
@@ -121,10 +78,10 @@ void CountsTableModel::setRows(QList<Row> rows)
     endResetModel();
 }
 
-void CountsTableModel::setGroups(const QList<GroupedCounts> &groups)
+void CountsTableModel::setGroups(const QList<GroupTotals> &groups)
 {
     QList<Row> rows;
-    for (const GroupedCounts &group : groups)
+    for (const GroupTotals &group : groups)
         rows.append(Row{{group.key}, group.counters});
     setRows(std::move(rows));
 }
@@ -142,9 +99,7 @@ void CountsTableModel::setLabelSets(const QList<LabelCounts> &labelSets)
 
 bool CountsTableModel::isFailing(int row) const
 {
-    const Counters &counters = m_rows.at(row).counters;
-    return counters.total > 0 &&
-           double(counters.compliant) < kComplianceThreshold * double(counters.total);
+    return Ui::isFailing(m_rows.at(row).counters);
 }
 
 int CountsTableModel::rowCount(const QModelIndex &parent) const
@@ -229,7 +184,7 @@ QVariant CountsTableModel::headerData(int section, Qt::Orientation orientation, 
     return {};
 }
 
-void ReportsTableModel::setEntries(QList<ReportLogEntry> entries)
+void ReportsTableModel::setEntries(QList<LoggedReport> entries)
 {
     beginResetModel();
     m_entries = std::move(entries);
@@ -263,7 +218,7 @@ QVariant ReportsTableModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || index.row() >= m_entries.size())
         return {};
-    const ReportLogEntry &entry = m_entries.at(index.row());
+    const LoggedReport &entry = m_entries.at(index.row());
     if (role == Qt::BackgroundRole)
         return entry.outcome == ReportOutcome::Malformed ? QVariant(failingRowColor()) : QVariant();
     if (role != Qt::DisplayRole && role != Qt::UserRole)

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "report/counters.h"
-#include "store/store.h"
+#include "service/dashboardtypes.h"
 
 #include <QAbstractTableModel>
 #include <QDate>
@@ -25,39 +25,16 @@ enum class Range
 
 // The first day a range covers, ending with `today`; invalid for Range::All.
 QDate rangeStart(Range range, QDate today);
+// The days a range covers, ending with `today`.
+DayRange dayRange(Range range, QDate today);
 
 // part / whole as a percentage; negative when there is nothing to divide.
 double percent(quint64 part, quint64 whole);
 // "97.5 %", or "–" when there is nothing to divide.
 QString formatPercent(quint64 part, quint64 whole);
 
-// What the summary cards show.
-struct Summary
-{
-    Counters counters;
-    quint64 reports = 0;
-    quint64 invalidReports = 0;
-};
-
-Summary summarize(const QList<HistoryRow> &rows);
-// Reports log entries that failed on or after `from` (all when `from` is invalid).
-quint64 countErrors(const QList<ReportLogEntry> &entries, QDate from);
-
-// One day of the trend chart.
-struct DailyPoint
-{
-    QDate day;
-    quint64 messages = 0;
-    quint64 compliant = 0;
-};
-
-// Daily totals from `from` to `to`, days without reports included as zeros. With an invalid
-// `from` the series starts at the first day in `rows`.
-QList<DailyPoint> dailySeries(const QList<HistoryRow> &rows, QDate from, QDate to);
-
-// The label sets whose `dimension` equals `key`: what lies behind one row of a grouped table.
-QList<LabelCounts> labelSetsBehind(const QList<LabelCounts> &all, LabelDimension dimension,
-                                   const QString &key);
+// Fewer compliant messages than kComplianceThreshold.
+bool isFailing(const Counters &counters);
 
 // Rows of counters keyed by one or more label columns, with counts and percentages.
 // Qt::UserRole gives the raw value for sorting (numbers, not their text).
@@ -84,7 +61,7 @@ public:
     explicit CountsTableModel(const QStringList &keyHeaders, QObject *parent = nullptr);
 
     void setRows(QList<Row> rows);
-    void setGroups(const QList<GroupedCounts> &groups);
+    void setGroups(const QList<GroupTotals> &groups);
     void setLabelSets(const QList<LabelCounts> &labelSets);
     const Row &row(int index) const { return m_rows.at(index); }
     int keyColumns() const { return int(m_keyHeaders.size()); }
@@ -122,8 +99,8 @@ public:
 
     using QAbstractTableModel::QAbstractTableModel;
 
-    void setEntries(QList<ReportLogEntry> entries);
-    const ReportLogEntry &entry(int row) const { return m_entries.at(row); }
+    void setEntries(QList<LoggedReport> entries);
+    const LoggedReport &entry(int row) const { return m_entries.at(row); }
     static QString outcomeText(ReportOutcome outcome);
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -133,7 +110,7 @@ public:
                         int role = Qt::DisplayRole) const override;
 
 private:
-    QList<ReportLogEntry> m_entries;
+    QList<LoggedReport> m_entries;
 };
 
 // The background that marks a failing row, readable on light and dark palettes.

@@ -1,8 +1,7 @@
 #include "dashboardwindow.h"
 
-#include "common/log.h"
-#include "common/logging.h"
 #include "analysis/emailanalyzer.h"
+#include "service/dashboardqueries.h"
 #include "service/exporter.h"
 #include "statustext.h"
 #include "trendchart.h"
@@ -35,6 +34,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <utility>
 
 namespace Dmarc::Ui {
 
@@ -132,12 +132,11 @@ DashboardWindow::DashboardWindow(Exporter &exporter, QWidget *parent)
     auto *splitter = new QSplitter(Qt::Vertical, central);
     m_chart = new TrendChart(splitter);
     m_tabs = new QTabWidget(splitter);
-    m_tabs->addTab(buildGroupTab(LabelDimension::FromDomain, tr("Sending domain")),
+    m_tabs->addTab(buildGroupTab(GroupBy::FromDomain, tr("Sending domain")),
                    tr("Sending &domains"));
-    m_tabs->addTab(buildGroupTab(LabelDimension::Reporter, tr("Reporter")), tr("R&eporters"));
-    m_tabs->addTab(buildGroupTab(LabelDimension::DkimDomain, tr("DKIM domain")),
-                   tr("D&KIM domains"));
-    m_tabs->addTab(buildGroupTab(LabelDimension::SpfDomain, tr("SPF domain")), tr("S&PF domains"));
+    m_tabs->addTab(buildGroupTab(GroupBy::Reporter, tr("Reporter")), tr("R&eporters"));
+    m_tabs->addTab(buildGroupTab(GroupBy::DkimDomain, tr("DKIM domain")), tr("D&KIM domains"));
+    m_tabs->addTab(buildGroupTab(GroupBy::SpfDomain, tr("SPF domain")), tr("S&PF domains"));
     m_tabs->addTab(buildReportsTab(), tr("Recent rep&orts"));
     m_tabs->addTab(buildStatusTab(), tr("S&tatus and activity"));
     splitter->addWidget(m_chart);
@@ -152,7 +151,7 @@ DashboardWindow::DashboardWindow(Exporter &exporter, QWidget *parent)
     connect(&m_exporter, &Exporter::storeFailed, this, [this](const QString &message) {
         appendLog(tr("Saving failed, nothing of the batch was counted: %1").arg(message));
     });
-    const QList<AccountState> accounts = m_exporter.accounts();
+    const QList<AccountStatus> accounts = m_exporter.accounts();
     for (int i = 0; i < accounts.size(); ++i)
         updateAccount(i, accounts.at(i));
 
@@ -161,7 +160,7 @@ DashboardWindow::DashboardWindow(Exporter &exporter, QWidget *parent)
     clock->setInterval(60 * 1000);
     connect(clock, &QTimer::timeout, this, [this] {
         refresh();
-        const QList<AccountState> current = m_exporter.accounts();
+        const QList<AccountStatus> current = m_exporter.accounts();
         for (int i = 0; i < current.size(); ++i)
             updateAccount(i, current.at(i));
     });
@@ -248,7 +247,7 @@ QWidget *DashboardWindow::buildCards()
     return cards;
 }
 
-QWidget *DashboardWindow::buildGroupTab(LabelDimension dimension, const QString &keyHeader)
+QWidget *DashboardWindow::buildGroupTab(GroupBy by, const QString &keyHeader)
 {
     auto *page = new QWidget(this);
     auto *layout = new QVBoxLayout(page);
@@ -259,12 +258,12 @@ QWidget *DashboardWindow::buildGroupTab(LabelDimension dimension, const QString 
     view->setToolTip(tr("Double-click (or Enter) a row to see the label sets behind it"));
     layout->addWidget(makeSearch(proxy, page));
     layout->addWidget(view);
-    const auto drill = [this, dimension, model, proxy](const QModelIndex &index) {
+    const auto drill = [this, by, model, proxy](const QModelIndex &index) {
         if (index.isValid())
-            openDrillDown(dimension, model->row(proxy->mapToSource(index).row()).keys.value(0));
+            openDrillDown(by, model->row(proxy->mapToSource(index).row()).keys.value(0));
     };
     connect(view, &QTableView::activated, this, drill);
-    m_groupTables.append(GroupTable{dimension, model, proxy, view});
+    m_groupTables.append(GroupTable{by, model, proxy, view});
     return page;
 }
 
@@ -301,7 +300,7 @@ QWidget *DashboardWindow::buildReportsTab()
     return page;
 }
 
-QDialog *DashboardWindow::openReportDetails(const ReportLogEntry &entry)
+QDialog *DashboardWindow::openReportDetails(const LoggedReport &entry)
 {
     QStringList lines{
         tr("Reporter: %1").arg(entry.orgName), tr("Report ID: %1").arg(entry.reportId),
@@ -368,24 +367,61 @@ void DashboardWindow::showError(const QString &message)
     m_errorLabel->setVisible(!message.isEmpty());
 }
 
+template<typename T>
+DashboardQueries::Reply<T> DashboardWindow::shown(std::function<void(const T &)> show)
+{
+    return [this, show = std::move(show)](const Result<T> &answer) {
+        if (answer)
+            show(*answer);
+        else
+            showError(tr("Cannot read the store: %1").arg(answer.error().message));
+    };
+}
+
 void DashboardWindow::refresh()
 {
-    Store *store = m_exporter.store();
-    if (!store)
+    DashboardQueries *queries = m_exporter.queries();
+    if (!queries)
         return;
-    const QDate today = QDateTime::currentDateTimeUtc().date();
-    const QDate from = rangeStart(range(), today);
-    const auto history = store->history(HistoryFilter{from, today, {}, {}});
-    const auto reports = store->recentReports(kReportsShown);
-    if (!history || !reports) {
-        showError(tr("Cannot read the store: %1")
-                      .arg(!history ? history.error().message : reports.error().message));
+    if (m_refreshing) {
+        m_refreshAgain = true;
         return;
     }
-    showError(QString());
+    m_refreshing = true;
+    const QDate today = QDateTime::currentDateTimeUtc().date();
+    const DayRange days = dayRange(range(), today);
+    // The answers come in the order asked: the first clears an earlier error, the last ends the
+    // refresh.
+    queries->totals(days, this, shown<RangeTotals>([this](const RangeTotals &totals) {
+                        showError(QString());
+                        showTotals(totals);
+                    }));
+    // The chart always shows at least a week, so one day is not a single bar.
+    const DayRange chartDays = range() == Range::Day ? dayRange(Range::Week, today) : days;
+    queries->dailyHistory(chartDays, this,
+                          shown<QList<DailyPoint>>([this](const QList<DailyPoint> &series) {
+                              m_chart->setSeries(series);
+                          }));
+    for (const GroupTable &table : std::as_const(m_groupTables)) {
+        queries->groups(table.by, this,
+                        shown<QList<GroupTotals>>([model = table.model](const auto &groups) {
+                            model->setGroups(groups);
+                        }));
+    }
+    const auto showReports = shown<QList<LoggedReport>>(
+        [this](const QList<LoggedReport> &reports) { m_reports->setEntries(reports); });
+    queries->recentReports(kReportsShown, this,
+                           [this, showReports](const Result<QList<LoggedReport>> &reports) {
+                               showReports(reports);
+                               m_refreshing = false;
+                               if (std::exchange(m_refreshAgain, false))
+                                   refresh();
+                           });
+}
 
-    const Summary summary = summarize(*history);
-    const Counters &c = summary.counters;
+void DashboardWindow::showTotals(const RangeTotals &totals)
+{
+    const Counters &c = totals.counters;
     const QLocale locale;
     m_cards.value(Card::Messages)->setText(locale.toString(c.total));
     m_cards.value(Card::Compliance)->setText(formatPercent(c.compliant, c.total));
@@ -393,41 +429,29 @@ void DashboardWindow::refresh()
     m_cards.value(Card::DkimAligned)->setText(formatPercent(c.dkimAligned, c.total));
     m_cards.value(Card::Quarantined)->setText(locale.toString(c.quarantine));
     m_cards.value(Card::Rejected)->setText(locale.toString(c.reject));
-    m_cards.value(Card::Reports)->setText(locale.toString(summary.reports));
-    m_cards.value(Card::InvalidReports)->setText(locale.toString(countErrors(*reports, from)));
-    const bool failing =
-        c.total > 0 && double(c.compliant) < kComplianceThreshold * double(c.total);
+    m_cards.value(Card::Reports)->setText(locale.toString(totals.reports));
+    m_cards.value(Card::InvalidReports)->setText(locale.toString(totals.invalidReports));
     QPalette cardPalette = m_cards.value(Card::Compliance)->palette();
-    cardPalette.setColor(QPalette::WindowText,
-                         failing ? QColor(220, 50, 47) : palette().color(QPalette::WindowText));
+    cardPalette.setColor(QPalette::WindowText, isFailing(c)
+                                                   ? QColor(220, 50, 47)
+                                                   : palette().color(QPalette::WindowText));
     m_cards.value(Card::Compliance)->setPalette(cardPalette);
-
-    // The chart always shows at least a week, so one day is not a single bar.
-    const QDate chartFrom = range() == Range::Day ? rangeStart(Range::Week, today) : from;
-    const auto chartRows =
-        chartFrom == from ? history : store->history(HistoryFilter{chartFrom, today, {}, {}});
-    if (chartRows)
-        m_chart->setSeries(dailySeries(*chartRows, chartFrom, today));
-
-    for (const GroupTable &table : std::as_const(m_groupTables)) {
-        if (const auto groups = store->totalsBy(table.dimension))
-            table.model->setGroups(*groups);
-    }
-    m_reports->setEntries(*reports);
 }
 
-QDialog *DashboardWindow::openDrillDown(LabelDimension dimension, const QString &key)
+QDialog *DashboardWindow::openDrillDown(GroupBy by, const QString &key)
 {
-    Store *store = m_exporter.store();
-    const auto snapshot = store ? store->snapshot() : Result<StoreSnapshot>(Error{});
-    if (!snapshot) {
-        showError(tr("Cannot read the store: %1").arg(snapshot.error().message));
-        return nullptr;
-    }
     auto *intro = new QLabel(tr("All time, every label set the counters are kept for:"));
-    return showLabelSets(QStringLiteral("drillDown"),
-                         tr("Label sets for %1").arg(key.isEmpty() ? tr("(none)") : key), intro,
-                         labelSetsBehind(snapshot->counters, dimension, key));
+    QDialog *dialog =
+        showLabelSets(QStringLiteral("drillDown"),
+                      tr("Label sets for %1").arg(key.isEmpty() ? tr("(none)") : key), intro, {});
+    if (DashboardQueries *queries = m_exporter.queries()) {
+        auto *model = dialog->findChild<CountsTableModel *>();
+        queries->labelSetsBehind(by, key, model,
+                                 shown<QList<LabelCounts>>([model](const QList<LabelCounts> &sets) {
+                                     model->setLabelSets(sets);
+                                 }));
+    }
+    return dialog;
 }
 
 QDialog *DashboardWindow::showLabelSets(const QString &objectName, const QString &title,
@@ -493,20 +517,16 @@ QDialog *DashboardWindow::openInspectView(const QString &filePath)
                          tr("Inspect %1").arg(QFileInfo(filePath).fileName()), summary, labelSets);
 }
 
-void DashboardWindow::updateAccount(int index, const AccountState &state)
+void DashboardWindow::updateAccount(int index, const AccountStatus &status)
 {
     if (index >= m_accounts->rowCount())
         m_accounts->setRowCount(index + 1);
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    const MailboxStatus &status = state.status;
-    const double interval = index < m_exporter.config().accounts.size()
-                                ? m_exporter.config().accounts.at(index).pollIntervalSeconds
-                                : m_exporter.config().pollIntervalSeconds;
-    const QStringList cells{state.name,
+    const QStringList cells{status.name,
                             activityText(status.activity),
                             status.connected ? modeText(status) : QString(),
                             whenText(status.lastSuccessfulPoll, now),
-                            nextCheckText(status, interval, now),
+                            nextCheckText(status, now),
                             QLocale().toString(status.pollErrors),
                             status.lastError};
     for (int column = 0; column < cells.size(); ++column) {
@@ -518,7 +538,7 @@ void DashboardWindow::updateAccount(int index, const AccountState &state)
     while (m_lastErrors.size() <= index)
         m_lastErrors.append(QString());
     if (!status.lastError.isEmpty() && status.lastError != m_lastErrors.at(index))
-        appendLog(state.name + QStringLiteral(": ") + status.lastError);
+        appendLog(status.name + QStringLiteral(": ") + status.lastError);
     m_lastErrors[index] = status.lastError;
     updatePauseButton();
 }
@@ -528,9 +548,9 @@ void DashboardWindow::updatePauseButton()
     m_pauseButton->setText(m_exporter.isPaused() ? tr("&Resume") : tr("&Pause"));
 }
 
-void DashboardWindow::onEmailsProcessed(const QList<ProcessedEmail> &emails)
+void DashboardWindow::onEmailsProcessed(const QList<EmailOutcome> &emails)
 {
-    for (const ProcessedEmail &email : emails)
+    for (const EmailOutcome &email : emails)
         appendLog(processedLine(email));
     refresh();
 }

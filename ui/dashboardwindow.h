@@ -1,6 +1,7 @@
 #pragma once
 
 #include "dashboardmodels.h"
+#include "service/dashboardqueries.h"
 
 #include <QMainWindow>
 
@@ -16,8 +17,8 @@ class QTabWidget;
 
 namespace Dmarc {
 class Exporter;
-struct AccountState;
-struct ProcessedEmail;
+struct AccountStatus;
+struct EmailOutcome;
 } // namespace Dmarc
 
 namespace Dmarc::Ui {
@@ -26,7 +27,8 @@ class TrendChart;
 
 // The dashboard: summary cards and a trend over a chosen range, tables by sending domain,
 // reporter, DKIM and SPF domain with drill-down, the reports log, and each account's status.
-// Reads the exporter's store and follows its signals; never changes what the service counts.
+// Reads through the exporter's queries and follows its signals; never changes what the service
+// counts.
 class DashboardWindow : public QMainWindow
 {
     Q_OBJECT
@@ -49,14 +51,18 @@ public:
     void setRange(Range range);
     Range range() const;
     QString cardText(Card card) const;
-    // Re-reads the store: cards, chart, tables and reports log.
+    // Asks for the figures again: cards, chart, tables and reports log. They arrive a moment
+    // later; asked again meanwhile, it asks once more when they are in.
     void refresh();
-    // A dialog listing the label sets behind one row of a grouped table.
-    QDialog *openDrillDown(LabelDimension dimension, const QString &key);
+    // Between refresh() and the last of its answers.
+    bool isRefreshing() const { return m_refreshing; }
+    // A dialog listing the label sets behind one row of a grouped table, filled when they
+    // arrive.
+    QDialog *openDrillDown(GroupBy by, const QString &key);
     // Shows what the exporter makes of one report file (the `inspect` command's view).
     QDialog *openInspectView(const QString &filePath);
     // One entry of the reports log in full, with the reason when it failed.
-    QDialog *openReportDetails(const ReportLogEntry &entry);
+    QDialog *openReportDetails(const LoggedReport &entry);
 
     TrendChart *chart() const { return m_chart; }
     QTabWidget *tabs() const { return m_tabs; }
@@ -70,7 +76,7 @@ protected:
 private:
     struct GroupTable
     {
-        LabelDimension dimension;
+        GroupBy by;
         CountsTableModel *model;
         QSortFilterProxyModel *proxy;
         QTableView *view;
@@ -78,15 +84,20 @@ private:
 
     QWidget *buildHeader();
     QWidget *buildCards();
-    QWidget *buildGroupTab(LabelDimension dimension, const QString &keyHeader);
+    QWidget *buildGroupTab(GroupBy by, const QString &keyHeader);
     QWidget *buildReportsTab();
     QWidget *buildStatusTab();
-    // A dialog with `intro` above a table of label sets and their counters.
+    // A dialog with `intro` above a table of label sets and their counters; the table's model
+    // is the dialog's only CountsTableModel.
     QDialog *showLabelSets(const QString &objectName, const QString &title, QLabel *intro,
                            const QList<LabelCounts> &labelSets);
-    void updateAccount(int index, const AccountState &state);
+    // A reply that hands the answer to `show`, or shows why there is none.
+    template<typename T>
+    DashboardQueries::Reply<T> shown(std::function<void(const T &)> show);
+    void showTotals(const RangeTotals &totals);
+    void updateAccount(int index, const AccountStatus &status);
     void updatePauseButton();
-    void onEmailsProcessed(const QList<ProcessedEmail> &emails);
+    void onEmailsProcessed(const QList<EmailOutcome> &emails);
     void appendLog(const QString &line);
     void showError(const QString &message);
 
@@ -102,6 +113,8 @@ private:
     QTableWidget *m_accounts = nullptr;
     QPlainTextEdit *m_log = nullptr;
     QStringList m_lastErrors; // per account, to log each new error once
+    bool m_refreshing = false;
+    bool m_refreshAgain = false;
 };
 
 } // namespace Dmarc::Ui

@@ -63,10 +63,10 @@ bool NotificationPolicy::allow(const QString &key, qint64 nowSecs)
     return true;
 }
 
-std::optional<Notice> NotificationPolicy::accountChanged(const AccountState &account,
+std::optional<Notice> NotificationPolicy::accountChanged(const AccountStatus &account,
                                                          qint64 nowSecs)
 {
-    const QString error = account.status.lastError;
+    const QString error = account.lastError;
     const QString previous = m_accountErrors.value(account.name);
     m_accountErrors.insert(account.name, error);
     if (error.isEmpty() || error == previous ||
@@ -76,12 +76,11 @@ std::optional<Notice> NotificationPolicy::accountChanged(const AccountState &acc
                   Notifier::tr("Mailbox %1 unreachable").arg(account.name), error};
 }
 
-QList<Notice> NotificationPolicy::emailsProcessed(const QList<ProcessedEmail> &emails,
-                                                  qint64 nowSecs)
+QList<Notice> NotificationPolicy::emailsProcessed(const QList<EmailOutcome> &emails, qint64 nowSecs)
 {
     QStringList newSources;
     int invalid = 0;
-    for (const ProcessedEmail &email : emails) {
+    for (const EmailOutcome &email : emails) {
         if (email.verdict == EmailVerdict::Error)
             ++invalid;
         for (const ReportCounts &report : email.analysis.reports) {

@@ -1,7 +1,8 @@
 #pragma once
 
 #include "report/counters.h"
-#include "service/exporter.h"
+#include "service/accountstatus.h"
+#include "service/emailoutcome.h"
 
 #include <QHash>
 #include <QList>
@@ -37,8 +38,8 @@ public:
 
     // The sources already known to fail (e.g. from the store at start): no notice for them.
     void knowFailingSources(const QList<LabelCounts> &counts);
-    std::optional<Notice> accountChanged(const AccountState &account, qint64 nowSecs);
-    QList<Notice> emailsProcessed(const QList<ProcessedEmail> &emails, qint64 nowSecs);
+    std::optional<Notice> accountChanged(const AccountStatus &account, qint64 nowSecs);
+    QList<Notice> emailsProcessed(const QList<EmailOutcome> &emails, qint64 nowSecs);
     // Sources that started failing since the last call (for the tray's attention state).
     int takeNewFailingSources();
 

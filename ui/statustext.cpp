@@ -1,7 +1,5 @@
 #include "statustext.h"
 
-#include "service/exporter.h"
-
 #include <QCoreApplication>
 #include <QLocale>
 
@@ -17,28 +15,28 @@ class StatusText
 
 } // namespace
 
-QString activityText(MailboxStatus::Activity activity)
+QString activityText(AccountStatus::Activity activity)
 {
     switch (activity) {
-    case MailboxStatus::Activity::Stopped:
+    case AccountStatus::Activity::Stopped:
         return StatusText::tr("stopped");
-    case MailboxStatus::Activity::Connecting:
+    case AccountStatus::Activity::Connecting:
         return StatusText::tr("connecting");
-    case MailboxStatus::Activity::Syncing:
+    case AccountStatus::Activity::Checking:
         return StatusText::tr("checking");
-    case MailboxStatus::Activity::AwaitingVerdicts:
+    case AccountStatus::Activity::Processing:
         return StatusText::tr("processing");
-    case MailboxStatus::Activity::Idling:
+    case AccountStatus::Activity::WaitingForMail:
         return StatusText::tr("waiting for mail");
-    case MailboxStatus::Activity::Waiting:
+    case AccountStatus::Activity::WaitingForPoll:
         return StatusText::tr("waiting for next check");
-    case MailboxStatus::Activity::Reconnecting:
+    case AccountStatus::Activity::Reconnecting:
         return StatusText::tr("reconnecting after an error");
     }
     return {};
 }
 
-QString modeText(const MailboxStatus &status)
+QString modeText(const AccountStatus &status)
 {
     return status.pushMode ? StatusText::tr("IDLE") : StatusText::tr("polling");
 }
@@ -53,21 +51,21 @@ QString whenText(const QDateTime &when, const QDateTime &now)
     return QLocale().toString(local, QLocale::ShortFormat);
 }
 
-QString nextCheckText(const MailboxStatus &status, double pollIntervalSeconds, const QDateTime &now)
+QString nextCheckText(const AccountStatus &status, const QDateTime &now)
 {
-    if (status.activity == MailboxStatus::Activity::Stopped)
+    if (status.activity == AccountStatus::Activity::Stopped)
         return StatusText::tr("paused");
     if (status.pushMode && status.connected)
         return StatusText::tr("on new mail");
     if (!status.lastSuccessfulPoll.isValid())
         return StatusText::tr("soon");
-    return whenText(status.lastSuccessfulPoll.addMSecs(qint64(pollIntervalSeconds * 1000)), now);
+    return whenText(status.lastSuccessfulPoll.addMSecs(qint64(status.pollIntervalSeconds * 1000)),
+                    now);
 }
 
-QString accountLine(const AccountState &account, const QDateTime &now)
+QString accountLine(const AccountStatus &status, const QDateTime &now)
 {
-    const MailboxStatus &status = account.status;
-    QString line = account.name + QStringLiteral(": ") + activityText(status.activity);
+    QString line = status.name + QStringLiteral(": ") + activityText(status.activity);
     if (status.connected)
         line += QStringLiteral(" (") + modeText(status) + QLatin1Char(')');
     line += QStringLiteral(", ") +
@@ -77,18 +75,18 @@ QString accountLine(const AccountState &account, const QDateTime &now)
     return line;
 }
 
-QString processedLine(const ProcessedEmail &email)
+QString processedLine(const EmailOutcome &email)
 {
-    const QString what = email.label.isEmpty() ? email.identity.account : email.label;
     if (email.alreadyDecided)
-        return StatusText::tr("%1: decided before, moved now").arg(what);
+        return StatusText::tr("%1: decided before, moved now").arg(email.label);
     int counted = 0;
     int duplicates = 0;
     for (const ReportOutcome outcome : email.reports)
         (outcome == ReportOutcome::Counted ? counted : duplicates) += 1;
-    QString line = StatusText::tr("%1 from %2: %n report(s) counted", nullptr, counted)
-                       .arg(what, email.analysis.fromEmail.isEmpty() ? StatusText::tr("(no sender)")
-                                                                     : email.analysis.fromEmail);
+    QString line =
+        StatusText::tr("%1 from %2: %n report(s) counted", nullptr, counted)
+            .arg(email.label, email.analysis.fromEmail.isEmpty() ? StatusText::tr("(no sender)")
+                                                                 : email.analysis.fromEmail);
     if (duplicates > 0)
         line += QStringLiteral(", ") + StatusText::tr("%n duplicate(s)", nullptr, duplicates);
     if (email.verdict == EmailVerdict::Error) {

@@ -1,6 +1,7 @@
 #include "trayicon.h"
 
 #include "dashboardmodels.h"
+#include "service/dashboardqueries.h"
 #include "service/exporter.h"
 #include "statustext.h"
 
@@ -13,6 +14,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <utility>
 
 namespace Dmarc::Ui {
 
@@ -20,13 +22,10 @@ TrayState trayStateFor(const TrayInputs &inputs)
 {
     const bool mailboxFailing =
         std::any_of(inputs.accounts.begin(), inputs.accounts.end(),
-                    [](const AccountState &a) { return !a.status.lastError.isEmpty(); });
+                    [](const AccountStatus &a) { return !a.lastError.isEmpty(); });
     if (mailboxFailing && !inputs.paused)
         return TrayState::Error;
-    const Counters &week = inputs.lastWeek;
-    const bool lowCompliance =
-        week.total > 0 && double(week.compliant) < kComplianceThreshold * double(week.total);
-    if (lowCompliance || inputs.invalidLastWeek > 0 || inputs.newFailingSources > 0)
+    if (isFailing(inputs.lastWeek) || inputs.invalidLastWeek > 0 || inputs.newFailingSources > 0)
         return TrayState::Attention;
     return inputs.paused ? TrayState::Paused : TrayState::Healthy;
 }
@@ -73,7 +72,7 @@ TrayIcon::TrayIcon(Exporter &exporter, QObject *parent)
     m_pauseAction->setCheckable(true);
     connect(m_pauseAction, &QAction::toggled, this, [this](bool paused) {
         m_exporter.setPaused(paused);
-        refresh();
+        showState();
     });
     m_menu->addAction(tr("Open &metrics page"), this,
                       [this] { QDesktopServices::openUrl(m_exporter.metricsUrl()); });
@@ -91,9 +90,12 @@ TrayIcon::TrayIcon(Exporter &exporter, QObject *parent)
     connect(&m_exporter, &Exporter::storeFailed, this, [this](const QString &message) {
         showMessage(tr("Reports could not be saved"), message, Critical);
     });
-    if (Store *store = m_exporter.store()) {
-        if (const auto snapshot = store->snapshot())
-            m_policy.knowFailingSources(snapshot->counters);
+    // Known by the time the first batch is processed: one answer against a network round trip.
+    if (DashboardQueries *queries = m_exporter.queries()) {
+        queries->labelSets(this, [this](const Result<QList<LabelCounts>> &labelSets) {
+            if (labelSets)
+                m_policy.knowFailingSources(*labelSets);
+        });
     }
     // The ranges of the tooltip move with the clock.
     m_refreshTimer->setInterval(60 * 1000);
@@ -110,29 +112,45 @@ TrayIcon::~TrayIcon()
 void TrayIcon::acknowledge()
 {
     m_newFailingSources = 0;
-    refresh();
+    showState();
 }
 
 void TrayIcon::refresh()
+{
+    showState();
+    DashboardQueries *queries = m_exporter.queries();
+    if (!queries)
+        return;
+    if (m_asking) {
+        m_askAgain = true;
+        return;
+    }
+    m_asking = true;
+    const QDate today = QDateTime::currentDateTimeUtc().date();
+    // Answered in the order asked: the second answer completes the figures.
+    queries->totals(dayRange(Range::Week, today), this, [this](const Result<RangeTotals> &week) {
+        if (week)
+            m_lastWeek = *week;
+    });
+    queries->totals(dayRange(Range::Day, today), this, [this](const Result<RangeTotals> &day) {
+        if (day)
+            m_today = day->counters;
+        m_asking = false;
+        if (std::exchange(m_askAgain, false))
+            refresh();
+        else
+            showState();
+    });
+}
+
+void TrayIcon::showState()
 {
     TrayInputs inputs;
     inputs.paused = m_exporter.isPaused();
     inputs.accounts = m_exporter.accounts();
     inputs.newFailingSources = m_newFailingSources;
-    const QDate today = QDateTime::currentDateTimeUtc().date();
-    const QDate weekStart = rangeStart(Range::Week, today);
-    Summary day;
-    if (Store *store = m_exporter.store()) {
-        if (const auto week = store->history(HistoryFilter{weekStart, today, {}, {}})) {
-            inputs.lastWeek = summarize(*week).counters;
-            QList<HistoryRow> todays;
-            std::copy_if(week->begin(), week->end(), std::back_inserter(todays),
-                         [today](const HistoryRow &row) { return row.day == today; });
-            day = summarize(todays);
-        }
-        if (const auto reports = store->recentReports(1000))
-            inputs.invalidLastWeek = countErrors(*reports, weekStart);
-    }
+    inputs.lastWeek = m_lastWeek.counters;
+    inputs.invalidLastWeek = m_lastWeek.invalidReports;
     m_state = trayStateFor(inputs);
     setIcon(QIcon(trayIconPath(m_state)));
     {
@@ -142,35 +160,35 @@ void TrayIcon::refresh()
 
     const QDateTime now = QDateTime::currentDateTimeUtc();
     QDateTime lastCheck;
-    for (const AccountState &account : std::as_const(inputs.accounts)) {
-        if (account.status.lastSuccessfulPoll > lastCheck)
-            lastCheck = account.status.lastSuccessfulPoll;
+    for (const AccountStatus &account : std::as_const(inputs.accounts)) {
+        if (account.lastSuccessfulPoll > lastCheck)
+            lastCheck = account.lastSuccessfulPoll;
     }
     const QLocale locale;
-    QStringList lines{tr("DMARC metrics exporter: %1").arg(trayStateText(m_state)),
-                      tr("Last check: %1").arg(whenText(lastCheck, now)),
-                      tr("Last 24 h: %1 messages, %2 compliant")
-                          .arg(locale.toString(day.counters.total),
-                               formatPercent(day.counters.compliant, day.counters.total)),
-                      tr("Last 7 days: %1 messages, %2 compliant")
-                          .arg(locale.toString(inputs.lastWeek.total),
-                               formatPercent(inputs.lastWeek.compliant, inputs.lastWeek.total))};
+    QStringList lines{
+        tr("DMARC metrics exporter: %1").arg(trayStateText(m_state)),
+        tr("Last check: %1").arg(whenText(lastCheck, now)),
+        tr("Last 24 h: %1 messages, %2 compliant")
+            .arg(locale.toString(m_today.total), formatPercent(m_today.compliant, m_today.total)),
+        tr("Last 7 days: %1 messages, %2 compliant")
+            .arg(locale.toString(inputs.lastWeek.total),
+                 formatPercent(inputs.lastWeek.compliant, inputs.lastWeek.total))};
     if (inputs.invalidLastWeek > 0)
         lines << tr("%n invalid report(s) in the last 7 days", nullptr,
                     int(inputs.invalidLastWeek));
-    for (const AccountState &account : std::as_const(inputs.accounts))
+    for (const AccountStatus &account : std::as_const(inputs.accounts))
         lines << accountLine(account, now);
     setToolTip(lines.join(QLatin1Char('\n')));
 }
 
-void TrayIcon::onAccountChanged(int, const AccountState &state)
+void TrayIcon::onAccountChanged(int, const AccountStatus &status)
 {
-    if (const auto notice = m_policy.accountChanged(state, QDateTime::currentSecsSinceEpoch()))
+    if (const auto notice = m_policy.accountChanged(status, QDateTime::currentSecsSinceEpoch()))
         notify(*notice);
-    refresh();
+    showState();
 }
 
-void TrayIcon::onEmailsProcessed(const QList<ProcessedEmail> &emails)
+void TrayIcon::onEmailsProcessed(const QList<EmailOutcome> &emails)
 {
     const QList<Notice> notices =
         m_policy.emailsProcessed(emails, QDateTime::currentSecsSinceEpoch());

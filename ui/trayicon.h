@@ -1,6 +1,7 @@
 #pragma once
 
 #include "notifier.h"
+#include "service/dashboardtypes.h"
 
 #include <QSystemTrayIcon>
 
@@ -26,7 +27,7 @@ enum class TrayState
 struct TrayInputs
 {
     bool paused = false;
-    QList<AccountState> accounts;
+    QList<AccountStatus> accounts;
     Counters lastWeek;
     quint64 invalidLastWeek = 0;
     int newFailingSources = 0;
@@ -48,7 +49,7 @@ public:
 
     TrayState state() const { return m_state; }
     QMenu *menu() const { return m_menu; }
-    // Recomputes state and tooltip from the exporter and its store.
+    // Asks for the last days' figures again; state and tooltip follow when they arrive.
     void refresh();
     // The person has looked at the dashboard: new failing sources are no longer news.
     void acknowledge();
@@ -59,8 +60,10 @@ Q_SIGNALS:
     void quitRequested();
 
 private:
-    void onAccountChanged(int index, const AccountState &state);
-    void onEmailsProcessed(const QList<ProcessedEmail> &emails);
+    // State and tooltip from the exporter and the figures at hand.
+    void showState();
+    void onAccountChanged(int index, const AccountStatus &status);
+    void onEmailsProcessed(const QList<EmailOutcome> &emails);
     void notify(const Notice &notice);
 
     Exporter &m_exporter;
@@ -70,6 +73,10 @@ private:
     NotificationPolicy m_policy;
     TrayState m_state = TrayState::Healthy;
     int m_newFailingSources = 0;
+    RangeTotals m_lastWeek;
+    Counters m_today;
+    bool m_asking = false;
+    bool m_askAgain = false;
 };
 
 } // namespace Dmarc::Ui

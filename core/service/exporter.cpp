@@ -2,9 +2,12 @@
 
 #include "common/log.h"
 #include "common/logging.h"
+#include "dashboardqueries.h"
 #include "imap/imapcommand.h"
+#include "imap/mailboxwatcher.h"
 #include "metrics/metricsendpoint.h"
 #include "metrics/metricsregistry.h"
+#include "pipeline.h"
 #include "store/store.h"
 
 #include <QDateTime>
@@ -17,6 +20,47 @@
 #endif
 
 namespace Dmarc {
+
+namespace {
+
+AccountStatus::Activity activityOf(MailboxStatus::Activity activity)
+{
+    using Watcher = MailboxStatus::Activity;
+    using Shown = AccountStatus::Activity;
+    switch (activity) {
+    case Watcher::Stopped:
+        return Shown::Stopped;
+    case Watcher::Connecting:
+        return Shown::Connecting;
+    case Watcher::Syncing:
+        return Shown::Checking;
+    case Watcher::AwaitingVerdicts:
+        return Shown::Processing;
+    case Watcher::Idling:
+        return Shown::WaitingForMail;
+    case Watcher::Waiting:
+        return Shown::WaitingForPoll;
+    case Watcher::Reconnecting:
+        break;
+    }
+    return Shown::Reconnecting;
+}
+
+// One account as the status views show it.
+AccountStatus accountStatus(const ImapSettings &settings, const MailboxStatus &status)
+{
+    return AccountStatus{settings.displayName(),
+                         activityOf(status.activity),
+                         status.connected,
+                         status.pushMode,
+                         settings.pollIntervalSeconds,
+                         status.lastSuccessfulPoll,
+                         status.pollErrors,
+                         status.lastError,
+                         status.emailsMoved};
+}
+
+} // namespace
 
 Exporter::Exporter(Config config, QObject *parent)
     : QObject(parent)
@@ -53,6 +97,7 @@ Result<void> Exporter::start()
     if (!store)
         return store.error();
     m_store = std::move(*store);
+    m_queries = new DashboardQueries(storagePath, this);
     auto snapshot = m_store->snapshot();
     if (!snapshot)
         return snapshot.error();
@@ -73,8 +118,7 @@ Result<void> Exporter::start()
                 [this, watcher](const MailboxBatch &batch) { processBatch(watcher, batch); });
         connect(watcher, &MailboxWatcher::statusChanged, this,
                 [this, watcher, index](const MailboxStatus &status) {
-                    Q_EMIT accountChanged(index,
-                                          AccountState{watcher->settings().displayName(), status});
+                    Q_EMIT accountChanged(index, accountStatus(watcher->settings(), status));
                 });
         connect(watcher, &MailboxWatcher::pollFinished, this,
                 [this, watcher](bool ok, const QString &error) {
@@ -139,7 +183,7 @@ void Exporter::processBatch(MailboxWatcher *watcher, const MailboxBatch &batch)
                                                     ? settings.doneFolder
                                                     : settings.errorFolder);
     watcher->submitDestinations(destinations);
-    Q_EMIT emailsProcessed(*processed);
+    Q_EMIT emailsProcessed(QList<EmailOutcome>(processed->begin(), processed->end()));
 }
 
 void Exporter::releaseIdleMemory()
@@ -169,11 +213,11 @@ QUrl Exporter::metricsUrl() const
     return url;
 }
 
-QList<AccountState> Exporter::accounts() const
+QList<AccountStatus> Exporter::accounts() const
 {
-    QList<AccountState> states;
+    QList<AccountStatus> states;
     for (const MailboxWatcher *watcher : m_watchers)
-        states.append(AccountState{watcher->settings().displayName(), watcher->status()});
+        states.append(accountStatus(watcher->settings(), watcher->status()));
     return states;
 }
 

@@ -2,8 +2,8 @@
 
 #include "common/result.h"
 #include "config/config.h"
-#include "imap/mailboxwatcher.h"
-#include "service/pipeline.h"
+#include "service/accountstatus.h"
+#include "service/emailoutcome.h"
 
 #include <QList>
 #include <QObject>
@@ -15,20 +15,18 @@ class QTimer;
 
 namespace Dmarc {
 
+class DashboardQueries;
+class MailboxWatcher;
 class MetricsEndpoint;
 class MetricsRegistry;
+class Pipeline;
 class Store;
-
-// One account as the status views show it.
-struct AccountState
-{
-    QString name;
-    MailboxStatus status;
-};
+struct MailboxBatch;
 
 // The exporter: the store, the metrics endpoint and one mailbox watcher per account, joined by
 // the pipeline (fetch -> analyse -> one commit -> only then move). The headless service and the
-// desktop dashboard both run on it, through this API and its signals.
+// desktop dashboard both run on it, through this API and its signals; the dashboard reads the
+// store through queries() (docs/architecture.md 1.1: the desktop sees no store and no IMAP).
 class Exporter : public QObject
 {
     Q_OBJECT
@@ -49,13 +47,13 @@ public:
 
     const Config &config() const { return m_config; }
     QUrl metricsUrl() const;
-    Store *store() const { return m_store.get(); }
-    MetricsRegistry *metrics() const { return m_metrics.get(); }
-    QList<AccountState> accounts() const;
+    // The store's figures for the dashboard; null until start() succeeded.
+    DashboardQueries *queries() const { return m_queries; }
+    QList<AccountStatus> accounts() const;
 
 Q_SIGNALS:
-    void accountChanged(int index, const Dmarc::AccountState &state);
-    void emailsProcessed(const QList<Dmarc::ProcessedEmail> &emails);
+    void accountChanged(int index, const Dmarc::AccountStatus &status);
+    void emailsProcessed(const QList<Dmarc::EmailOutcome> &emails);
     // A commit failed (e.g. disk full): nothing of the batch was counted or moved.
     void storeFailed(const QString &message);
     void stopped();
@@ -70,6 +68,7 @@ private:
     std::unique_ptr<MetricsRegistry> m_metrics;
     std::unique_ptr<Pipeline> m_pipeline;
     MetricsEndpoint *m_endpoint = nullptr;
+    DashboardQueries *m_queries = nullptr;
     QList<MailboxWatcher *> m_watchers;
     int m_running = 0; // watchers not yet stopped while stopping
     bool m_stopping = false;

@@ -1,5 +1,9 @@
 #include "fileimporter.h"
 
+#include "metrics/metricsregistry.h"
+#include "pipeline.h"
+#include "store/store.h"
+
 #include <QDateTime>
 #include <QDirIterator>
 #include <QFile>
@@ -24,10 +28,6 @@ bool isReportFile(const QString &path)
 
 } // namespace
 
-FileImporter::FileImporter(Pipeline *pipeline)
-    : m_pipeline(pipeline)
-{}
-
 QStringList FileImporter::collect(const QStringList &paths, QStringList *missing)
 {
     QStringList files;
@@ -51,9 +51,18 @@ QStringList FileImporter::collect(const QStringList &paths, QStringList *missing
     return files;
 }
 
-Result<ImportSummary> FileImporter::run(const QStringList &files,
+Result<ImportSummary> FileImporter::run(const Config &config, const QStringList &files,
                                         const std::function<void(int, int)> &progress)
 {
+    StoreOptions options;
+    options.dedupMaxSeconds = config.deduplicationMaxSeconds;
+    auto store = Store::open(config.storagePath, options);
+    if (!store)
+        return store.error();
+    // Counted into the store only: no endpoint serves these metrics.
+    MetricsRegistry metrics;
+    Pipeline pipeline(store->get(), &metrics, config.limits);
+
     ImportSummary summary;
     QList<IncomingEmail> batch;
     qint64 batchBytes = 0;
@@ -61,7 +70,7 @@ Result<ImportSummary> FileImporter::run(const QStringList &files,
         if (batch.isEmpty())
             return {};
         const auto processed =
-            m_pipeline->process(std::move(batch), QDateTime::currentSecsSinceEpoch());
+            pipeline.process(std::move(batch), QDateTime::currentSecsSinceEpoch());
         batch.clear();
         batchBytes = 0;
         if (!processed)

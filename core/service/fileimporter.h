@@ -1,7 +1,7 @@
 #pragma once
 
 #include "common/result.h"
-#include "service/pipeline.h"
+#include "config/config.h"
 
 #include <QStringList>
 
@@ -25,18 +25,14 @@ struct ImportSummary
 class FileImporter
 {
 public:
-    explicit FileImporter(Pipeline *pipeline);
-
     // The report files named by `paths`, folders expanded recursively, sorted; paths that do
     // not exist are reported in `missing`.
     static QStringList collect(const QStringList &paths, QStringList *missing);
 
-    // Imports `files`; `progress(done, total)` is called after each batch.
-    Result<ImportSummary> run(const QStringList &files,
-                              const std::function<void(int, int)> &progress);
-
-private:
-    Pipeline *m_pipeline;
+    // Imports `files` into the store of `config` (its storage path, deduplication window and
+    // payload limits); `progress(done, total)` is called after each batch.
+    static Result<ImportSummary> run(const Config &config, const QStringList &files,
+                                     const std::function<void(int, int)> &progress);
 };
 
 } // namespace Dmarc

@@ -4,6 +4,7 @@
 #include "common/parallel.h"
 #include "common/result.h"
 #include "mail/payloadlimits.h"
+#include "service/emailoutcome.h"
 #include "store/store.h"
 
 #include <QByteArray>
@@ -30,15 +31,10 @@ struct IncomingEmail
     QString label;          // for logs: "uid 17" or a file path
 };
 
-// What became of one email.
-struct ProcessedEmail
+// What became of one email, and the key its verdict is remembered under.
+struct ProcessedEmail : EmailOutcome
 {
     EmailIdentity identity;
-    QString label;
-    EmailVerdict verdict = EmailVerdict::Done;
-    bool alreadyDecided = false;  // committed before; only the move was left to do
-    EmailAnalysis analysis;       // empty when alreadyDecided
-    QList<ReportOutcome> reports; // per analysis.reports
 };
 
 // Adds what one committed email counted to the metrics (nothing when it was decided before).

@@ -1,6 +1,8 @@
 #include "dashboardmodels.h"
 #include "notifier.h"
+#include "queryanswer.h"
 #include "samplestore.h"
+#include "service/dashboardqueries.h"
 #include "trayicon.h"
 
 #include <QDateTime>
@@ -12,6 +14,7 @@
 
 using namespace Dmarc;
 using namespace Dmarc::Ui;
+using Dmarc::Test::answerOf;
 
 class TestDashboardModels : public QObject
 {
@@ -19,7 +22,7 @@ class TestDashboardModels : public QObject
 
 private:
     QTemporaryDir m_dir;
-    std::unique_ptr<Store> m_store;
+    std::unique_ptr<DashboardQueries> m_queries;
     QDate m_today = QDateTime::currentDateTimeUtc().date();
 
     static Counters counters(quint64 total, quint64 compliant)
@@ -37,8 +40,8 @@ private Q_SLOTS:
     {
         QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
         QVERIFY(m_dir.isValid());
-        m_store = Test::openSampleStore(m_dir.path(), m_today);
-        QVERIFY(m_store);
+        QVERIFY(Test::openSampleStore(m_dir.path(), m_today));
+        m_queries = std::make_unique<DashboardQueries>(m_dir.path());
     }
 
     void percentages_data()
@@ -79,52 +82,13 @@ private Q_SLOTS:
         QVERIFY(!rangeStart(Range::All, today).isValid());
     }
 
-    void dailySeriesFillsGaps()
-    {
-        const QDate d(2026, 1, 10);
-        const QList<HistoryRow> rows{
-            {d, QStringLiteral("a"), QStringLiteral("x"), counters(10, 5), 1},
-            {d, QStringLiteral("b"), QStringLiteral("y"), counters(4, 4), 1},
-            {d.addDays(2), QStringLiteral("a"), QStringLiteral("x"), counters(6, 0), 1}};
-        const QList<DailyPoint> series = dailySeries(rows, d.addDays(-1), d.addDays(3));
-        QCOMPARE(series.size(), 5);
-        QCOMPARE(series.at(0).messages, 0u);
-        QCOMPARE(series.at(1).messages, 14u);
-        QCOMPARE(series.at(1).compliant, 9u);
-        QCOMPARE(series.at(2).messages, 0u);
-        QCOMPARE(series.at(3).messages, 6u);
-        QCOMPARE(series.at(4).day, d.addDays(3));
-        // Without a start, the series begins at the first day with data.
-        QCOMPARE(dailySeries(rows, QDate(), d.addDays(2)).size(), 3);
-    }
-
-    void summaryMatchesHistory()
-    {
-        const auto all = m_store->history({});
-        QVERIFY(all);
-        const auto week = m_store->history({rangeStart(Range::Week, m_today), m_today, {}, {}});
-        QVERIFY(week);
-        const Summary total = summarize(*all);
-        const Summary last = summarize(*week);
-        QVERIFY(last.counters.total > 0);
-        QVERIFY(total.counters.total > last.counters.total);
-        QVERIFY(total.reports > last.reports);
-        quint64 sum = 0;
-        for (const HistoryRow &row : *week)
-            sum += row.counters.total;
-        QCOMPARE(last.counters.total, sum);
-        const auto reports = m_store->recentReports(1000);
-        QVERIFY(reports);
-        QVERIFY(countErrors(*reports, QDate()) >= 2); // the upstream emails without a report
-        QCOMPARE(countErrors(*reports, m_today.addDays(1)), 0u);
-    }
-
     void groupedTableSortsNumerically()
     {
-        const auto groups = m_store->totalsBy(LabelDimension::FromDomain);
-        QVERIFY(groups);
+        const auto groups = answerOf<QList<GroupTotals>>(
+            [&](QObject *c, auto reply) { m_queries->groups(GroupBy::FromDomain, c, reply); });
+        QVERIFY(groups && *groups);
         CountsTableModel model({QStringLiteral("Sending domain")});
-        model.setGroups(*groups);
+        model.setGroups(**groups);
         QSortFilterProxyModel proxy;
         proxy.setSourceModel(&model);
         proxy.setSortRole(Qt::UserRole);
@@ -154,8 +118,8 @@ private Q_SLOTS:
     void percentagesPerRow()
     {
         CountsTableModel model({QStringLiteral("Reporter")});
-        model.setGroups({GroupedCounts{QStringLiteral("r"), counters(8, 6)},
-                         GroupedCounts{QString(), counters(0, 0)}});
+        model.setGroups({GroupTotals{QStringLiteral("r"), counters(8, 6)},
+                         GroupTotals{QString(), counters(0, 0)}});
         QCOMPARE(model.index(0, 1 + CountsTableModel::Messages).data().toString(),
                  QStringLiteral("8"));
         QCOMPARE(model.index(0, 1 + CountsTableModel::Compliance).data().toString(),
@@ -189,17 +153,18 @@ private Q_SLOTS:
         QFETCH(quint64, compliant);
         QFETCH(bool, failing);
         CountsTableModel model({QStringLiteral("Reporter")});
-        model.setGroups({GroupedCounts{QStringLiteral("r"), counters(total, compliant)}});
+        model.setGroups({GroupTotals{QStringLiteral("r"), counters(total, compliant)}});
         QCOMPARE(model.isFailing(0), failing);
         QCOMPARE(model.index(0, 0).data(Qt::BackgroundRole).isValid(), failing);
     }
 
     void searchFilters()
     {
-        const auto groups = m_store->totalsBy(LabelDimension::Reporter);
-        QVERIFY(groups);
+        const auto groups = answerOf<QList<GroupTotals>>(
+            [&](QObject *c, auto reply) { m_queries->groups(GroupBy::Reporter, c, reply); });
+        QVERIFY(groups && *groups);
         CountsTableModel model({QStringLiteral("Reporter")});
-        model.setGroups(*groups);
+        model.setGroups(**groups);
         QSortFilterProxyModel proxy;
         proxy.setSourceModel(&model);
         proxy.setFilterCaseSensitivity(Qt::CaseInsensitive);
@@ -214,30 +179,30 @@ private Q_SLOTS:
 
     void drillDownAddsUpToTheRow_data()
     {
-        QTest::addColumn<int>("dimension");
+        QTest::addColumn<int>("by");
         QTest::addColumn<QString>("key");
         QTest::newRow("sending domain")
-            << int(LabelDimension::FromDomain) << QStringLiteral("example.com");
-        QTest::newRow("reporter") << int(LabelDimension::Reporter) << QStringLiteral("Mail.Ru");
-        QTest::newRow("dkim domain")
-            << int(LabelDimension::DkimDomain) << QStringLiteral("spoof.example");
-        QTest::newRow("spf domain")
-            << int(LabelDimension::SpfDomain) << QStringLiteral("esp.example");
+            << int(GroupBy::FromDomain) << QStringLiteral("example.com");
+        QTest::newRow("reporter") << int(GroupBy::Reporter) << QStringLiteral("Mail.Ru");
+        QTest::newRow("dkim domain") << int(GroupBy::DkimDomain) << QStringLiteral("spoof.example");
+        QTest::newRow("spf domain") << int(GroupBy::SpfDomain) << QStringLiteral("esp.example");
     }
 
     void drillDownAddsUpToTheRow()
     {
-        QFETCH(int, dimension);
+        QFETCH(int, by);
         QFETCH(QString, key);
-        const auto groups = m_store->totalsBy(LabelDimension(dimension));
-        const auto snapshot = m_store->snapshot();
-        QVERIFY(groups);
-        QVERIFY(snapshot);
-        const auto group = std::find_if(groups->begin(), groups->end(),
-                                        [&key](const GroupedCounts &g) { return g.key == key; });
-        QVERIFY(group != groups->end());
-        const QList<LabelCounts> behind =
-            labelSetsBehind(snapshot->counters, LabelDimension(dimension), key);
+        const auto groups = answerOf<QList<GroupTotals>>(
+            [&](QObject *c, auto reply) { m_queries->groups(GroupBy(by), c, reply); });
+        const auto labelSets = answerOf<QList<LabelCounts>>([&](QObject *c, auto reply) {
+            m_queries->labelSetsBehind(GroupBy(by), key, c, reply);
+        });
+        QVERIFY(groups && *groups);
+        QVERIFY(labelSets && *labelSets);
+        const auto group = std::find_if((*groups)->begin(), (*groups)->end(),
+                                        [&key](const GroupTotals &g) { return g.key == key; });
+        QVERIFY(group != (*groups)->end());
+        const QList<LabelCounts> &behind = **labelSets;
         QVERIFY(!behind.isEmpty());
         Counters sum;
         for (const LabelCounts &entry : behind)
@@ -249,16 +214,17 @@ private Q_SLOTS:
         model.setLabelSets(behind);
         QCOMPARE(model.rowCount(), behind.size());
         QCOMPARE(model.columnCount(), 4 + CountsTableModel::ValueColumns);
-        QCOMPARE(model.index(0, dimension).data().toString(), key);
+        QCOMPARE(model.index(0, by).data().toString(), key);
     }
 
     void reportsLogShowsOutcomes()
     {
-        const auto entries = m_store->recentReports(1000);
-        QVERIFY(entries);
+        const auto entries = answerOf<QList<LoggedReport>>(
+            [&](QObject *c, auto reply) { m_queries->recentReports(1000, c, reply); });
+        QVERIFY(entries && *entries);
         ReportsTableModel model;
-        model.setEntries(*entries);
-        QCOMPARE(model.rowCount(), entries->size());
+        model.setEntries(**entries);
+        QCOMPARE(model.rowCount(), (*entries)->size());
         int errors = 0;
         for (int row = 0; row < model.rowCount(); ++row) {
             const QString outcome = model.index(row, ReportsTableModel::Outcome).data().toString();
@@ -308,9 +274,9 @@ private Q_SLOTS:
         QFETCH(int, state);
         TrayInputs inputs;
         inputs.paused = paused;
-        AccountState account;
+        AccountStatus account;
         account.name = QStringLiteral("a");
-        account.status.lastError = mailboxError;
+        account.lastError = mailboxError;
         inputs.accounts = {account};
         inputs.lastWeek = counters(100, compliant);
         inputs.invalidLastWeek = invalid;
@@ -322,17 +288,17 @@ private Q_SLOTS:
     void notificationsAreRateLimited()
     {
         NotificationPolicy policy(600);
-        AccountState account;
+        AccountStatus account;
         account.name = QStringLiteral("work");
-        account.status.lastError = QStringLiteral("connection refused");
+        account.lastError = QStringLiteral("connection refused");
         QVERIFY(policy.accountChanged(account, 1000));
         // The same error again, or a new one within the interval: quiet.
         QVERIFY(!policy.accountChanged(account, 1001));
-        account.status.lastError = QStringLiteral("timeout");
+        account.lastError = QStringLiteral("timeout");
         QVERIFY(!policy.accountChanged(account, 1200));
-        account.status.lastError.clear();
+        account.lastError.clear();
         QVERIFY(!policy.accountChanged(account, 1300));
-        account.status.lastError = QStringLiteral("login failed");
+        account.lastError = QStringLiteral("login failed");
         const auto later = policy.accountChanged(account, 1700);
         QVERIFY(later);
         QCOMPARE(later->kind, Notice::Kind::MailboxError);
@@ -344,14 +310,15 @@ private Q_SLOTS:
 
     void newFailingSourcesOnce()
     {
-        const auto snapshot = m_store->snapshot();
-        QVERIFY(snapshot);
+        const auto labelSets = answerOf<QList<LabelCounts>>(
+            [&](QObject *c, auto reply) { m_queries->labelSets(c, reply); });
+        QVERIFY(labelSets && *labelSets);
         NotificationPolicy policy(0);
-        policy.knowFailingSources(snapshot->counters);
+        policy.knowFailingSources(**labelSets);
 
-        ProcessedEmail email;
+        EmailOutcome email;
         ReportCounts report;
-        report.counts = snapshot->counters; // every known source again: nothing new
+        report.counts = **labelSets; // every known source again: nothing new
         email.analysis.reports = {report};
         QVERIFY(policy.emailsProcessed({email}, 10).isEmpty());
         QCOMPARE(policy.takeNewFailingSources(), 0);
@@ -398,8 +365,7 @@ private Q_SLOTS:
         const QString text = ReportsTableModel::outcomeText(ReportOutcome::Counted);
         QCoreApplication::removeTranslator(&translator);
         QCOMPARE(text, counted);
-        QCOMPARE(ReportsTableModel::outcomeText(ReportOutcome::Counted),
-                 QStringLiteral("Counted"));
+        QCOMPARE(ReportsTableModel::outcomeText(ReportOutcome::Counted), QStringLiteral("Counted"));
     }
 };
 

@@ -114,11 +114,11 @@ private Q_SLOTS:
 
     void menuChecksNow()
     {
-        QTRY_VERIFY(m_exporter->accounts().first().status.pollErrors >= 1);
-        const quint64 before = m_exporter->accounts().first().status.pollErrors;
+        QTRY_VERIFY(m_exporter->accounts().first().pollErrors >= 1);
+        const quint64 before = m_exporter->accounts().first().pollErrors;
         clickMenu(QStringLiteral("&Check now"));
         // The backoff is ten minutes: only "Check now" can have started this attempt.
-        QTRY_VERIFY_WITH_TIMEOUT(m_exporter->accounts().first().status.pollErrors > before, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_exporter->accounts().first().pollErrors > before, 10000);
     }
 
     void menuPausesAndResumes()

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "common/result.h"
+#include "report/counters.h"
+#include "service/dashboardtypes.h"
+
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+
+class QThread;
+
+namespace Dmarc {
+
+class Store;
+
+// What the dashboard and the tray read: totals, the daily trend, grouped tables and their
+// label sets, the reports log. Every question is answered on a thread of its own, over a
+// connection of its own to the store, so that a year of history never stalls the desktop;
+// questions are answered in the order they were asked. The answer is handed to `reply` on this
+// object's thread, where `context` lives too, and dropped when `context` is gone by then.
+class DashboardQueries : public QObject
+{
+    Q_OBJECT
+public:
+    template<typename T>
+    using Reply = std::function<void(const Result<T> &)>;
+
+    // Reads the store in `storageDirectory`, which the exporter has opened (and so migrated)
+    // before. The thread starts with the first question.
+    explicit DashboardQueries(const QString &storageDirectory, QObject *parent = nullptr);
+    // Waits for the question being answered, if any; the others are dropped.
+    ~DashboardQueries() override;
+
+    // Totals for the summary cards.
+    void totals(DayRange range, QObject *context, Reply<RangeTotals> reply);
+    // Messages and compliant messages per day of `range`, days without reports as zeros. With
+    // an invalid `range.from` the series starts at the first day with reports.
+    void dailyHistory(DayRange range, QObject *context, Reply<QList<DailyPoint>> reply);
+    // All-time totals per value of one label, most messages first.
+    void groups(GroupBy by, QObject *context, Reply<QList<GroupTotals>> reply);
+    // All-time counters of the label sets whose `by` label is `key`: what lies behind one row
+    // of a grouped table.
+    void labelSetsBehind(GroupBy by, const QString &key, QObject *context,
+                         Reply<QList<LabelCounts>> reply);
+    // Every label set the counters are kept for, in the order first counted.
+    void labelSets(QObject *context, Reply<QList<LabelCounts>> reply);
+    // The newest `limit` entries of the reports log, newest first.
+    void recentReports(int limit, QObject *context, Reply<QList<LoggedReport>> reply);
+
+private:
+    class Reader;
+
+    template<typename T>
+    void ask(QObject *context, std::function<Result<T>(const Store &)> question, Reply<T> reply);
+
+    QThread *m_thread;
+    Reader *m_reader; // lives in m_thread
+};
+
+} // namespace Dmarc

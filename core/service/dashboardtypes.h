@@ -1,0 +1,69 @@
+#pragma once
+
+#include "report/counters.h"
+#include "report/outcome.h"
+
+#include <QDate>
+#include <QList>
+#include <QString>
+
+namespace Dmarc {
+
+// Whole UTC days, both ends included: the resolution of the daily history. An invalid `from`
+// reaches back to the first report, an invalid `to` up to the last.
+struct DayRange
+{
+    QDate from;
+    QDate to;
+};
+
+// What the summary cards show for a range of days.
+struct RangeTotals
+{
+    Counters counters; // of the reports whose date range begins in the range
+    // Reports counted (duplicates are not: docs/counting.md 4), from the daily history, which
+    // keeps them per sending domain (docs/counting.md 3.4): a report covering two counts twice.
+    quint64 reports = 0;
+    quint64 invalidReports = 0; // reports log entries that failed, processed in the range
+};
+
+// One day of the trend.
+struct DailyPoint
+{
+    QDate day;
+    quint64 messages = 0;
+    quint64 compliant = 0;
+};
+
+// The label that a grouped table is keyed by (docs/counting.md 3.1).
+enum class GroupBy
+{
+    Reporter,
+    FromDomain,
+    DkimDomain,
+    SpfDomain
+};
+
+// All-time counters of every label set sharing one value of a label.
+struct GroupTotals
+{
+    QString key;
+    Counters counters;
+};
+
+// One entry of the reports log, newest first in its answers.
+struct LoggedReport
+{
+    QString orgName;
+    QString reportId;
+    qint64 dateBegin = 0; // seconds since the epoch; 0 when the report gave none
+    qint64 dateEnd = 0;
+    quint64 records = 0;
+    quint64 messages = 0;
+    ReportOutcome outcome = ReportOutcome::Counted;
+    QString reason; // why it failed (Malformed), empty otherwise
+    QString fromEmail;
+    qint64 processedAt = 0; // seconds since the epoch
+};
+
+} // namespace Dmarc
