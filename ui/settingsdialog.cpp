@@ -1,8 +1,6 @@
 #include "settingsdialog.h"
 
-#include "imap/imapcommand.h"
-#include "imap/imapsession.h"
-#include "imap/oauth2tokensource.h"
+#include "service/accounttest.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -443,50 +441,16 @@ void SettingsDialog::testConnection()
     const int index = std::max(0, m_accountList->currentRow());
     const ImapSettings settings = config->accounts.value(index);
     m_testButton->setEnabled(false);
-    if (settings.auth != ImapSettings::Auth::XOAuth2 &&
-        settings.auth != ImapSettings::Auth::OAuthBearer) {
-        openTestSession(settings, QString());
-        return;
-    }
-    showMessage(tr("Getting an OAuth2 access token…"), false);
-    delete m_tokens;
-    m_tokens = new OAuth2TokenSource(settings.oauth2, settings.timeoutSeconds, this);
-    connect(m_tokens, &OAuth2TokenSource::finished, this,
-            [this, settings](const Result<QString> &token) {
-                if (token)
-                    openTestSession(settings, *token);
-                else
-                    finishTest(false, token.error().message);
-            });
-    m_tokens->request(false);
-}
-
-void SettingsDialog::openTestSession(const ImapSettings &settings, const QString &accessToken)
-{
-    delete m_session;
-    m_folders.clear();
-    m_session = new Imap::ImapSession(settings, this);
     showMessage(tr("Connecting to %1…").arg(settings.host), false);
-    connect(m_session, &Imap::ImapSession::failed, this,
-            [this](const Error &error) { finishTest(false, error.message); });
-    connect(m_session, &Imap::ImapSession::untagged, this, [this](const Imap::ImapResponse &r) {
-        if (r.name == "LIST" && r.values.size() >= 3)
-            m_folders.append(Imap::decodeMailboxName(r.values.at(2).text()));
+    delete m_test;
+    m_test = new AccountTest(settings, this);
+    connect(m_test, &AccountTest::finished, this, [this](const Result<QStringList> &folders) {
+        if (folders)
+            finishTest(true, tr("Logged in. Folders: %1").arg(folders->join(QStringLiteral(", "))));
+        else
+            finishTest(false, folders.error().message);
     });
-    connect(m_session, &Imap::ImapSession::ready, this, [this] {
-        m_session->send(
-            m_session->command("LIST").astring("").astring("*").build(),
-            [this](const Imap::ImapResponse &tagged) {
-                if (tagged.name == "OK")
-                    finishTest(
-                        true,
-                        tr("Logged in. Folders: %1").arg(m_folders.join(QStringLiteral(", "))));
-                else
-                    finishTest(false, tr("LIST failed: %1").arg(QString::fromUtf8(tagged.text)));
-                m_session->logout();
-            });
-    });
-    m_session->open(accessToken);
+    m_test->start();
 }
 
 void SettingsDialog::finishTest(bool ok, const QString &text)

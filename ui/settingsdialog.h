@@ -16,10 +16,7 @@ class QPushButton;
 class QSpinBox;
 
 namespace Dmarc {
-class OAuth2TokenSource;
-}
-namespace Dmarc::Imap {
-class ImapSession;
+class AccountTest;
 }
 
 namespace Dmarc::Ui {
@@ -76,7 +73,6 @@ private:
     void updateAuthFields();
     void updateDefaultPort();
     void showMessage(const QString &text, bool error);
-    void openTestSession(const ImapSettings &settings, const QString &accessToken);
     void finishTest(bool ok, const QString &text);
 
     QString m_path;
@@ -111,9 +107,7 @@ private:
     QFormLayout *m_accountForm;
     QPushButton *m_testButton;
     QLabel *m_message;
-    OAuth2TokenSource *m_tokens = nullptr;
-    Imap::ImapSession *m_session = nullptr;
-    QStringList m_folders;
+    AccountTest *m_test = nullptr;
 };
 
 } // namespace Dmarc::Ui
