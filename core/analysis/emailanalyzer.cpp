@@ -25,7 +25,8 @@ public:
         ++m_analysis.candidates;
         m_source = member.isEmpty() ? m_part : m_part + QStringLiteral(", member ") + member;
         m_counter.emplace();
-        m_parser.emplace([this](const ReportRecord &record) { m_counter->add(record); });
+        m_parser.emplace([this](const ReportRecord &record) { m_counter->add(record); },
+                         [this] { m_counter.emplace(); });
     }
 
     bool payloadData(QByteArrayView chunk) override { return m_parser->addData(chunk); }

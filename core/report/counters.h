@@ -3,6 +3,7 @@
 #include <QHashFunctions>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <tuple>
 
@@ -95,6 +96,7 @@ struct ReportCounts
     quint64 records = 0;  // records counted (records without <row> are skipped)
     quint64 messages = 0; // sum of the records' counts
     QList<LabelCounts> counts;
+    QStringList notes; // what unpacking and reading recovered from (docs/counting.md 1.6, 2.7)
 };
 
 } // namespace Dmarc

@@ -3,6 +3,7 @@
 #include <QLatin1StringView>
 #include <QStringView>
 
+#include <initializer_list>
 #include <optional>
 
 namespace Dmarc {
@@ -21,6 +22,16 @@ enum class ReportOutcome
     Counted,
     Duplicate,
     Malformed // did not parse, or its container failed: the email is invalid
+};
+
+// Which kind of report a candidate holds (docs/counting.md section 8.1). A payload that fails
+// counts on the invalid family of its kind: dmarc_invalid_reports_total for an aggregate report,
+// tlsrpt_invalid_reports_total for a TLS report (section 8.4).
+enum class ReportKind
+{
+    Aggregate, // DMARC aggregate report, XML
+    Tls,       // SMTP TLS report, JSON
+    Failure    // DMARC failure report, a message/feedback-report part
 };
 
 // The one name of each value: metric labels, the store's columns, logs and the dashboard use
@@ -43,23 +54,44 @@ inline QLatin1StringView outcomeName(ReportOutcome outcome)
     return QLatin1StringView("malformed");
 }
 
-inline std::optional<EmailVerdict> emailVerdictFromName(QStringView name)
+inline QLatin1StringView outcomeName(ReportKind kind)
 {
-    for (EmailVerdict verdict : {EmailVerdict::Done, EmailVerdict::Error}) {
-        if (name == outcomeName(verdict))
-            return verdict;
+    switch (kind) {
+    case ReportKind::Aggregate:
+        return QLatin1StringView("aggregate");
+    case ReportKind::Tls:
+        return QLatin1StringView("tls");
+    case ReportKind::Failure:
+        break;
+    }
+    return QLatin1StringView("failure");
+}
+
+// The value called `name`, looked up among `values`.
+template<typename Value>
+std::optional<Value> valueFromName(QStringView name, std::initializer_list<Value> values)
+{
+    for (const Value value : values) {
+        if (name == outcomeName(value))
+            return value;
     }
     return std::nullopt;
 }
 
+inline std::optional<EmailVerdict> emailVerdictFromName(QStringView name)
+{
+    return valueFromName(name, {EmailVerdict::Done, EmailVerdict::Error});
+}
+
 inline std::optional<ReportOutcome> reportOutcomeFromName(QStringView name)
 {
-    for (ReportOutcome outcome :
-         {ReportOutcome::Counted, ReportOutcome::Duplicate, ReportOutcome::Malformed}) {
-        if (name == outcomeName(outcome))
-            return outcome;
-    }
-    return std::nullopt;
+    return valueFromName(
+        name, {ReportOutcome::Counted, ReportOutcome::Duplicate, ReportOutcome::Malformed});
+}
+
+inline std::optional<ReportKind> reportKindFromName(QStringView name)
+{
+    return valueFromName(name, {ReportKind::Aggregate, ReportKind::Tls, ReportKind::Failure});
 }
 
 } // namespace Dmarc

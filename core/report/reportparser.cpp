@@ -158,12 +158,70 @@ std::optional<quint64> parseCount(QStringView text)
     return value;
 }
 
+// Text kept while hunting, to find a start tag cut by a chunk boundary; no prefix is this long.
+constexpr qsizetype kCutTag = 256;
+
+bool isNameChar(QChar c)
+{
+    return c.isLetterOrNumber() || c == u'-' || c == u'_' || c == u'.' || c.unicode() >= 0x80;
+}
+
+bool isXmlSpace(QChar c)
+{
+    return c == u' ' || c == u'\t' || c == u'\r' || c == u'\n';
+}
+
+// Where a start tag with the local name "feedback" (any prefix) begins in `text`, or -1. A tag
+// cut off by the end of `text` does not count yet.
+qsizetype findFeedbackStart(QStringView text)
+{
+    const QStringView name = u"feedback";
+    for (qsizetype at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+        const qsizetype after = at + name.size();
+        if (after >= text.size())
+            return -1;
+        const QChar next = text.at(after);
+        if (next != u'>' && next != u'/' && !isXmlSpace(next))
+            continue;
+        qsizetype start = at;
+        if (start > 0 && text.at(start - 1) == u':') {
+            --start;
+            while (start > 0 && isNameChar(text.at(start - 1)))
+                --start;
+            if (start == at - 1)
+                continue; // "<:feedback" has no prefix
+        }
+        if (start > 0 && text.at(start - 1) == u'<')
+            return start - 1;
+    }
+    return -1;
+}
+
 } // namespace
 
-ReportParser::ReportParser(RecordHandler onRecord)
+ReportParser::ReportParser(RecordHandler onRecord, RestartHandler onRestart)
     : m_onRecord(std::move(onRecord))
+    , m_onRestart(std::move(onRestart))
 {
+    resetDocument();
+}
+
+void ReportParser::resetDocument()
+{
+    m_reader.clear();
+    m_stack.clear();
     m_stack.append({Node::Document});
+    m_skipDepth = 0;
+    m_textField = -1;
+    m_rootClosed = false;
+    m_lastToken = QXmlStreamReader::NoToken;
+    m_bytesSinceToken = 0;
+    m_tail.clear();
+    m_fed = 0;
+    m_lastGood = 0;
+    m_version.clear();
+    m_metadata = ReportMetadata();
+    m_policy = PolicyPublished();
 }
 
 bool ReportParser::addData(QByteArrayView chunk)
@@ -173,54 +231,85 @@ bool ReportParser::addData(QByteArrayView chunk)
     if (chunk.isEmpty())
         return true;
     m_sawData = true;
-    if (!m_encodingKnown) {
-        m_head.append(chunk);
-        if (m_head.size() < 4)
-            return true;
-        chunk = m_head;
+    if (m_phase == Phase::Reading)
+        m_bytesSinceToken += chunk.size();
+    Result<QString> text = m_input.decode(chunk);
+    if (!text) {
+        fail(text.error().message);
+        return false;
     }
-    feedReader(chunk);
-    if (m_encodingKnown && !m_head.isEmpty())
-        m_head = QByteArray();
-    return !m_error;
-}
-
-void ReportParser::feedReader(QByteArrayView chunk)
-{
-    if (!m_encodingKnown) {
-        m_encodingKnown = true;
-        // UTF-16 by byte order mark or by the "<?" of the declaration.
-        if (chunk.startsWith("\xff\xfe") || chunk.startsWith(QByteArrayView("<\0", 2)))
-            m_utf16 = QStringDecoder(QStringDecoder::Utf16LE);
-        else if (chunk.startsWith("\xfe\xff") || chunk.startsWith(QByteArrayView("\0<", 2)))
-            m_utf16 = QStringDecoder(QStringDecoder::Utf16BE);
-    }
-    if (m_utf16.isValid())
-        m_reader.addData(m_utf16.decode(chunk)); // encoding locked: the declaration is not reread
-    else
-        m_reader.addData(chunk.toByteArray());
-    m_bytesSinceToken += chunk.size();
-    readTokens();
+    feedText(*text);
     // The reader holds a token in memory until it is complete, so one endless text node or
     // comment would grow without bound. No report needs a token anywhere near this size.
-    if (!m_error && m_bytesSinceToken > kMaxTokenBytes) {
+    if (!m_error && m_phase == Phase::Reading && m_bytesSinceToken > kMaxTokenBytes) {
         m_error =
             Error{QStringLiteral("too_large"),
                   position() + QStringLiteral("an XML token (text, comment, tag) is longer than %1 "
                                               "bytes")
                                    .arg(kMaxTokenBytes)};
     }
+    return !m_error;
+}
+
+void ReportParser::feedText(const QString &text)
+{
+    if (m_phase == Phase::Hunting) {
+        hunt(text);
+        return;
+    }
+    if (m_phase == Phase::Done || text.isEmpty())
+        return;
+    m_reader.addData(text); // decoded already: the reader locks its encoding
+    const qint64 textStart = m_fed;
+    m_fed += text.size();
+    readTokens();
+    // Keep the text after the last token read well: a later <feedback> tag may start there.
+    if (m_lastGood >= textStart) {
+        m_tail = text.sliced(qMin<qint64>(m_lastGood - textStart, text.size()));
+    } else {
+        m_tail.append(text);
+        m_tail.remove(0, qMax<qint64>(0, m_lastGood - (textStart - (m_tail.size() - text.size()))));
+    }
+    if (m_phase == Phase::Hunting)
+        hunt(QStringView());
+}
+
+void ReportParser::hunt(QStringView text)
+{
+    const QString window = m_tail + text;
+    const qsizetype at = findFeedbackStart(window);
+    if (at >= 0) {
+        restart(window.sliced(at));
+        return;
+    }
+    m_tail = window.right(kCutTag); // a tag cut off at the end may complete with the next text
+}
+
+void ReportParser::restart(const QString &text)
+{
+    resetDocument();
+    m_phase = Phase::Reading;
+    m_recovered = true;
+    if (m_onRestart)
+        m_onRestart();
+    feedText(text);
 }
 
 void ReportParser::readTokens()
 {
-    while (!m_error) {
+    while (!m_error && m_phase == Phase::Reading) {
         const QXmlStreamReader::TokenType token = m_reader.readNext();
         if (token != QXmlStreamReader::Invalid) {
             m_lastToken = token;
             m_bytesSinceToken = 0;
+            m_lastGood = m_reader.characterOffset();
         }
         switch (token) {
+        case QXmlStreamReader::StartDocument:
+            m_spaceBeforeDeclaration =
+                m_spaceBeforeDeclaration ||
+                (!m_reader.documentVersion().isEmpty() && m_input.leadingSpace() > 0);
+            break;
         case QXmlStreamReader::StartElement:
             startElement();
             break;
@@ -235,7 +324,7 @@ void ReportParser::readTokens()
             return; // more input may follow; finish() decides
         case QXmlStreamReader::Invalid:
             if (m_reader.error() != QXmlStreamReader::PrematureEndOfDocumentError) {
-                fail(m_reader.errorString());
+                fail(m_reader.errorString(), true);
             } else if (m_lastToken == QXmlStreamReader::EndDocument) {
                 // Qt 6.4 answers the first read after EndDocument with a stale "premature end"
                 // even when data was added; the next read sees the data.
@@ -259,7 +348,9 @@ void ReportParser::startElement()
     const QStringView name = m_reader.name();
     if (parent.node == Node::Document) {
         if (name != QLatin1String("feedback")) {
-            fail(QStringLiteral("the document element is <%1>, not <feedback>").arg(name));
+            fail(QStringLiteral("the document element is <%1>, not <feedback>")
+                     .arg(m_reader.qualifiedName()),
+                 true);
             return;
         }
         m_stack.append({Node::Feedback});
@@ -412,16 +503,30 @@ void ReportParser::endElement()
         break;
     case Node::Feedback:
         m_rootClosed = true;
+        if (m_recovered)
+            m_phase = Phase::Done; // what follows the recovered report is not read
         break;
     default:
         break;
     }
 }
 
-void ReportParser::fail(const QString &message)
+void ReportParser::fail(const QString &message, bool recoverable)
 {
-    if (!m_error)
-        m_error = Error{QStringLiteral("malformed"), position() + message};
+    if (m_error || m_phase != Phase::Reading)
+        return;
+    Error error{QStringLiteral("malformed"), position() + message};
+    if (recoverable && !m_recovered) {
+        m_firstError = std::move(error);
+        m_phase = Phase::Hunting;
+        return;
+    }
+    if (m_recovered) {
+        error.message = m_firstError->message +
+                        QStringLiteral("; read again from a later <feedback> start tag: ") +
+                        error.message;
+    }
+    m_error = std::move(error);
 }
 
 QString ReportParser::position() const
@@ -431,16 +536,41 @@ QString ReportParser::position() const
         .arg(m_reader.columnNumber());
 }
 
+QStringList ReportParser::notes() const
+{
+    QStringList notes;
+    if (m_spaceBeforeDeclaration)
+        notes << QStringLiteral("white space before the XML declaration skipped");
+    if (const std::optional<TextPosition> bad = m_input.firstInvalid()) {
+        notes << QStringLiteral("bytes that are not valid %1 read as U+FFFD, the first at line %2, "
+                                "column %3")
+                     .arg(m_input.encodingName())
+                     .arg(bad->line)
+                     .arg(bad->column);
+    }
+    if (m_recovered) {
+        notes << QStringLiteral("read again from a later <feedback> start tag after: ") +
+                     m_firstError->message;
+    }
+    return notes;
+}
+
 Result<void> ReportParser::finish()
 {
-    if (!m_error && !m_encodingKnown && !m_head.isEmpty()) {
-        const QByteArray head = std::exchange(m_head, QByteArray());
-        feedReader(head);
+    if (!m_error) {
+        if (Result<QString> rest = m_input.finish(); rest)
+            feedText(*rest);
+        else
+            fail(rest.error().message);
     }
     if (m_error)
         return *m_error;
+    if (m_phase == Phase::Hunting)
+        return *m_firstError;
     if (!m_sawData)
         return Error{QStringLiteral("malformed"), QStringLiteral("the report is empty")};
+    if (m_phase == Phase::Done)
+        return {};
     if (!m_rootClosed) {
         fail(QStringLiteral("premature end of document (truncated?)"));
         return *m_error;
@@ -448,13 +578,11 @@ Result<void> ReportParser::finish()
     // The reader cannot tell "more may come" from unfinished markup after the root ("<", an
     // open processing instruction). An empty comment settles it: it is only read as one when
     // nothing unfinished precedes it.
-    if (m_utf16.isValid())
-        m_reader.addData(QStringLiteral("<!---->"));
-    else
-        m_reader.addData(QByteArray("<!---->"));
-    readTokens();
+    feedText(QStringLiteral("<!---->"));
     if (m_error)
         return *m_error;
+    if (m_phase == Phase::Hunting)
+        return *m_firstError;
     if (m_lastToken != QXmlStreamReader::Comment && m_lastToken != QXmlStreamReader::EndDocument) {
         fail(QStringLiteral("unfinished content after the document element"));
         return *m_error;
@@ -465,7 +593,8 @@ Result<void> ReportParser::finish()
 Result<AggregateReport> parseAggregateReport(QByteArrayView xml)
 {
     AggregateReport report;
-    ReportParser parser([&report](const ReportRecord &record) { report.records.append(record); });
+    ReportParser parser([&report](const ReportRecord &record) { report.records.append(record); },
+                        [&report] { report.records.clear(); });
     parser.addData(xml);
     if (Result<void> done = parser.finish(); !done)
         return done.error();

@@ -16,14 +16,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     Dmarc::ReportCounter counter;
     Dmarc::ReportParser parser(
-        [&counter](const Dmarc::ReportRecord &record) { counter.add(record); });
+        [&counter](const Dmarc::ReportRecord &record) { counter.add(record); },
+        [&counter] { counter = Dmarc::ReportCounter(); });
     if (parser.addData(input.first(split)))
         parser.addData(input.sliced(split));
     const Dmarc::Result<void> done = parser.finish();
 
-    // Whole input at once must agree with the split one.
+    // Whole input at once must agree with the split one, recoveries included.
     const Dmarc::Result<Dmarc::AggregateReport> whole = Dmarc::parseAggregateReport(input);
     if (done.ok() != whole.ok())
+        __builtin_trap();
+    if (!done.ok() && done.error().message != whole.error().message)
         __builtin_trap();
     if (done.ok()) {
         const Dmarc::ReportCounts counts = counter.result(parser.metadata(), parser.policy());

@@ -14,10 +14,12 @@ const QString kSample = QStringLiteral("google.com|mydomain.de|mydomain.de|my-sp
 
 // Parses and counts `xml` fed in pieces of `chunk` bytes (0: all at once). "error: <message>"
 // when it fails.
-QString countInChunks(const QByteArray &xml, qsizetype chunk, ReportCounts *out = nullptr)
+QString countInChunks(const QByteArray &xml, qsizetype chunk, ReportCounts *out = nullptr,
+                      QStringList *notes = nullptr)
 {
     ReportCounter counter;
-    ReportParser parser([&counter](const ReportRecord &record) { counter.add(record); });
+    ReportParser parser([&counter](const ReportRecord &record) { counter.add(record); },
+                        [&counter] { counter = ReportCounter(); });
     const qsizetype step = chunk == 0 ? qMax<qsizetype>(xml.size(), 1) : chunk;
     for (qsizetype pos = 0; pos < xml.size(); pos += step) {
         if (!parser.addData(QByteArrayView(xml).sliced(pos, qMin(step, xml.size() - pos))))
@@ -32,6 +34,8 @@ QString countInChunks(const QByteArray &xml, qsizetype chunk, ReportCounts *out 
     const ReportCounts report = counter.result(parser.metadata(), parser.policy());
     if (out)
         *out = report;
+    if (notes)
+        *notes = parser.notes();
     return countsSummary(report);
 }
 
@@ -189,8 +193,8 @@ private Q_SLOTS:
         QTest::newRow("2 unclosed element") << QByteArray("<feedback><report_metadata></feedback>")
                                             << QStringLiteral("error: XML line 1, column ");
         QTest::newRow("2 element after root")
-            << feedback() + "<feedback/>"
-            << QStringLiteral("error: XML line 7, column 11: Extra content");
+            << feedback() + "<other/>"
+            << QStringLiteral("error: XML line 7, column 8: Extra content");
         QTest::newRow("2 text after root")
             << feedback() + "junk" << QStringLiteral("error: XML line 7, column 1: Extra content");
         QTest::newRow("2 unfinished markup after root")
@@ -210,6 +214,61 @@ private Q_SLOTS:
         QTest::newRow("2 entities and CDATA")
             << feedback(record(), "r-1", QByteArray(), "<![CDATA[A&B]]> &amp; co")
             << QStringLiteral("A&B & co|mydomain.de|mydomain.de|my-spf-domain.de: 1 1 0 0 1 0 1 1");
+        // 2.7: quirks of real reports, read through
+        const QByteArray body = feedback().sliced(feedback().indexOf("<feedback"));
+        const QByteArray stray = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xs:schema "
+                                 "xmlns:xs=\"http://www.w3.org/2001/XMLSchema\">\n";
+        QTest::newRow("2.7 blanks before the declaration") << " \r\n\t" + feedback() << sample;
+        QTest::newRow("2.7 BOM and blanks before the declaration")
+            << "\xef\xbb\xbf\n\n" + feedback() << sample;
+        QTest::newRow("2.7 UTF-16 with blanks before the declaration")
+            << utf16("\n  " + feedback(), false) << sample;
+        QTest::newRow("2.7 an invalid UTF-8 byte")
+            << withOrgName("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "Caf\x91")
+            << QStringLiteral(
+                   "Caf\uFFFD|mydomain.de|mydomain.de|my-spf-domain.de: 1 1 0 0 1 0 1 1");
+        QTest::newRow("2.7 a cut UTF-8 sequence, no declaration")
+            << withOrgName(QByteArray(), "Caf\xc3 \xe2\x82")
+            << QStringLiteral("Caf\uFFFD \uFFFD\uFFFD|mydomain.de|mydomain.de|my-spf-domain.de: 1 "
+                              "1 0 0 1 0 1 1");
+        QTest::newRow("2.7 an invalid byte in a count is still a bad count")
+            << feedback(record("<dkim>pass</dkim>", "<count>1\x91</count>"))
+            << QStringLiteral("error: XML line 5, column ");
+        QTest::newRow("2.7 stray start tag before the report") << stray + body << sample;
+        QTest::newRow("2.7 stray tag, prefixed report")
+            << stray + prefixed(feedback()).sliced(prefixed(feedback()).indexOf("<d:feedback"))
+            << sample;
+        QTest::newRow("2.7 stray tag left open, text and a comment after the report")
+            << stray + body + "trailing <junk attr='1'> <!-- -->" << sample;
+        QTest::newRow("2.7 text before the report")
+            << "<?xml version=\"1.0\"?>\nnot XML at all\n" + body << sample;
+        QTest::newRow("2.7 a broken report, read again from a later one")
+            << "<?xml version=\"1.0\"?>\n<feedback><report_metadata><org_name>first</org_name>"
+               "</report_metadata>" +
+                   record("<dkim>pass</dkim>", "<count>5</count>") + "</wrong>\n" + body
+            << sample;
+        QTest::newRow("2.7 a second report after the first one")
+            << feedback(record("<dkim>pass</dkim>", "<count>5</count>")) + body << sample;
+        QTest::newRow("2.7 an empty report after the first one")
+            << feedback() + "<feedback/>" << QString();
+        QTest::newRow("2.7 a later tag far back in a long broken comment")
+            << "<?xml version=\"1.0\"?>\n<feedback><!-- <feedback> " + QByteArray(5000, ' ') +
+                   " -- -->" + body.sliced(10)
+            << sample;
+        QTest::newRow("2.7 the second reading fails too")
+            << stray + "<feedback><report_metadata></feedback>"
+            << QStringLiteral("error: XML line 2, column 55: the document element is <xs:schema>, "
+                              "not <feedback>; read again from a later <feedback> start tag: XML "
+                              "line 1, column 38: Opening and ending tag mismatch.");
+        QTest::newRow("2.7 a bad count is not read again")
+            << feedback(record("<dkim>pass</dkim>", "<count>x</count>")) + body
+            << QStringLiteral("error: XML line 5, column 61: <count> is \"x\"");
+        QTest::newRow("2.7 no later feedback start tag")
+            << QByteArray("<?xml version=\"1.0\"?><html><!-- <feedbacks> --><myfeedback>"
+                          "<x:feedback-x/></myfeedback> <feedback")
+            << QStringLiteral("error: XML line 1, column 27: the document element is <html>");
+        QTest::newRow("2.7 a tag only after the end of the text")
+            << stray + "<feedback" << QStringLiteral("error: XML line 2, column 55: the document");
         // 2: missing values
         QTest::newRow("2 missing org_name, header_from and domains")
             << feedback(
@@ -317,6 +376,71 @@ private Q_SLOTS:
         // Split anywhere, the result is the same.
         for (const qsizetype chunk : {1, 2, 3, 5, 7, 64, 4093})
             QCOMPARE(countInChunks(xml, chunk), whole);
+    }
+
+    // What inspect shows of a recovery (docs/counting.md section 2.7), the same in any pieces.
+    void notes_data()
+    {
+        QTest::addColumn<QByteArray>("xml");
+        QTest::addColumn<QStringList>("notes");
+        const QByteArray utf8 = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+        QTest::newRow("none") << feedback() << QStringList();
+        QTest::newRow("blanks before the root element are no quirk")
+            << feedback().sliced(feedback().indexOf('\n')).prepend("  ") << QStringList();
+        QTest::newRow("blanks before the declaration")
+            << "\n " + feedback()
+            << QStringList{QStringLiteral("white space before the XML declaration skipped")};
+        QTest::newRow("invalid bytes: the first one")
+            << withOrgName(utf8, "Caf\x91\x92")
+            << QStringList{QStringLiteral("bytes that are not valid UTF-8 read as U+FFFD, the "
+                                          "first at line 3, column 31")};
+        QTest::newRow("invalid byte after blanks and a character of two bytes")
+            << "\r\n\r\n" + withOrgName(utf8, "\xc3\xa9\xff")
+            << QStringList{
+                   QStringLiteral("white space before the XML declaration skipped"),
+                   QStringLiteral("bytes that are not valid UTF-8 read as U+FFFD, the first "
+                                  "at line 5, column 29")};
+        QTest::newRow("invalid byte in US-ASCII")
+            << withOrgName("<?xml version=\"1.0\" encoding=\"US-ASCII\"?>", "Caf\xe9")
+            << QStringList{QStringLiteral(
+                   "bytes that are not valid US-ASCII read as U+FFFD, the first at line 3, "
+                   "column 31")};
+        QTest::newRow("read again")
+            << "<?xml version=\"1.0\"?>\n<xs:schema xmlns:xs=\"urn:x\">" +
+                   feedback().sliced(feedback().indexOf("<feedback"))
+            << QStringList{QStringLiteral("read again from a later <feedback> start tag after: XML "
+                                          "line 2, column 28: the document element is "
+                                          "<xs:schema>, not <feedback>")};
+    }
+    void notes()
+    {
+        QFETCH(QByteArray, xml);
+        QFETCH(QStringList, notes);
+        for (const qsizetype chunk : {0, 1, 2, 3, 5, 64}) {
+            QStringList actual;
+            const QString summary = countInChunks(xml, chunk, nullptr, &actual);
+            QVERIFY2(!summary.startsWith(QLatin1String("error")), qPrintable(summary));
+            QCOMPARE(actual, notes);
+        }
+    }
+
+    // Records of a first reading that failed are withdrawn before the report is read again.
+    void restartWithdrawsRecords()
+    {
+        int records = 0;
+        int restarts = 0;
+        ReportParser parser([&records](const ReportRecord &) { ++records; },
+                            [&records, &restarts] {
+                                records = 0;
+                                ++restarts;
+                            });
+        QVERIFY(parser.addData(QByteArray("<feedback>" + record() + record() + "</wrong>")));
+        QCOMPARE(records, 2);
+        QVERIFY(parser.addData(feedback().sliced(feedback().indexOf("<feedback"))));
+        QVERIFY(parser.finish().ok());
+        QCOMPARE(restarts, 1);
+        QCOMPARE(records, 1);
+        QCOMPARE(parser.metadata().reportId, QStringLiteral("r-1"));
     }
 
     void splitAtEveryOffset()
