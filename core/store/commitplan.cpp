@@ -1,5 +1,7 @@
 #include "commitplan.h"
 
+#include "storesql.h"
+
 #include <QDateTime>
 #include <QSet>
 #include <QTimeZone>
@@ -67,16 +69,25 @@ public:
             m_plan.reportsLog << logRow(report, outcome, analysis.fromEmail);
             result.reports << outcome;
         }
+        for (const TlsReport &report : analysis.tlsReports)
+            result.tlsReports << addTlsReport(report);
+        for (const FailureReport &report : analysis.failureReports)
+            ++countRow(CountTable::FailureReports,
+                       {report.reportedDomain, report.authFailure, report.identityAlignment,
+                        report.deliveryResult})[0];
         for (const PayloadFailure &failure : analysis.failures)
             addFailure(failure.part % QStringLiteral(": ") % failure.error.message,
                        analysis.fromEmail);
         if (analysis.candidates == 0)
             addFailure(QStringLiteral("no report found in the email"), analysis.fromEmail);
-        // Once per email, however many of its payloads failed (docs/counting.md section 5.1).
-        if (analysis.invalid())
+        // Once per family per email, however many of its payloads failed (docs/counting.md
+        // sections 5.1 and 8.4).
+        if (analysis.invalidDmarc())
             ++rowFor(m_plan.invalidCounts, m_invalidIndex, analysis.fromEmail,
                      InvalidCount{analysis.fromEmail, 0})
                   .count;
+        if (analysis.invalidTls())
+            ++countRow(CountTable::TlsInvalidReports, {analysis.fromEmail})[0];
         m_plan.results << result;
     }
 
@@ -105,15 +116,56 @@ private:
         return stored != m_state.dedupFirstSeen.cend() && *stored > m_plan.dedupExpiredUpTo;
     }
 
+    // Whether the report is counted now: not a duplicate, and then remembered as counted.
+    bool claim(const DedupKey &key)
+    {
+        if (key.reportId.isEmpty())
+            return true;
+        if (isDuplicate(key))
+            return false;
+        m_countedInBatch.insert(key);
+        m_plan.dedup << DedupEntry{key, m_now};
+        return true;
+    }
+
+    // The values of a count-table row, created with zeros the first time its labels are met.
+    QList<quint64> &countRow(CountTable table, const QStringList &labels)
+    {
+        const int t = int(table);
+        return rowFor(m_plan.counts[size_t(t)], m_countIndex[t], labels,
+                      CountRow{labels, QList<quint64>(countTables().at(t).valueColumns.size())})
+            .values;
+    }
+
+    // docs/counting.md section 8.2: dedup as for aggregate reports, in a namespace of its own.
+    ReportOutcome addTlsReport(const TlsReport &report)
+    {
+        if (!claim(DedupKey{report.organizationName, report.reportId, ReportKind::Tls}))
+            return ReportOutcome::Duplicate;
+        QSet<QString> domains;
+        for (const TlsPolicyCounts &policy : report.policies) {
+            const QStringList labels{report.organizationName, policy.policyDomain,
+                                     policy.policyType};
+            QList<quint64> &sessions = countRow(CountTable::TlsSessions, labels);
+            sessions[0] += policy.successfulSessions;
+            sessions[1] += policy.failedSessions;
+            for (const TlsFailureCount &failure : policy.failures)
+                countRow(CountTable::TlsFailureDetails,
+                         labels + QStringList{failure.resultType})[0] += failure.sessions;
+            // One report per policy domain, however many policy types it lists there.
+            if (!domains.contains(policy.policyDomain)) {
+                domains.insert(policy.policyDomain);
+                ++countRow(CountTable::TlsReports,
+                           {report.organizationName, policy.policyDomain})[0];
+            }
+        }
+        return ReportOutcome::Counted;
+    }
+
     ReportOutcome addReport(const ReportCounts &report)
     {
-        if (!report.reportId.isEmpty()) {
-            const DedupKey key{report.orgName, report.reportId};
-            if (isDuplicate(key))
-                return ReportOutcome::Duplicate;
-            m_countedInBatch.insert(key);
-            m_plan.dedup << DedupEntry{key, m_now};
-        }
+        if (!claim(DedupKey{report.orgName, report.reportId}))
+            return ReportOutcome::Duplicate;
         const QDate day = QDateTime::fromSecsSinceEpoch(report.dateBegin, QTimeZone::utc()).date();
         QSet<HistoryKey> historyOfReport;
         for (const LabelCounts &counts : report.counts) {
@@ -167,6 +219,7 @@ private:
     QHash<LabelSet, qsizetype> m_counterIndex;
     QHash<QString, qsizetype> m_invalidIndex;
     QHash<HistoryKey, qsizetype> m_historyIndex;
+    std::array<QHash<QStringList, qsizetype>, kCountTables> m_countIndex;
 };
 
 } // namespace

@@ -9,19 +9,20 @@
 namespace Dmarc {
 
 // A report's identity for deduplication (docs/counting.md section 4); a report without
-// report_id has none.
+// report_id has none. Aggregate and TLS reports have a namespace each (section 8).
 struct DedupKey
 {
     QString orgName;
     QString reportId;
+    ReportKind kind = ReportKind::Aggregate;
 
     friend bool operator==(const DedupKey &a, const DedupKey &b)
     {
-        return a.orgName == b.orgName && a.reportId == b.reportId;
+        return a.orgName == b.orgName && a.reportId == b.reportId && a.kind == b.kind;
     }
     friend size_t qHash(const DedupKey &key, size_t seed = 0)
     {
-        return qHashMulti(seed, key.orgName, key.reportId);
+        return qHashMulti(seed, key.orgName, key.reportId, int(key.kind));
     }
 };
 
@@ -46,7 +47,7 @@ struct CommitState
     // The decided-email rows stored for the batch's emails, by identity. The digest is part of
     // the key: a row for the same UID with other content is not the same email.
     QHash<EmailIdentity, DecidedEmail> decided;
-    // When each (org_name, report_id) of the batch found in the dedup table was counted.
+    // When each report identity of the batch found in a dedup table was counted.
     QHash<DedupKey, qint64> dedupFirstSeen;
 };
 
@@ -58,6 +59,7 @@ struct CommitPlan
     QList<EmailCommitResult> results;  // one per email of the batch, in order
     QList<LabelCounts> counters;       // to add, per label set
     QList<InvalidCount> invalidCounts; // to add, per from address
+    CountRows counts;                  // TLS and failure-report counts to add, per table
     QList<HistoryRow> history;         // to add, per (day, reporter, from domain)
     QList<ReportLogEntry> reportsLog;  // to append
     QList<DedupEntry> dedup;           // to insert, or to restart when the old entry expired

@@ -104,37 +104,49 @@ Result<CommitState> readCommitState(const StoreConnection &connection,
 {
     QList<EmailIdentity> identities;
     QSet<DedupKey> keySet;
+    const auto want = [&keySet](const DedupKey &key) {
+        if (!key.reportId.isEmpty())
+            keySet.insert(key);
+    };
     for (const EmailCommit &email : batch) {
         identities << email.identity;
-        for (const ReportCounts &report : email.analysis.reports) {
-            if (!report.reportId.isEmpty())
-                keySet.insert(DedupKey{report.orgName, report.reportId});
-        }
+        for (const ReportCounts &report : email.analysis.reports)
+            want(DedupKey{report.orgName, report.reportId});
+        for (const TlsReport &report : email.analysis.tlsReports)
+            want(DedupKey{report.organizationName, report.reportId, ReportKind::Tls});
     }
     auto decided = readDecidedEmails(connection, identities);
     if (!decided)
         return decided.error();
     CommitState state;
     state.decided = std::move(decided).value();
-    const auto read = lookUp(
-        connection, QStringLiteral("cannot look up a report"), keySet.values(),
-        [&](qsizetype count) -> QString {
-            return QStringLiteral("SELECT d.org_name, d.report_id, d.first_seen FROM ") %
-                   connection.dialect->boundRows(count, 2) %
-                   QStringLiteral(" AS k JOIN dedup AS d ON d.org_name = k.column1 AND "
-                                  "d.report_id = k.column2");
-        },
-        [](QSqlQuery &query, const DedupKey &key) {
-            query.addBindValue(storedText(key.orgName));
-            query.addBindValue(storedText(key.reportId));
-        },
-        [&](const QSqlQuery &query) {
-            state.dedupFirstSeen.insert(
-                DedupKey{query.value(0).toString(), query.value(1).toString()},
-                query.value(2).toLongLong());
-        });
-    if (!read)
-        return read.error();
+    for (const ReportKind kind : {ReportKind::Aggregate, ReportKind::Tls}) {
+        QList<DedupKey> keys;
+        for (const DedupKey &key : std::as_const(keySet)) {
+            if (key.kind == kind)
+                keys << key;
+        }
+        const auto read = lookUp(
+            connection, QStringLiteral("cannot look up a report"), keys,
+            [&](qsizetype count) -> QString {
+                return QStringLiteral("SELECT d.org_name, d.report_id, d.first_seen FROM ") %
+                       connection.dialect->boundRows(count, 2) % QStringLiteral(" AS k JOIN ") %
+                       dedupTable(kind) %
+                       QStringLiteral(" AS d ON d.org_name = k.column1 AND "
+                                      "d.report_id = k.column2");
+            },
+            [](QSqlQuery &query, const DedupKey &key) {
+                query.addBindValue(storedText(key.orgName));
+                query.addBindValue(storedText(key.reportId));
+            },
+            [&](const QSqlQuery &query) {
+                state.dedupFirstSeen.insert(
+                    DedupKey{query.value(0).toString(), query.value(1).toString(), kind},
+                    query.value(2).toLongLong());
+            });
+        if (!read)
+            return read.error();
+    }
     return state;
 }
 
@@ -143,19 +155,26 @@ Result<void> CommitWriter::apply(const CommitPlan &plan) const
     if (auto pruned = prune(plan); !pruned)
         return pruned;
     const StoreDialect &dialect = *m_connection.dialect;
-    auto recorded =
-        execForEach(m_connection, QStringLiteral("cannot record a report"),
-                    dialect.upsert(QStringLiteral("dedup"),
-                                   {QStringLiteral("org_name"), QStringLiteral("report_id")},
-                                   {QStringLiteral("first_seen")}, StoreDialect::Upsert::Replace),
-                    plan.dedup, [](QSqlQuery &query, const DedupEntry &entry) {
-                        query.addBindValue(storedText(entry.key.orgName));
-                        query.addBindValue(storedText(entry.key.reportId));
-                        query.addBindValue(entry.firstSeen);
-                    });
-    if (!recorded)
-        return recorded;
-    recorded =
+    for (const ReportKind kind : {ReportKind::Aggregate, ReportKind::Tls}) {
+        QList<DedupEntry> entries;
+        for (const DedupEntry &entry : plan.dedup) {
+            if (entry.key.kind == kind)
+                entries << entry;
+        }
+        const auto recorded = execForEach(
+            m_connection, QStringLiteral("cannot record a report"),
+            dialect.upsert(dedupTable(kind),
+                           {QStringLiteral("org_name"), QStringLiteral("report_id")},
+                           {QStringLiteral("first_seen")}, StoreDialect::Upsert::Replace),
+            entries, [](QSqlQuery &query, const DedupEntry &entry) {
+                query.addBindValue(storedText(entry.key.orgName));
+                query.addBindValue(storedText(entry.key.reportId));
+                query.addBindValue(entry.firstSeen);
+            });
+        if (!recorded)
+            return recorded;
+    }
+    const auto recorded =
         execForEach(m_connection, QStringLiteral("cannot record an email"),
                     dialect.upsert(QStringLiteral("decided_emails"),
                                    {QStringLiteral("account"), QStringLiteral("mailbox"),
@@ -180,16 +199,24 @@ Result<void> CommitWriter::apply(const CommitPlan &plan) const
         return added;
     if (auto added = addHistory(plan.history); !added)
         return added;
+    for (int table = 0; table < kCountTables; ++table) {
+        if (auto added = addCounts(CountTable(table), plan.counts[size_t(table)]); !added)
+            return added;
+    }
     return appendReportsLog(plan.reportsLog, plan.reportsLogKeep);
 }
 
 Result<void> CommitWriter::prune(const CommitPlan &plan) const
 {
-    if (auto pruned = execWith(
-            m_connection, QStringLiteral("cannot prune the deduplication window"),
-            QStringLiteral("DELETE FROM dedup WHERE first_seen <= ?"), plan.dedupExpiredUpTo);
-        !pruned)
-        return pruned;
+    for (const ReportKind kind : {ReportKind::Aggregate, ReportKind::Tls}) {
+        if (auto pruned =
+                execWith(m_connection, QStringLiteral("cannot prune the deduplication window"),
+                         QStringLiteral("DELETE FROM ") % dedupTable(kind) %
+                             QStringLiteral(" WHERE first_seen <= ?"),
+                         plan.dedupExpiredUpTo);
+            !pruned)
+            return pruned;
+    }
     return execWith(m_connection, QStringLiteral("cannot prune decided emails"),
                     QStringLiteral("DELETE FROM decided_emails WHERE decided_at <= ?"),
                     plan.decidedExpiredUpTo);
@@ -215,6 +242,20 @@ Result<void> CommitWriter::addInvalidCounts(const QList<InvalidCount> &deltas) c
                        deltas, [](QSqlQuery &query, const InvalidCount &delta) {
                            query.addBindValue(storedText(delta.fromEmail));
                            query.addBindValue(qint64(delta.count));
+                       });
+}
+
+Result<void> CommitWriter::addCounts(CountTable table, const QList<CountRow> &deltas) const
+{
+    const CountTableSpec &spec = countTables().at(int(table));
+    return execForEach(m_connection, QStringLiteral("cannot update the counts of ") % spec.name,
+                       m_connection.dialect->upsert(spec.name, spec.labelColumns, spec.valueColumns,
+                                                    StoreDialect::Upsert::Add),
+                       deltas, [](QSqlQuery &query, const CountRow &delta) {
+                           for (const QString &label : delta.labels)
+                               query.addBindValue(storedText(label));
+                           for (const quint64 value : delta.values)
+                               query.addBindValue(qint64(value));
                        });
 }
 

@@ -36,6 +36,8 @@ public:
     Result<void> addCounters(const QList<LabelCounts> &deltas) const;
     // Adds to the invalid counts, creating senders (in list order) that are new.
     Result<void> addInvalidCounts(const QList<InvalidCount> &deltas) const;
+    // Adds to a count table of the TLS and failure-report families, creating rows that are new.
+    Result<void> addCounts(CountTable table, const QList<CountRow> &deltas) const;
 
 private:
     Result<void> prune(const CommitPlan &plan) const;

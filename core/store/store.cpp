@@ -25,6 +25,29 @@ QString counterColumnsSql()
     return parts.join(QStringLiteral(", "));
 }
 
+// Version 3: the TLS and failure-report counters and the TLS dedup window (docs/counting.md
+// section 8).
+QStringList countTablesMigration(const StoreDialect &dialect)
+{
+    QStringList statements;
+    for (const CountTableSpec &table : countTables()) {
+        QStringList columns;
+        for (const QString &column : table.labelColumns)
+            columns << column % QStringLiteral(" TEXT NOT NULL");
+        for (const QString &column : table.valueColumns)
+            columns << column % QStringLiteral(" BIGINT NOT NULL DEFAULT 0");
+        statements << QStringLiteral("CREATE TABLE ") % table.name % QStringLiteral(" (id ") %
+                          dialect.autoIdColumn() % QStringLiteral(", ") %
+                          columns.join(QStringLiteral(", ")) % QStringLiteral(", UNIQUE (") %
+                          table.labelColumns.join(QStringLiteral(", ")) % QStringLiteral("))");
+    }
+    statements << QStringLiteral("CREATE TABLE tls_dedup (org_name TEXT NOT NULL, "
+                                 "report_id TEXT NOT NULL, first_seen BIGINT NOT NULL, "
+                                 "PRIMARY KEY (org_name, report_id))")
+               << QStringLiteral("CREATE INDEX tls_dedup_first_seen ON tls_dedup (first_seen)");
+    return statements;
+}
+
 // Schema version N is reached by running migrations()[N - 1] on version N - 1.
 QList<QStringList> migrations(const StoreDialect &dialect)
 {
@@ -74,7 +97,8 @@ QList<QStringList> migrations(const StoreDialect &dialect)
         {
             QStringLiteral("UPDATE reports_log SET outcome = '") %
                 outcomeName(ReportOutcome::Malformed) % QStringLiteral("' WHERE outcome = 'error'"),
-        }};
+        },
+        countTablesMigration(dialect)};
 }
 
 QString nextConnectionName()
@@ -315,6 +339,23 @@ Result<StoreSnapshot> Store::snapshot() const
     while (query.next())
         snapshot.invalidReports << InvalidCount{query.value(0).toString(),
                                                 quint64(query.value(1).toLongLong())};
+    for (int t = 0; t < kCountTables; ++t) {
+        const CountTableSpec &table = countTables().at(t);
+        if (!query.exec(QStringLiteral("SELECT ") %
+                        (table.labelColumns + table.valueColumns).join(QStringLiteral(", ")) %
+                        QStringLiteral(" FROM ") % table.name % QStringLiteral(" ORDER BY id")))
+            return connection().error(QStringLiteral("cannot read the counts of ") % table.name,
+                                      query);
+        const int labels = int(table.labelColumns.size());
+        while (query.next()) {
+            CountRow row;
+            for (int i = 0; i < labels; ++i)
+                row.labels << query.value(i).toString();
+            for (int i = 0; i < table.valueColumns.size(); ++i)
+                row.values << quint64(query.value(labels + i).toLongLong());
+            snapshot.counts[size_t(t)] << row;
+        }
+    }
     return snapshot;
 }
 

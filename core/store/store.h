@@ -20,7 +20,7 @@ struct StoreConnection;
 class Store
 {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
     static QString fileName() { return QStringLiteral("dmarc-metrics-exporter.sqlite"); }
 
     // Opens (or creates) the store in `directory`. Imports the Python original's metrics.db

@@ -69,4 +69,34 @@ Counters readCounters(const QSqlQuery &query, int first)
     return c;
 }
 
+const QList<CountTableSpec> &countTables()
+{
+    static const QList<CountTableSpec> tables = {
+        {QStringLiteral("tls_sessions"),
+         {QStringLiteral("reporter"), QStringLiteral("policy_domain"),
+          QStringLiteral("policy_type")},
+         {QStringLiteral("successful"), QStringLiteral("failed")}},
+        {QStringLiteral("tls_failure_details"),
+         {QStringLiteral("reporter"), QStringLiteral("policy_domain"),
+          QStringLiteral("policy_type"), QStringLiteral("result_type")},
+         {QStringLiteral("sessions")}},
+        {QStringLiteral("tls_reports"),
+         {QStringLiteral("reporter"), QStringLiteral("policy_domain")},
+         {QStringLiteral("reports")}},
+        {QStringLiteral("tls_invalid_reports"),
+         {QStringLiteral("from_email")},
+         {QStringLiteral("invalid_count")}},
+        {QStringLiteral("failure_reports"),
+         {QStringLiteral("reported_domain"), QStringLiteral("auth_failure"),
+          QStringLiteral("identity_alignment"), QStringLiteral("delivery_result")},
+         {QStringLiteral("reports")}},
+    };
+    return tables;
+}
+
+QString dedupTable(ReportKind kind)
+{
+    return kind == ReportKind::Tls ? QStringLiteral("tls_dedup") : QStringLiteral("dedup");
+}
+
 } // namespace Dmarc

@@ -2,6 +2,7 @@
 
 #include "common/result.h"
 #include "report/counters.h"
+#include "report/outcome.h"
 
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -61,6 +62,19 @@ struct StoreConnection
 const QStringList &counterColumns();
 // The four label columns, in the order of LabelSet and LabelDimension.
 const QStringList &labelColumns();
+
+// A count table of the TLS and failure-report families: its name and columns.
+struct CountTableSpec
+{
+    QString name;
+    QStringList labelColumns;
+    QStringList valueColumns;
+};
+// The spec of each CountTable (storetypes.h), indexed by int(CountTable).
+const QList<CountTableSpec> &countTables();
+
+// The dedup table of a report kind: aggregate and TLS reports have a namespace each.
+QString dedupTable(ReportKind kind);
 
 // A null QString would be bound as SQL NULL; our text columns hold "" instead.
 inline QString storedText(const QString &value)

@@ -8,7 +8,9 @@
 #include <QHashFunctions>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
+#include <array>
 #include <tuple>
 
 namespace Dmarc {
@@ -56,15 +58,45 @@ struct EmailCommitResult
     EmailVerdict verdict = EmailVerdict::Done;
     // One entry per analysis.reports, in order; empty when alreadyDecided.
     QList<ReportOutcome> reports;
+    // One entry per analysis.tlsReports, in order; empty when alreadyDecided.
+    QList<ReportOutcome> tlsReports;
     // The email had been committed before (e.g. the move failed): nothing was counted now.
     bool alreadyDecided = false;
 };
+
+// The counter tables of the TLS and failure-report families (docs/counting.md section 8), each
+// with its label columns and value columns (see countTableColumns()).
+enum class CountTable
+{
+    TlsSessions,       // reporter, policy_domain, policy_type: successful, failed
+    TlsFailureDetails, // reporter, policy_domain, policy_type, result_type: sessions
+    TlsReports,        // reporter, policy_domain: reports
+    TlsInvalidReports, // from_email: invalid_count
+    FailureReports // reported_domain, auth_failure, identity_alignment, delivery_result: reports
+};
+constexpr int kCountTables = 5;
+
+// One row of a count table: label values and the values, both in column order.
+struct CountRow
+{
+    QStringList labels;
+    QList<quint64> values;
+
+    friend bool operator==(const CountRow &a, const CountRow &b)
+    {
+        return a.labels == b.labels && a.values == b.values;
+    }
+};
+
+// Rows of every count table, indexed by int(CountTable), label sets in first-seen order.
+using CountRows = std::array<QList<CountRow>, kCountTables>;
 
 // Everything the metrics need at start, label sets in first-seen order.
 struct StoreSnapshot
 {
     QList<LabelCounts> counters;
     QList<InvalidCount> invalidReports;
+    CountRows counts;
 };
 
 // One row of the daily history: the day of the report's date_range begin (UTC).

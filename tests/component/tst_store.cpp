@@ -1,6 +1,7 @@
 #include "commitfixtures.h"
 #include "store/legacyimport.h"
 #include "store/store.h"
+#include "store/storesql.h"
 
 #include <QDir>
 #include <QFile>
@@ -50,6 +51,41 @@ quint64 invalidOf(Store &store, const QString &fromEmail)
             return entry.count;
     }
     return 0;
+}
+
+// Takes a store file back to `version` (1 or 2): drops the tables of version 3.
+void downgrade(const QString &path, int version)
+{
+    {
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("downgrade"));
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery query(db);
+        QStringList tables{QStringLiteral("tls_dedup")};
+        for (const CountTableSpec &table : countTables())
+            tables << table.name;
+        for (const QString &table : tables)
+            QVERIFY(query.exec(QStringLiteral("DROP TABLE ") % table));
+        QVERIFY(query.exec(QStringLiteral("UPDATE schema_version SET version = ") %
+                           QString::number(version)));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("downgrade"));
+}
+
+QStringList countsOf(Store &store, CountTable table)
+{
+    const auto snapshot = store.snapshot();
+    QStringList rows;
+    for (const CountRow &row : snapshot->counts[size_t(table)]) {
+        QStringList values;
+        for (const quint64 value : row.values)
+            values << QString::number(value);
+        rows << row.labels.join(QLatin1Char('/')) % QLatin1Char('=') %
+                    values.join(QLatin1Char(','));
+    }
+    return rows;
 }
 
 void writeFile(const QString &path, const QByteArray &bytes)
@@ -325,10 +361,10 @@ private Q_SLOTS:
             QVERIFY(db.open());
             QSqlQuery query(db);
             QVERIFY(query.exec(QStringLiteral("UPDATE reports_log SET outcome = 'error'")));
-            QVERIFY(query.exec(QStringLiteral("UPDATE schema_version SET version = 1")));
             db.close();
         }
         QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+        downgrade(path, 1);
         auto store = openStore(dir.path());
         QVERIFY(store);
         QCOMPARE(store->recentReports(10)->at(0).outcome, ReportOutcome::Malformed);
@@ -349,6 +385,76 @@ private Q_SLOTS:
         QSqlDatabase::removeDatabase(QStringLiteral("raw"));
         QCOMPARE(stored, QStringLiteral("malformed"));
         QCOMPARE(version, Store::kSchemaVersion);
+    }
+
+    // Schema version 3 adds the TLS and failure-report tables; what version 2 held stays.
+    void migratesToTlsCounts()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(Store::fileName());
+        {
+            auto store = openStore(dir.path());
+            QVERIFY(store
+                        ->commit({emailCommit(1, {reportCounts(QStringLiteral("google.com"),
+                                                               QStringLiteral("a"), 3)}),
+                                  emailCommit(2, {})},
+                                 kNow)
+                        .ok());
+        }
+        downgrade(path, 2);
+        auto store = openStore(dir.path());
+        QVERIFY(store);
+        QCOMPARE(countersOf(*store, kLabels), counters(3, 3));
+        QCOMPARE(invalidOf(*store, QStringLiteral("noreply@google.com")), quint64(1));
+        QCOMPARE(store->dedupEntryCount().value(), qint64(1));
+        // The aggregate report "a" blocks no TLS report "a".
+        const auto results = store->commit(
+            {withReports(emailCommit(3, {}),
+                         {tlsReport(QStringLiteral("google.com"), QStringLiteral("a"))})},
+            kNow);
+        QVERIFY(results.ok());
+        QCOMPARE(results->at(0).tlsReports, QList<ReportOutcome>{ReportOutcome::Counted});
+    }
+
+    // docs/counting.md section 8: the TLS and failure-report counts, their dedup window and the
+    // TLS invalid counts survive a restart.
+    void tlsAndFailureCountsSurviveRestart()
+    {
+        QTemporaryDir dir;
+        const QString org = QStringLiteral("google.com");
+        PayloadFailure failed{QStringLiteral("part 2"),
+                              Error{QStringLiteral("malformed"), QStringLiteral("not JSON")},
+                              ReportKind::Tls};
+        {
+            auto store = openStore(dir.path());
+            const auto results = store->commit(
+                {withReports(emailCommit(1, {}), {tlsReport(org, QStringLiteral("t1"), 7, 1)},
+                             {failureReport()}),
+                 withReports(emailCommit(2, {}, {failed}), {tlsReport(org, QStringLiteral("t1"))})},
+                kNow);
+            QVERIFY(results.ok());
+            QCOMPARE(results->at(1).tlsReports, QList<ReportOutcome>{ReportOutcome::Duplicate});
+            QCOMPARE(results->at(1).verdict, EmailVerdict::Error);
+        }
+        auto store = openStore(dir.path());
+        QCOMPARE(countsOf(*store, CountTable::TlsSessions),
+                 QStringList{QStringLiteral("google.com/mydomain.de/sts=7,1")});
+        QCOMPARE(countsOf(*store, CountTable::TlsFailureDetails),
+                 QStringList{QStringLiteral("google.com/mydomain.de/sts/certificate-expired=1")});
+        QCOMPARE(countsOf(*store, CountTable::TlsReports),
+                 QStringList{QStringLiteral("google.com/mydomain.de=1")});
+        QCOMPARE(countsOf(*store, CountTable::TlsInvalidReports),
+                 QStringList{QStringLiteral("noreply@google.com=1")});
+        QCOMPARE(countsOf(*store, CountTable::FailureReports),
+                 QStringList{QStringLiteral("mydomain.de/dmarc/none/reject=1")});
+        QCOMPARE(invalidOf(*store, QStringLiteral("noreply@google.com")), quint64(0));
+        // The TLS dedup window is stored: the same report later is a duplicate.
+        const auto again = store->commit(
+            {withReports(emailCommit(3, {}), {tlsReport(org, QStringLiteral("t1"))})}, kNow + 60);
+        QVERIFY(again.ok());
+        QCOMPARE(again->at(0).tlsReports, QList<ReportOutcome>{ReportOutcome::Duplicate});
+        QCOMPARE(countsOf(*store, CountTable::TlsSessions),
+                 QStringList{QStringLiteral("google.com/mydomain.de/sts=7,1")});
     }
 
     void reportsLogIsBounded()

@@ -57,4 +57,38 @@ inline EmailCommit emailCommit(quint32 uid, QList<ReportCounts> reports,
     return commit;
 }
 
+// A TLS report of one sts policy for mydomain.de: `successful` sessions, and `failed` ones that
+// all failed with certificate-expired.
+inline TlsReport tlsReport(const QString &org, const QString &id, quint64 successful = 10,
+                           quint64 failed = 2)
+{
+    TlsReport r;
+    r.organizationName = org;
+    r.reportId = id;
+    r.dateBegin = kNow - kDay;
+    r.dateEnd = kNow - 1;
+    TlsPolicyCounts policy{
+        QStringLiteral("mydomain.de"), QStringLiteral("sts"), successful, failed, {}};
+    if (failed > 0)
+        policy.failures << TlsFailureCount{QStringLiteral("certificate-expired"), failed};
+    r.policies << policy;
+    return r;
+}
+
+inline FailureReport failureReport(const QString &authFailure = QStringLiteral("dmarc"))
+{
+    return FailureReport{QStringLiteral("mydomain.de"), authFailure, QStringLiteral("none"),
+                         QStringLiteral("reject"), QStringLiteral("part 2")};
+}
+
+// `commit` with TLS and failure reports beside what it holds, each a candidate.
+inline EmailCommit withReports(EmailCommit commit, const QList<TlsReport> &tls,
+                               const QList<FailureReport> &failureReports = {})
+{
+    commit.analysis.candidates += int(tls.size() + failureReports.size());
+    commit.analysis.tlsReports += tls;
+    commit.analysis.failureReports += failureReports;
+    return commit;
+}
+
 } // namespace Dmarc::Test

@@ -42,6 +42,21 @@ CommitState decidedState(const EmailIdentity &email, EmailVerdict verdict, qint6
     return state;
 }
 
+PayloadFailure tlsFailure(const QString &part)
+{
+    PayloadFailure failed = failure(part);
+    failed.kind = ReportKind::Tls;
+    return failed;
+}
+
+QList<QList<ReportOutcome>> tlsOutcomesOf(const CommitPlan &plan)
+{
+    QList<QList<ReportOutcome>> outcomes;
+    for (const EmailCommitResult &result : plan.results)
+        outcomes << result.tlsReports;
+    return outcomes;
+}
+
 CommitPlan plan(const QList<EmailCommit> &batch, const CommitState &state = {})
 {
     return planCommit(batch, state, kNow, options());
@@ -86,8 +101,17 @@ QString describe(const ReportLogEntry &row)
 
 QString describe(const DedupEntry &entry)
 {
-    return entry.key.orgName % QLatin1Char('/') % entry.key.reportId % QLatin1Char('@') %
+    return (entry.key.kind == ReportKind::Tls ? QStringLiteral("tls:") : QString()) %
+           entry.key.orgName % QLatin1Char('/') % entry.key.reportId % QLatin1Char('@') %
            QString::number(entry.firstSeen - kNow);
+}
+
+QString describe(const CountRow &row)
+{
+    QStringList values;
+    for (const quint64 value : row.values)
+        values << QString::number(value);
+    return row.labels.join(QLatin1Char('/')) % QLatin1Char('=') % values.join(QLatin1Char(','));
 }
 
 template<typename Row>
@@ -107,6 +131,11 @@ Outcomes outcomesOf(const CommitPlan &plan)
     for (const EmailCommitResult &result : plan.results)
         outcomes << result.reports;
     return outcomes;
+}
+
+QStringList countsOf(const CommitPlan &plan, CountTable table)
+{
+    return describeAll(plan.counts[size_t(table)]);
 }
 
 qint64 utc(int year, int month, int day, int hour, int minute, int second)
@@ -461,6 +490,130 @@ private Q_SLOTS:
         QCOMPARE(planned.dedupExpiredUpTo, kNow - options().dedupMaxSeconds);
         QCOMPARE(planned.decidedExpiredUpTo, kNow - options().decidedRetentionSeconds);
         QCOMPARE(planned.reportsLogKeep, options().reportsLogLimit);
+    }
+
+    // docs/counting.md section 8.2: TLS reports are deduplicated like aggregate reports, in a
+    // namespace of their own.
+    void tlsReportsAreDeduplicatedApart()
+    {
+        const QString id = QStringLiteral("a");
+        const QList<EmailCommit> batch{
+            emailCommit(1, {reportCounts(kOrg, id, 3)}),
+            withReports(emailCommit(2, {}), {tlsReport(kOrg, id)}),
+            withReports(emailCommit(3, {}), {tlsReport(kOrg, id), tlsReport(kOrg, QString())}),
+            withReports(emailCommit(4, {}), {tlsReport(kOrg, QString())})};
+        const auto counted = ReportOutcome::Counted;
+        const auto duplicate = ReportOutcome::Duplicate;
+        const CommitPlan planned = plan(batch);
+        QCOMPARE(outcomesOf(planned), (Outcomes{{counted}, {}, {}, {}}));
+        QCOMPARE(tlsOutcomesOf(planned),
+                 (Outcomes{{}, {counted}, {duplicate, counted}, {counted}}));
+        QCOMPARE(describeAll(planned.dedup), (QStringList{QStringLiteral("google.com/a@0"),
+                                                          QStringLiteral("tls:google.com/a@0")}));
+        QCOMPARE(countedTotal(planned), quint64(3));
+        QCOMPARE(countsOf(planned, CountTable::TlsSessions),
+                 QStringList{QStringLiteral("google.com/mydomain.de/sts=30,6")});
+
+        // The stored window: a TLS entry blocks the TLS report only, and expires like the other.
+        const qint64 window = options().dedupMaxSeconds;
+        CommitState state;
+        state.dedupFirstSeen.insert(DedupKey{kOrg, id, ReportKind::Tls}, kNow - window + 1);
+        QCOMPARE(tlsOutcomesOf(plan({batch.at(1)}, state)), Outcomes{{duplicate}});
+        QCOMPARE(outcomesOf(plan({batch.at(0)}, state)), Outcomes{{counted}});
+        state.dedupFirstSeen.insert(DedupKey{kOrg, id, ReportKind::Tls}, kNow - window);
+        QCOMPARE(tlsOutcomesOf(plan({batch.at(1)}, state)), Outcomes{{counted}});
+        QCOMPARE(tlsOutcomesOf(plan({batch.at(1)}, dedupState(id, kNow - 10))),
+                 Outcomes{{counted}});
+    }
+
+    // docs/counting.md section 8.2: sessions per policy, details per result type, and one report
+    // per distinct policy domain.
+    void tlsCounts()
+    {
+        TlsReport report = tlsReport(kOrg, QStringLiteral("a"), 5, 1);
+        report.policies << TlsPolicyCounts{QStringLiteral("mydomain.de"),
+                                           QStringLiteral("tlsa"),
+                                           5,
+                                           1,
+                                           {TlsFailureCount{QStringLiteral("dane-required"), 1}}}
+                        << TlsPolicyCounts{QStringLiteral("other.example"),
+                                           QStringLiteral("no-policy-found"),
+                                           0,
+                                           0,
+                                           {}};
+        const CommitPlan planned =
+            plan({withReports(emailCommit(1, {}), {report, tlsReport(kOrg, QStringLiteral("b"))})});
+        QCOMPARE(countsOf(planned, CountTable::TlsSessions),
+                 (QStringList{QStringLiteral("google.com/mydomain.de/sts=15,3"),
+                              QStringLiteral("google.com/mydomain.de/tlsa=5,1"),
+                              QStringLiteral("google.com/other.example/no-policy-found=0,0")}));
+        QCOMPARE(countsOf(planned, CountTable::TlsFailureDetails),
+                 (QStringList{QStringLiteral("google.com/mydomain.de/sts/certificate-expired=3"),
+                              QStringLiteral("google.com/mydomain.de/tlsa/dane-required=1")}));
+        QCOMPARE(countsOf(planned, CountTable::TlsReports),
+                 (QStringList{QStringLiteral("google.com/mydomain.de=2"),
+                              QStringLiteral("google.com/other.example=1")}));
+        QVERIFY(planned.counters.isEmpty());
+        QVERIFY(planned.invalidCounts.isEmpty());
+        QCOMPARE(planned.results.value(0).verdict, EmailVerdict::Done);
+    }
+
+    // docs/counting.md section 8.3: +1 per failure report, never deduplicated beyond the email.
+    void failureReportsCounted()
+    {
+        const QList<EmailCommit> batch{
+            withReports(emailCommit(1, {}), {}, {failureReport(), failureReport()}),
+            withReports(emailCommit(2, {}), {}, {failureReport(QStringLiteral("spf"))})};
+        const CommitPlan planned = plan(batch);
+        QCOMPARE(countsOf(planned, CountTable::FailureReports),
+                 (QStringList{QStringLiteral("mydomain.de/dmarc/none/reject=2"),
+                              QStringLiteral("mydomain.de/spf/none/reject=1")}));
+        QVERIFY(planned.dedup.isEmpty());
+        // Decided before: nothing again.
+        const CommitPlan again =
+            plan({batch.at(0)}, decidedState(batch.at(0).identity, EmailVerdict::Done, kNow - 10));
+        QVERIFY(again.counts[size_t(CountTable::FailureReports)].isEmpty());
+        QVERIFY(again.results.value(0).alreadyDecided);
+    }
+
+    // docs/counting.md section 8.4: each invalid family at most once per email; what parsed
+    // beside a failed payload is counted.
+    void invalidFamilies_data()
+    {
+        QTest::addColumn<EmailCommit>("email");
+        QTest::addColumn<QStringList>("dmarcInvalid");
+        QTest::addColumn<QStringList>("tlsInvalid");
+        QTest::addColumn<quint64>("counted");
+
+        const QString from = QStringLiteral("noreply@google.com=1");
+        QTest::newRow("a failed TLS payload beside a good XML")
+            << emailCommit(1, {reportCounts(kOrg, QStringLiteral("a"), 4)},
+                           {tlsFailure(QStringLiteral("p2"))})
+            << QStringList() << QStringList{QStringLiteral("noreply@google.com=1")} << quint64(4);
+        QTest::newRow("two failed TLS payloads and a failed XML")
+            << emailCommit(1, {},
+                           {tlsFailure(QStringLiteral("p1")), tlsFailure(QStringLiteral("p2")),
+                            failure(QStringLiteral("p3"))})
+            << QStringList{from} << QStringList{QStringLiteral("noreply@google.com=1")}
+            << quint64(0);
+        QTest::newRow("no candidate at all")
+            << emailCommit(1, {}) << QStringList{from} << QStringList() << quint64(0);
+        QTest::newRow("a TLS report only")
+            << withReports(emailCommit(1, {}), {tlsReport(kOrg, QStringLiteral("t"))})
+            << QStringList() << QStringList() << quint64(0);
+    }
+
+    void invalidFamilies()
+    {
+        QFETCH(EmailCommit, email);
+        QFETCH(QStringList, dmarcInvalid);
+        QFETCH(QStringList, tlsInvalid);
+        QFETCH(quint64, counted);
+        const CommitPlan planned = plan({email});
+        QCOMPARE(describeAll(planned.invalidCounts), dmarcInvalid);
+        QCOMPARE(countsOf(planned, CountTable::TlsInvalidReports), tlsInvalid);
+        QCOMPARE(countedTotal(planned), counted);
+        QCOMPARE(planned.results.value(0).verdict, email.analysis.verdict());
     }
 };
 
