@@ -4,6 +4,7 @@
 #include "mail/payloadunpacker.h"
 #include "report/reportcounter.h"
 #include "report/reportparser.h"
+#include "tlsrpt/tlsreportreader.h"
 
 #include <optional>
 
@@ -11,51 +12,141 @@ namespace Dmarc {
 
 namespace {
 
-// Parses and counts each payload of one candidate as it is unpacked.
+// White space before a payload's first byte is looked past this far, then it counts as XML.
+constexpr qsizetype kMaxLeadingSpace = 64 * 1024;
+
+// The kind a payload's first byte that is not white space (a UTF-8 byte order mark skipped)
+// says (docs/counting.md section 8.1); nullopt while only white space has come.
+std::optional<ReportKind> kindOf(QByteArrayView bytes)
+{
+    const QByteArrayView bom("\xef\xbb\xbf");
+    if (bom.startsWith(bytes.first(qMin(bytes.size(), bom.size()))))
+        bytes = bytes.sliced(qMin(bytes.size(), bom.size()));
+    for (const char c : bytes) {
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+            return c == '{' ? ReportKind::Tls : ReportKind::Aggregate;
+    }
+    return std::nullopt;
+}
+
+// Reads each payload of one candidate as it is unpacked: as a TLS report or an aggregate report,
+// by its first bytes.
 class CountingSink : public Mail::PayloadSink
 {
 public:
-    CountingSink(EmailAnalysis &analysis, QString part)
+    CountingSink(EmailAnalysis &analysis, QString part, bool labelledTls,
+                 const PayloadLimits &limits)
         : m_analysis(analysis)
         , m_part(std::move(part))
+        , m_labelledTls(labelledTls)
+        , m_limits(limits)
     {}
 
     void beginPayload(const QString &member) override
     {
         ++m_analysis.candidates;
         m_source = member.isEmpty() ? m_part : m_part + QStringLiteral(", member ") + member;
+        m_kind.reset();
+        m_head.clear();
+    }
+
+    bool payloadData(QByteArrayView chunk) override
+    {
+        if (m_kind)
+            return feed(chunk);
+        if (m_head.isEmpty()) {
+            if (const std::optional<ReportKind> kind = kindOf(chunk)) {
+                start(*kind);
+                return feed(chunk);
+            }
+        }
+        m_head.append(chunk);
+        const std::optional<ReportKind> kind = kindOf(m_head);
+        if (!kind && m_head.size() < kMaxLeadingSpace)
+            return true;
+        start(kind.value_or(ReportKind::Aggregate));
+        return feed(std::exchange(m_head, QByteArray()));
+    }
+
+    void endPayload(const std::optional<Error> &error, const QStringList &notes) override
+    {
+        // Without a first byte, the part's label tells the kind (docs/counting.md section 8.4).
+        const ReportKind labelled = m_labelledTls ? ReportKind::Tls : ReportKind::Aggregate;
+        if (!m_kind) {
+            if (error) {
+                m_analysis.failures.append({m_source, *error, labelled});
+                return;
+            }
+            start(kindOf(m_head).value_or(labelled));
+            feed(std::exchange(m_head, QByteArray()));
+        }
+        if (error)
+            m_analysis.failures.append({m_source, *error, *m_kind});
+        else if (*m_kind == ReportKind::Tls)
+            finishTlsReport(notes);
+        else
+            finishAggregateReport(notes);
+        m_parser.reset();
+        m_counter.reset();
+        m_tlsReader.reset();
+    }
+
+private:
+    void start(ReportKind kind)
+    {
+        m_kind = kind;
+        if (kind == ReportKind::Tls) {
+            m_tlsReader.emplace(m_limits.maxTlsReportBytes);
+            return;
+        }
         m_counter.emplace();
         m_parser.emplace([this](const ReportRecord &record) { m_counter->add(record); },
                          [this] { m_counter.emplace(); });
     }
 
-    bool payloadData(QByteArrayView chunk) override { return m_parser->addData(chunk); }
-
-    void endPayload(const std::optional<Error> &error) override
+    bool feed(QByteArrayView chunk)
     {
-        if (error) {
-            m_analysis.failures.append({m_source, *error});
-        } else if (const Result<void> parsed = m_parser->finish(); !parsed) {
-            m_analysis.failures.append({m_source, parsed.error()});
-        } else {
-            ReportCounts report = m_counter->result(m_parser->metadata(), m_parser->policy());
-            report.source = m_source;
-            m_analysis.reports.append(std::move(report));
-        }
-        m_parser.reset();
-        m_counter.reset();
+        return m_tlsReader ? m_tlsReader->addData(chunk) : m_parser->addData(chunk);
     }
 
-private:
+    void finishAggregateReport(const QStringList &notes)
+    {
+        if (const Result<void> parsed = m_parser->finish(); !parsed) {
+            m_analysis.failures.append({m_source, parsed.error(), ReportKind::Aggregate});
+            return;
+        }
+        ReportCounts report = m_counter->result(m_parser->metadata(), m_parser->policy());
+        report.source = m_source;
+        report.notes = notes + m_parser->notes();
+        m_analysis.reports.append(std::move(report));
+    }
+
+    void finishTlsReport(const QStringList &notes)
+    {
+        Result<TlsReport> report = m_tlsReader->finish();
+        if (!report) {
+            m_analysis.failures.append({m_source, report.error(), ReportKind::Tls});
+            return;
+        }
+        report->source = m_source;
+        report->notes = notes;
+        m_analysis.tlsReports.append(std::move(*report));
+    }
+
     EmailAnalysis &m_analysis;
     QString m_part;
+    bool m_labelledTls;
+    const PayloadLimits &m_limits;
     QString m_source;
+    std::optional<ReportKind> m_kind; // unknown while only white space has come
+    QByteArray m_head;                // that white space
     std::optional<ReportParser> m_parser;
     std::optional<ReportCounter> m_counter;
+    std::optional<TlsReportReader> m_tlsReader;
 };
 
-// Whether a file's content is a report document rather than an email.
-bool looksLikeXml(QByteArrayView bytes)
+// Whether a file's content is a report document (XML or JSON) rather than an email.
+bool looksLikeReport(QByteArrayView bytes)
 {
     if (bytes.startsWith("\xef\xbb\xbf"))
         bytes = bytes.sliced(3);
@@ -63,7 +154,7 @@ bool looksLikeXml(QByteArrayView bytes)
         bytes.startsWith(QByteArrayView("<\0", 2)) || bytes.startsWith(QByteArrayView("\0<", 2)))
         return true;
     for (const char c : bytes) {
-        if (c == '<')
+        if (c == '<' || c == '{')
             return true;
         if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
             return false;
@@ -80,9 +171,19 @@ EmailAnalysis analyzeEmail(const QByteArray &raw, const PayloadLimits &limits)
     analysis.fromEmail = message.fromAddress;
     analysis.subject = message.subject;
     for (const Mail::MimeLeaf &leaf : message.leaves) {
+        // A feedback report is a candidate only as a DMARC failure report (docs/counting.md 8.1).
+        if (leaf.contentType == "message/feedback-report") {
+            if (std::optional<FailureReport> report = readFailureReport(leaf.decodedBody())) {
+                ++analysis.candidates;
+                report->source = leaf.description();
+                analysis.failureReports.append(std::move(*report));
+            }
+            continue;
+        }
         if (!Mail::isCandidate(leaf.contentType, leaf.fileName))
             continue;
-        CountingSink sink(analysis, leaf.description());
+        CountingSink sink(analysis, leaf.description(),
+                          Mail::isLabelledTlsReport(leaf.contentType, leaf.fileName), limits);
         Mail::unpackPayloads(leaf.decodedBody(), limits, sink);
     }
     return analysis;
@@ -91,10 +192,11 @@ EmailAnalysis analyzeEmail(const QByteArray &raw, const PayloadLimits &limits)
 EmailAnalysis analyzeFile(const QByteArray &contents, const QString &fileName,
                           const PayloadLimits &limits)
 {
-    if (Mail::detectContainer(contents) == Mail::Container::Xml && !looksLikeXml(contents))
+    if (Mail::detectContainer(contents) == Mail::Container::Xml && !looksLikeReport(contents))
         return analyzeEmail(contents, limits);
     EmailAnalysis analysis;
-    CountingSink sink(analysis, fileName);
+    CountingSink sink(analysis, fileName, Mail::isLabelledTlsReport(QByteArray(), fileName),
+                      limits);
     Mail::unpackPayloads(contents, limits, sink);
     return analysis;
 }

@@ -4,11 +4,12 @@
 
 namespace Dmarc {
 
-// Hard limits against decompression bombs (docs/counting.md section 1.5); configurable.
+// Hard limits against decompression bombs (docs/counting.md sections 1.5 and 8.2); configurable.
 struct PayloadLimits
 {
     qint64 maxPayloadBytes = qint64(256) * 1024 * 1024; // one decompressed payload
     int maxZipMembers = 64;
+    qint64 maxTlsReportBytes = qint64(16) * 1024 * 1024; // one TLS report (docs/counting.md 8.2)
 };
 
 } // namespace Dmarc

@@ -1,5 +1,5 @@
 // libFuzzer target: any file the exporter may be handed (an email with any MIME tree, a gzip, a
-// zip, an XML report) through analyzeFile(), which walks, unpacks, parses and counts.
+// zip, an XML or JSON report) through analyzeFile(), which walks, unpacks, parses and counts.
 
 #include "analysis/emailanalyzer.h"
 
@@ -15,8 +15,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const QByteArray bytes(reinterpret_cast<const char *>(data), qsizetype(size));
     const Dmarc::EmailAnalysis analysis =
         Dmarc::analyzeFile(bytes, QStringLiteral("input"), limits);
-    // Every candidate payload ends as a report or a failure.
-    if (analysis.candidates != analysis.reports.size() + analysis.failures.size())
+    // Every candidate ends as a report of one kind or a failure.
+    if (analysis.candidates != analysis.reports.size() + analysis.tlsReports.size() +
+                                   analysis.failureReports.size() + analysis.failures.size())
+        __builtin_trap();
+    if (analysis.invalid() != (analysis.invalidDmarc() || analysis.invalidTls()))
         __builtin_trap();
     return 0;
 }

@@ -1,5 +1,6 @@
 #include "mail/mimeheaders.h"
 #include "mail/mimewalker.h"
+#include "mail/payloadunpacker.h"
 #include "mail/transferencoding.h"
 
 #include <QTest>
@@ -19,6 +20,52 @@ class TestMimeWalker : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // Which leaves may hold an aggregate or a TLS report, and which say TLS report
+    // (docs/counting.md sections 1.2, 8.1 and 8.4).
+    void candidates_data()
+    {
+        QTest::addColumn<QByteArray>("contentType");
+        QTest::addColumn<QString>("fileName");
+        QTest::addColumn<bool>("candidate");
+        QTest::addColumn<bool>("labelledTls");
+        for (const char *type :
+             {"text/xml", "application/xml", "application/gzip", "application/x-gzip",
+              "application/zip", "application/x-zip", "application/x-zip-compressed",
+              "application/octet-stream", "APPLICATION/XML"}) {
+            QTest::addRow("%s", type) << QByteArray(type) << QString() << true << false;
+        }
+        for (const char *type : {"application/tlsrpt+gzip", "application/tlsrpt+json",
+                                 "application/json", "Application/TLSRPT+GZIP"}) {
+            QTest::addRow("%s", type) << QByteArray(type) << QString() << true << true;
+        }
+        QTest::newRow("application/tlsrpt+other is labelled, no candidate")
+            << QByteArray("application/tlsrpt+other") << QString() << false << true;
+        for (const char *name : {"r.xml", "r.XML.gz", "r.gzip", "r.zip"}) {
+            QTest::addRow("named %s", name)
+                << QByteArray("text/plain") << QString::fromLatin1(name) << true << false;
+        }
+        for (const char *name : {"r.json", "R.JSON", "r.json.gz", "r.json.GZIP"}) {
+            QTest::addRow("named %s", name)
+                << QByteArray("text/plain") << QString::fromLatin1(name) << true << true;
+        }
+        QTest::newRow("named .json.zip: a candidate, not labelled")
+            << QByteArray("text/plain") << QStringLiteral("r.json.zip") << true << false;
+        for (const char *type : {"text/plain", "text/html", "image/png", "message/feedback-report",
+                                 "text/rfc822-headers"}) {
+            QTest::addRow("%s is no candidate", type)
+                << QByteArray(type) << QString() << false << false;
+        }
+    }
+    void candidates()
+    {
+        QFETCH(QByteArray, contentType);
+        QFETCH(QString, fileName);
+        QFETCH(bool, candidate);
+        QFETCH(bool, labelledTls);
+        QCOMPARE(isCandidate(contentType, fileName), candidate);
+        QCOMPARE(isLabelledTlsReport(contentType, fileName), labelledTls);
+    }
+
     void base64_data()
     {
         QTest::addColumn<QByteArray>("encoded");
