@@ -9,10 +9,24 @@
 #include <QList>
 #include <QMap>
 #include <QString>
+#include <QStringList>
 
+#include <array>
 #include <optional>
 
 namespace Dmarc {
+
+// The families of SMTP TLS reports and DMARC failure reports (docs/counting.md section 8.6).
+enum class ReportFamily
+{
+    TlsSuccessfulSessions,    // reporter, policy_domain, policy_type
+    TlsFailedSessions,        // reporter, policy_domain, policy_type
+    TlsFailureDetailSessions, // reporter, policy_domain, policy_type, result_type
+    TlsReports,               // reporter, policy_domain
+    TlsInvalidReports,        // from_email
+    FailureReports            // reported_domain, auth_failure, identity_alignment, delivery_result
+};
+constexpr int kReportFamilies = 6;
 
 // What one scrape sends: `cached` then `fresh`. Two parts so the large cached one is shared,
 // never copied, per scrape.
@@ -38,11 +52,15 @@ public:
     MetricsRegistry(const MetricsRegistry &) = delete;
     MetricsRegistry &operator=(const MetricsRegistry &) = delete;
 
-    // Replaces all dmarc counters and invalid counts (at start, with what the store holds).
+    // Replaces all dmarc counters and invalid counts, and empties the report families (at
+    // start, with what the store holds).
     void restore(const QList<LabelCounts> &counters, const QList<InvalidCount> &invalidReports);
 
     void addCounts(const LabelSet &labels, const Counters &counters);
     void addInvalidReport(const QString &fromEmail, quint64 count = 1);
+    // Adds to the sample of `labels` (in the family's label order), creating it, even with 0: a
+    // family shows every label set it has seen. A family appears once it has a sample.
+    void addToFamily(ReportFamily family, const QStringList &labels, quint64 value = 1);
     void countEmails(EmailVerdict verdict, quint64 count = 1);
     void countReports(ReportOutcome outcome, quint64 count = 1);
 
@@ -54,6 +72,7 @@ public:
     Counters counters(const LabelSet &labels) const { return m_counters.value(labels); }
     quint64 invalidReports(const QString &fromEmail) const { return m_invalid.value(fromEmail); }
     int labelSetCount() const { return m_labelOrder.size(); }
+    std::optional<quint64> familyValue(ReportFamily family, const QStringList &labels) const;
 
     // The text format 0.0.4 body, gzip-encoded when asked.
     Exposition exposition(bool gzip);
@@ -73,6 +92,13 @@ private:
         quint64 pollErrors = 0;
     };
 
+    // One report family's samples, label sets in first-seen order.
+    struct FamilySamples
+    {
+        QList<QStringList> order;
+        QHash<QStringList, quint64> values;
+    };
+
     void ensureCached();
     QByteArray dynamicPart() const;
 
@@ -80,6 +106,7 @@ private:
     QHash<LabelSet, Counters> m_counters;
     QList<QString> m_invalidOrder;
     QHash<QString, quint64> m_invalid;
+    std::array<FamilySamples, kReportFamilies> m_families;
     QMap<QString, AccountState> m_accounts;
     quint64 m_emails[2] = {0, 0};
     quint64 m_reports[3] = {0, 0, 0};

@@ -23,6 +23,28 @@ namespace Dmarc {
 
 namespace {
 
+// The store's TLS and failure-report tables as the metric families they feed (docs/counting.md
+// section 8.6); the session table feeds two.
+void restoreReportFamilies(MetricsRegistry &metrics, const CountRows &counts)
+{
+    const auto rows = [&counts](CountTable table) -> const QList<CountRow> & {
+        return counts[size_t(table)];
+    };
+    for (const CountRow &row : rows(CountTable::TlsSessions)) {
+        metrics.addToFamily(ReportFamily::TlsSuccessfulSessions, row.labels, row.values.value(0));
+        metrics.addToFamily(ReportFamily::TlsFailedSessions, row.labels, row.values.value(1));
+    }
+    const std::pair<CountTable, ReportFamily> single[] = {
+        {CountTable::TlsFailureDetails, ReportFamily::TlsFailureDetailSessions},
+        {CountTable::TlsReports, ReportFamily::TlsReports},
+        {CountTable::TlsInvalidReports, ReportFamily::TlsInvalidReports},
+        {CountTable::FailureReports, ReportFamily::FailureReports}};
+    for (const auto &[table, family] : single) {
+        for (const CountRow &row : rows(table))
+            metrics.addToFamily(family, row.labels, row.values.value(0));
+    }
+}
+
 AccountStatus::Activity activityOf(MailboxStatus::Activity activity)
 {
     using Watcher = MailboxStatus::Activity;
@@ -103,6 +125,7 @@ Result<void> Exporter::start()
         return snapshot.error();
     m_metrics = std::make_unique<MetricsRegistry>();
     m_metrics->restore(snapshot->counters, snapshot->invalidReports);
+    restoreReportFamilies(*m_metrics, snapshot->counts);
     m_pipeline = std::make_unique<Pipeline>(m_store.get(), m_metrics.get(), m_config.limits);
 
     m_endpoint = new MetricsEndpoint(m_metrics.get(), this);

@@ -7,8 +7,34 @@
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
+#include <QSet>
 
 namespace Dmarc {
+
+namespace {
+
+// What a counted TLS report adds (docs/counting.md section 8.6): both session counters of each
+// policy, zeros included, its failure details, and one report per distinct policy domain.
+void recordTlsReport(MetricsRegistry &metrics, const TlsReport &report)
+{
+    QSet<QString> domains;
+    for (const TlsPolicyCounts &policy : report.policies) {
+        const QStringList labels{report.organizationName, policy.policyDomain, policy.policyType};
+        metrics.addToFamily(ReportFamily::TlsSuccessfulSessions, labels, policy.successfulSessions);
+        metrics.addToFamily(ReportFamily::TlsFailedSessions, labels, policy.failedSessions);
+        for (const TlsFailureCount &failure : policy.failures) {
+            metrics.addToFamily(ReportFamily::TlsFailureDetailSessions,
+                                labels + QStringList{failure.resultType}, failure.sessions);
+        }
+        if (!domains.contains(policy.policyDomain)) {
+            domains.insert(policy.policyDomain);
+            metrics.addToFamily(ReportFamily::TlsReports,
+                                {report.organizationName, policy.policyDomain});
+        }
+    }
+}
+
+} // namespace
 
 void recordCommitted(MetricsRegistry &metrics, const EmailAnalysis &analysis,
                      const EmailCommitResult &result)
@@ -23,10 +49,23 @@ void recordCommitted(MetricsRegistry &metrics, const EmailAnalysis &analysis,
         for (const LabelCounts &counts : analysis.reports.at(r).counts)
             metrics.addCounts(counts.labels, counts.counters);
     }
+    for (qsizetype r = 0; r < result.tlsReports.size() && r < analysis.tlsReports.size(); ++r) {
+        metrics.countReports(result.tlsReports.at(r));
+        if (result.tlsReports.at(r) == ReportOutcome::Counted)
+            recordTlsReport(metrics, analysis.tlsReports.at(r));
+    }
+    for (const FailureReport &report : analysis.failureReports) {
+        metrics.addToFamily(ReportFamily::FailureReports,
+                            {report.reportedDomain, report.authFailure, report.identityAlignment,
+                             report.deliveryResult});
+    }
     if (!analysis.failures.isEmpty())
         metrics.countReports(ReportOutcome::Malformed, quint64(analysis.failures.size()));
-    if (analysis.invalid())
+    // Once per family per email (docs/counting.md section 8.4), as the store counts them.
+    if (analysis.invalidDmarc())
         metrics.addInvalidReport(analysis.fromEmail);
+    if (analysis.invalidTls())
+        metrics.addToFamily(ReportFamily::TlsInvalidReports, {analysis.fromEmail});
 }
 
 Pipeline::Pipeline(Store *store, MetricsRegistry *metrics, const PayloadLimits &limits)

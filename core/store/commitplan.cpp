@@ -137,7 +137,7 @@ private:
             .values;
     }
 
-    // docs/counting.md section 8.2: dedup as for aggregate reports, in a namespace of its own.
+    // docs/counting.md section 8.6: dedup as for aggregate reports, in a namespace of its own.
     ReportOutcome addTlsReport(const TlsReport &report)
     {
         if (!claim(DedupKey{report.organizationName, report.reportId, ReportKind::Tls}))

@@ -22,6 +22,18 @@ namespace {
 
 constexpr int kEmails = 300;
 
+// An SMTP TLS report of one of two reporters, with its own report id.
+QByteArray tlsJson(int i)
+{
+    const QByteArray reporter = (i / 34) % 2 ? "Company-X" : "google.com";
+    return QByteArray(R"({"organization-name": ")") + reporter + R"(", "report-id": "tls-)" +
+           QByteArray::number(i) +
+           R"(", "policies": [{"policy": {"policy-type": "sts", "policy-domain": "example.org"},
+           "summary": {"total-successful-session-count": )" +
+           QByteArray::number(i) + R"(, "total-failure-session-count": 2},
+           "failure-details": [{"result-type": "certificate-expired", "failed-session-count": 2}]}]})";
+}
+
 // 300 report emails: several reporters and domains, some duplicates (identical copies), some
 // without a report, some with one good and one corrupt attachment.
 QList<QByteArray> generateEmails()
@@ -34,6 +46,13 @@ QList<QByteArray> generateEmails()
     for (int i = 0; i < kEmails; ++i) {
         if (i % 25 == 7) {
             emails << email({}, "noreply-" + QByteArray::number(i % 3) + "@reporter.example");
+            continue;
+        }
+        if (i % 17 == 5) { // an SMTP TLS report, and now and then a DMARC failure report
+            emails << (i % 34 == 5 ? readTestData(QStringLiteral("arf/auth-failure.eml"))
+                                   : email({attachment("application/tlsrpt+gzip", "t.json.gz",
+                                                       gzip(tlsJson(i)))},
+                                           "tlsrpt@reporter.example"));
             continue;
         }
         if (i % 30 == 11) {
@@ -187,6 +206,24 @@ private Q_SLOTS:
                              .arg(invalid.fromEmail)),
                      double(invalid.count));
         }
+
+        // docs/counting.md section 8: the TLS and failure-report counters, exactly once too.
+        const auto &sessions = expected.counts[size_t(CountTable::TlsSessions)];
+        QVERIFY(sessions.size() == 2);
+        for (const CountRow &row : sessions) {
+            const QString labels =
+                QStringLiteral("{policy_domain=\"%1\",policy_type=\"%2\",reporter=\"%3\"}")
+                    .arg(row.labels.at(1), row.labels.at(2), row.labels.at(0));
+            QCOMPARE(
+                metrics.samples.value(QStringLiteral("tlsrpt_successful_sessions_total") + labels),
+                double(row.values.at(0)));
+            QCOMPARE(metrics.samples.value(QStringLiteral("tlsrpt_failed_sessions_total") + labels),
+                     double(row.values.at(1)));
+        }
+        const auto &failureReports = expected.counts[size_t(CountTable::FailureReports)];
+        QCOMPARE(failureReports.size(), qsizetype(1));
+        QCOMPARE(metrics.samplesOf(QStringLiteral("dmarc_failure_reports_total")).first(),
+                 double(failureReports.first().values.at(0)));
 
         // SIGTERM: a clean stop with exit code 0 well within 10 s.
         exporter.process.terminate();

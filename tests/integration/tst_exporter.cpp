@@ -60,6 +60,8 @@ struct Harness
     }
 };
 
+using Samples = QMap<QString, double>;
+
 QByteArray upstream(const char *name)
 {
     return readTestData(QStringLiteral("upstream/") + QString::fromLatin1(name));
@@ -156,6 +158,77 @@ private Q_SLOTS:
                     "dmarc_invalid_reports_total{from_email=\"noreply-dmarc-support@google.com\"}"),
                 -1),
             invalid);
+    }
+
+    // The email fates of TLS and failure reports (docs/counting.md section 8.4): the folder,
+    // and samples at /metrics (-1: absent).
+    void reportKindFate_data()
+    {
+        QTest::addColumn<QByteArray>("message");
+        QTest::addColumn<int>("done");
+        QTest::addColumn<int>("error");
+        QTest::addColumn<Samples>("samples");
+
+        const Part tls =
+            attachment("application/tlsrpt+gzip", "report.json.gz",
+                       gzip(readTestData(QStringLiteral("tlsrpt/rfc8460-example.json"))));
+        const Part xml =
+            attachment("application/gzip", "good.xml.gz", gzip(feedback(record(), "ok-1")));
+        const QString sts = QStringLiteral(
+            "{policy_domain=\"company-y.example\",policy_type=\"sts\",reporter=\"Company-X\"}");
+        const QString total = QStringLiteral("dmarc_total") + sampleLabels();
+        const QString successful = QStringLiteral("tlsrpt_successful_sessions_total") + sts;
+        const QString reports = QStringLiteral(
+            "tlsrpt_reports_total{policy_domain=\"company-y.example\",reporter=\"Company-X\"}");
+        const QString tlsInvalid = QStringLiteral(
+            "tlsrpt_invalid_reports_total{from_email=\"noreply-dmarc-support@google.com\"}");
+        const QString dmarcInvalid = QStringLiteral(
+            "dmarc_invalid_reports_total{from_email=\"noreply-dmarc-support@google.com\"}");
+        const QString arfInvalid = QStringLiteral(
+            "dmarc_invalid_reports_total{from_email=\"dmarc-failures@receiver.example\"}");
+        const QString failureReports = QStringLiteral(
+            "dmarc_failure_reports_total{auth_failure=\"dmarc\",delivery_result=\"reject\","
+            "identity_alignment=\"dkim,spf\",reported_domain=\"mydomain.de\"}");
+
+        QTest::newRow("TLS report only")
+            << email({tls}) << 1 << 0
+            << Samples{{successful, 5326}, {reports, 1}, {total, -1}, {dmarcInvalid, -1}};
+        QTest::newRow("aggregate and TLS report")
+            << email({xml, tls}) << 1 << 0
+            << Samples{{successful, 5326}, {reports, 1}, {total, 1}, {dmarcInvalid, -1}};
+        QTest::newRow("a failed TLS payload beside a good XML")
+            << email(
+                   {xml, attachment("application/tlsrpt+json", "report.json", "{\"policies\": 3")})
+            << 0 << 1 << Samples{{total, 1}, {tlsInvalid, 1}, {dmarcInvalid, -1}};
+        QTest::newRow("failure report") << readTestData(QStringLiteral("arf/auth-failure.eml")) << 1
+                                        << 0 << Samples{{failureReports, 1}, {arfInvalid, -1}};
+        QTest::newRow("abuse report only: no candidate")
+            << readTestData(QStringLiteral("arf/abuse-report.eml")) << 0 << 1
+            << Samples{{failureReports, -1}, {arfInvalid, 1}};
+    }
+
+    void reportKindFate()
+    {
+        QFETCH(QByteArray, message);
+        QFETCH(int, done);
+        QFETCH(int, error);
+        QFETCH(Samples, samples);
+        Harness h;
+        QVERIFY(h.startServer());
+        QVERIFY(h.server.deliver(QStringLiteral("INBOX"), message).ok());
+        QVERIFY(h.startExporter());
+        QTRY_COMPARE_WITH_TIMEOUT(h.server.messageCount(QStringLiteral("INBOX")), 0, 20000);
+        QCOMPARE(h.server.messageCount(QStringLiteral("Archive")), done);
+        QCOMPARE(h.server.messageCount(QStringLiteral("Invalid")), error);
+        const auto check = [&](const ParsedExposition &metrics) {
+            for (auto it = samples.cbegin(); it != samples.cend(); ++it)
+                QCOMPARE(metrics.samples.value(it.key(), -1), it.value());
+        };
+        check(scrape(h.exporter->metricsUrl()));
+        // Restored from the store after a restart.
+        h.stopExporter();
+        QVERIFY(h.startExporter());
+        check(scrape(h.exporter->metricsUrl()));
     }
 
     void restartKeepsEveryCounter()

@@ -492,7 +492,7 @@ private Q_SLOTS:
         QCOMPARE(planned.reportsLogKeep, options().reportsLogLimit);
     }
 
-    // docs/counting.md section 8.2: TLS reports are deduplicated like aggregate reports, in a
+    // docs/counting.md section 8.6: TLS reports are deduplicated like aggregate reports, in a
     // namespace of their own.
     void tlsReportsAreDeduplicatedApart()
     {
@@ -526,7 +526,7 @@ private Q_SLOTS:
                  Outcomes{{counted}});
     }
 
-    // docs/counting.md section 8.2: sessions per policy, details per result type, and one report
+    // docs/counting.md section 8.6: sessions per policy, details per result type, and one report
     // per distinct policy domain.
     void tlsCounts()
     {
@@ -558,7 +558,7 @@ private Q_SLOTS:
         QCOMPARE(planned.results.value(0).verdict, EmailVerdict::Done);
     }
 
-    // docs/counting.md section 8.3: +1 per failure report, never deduplicated beyond the email.
+    // docs/counting.md section 8.6: +1 per failure report, never deduplicated beyond the email.
     void failureReportsCounted()
     {
         const QList<EmailCommit> batch{

@@ -271,6 +271,94 @@ private Q_SLOTS:
         const double now = double(QDateTime::currentSecsSinceEpoch());
         QVERIFY2(start > now - 3600 && start <= now + 1, qPrintable(QString::number(start, 'f')));
     }
+
+    // docs/counting.md section 8: the TLS and failure-report families, as the pipeline records
+    // a committed email; every TLS label set shows both session counters, zeros included.
+    void tlsAndFailureFamilies()
+    {
+        MetricsRegistry registry;
+        const QByteArray before = registry.exposition(false).cached;
+        TlsReport report;
+        report.organizationName = QStringLiteral("google.com");
+        report.reportId = QStringLiteral("t1");
+        report.policies
+            << TlsPolicyCounts{QStringLiteral("mydomain.de"), QStringLiteral("sts"), 9, 0, {}}
+            << TlsPolicyCounts{QStringLiteral("mydomain.de"),
+                               QStringLiteral("tlsa"),
+                               3,
+                               2,
+                               {TlsFailureCount{QStringLiteral("dane-required"), 2}}};
+        EmailAnalysis analysis;
+        analysis.fromEmail = QStringLiteral("tls@google.com");
+        analysis.candidates = 4;
+        analysis.tlsReports = {report, report};
+        analysis.failureReports << FailureReport{QStringLiteral("mydomain.de"),
+                                                 QStringLiteral("dkim"), QStringLiteral("spf"),
+                                                 QStringLiteral("reject"), QString()};
+        analysis.failures << PayloadFailure{QStringLiteral("part 4"),
+                                            Error{QStringLiteral("malformed"), QString()},
+                                            ReportKind::Tls};
+        EmailCommitResult result;
+        result.verdict = EmailVerdict::Error;
+        result.tlsReports = {ReportOutcome::Counted, ReportOutcome::Duplicate};
+        recordCommitted(registry, analysis, result);
+
+        const QByteArray body = registry.exposition(false).body();
+        const ParsedExposition parsed = parseExposition(body);
+        QCOMPARE(parsed.errors, QStringList());
+        const QMap<QString, double> expected{
+            {QStringLiteral("tlsrpt_successful_sessions_total{policy_domain=\"mydomain.de\","
+                            "policy_type=\"sts\",reporter=\"google.com\"}"),
+             9},
+            {QStringLiteral("tlsrpt_failed_sessions_total{policy_domain=\"mydomain.de\","
+                            "policy_type=\"sts\",reporter=\"google.com\"}"),
+             0},
+            {QStringLiteral("tlsrpt_successful_sessions_total{policy_domain=\"mydomain.de\","
+                            "policy_type=\"tlsa\",reporter=\"google.com\"}"),
+             3},
+            {QStringLiteral("tlsrpt_failed_sessions_total{policy_domain=\"mydomain.de\","
+                            "policy_type=\"tlsa\",reporter=\"google.com\"}"),
+             2},
+            {QStringLiteral("tlsrpt_failure_detail_sessions_total{policy_domain=\"mydomain.de\","
+                            "policy_type=\"tlsa\",reporter=\"google.com\","
+                            "result_type=\"dane-required\"}"),
+             2},
+            {QStringLiteral(
+                 "tlsrpt_reports_total{policy_domain=\"mydomain.de\",reporter=\"google.com\"}"),
+             1},
+            {QStringLiteral("tlsrpt_invalid_reports_total{from_email=\"tls@google.com\"}"), 1},
+            {QStringLiteral("dmarc_failure_reports_total{auth_failure=\"dkim\","
+                            "delivery_result=\"reject\",identity_alignment=\"spf\","
+                            "reported_domain=\"mydomain.de\"}"),
+             1},
+        };
+        for (auto it = expected.cbegin(); it != expected.cend(); ++it) {
+            QVERIFY2(parsed.samples.contains(it.key()), qPrintable(it.key()));
+            QCOMPARE(parsed.samples.value(it.key()), it.value());
+        }
+        for (const char *family :
+             {"tlsrpt_successful_sessions_total", "tlsrpt_failed_sessions_total",
+              "tlsrpt_failure_detail_sessions_total", "tlsrpt_reports_total",
+              "tlsrpt_invalid_reports_total", "dmarc_failure_reports_total"}) {
+            QCOMPARE(parsed.types.value(QLatin1String(family)), QStringLiteral("counter"));
+            QVERIFY2(!before.contains(family), family);
+        }
+        // A TLS failure is not a DMARC invalid report; the dmarc families stay as they were.
+        QVERIFY(parsed.samplesOf(QStringLiteral("dmarc_invalid_reports_total")).isEmpty());
+        QVERIFY(body.startsWith(before));
+        QCOMPARE(parsed.samples.value(QStringLiteral(
+                     "dmarc_metrics_exporter_reports_processed_total{outcome=\"duplicate\"}")),
+                 1.0);
+
+        // At start, restore() empties the families; what the store holds is added back.
+        registry.restore({}, {});
+        QCOMPARE(registry.exposition(false).cached, before);
+        registry.addToFamily(ReportFamily::TlsReports,
+                             {QStringLiteral("google.com"), QStringLiteral("mydomain.de")}, 4);
+        QCOMPARE(registry.familyValue(ReportFamily::TlsReports, {QStringLiteral("google.com"),
+                                                                 QStringLiteral("mydomain.de")}),
+                 std::optional<quint64>(4));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestMetricsRegistry)
