@@ -22,11 +22,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         parser.addData(input.sliced(split));
     const Dmarc::Result<void> done = parser.finish();
 
-    // Whole input at once must agree with the split one, recoveries included.
+    // Whole input at once must agree with the split one, recoveries included (where Qt's reader
+    // notices an error may differ by a column, so messages are not compared).
     const Dmarc::Result<Dmarc::AggregateReport> whole = Dmarc::parseAggregateReport(input);
     if (done.ok() != whole.ok())
-        __builtin_trap();
-    if (!done.ok() && done.error().message != whole.error().message)
         __builtin_trap();
     if (done.ok()) {
         const Dmarc::ReportCounts counts = counter.result(parser.metadata(), parser.policy());
