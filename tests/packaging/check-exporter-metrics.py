@@ -6,12 +6,16 @@ Usage: check-exporter-metrics.py BINARY METRICS_LIST HEALTHCHECK_SH
 Starts BINARY --no-gui with a throwaway configuration (HTTP on a port the system picks, an IMAP
 server that refuses connections, state in a temporary directory), waits for the first failed
 poll, and checks that /metrics names every metric of METRICS_LIST, which the Grafana dashboard
-and the alert rules rely on. Then the container health check must call the endpoint healthy,
-and SIGTERM must stop the program with exit status 0.
+and the alert rules rely on. The families that appear only once counted (SMTP TLS reports,
+DMARC failure reports) are filled first with `BINARY import` of the fixtures in tests/data and
+an unreadable TLS report. With promtool on PATH, `promtool check metrics` must accept the
+exposition. Then the container health check must call the endpoint healthy, and SIGTERM must
+stop the program with exit status 0.
 """
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -22,6 +26,7 @@ import time
 import urllib.request
 
 TIMEOUT = 60
+DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "data")
 
 
 def refused_port():
@@ -59,6 +64,36 @@ def exposed_names(text):
     return names
 
 
+def import_fixtures(binary, config_path, work, env):
+    """Counts TLS and failure reports into the store, so that their families are exposed."""
+    unreadable = os.path.join(work, "unreadable-tlsrpt.json")
+    with open(unreadable, "w", encoding="utf-8") as handle:
+        handle.write('{"organization-name": "Broken Inc.", "policies": [')
+    # Named one by one: a folder import takes only mail and aggregate report suffixes.
+    tlsrpt = os.path.join(DATA_DIR, "tlsrpt")
+    files = [os.path.join(tlsrpt, name) for name in sorted(os.listdir(tlsrpt))]
+    files += [os.path.join(DATA_DIR, "arf", "auth-failure.eml"), unreadable]
+    result = subprocess.run([binary, "import", "--configuration", config_path] + files,
+                            capture_output=True, text=True, env=env, timeout=TIMEOUT)
+    # Exit status 1 is expected: the unreadable report is a file with errors.
+    if "Imported" not in result.stderr:
+        print(f"FAIL: import exited with {result.returncode}:\n{result.stdout}{result.stderr}",
+              file=sys.stderr)
+        return False
+    return True
+
+
+def promtool_lint(text):
+    """promtool's complaints about the exposition, or None without promtool."""
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        print("promtool not found: the exposition is not linted")
+        return None
+    lint = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True,
+                          text=True, timeout=30)
+    return "" if lint.returncode == 0 else lint.stdout + lint.stderr
+
+
 def main(argv):
     binary, metrics_file, healthcheck = argv[1:4]
     with open(metrics_file, encoding="utf-8") as handle:
@@ -80,6 +115,8 @@ def main(argv):
         os.chmod(config_path, 0o600)
 
         env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+        if not import_fixtures(binary, config_path, work, env):
+            return 1
         process = subprocess.Popen([binary, "--no-gui", "--configuration", config_path],
                                    stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
         log = []
@@ -108,6 +145,9 @@ def main(argv):
             unlisted = sorted(n for n in names - expected if not re.search(r"_(bucket|sum|count|created)$", n))
             if unlisted:
                 print("exposed but not listed (not used by the dashboard): " + ", ".join(unlisted))
+            lint = promtool_lint(text)
+            if lint:
+                print(f"FAIL: promtool check metrics:\n{lint}", file=sys.stderr)
 
             health = subprocess.run(["bash", healthcheck, "127.0.0.1", str(port)],
                                     capture_output=True, text=True, timeout=30)
@@ -118,7 +158,7 @@ def main(argv):
             status = process.wait(timeout=30)
             if status != 0:
                 print(f"FAIL: exit status {status} after SIGTERM:\n" + "".join(log), file=sys.stderr)
-            failed = bool(missing) or health.returncode != 0 or status != 0
+            failed = bool(missing) or bool(lint) or health.returncode != 0 or status != 0
             print(f"{len(expected)} listed metrics, {len(names)} exposed; health check "
                   f"{'healthy' if health.returncode == 0 else 'unhealthy'}; exit status {status}")
             return 1 if failed else 0
