@@ -32,7 +32,7 @@ QString description()
               "  (none)                 run the exporter\n"
               "  inspect [--json] FILE...  show what the exporter would count from report "
               "files\n"
-              "                         (.eml, .xml, .gz, .zip) and why a report is rejected\n"
+              "                         (.eml, .xml, .json, .gz, .zip) and why a report is rejected\n"
               "  import FILE|DIR...     count local report files (folders recursively) into "
               "the\n"
               "                         store, with the same deduplication as the mailbox");

@@ -19,7 +19,7 @@ constexpr qint64 kBatchBytes = qint64(64) * 1024 * 1024;
 bool isReportFile(const QString &path)
 {
     const QString name = path.toLower();
-    for (const char *suffix : {".eml", ".xml", ".gz", ".gzip", ".zip"}) {
+    for (const char *suffix : {".eml", ".xml", ".json", ".gz", ".gzip", ".zip"}) {
         if (name.endsWith(QLatin1String(suffix)))
             return true;
     }

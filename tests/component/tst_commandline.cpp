@@ -182,6 +182,33 @@ private Q_SLOTS:
         QVERIFY(inspect.out.contains(QStringLiteral("\"verdict\": \"error\"")));
     }
 
+    void importFolderTakesTlsReports()
+    {
+        QTemporaryDir dir;
+        const QString storage = dir.filePath(QStringLiteral("state"));
+        const QString config = writeFile(
+            dir, QStringLiteral("config.json"),
+            QStringLiteral(R"({"storage_path": "%1", "imap": {"username": "u", "password": "p"}})")
+                .arg(storage)
+                .toUtf8());
+        const QString archive = dir.filePath(QStringLiteral("archive"));
+        QVERIFY(QDir().mkpath(archive));
+        QVERIFY(QFile::copy(QStringLiteral(DMARC_TEST_DATA_DIR "/tlsrpt/google-style.json"),
+                            archive + QStringLiteral("/google-style.json")));
+        const Run result =
+            run({QStringLiteral("import"), QStringLiteral("--configuration"), config, archive});
+        QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+
+        auto store = Dmarc::Store::open(storage);
+        QVERIFY(store.ok());
+        const auto snapshot = (*store)->snapshot();
+        const QList<Dmarc::CountRow> sessions =
+            snapshot->counts.at(int(Dmarc::CountTable::TlsSessions));
+        QCOMPARE(sessions.size(), 1);
+        QCOMPARE(sessions.constFirst().labels.at(0), QStringLiteral("Google Inc."));
+        QCOMPARE(sessions.constFirst().values, (QList<quint64>{1203, 2}));
+    }
+
     void commandUsageErrors()
     {
         QCOMPARE(run({QStringLiteral("inspect")}).exitCode, 2);
