@@ -1,5 +1,6 @@
 #include "reportfixtures.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -27,6 +28,21 @@ Run inspect(const QStringList &arguments)
         return {};
     return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
             QString::fromUtf8(process.readAllStandardError())};
+}
+
+QByteArray readData(const QString &name)
+{
+    QFile file(QStringLiteral(DMARC_TEST_DATA_DIR "/") + name);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(file.fileName()));
+    return file.readAll();
+}
+
+QByteArray strayStartTag()
+{
+    const QByteArray report = feedback();
+    return "<?xml version=\"1.0\"?>\n<xs:schema xmlns:xs=\"urn:x\">\n" +
+           report.sliced(report.indexOf("<feedback"));
 }
 
 } // namespace
@@ -88,6 +104,46 @@ private Q_SLOTS:
         QTest::newRow("email without report")
             << QStringLiteral("none.eml") << email({Part{"Content-Type: text/plain", "hello"}}) << 1
             << QStringList{QStringLiteral("no report attachment found")};
+        // TLS reports, failure reports and what was recovered (docs/counting.md 1.6, 2.7, 8).
+        QTest::newRow("TLS report")
+            << QStringLiteral("t.json") << readData(QStringLiteral("tlsrpt/rfc8460-example.json"))
+            << 0
+            << QStringList{
+                   QStringLiteral("TLS report 5065427c-23d3-47ca-b6e0-946ea0e8c4be from Company-X"),
+                   QStringLiteral("dates 2016-04-01T00:00:00Z .. 2016-04-01T23:59:59Z"),
+                   QStringLiteral("reporter=\"Company-X\" policy_domain=\"company-y.example\" "
+                                  "policy_type=\"sts\""),
+                   QStringLiteral("successful=5326 failed=303"),
+                   QStringLiteral("result_type=\"certificate-expired\" 100"),
+                   QStringLiteral("result_type=\"validation-failure\" 3")};
+        QTest::newRow("failure report")
+            << QStringLiteral("f.eml") << readData(QStringLiteral("arf/auth-failure.eml")) << 0
+            << QStringList{QStringLiteral("failure report (part 2 (message/feedback-report))"),
+                           QStringLiteral("reported_domain=\"mydomain.de\" auth_failure=\"dmarc\" "
+                                          "identity_alignment=\"dkim,spf\" "
+                                          "delivery_result=\"reject\"")};
+        QTest::newRow("stray start tag")
+            << QStringLiteral("r.xml") << strayStartTag() << 0
+            << QStringList{QStringLiteral("report r-1 from google.com"),
+                           QStringLiteral("recovered: read again from a later <feedback> start "
+                                          "tag after: XML line 2, column 28: the document "
+                                          "element is <xs:schema>, not <feedback>")};
+        QTest::newRow("gzip with trailing bytes, nested")
+            << QStringLiteral("r.xml.gz") << gzip(gzip(feedback())) + "\r\n"
+            << 0
+            << QStringList{
+                   QStringLiteral("recovered: a gzip inside the container unpacked as well"),
+                   QStringLiteral("recovered: 2 byte(s) after the end of the gzip data "
+                                  "ignored")};
+        QTest::newRow("invalid byte")
+            << QStringLiteral("r.xml") << feedback(record(), "r-\x91") << 0
+            << QStringList{QStringLiteral("recovered: bytes that are not valid UTF-8 read as "
+                                          "U+FFFD, the first at line 3, column ")};
+        QTest::newRow("failed TLS report")
+            << QStringLiteral("bad.json") << QByteArray("{\"policies\": 5}") << 1
+            << QStringList{QStringLiteral("counted as invalid on: tlsrpt_invalid_reports_total"),
+                           QStringLiteral("bad.json: [malformed] TLS report: \"policies\" "
+                                          "is missing or not an array")};
     }
     void text()
     {
@@ -133,6 +189,72 @@ private Q_SLOTS:
         QVERIFY(failure.value(QStringLiteral("reason"))
                     .toString()
                     .startsWith(QLatin1String("XML line 1, column 18")));
+    }
+
+    void jsonKinds()
+    {
+        const QString tls = write(QStringLiteral("t.json.gz"),
+                                  gzip(readData(QStringLiteral("tlsrpt/"
+                                                               "microsoft-style.json"))));
+        const QString arf =
+            write(QStringLiteral("f.eml"), readData(QStringLiteral("arf/auth-failure.eml")));
+        const QString mixed = write(
+            QStringLiteral("m.eml"),
+            email({attachment("application/gzip", "a.xml.gz", gzip(strayStartTag()) + "\n"),
+                   attachment("application/tlsrpt+gzip", "t.json.gz", gzip("{\"policies\": {}}")),
+                   attachment("application/gzip", "x.json.gz", gzip(feedback()).left(15))}));
+        const Run run = inspect({QStringLiteral("--json"), tls, arf, mixed});
+        QCOMPARE(run.exitCode, 1);
+        const QJsonArray files = QJsonDocument::fromJson(run.out.toUtf8()).array();
+        QCOMPARE(files.size(), 3);
+
+        const QJsonObject first = files.at(0).toObject();
+        QCOMPARE(first.value(QStringLiteral("verdict")).toString(), QStringLiteral("done"));
+        const QJsonObject tlsReport =
+            first.value(QStringLiteral("tls_reports")).toArray().at(0).toObject();
+        QCOMPARE(tlsReport.value(QStringLiteral("organization_name")).toString(),
+                 QStringLiteral("Microsoft Corporation"));
+        QCOMPARE(tlsReport.value(QStringLiteral("begin")).toString(),
+                 QStringLiteral("2024-03-04T00:00:00Z"));
+        const QJsonArray policies = tlsReport.value(QStringLiteral("policies")).toArray();
+        QCOMPARE(policies.size(), 3);
+        const QJsonObject tlsa = policies.at(1).toObject();
+        QCOMPARE(tlsa.value(QStringLiteral("policy_type")).toString(), QStringLiteral("tlsa"));
+        QCOMPARE(tlsa.value(QStringLiteral("successful_sessions")).toInt(), 98);
+        QCOMPARE(tlsa.value(QStringLiteral("failure_details"))
+                     .toObject()
+                     .value(QStringLiteral("dnssec-invalid"))
+                     .toInt(),
+                 4);
+
+        const QJsonObject second = files.at(1).toObject();
+        const QJsonObject failureReport =
+            second.value(QStringLiteral("failure_reports")).toArray().at(0).toObject();
+        QCOMPARE(failureReport.value(QStringLiteral("reported_domain")).toString(),
+                 QStringLiteral("mydomain.de"));
+        QCOMPARE(failureReport.value(QStringLiteral("identity_alignment")).toString(),
+                 QStringLiteral("dkim,spf"));
+        QCOMPARE(second.value(QStringLiteral("invalid_counters")).toArray().size(), 0);
+
+        // One recovered aggregate report, a broken TLS report, a corrupt gzip named as JSON.
+        const QJsonObject third = files.at(2).toObject();
+        QCOMPARE(third.value(QStringLiteral("verdict")).toString(), QStringLiteral("error"));
+        QCOMPARE(third.value(QStringLiteral("invalid_counters")).toArray(),
+                 (QJsonArray{QStringLiteral("tlsrpt_invalid_reports_total")}));
+        const QJsonArray notes = third.value(QStringLiteral("reports"))
+                                     .toArray()
+                                     .at(0)
+                                     .toObject()
+                                     .value(QStringLiteral("notes"))
+                                     .toArray();
+        QCOMPARE(notes.size(), 2);
+        QCOMPARE(notes.at(0).toString(),
+                 QStringLiteral("1 byte(s) after the end of the gzip data ignored"));
+        const QJsonArray failures = third.value(QStringLiteral("failures")).toArray();
+        QCOMPARE(failures.size(), 2);
+        for (const QJsonValue &failure : failures)
+            QCOMPARE(failure.toObject().value(QStringLiteral("kind")).toString(),
+                     QStringLiteral("tls"));
     }
 
     void exitCodes()
