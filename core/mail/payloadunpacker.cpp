@@ -154,7 +154,8 @@ public:
     {
         if (m_trailing == 0)
             return {};
-        return {QStringLiteral("%1 byte(s) after the end of the gzip data ignored").arg(m_trailing)};
+        return {
+            QStringLiteral("%1 byte(s) after the end of the gzip data ignored").arg(m_trailing)};
     }
 
 private:

@@ -161,42 +161,6 @@ std::optional<quint64> parseCount(QStringView text)
 // Text kept while hunting, to find a start tag cut by a chunk boundary; no prefix is this long.
 constexpr qsizetype kCutTag = 256;
 
-bool isNameChar(QChar c)
-{
-    return c.isLetterOrNumber() || c == u'-' || c == u'_' || c == u'.' || c.unicode() >= 0x80;
-}
-
-bool isXmlSpace(QChar c)
-{
-    return c == u' ' || c == u'\t' || c == u'\r' || c == u'\n';
-}
-
-// Where a start tag with the local name "feedback" (any prefix) begins in `text`, or -1. A tag
-// cut off by the end of `text` does not count yet.
-qsizetype findFeedbackStart(QStringView text)
-{
-    const QStringView name = u"feedback";
-    for (qsizetype at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
-        const qsizetype after = at + name.size();
-        if (after >= text.size())
-            return -1;
-        const QChar next = text.at(after);
-        if (next != u'>' && next != u'/' && !isXmlSpace(next))
-            continue;
-        qsizetype start = at;
-        if (start > 0 && text.at(start - 1) == u':') {
-            --start;
-            while (start > 0 && isNameChar(text.at(start - 1)))
-                --start;
-            if (start == at - 1)
-                continue; // "<:feedback" has no prefix
-        }
-        if (start > 0 && text.at(start - 1) == u'<')
-            return start - 1;
-    }
-    return -1;
-}
-
 } // namespace
 
 ReportParser::ReportParser(RecordHandler onRecord, RestartHandler onRestart)
@@ -277,7 +241,7 @@ void ReportParser::feedText(const QString &text)
 void ReportParser::hunt(QStringView text)
 {
     const QString window = m_tail + text;
-    const qsizetype at = findFeedbackStart(window);
+    const qsizetype at = findStartTag(window, u"feedback");
     if (at >= 0) {
         restart(window.sliced(at));
         return;

@@ -79,12 +79,40 @@ qsizetype cutUtf8Sequence(QByteArrayView bytes)
     return 0;
 }
 
-bool isLeadingSpace(QChar c)
+bool isXmlSpace(QChar c)
 {
     return c == u' ' || c == u'\t' || c == u'\r' || c == u'\n';
 }
 
+bool isNameChar(QChar c)
+{
+    return c.isLetterOrNumber() || c == u'-' || c == u'_' || c == u'.' || c.unicode() >= 0x80;
+}
+
 } // namespace
+
+qsizetype findStartTag(QStringView text, QStringView localName)
+{
+    for (qsizetype at = text.indexOf(localName); at >= 0; at = text.indexOf(localName, at + 1)) {
+        const qsizetype after = at + localName.size();
+        if (after >= text.size())
+            return -1;
+        const QChar next = text.at(after);
+        if (next != u'>' && next != u'/' && !isXmlSpace(next))
+            continue;
+        qsizetype start = at;
+        if (start > 0 && text.at(start - 1) == u':') {
+            --start;
+            while (start > 0 && isNameChar(text.at(start - 1)))
+                --start;
+            if (start == at - 1)
+                continue; // "<:name" has no prefix
+        }
+        if (start > 0 && text.at(start - 1) == u'<')
+            return start - 1;
+    }
+    return -1;
+}
 
 Result<QString> XmlTextDecoder::decode(QByteArrayView chunk)
 {
@@ -177,7 +205,7 @@ QString XmlTextDecoder::convert(QByteArrayView bytes, bool final)
         qsizetype skip = 0;
         for (; skip < text.size(); ++skip) {
             const QChar c = text.at(skip);
-            if (isLeadingSpace(c))
+            if (isXmlSpace(c))
                 ++m_leadingSpace;
             else if (c != QChar(QChar::ByteOrderMark))
                 break;

@@ -62,4 +62,9 @@ private:
     std::optional<TextPosition> m_firstInvalid;
 };
 
+// Where a start tag with the local name `localName` (any prefix) begins in `text` (the index of
+// its '<'), or -1. A tag cut off by the end of `text` does not count yet: more text may show
+// that its name goes on.
+qsizetype findStartTag(QStringView text, QStringView localName);
+
 } // namespace Dmarc

@@ -5,20 +5,14 @@
 #include "failurereport/failurereport.h"
 
 #include <QByteArray>
+#include <QList>
+#include <QPair>
+#include <QStringList>
 
 #include <cstddef>
 #include <cstdint>
 
 namespace {
-
-bool oneOf(const QString &value, std::initializer_list<const char *> known)
-{
-    for (const char *candidate : known) {
-        if (value == QLatin1StringView(candidate))
-            return true;
-    }
-    return false;
-}
 
 bool same(const std::optional<Dmarc::FailureReport> &a,
           const std::optional<Dmarc::FailureReport> &b)
@@ -40,11 +34,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         __builtin_trap();
     if (!report)
         return 0;
-    if (report->reportedDomain != report->reportedDomain.toLower() ||
-        !oneOf(report->authFailure,
-               {"dmarc", "dkim", "spf", "bodyhash", "revoked", "signature", "adsp", "other"}) ||
-        !oneOf(report->identityAlignment, {"", "none", "dkim", "spf", "dkim,spf"}) ||
-        !oneOf(report->deliveryResult, {"", "delivered", "spam", "policy", "reject", "other"}))
+    // Each label, and the values it may take.
+    static const QList<QPair<QString Dmarc::FailureReport::*, QStringList>> labels{
+        {&Dmarc::FailureReport::authFailure,
+         QStringList{QStringLiteral("dmarc"), QStringLiteral("dkim"), QStringLiteral("spf"),
+                     QStringLiteral("bodyhash"), QStringLiteral("revoked"),
+                     QStringLiteral("signature"), QStringLiteral("adsp"), QStringLiteral("other")}},
+        {&Dmarc::FailureReport::identityAlignment,
+         QStringList{QString(), QStringLiteral("none"), QStringLiteral("dkim"),
+                     QStringLiteral("spf"), QStringLiteral("dkim,spf")}},
+        {&Dmarc::FailureReport::deliveryResult,
+         QStringList{QString(), QStringLiteral("delivered"), QStringLiteral("spam"),
+                     QStringLiteral("policy"), QStringLiteral("reject"), QStringLiteral("other")}}};
+    for (const auto &[label, values] : labels) {
+        if (!values.contains((*report).*label))
+            __builtin_trap();
+    }
+    if (report->reportedDomain != report->reportedDomain.toLower())
         __builtin_trap();
     return 0;
 }

@@ -4,19 +4,12 @@
 
 #include "tlsrpt/tlsreportreader.h"
 
+#include <QStringList>
+
 #include <cstddef>
 #include <cstdint>
 
 namespace {
-
-bool oneOf(const QString &value, std::initializer_list<const char *> known)
-{
-    for (const char *candidate : known) {
-        if (value == QLatin1StringView(candidate))
-            return true;
-    }
-    return false;
-}
 
 QString summary(const Dmarc::Result<Dmarc::TlsReport> &read)
 {
@@ -54,16 +47,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         __builtin_trap();
     if (!whole)
         return 0;
+    static const QStringList policyTypes{QStringLiteral("sts"), QStringLiteral("tlsa"),
+                                         QStringLiteral("no-policy-found"),
+                                         QStringLiteral("other")};
+    static const QStringList resultTypes{
+        QStringLiteral("starttls-not-supported"), QStringLiteral("certificate-host-mismatch"),
+        QStringLiteral("certificate-expired"),    QStringLiteral("certificate-not-trusted"),
+        QStringLiteral("validation-failure"),     QStringLiteral("tlsa-invalid"),
+        QStringLiteral("dnssec-invalid"),         QStringLiteral("dane-required"),
+        QStringLiteral("sts-policy-fetch-error"), QStringLiteral("sts-policy-invalid"),
+        QStringLiteral("sts-webpki-invalid"),     QStringLiteral("other")};
     for (const Dmarc::TlsPolicyCounts &policy : whole->policies) {
-        if (!oneOf(policy.policyType, {"sts", "tlsa", "no-policy-found", "other"}) ||
+        if (!policyTypes.contains(policy.policyType) ||
             policy.policyDomain != policy.policyDomain.toLower())
             __builtin_trap();
         for (const Dmarc::TlsFailureCount &failure : policy.failures) {
-            if (!oneOf(failure.resultType,
-                       {"starttls-not-supported", "certificate-host-mismatch",
-                        "certificate-expired", "certificate-not-trusted", "validation-failure",
-                        "tlsa-invalid", "dnssec-invalid", "dane-required", "sts-policy-fetch-error",
-                        "sts-policy-invalid", "sts-webpki-invalid", "other"}))
+            if (!resultTypes.contains(failure.resultType))
                 __builtin_trap();
         }
     }
