@@ -15,6 +15,12 @@ ParallelRunner::ParallelRunner()
     m_helpers.setExpiryTimeout(10000);
 }
 
+void ParallelRunner::endIdleThreads()
+{
+    // forEach() returns only after its helpers are done, so every helper is idle here.
+    m_helpers.waitForDone();
+}
+
 void ParallelRunner::forEach(qsizetype count, const std::function<void(qsizetype)> &work)
 {
     std::atomic<qsizetype> next{0};

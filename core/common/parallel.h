@@ -18,6 +18,11 @@ public:
     // calls have returned.
     void forEach(qsizetype count, const std::function<void(qsizetype)> &work);
 
+    // Ends the idle helper threads now instead of after their expiry time, so that what their
+    // allocations left in the allocator's per-thread arenas can be trimmed (e.g. when a check
+    // has ended). The next forEach() starts new ones.
+    void endIdleThreads();
+
 private:
     QThreadPool m_helpers;
 };

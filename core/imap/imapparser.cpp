@@ -412,8 +412,13 @@ void ImapResponseParser::feed(const QByteArray &bytes)
 {
     if (m_error)
         return;
-    // Drop what was consumed before growing the buffer, so it holds one response at most.
-    if (m_offset > 0 && m_offset >= m_buffer.size() / 2) {
+    // Drop what was consumed before growing the buffer, so it holds one response at most. A
+    // buffer consumed to its end is let go whole: its capacity (a large literal's) would stay.
+    if (m_offset > 0 && m_offset == m_buffer.size()) {
+        m_buffer = QByteArray();
+        m_scan = 0;
+        m_offset = 0;
+    } else if (m_offset > 0 && m_offset >= m_buffer.size() / 2) {
         m_buffer.remove(0, m_offset);
         m_scan -= m_offset;
         m_offset = 0;

@@ -66,6 +66,10 @@ ImapSession::ImapSession(const ImapSettings &settings, QObject *parent)
     , m_timer(new QTimer(this))
     , m_parser(limitsFor(settings))
 {
+    // Read from the network in pieces of at most this much: the TLS layer keeps a buffer as
+    // large as the largest piece for as long as the connection lasts (MBs after a batch that
+    // arrived while the analysis kept the event loop busy).
+    m_socket->setReadBufferSize(256 * 1024);
     m_timer->setSingleShot(true);
     connect(m_timer, &QTimer::timeout, this, &ImapSession::onTimeout);
     connect(m_socket, &QSslSocket::connected, this, &ImapSession::onConnected);

@@ -60,9 +60,35 @@ Result<GzipEncoder> GzipEncoder::start(const QByteArray &prefix)
     encoder.m_head = kHeader;
     if (!appendDeflated(encoder.m_head, prefix, Z_SYNC_FLUSH))
         return zlibFailed("cached part");
+    encoder.m_head.squeeze(); // sized for the worst case, as large as the prefix itself
     encoder.m_prefixCrc = crcOf(prefix);
     encoder.m_prefixSize = prefix.size();
     return encoder;
+}
+
+Result<QByteArray> GzipEncoder::prefix() const
+{
+    if (m_prefixSize == 0)
+        return QByteArray();
+    const Error failed{QStringLiteral("gzip"),
+                       QStringLiteral("gzip: zlib could not inflate the cached part")};
+    z_stream stream{};
+    if (inflateInit2(&stream, -MAX_WBITS) != Z_OK)
+        return failed;
+    QByteArray out(qsizetype(m_prefixSize), Qt::Uninitialized);
+    stream.next_in =
+        reinterpret_cast<Bytef *>(const_cast<char *>(m_head.constData() + kHeader.size()));
+    stream.avail_in = uInt(m_head.size() - kHeader.size());
+    stream.next_out = reinterpret_cast<Bytef *>(out.data());
+    stream.avail_out = uInt(out.size());
+    // The stream ends with a sync flush, not a final block: done when all input is taken.
+    const int status = inflate(&stream, Z_SYNC_FLUSH);
+    const bool ok = (status == Z_OK || status == Z_BUF_ERROR) && stream.avail_in == 0 &&
+                    qint64(stream.total_out) == m_prefixSize;
+    inflateEnd(&stream);
+    if (!ok)
+        return failed;
+    return out;
 }
 
 Result<QByteArray> GzipEncoder::finish(const QByteArray &ending) const

@@ -25,6 +25,10 @@ public:
     // CRC-32 and the size of prefix + ending.
     Result<QByteArray> finish(const QByteArray &ending) const;
 
+    // The prefix again, inflated from head(): for a client that does not take gzip, so that
+    // only the compressed form needs to be kept.
+    Result<QByteArray> prefix() const;
+
 private:
     GzipEncoder() = default;
 

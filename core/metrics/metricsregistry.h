@@ -42,7 +42,8 @@ struct Exposition
 
 // The exported metrics (docs/counting.md section 6) plus the exporter's own: their values, and
 // their text exposition. The dmarc families are serialised once per change and served from a cache
-// (also gzipped once); the small self and process_* families are appended per scrape.
+// kept gzipped only (inflated for a client without gzip); the small self and process_* families
+// are appended per scrape.
 // Not thread-safe: use it from one thread.
 class MetricsRegistry
 {
@@ -73,6 +74,12 @@ public:
     quint64 invalidReports(const QString &fromEmail) const { return m_invalid.value(fromEmail); }
     int labelSetCount() const { return m_labelOrder.size(); }
     std::optional<quint64> familyValue(ReportFamily family, const QStringList &labels) const;
+
+    // Copies the label sets and invalid senders into fresh storage, each distinct string once.
+    // Those added since the last call share their strings with the batch that brought them, in
+    // memory scattered among the batch's freed allocations, where they keep whole pages
+    // resident. Called when a check has ended; does nothing when nothing was added.
+    void compact();
 
     // The text format 0.0.4 body, gzip-encoded when asked.
     Exposition exposition(bool gzip);
@@ -112,9 +119,10 @@ private:
     quint64 m_reports[3] = {0, 0, 0};
 
     bool m_dirty = true;
-    QByteArray m_cachedBody;
-    std::optional<GzipEncoder> m_cachedGzip; // m_cachedBody, compressed once
+    QByteArray m_cachedBody; // the cached families as text, only while they cannot be gzipped
+    std::optional<GzipEncoder> m_cachedGzip; // the cached families, compressed once
     quint64 m_serializations = 0;
+    qsizetype m_compacted = 0; // label sets and invalid senders at the last compact()
 };
 
 } // namespace Dmarc

@@ -212,7 +212,11 @@ void Exporter::processBatch(MailboxWatcher *watcher, const MailboxBatch &batch)
 void Exporter::releaseIdleMemory()
 {
     // The batches of a check can be tens of megabytes; once they are gone, give the memory back
-    // to the system rather than keep it while waiting for the next mail.
+    // to the system rather than keep it while waiting for the next mail. The analysis threads
+    // end first, so that the trim reaches their arenas too, and the new label sets move out of
+    // the pages the batch used, which they would otherwise keep resident.
+    m_pipeline->endIdleThreads();
+    m_metrics->compact();
     if (auto released = m_store->releaseMemory(); !released)
         Log::warning(lcStore(), released.error().message, {});
 #ifdef __GLIBC__

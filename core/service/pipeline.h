@@ -51,6 +51,8 @@ public:
     // Commits the whole batch in one transaction, or nothing (then the error says why and no
     // email may be moved).
     Result<QList<ProcessedEmail>> process(QList<IncomingEmail> emails, qint64 nowSecs);
+    // Ends the analysis threads (when a check has ended); the next batch starts new ones.
+    void endIdleThreads() { m_parallel.endIdleThreads(); }
 
 private:
     EmailAnalysis analyze(const IncomingEmail &email) const;
