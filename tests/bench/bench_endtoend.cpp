@@ -16,9 +16,11 @@
 // published) and the process's thread count is back to what it was at rest on an empty inbox
 // (the analysis helpers have ended) and has not changed for 2 s; at most 60 s.
 // BENCH_LOG=FILE keeps the exporter's log. BENCH_SEED=N changes the mailbox (default 1).
+// BENCH_WRAPPER="heaptrack -o FILE" (or any command) runs the exporter under it.
 
 #include "dovecotserver.h"
 #include "exporterharness.h"
+#include "processstatus.h"
 #include "realisticmailbox.h"
 #include "reportfixtures.h"
 
@@ -41,24 +43,16 @@ namespace {
 
 QTextStream out(stdout);
 
-struct ProcessSample
+// The process's memory and threads (/proc/PID/status) and the CPU time it has used.
+struct ProcessSample : ProcessStatus
 {
     double cpuSeconds = 0;
-    qint64 rssKiB = 0;
-    qint64 anonKiB = 0;
-    qint64 fileKiB = 0;
-    qint64 hwmKiB = 0;
-    int threads = 0;
 };
-
-qint64 statusKiB(const QByteArray &line, int prefix)
-{
-    return line.mid(prefix).trimmed().split(' ').constFirst().toLongLong();
-}
 
 ProcessSample sample(qint64 pid)
 {
     ProcessSample result;
+    static_cast<ProcessStatus &>(result) = processStatus(pid);
     QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
     if (stat.open(QIODevice::ReadOnly)) {
         const QByteArray text = stat.readAll();
@@ -66,21 +60,6 @@ ProcessSample sample(qint64 pid)
         if (fields.size() > 13)
             result.cpuSeconds = (fields.at(11).toDouble() + fields.at(12).toDouble()) /
                                 double(::sysconf(_SC_CLK_TCK));
-    }
-    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
-    if (status.open(QIODevice::ReadOnly)) {
-        for (const QByteArray &line : status.readAll().split('\n')) {
-            if (line.startsWith("VmRSS:"))
-                result.rssKiB = statusKiB(line, 6);
-            else if (line.startsWith("RssAnon:"))
-                result.anonKiB = statusKiB(line, 8);
-            else if (line.startsWith("RssFile:"))
-                result.fileKiB = statusKiB(line, 8);
-            else if (line.startsWith("VmHWM:"))
-                result.hwmKiB = statusKiB(line, 6);
-            else if (line.startsWith("Threads:"))
-                result.threads = int(statusKiB(line, 8));
-        }
     }
     return result;
 }
@@ -104,7 +83,8 @@ void waitMs(int ms)
     loop.exec();
 }
 
-const QString kDone = QStringLiteral("dmarc_metrics_exporter_emails_processed_total{outcome=\"done\"}");
+const QString kDone =
+    QStringLiteral("dmarc_metrics_exporter_emails_processed_total{outcome=\"done\"}");
 const QString kError =
     QStringLiteral("dmarc_metrics_exporter_emails_processed_total{outcome=\"error\"}");
 const QString kLastCheck =
@@ -129,23 +109,40 @@ public:
             m_process.setStandardErrorFile(QProcess::nullDevice());
         else
             m_process.setStandardErrorFile(log, QIODevice::Append);
-        m_process.start(binary,
-                        {QStringLiteral("--no-gui"), QStringLiteral("--configuration"), configPath});
+        QStringList command =
+            qEnvironmentVariable("BENCH_WRAPPER").split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        command << binary << QStringLiteral("--no-gui") << QStringLiteral("--configuration")
+                << configPath;
+        m_process.start(command.takeFirst(), command);
         m_process.waitForStarted();
     }
     ~ExporterProcess()
     {
+        if (pid() != m_process.processId())
+            ::kill(pid_t(pid()), SIGTERM); // a wrapper may not pass the signal on
         m_process.terminate();
         if (!m_process.waitForFinished(10000))
             m_process.kill();
     }
 
-    qint64 pid() const { return m_process.processId(); }
-    bool running() const { return m_process.state() == QProcess::Running; }
-    QUrl metrics() const
+    // The exporter's process: under a wrapper (e.g. BENCH_WRAPPER="heaptrack"), its youngest
+    // descendant.
+    qint64 pid() const
     {
-        return QUrl(QStringLiteral("http://127.0.0.1:%1/metrics").arg(m_port));
+        qint64 pid = m_process.processId();
+        for (int depth = 0; depth < 4; ++depth) {
+            QFile children(QStringLiteral("/proc/%1/task/%1/children").arg(pid));
+            if (!children.open(QIODevice::ReadOnly))
+                break;
+            const QList<QByteArray> list = children.readAll().trimmed().split(' ');
+            if (list.constLast().isEmpty())
+                break;
+            pid = list.constLast().toLongLong();
+        }
+        return pid;
     }
+    bool running() const { return m_process.state() == QProcess::Running; }
+    QUrl metrics() const { return QUrl(QStringLiteral("http://127.0.0.1:%1/metrics").arg(m_port)); }
     // Every one of `emails` emails decided and a check finished at or after `sinceSecs`.
     bool checked(double emails, double sinceSecs, double *seenEmails = nullptr) const
     {
@@ -165,8 +162,8 @@ private:
 };
 
 // Waits until the check is done (see ExporterProcess::checked); polls every `intervalMs`.
-bool waitForCheck(const ExporterProcess &exporter, double emails, double sinceSecs,
-                  int intervalMs, int timeoutMs)
+bool waitForCheck(const ExporterProcess &exporter, double emails, double sinceSecs, int intervalMs,
+                  int timeoutMs)
 {
     QElapsedTimer clock;
     clock.start();
@@ -176,7 +173,8 @@ bool waitForCheck(const ExporterProcess &exporter, double emails, double sinceSe
             return true;
         waitMs(intervalMs);
     }
-    out << "timed out: " << seen << " of " << emails << " emails decided\n";
+    out << "timed out: " << seen << " of " << emails << " emails decided; the exporter "
+        << (exporter.running() ? "runs" : "has ended") << " (BENCH_LOG=FILE keeps its log)\n";
     out.flush();
     return false;
 }
@@ -216,10 +214,16 @@ bool deliver(DovecotServer &server, const QList<QByteArray> &emails, qint64 paus
         out << "delivery failed\n";
         return false;
     }
-    // Dovecot sees the new files on the next look at the maildir.
-    if (server.messageCount(QStringLiteral("INBOX")) != before + emails.size()) {
-        out << "the inbox holds " << server.messageCount(QStringLiteral("INBOX")) << " emails, not "
-            << before + emails.size() << "\n";
+    // Dovecot sees the new files on its next look at the maildir; files renamed into it within
+    // the second of its last look may need another.
+    QElapsedTimer clock;
+    clock.start();
+    int held = 0;
+    while ((held = server.messageCount(QStringLiteral("INBOX"))) != before + emails.size() &&
+           clock.elapsed() < 20000)
+        waitMs(100);
+    if (held != before + emails.size()) {
+        out << "the inbox holds " << held << " emails, not " << before + emails.size() << "\n";
         return false;
     }
     return true;
@@ -227,9 +231,9 @@ bool deliver(DovecotServer &server, const QList<QByteArray> &emails, qint64 paus
 
 void describeMailbox(const RealisticMailbox &box)
 {
-    out << "mailbox: " << box.emails.size() << " emails (" << box.valid << " valid, "
-        << box.invalid << " invalid), " << box.labelSets << " new label sets, " << box.records
-        << " records, " << mb(box.xmlBytes / 1024) << " MB of XML (largest report "
+    out << "mailbox: " << box.emails.size() << " emails (" << box.valid << " valid, " << box.invalid
+        << " invalid), " << box.labelSets << " new label sets, " << box.records << " records, "
+        << mb(box.xmlBytes / 1024) << " MB of XML (largest report "
         << QString::number(double(box.largestXml) / 1024.0, 'f', 0) << " KB), "
         << mb(box.emailBytes / 1024) << " MB of email; attachments: " << box.zip << " zip, "
         << box.gzip << " gzip, " << box.xml << " XML\n";
@@ -242,7 +246,7 @@ struct Bench
     DovecotServer server;
     int idleThreads = 0; // threads of an exporter at rest on an empty inbox
     quint64 seed = 1;
-    int batches = 0;     // report id prefixes already used
+    int batches = 0; // report id prefixes already used
 
     QByteArray nextPrefix() { return "b" + QByteArray::number(++batches); }
 
@@ -255,8 +259,8 @@ struct Bench
         double rest = 0;
         const ProcessSample atRest = waitForRest(exporter.pid(), 0, &rest);
         idleThreads = atRest.threads;
-        out << "at rest (" << QString::number(rest, 'f', 1) << " s after the check): "
-            << describe(atRest) << "\n";
+        out << "at rest (" << QString::number(rest, 'f', 1)
+            << " s after the check): " << describe(atRest) << "\n";
         out.flush();
         return true;
     }
@@ -297,8 +301,8 @@ struct Bench
         out.flush();
         double rest = 0;
         const ProcessSample atRest = waitForRest(exporter.pid(), idleThreads, &rest);
-        out << "at rest (" << QString::number(rest, 'f', 1) << " s after the check): "
-            << describe(atRest) << "\n";
+        out << "at rest (" << QString::number(rest, 'f', 1)
+            << " s after the check): " << describe(atRest) << "\n";
         out.flush();
         waitMs(idleSeconds * 1000);
         const ProcessSample after = sample(exporter.pid());
@@ -329,8 +333,8 @@ struct Bench
             << QString::number(count / seconds, 'f', 0) << " emails/s\n";
         double rest = 0;
         const ProcessSample atRest = waitForRest(exporter.pid(), idleThreads, &rest);
-        out << "at rest (" << QString::number(rest, 'f', 1) << " s after the check): "
-            << describe(atRest) << "\n";
+        out << "at rest (" << QString::number(rest, 'f', 1)
+            << " s after the check): " << describe(atRest) << "\n";
         out.flush();
         return true;
     }

@@ -424,13 +424,18 @@ Result<void> DovecotServer::deliverToInbox(const QList<QByteArray> &messages)
     const QString maildir = directory() + QLatin1Char('/') + QStringLiteral("mail/") + userName() +
                             QStringLiteral("/Maildir");
     QFileInfo owner(maildir);
+    // Names never used before in this process, also when a later delivery holds emails of the
+    // same sizes.
+    static int deliveries = 0;
+    ++deliveries;
     for (int i = 0; i < messages.size(); ++i) {
         // As Dovecot's own delivery names them: the size in the name spares a read per message.
-        const QString name = QStringLiteral("%1.M%2P%3.dmarc-test,S=%4")
+        const QString name = QStringLiteral("%1.M%2Q%5P%3.dmarc-test,S=%4")
                                  .arg(i + 1)
                                  .arg(i)
                                  .arg(::getpid())
-                                 .arg(messages.at(i).size());
+                                 .arg(messages.at(i).size())
+                                 .arg(deliveries);
         QFile file(maildir + QStringLiteral("/tmp/") + name);
         if (!file.open(QIODevice::WriteOnly) || file.write(messages.at(i)) != messages.at(i).size())
             return failure(QStringLiteral("cannot write ") + file.fileName());

@@ -63,7 +63,10 @@ public:
     int between(int lo, int hi) { return lo + below(hi - lo + 1); } // inclusive
     double unit() { return double(next() >> 11) / double(1ULL << 53); }
     template<typename T>
-    const T &pick(const QList<T> &list) { return list.at(below(int(list.size()))); }
+    const T &pick(const QList<T> &list)
+    {
+        return list.at(below(int(list.size())));
+    }
 
 private:
     quint64 m_state;
@@ -122,7 +125,7 @@ inline QList<Reporter> reporters()
         {"dmarc.example-isp.net", "reports@dmarc.example-isp.net"},
     };
     const int weights[] = {30, 18, 10, 5, 5, 5, 6, 3, 3, 2, 4, 2, 3, 3, 2, 1, 1, 2, 1, 1,
-                           2, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+                           2,  1,  1,  1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
     QList<Reporter> list;
     for (int i = 0; i < 40; ++i)
         list.append({names[i][0], names[i][1], weights[i]});
@@ -151,8 +154,8 @@ inline QByteArray sourceIp(Random &random)
 {
     if (random.below(10) == 0) {
         return QByteArray("2001:db8:") + QByteArray::number(random.below(0xffff), 16) + ':' +
-               QByteArray::number(random.below(0xffff), 16) + "::" +
-               QByteArray::number(random.between(1, 0xffff), 16);
+               QByteArray::number(random.below(0xffff), 16) +
+               "::" + QByteArray::number(random.between(1, 0xffff), 16);
     }
     return QByteArray::number(random.between(1, 223)) + '.' +
            QByteArray::number(random.below(256)) + '.' + QByteArray::number(random.below(256)) +
@@ -238,14 +241,14 @@ inline RealisticMailbox realisticMailbox(const MailboxShape &shape)
 
     // The label sets: From domains of this generation, DKIM and SPF domains either theirs or
     // shared senders' and forwarders'.
-    const QList<QByteArray> senders = {"sendgrid.net",  "amazonses.com", "mcsv.net",
-                                       "mailgun.org",   "sparkpostmail.com", "mktomail.com",
-                                       "exacttarget.com", "zendesk.com", "salesforce.com",
-                                       "hubspotemail.net", "mandrillapp.com", "postmarkapp.com"};
+    const QList<QByteArray> senders = {"sendgrid.net",     "amazonses.com",     "mcsv.net",
+                                       "mailgun.org",      "sparkpostmail.com", "mktomail.com",
+                                       "exacttarget.com",  "zendesk.com",       "salesforce.com",
+                                       "hubspotemail.net", "mandrillapp.com",   "postmarkapp.com"};
     const int fromCount = std::max(8, shape.labelSets / 20);
     QList<QByteArray> fromDomains;
-    const char *const stems[] = {"shop", "news", "mail", "info", "billing", "support", "corp",
-                                 "service", "login", "promo"};
+    const char *const stems[] = {"shop",    "news", "mail",    "info",  "billing",
+                                 "support", "corp", "service", "login", "promo"};
     const char *const tlds[] = {".example", ".example.com", ".example.org", ".example.net",
                                 ".test"};
     for (int i = 0; i < fromCount; ++i) {
@@ -255,8 +258,8 @@ inline RealisticMailbox realisticMailbox(const MailboxShape &shape)
     const int forwarderCount = std::max(4, shape.labelSets / 40);
     QList<QByteArray> forwarders;
     for (int i = 0; i < forwarderCount; ++i)
-        forwarders << "relay" + QByteArray::number(i) + ".forwarder" +
-                          QByteArray::number(i % 7) + ".example.net";
+        forwarders << "relay" + QByteArray::number(i) + ".forwarder" + QByteArray::number(i % 7) +
+                          ".example.net";
 
     QList<int> reporterPool; // reporters with valid emails, as often as they have them
     for (int r = 0; r < allReporters.size(); ++r) {
@@ -284,7 +287,8 @@ inline RealisticMailbox realisticMailbox(const MailboxShape &shape)
                 : spfRoll < 85 ? random.pick(senders)
                 : spfRoll < 98 ? random.pick(forwarders)
                                : QByteArray();
-        const QByteArray key = allReporters.at(r).orgName + '|' + t.from + '|' + t.dkim + '|' + t.spf;
+        const QByteArray key =
+            allReporters.at(r).orgName + '|' + t.from + '|' + t.dkim + '|' + t.spf;
         if (seen.contains(key))
             continue;
         seen.insert(key);
@@ -298,20 +302,19 @@ inline RealisticMailbox realisticMailbox(const MailboxShape &shape)
     const qint64 dayZero = 1704067200; // 2024-01-01
     for (int i = 0; i < shape.emails; ++i) {
         const Reporter &reporter = allReporters.at(emailReporter.at(i));
-        const QByteArray reportId =
-            shape.reportIdPrefix + "-" + gen + "-" + QByteArray::number(i) + "-" +
-            QByteArray::number(random.next() % 1000000000ULL);
+        const QByteArray reportId = shape.reportIdPrefix + "-" + gen + "-" + QByteArray::number(i) +
+                                    "-" + QByteArray::number(random.next() % 1000000000ULL);
         const qint64 begin = dayZero + 86400 * (i % 90);
         QByteArray policyDomain = random.pick(fromDomains);
 
         if (invalidKind.at(i) == 1) {
             // A notice instead of a report.
-            box.emails << multipart("From: " + reporter.email + "\r\nTo: dmarc-rua@" +
-                                        policyDomain + "\r\nSubject: Delivery Status Notification",
-                                    {Part{"Content-Type: text/plain; charset=utf-8",
-                                          "The report for " + policyDomain +
-                                              " could not be generated.\r\n"}},
-                                    "b-" + reportId);
+            box.emails << multipart(
+                "From: " + reporter.email + "\r\nTo: dmarc-rua@" + policyDomain +
+                    "\r\nSubject: Delivery Status Notification",
+                {Part{"Content-Type: text/plain; charset=utf-8",
+                      "The report for " + policyDomain + " could not be generated.\r\n"}},
+                "b-" + reportId);
             ++box.invalid;
             continue;
         }
@@ -337,7 +340,8 @@ inline RealisticMailbox realisticMailbox(const MailboxShape &shape)
                 policyDomain = mine.first()->from;
             records = std::max(records, int(mine.size()));
             for (int k = 0; k < records; ++k) {
-                const Triple &t = k < mine.size() ? *mine.at(k) : sets.at(random.below(int(sets.size())));
+                const Triple &t =
+                    k < mine.size() ? *mine.at(k) : sets.at(random.below(int(sets.size())));
                 body += recordXml(random, t);
             }
             box.records += records;
@@ -379,11 +383,11 @@ inline RealisticMailbox realisticMailbox(const MailboxShape &shape)
             ++box.valid;
         else
             ++box.invalid;
-        box.emails << reportEmail(reporter, policyDomain, reportId,
-                                  {Part{"Content-Type: text/plain; charset=utf-8",
-                                        "This is an aggregate report from " + reporter.orgName +
-                                            ".\r\n"},
-                                   part});
+        box.emails << reportEmail(
+            reporter, policyDomain, reportId,
+            {Part{"Content-Type: text/plain; charset=utf-8",
+                  "This is an aggregate report from " + reporter.orgName + ".\r\n"},
+             part});
     }
     for (const QByteArray &email : std::as_const(box.emails))
         box.emailBytes += email.size();
