@@ -71,6 +71,16 @@ private Q_SLOTS:
         return file.fileName();
     }
 
+    // A configuration for the import command: just a store folder and a placeholder login.
+    static QString writeImportConfig(const QTemporaryDir &dir, const QString &storage)
+    {
+        return writeFile(
+            dir, QStringLiteral("config.json"),
+            QStringLiteral(R"({"storage_path": "%1", "imap": {"username": "u", "password": "p"}})")
+                .arg(storage)
+                .toUtf8());
+    }
+
     void checkConfigAcceptsTheUpstreamSample()
     {
         const Run result =
@@ -144,11 +154,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString storage = dir.filePath(QStringLiteral("state"));
-        const QString config = writeFile(
-            dir, QStringLiteral("config.json"),
-            QStringLiteral(R"({"storage_path": "%1", "imap": {"username": "u", "password": "p"}})")
-                .arg(storage)
-                .toUtf8());
+        const QString config = writeImportConfig(dir, storage);
         const QString archive = dir.filePath(QStringLiteral("archive"));
         QVERIFY(QDir().mkpath(archive + QStringLiteral("/2020")));
         for (const char *name : {"email-report-0.1-zip.eml", "email-report-2.0-xml.eml",
@@ -186,11 +192,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString storage = dir.filePath(QStringLiteral("state"));
-        const QString config = writeFile(
-            dir, QStringLiteral("config.json"),
-            QStringLiteral(R"({"storage_path": "%1", "imap": {"username": "u", "password": "p"}})")
-                .arg(storage)
-                .toUtf8());
+        const QString config = writeImportConfig(dir, storage);
         const QString archive = dir.filePath(QStringLiteral("archive"));
         QVERIFY(QDir().mkpath(archive));
         QVERIFY(QFile::copy(QStringLiteral(DMARC_TEST_DATA_DIR "/tlsrpt/google-style.json"),
