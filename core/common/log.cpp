@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <cstdio>
 #include <mutex>
 #include <unistd.h>
@@ -49,17 +50,78 @@ const char *levelColor(QtMsgType type)
     return "";
 }
 
-// Values with blanks or quotes are quoted so that a line stays machine-splittable.
+// C0 controls, DEL and C1 controls: a line break would split the line, an escape sequence would
+// reach the terminal.
+bool isControl(QChar c)
+{
+    const char16_t code = c.unicode();
+    return code < 0x20 || (code >= 0x7f && code <= 0x9f);
+}
+
+// `text` with every control character written as an escape: \n, \r, \t, else \xNN.
+QString escapeControls(const QString &text)
+{
+    if (std::none_of(text.cbegin(), text.cend(), isControl))
+        return text;
+    QString escaped;
+    escaped.reserve(text.size() + 8);
+    for (const QChar c : text) {
+        if (!isControl(c)) {
+            escaped += c;
+            continue;
+        }
+        switch (c.unicode()) {
+        case u'\n':
+            escaped += QStringLiteral("\\n");
+            break;
+        case u'\r':
+            escaped += QStringLiteral("\\r");
+            break;
+        case u'\t':
+            escaped += QStringLiteral("\\t");
+            break;
+        default:
+            escaped += QStringLiteral("\\x%1").arg(int(c.unicode()), 2, 16, QLatin1Char('0'));
+        }
+    }
+    return escaped;
+}
+
+// A value past this many characters is cut, and says how much is missing.
+QString shortened(const QString &value)
+{
+    if (value.size() <= kMaxValueLength)
+        return value;
+    return value.left(kMaxValueLength) +
+           QStringLiteral("\u2026 (%1 more characters)").arg(value.size() - kMaxValueLength);
+}
+
+// Values with blanks, quotes or control characters are quoted so that a line stays
+// machine-splittable.
 QString plainValue(const QString &value)
 {
     if (!value.isEmpty() && !value.contains(QLatin1Char(' ')) &&
-        !value.contains(QLatin1Char('"')) && !value.contains(QLatin1Char('=')))
+        !value.contains(QLatin1Char('"')) && !value.contains(QLatin1Char('=')) &&
+        std::none_of(value.cbegin(), value.cend(), isControl))
         return value;
     QString quoted = value;
     quoted.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
     quoted.replace(QLatin1Char('"'), QStringLiteral("\\\""));
-    quoted.replace(QLatin1Char('\n'), QStringLiteral("\\n"));
-    return QLatin1Char('"') + quoted + QLatin1Char('"');
+    return QLatin1Char('"') + escapeControls(quoted) + QLatin1Char('"');
+}
+
+// JSON escapes C0 controls itself; DEL and C1 controls are written as \u escapes as well.
+QString escapeJsonControls(const QString &json)
+{
+    QString escaped;
+    escaped.reserve(json.size());
+    for (const QChar c : json) {
+        if (isControl(c))
+            escaped += QStringLiteral("\\u%1").arg(int(c.unicode()), 4, 16, QLatin1Char('0'));
+        else
+            escaped += c;
+    }
+    return escaped;
 }
 
 void handler(QtMsgType type, const QMessageLogContext &context, const QString &message)
@@ -83,20 +145,22 @@ QString formatLine(Format format, QtMsgType type, const QString &category, const
         object.insert(QStringLiteral("time"), time.toUTC().toString(Qt::ISODateWithMs));
         object.insert(QStringLiteral("level"), levelName(type));
         object.insert(QStringLiteral("category"), category);
-        object.insert(QStringLiteral("message"), message);
+        object.insert(QStringLiteral("message"), shortened(message));
         for (const auto &field : fields)
-            object.insert(field.first, field.second);
-        return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+            object.insert(field.first, shortened(field.second));
+        return escapeJsonControls(
+            QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));
     }
     QString level = levelName(type);
     level = QString(QLatin1Char('[') + level + QLatin1Char(']')).leftJustified(10);
     if (format == Format::Colored)
         level = QString::fromLatin1(levelColor(type)) + level + QStringLiteral("\x1b[0m");
     QString line = time.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) + QLatin1Char(' ') + level +
-                   QLatin1Char(' ') + message.leftJustified(30) + QStringLiteral(" [") + category +
-                   QLatin1Char(']');
+                   QLatin1Char(' ') + escapeControls(shortened(message)).leftJustified(30) +
+                   QStringLiteral(" [") + category + QLatin1Char(']');
     for (const auto &field : fields)
-        line += QLatin1Char(' ') + field.first + QLatin1Char('=') + plainValue(field.second);
+        line +=
+            QLatin1Char(' ') + field.first + QLatin1Char('=') + plainValue(shortened(field.second));
     return line;
 }
 

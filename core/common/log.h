@@ -13,6 +13,12 @@ namespace Dmarc::Log {
 // makes them members of the line's object.
 using Fields = QList<QPair<QString, QString>>;
 
+// The longest message or field value one line carries: a longer one is cut there and says how
+// many characters are missing. Control characters in them (line breaks, escape sequences: C0,
+// DEL and C1) are escaped in every format, so that a value taken from an email can neither split
+// a line nor reach the terminal as a command.
+inline constexpr qsizetype kMaxValueLength = 4096;
+
 enum class Format
 {
     Plain,
