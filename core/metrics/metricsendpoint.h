@@ -5,58 +5,47 @@
 
 #include <QHostAddress>
 #include <QObject>
-#include <QSet>
-#include <QSslConfiguration>
-
-#include <memory>
-#include <optional>
+#include <QThread>
 
 namespace Dmarc {
 
+class HttpServer;
 class MetricsRegistry;
-class PasswordHash;
-class HttpConnection;
-class HttpListener;
-struct HttpRequest;
 
 // Serves /metrics (text format 0.0.4, gzip when accepted) and a small index page over HTTP/1.1,
-// optionally behind TLS and basic auth. Each connection has a deadline, the number of
-// connections is capped, and request heads are parsed by HttpRequestParser.
+// optionally behind TLS and basic auth. The HTTP side runs on a thread of its own (HttpServer)
+// and serves an immutable snapshot of the registry's exposition, which this object, on the
+// registry's thread, publishes after each change once that thread is free again: scrapes never
+// wait for mail processing, and mail processing never waits for scrapes. The password checks run
+// on a third thread (BasicAuth).
 class MetricsEndpoint : public QObject
 {
     Q_OBJECT
 public:
+    // One endpoint serves a registry: it takes the registry's change handler.
     explicit MetricsEndpoint(MetricsRegistry *registry, QObject *parent = nullptr);
     ~MetricsEndpoint() override;
 
     // Loads the TLS files and the password hash, then listens. Errors say which setting failed.
     Result<void> start(const EndpointSettings &settings);
+    // Closes every connection and ends the thread.
     void stop();
 
-    bool isListening() const;
-    QHostAddress serverAddress() const;
-    quint16 serverPort() const;
-    bool usesTls() const { return m_tls.has_value(); }
-    int connectionCount() const { return m_connections.size(); }
-
-Q_SIGNALS:
-    // After each response was queued, with its status (e.g. for logs and tests).
-    void requestServed(const QByteArray &path, int status);
+    bool isListening() const { return m_server != nullptr; }
+    QHostAddress serverAddress() const { return m_address; }
+    quint16 serverPort() const { return m_port; }
+    bool usesTls() const { return m_usesTls; }
+    int connectionCount() const;
 
 private:
-    friend class HttpConnection;
-
-    void acceptConnection(qintptr socketDescriptor);
-    void connectionClosed(HttpConnection *connection);
-    bool authorized(const HttpRequest &request);
+    void publish();
 
     MetricsRegistry *m_registry;
-    EndpointSettings m_settings;
-    std::unique_ptr<HttpListener> m_listener;
-    std::optional<QSslConfiguration> m_tls;
-    std::unique_ptr<PasswordHash> m_passwordHash;
-    QSet<QByteArray> m_acceptedCredentials; // digests of Authorization values already verified
-    QSet<HttpConnection *> m_connections;
+    QThread m_thread;
+    HttpServer *m_server = nullptr; // lives in m_thread
+    QHostAddress m_address;
+    quint16 m_port = 0;
+    bool m_usesTls = false;
 };
 
 } // namespace Dmarc

@@ -7,7 +7,9 @@
 
 #include <QSet>
 
+#include <algorithm>
 #include <exception>
+#include <iterator>
 #include <prometheus/metric_family.h>
 #include <prometheus/text_serializer.h>
 #include <sstream>
@@ -129,6 +131,7 @@ void MetricsRegistry::restore(const QList<LabelCounts> &counters,
     for (const InvalidCount &entry : invalidReports)
         addInvalidReport(entry.fromEmail, entry.count);
     m_dirty = true;
+    changed();
 }
 
 void MetricsRegistry::addCounts(const LabelSet &labels, const Counters &counters)
@@ -140,6 +143,7 @@ void MetricsRegistry::addCounts(const LabelSet &labels, const Counters &counters
     }
     *it += counters;
     m_dirty = true;
+    changed();
 }
 
 void MetricsRegistry::compact()
@@ -188,6 +192,7 @@ void MetricsRegistry::addInvalidReport(const QString &fromEmail, quint64 count)
     }
     *it += count;
     m_dirty = true;
+    changed();
 }
 
 void MetricsRegistry::addToFamily(ReportFamily family, const QStringList &labels, quint64 value)
@@ -200,6 +205,7 @@ void MetricsRegistry::addToFamily(ReportFamily family, const QStringList &labels
     }
     *it += value;
     m_dirty = true;
+    changed();
 }
 
 std::optional<quint64> MetricsRegistry::familyValue(ReportFamily family,
@@ -215,26 +221,57 @@ std::optional<quint64> MetricsRegistry::familyValue(ReportFamily family,
 void MetricsRegistry::countEmails(EmailVerdict verdict, quint64 count)
 {
     m_emails[int(verdict)] += count;
+    changed();
 }
 
 void MetricsRegistry::countReports(ReportOutcome outcome, quint64 count)
 {
     m_reports[int(outcome)] += count;
+    changed();
+}
+
+void MetricsRegistry::countRefused(Refusal reason, quint64 count)
+{
+    m_refused[int(reason)] += count;
+    changed();
 }
 
 void MetricsRegistry::setAccountUp(const QString &account, bool up)
 {
     m_accounts[account].up = up;
+    changed();
 }
 
 void MetricsRegistry::setLastSuccessfulPoll(const QString &account, qint64 secsSinceEpoch)
 {
     m_accounts[account].lastSuccess = secsSinceEpoch;
+    changed();
 }
 
 void MetricsRegistry::countPollError(const QString &account)
 {
     ++m_accounts[account].pollErrors;
+    changed();
+}
+
+void MetricsRegistry::setStoreUp(bool up)
+{
+    m_store.up = up;
+    changed();
+}
+
+void MetricsRegistry::countCommitError()
+{
+    ++m_store.commitErrors;
+    changed();
+}
+
+void MetricsRegistry::changed()
+{
+    if (m_changeReported || !m_changeHandler)
+        return;
+    m_changeReported = true;
+    m_changeHandler();
 }
 
 void MetricsRegistry::ensureCached()
@@ -326,7 +363,7 @@ void MetricsRegistry::ensureCached()
 #endif
 }
 
-QByteArray MetricsRegistry::dynamicPart() const
+QByteArray ExpositionSnapshot::dynamicPart() const
 {
     std::vector<MetricFamily> families;
     MetricFamily emails =
@@ -348,6 +385,17 @@ QByteArray MetricsRegistry::dynamicPart() const
     }
     families.push_back(std::move(reports));
 
+    MetricFamily refused = family("dmarc_metrics_exporter_reports_refused_total",
+                                  "Reports not counted: past a limit on label sets or from a "
+                                  "foreign domain, by reason.",
+                                  MetricType::Counter);
+    for (Refusal reason :
+         {Refusal::LabelSetsPerReport, Refusal::LabelSets, Refusal::ForeignDomain}) {
+        refused.metric.push_back(sample({{"reason", std::string(outcomeName(reason).data())}},
+                                        double(m_refused[int(reason)]), MetricType::Counter));
+    }
+    families.push_back(std::move(refused));
+
     MetricFamily up = family("dmarc_metrics_exporter_imap_up",
                              "Whether the last poll of the IMAP account succeeded (1) or not (0).",
                              MetricType::Gauge);
@@ -366,6 +414,17 @@ QByteArray MetricsRegistry::dynamicPart() const
     families.push_back(std::move(up));
     families.push_back(std::move(lastSuccess));
     families.push_back(std::move(errors));
+
+    MetricFamily storeUp =
+        family("dmarc_metrics_exporter_store_up",
+               "Whether the store took the last commit (1) or refused it (0).", MetricType::Gauge);
+    storeUp.metric.push_back(sample({}, m_store.up ? 1 : 0, MetricType::Gauge));
+    families.push_back(std::move(storeUp));
+    MetricFamily commitErrors =
+        family("dmarc_metrics_exporter_store_commit_errors_total",
+               "Commits the store refused (e.g. disk full); each is retried.", MetricType::Counter);
+    commitErrors.metric.push_back(sample({}, double(m_store.commitErrors), MetricType::Counter));
+    families.push_back(std::move(commitErrors));
 
     const ProcessStats stats = readProcessStats();
     const std::pair<const char *, const char *> processFamilies[] = {
@@ -387,9 +446,31 @@ QByteArray MetricsRegistry::dynamicPart() const
     return serialize(families);
 }
 
-Exposition MetricsRegistry::exposition(bool gzip)
+std::shared_ptr<const ExpositionSnapshot> MetricsRegistry::snapshot()
 {
     ensureCached();
+    if (!m_cachedGzip) {
+        // zlib failed when the families were cached: try again.
+        Result<GzipEncoder> started = GzipEncoder::start(m_cachedBody);
+        if (started.ok()) {
+            m_cachedGzip = std::move(started).value();
+            m_cachedBody.clear();
+        }
+    }
+    auto snapshot = std::make_shared<ExpositionSnapshot>();
+    snapshot->m_cachedGzip = m_cachedGzip;
+    snapshot->m_cachedBody = m_cachedBody;
+    std::copy(std::begin(m_emails), std::end(m_emails), snapshot->m_emails);
+    std::copy(std::begin(m_reports), std::end(m_reports), snapshot->m_reports);
+    std::copy(std::begin(m_refused), std::end(m_refused), snapshot->m_refused);
+    snapshot->m_accounts = m_accounts;
+    snapshot->m_store = m_store;
+    m_changeReported = false;
+    return snapshot;
+}
+
+Exposition ExpositionSnapshot::exposition(bool gzip) const
+{
     const QByteArray dynamic = dynamicPart();
     // The cached families as text: inflated for this scrape when they are kept gzipped.
     const auto text = [&] {
@@ -411,13 +492,9 @@ Exposition MetricsRegistry::exposition(bool gzip)
                    {{QStringLiteral("error"), error.message}});
         return Exposition{text(), dynamic, false};
     };
-    if (!m_cachedGzip) {
-        Result<GzipEncoder> started = GzipEncoder::start(m_cachedBody);
-        if (!started.ok())
-            return plain(started.error());
-        m_cachedGzip = std::move(started).value();
-        m_cachedBody.clear();
-    }
+    if (!m_cachedGzip)
+        return plain(Error{QStringLiteral("zlib"),
+                           QStringLiteral("the cached metrics could not be compressed")});
     const Result<QByteArray> tail = m_cachedGzip->finish(dynamic);
     if (!tail.ok())
         return plain(tail.error());

@@ -12,6 +12,8 @@
 #include <QStringList>
 
 #include <array>
+#include <functional>
+#include <memory>
 #include <optional>
 
 namespace Dmarc {
@@ -40,6 +42,44 @@ struct Exposition
     qsizetype size() const { return cached.size() + fresh.size(); }
 };
 
+// The exporter's own per-account figures.
+struct AccountMetrics
+{
+    bool up = false;
+    qint64 lastSuccess = 0;
+    quint64 pollErrors = 0;
+};
+
+// Whether the store takes commits, and how many it refused since the start.
+struct StoreMetrics
+{
+    bool up = true;
+    quint64 commitErrors = 0;
+};
+
+// What a scrape sends, frozen at one moment: the cached families and the values of the self
+// families. Immutable, so the endpoint's thread reads it while the registry changes.
+class ExpositionSnapshot
+{
+public:
+    // The text format 0.0.4 body, gzip-encoded when asked; the self and process_* families are
+    // serialised at each call.
+    Exposition exposition(bool gzip) const;
+
+private:
+    friend class MetricsRegistry;
+
+    QByteArray dynamicPart() const;
+
+    std::optional<GzipEncoder> m_cachedGzip;
+    QByteArray m_cachedBody; // when zlib failed
+    quint64 m_emails[2] = {0, 0};
+    quint64 m_reports[3] = {0, 0, 0};
+    quint64 m_refused[3] = {0, 0, 0}; // by Refusal
+    QMap<QString, AccountMetrics> m_accounts;
+    StoreMetrics m_store;
+};
+
 // The exported metrics (docs/counting.md section 6) plus the exporter's own: their values, and
 // their text exposition. The dmarc families are serialised once per change and served from a cache
 // kept gzipped only (inflated for a client without gzip); the small self and process_* families
@@ -64,11 +104,17 @@ public:
     void addToFamily(ReportFamily family, const QStringList &labels, quint64 value = 1);
     void countEmails(EmailVerdict verdict, quint64 count = 1);
     void countReports(ReportOutcome outcome, quint64 count = 1);
+    // A report refused past a limit or from a foreign domain (docs/counting.md section 9).
+    void countRefused(Refusal reason, quint64 count = 1);
+    quint64 refused(Refusal reason) const { return m_refused[int(reason)]; }
 
     // Per IMAP account (label "account").
     void setAccountUp(const QString &account, bool up);
     void setLastSuccessfulPoll(const QString &account, qint64 secsSinceEpoch);
     void countPollError(const QString &account);
+
+    void setStoreUp(bool up);
+    void countCommitError();
 
     Counters counters(const LabelSet &labels) const { return m_counters.value(labels); }
     quint64 invalidReports(const QString &fromEmail) const { return m_invalid.value(fromEmail); }
@@ -82,7 +128,11 @@ public:
     void compact();
 
     // The text format 0.0.4 body, gzip-encoded when asked.
-    Exposition exposition(bool gzip);
+    Exposition exposition(bool gzip) { return snapshot()->exposition(gzip); }
+    // The exposition as it is now, serialising the dmarc families if they changed.
+    std::shared_ptr<const ExpositionSnapshot> snapshot();
+    // Called at the first change after each snapshot() (the endpoint publishes a new one).
+    void setChangeHandler(std::function<void()> handler) { m_changeHandler = std::move(handler); }
     // How often the dmarc families were serialised (tests check the cache with it).
     quint64 serializations() const { return m_serializations; }
 
@@ -92,13 +142,6 @@ public:
     }
 
 private:
-    struct AccountState
-    {
-        bool up = false;
-        qint64 lastSuccess = 0;
-        quint64 pollErrors = 0;
-    };
-
     // One report family's samples, label sets in first-seen order.
     struct FamilySamples
     {
@@ -107,22 +150,26 @@ private:
     };
 
     void ensureCached();
-    QByteArray dynamicPart() const;
+    void changed();
 
     QList<LabelSet> m_labelOrder;
     QHash<LabelSet, Counters> m_counters;
     QList<QString> m_invalidOrder;
     QHash<QString, quint64> m_invalid;
     std::array<FamilySamples, kReportFamilies> m_families;
-    QMap<QString, AccountState> m_accounts;
+    QMap<QString, AccountMetrics> m_accounts;
     quint64 m_emails[2] = {0, 0};
     quint64 m_reports[3] = {0, 0, 0};
+    quint64 m_refused[3] = {0, 0, 0};
+    StoreMetrics m_store;
 
     bool m_dirty = true;
     QByteArray m_cachedBody; // the cached families as text, only while they cannot be gzipped
     std::optional<GzipEncoder> m_cachedGzip; // the cached families, compressed once
     quint64 m_serializations = 0;
     qsizetype m_compacted = 0; // label sets and invalid senders at the last compact()
+    std::function<void()> m_changeHandler;
+    bool m_changeReported = false;
 };
 
 } // namespace Dmarc

@@ -22,6 +22,12 @@ namespace {
 const char kBcryptHash[] = "$2b$04$e/HZ7R/ZVKRRczAkceOn5u1dXQeB/uRVE9k3FENfVXYK160NXLMOC";
 const char kSha512Hash[] = "$6$1YaZbpr7t9WUWv0T$TALl32T6MRS8wKaE05ReoWhS1/tcCQ7ftYruKXxKAhgwLKG0B/"
                            "wXk3wcqZVY5EzAFFHFHwU2oKb4T52Qh8/Ov1";
+// "s3cret" again, with sha512-crypt at 300,000 rounds: a check takes a noticeable time.
+const char kSlowHash[] = "$6$rounds=300000$slowsalt$hF3Pv4l9s0jHebJ0xm7IpdeAypcdAzjGcaMsppQ9ELok"
+                         "fcGMEvnDxwTeHW0VSX.JBtHmPmVWezbqHrh9kBp3l.";
+
+// Loopback addresses other than 127.0.0.1 stand for other clients.
+const QHostAddress kOtherClient(QStringLiteral("127.0.0.2"));
 
 struct Response
 {
@@ -43,9 +49,12 @@ public:
         return connect(QHostAddress(QHostAddress::LocalHost), port);
     }
 
-    static std::unique_ptr<Client> connect(const QHostAddress &address, quint16 port)
+    static std::unique_ptr<Client> connect(const QHostAddress &address, quint16 port,
+                                           const QHostAddress &from = QHostAddress())
     {
         auto socket = std::make_unique<QTcpSocket>();
+        if (!from.isNull() && !socket->bind(from))
+            return nullptr;
         QSignalSpy connected(socket.get(), &QTcpSocket::connected);
         socket->connectToHost(address, port);
         if (!connected.wait(5000))
@@ -158,6 +167,40 @@ bool runOpenssl(const QStringList &arguments, const QString &dir)
         return false;
     }
     return true;
+}
+
+// A test CA (ca.pem) and a certificate for localhost and 127.0.0.1 signed by it (cert.pem,
+// key.pem) in `path`.
+bool makeTlsFiles(const QString &path)
+{
+    const QString ec = QStringLiteral("ec_paramgen_curve:prime256v1");
+    if (!runOpenssl({QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                     QStringLiteral("ec"), QStringLiteral("-pkeyopt"), ec, QStringLiteral("-nodes"),
+                     QStringLiteral("-keyout"), QStringLiteral("ca-key.pem"),
+                     QStringLiteral("-out"), QStringLiteral("ca.pem"), QStringLiteral("-days"),
+                     QStringLiteral("2"), QStringLiteral("-subj"),
+                     QStringLiteral("/CN=metrics test CA")},
+                    path) ||
+        !runOpenssl({QStringLiteral("req"), QStringLiteral("-newkey"), QStringLiteral("ec"),
+                     QStringLiteral("-pkeyopt"), ec, QStringLiteral("-nodes"),
+                     QStringLiteral("-keyout"), QStringLiteral("key.pem"), QStringLiteral("-out"),
+                     QStringLiteral("req.pem"), QStringLiteral("-subj"),
+                     QStringLiteral("/CN=localhost")},
+                    path)) {
+        return false;
+    }
+    QFile ext(path + QStringLiteral("/ext.cnf"));
+    if (!ext.open(QIODevice::WriteOnly))
+        return false;
+    ext.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n");
+    ext.close();
+    return runOpenssl({QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"),
+                       QStringLiteral("req.pem"), QStringLiteral("-CA"), QStringLiteral("ca.pem"),
+                       QStringLiteral("-CAkey"), QStringLiteral("ca-key.pem"),
+                       QStringLiteral("-CAcreateserial"), QStringLiteral("-out"),
+                       QStringLiteral("cert.pem"), QStringLiteral("-days"), QStringLiteral("2"),
+                       QStringLiteral("-extfile"), QStringLiteral("ext.cnf")},
+                      path);
 }
 
 } // namespace
@@ -298,7 +341,7 @@ private Q_SLOTS:
     void slowClientsHitTheDeadline()
     {
         EndpointSettings settings = testSettings();
-        settings.requestTimeoutMs = 300;
+        settings.firstRequestTimeoutMs = 300;
         QVERIFY(m_endpoint->start(settings).ok());
         auto idle = Client::connect(m_endpoint->serverPort());
         auto trickle = Client::connect(m_endpoint->serverPort());
@@ -326,7 +369,7 @@ private Q_SLOTS:
         QVERIFY(client->waitForClose(5000));
     }
 
-    void connectionCap()
+    void connectionsOverTheCapWaitInTheBacklog()
     {
         EndpointSettings settings = testSettings();
         settings.maxConnections = 2;
@@ -334,22 +377,55 @@ private Q_SLOTS:
         auto first = Client::connect(m_endpoint->serverPort());
         auto second = Client::connect(m_endpoint->serverPort());
         QTRY_COMPARE(m_endpoint->connectionCount(), 2);
+        // The kernel completes the handshake; the endpoint leaves the connection in the backlog.
         auto third = Client::connect(m_endpoint->serverPort());
         QVERIFY(third);
-        QVERIFY(third->waitForClose());
+        third->send("GET /metrics HTTP/1.1\r\n\r\n");
+        QVERIFY(!third->read(false, 500));
+        QCOMPARE(third->socket().state(), QAbstractSocket::ConnectedState);
         QCOMPARE(m_endpoint->connectionCount(), 2);
         first.reset();
-        QTRY_COMPARE(m_endpoint->connectionCount(), 1);
-        auto fourth = Client::connect(m_endpoint->serverPort());
-        fourth->send("GET /metrics HTTP/1.1\r\n\r\n");
-        QCOMPARE(fourth->read()->status, 200);
+        const auto response = third->read();
+        QVERIFY(response);
+        QCOMPARE(response->status, 200);
+        QCOMPARE(m_endpoint->connectionCount(), 2);
+    }
+
+    void halfOpenConnectionsOverTheClientLimitStarveNoOne()
+    {
+        EndpointSettings settings = testSettings();
+        settings.maxConnections = 8;
+        settings.maxConnectionsPerClient = 4;
+        QVERIFY(m_endpoint->start(settings).ok());
+        // 40 connections from another address that never finish their request.
+        std::vector<std::unique_ptr<Client>> halfOpen;
+        int closed = 0;
+        for (int i = 0; i < 40; ++i) {
+            auto client =
+                Client::connect(QHostAddress::LocalHost, m_endpoint->serverPort(), kOtherClient);
+            QVERIFY(client);
+            connect(&client->socket(), &QAbstractSocket::disconnected, this,
+                    [&closed] { ++closed; });
+            client->send("GET /metrics HTTP/1.1\r\nHost: x\r\n");
+            halfOpen.push_back(std::move(client));
+        }
+        QTRY_COMPARE(closed, 36);
+        QCOMPARE(m_endpoint->connectionCount(), 4);
+        for (int i = 0; i < 3; ++i) {
+            auto client = Client::connect(m_endpoint->serverPort());
+            client->send("GET /metrics HTTP/1.1\r\n\r\n");
+            const auto response = client->read(false, 2000);
+            QVERIFY(response);
+            QCOMPARE(response->status, 200);
+        }
+        QCOMPARE(closed, 36);
     }
 
     void parallelScrapes()
     {
         fill(*m_registry, 200);
         EndpointSettings settings = testSettings();
-        settings.maxConnections = 256;
+        settings.maxConnectionsPerClient = 256; // and 64 at once: the others wait in the backlog
         QVERIFY(m_endpoint->start(settings).ok());
         const QByteArray expected = m_registry->exposition(false).cached;
         std::vector<std::unique_ptr<QTcpSocket>> sockets;
@@ -435,6 +511,123 @@ private Q_SLOTS:
         QCOMPARE(client->read()->status, 401);
     }
 
+    void passwordCheckDoesNotBlockTheMainThread()
+    {
+        EndpointSettings settings = testSettings();
+        settings.basicAuthUser = QStringLiteral("prometheus");
+        settings.basicAuthPasswordHash = QString::fromLatin1(kSlowHash);
+        QVERIFY(m_endpoint->start(settings).ok());
+        // The gaps between the ticks of a timer in this (the registry's) thread.
+        QElapsedTimer sinceTick;
+        qint64 longestGap = 0;
+        QTimer ticker;
+        connect(&ticker, &QTimer::timeout, this,
+                [&] { longestGap = qMax(longestGap, sinceTick.restart()); });
+        auto client = Client::connect(m_endpoint->serverPort());
+        QElapsedTimer answered;
+        answered.start();
+        sinceTick.start();
+        ticker.start(5);
+        client->send("GET /metrics HTTP/1.1\r\nAuthorization: Basic " +
+                     QByteArray("prometheus:s3cret").toBase64() + "\r\n\r\n");
+        const auto response = client->read();
+        const qint64 checkMs = answered.elapsed();
+        longestGap = qMax(longestGap, sinceTick.elapsed());
+        QVERIFY(response);
+        QCOMPARE(response->status, 200);
+        QVERIFY2(longestGap * 2 < checkMs, qPrintable(QStringLiteral("the main thread stood still "
+                                                                     "for %1 ms of the %2 ms")
+                                                          .arg(longestGap)
+                                                          .arg(checkMs)));
+    }
+
+    void failedGuessesAreDelayedWhileOthersAreServed()
+    {
+        EndpointSettings settings = testSettings();
+        settings.basicAuthUser = QStringLiteral("prometheus");
+        settings.basicAuthPasswordHash = QString::fromLatin1(kBcryptHash);
+        settings.authFailureDelayMs = 200;
+        QVERIFY(m_endpoint->start(settings).ok());
+        const QByteArray valid = "GET /metrics HTTP/1.1\r\nAuthorization: Basic " +
+                                 QByteArray("prometheus:s3cret").toBase64() + "\r\n\r\n";
+        const QByteArray guess = "GET /metrics HTTP/1.1\r\nAuthorization: Basic " +
+                                 QByteArray("prometheus:guess").toBase64() + "\r\n\r\n";
+        // Four connections from another address guess as fast as they are answered.
+        std::vector<std::unique_ptr<Client>> guessers;
+        int refused = 0;
+        for (int i = 0; i < 4; ++i) {
+            auto client =
+                Client::connect(QHostAddress::LocalHost, m_endpoint->serverPort(), kOtherClient);
+            QVERIFY(client);
+            QTcpSocket *socket = &client->socket();
+            connect(socket, &QIODevice::readyRead, this, [socket, &refused, guess] {
+                refused += int(socket->readAll().count("HTTP/1.1 401"));
+                socket->write(guess);
+            });
+            client->send(guess);
+            guessers.push_back(std::move(client));
+        }
+        // Meanwhile a valid client scrapes, each answer at once.
+        auto client = Client::connect(m_endpoint->serverPort());
+        QElapsedTimer clock;
+        clock.start();
+        int scrapes = 0;
+        while (clock.elapsed() < 2000) {
+            QElapsedTimer scrape;
+            scrape.start();
+            client->send(valid);
+            const auto response = client->read();
+            QVERIFY(response);
+            QCOMPARE(response->status, 200);
+            QVERIFY2(scrape.elapsed() < 1000, qPrintable(QString::number(scrape.elapsed())));
+            ++scrapes;
+        }
+        QVERIFY(scrapes >= 5);
+        // Checks one at a time after 0, 200, 400, 800 ms of delay: about four in two seconds.
+        QVERIFY2(refused >= 1 && refused <= 6, qPrintable(QString::number(refused)));
+        for (const auto &guesser : guessers)
+            QCOMPARE(guesser->socket().state(), QAbstractSocket::ConnectedState);
+    }
+
+    void oversizedHeadIsAnsweredNotReset()
+    {
+        QVERIFY(m_endpoint->start(testSettings()).ok());
+        const QByteArray request =
+            "GET /metrics HTTP/1.1\r\nCookie: " + QByteArray(100 * 1024, 'c') + "\r\n\r\n";
+        for (int i = 0; i < 20; ++i) {
+            auto client = Client::connect(m_endpoint->serverPort());
+            client->send(request);
+            const auto response = client->read();
+            QVERIFY2(
+                response,
+                qPrintable(
+                    QStringLiteral("round %1: %2").arg(i).arg(client->socket().errorString())));
+            QCOMPARE(response->status, 431);
+            QCOMPARE(response->headers.value("connection"), QByteArray("close"));
+            QVERIFY(client->waitForClose());
+        }
+        QTRY_COMPARE(m_endpoint->connectionCount(), 0);
+    }
+
+    void stalledTlsClientIsDropped()
+    {
+        QTemporaryDir dir;
+        QVERIFY(makeTlsFiles(dir.path()));
+        EndpointSettings settings = testSettings();
+        settings.tlsCertFile = dir.filePath(QStringLiteral("cert.pem"));
+        settings.tlsKeyFile = dir.filePath(QStringLiteral("key.pem"));
+        settings.firstRequestTimeoutMs = 300;
+        QVERIFY(m_endpoint->start(settings).ok());
+        // Connected, but no TLS hello ever comes.
+        auto client = Client::connect(m_endpoint->serverPort());
+        QVERIFY(client);
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(client->waitForClose(5000));
+        QVERIFY(timer.elapsed() >= 250);
+        QTRY_COMPARE(m_endpoint->connectionCount(), 0);
+    }
+
     void refusesBadSettings_data()
     {
         QTest::addColumn<QString>("address");
@@ -512,33 +705,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = dir.path();
-        QVERIFY(runOpenssl(
-            {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-             QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
-             QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
-             QStringLiteral("-keyout"), QStringLiteral("ca-key.pem"), QStringLiteral("-out"),
-             QStringLiteral("ca.pem"), QStringLiteral("-days"), QStringLiteral("2"),
-             QStringLiteral("-subj"), QStringLiteral("/CN=metrics test CA")},
-            path));
-        QVERIFY(runOpenssl(
-            {QStringLiteral("req"), QStringLiteral("-newkey"), QStringLiteral("ec"),
-             QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"),
-             QStringLiteral("-nodes"), QStringLiteral("-keyout"), QStringLiteral("key.pem"),
-             QStringLiteral("-out"), QStringLiteral("req.pem"), QStringLiteral("-subj"),
-             QStringLiteral("/CN=localhost")},
-            path));
-        QFile ext(path + QStringLiteral("/ext.cnf"));
-        QVERIFY(ext.open(QIODevice::WriteOnly));
-        ext.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-        ext.close();
-        QVERIFY(
-            runOpenssl({QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"),
-                        QStringLiteral("req.pem"), QStringLiteral("-CA"), QStringLiteral("ca.pem"),
-                        QStringLiteral("-CAkey"), QStringLiteral("ca-key.pem"),
-                        QStringLiteral("-CAcreateserial"), QStringLiteral("-out"),
-                        QStringLiteral("cert.pem"), QStringLiteral("-days"), QStringLiteral("2"),
-                        QStringLiteral("-extfile"), QStringLiteral("ext.cnf")},
-                       path));
+        QVERIFY(makeTlsFiles(path));
 
         EndpointSettings settings = testSettings();
         settings.tlsCertFile = path + QStringLiteral("/cert.pem");

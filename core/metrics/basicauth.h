@@ -1,0 +1,75 @@
+#pragma once
+
+#include "passwordhash.h"
+
+#include <QByteArray>
+#include <QDeadlineTimer>
+#include <QHash>
+#include <QHostAddress>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QThreadPool>
+
+#include <functional>
+#include <memory>
+
+namespace Dmarc {
+
+// Basic auth for the endpoint. The password hash is checked on a thread of its own, never on the
+// thread that serves, so a flood of guesses slows neither scrapes nor mail processing. An
+// Authorization header that passed is remembered for a minute (by its SHA-256), as the
+// Prometheus exporter toolkit does. Checks from one client address run one at a time, and after
+// a failed one that address waits before its next: the failure delay, doubled with each further
+// failure up to 16 times; clients without failures are checked first.
+class BasicAuth : public QObject
+{
+public:
+    using Done = std::function<void(bool authorized)>;
+
+    BasicAuth(const QByteArray &user, const PasswordHash &hash, int failureDelayMs,
+              QObject *parent = nullptr);
+    ~BasicAuth() override; // waits for a check that is running
+
+    // Calls `done` in this object's thread, at once when the answer is known without the hash
+    // (remembered, missing or malformed), else after the check. Not called once `context` is
+    // gone.
+    void check(const QHostAddress &client, const QByteArray &authorization, QObject *context,
+               Done done);
+
+    // Checks that failed since start.
+    quint64 failures() const { return m_failures; }
+
+private:
+    struct Pending
+    {
+        QByteArray digest;
+        QByteArray user;
+        QByteArray password;
+        QPointer<QObject> context;
+        Done done;
+    };
+    struct Client
+    {
+        QList<Pending> queue;
+        bool checking = false;
+        bool timerSet = false;
+        int failures = 0;            // in a row
+        QDeadlineTimer notBefore{0}; // no check before this
+    };
+
+    bool remembered(const QByteArray &digest);
+    void next(const QHostAddress &client);
+    void finished(const QHostAddress &client, const Pending &pending, bool ok);
+    void forgetIdleClients();
+
+    QByteArray m_user;
+    std::shared_ptr<const PasswordHash> m_hash;
+    int m_failureDelayMs;
+    QHash<QByteArray, QDeadlineTimer> m_verified; // header digest -> until when it is trusted
+    QHash<QHostAddress, Client> m_clients;
+    quint64 m_failures = 0;
+    QThreadPool m_pool; // declared last: destroyed first, before what its tasks reach
+};
+
+} // namespace Dmarc
