@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QLatin1StringView>
+#include <QString>
 #include <QStringView>
 
 #include <initializer_list>
@@ -32,6 +33,22 @@ enum class ReportKind
     Aggregate, // DMARC aggregate report, XML
     Tls,       // SMTP TLS report, JSON
     Failure    // DMARC failure report, a message/feedback-report part
+};
+
+// Why a report that could be read is not counted (docs/counting.md section 9): the email is
+// invalid, as for a report that failed, and the refusal has a counter of its own.
+enum class Refusal
+{
+    LabelSetsPerReport, // the report has more label sets than limits.max_label_sets_per_report
+    LabelSets,          // its new label sets would take the store past limits.max_label_sets
+    ForeignDomain       // its policy domain is none of the configured `domains`
+};
+
+// One report of an email that was refused, and the sentence that says why with the figures.
+struct ReportRefusal
+{
+    Refusal reason = Refusal::LabelSets;
+    QString message;
 };
 
 // The one name of each value: metric labels, the store's columns, logs and the dashboard use
@@ -67,6 +84,19 @@ inline QLatin1StringView outcomeName(ReportKind kind)
     return QLatin1StringView("failure");
 }
 
+inline QLatin1StringView outcomeName(Refusal refusal)
+{
+    switch (refusal) {
+    case Refusal::LabelSetsPerReport:
+        return QLatin1StringView("label_sets_per_report");
+    case Refusal::LabelSets:
+        return QLatin1StringView("label_sets");
+    case Refusal::ForeignDomain:
+        break;
+    }
+    return QLatin1StringView("foreign_domain");
+}
+
 // The value called `name`, looked up among `values`.
 template<typename Value>
 std::optional<Value> valueFromName(QStringView name, std::initializer_list<Value> values)
@@ -92,6 +122,12 @@ inline std::optional<ReportOutcome> reportOutcomeFromName(QStringView name)
 inline std::optional<ReportKind> reportKindFromName(QStringView name)
 {
     return valueFromName(name, {ReportKind::Aggregate, ReportKind::Tls, ReportKind::Failure});
+}
+
+inline std::optional<Refusal> refusalFromName(QStringView name)
+{
+    return valueFromName(name,
+                         {Refusal::LabelSetsPerReport, Refusal::LabelSets, Refusal::ForeignDomain});
 }
 
 } // namespace Dmarc

@@ -1,5 +1,7 @@
 #include "report/reportcounter.h"
 
+#include "report/outcome.h"
+
 namespace Dmarc {
 
 namespace {
@@ -34,6 +36,20 @@ QString normalizeDomain(const QString &domain)
     return normalized;
 }
 
+bool isOwnDomain(const QString &policyDomain, const QStringList &domains)
+{
+    if (domains.isEmpty())
+        return true;
+    const QString domain = normalizeDomain(policyDomain);
+    for (const QString &own : domains) {
+        const QString suffix = normalizeDomain(own);
+        if (domain == suffix ||
+            (domain.endsWith(suffix) && domain.at(domain.size() - suffix.size() - 1) == u'.'))
+            return true;
+    }
+    return false;
+}
+
 Counters countersFor(const ReportRecord &record)
 {
     const quint64 n = record.count;
@@ -58,15 +74,17 @@ Counters countersFor(const ReportRecord &record)
     return counters;
 }
 
-void ReportCounter::add(const ReportRecord &record)
+bool ReportCounter::add(const ReportRecord &record)
 {
     if (!record.hasRow)
-        return;
+        return true;
     Key key{normalizeDomain(record.headerFrom),
             record.dkim.isEmpty() ? QString() : normalizeDomain(record.dkim.constFirst().domain),
             record.spf.isEmpty() ? QString() : normalizeDomain(record.spf.constFirst().domain)};
     auto it = m_index.constFind(key);
     if (it == m_index.constEnd()) {
+        if (m_counts.size() >= m_maxLabelSets)
+            return false;
         LabelCounts entry;
         entry.labels.fromDomain = key.fromDomain;
         entry.labels.dkimDomain = key.dkimDomain;
@@ -77,6 +95,17 @@ void ReportCounter::add(const ReportRecord &record)
     m_counts[*it].counters += countersFor(record);
     ++m_records;
     m_messages += record.count;
+    return true;
+}
+
+Error ReportCounter::limitError() const
+{
+    return Error{QString(outcomeName(Refusal::LabelSetsPerReport)),
+                 QStringLiteral("the report has more than %1 label sets "
+                                "(limits.max_label_sets_per_report); reading stopped after %2 "
+                                "records")
+                     .arg(m_maxLabelSets)
+                     .arg(m_records)};
 }
 
 ReportCounts ReportCounter::result(const ReportMetadata &metadata,

@@ -1,14 +1,22 @@
 #pragma once
 
+#include "common/result.h"
 #include "report/aggregatereport.h"
 #include "report/counters.h"
 
 #include <QHash>
+#include <QStringList>
+
+#include <limits>
 
 namespace Dmarc {
 
 // A domain label (docs/counting.md section 3): trimmed, lower-cased, trailing dot dropped.
 QString normalizeDomain(const QString &domain);
+
+// Whether a report's policy domain is one of `domains` or a subdomain of one (docs/counting.md
+// section 9.2); every domain is when `domains` is empty. Both sides are normalised.
+bool isOwnDomain(const QString &policyDomain, const QStringList &domains);
 
 // The counters one record adds (docs/counting.md section 3), each +count where its condition holds.
 Counters countersFor(const ReportRecord &record);
@@ -18,8 +26,16 @@ Counters countersFor(const ReportRecord &record);
 class ReportCounter
 {
 public:
-    // Records without <row> are skipped.
-    void add(const ReportRecord &record);
+    // At most `maxLabelSets` label sets (docs/counting.md section 9.1); no limit by default.
+    explicit ReportCounter(qsizetype maxLabelSets = std::numeric_limits<qsizetype>::max())
+        : m_maxLabelSets(maxLabelSets)
+    {}
+
+    // Records without <row> are skipped. False when the record would add a label set past the
+    // limit: it is not counted, and the report is to be refused with limitError().
+    bool add(const ReportRecord &record);
+    // Why the report is refused once add() returned false: the limit and the figures.
+    Error limitError() const;
     // The report's counts; the reporter label is the report's org_name.
     ReportCounts result(const ReportMetadata &metadata, const PolicyPublished &policy) const;
 
@@ -40,6 +56,7 @@ private:
         }
     };
 
+    qsizetype m_maxLabelSets;
     QHash<Key, qsizetype> m_index;
     QList<LabelCounts> m_counts;
     quint64 m_records = 0;

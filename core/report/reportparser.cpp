@@ -493,6 +493,12 @@ void ReportParser::fail(const QString &message, bool recoverable)
     m_error = std::move(error);
 }
 
+void ReportParser::stop(Error error)
+{
+    if (!m_error)
+        m_error = std::move(error);
+}
+
 QString ReportParser::position() const
 {
     return QStringLiteral("XML line %1, column %2: ")

@@ -38,6 +38,9 @@ public:
     bool addData(QByteArrayView chunk);
     // The input is complete: fails unless a whole <feedback> document was read.
     Result<void> finish();
+    // Ends the reading with `error`, e.g. from the record handler when the report is refused:
+    // no record follows, addData() returns false and finish() returns `error`.
+    void stop(Error error);
 
     const QString &version() const { return m_version; }
     const ReportMetadata &metadata() const { return m_metadata; }

@@ -654,6 +654,65 @@ private Q_SLOTS:
         QCOMPARE(records, 1);
         QVERIFY(!parser.addData("more"));
     }
+
+    // docs/counting.md section 9.1: the counter takes a report's first `max` label sets, then
+    // refuses; records of label sets it has keep counting.
+    void labelSetLimit()
+    {
+        const auto from = [](const QByteArray &domain) {
+            return record(QByteArray(), "<count>2</count>",
+                          "<header_from>" + domain + "</header_from>");
+        };
+        ReportCounter counter(2);
+        ReportParser parser([&counter](const ReportRecord &r) { QVERIFY(counter.add(r)); });
+        parser.addData(feedback(from("a.example") + from("b.example") + from("A.example.")));
+        QVERIFY(parser.finish().ok());
+        const ReportCounts report = counter.result(parser.metadata(), parser.policy());
+        QCOMPARE(report.counts.size(), 2);
+        QCOMPARE(report.messages, quint64(6));
+
+        ReportRecord third;
+        third.hasRow = true;
+        third.headerFrom = QStringLiteral("c.example");
+        QVERIFY(!counter.add(third));
+        const Error refused = counter.limitError();
+        QCOMPARE(refused.code, QStringLiteral("label_sets_per_report"));
+        QCOMPARE(refused.message, QStringLiteral("the report has more than 2 label sets "
+                                                 "(limits.max_label_sets_per_report); reading "
+                                                 "stopped after 3 records"));
+        QCOMPARE(counter.result(parser.metadata(), parser.policy()).counts.size(), 2);
+    }
+
+    // The reading stops where the record handler refuses the report, long before its end.
+    void stopEndsTheReading()
+    {
+        QByteArray records;
+        for (int i = 0; i < 1000; ++i)
+            records += record(QByteArray(), "<count>1</count>",
+                              "<header_from>d" + QByteArray::number(i) + ".example</header_from>");
+        const QByteArray xml = feedback(records);
+        int seen = 0;
+        ReportCounter counter(10);
+        std::optional<ReportParser> parser;
+        parser.emplace([&](const ReportRecord &r) {
+            ++seen;
+            if (!counter.add(r))
+                parser->stop(counter.limitError());
+        });
+        qsizetype fed = 0;
+        for (; fed < xml.size(); fed += 512) {
+            if (!parser->addData(
+                    QByteArrayView(xml).sliced(fed, qMin<qsizetype>(512, xml.size() - fed))))
+                break;
+        }
+        QVERIFY2(fed < xml.size() / 20, QByteArray::number(fed));
+        QCOMPARE(seen, 11);
+        const Result<void> done = parser->finish();
+        QVERIFY(!done.ok());
+        QCOMPARE(done.error().code, QStringLiteral("label_sets_per_report"));
+        QVERIFY(!parser->addData("<record/>"));
+        QCOMPARE(seen, 11);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestReportParser)
