@@ -6,12 +6,16 @@
 #include "common/logging.h"
 #include "legacyimport.h"
 #include "storedialect.h"
+#include "storelock.h"
 #include "storesql.h"
 
 #include <QAtomicInteger>
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+
+#include <algorithm>
 
 namespace Dmarc {
 
@@ -109,11 +113,13 @@ QString nextConnectionName()
 
 } // namespace
 
-Store::Store(QString connectionName, QString filePath, const StoreOptions &options)
+Store::Store(QString connectionName, QString filePath, const StoreOptions &options,
+             std::unique_ptr<StoreLock> lock)
     : m_connectionName(std::move(connectionName))
     , m_filePath(std::move(filePath))
     , m_options(options)
     , m_dialect(std::make_unique<SqliteDialect>())
+    , m_lock(std::move(lock))
 {}
 
 Store::~Store()
@@ -144,8 +150,17 @@ Result<std::unique_ptr<Store>> Store::open(const QString &directory, const Store
         return Error{QStringLiteral("store"),
                      QStringLiteral("storage_path %1: cannot create the directory").arg(directory)};
     }
+    // The state is the owner's alone; tightened on every start, also for older folders.
+    if (!QFile::setPermissions(directory, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner))
+        Log::warning(lcStore(), QStringLiteral("Cannot make the storage folder private (0700)"),
+                     {{QStringLiteral("folder"), directory}});
+    // Before the database is opened: a second instance never touches it.
+    auto lock = StoreLock::acquire(directory);
+    if (!lock)
+        return lock.error();
     const QString path = QDir(directory).absoluteFilePath(fileName());
-    std::unique_ptr<Store> store(new Store(nextConnectionName(), path, options));
+    std::unique_ptr<Store> store(new Store(nextConnectionName(), path, options,
+                                           std::make_unique<StoreLock>(std::move(*lock))));
     if (auto result = store->initialise(directory); !result.ok())
         return result.error();
     return store;
@@ -165,7 +180,19 @@ Result<void> Store::initialise(const QString &directory)
         if (!(info.permissions() & writeBits))
             return connection().error(QStringLiteral("cannot open"),
                                       QStringLiteral("the file is read-only"));
+        if (info.size() > 0) {
+            if (auto owned = checkOwner(); !owned)
+                return owned;
+        }
+    } else {
+        // Created here, empty (SQLite takes an empty file for a new database), so that it is
+        // never readable by others; SQLite gives its -wal and -shm files the same mode.
+        QFile file(m_filePath);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly,
+                       QFile::ReadOwner | QFile::WriteOwner))
+            return connection().error(QStringLiteral("cannot create"), file.errorString());
     }
+    makePrivate();
 
     QSqlDatabase db = QSqlDatabase::addDatabase(m_dialect->driver(), m_connectionName);
     db.setDatabaseName(m_filePath);
@@ -176,6 +203,7 @@ Result<void> Store::initialise(const QString &directory)
         if (auto result = exec(statement); !result.ok())
             return result;
     }
+    makePrivate(); // the -wal and -shm files of an older release
 
     QSqlQuery exists(db);
     exists.prepare(m_dialect->tableExistsQuery());
@@ -203,6 +231,72 @@ Result<void> Store::initialise(const QString &directory)
     return migrate(version, directory);
 }
 
+Result<void> Store::checkOwner() const
+{
+    // Read over a read-only connection of its own: nothing is written to a file that may be
+    // someone else's, not even the journal mode.
+    const QString name = m_connectionName + QStringLiteral("-owner");
+    Result<void> verdict;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(m_dialect->driver(), name);
+        db.setDatabaseName(m_filePath);
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"));
+        QSqlQuery owner(db);
+        QSqlQuery tables(db);
+        if (!db.open()) {
+            verdict = connection().error(QStringLiteral("cannot open"), db.lastError().text());
+        } else if (!owner.exec(m_dialect->ownerQuery()) || !owner.next()) {
+            verdict = connection().error(QStringLiteral("cannot open"), owner);
+        } else if (const quint32 id = quint32(owner.value(0).toLongLong());
+                   id != 0 && id != kApplicationId) {
+            verdict = connection().error(
+                QStringLiteral("refusing to open"),
+                QStringLiteral("the database belongs to another program (SQLite application_id "
+                               "0x%1, ours is 0x%2); it was left unchanged")
+                    .arg(id, 8, 16, QLatin1Char('0'))
+                    .arg(kApplicationId, 8, 16, QLatin1Char('0')));
+        } else if (id == 0) {
+            if (!tables.exec(m_dialect->tablesQuery())) {
+                verdict = connection().error(QStringLiteral("cannot read the schema"), tables);
+            } else {
+                QStringList names;
+                while (tables.next())
+                    names << tables.value(0).toString();
+                // A store of a release before the application_id is adopted (the id is set
+                // with the next write); tables of anything else mean another program's file.
+                const QStringList ours{QStringLiteral("schema_version"),
+                                       QStringLiteral("store_meta"), QStringLiteral("counters")};
+                const bool isOurs = std::all_of(ours.cbegin(), ours.cend(), [&](const QString &t) {
+                    return names.contains(t);
+                });
+                if (!names.isEmpty() && !isOurs) {
+                    verdict = connection().error(
+                        QStringLiteral("refusing to open"),
+                        QStringLiteral("an SQLite database of another program (tables: %1); "
+                                       "it was left unchanged")
+                            .arg(names.join(QStringLiteral(", "))));
+                }
+            }
+        }
+        owner.finish();
+        tables.finish();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return verdict;
+}
+
+void Store::makePrivate() const
+{
+    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
+        const QString path = m_filePath + suffix;
+        if (QFileInfo::exists(path) &&
+            !QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner))
+            Log::warning(lcStore(), QStringLiteral("Cannot make a storage file private (0600)"),
+                         {{QStringLiteral("file"), path}});
+    }
+}
+
 Result<void> Store::migrate(int fromVersion, const QString &directory)
 {
     const StoreConnection store = connection();
@@ -226,6 +320,9 @@ Result<void> Store::migrate(int fromVersion, const QString &directory)
             if (auto result = importLegacy(directory); !result.ok())
                 return result;
         }
+        // Marks the file as ours: set with the schema, and on a store of an earlier release.
+        if (auto result = exec(m_dialect->setOwner(kApplicationId)); !result.ok())
+            return result;
         // A write on every start: a read-only or full disk shows up now, not at the first
         // report.
         QSqlQuery probe(store.database());

@@ -12,6 +12,7 @@
 namespace Dmarc {
 
 class StoreDialect;
+class StoreLock;
 struct StoreConnection;
 
 // The exporter's durable state in one SQLite database: counters, invalid counts, the dedup
@@ -21,10 +22,18 @@ class Store
 {
 public:
     static constexpr int kSchemaVersion = 3;
+    // The SQLite application_id that marks a database as this program's store ("DMRC").
+    static constexpr quint32 kApplicationId = 0x444D5243;
     static QString fileName() { return QStringLiteral("dmarc-metrics-exporter.sqlite"); }
 
     // Opens (or creates) the store in `directory`. Imports the Python original's metrics.db
     // once, when the store is new. Errors name the file.
+    //
+    // The folder's lock (StoreLock) is taken first: another process using the folder is an
+    // error naming its PID; this process may open it more than once. The folder is made 0700
+    // and the database files 0600, whatever the umask. A database that is not ours (another
+    // application_id, or tables but not our schema) is refused without a change to it; a store
+    // of an earlier release (our schema, no application_id) is marked as ours.
     static Result<std::unique_ptr<Store>> open(const QString &directory,
                                                const StoreOptions &options = {});
     ~Store();
@@ -59,9 +68,12 @@ public:
     Result<qint64> dedupEntryCount() const;
 
 private:
-    Store(QString connectionName, QString filePath, const StoreOptions &options);
+    Store(QString connectionName, QString filePath, const StoreOptions &options,
+          std::unique_ptr<StoreLock> lock);
 
     Result<void> initialise(const QString &directory);
+    Result<void> checkOwner() const;
+    void makePrivate() const;
     Result<void> migrate(int fromVersion, const QString &directory);
     Result<void> importLegacy(const QString &directory);
     Result<void> exec(const QString &sql) const;
@@ -71,6 +83,7 @@ private:
     QString m_filePath;
     StoreOptions m_options;
     std::unique_ptr<StoreDialect> m_dialect;
+    std::unique_ptr<StoreLock> m_lock; // released after the connection is closed
 };
 
 } // namespace Dmarc

@@ -26,6 +26,35 @@ QString SqliteDialect::tableExistsQuery() const
     return QStringLiteral("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
 }
 
+QString SqliteDialect::errorCode(const QSqlError &error) const
+{
+    // The primary result code is the low byte of an extended one.
+    switch (error.nativeErrorCode().toInt() & 0xff) {
+    case 13: // SQLITE_FULL
+        return QStringLiteral("store_full");
+    case 5: // SQLITE_BUSY
+    case 6: // SQLITE_LOCKED
+        return QStringLiteral("store_locked");
+    case 8: // SQLITE_READONLY
+        return QStringLiteral("store_readonly");
+    case 10: // SQLITE_IOERR
+        return QStringLiteral("store_io");
+    default:
+        return QStringLiteral("store");
+    }
+}
+
+QString SqliteDialect::tablesQuery() const
+{
+    return QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+}
+
+QString SqliteDialect::setOwner(quint32 id) const
+{
+    // A PRAGMA takes no bound values; the id is a number we choose.
+    return QStringLiteral("PRAGMA application_id = ") + QString::number(qint32(id));
+}
+
 QString SqliteDialect::upsert(const QString &table, const QStringList &keyColumns,
                               const QStringList &valueColumns, Upsert mode) const
 {

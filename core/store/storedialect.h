@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QSqlError>
 #include <QString>
 #include <QStringList>
 
@@ -20,6 +21,10 @@ public:
 
     // The Qt SQL driver name.
     virtual QString driver() const = 0;
+    // The Error code for a failure of the engine: "store_full" (no space left), "store_locked"
+    // (another connection holds the lock), "store_readonly", "store_io" (the disk failed a read
+    // or write), else "store".
+    virtual QString errorCode(const QSqlError &error) const = 0;
     // Statements run once per connection, outside any transaction.
     virtual QStringList connectionSetup() const = 0;
     // Statements that give back memory the engine caches (run while idle).
@@ -30,6 +35,11 @@ public:
     virtual QString beginWrite() const = 0;
     // Whether a table exists; `table` is one of ours.
     virtual QString tableExistsQuery() const = 0;
+    // The names of all tables, whoever made them.
+    virtual QString tablesQuery() const = 0;
+    // Reads, and sets to `id`, the number in a database that names the program it belongs to.
+    virtual QString ownerQuery() const = 0;
+    virtual QString setOwner(quint32 id) const = 0;
     // INSERT ... that, on a key conflict, adds to (Add) or overwrites (Replace) the value columns.
     virtual QString upsert(const QString &table, const QStringList &keyColumns,
                            const QStringList &valueColumns, Upsert mode) const = 0;
@@ -38,16 +48,21 @@ public:
     virtual QString boundRows(qsizetype rows, int columns) const = 0;
 };
 
-// SQLite: WAL, durable commits (synchronous=FULL), and its ON CONFLICT upsert.
+// SQLite: WAL, durable commits (synchronous=FULL), its ON CONFLICT upsert, and the
+// application_id in the file header as the owner.
 class SqliteDialect : public StoreDialect
 {
 public:
     QString driver() const override { return QStringLiteral("QSQLITE"); }
+    QString errorCode(const QSqlError &error) const override;
     QStringList connectionSetup() const override;
     QStringList releaseMemory() const override { return {QStringLiteral("PRAGMA shrink_memory")}; }
     QString autoIdColumn() const override { return QStringLiteral("INTEGER PRIMARY KEY"); }
     QString beginWrite() const override { return QStringLiteral("BEGIN IMMEDIATE"); }
     QString tableExistsQuery() const override;
+    QString tablesQuery() const override;
+    QString ownerQuery() const override { return QStringLiteral("PRAGMA application_id"); }
+    QString setOwner(quint32 id) const override;
     QString upsert(const QString &table, const QStringList &keyColumns,
                    const QStringList &valueColumns, Upsert mode) const override;
     QString boundRows(qsizetype rows, int columns) const override;

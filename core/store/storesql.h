@@ -3,6 +3,7 @@
 #include "common/result.h"
 #include "report/counters.h"
 #include "report/outcome.h"
+#include "storedialect.h"
 
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -11,8 +12,6 @@
 #include <QStringList>
 
 namespace Dmarc {
-
-class StoreDialect;
 
 // The store's database connection, its dialect, and errors that name its file.
 struct StoreConnection
@@ -29,9 +28,16 @@ struct StoreConnection
 
     QSqlDatabase database() const { return QSqlDatabase::database(name, false); }
     Error error(const QString &what, const QString &detail) const;
+    // With the kind of failure as the code (StoreDialect::errorCode).
+    Error error(const QString &what, const QSqlError &failed) const
+    {
+        Error described = error(what, failed.text());
+        described.code = dialect->errorCode(failed);
+        return described;
+    }
     Error error(const QString &what, const QSqlQuery &failed) const
     {
-        return error(what, failed.lastError().text());
+        return error(what, failed.lastError());
     }
 
     Result<void> begin(Access access) const;
@@ -50,7 +56,7 @@ struct StoreConnection
             return result;
         }
         if (!db.commit()) {
-            const Error failed = error(QStringLiteral("cannot commit"), db.lastError().text());
+            const Error failed = error(QStringLiteral("cannot commit"), db.lastError());
             db.rollback();
             return failed;
         }

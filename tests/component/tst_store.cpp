@@ -3,12 +3,16 @@
 #include "store/store.h"
 #include "store/storesql.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sys/stat.h>
 
 using namespace Dmarc;
 using namespace Dmarc::Test;
@@ -29,7 +33,8 @@ Counters countersOf(Store &store, const LabelSet &labels)
 {
     const auto snapshot = store.snapshot();
     if (!snapshot.ok()) {
-        qWarning("%s", qPrintable(snapshot.error().message));
+        qWarning("DEBUG %s %s", qPrintable(snapshot.error().code),
+                 qPrintable(snapshot.error().message));
         return Counters();
     }
     for (const LabelCounts &entry : snapshot->counters) {
@@ -93,6 +98,57 @@ void writeFile(const QString &path, const QByteArray &bytes)
     QFile file(path);
     QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
     QCOMPARE(file.write(bytes), bytes.size());
+}
+
+// Runs `statements` on the SQLite file at `path` over a connection of its own; the answer to
+// the last one's first column, if any.
+QVariant rawSql(const QString &path, const QStringList &statements)
+{
+    QVariant answer;
+    {
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
+        db.setDatabaseName(path);
+        if (!db.open())
+            qWarning("%s", qPrintable(db.lastError().text()));
+        QSqlQuery query(db);
+        for (const QString &statement : statements) {
+            if (!query.exec(statement))
+                qWarning("%s: %s", qPrintable(statement), qPrintable(query.lastError().text()));
+        }
+        if (query.next())
+            answer = query.value(0);
+        query.finish();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+    return answer;
+}
+
+QByteArray sha256Of(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256).toHex();
+}
+
+// The permission bits of a file or folder, as in `ls -l`: 0600, 0700.
+int modeOf(const QString &path)
+{
+    const QFileDevice::Permissions p = QFileInfo(path).permissions();
+    const std::pair<QFileDevice::Permission, int> bits[] = {
+        {QFileDevice::ReadOwner, 0400}, {QFileDevice::WriteOwner, 0200},
+        {QFileDevice::ExeOwner, 0100},  {QFileDevice::ReadGroup, 040},
+        {QFileDevice::WriteGroup, 020}, {QFileDevice::ExeGroup, 010},
+        {QFileDevice::ReadOther, 04},   {QFileDevice::WriteOther, 02},
+        {QFileDevice::ExeOther, 01}};
+    int mode = 0;
+    for (const auto &[permission, bit] : bits) {
+        if (p & permission)
+            mode |= bit;
+    }
+    return mode;
 }
 
 } // namespace
@@ -614,6 +670,130 @@ private Q_SLOTS:
             QVERIFY(file.open(QIODevice::ReadOnly));
             QCOMPARE(file.readAll(), before); // never replaced or truncated
         }
+    }
+
+    // A new store carries our application_id; an older store of ours (the schema, no id) is
+    // adopted and marked, its counts kept.
+    void marksTheDatabaseAsOurs()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(Store::fileName());
+        {
+            auto store = openStore(dir.path());
+            QVERIFY(store);
+            QVERIFY(store
+                        ->commit({emailCommit(1, {reportCounts(QStringLiteral("google.com"),
+                                                               QStringLiteral("a"), 3)})},
+                                 kNow)
+                        .ok());
+        }
+        QCOMPARE(rawSql(path, {QStringLiteral("PRAGMA application_id")}).toLongLong(),
+                 qint64(Store::kApplicationId));
+        rawSql(path, {QStringLiteral("PRAGMA application_id = 0")});
+        QCOMPARE(rawSql(path, {QStringLiteral("PRAGMA application_id")}).toLongLong(), 0);
+        auto store = openStore(dir.path());
+        QVERIFY(store);
+        QCOMPARE(countersOf(*store, kLabels).total, quint64(3));
+        QCOMPARE(rawSql(path, {QStringLiteral("PRAGMA application_id")}).toLongLong(),
+                 qint64(Store::kApplicationId));
+    }
+
+    void refusesForeignDatabasesUntouched_data()
+    {
+        QTest::addColumn<QStringList>("setup");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("other application_id")
+            << QStringList{QStringLiteral("PRAGMA application_id = 1196641350"),
+                           QStringLiteral("CREATE TABLE notes (body TEXT)")}
+            << QStringLiteral("application_id 0x47534c46");
+        QTest::newRow("other application_id, no tables")
+            << QStringList{QStringLiteral("PRAGMA application_id = 42")}
+            << QStringLiteral("belongs to another program");
+        QTest::newRow("tables of another program")
+            << QStringList{QStringLiteral("CREATE TABLE notes (body TEXT)"),
+                           QStringLiteral("INSERT INTO notes VALUES ('keep me')")}
+            << QStringLiteral("tables: notes");
+        // Clashes with one of our table names, without the rest of our schema.
+        QTest::newRow("clashing table")
+            << QStringList{QStringLiteral("CREATE TABLE counters (name TEXT, hits INTEGER)"),
+                           QStringLiteral("CREATE TABLE schema_version (v TEXT)")}
+            << QStringLiteral("tables: counters, schema_version");
+    }
+
+    // Someone's SQLite file where the store would be: refused with a clear error, and not one
+    // byte of it changes (no schema, no journal mode, no application_id).
+    void refusesForeignDatabasesUntouched()
+    {
+        QFETCH(QStringList, setup);
+        QFETCH(QString, mentions);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(Store::fileName());
+        rawSql(path, setup);
+        const QByteArray before = sha256Of(path);
+        QVERIFY(!before.isEmpty());
+        const auto store = Store::open(dir.path());
+        QVERIFY(!store.ok());
+        QVERIFY2(store.error().message.contains(path), qPrintable(store.error().message));
+        QVERIFY2(store.error().message.contains(mentions), qPrintable(store.error().message));
+        QVERIFY2(store.error().message.contains(QLatin1String("left unchanged")),
+                 qPrintable(store.error().message));
+        QCOMPARE(sha256Of(path), before);
+        QVERIFY(!QFile::exists(path + QStringLiteral("-wal")));
+    }
+
+    // With the usual umask 022 the folder, the database, its -wal and -shm and the lock are the
+    // owner's alone; an older store's wider bits are tightened at the next start.
+    void filesArePrivateWhateverTheUmask()
+    {
+        QTemporaryDir dir;
+        const QString folder = dir.filePath(QStringLiteral("state"));
+        const mode_t previous = ::umask(022);
+        auto store = openStore(folder);
+        ::umask(previous);
+        QVERIFY(store);
+        QVERIFY(store->commit({emailCommit(1, {})}, kNow).ok());
+        const QString path = store->filePath();
+        QCOMPARE(modeOf(folder), 0700);
+        const QStringList files{
+            path, path + QStringLiteral("-wal"), path + QStringLiteral("-shm"),
+            QDir(folder).filePath(QStringLiteral("dmarc-metrics-exporter.lock"))};
+        for (const QString &file : files) {
+            QVERIFY2(QFile::exists(file), qPrintable(file));
+            QVERIFY2(modeOf(file) == 0600,
+                     qPrintable(file + QStringLiteral(": %1").arg(modeOf(file), 0, 8)));
+        }
+        store.reset();
+
+        const auto wide = QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                          QFileDevice::ReadGroup | QFileDevice::ReadOther;
+        QVERIFY(QFile::setPermissions(path, wide));
+        QVERIFY(QFile::setPermissions(folder, wide | QFileDevice::ExeOwner | QFileDevice::ExeGroup |
+                                                  QFileDevice::ExeOther));
+        store = openStore(folder);
+        QVERIFY(store);
+        QCOMPARE(modeOf(folder), 0700);
+        QCOMPARE(modeOf(path), 0600);
+    }
+
+    // The lock file of a process that is gone (its PID in the file, no lock held) is taken
+    // over; the file then names this process.
+    void staleLockIsTakenOver()
+    {
+        QTemporaryDir dir;
+        QProcess gone;
+        gone.start(QStringLiteral("true"), {});
+        QVERIFY(gone.waitForStarted());
+        const qint64 pid = gone.processId();
+        QVERIFY(gone.waitForFinished());
+        const QString lock = dir.filePath(QStringLiteral("dmarc-metrics-exporter.lock"));
+        writeFile(lock, QByteArray::number(pid) + '\n');
+        {
+            auto store = openStore(dir.path());
+            QVERIFY(store);
+        }
+        QFile file(lock);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), QByteArray::number(QCoreApplication::applicationPid()) + '\n');
     }
 };
 

@@ -82,6 +82,34 @@ private Q_SLOTS:
         QVERIFY(committed >= 8 * 3);
     }
 
+    // One process per store: while the child commits, this process is refused with an error
+    // that names the child's PID, and the store is not touched; once the child is killed, its
+    // lock (left behind in the folder) is taken over.
+    void secondProcessIsRefused()
+    {
+        QTemporaryDir dir;
+        QProcess child;
+        child.start(QStringLiteral(DMARC_STORE_CRASH_CHILD), {dir.path(), QStringLiteral("0")});
+        QVERIFY(child.waitForStarted(10000));
+        QVERIFY2(child.waitForReadyRead(20000), "the child did not commit");
+
+        const auto refused = Store::open(dir.path());
+        QVERIFY(!refused.ok());
+        const QString message = refused.error().message;
+        QVERIFY2(message.contains(QStringLiteral("in use by another process (PID %1)")
+                                      .arg(child.processId())),
+                 qPrintable(message));
+        QVERIFY2(message.contains(dir.path()), qPrintable(message));
+
+        QSignalSpy finished(&child, &QProcess::finished);
+        child.kill();
+        QVERIFY(finished.wait(10000));
+        const qint64 acknowledged = child.readAllStandardOutput().count('\n');
+        auto store = Store::open(dir.path());
+        QVERIFY2(store.ok(), store.ok() ? "" : qPrintable(store.error().message));
+        QVERIFY(*store.value()->dedupEntryCount() >= 5 * acknowledged);
+    }
+
     // A disk that refuses writes stops the commits with an error naming the file; the failed
     // commit leaves nothing behind, and once there is room again the store opens and goes on.
     // A file size limit stands in for a full disk: writes past it fail (EFBIG, which SQLite
