@@ -34,6 +34,7 @@ struct EmailAnalysis
     QList<TlsReport> tlsReports; // every TLS report that parsed, in email order
     QList<FailureReport> failureReports;
     QList<PayloadFailure> failures;
+    bool mimeTooDeep = false; // MIME nesting past the walker's limit was read as a leaf
 
     // No candidate of any kind, or some candidate failed: the email counts as invalid
     // (docs/counting.md sections 5.1 and 8.4).
@@ -45,6 +46,13 @@ struct EmailAnalysis
     // failed, tlsrpt_invalid_reports_total when a TLS payload failed.
     bool invalidDmarc() const { return candidates == 0 || failedOf(ReportKind::Aggregate); }
     bool invalidTls() const { return failedOf(ReportKind::Tls); }
+
+    // Why no candidate was found when the email's structure says why ("MIME nesting deeper than
+    // 40 levels"); "" otherwise.
+    QString noReportReason() const;
+    // The failures as one line, "part: message; part: message", as many as fit in `maxLength`
+    // characters (the first always), then "… and N more".
+    QString failureSummary(qsizetype maxLength) const;
 
 private:
     bool failedOf(ReportKind kind) const

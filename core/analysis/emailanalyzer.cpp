@@ -164,15 +164,44 @@ bool looksLikeReport(QByteArrayView bytes)
 
 } // namespace
 
+QString EmailAnalysis::noReportReason() const
+{
+    if (candidates == 0 && mimeTooDeep)
+        return QStringLiteral("MIME nesting deeper than %1 levels").arg(Mail::kMaxMimeDepth);
+    return QString();
+}
+
+QString EmailAnalysis::failureSummary(qsizetype maxLength) const
+{
+    QString summary;
+    for (qsizetype i = 0; i < failures.size(); ++i) {
+        const QString next =
+            failures.at(i).part + QStringLiteral(": ") + failures.at(i).error.message;
+        if (i > 0 && summary.size() + 2 + next.size() > maxLength)
+            return summary + QStringLiteral(" \u2026 and %1 more").arg(failures.size() - i);
+        if (i > 0)
+            summary += QStringLiteral("; ");
+        summary += next;
+    }
+    return summary;
+}
+
 EmailAnalysis analyzeEmail(const QByteArray &raw, const PayloadLimits &limits)
 {
     EmailAnalysis analysis;
     const Mail::MimeMessage message = Mail::walkMime(raw);
     analysis.fromEmail = message.fromAddress;
     analysis.subject = message.subject;
+    analysis.mimeTooDeep = message.tooDeep;
+    int parts = 0; // candidate parts (docs/counting.md section 1.5)
     for (const Mail::MimeLeaf &leaf : message.leaves) {
+        const bool feedbackReport = leaf.contentType == "message/feedback-report";
+        if (!feedbackReport && !Mail::isCandidate(leaf.contentType, leaf.fileName))
+            continue;
+        if (++parts > limits.maxCandidateParts)
+            continue;
         // A feedback report is a candidate only as a DMARC failure report (docs/counting.md 8.1).
-        if (leaf.contentType == "message/feedback-report") {
+        if (feedbackReport) {
             if (std::optional<FailureReport> report = readFailureReport(leaf.decodedBody())) {
                 ++analysis.candidates;
                 report->source = leaf.description();
@@ -180,11 +209,22 @@ EmailAnalysis analyzeEmail(const QByteArray &raw, const PayloadLimits &limits)
             }
             continue;
         }
-        if (!Mail::isCandidate(leaf.contentType, leaf.fileName))
-            continue;
         CountingSink sink(analysis, leaf.description(),
                           Mail::isLabelledTlsReport(leaf.contentType, leaf.fileName), limits);
         Mail::unpackPayloads(leaf.decodedBody(), limits, sink);
+    }
+    if (parts > limits.maxCandidateParts) {
+        // The parts past the limit fail together, as the members past a zip's limit do.
+        ++analysis.candidates;
+        analysis.failures.append(
+            {QStringLiteral("candidate parts %1 to %2")
+                 .arg(limits.maxCandidateParts + 1)
+                 .arg(parts),
+             Error{QStringLiteral("too_large"),
+                   QStringLiteral("the email holds %1 candidate parts, more than the limit of %2")
+                       .arg(parts)
+                       .arg(limits.maxCandidateParts)},
+             ReportKind::Aggregate});
     }
     return analysis;
 }

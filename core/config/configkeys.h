@@ -23,6 +23,7 @@ inline constexpr QLatin1String kDeduplicationMaxSeconds("deduplication_max_secon
 inline constexpr QLatin1String kLimits("limits");
 inline constexpr QLatin1String kMaxPayloadBytes("max_payload_bytes");
 inline constexpr QLatin1String kMaxZipMembers("max_zip_members");
+inline constexpr QLatin1String kMaxCandidateParts("max_candidate_parts");
 inline constexpr QLatin1String kLogging("logging");
 inline constexpr QLatin1String kHandlers("handlers");
 inline constexpr QLatin1String kDefault("default");
@@ -104,6 +105,7 @@ inline constexpr QLatin1String kWriteOrder[] = {kListenAddr,
                                                 kLimits,
                                                 kMaxPayloadBytes,
                                                 kMaxZipMembers,
+                                                kMaxCandidateParts,
                                                 kLogging,
                                                 kHandlers,
                                                 kDefault,

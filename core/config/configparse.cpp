@@ -274,6 +274,8 @@ void readLimits(ConfigReader &reader, PayloadLimits &limits)
     limits.maxPayloadBytes = reader.integer(kMaxPayloadBytes, limits.maxPayloadBytes, 1024,
                                             qint64(16) * 1024 * 1024 * 1024);
     limits.maxZipMembers = int(reader.integer(kMaxZipMembers, limits.maxZipMembers, 1, 100000));
+    limits.maxCandidateParts =
+        int(reader.integer(kMaxCandidateParts, limits.maxCandidateParts, 1, 100000));
     reader.finish();
 }
 

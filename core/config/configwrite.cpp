@@ -146,6 +146,7 @@ QJsonObject topJson(const Config &config, ConfigForm form)
     QJsonObject limits = config.unknown.value(kLimits);
     limits.insert(kMaxPayloadBytes, double(config.limits.maxPayloadBytes));
     limits.insert(kMaxZipMembers, config.limits.maxZipMembers);
+    limits.insert(kMaxCandidateParts, config.limits.maxCandidateParts);
     top.insert(kLimits, limits);
     top.insert(kLogging, loggingJson(config));
     return top;

@@ -6,9 +6,6 @@ namespace Dmarc::Mail {
 
 namespace {
 
-// Deeper nesting than this is no report email; reading it as a leaf keeps the stack bounded.
-constexpr int kMaxDepth = 40;
-
 struct Entity
 {
     QByteArrayView headers;
@@ -111,7 +108,7 @@ public:
         const TransferEncoding encoding =
             transferEncodingFromHeader(headers.value("Content-Transfer-Encoding"));
 
-        if (depth < kMaxDepth && type.startsWith("multipart/")) {
+        if (depth < kMaxMimeDepth && type.startsWith("multipart/")) {
             const QString boundary = contentType.parameters.value("boundary");
             if (!boundary.isEmpty()) {
                 const QByteArrayView childDefault = type == "multipart/digest"
@@ -127,7 +124,7 @@ public:
                 return;
             }
         }
-        if (depth < kMaxDepth && type == "message/rfc822") {
+        if (depth < kMaxMimeDepth && type == "message/rfc822") {
             QByteArrayView inner = entity.body;
             if (encoding != TransferEncoding::Identity) {
                 MimeLeaf encoded;
@@ -141,6 +138,8 @@ public:
             return;
         }
 
+        if (depth >= kMaxMimeDepth && (type.startsWith("multipart/") || type == "message/rfc822"))
+            m_message.tooDeep = true;
         MimeLeaf leaf;
         leaf.section = leafSection;
         leaf.contentType = type;

@@ -24,18 +24,24 @@ struct MimeLeaf
     QString description() const;
 };
 
+// Deeper nesting than this is no report email: an entity below it is read as a leaf, which keeps
+// the walk's stack bounded (docs/counting.md section 1.1).
+inline constexpr int kMaxMimeDepth = 40;
+
 // The outer message's From and Subject and every leaf, depth-first, the root included.
 struct MimeMessage
 {
     QString fromAddress; // bare address of the first From, lower-cased; "" when none
     QString subject;     // RFC 2047 decoded
     QList<MimeLeaf> leaves;
+    // A multipart or message/rfc822 entity lay deeper than kMaxMimeDepth and was read as a leaf.
+    bool tooDeep = false;
     // Bodies of encoded message/rfc822 parts, decoded once; leaves inside them point here.
     QList<QByteArray> decodedMessages;
 };
 
 // Walks `raw`; the result points into `raw`, which must outlive it. Never fails: whatever is
-// not MIME is a text/plain leaf. Nesting deeper than a sane limit is read as a leaf.
+// not MIME is a text/plain leaf. Nesting deeper than kMaxMimeDepth is read as a leaf.
 MimeMessage walkMime(const QByteArray &raw);
 
 } // namespace Dmarc::Mail

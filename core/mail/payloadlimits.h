@@ -9,6 +9,7 @@ struct PayloadLimits
 {
     qint64 maxPayloadBytes = qint64(256) * 1024 * 1024; // one decompressed payload
     int maxZipMembers = 64;
+    int maxCandidateParts = 1000; // candidate parts of one email (docs/counting.md 1.5)
     qint64 maxTlsReportBytes = qint64(16) * 1024 * 1024; // one TLS report (docs/counting.md 8.2)
 };
 

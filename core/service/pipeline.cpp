@@ -192,17 +192,17 @@ void Pipeline::log(const ProcessedEmail &email) const
     fields.append(
         {QStringLiteral("reports_duplicate"), QString::number(email.reports.size() - counted)});
     if (analysis.candidates == 0 && analysis.failures.isEmpty()) {
-        Log::warning(lcApp(), QStringLiteral("No report found in email"),
-                     fields + Log::Fields{{QStringLiteral("subject"), analysis.subject}});
+        Log::Fields found = fields + Log::Fields{{QStringLiteral("subject"), analysis.subject}};
+        if (const QString reason = analysis.noReportReason(); !reason.isEmpty())
+            found.append({QStringLiteral("reason"), reason});
+        Log::warning(lcApp(), QStringLiteral("No report found in email"), found);
         return;
     }
     if (!analysis.failures.isEmpty()) {
-        QStringList reasons;
-        for (const PayloadFailure &failure : analysis.failures)
-            reasons << failure.part + QStringLiteral(": ") + failure.error.message;
-        Log::warning(
-            lcApp(), QStringLiteral("Email has reports that could not be read"),
-            fields + Log::Fields{{QStringLiteral("reason"), reasons.join(QStringLiteral("; "))}});
+        // One line however many parts failed (docs/counting.md section 1.5).
+        const QString reasons = analysis.failureSummary(Log::kMaxValueLength / 2);
+        Log::warning(lcApp(), QStringLiteral("Email has reports that could not be read"),
+                     fields + Log::Fields{{QStringLiteral("reason"), reasons}});
         return;
     }
     Log::info(lcApp(), QStringLiteral("Email processed"), fields);

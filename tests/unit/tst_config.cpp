@@ -88,6 +88,7 @@ void compareConfigs(const Config &actual, const Config &expected)
     QCOMPARE(actual.deduplicationMaxSeconds, expected.deduplicationMaxSeconds);
     QCOMPARE(actual.limits.maxPayloadBytes, expected.limits.maxPayloadBytes);
     QCOMPARE(actual.limits.maxZipMembers, expected.limits.maxZipMembers);
+    QCOMPARE(actual.limits.maxCandidateParts, expected.limits.maxCandidateParts);
     QCOMPARE(actual.logFormat, expected.logFormat);
     QCOMPARE(actual.logLevel, expected.logLevel);
     QCOMPARE(actual.unknown, expected.unknown);
@@ -184,6 +185,7 @@ private Q_SLOTS:
         QVERIFY(config->endpoint.basicAuthUser.isEmpty());
         QCOMPARE(config->limits.maxPayloadBytes, qint64(256) * 1024 * 1024);
         QCOMPARE(config->limits.maxZipMembers, 64);
+        QCOMPARE(config->limits.maxCandidateParts, 1000);
         QCOMPARE(config->logFormat, Log::Format::Colored);
         QCOMPARE(config->logLevel, QtInfoMsg);
         const ImapSettings &imap = config->accounts.constFirst();
@@ -205,7 +207,8 @@ private Q_SLOTS:
             "imap": {"host": "mail.example.org", "username": "u", "password": "p",
                      "use_ssl": false, "starttls": true, "ca_file": "%1", "auth": "PLAIN",
                      "idle": false, "timeout_seconds": 15, "max_batch_bytes": 1000},
-            "limits": {"max_payload_bytes": 1048576, "max_zip_members": 8},
+            "limits": {"max_payload_bytes": 1048576, "max_zip_members": 8,
+                       "max_candidate_parts": 20},
             "listen_addr": "::", "port": 0,
             "web": {"tls_cert_file": "%1", "tls_key_file": "%1", "basic_auth_user": "prometheus",
                     "basic_auth_password_hash": "$2y$10$abcdefghijklmnopqrstuv"},
@@ -229,6 +232,7 @@ private Q_SLOTS:
         QCOMPARE(config->endpoint.tlsCertFile, ca);
         QCOMPARE(config->endpoint.basicAuthUser, QStringLiteral("prometheus"));
         QCOMPARE(config->limits.maxZipMembers, 8);
+        QCOMPARE(config->limits.maxCandidateParts, 20);
         QCOMPARE(config->logLevel, QtDebugMsg);
         QCOMPARE(config->logFormat, Log::Format::Plain);
         QVERIFY(config->warnings.isEmpty());
@@ -361,6 +365,11 @@ private Q_SLOTS:
                    R"({"limits": {"max_zip_members": 0}, "imap": {"username": "u", "password": "p"}})")
             << QStringLiteral(
                    "`limits.max_zip_members`: expected a whole number from 1 to 100000, got 0");
+        QTest::newRow("part limit too small")
+            << QByteArray(
+                   R"({"limits": {"max_candidate_parts": 0}, "imap": {"username": "u", "password": "p"}})")
+            << QStringLiteral(
+                   "`limits.max_candidate_parts`: expected a whole number from 1 to 100000, got 0");
     }
 
     void errors()
@@ -497,7 +506,7 @@ private Q_SLOTS:
             "web": {"tls_cert_file": "%1", "tls_key_file": "%1", "basic_auth_user": "prometheus",
                     "basic_auth_password_hash": "$6$salt$hash"},
             "poll_interval_seconds": 2.5, "deduplication_max_seconds": 3600,
-            "limits": {"max_payload_bytes": 2048, "max_zip_members": 3},
+            "limits": {"max_payload_bytes": 2048, "max_zip_members": 3, "max_candidate_parts": 7},
             "logging": {"handlers": {"default": {"formatter": "json"}}, "root": {"level": 10}},
             "accounts": [
                 {"name": "first",

@@ -552,6 +552,93 @@ private Q_SLOTS:
                  QStringLiteral("the zip archive holds 3 files, more than the limit of 2"));
     }
 
+    // Past limits.max_candidate_parts the rest of an email's candidate parts fail together,
+    // like the members past a zip's limit (docs/counting.md section 1.5).
+    void candidatePartLimit()
+    {
+        QList<Part> parts;
+        for (int i = 0; i < 1005; ++i)
+            parts.append(attachment("text/xml", "r" + QByteArray::number(i) + ".xml",
+                                    feedback(record(), QByteArray::number(i))));
+        const EmailAnalysis analysis = analyzeEmail(email(parts), PayloadLimits());
+        QCOMPARE(analysis.reports.size(), 1000);
+        QCOMPARE(analysis.reports.constLast().reportId, QStringLiteral("999"));
+        QCOMPARE(::failures(analysis),
+                 QStringList{QStringLiteral("candidate parts 1001 to 1005|too_large")});
+        QCOMPARE(analysis.failures.constFirst().error.message,
+                 QStringLiteral("the email holds 1005 candidate parts, more than the limit of "
+                                "1000"));
+        QVERIFY(analysis.invalid());
+        QVERIFY(analysis.invalidDmarc());
+
+        // Text parts are no candidates and do not count.
+        PayloadLimits limits;
+        limits.maxCandidateParts = 2;
+        const EmailAnalysis limited =
+            analyzeEmail(email({textPart(), parts.at(0), textPart(), parts.at(1)}), limits);
+        QCOMPARE(limited.reports.size(), 2);
+        QVERIFY(!limited.invalid());
+        const EmailAnalysis over = analyzeEmail(email(parts.mid(0, 3)), limits);
+        QCOMPARE(over.reports.size(), 2);
+        QCOMPARE(::failures(over), QStringList{QStringLiteral("candidate parts 3 to 3|too_large")});
+    }
+
+    // 100,000 XML parts: only the first 1,000 are read, the rest is one failure.
+    void manyPartsFailTogether()
+    {
+        const QList<Part> parts(100000, Part{"Content-Type: text/xml", "<a/>"});
+        const EmailAnalysis analysis = analyzeEmail(email(parts), PayloadLimits());
+        QCOMPARE(analysis.candidates, 1001);
+        QCOMPARE(analysis.failures.size(), 1001);
+        QCOMPARE(analysis.failures.constLast().part,
+                 QStringLiteral("candidate parts 1001 to 100000"));
+    }
+
+    // The failures of one email make one line of bounded length, whatever their number.
+    void failureSummaryIsBounded()
+    {
+        EmailAnalysis analysis;
+        QCOMPARE(analysis.failureSummary(100), QString());
+        for (int i = 1; i <= 1000; ++i)
+            analysis.failures.append(
+                {QStringLiteral("part %1 (r.xml)").arg(i),
+                 Error{QStringLiteral("malformed"), QStringLiteral("XML line 1, column 2: bad")}});
+        const QString summary = analysis.failureSummary(200);
+        QVERIFY2(summary.size() <= 200 + 20, qPrintable(summary));
+        QVERIFY2(summary.startsWith(
+                     QStringLiteral("part 1 (r.xml): XML line 1, column 2: bad; part 2 (r.xml)")),
+                 qPrintable(summary));
+        const qsizetype shown = summary.count(QStringLiteral("(r.xml)"));
+        QVERIFY2(summary.endsWith(QStringLiteral("bad \u2026 and %1 more").arg(1000 - shown)),
+                 qPrintable(summary));
+        // The first failure is always named, however long.
+        QVERIFY(analysis.failureSummary(5).startsWith(QStringLiteral("part 1 (r.xml): XML")));
+        analysis.failures.resize(2);
+        QCOMPARE(analysis.failureSummary(1000),
+                 QStringLiteral("part 1 (r.xml): XML line 1, column 2: bad; part 2 (r.xml): XML "
+                                "line 1, column 2: bad"));
+    }
+
+    // An email nested past the MIME depth limit says so, instead of only "no report".
+    void deepMimeNamesTheDepth()
+    {
+        QByteArray raw = "From: a@example.com\r\n";
+        for (int i = 0; i < 10000; ++i)
+            raw += "Content-Type: multipart/mixed; boundary=b" + QByteArray::number(i) +
+                   "\r\n\r\n--b" + QByteArray::number(i) + "\r\n";
+        raw += attachment("text/xml", "r.xml", kXml).headers + "\r\n\r\n" + base64Lines(kXml);
+        const EmailAnalysis deep = analyzeEmail(raw, PayloadLimits());
+        QCOMPARE(deep.candidates, 0);
+        QVERIFY(deep.invalid());
+        QCOMPARE(deep.noReportReason(), QStringLiteral("MIME nesting deeper than 40 levels"));
+        const EmailAnalysis plain = analyzeEmail(email({textPart()}), PayloadLimits());
+        QCOMPARE(plain.candidates, 0);
+        QCOMPARE(plain.noReportReason(), QString());
+        QCOMPARE(analyzeEmail(email({attachment("text/xml", "r.xml", kXml)}), PayloadLimits())
+                     .noReportReason(),
+                 QString());
+    }
+
     void payloadLimit_data()
     {
         QTest::addColumn<QByteArray>("container");

@@ -320,6 +320,35 @@ private Q_SLOTS:
         const MimeMessage message = walkMime(raw);
         QCOMPARE(message.leaves.size(), 1);
         QCOMPARE(message.leaves.constFirst().contentType, QByteArray("message/rfc822"));
+        QVERIFY(message.tooDeep);
+    }
+
+    // The walk says when it stopped at the depth limit, so that "no report" can say why.
+    void depthLimitIsReported_data()
+    {
+        QTest::addColumn<int>("depth");
+        QTest::addColumn<bool>("tooDeep");
+        QTest::newRow("shallow") << 3 << false;
+        QTest::newRow("at the limit") << kMaxMimeDepth << false;
+        QTest::newRow("one past the limit") << kMaxMimeDepth + 1 << true;
+        QTest::newRow("10,000 levels") << 10000 << true;
+    }
+
+    void depthLimitIsReported()
+    {
+        QFETCH(int, depth);
+        QFETCH(bool, tooDeep);
+        // `depth` nested multiparts, the innermost holding one text part.
+        QByteArray raw;
+        for (int i = 0; i < depth; ++i)
+            raw += "Content-Type: multipart/mixed; boundary=b" + QByteArray::number(i) +
+                   "\r\n\r\n--b" + QByteArray::number(i) + "\r\n";
+        raw += "Content-Type: text/plain\r\n\r\nx\r\n";
+        const MimeMessage message = walkMime(raw);
+        QCOMPARE(message.tooDeep, tooDeep);
+        QCOMPARE(message.leaves.size(), 1);
+        QCOMPARE(message.leaves.constFirst().contentType,
+                 tooDeep ? QByteArray("multipart/mixed") : QByteArray("text/plain"));
     }
 };
 
