@@ -99,9 +99,14 @@ private:
             m_tlsReader.emplace(m_limits.maxTlsReportBytes);
             return;
         }
-        m_counter.emplace();
-        m_parser.emplace([this](const ReportRecord &record) { m_counter->add(record); },
-                         [this] { m_counter.emplace(); });
+        m_counter.emplace(m_limits.maxLabelSetsPerReport);
+        // Past the label set limit the reading stops at once (docs/counting.md section 9.1).
+        m_parser.emplace(
+            [this](const ReportRecord &record) {
+                if (!m_counter->add(record))
+                    m_parser->stop(m_counter->limitError());
+            },
+            [this] { m_counter.emplace(m_limits.maxLabelSetsPerReport); });
     }
 
     bool feed(QByteArrayView chunk)

@@ -51,6 +51,10 @@ struct Config
     qint64 deduplicationMaxSeconds = 604800;
     QList<ConfigAccount> accounts;
     PayloadLimits limits;
+    // limits.max_label_sets: label sets the store holds at most (docs/counting.md section 9.1).
+    int maxLabelSets = 50000;
+    // Reports are counted only for these domains and their subdomains; all when empty (9.2).
+    QStringList domains;
     Log::Format logFormat = Log::Format::Colored;
     QtMsgType logLevel = QtInfoMsg;
     UnknownMembers unknown; // paths from the top: "", "web", "limits", "logging", ...

@@ -24,6 +24,9 @@ inline constexpr QLatin1String kLimits("limits");
 inline constexpr QLatin1String kMaxPayloadBytes("max_payload_bytes");
 inline constexpr QLatin1String kMaxZipMembers("max_zip_members");
 inline constexpr QLatin1String kMaxCandidateParts("max_candidate_parts");
+inline constexpr QLatin1String kMaxLabelSetsPerReport("max_label_sets_per_report");
+inline constexpr QLatin1String kMaxLabelSets("max_label_sets");
+inline constexpr QLatin1String kDomains("domains");
 inline constexpr QLatin1String kLogging("logging");
 inline constexpr QLatin1String kHandlers("handlers");
 inline constexpr QLatin1String kDefault("default");
@@ -102,10 +105,13 @@ inline constexpr QLatin1String kWriteOrder[] = {kListenAddr,
                                                 kStoragePath,
                                                 kPollIntervalSeconds,
                                                 kDeduplicationMaxSeconds,
+                                                kDomains,
                                                 kLimits,
                                                 kMaxPayloadBytes,
                                                 kMaxZipMembers,
                                                 kMaxCandidateParts,
+                                                kMaxLabelSetsPerReport,
+                                                kMaxLabelSets,
                                                 kLogging,
                                                 kHandlers,
                                                 kDefault,

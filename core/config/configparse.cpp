@@ -12,6 +12,7 @@
 #include <QJsonDocument>
 #include <QUrl>
 
+#include <algorithm>
 #include <utility>
 
 namespace Dmarc {
@@ -269,14 +270,51 @@ void readWeb(ConfigReader &reader, EndpointSettings &endpoint)
     }
 }
 
-void readLimits(ConfigReader &reader, PayloadLimits &limits)
+void readLimits(ConfigReader &reader, PayloadLimits &limits, int &maxLabelSets)
 {
     limits.maxPayloadBytes = reader.integer(kMaxPayloadBytes, limits.maxPayloadBytes, 1024,
                                             qint64(16) * 1024 * 1024 * 1024);
     limits.maxZipMembers = int(reader.integer(kMaxZipMembers, limits.maxZipMembers, 1, 100000));
     limits.maxCandidateParts =
         int(reader.integer(kMaxCandidateParts, limits.maxCandidateParts, 1, 100000));
+    limits.maxLabelSetsPerReport =
+        int(reader.integer(kMaxLabelSetsPerReport, limits.maxLabelSetsPerReport, 1, 10000000));
+    maxLabelSets = int(reader.integer(kMaxLabelSets, maxLabelSets, 1, 10000000));
+    if (maxLabelSets < limits.maxLabelSetsPerReport) {
+        reader.addError(kMaxLabelSets, QStringLiteral("%1 is less than %2 (%3): no report that "
+                                                      "large could ever be counted")
+                                           .arg(maxLabelSets)
+                                           .arg(kMaxLabelSetsPerReport)
+                                           .arg(limits.maxLabelSetsPerReport));
+    }
     reader.finish();
+}
+
+// A domain name as reports give policy_published/domain: no white space, no address, no wildcard
+// (subdomains are included anyway).
+void readDomains(ConfigReader &root, QStringList &domains)
+{
+    const auto list = root.array(kDomains);
+    if (!list)
+        return;
+    for (int i = 0; i < list->size(); ++i) {
+        const QString key = kDomains + QStringLiteral("[%1]").arg(i);
+        const QString domain = list->at(i).toString().trimmed();
+        if (!list->at(i).isString() || domain.isEmpty()) {
+            root.addError(key, QStringLiteral("expected a domain name such as \"example.com\", "
+                                              "got %1")
+                                   .arg(describeJsonValue(list->at(i))));
+        } else if (domain.contains(QLatin1Char('@')) || domain.contains(QLatin1Char('*')) ||
+                   domain.contains(QLatin1Char('/')) || domain.startsWith(QLatin1Char('.')) ||
+                   std::any_of(domain.cbegin(), domain.cend(),
+                               [](QChar c) { return c.isSpace(); })) {
+            root.addError(key, QStringLiteral("\"%1\" is not a domain name (give \"example.com\" "
+                                              "for it and all its subdomains)")
+                                   .arg(domain));
+        } else {
+            domains << domain;
+        }
+    }
 }
 
 void readAccounts(ConfigReader &root, const QHash<QString, QString> &environment, Config &config)
@@ -349,8 +387,9 @@ void readTop(const QJsonObject &document, const QHash<QString, QString> &environ
     config.deduplicationMaxSeconds = qint64(root.number(
         kDeduplicationMaxSeconds, double(config.deduplicationMaxSeconds), 0, 10.0 * 366 * 86400));
 
+    readDomains(root, config.domains);
     if (auto limits = root.child(kLimits))
-        readLimits(*limits, config.limits);
+        readLimits(*limits, config.limits, config.maxLabelSets);
     if (auto logging = root.child(kLogging))
         readLogging(*logging, config);
     readAccounts(root, environment, config);

@@ -143,10 +143,14 @@ QJsonObject topJson(const Config &config, ConfigForm form)
         top.insert(kStoragePath, config.storagePath);
     top.insert(kPollIntervalSeconds, config.pollIntervalSeconds);
     top.insert(kDeduplicationMaxSeconds, double(config.deduplicationMaxSeconds));
+    if (!config.domains.isEmpty())
+        top.insert(kDomains, QJsonArray::fromStringList(config.domains));
     QJsonObject limits = config.unknown.value(kLimits);
     limits.insert(kMaxPayloadBytes, double(config.limits.maxPayloadBytes));
     limits.insert(kMaxZipMembers, config.limits.maxZipMembers);
     limits.insert(kMaxCandidateParts, config.limits.maxCandidateParts);
+    limits.insert(kMaxLabelSetsPerReport, config.limits.maxLabelSetsPerReport);
+    limits.insert(kMaxLabelSets, config.maxLabelSets);
     top.insert(kLimits, limits);
     top.insert(kLogging, loggingJson(config));
     return top;

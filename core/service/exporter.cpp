@@ -9,6 +9,7 @@
 #include "metrics/metricsregistry.h"
 #include "pipeline.h"
 #include "store/store.h"
+#include "storeoptions.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -113,9 +114,7 @@ Result<void> Exporter::start()
             QStringLiteral("storage"),
             QStringLiteral("storage_path %1 is not writable by this user").arg(storagePath)};
     }
-    StoreOptions storeOptions;
-    storeOptions.dedupMaxSeconds = m_config.deduplicationMaxSeconds;
-    auto store = Store::open(storagePath, storeOptions);
+    auto store = Store::open(storagePath, storeOptionsFor(m_config));
     if (!store)
         return store.error();
     m_store = std::move(*store);

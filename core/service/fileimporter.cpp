@@ -3,6 +3,7 @@
 #include "metrics/metricsregistry.h"
 #include "pipeline.h"
 #include "store/store.h"
+#include "storeoptions.h"
 
 #include <QDateTime>
 #include <QDirIterator>
@@ -54,9 +55,7 @@ QStringList FileImporter::collect(const QStringList &paths, QStringList *missing
 Result<ImportSummary> FileImporter::run(const Config &config, const QStringList &files,
                                         const std::function<void(int, int)> &progress)
 {
-    StoreOptions options;
-    options.dedupMaxSeconds = config.deduplicationMaxSeconds;
-    auto store = Store::open(config.storagePath, options);
+    auto store = Store::open(config.storagePath, storeOptionsFor(config));
     if (!store)
         return store.error();
     // Counted into the store only: no endpoint serves these metrics.

@@ -61,8 +61,15 @@ void recordCommitted(MetricsRegistry &metrics, const EmailAnalysis &analysis,
     }
     if (!analysis.failures.isEmpty())
         metrics.countReports(ReportOutcome::Malformed, quint64(analysis.failures.size()));
+    // Refused by the analysis (a report's own limit) or by the commit (docs/counting.md 9).
+    for (const PayloadFailure &failure : analysis.failures) {
+        if (const std::optional<Refusal> reason = refusalFromName(failure.error.code))
+            metrics.countRefused(*reason);
+    }
+    for (const ReportRefusal &refusal : result.refusals)
+        metrics.countRefused(refusal.reason);
     // Once per family per email (docs/counting.md section 8.4), as the store counts them.
-    if (analysis.invalidDmarc())
+    if (result.invalidDmarc)
         metrics.addInvalidReport(analysis.fromEmail);
     if (analysis.invalidTls())
         metrics.addToFamily(ReportFamily::TlsInvalidReports, {analysis.fromEmail});
@@ -147,6 +154,7 @@ Result<QList<ProcessedEmail>> Pipeline::process(QList<IncomingEmail> emails, qin
             email.verdict = result.verdict;
             email.alreadyDecided = result.alreadyDecided;
             email.reports = result.reports;
+            email.refusals = result.refusals;
             recordCommitted(*m_metrics, email.analysis, result);
         }
     }
@@ -173,24 +181,34 @@ void Pipeline::log(const ProcessedEmail &email) const
     }
     const EmailAnalysis &analysis = email.analysis;
     fields.append({QStringLiteral("from"), analysis.fromEmail});
+    qsizetype refused = 0;
     for (qsizetype i = 0; i < analysis.reports.size(); ++i) {
         const ReportCounts &report = analysis.reports.at(i);
-        const bool duplicate =
-            i < email.reports.size() && email.reports.at(i) == ReportOutcome::Duplicate;
+        const ReportOutcome outcome =
+            i < email.reports.size() ? email.reports.at(i) : ReportOutcome::Counted;
+        const Log::Fields reportFields =
+            fields + Log::Fields{{QStringLiteral("org_name"), report.orgName},
+                                 {QStringLiteral("report_id"), report.reportId},
+                                 {QStringLiteral("records"), QString::number(report.records)},
+                                 {QStringLiteral("messages"), QString::number(report.messages)}};
+        if (outcome == ReportOutcome::Malformed && refused < email.refusals.size()) {
+            const ReportRefusal &refusal = email.refusals.at(refused++);
+            Log::warning(lcReport(), QStringLiteral("Refusing report"),
+                         reportFields + Log::Fields{{QStringLiteral("limit"),
+                                                     QString(outcomeName(refusal.reason))},
+                                                    {QStringLiteral("reason"), refusal.message}});
+            continue;
+        }
         Log::info(lcReport(),
-                  duplicate ? QStringLiteral("Skipping duplicate report")
-                            : QStringLiteral("Processing report"),
-                  fields +
-                      Log::Fields{{QStringLiteral("org_name"), report.orgName},
-                                  {QStringLiteral("report_id"), report.reportId},
-                                  {QStringLiteral("records"), QString::number(report.records)},
-                                  {QStringLiteral("messages"), QString::number(report.messages)}});
+                  outcome == ReportOutcome::Duplicate ? QStringLiteral("Skipping duplicate report")
+                                                      : QStringLiteral("Processing report"),
+                  reportFields);
     }
     const int counted = int(email.reports.count(ReportOutcome::Counted));
     fields.append({QStringLiteral("outcome"), outcome});
     fields.append({QStringLiteral("reports_counted"), QString::number(counted)});
-    fields.append(
-        {QStringLiteral("reports_duplicate"), QString::number(email.reports.size() - counted)});
+    fields.append({QStringLiteral("reports_duplicate"),
+                   QString::number(email.reports.count(ReportOutcome::Duplicate))});
     if (analysis.candidates == 0 && analysis.failures.isEmpty()) {
         Log::Fields found = fields + Log::Fields{{QStringLiteral("subject"), analysis.subject}};
         if (const QString reason = analysis.noReportReason(); !reason.isEmpty())

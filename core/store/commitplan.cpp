@@ -1,5 +1,6 @@
 #include "commitplan.h"
 
+#include "report/reportcounter.h"
 #include "storesql.h"
 
 #include <QDateTime>
@@ -44,6 +45,7 @@ public:
     Planner(const CommitState &state, qint64 nowSecs, const StoreOptions &options)
         : m_state(state)
         , m_now(nowSecs)
+        , m_options(options)
     {
         m_plan.dedupExpiredUpTo = nowSecs - options.dedupMaxSeconds;
         m_plan.decidedExpiredUpTo = nowSecs - options.decidedRetentionSeconds;
@@ -60,15 +62,20 @@ public:
             return;
         }
         const EmailAnalysis &analysis = email.analysis;
-        result.verdict = analysis.verdict();
+        for (const ReportCounts &report : analysis.reports) {
+            const ReportOutcome outcome = addReport(report, result.refusals);
+            ReportLogEntry row = logRow(report, outcome, analysis.fromEmail);
+            if (outcome == ReportOutcome::Malformed)
+                row.reason = result.refusals.constLast().message;
+            m_plan.reportsLog << row;
+            result.reports << outcome;
+        }
+        // A refused report makes the email invalid, as a failed one does (section 9).
+        result.invalidDmarc = analysis.invalidDmarc() || !result.refusals.isEmpty();
+        result.verdict = result.refusals.isEmpty() ? analysis.verdict() : EmailVerdict::Error;
         m_decidedInBatch.insert(email.identity, result.verdict);
         m_plan.decided << DecidedEmail{email.identity, result.verdict, m_now};
 
-        for (const ReportCounts &report : analysis.reports) {
-            const ReportOutcome outcome = addReport(report);
-            m_plan.reportsLog << logRow(report, outcome, analysis.fromEmail);
-            result.reports << outcome;
-        }
         for (const TlsReport &report : analysis.tlsReports)
             result.tlsReports << addTlsReport(report);
         for (const FailureReport &report : analysis.failureReports)
@@ -82,7 +89,7 @@ public:
             addFailure(QStringLiteral("no report found in the email"), analysis.fromEmail);
         // Once per family per email, however many of its payloads failed (docs/counting.md
         // sections 5.1 and 8.4).
-        if (analysis.invalidDmarc())
+        if (result.invalidDmarc)
             ++rowFor(m_plan.invalidCounts, m_invalidIndex, analysis.fromEmail,
                      InvalidCount{analysis.fromEmail, 0})
                   .count;
@@ -119,13 +126,50 @@ private:
     // Whether the report is counted now: not a duplicate, and then remembered as counted.
     bool claim(const DedupKey &key)
     {
-        if (key.reportId.isEmpty())
-            return true;
-        if (isDuplicate(key))
+        if (!key.reportId.isEmpty() && isDuplicate(key))
             return false;
+        remember(key);
+        return true;
+    }
+
+    // A counted report enters the dedup window; one without report_id does not.
+    void remember(const DedupKey &key)
+    {
+        if (key.reportId.isEmpty())
+            return;
         m_countedInBatch.insert(key);
         m_plan.dedup << DedupEntry{key, m_now};
-        return true;
+    }
+
+    // A label set neither the store nor this plan holds yet.
+    bool isNew(const LabelSet &labels) const
+    {
+        return !m_state.storedLabelSets.contains(labels) && !m_counterIndex.contains(labels);
+    }
+
+    // docs/counting.md section 9: why a report that is not a duplicate is not counted, if it is
+    // not. Label sets the store or this plan holds already are never refused.
+    std::optional<ReportRefusal> refusalOf(const ReportCounts &report) const
+    {
+        if (!isOwnDomain(report.policyDomain, m_options.domains)) {
+            return ReportRefusal{
+                Refusal::ForeignDomain,
+                QStringLiteral("the report's policy domain \"%1\" is not one of the configured "
+                               "domains (%2)")
+                    .arg(report.policyDomain, m_options.domains.join(QStringLiteral(", ")))};
+        }
+        qsizetype fresh = 0;
+        for (const LabelCounts &counts : report.counts)
+            fresh += isNew(counts.labels) ? 1 : 0;
+        const qsizetype held = m_state.labelSets + m_newLabelSets;
+        if (fresh == 0 || held + fresh <= m_options.maxLabelSets)
+            return std::nullopt;
+        return ReportRefusal{Refusal::LabelSets,
+                             QStringLiteral("the store holds %1 label sets and the report would "
+                                            "add %2 more, past %3 (limits.max_label_sets)")
+                                 .arg(held)
+                                 .arg(fresh)
+                                 .arg(m_options.maxLabelSets)};
     }
 
     // The values of a count-table row, created with zeros the first time its labels are met.
@@ -162,13 +206,21 @@ private:
         return ReportOutcome::Counted;
     }
 
-    ReportOutcome addReport(const ReportCounts &report)
+    // A refused report is Malformed, and why is appended to `refusals`.
+    ReportOutcome addReport(const ReportCounts &report, QList<ReportRefusal> &refusals)
     {
-        if (!claim(DedupKey{report.orgName, report.reportId}))
+        const DedupKey key{report.orgName, report.reportId};
+        if (!key.reportId.isEmpty() && isDuplicate(key))
             return ReportOutcome::Duplicate;
+        if (std::optional<ReportRefusal> refusal = refusalOf(report)) {
+            refusals << std::move(*refusal);
+            return ReportOutcome::Malformed;
+        }
+        remember(key);
         const QDate day = QDateTime::fromSecsSinceEpoch(report.dateBegin, QTimeZone::utc()).date();
         QSet<HistoryKey> historyOfReport;
         for (const LabelCounts &counts : report.counts) {
+            m_newLabelSets += isNew(counts.labels) ? 1 : 0;
             rowFor(m_plan.counters, m_counterIndex, counts.labels, LabelCounts{counts.labels, {}})
                 .counters += counts.counters;
             const HistoryKey key{day, counts.labels.reporter, counts.labels.fromDomain};
@@ -213,7 +265,9 @@ private:
 
     const CommitState &m_state;
     const qint64 m_now;
+    const StoreOptions &m_options;
     CommitPlan m_plan;
+    qsizetype m_newLabelSets = 0; // label sets this plan adds that the store does not hold
     QHash<EmailIdentity, EmailVerdict> m_decidedInBatch;
     QSet<DedupKey> m_countedInBatch;
     QHash<LabelSet, qsizetype> m_counterIndex;

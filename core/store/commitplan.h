@@ -4,6 +4,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QSet>
 #include <QString>
 
 namespace Dmarc {
@@ -49,6 +50,10 @@ struct CommitState
     QHash<EmailIdentity, DecidedEmail> decided;
     // When each report identity of the batch found in a dedup table was counted.
     QHash<DedupKey, qint64> dedupFirstSeen;
+    // How many label sets the store holds, and which of the batch's reports' label sets are
+    // among them (limits.max_label_sets, docs/counting.md section 9.1).
+    qsizetype labelSets = 0;
+    QSet<LabelSet> storedLabelSets;
 };
 
 // Every decision of a commit; the writer only applies it. Lists of deltas are in the order
@@ -71,7 +76,8 @@ struct CommitPlan
 
 // Decides a batch (docs/counting.md sections 4 and 5, daily history and log as in section 3.4):
 // which emails were decided before, which reports are duplicates (of the dedup table or of an
-// earlier report in the batch), and what each table gains. Pure: no SQL, no I/O.
+// earlier report in the batch), which are refused (section 9: a foreign domain, or new label
+// sets past the store's limit), and what each table gains. Pure: no SQL, no I/O.
 CommitPlan planCommit(const QList<EmailCommit> &batch, const CommitState &state, qint64 nowSecs,
                       const StoreOptions &options);
 

@@ -104,14 +104,18 @@ Result<CommitState> readCommitState(const StoreConnection &connection,
 {
     QList<EmailIdentity> identities;
     QSet<DedupKey> keySet;
+    QSet<LabelSet> labelSets;
     const auto want = [&keySet](const DedupKey &key) {
         if (!key.reportId.isEmpty())
             keySet.insert(key);
     };
     for (const EmailCommit &email : batch) {
         identities << email.identity;
-        for (const ReportCounts &report : email.analysis.reports)
+        for (const ReportCounts &report : email.analysis.reports) {
             want(DedupKey{report.orgName, report.reportId});
+            for (const LabelCounts &counts : report.counts)
+                labelSets.insert(counts.labels);
+        }
         for (const TlsReport &report : email.analysis.tlsReports)
             want(DedupKey{report.organizationName, report.reportId, ReportKind::Tls});
     }
@@ -147,6 +151,29 @@ Result<CommitState> readCommitState(const StoreConnection &connection,
         if (!read)
             return read.error();
     }
+    // What limits.max_label_sets is checked against (docs/counting.md section 9.1).
+    QSqlQuery count(connection.database());
+    if (!count.exec(QStringLiteral("SELECT COUNT(*) FROM counters")) || !count.next())
+        return connection.error(QStringLiteral("cannot count the label sets"), count);
+    state.labelSets = count.value(0).toLongLong();
+    const auto stored = lookUp(
+        connection, QStringLiteral("cannot look up a label set"), labelSets.values(),
+        [&](qsizetype n) -> QString {
+            return QStringLiteral("SELECT c.reporter, c.from_domain, c.dkim_domain, c.spf_domain "
+                                  "FROM ") %
+                   connection.dialect->boundRows(n, 4) %
+                   QStringLiteral(" AS k JOIN counters AS c ON c.reporter = k.column1 AND "
+                                  "c.from_domain = k.column2 AND c.dkim_domain = k.column3 AND "
+                                  "c.spf_domain = k.column4");
+        },
+        [](QSqlQuery &query, const LabelSet &labels) { bindLabels(query, labels); },
+        [&](const QSqlQuery &query) {
+            state.storedLabelSets.insert(
+                LabelSet{query.value(0).toString(), query.value(1).toString(),
+                         query.value(2).toString(), query.value(3).toString()});
+        });
+    if (!stored)
+        return stored.error();
     return state;
 }
 

@@ -24,6 +24,11 @@ struct StoreOptions
     qint64 decidedRetentionSeconds = qint64(90) * 24 * 3600;
     // The reports log keeps only the most recent entries.
     int reportsLogLimit = 10000;
+    // Label sets the store holds at most: a report whose new label sets would pass it is
+    // refused (docs/counting.md section 9.1).
+    qsizetype maxLabelSets = 50000;
+    // Reports are counted only for these domains and their subdomains; all when empty (9.2).
+    QStringList domains;
 };
 
 // Which email on which server: the key under which its verdict is remembered.
@@ -62,6 +67,12 @@ struct EmailCommitResult
     QList<ReportOutcome> tlsReports;
     // The email had been committed before (e.g. the move failed): nothing was counted now.
     bool alreadyDecided = false;
+    // Why reports were refused (docs/counting.md section 9): one per entry of `reports` that is
+    // Malformed, in order.
+    QList<ReportRefusal> refusals;
+    // The email adds one to dmarc_invalid_reports_total: no candidate, a failed aggregate
+    // payload, or a refused report.
+    bool invalidDmarc = false;
 };
 
 // The counter tables of the TLS and failure-report families (docs/counting.md section 8), each

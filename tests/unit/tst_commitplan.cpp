@@ -138,6 +138,30 @@ QStringList countsOf(const CommitPlan &plan, CountTable table)
     return describeAll(plan.counts[size_t(table)]);
 }
 
+// A report of `count` label sets of its own, from d<first>.example on, of one message each.
+ReportCounts reportOfLabelSets(const QString &id, int first, int count,
+                               const QString &policyDomain = QStringLiteral("example.com"))
+{
+    ReportCounts report = reportCounts(kOrg, id);
+    report.policyDomain = policyDomain;
+    report.counts.clear();
+    for (int i = first; i < first + count; ++i) {
+        const QString domain = QStringLiteral("d%1.example").arg(i);
+        report.counts << LabelCounts{LabelSet{kOrg, domain, domain, domain}, counters(1, 1)};
+    }
+    return report;
+}
+
+// The store holds `count` label sets, those of reportOfLabelSets(first = 0) among them.
+CommitState holdingLabelSets(qsizetype count)
+{
+    CommitState state;
+    state.labelSets = count;
+    for (const LabelCounts &counts : reportOfLabelSets(QString(), 0, int(count)).counts)
+        state.storedLabelSets.insert(counts.labels);
+    return state;
+}
+
 qint64 utc(int year, int month, int day, int hour, int minute, int second)
 {
     return QDateTime(QDate(year, month, day), QTime(hour, minute, second), QTimeZone::utc())
@@ -150,6 +174,7 @@ Q_DECLARE_METATYPE(Dmarc::CommitState)
 Q_DECLARE_METATYPE(Dmarc::EmailCommit)
 Q_DECLARE_METATYPE(Dmarc::EmailVerdict)
 Q_DECLARE_METATYPE(Dmarc::ReportOutcome)
+Q_DECLARE_METATYPE(Dmarc::Refusal)
 
 class TestCommitPlan : public QObject
 {
@@ -614,6 +639,148 @@ private Q_SLOTS:
         QCOMPARE(countsOf(planned, CountTable::TlsInvalidReports), tlsInvalid);
         QCOMPARE(countedTotal(planned), counted);
         QCOMPARE(planned.results.value(0).verdict, email.analysis.verdict());
+    }
+
+    // docs/counting.md section 9.1: a report whose new label sets would take the store past
+    // limits.max_label_sets (here 4) is refused whole; known label sets are always counted.
+    void labelSetLimit_data()
+    {
+        QTest::addColumn<CommitState>("state");
+        QTest::addColumn<QList<EmailCommit>>("batch");
+        QTest::addColumn<Outcomes>("outcomes");
+        QTest::addColumn<QStringList>("invalid");
+        QTest::addColumn<int>("labelSets"); // label sets the plan adds to
+        QTest::addColumn<QStringList>("refusals");
+
+        const QString past = QStringLiteral(
+            "label_sets: the store holds 3 label sets and the report would add 2 more, past 4 "
+            "(limits.max_label_sets)");
+        const QString from = QStringLiteral("noreply@google.com=1");
+        QTest::newRow("up to the limit")
+            << holdingLabelSets(2)
+            << QList<EmailCommit>{emailCommit(1, {reportOfLabelSets(QStringLiteral("a"), 1, 3)})}
+            << Outcomes{{ReportOutcome::Counted}} << QStringList() << 3 << QStringList();
+        QTest::newRow("past the limit")
+            << holdingLabelSets(3)
+            << QList<EmailCommit>{emailCommit(1, {reportOfLabelSets(QStringLiteral("a"), 2, 3)})}
+            << Outcomes{{ReportOutcome::Malformed}} << QStringList{from} << 0 << QStringList{past};
+        QTest::newRow("only known label sets, at the limit")
+            << holdingLabelSets(4)
+            << QList<EmailCommit>{emailCommit(1, {reportOfLabelSets(QStringLiteral("a"), 0, 4)})}
+            << Outcomes{{ReportOutcome::Counted}} << QStringList() << 4 << QStringList();
+        QTest::newRow("an earlier report of the batch fills it")
+            << holdingLabelSets(1)
+            << QList<EmailCommit>{emailCommit(1, {reportOfLabelSets(QStringLiteral("a"), 1, 2)}),
+                                  emailCommit(2, {reportOfLabelSets(QStringLiteral("b"), 3, 2)}),
+                                  emailCommit(3, {reportOfLabelSets(QStringLiteral("c"), 0, 3)})}
+            << Outcomes{{ReportOutcome::Counted},
+                        {ReportOutcome::Malformed},
+                        {ReportOutcome::Counted}}
+            << QStringList{from} << 3 << QStringList{past};
+        QTest::newRow("one refused report of two: the other counts")
+            << holdingLabelSets(3)
+            << QList<EmailCommit>{emailCommit(1, {reportOfLabelSets(QStringLiteral("a"), 2, 3),
+                                                  reportOfLabelSets(QStringLiteral("b"), 3, 1)})}
+            << Outcomes{{ReportOutcome::Malformed, ReportOutcome::Counted}} << QStringList{from}
+            << 1 << QStringList{past};
+        CommitState duplicate = holdingLabelSets(4);
+        duplicate.dedupFirstSeen.insert(DedupKey{kOrg, QStringLiteral("a")}, kNow - kDay);
+        QTest::newRow("a duplicate is not refused")
+            << duplicate
+            << QList<EmailCommit>{emailCommit(1, {reportOfLabelSets(QStringLiteral("a"), 4, 2)})}
+            << Outcomes{{ReportOutcome::Duplicate}} << QStringList() << 0 << QStringList();
+    }
+
+    void labelSetLimit()
+    {
+        QFETCH(CommitState, state);
+        QFETCH(QList<EmailCommit>, batch);
+        QFETCH(Outcomes, outcomes);
+        QFETCH(QStringList, invalid);
+        QFETCH(int, labelSets);
+        QFETCH(QStringList, refusals);
+        StoreOptions limited = options();
+        limited.maxLabelSets = 4;
+        const CommitPlan planned = planCommit(batch, state, kNow, limited);
+        QCOMPARE(outcomesOf(planned), outcomes);
+        QCOMPARE(describeAll(planned.invalidCounts), invalid);
+        QCOMPARE(planned.counters.size(), labelSets);
+        QStringList refused;
+        for (const EmailCommitResult &result : planned.results) {
+            for (const ReportRefusal &refusal : result.refusals)
+                refused << QString(outcomeName(refusal.reason)) % QStringLiteral(": ") %
+                               refusal.message;
+            // A refused report sends its email to the error folder and counts it invalid.
+            QCOMPARE(result.verdict,
+                     result.refusals.isEmpty() ? EmailVerdict::Done : EmailVerdict::Error);
+            QCOMPARE(result.invalidDmarc, !result.refusals.isEmpty());
+        }
+        QCOMPARE(refused, refusals);
+        // A refused report is not remembered: sent again under a higher limit, it counts.
+        for (const DedupEntry &entry : planned.dedup) {
+            for (qsizetype e = 0; e < batch.size(); ++e) {
+                for (qsizetype r = 0; r < batch.at(e).analysis.reports.size(); ++r) {
+                    if (batch.at(e).analysis.reports.at(r).reportId == entry.key.reportId)
+                        QCOMPARE(outcomes.at(e).at(r), ReportOutcome::Counted);
+                }
+            }
+        }
+        // The log names the limit for each refused report.
+        for (const ReportLogEntry &row : planned.reportsLog) {
+            if (row.outcome == ReportOutcome::Malformed)
+                QVERIFY(row.reason.contains(QStringLiteral("limits.max_label_sets")));
+        }
+    }
+
+    // docs/counting.md section 9.2: with `domains` set, only reports for them and their
+    // subdomains are counted.
+    void foreignDomains_data()
+    {
+        QTest::addColumn<QStringList>("domains");
+        QTest::addColumn<QString>("policyDomain");
+        QTest::addColumn<ReportOutcome>("outcome");
+
+        const QStringList own{QStringLiteral("example.com"), QStringLiteral("Example.NET.")};
+        QTest::newRow("no list: every domain")
+            << QStringList() << QStringLiteral("example.org") << ReportOutcome::Counted;
+        QTest::newRow("listed") << own << QStringLiteral("example.com") << ReportOutcome::Counted;
+        QTest::newRow("subdomain")
+            << own << QStringLiteral("mail.example.com") << ReportOutcome::Counted;
+        QTest::newRow("case and trailing dot")
+            << own << QStringLiteral(" Mail.Example.net. ") << ReportOutcome::Counted;
+        QTest::newRow("same ending, other domain")
+            << own << QStringLiteral("badexample.com") << ReportOutcome::Malformed;
+        QTest::newRow("other domain")
+            << own << QStringLiteral("example.org") << ReportOutcome::Malformed;
+        QTest::newRow("parent of a listed one")
+            << QStringList{QStringLiteral("mail.example.com")} << QStringLiteral("example.com")
+            << ReportOutcome::Malformed;
+        QTest::newRow("no policy domain") << own << QString() << ReportOutcome::Malformed;
+    }
+
+    void foreignDomains()
+    {
+        QFETCH(QStringList, domains);
+        QFETCH(QString, policyDomain);
+        QFETCH(ReportOutcome, outcome);
+        StoreOptions limited = options();
+        limited.domains = domains;
+        const CommitPlan planned = planCommit(
+            {emailCommit(1, {reportOfLabelSets(QStringLiteral("a"), 0, 1, policyDomain)})}, {},
+            kNow, limited);
+        QCOMPARE(outcomesOf(planned), Outcomes{{outcome}});
+        const bool refused = outcome == ReportOutcome::Malformed;
+        QCOMPARE(planned.counters.size(), refused ? 0 : 1);
+        QCOMPARE(planned.history.size(), refused ? 0 : 1);
+        QCOMPARE(planned.dedup.size(), refused ? 0 : 1);
+        QCOMPARE(planned.results.at(0).verdict, refused ? EmailVerdict::Error : EmailVerdict::Done);
+        QCOMPARE(describeAll(planned.invalidCounts),
+                 refused ? QStringList{QStringLiteral("noreply@google.com=1")} : QStringList());
+        QCOMPARE(planned.results.at(0).refusals.size(), refused ? 1 : 0);
+        if (refused) {
+            QCOMPARE(planned.results.at(0).refusals.at(0).reason, Refusal::ForeignDomain);
+            QVERIFY(planned.reportsLog.at(0).reason.contains(QStringLiteral("configured domains")));
+        }
     }
 };
 

@@ -89,6 +89,10 @@ void compareConfigs(const Config &actual, const Config &expected)
     QCOMPARE(actual.limits.maxPayloadBytes, expected.limits.maxPayloadBytes);
     QCOMPARE(actual.limits.maxZipMembers, expected.limits.maxZipMembers);
     QCOMPARE(actual.limits.maxCandidateParts, expected.limits.maxCandidateParts);
+    QCOMPARE(actual.limits.maxTlsReportBytes, expected.limits.maxTlsReportBytes);
+    QCOMPARE(actual.limits.maxLabelSetsPerReport, expected.limits.maxLabelSetsPerReport);
+    QCOMPARE(actual.maxLabelSets, expected.maxLabelSets);
+    QCOMPARE(actual.domains, expected.domains);
     QCOMPARE(actual.logFormat, expected.logFormat);
     QCOMPARE(actual.logLevel, expected.logLevel);
     QCOMPARE(actual.unknown, expected.unknown);
@@ -236,6 +240,56 @@ private Q_SLOTS:
         QCOMPARE(config->logLevel, QtDebugMsg);
         QCOMPARE(config->logFormat, Log::Format::Plain);
         QVERIFY(config->warnings.isEmpty());
+    }
+
+    // docs/counting.md section 9: the label set limits and the own domains, read, checked and
+    // written back.
+    void seriesLimitsAndDomains()
+    {
+        const auto defaults = parse(R"({"imap": {"username": "u", "password": "p"}})");
+        QVERIFY(defaults.ok());
+        QCOMPARE(defaults->limits.maxLabelSetsPerReport, 10000);
+        QCOMPARE(defaults->maxLabelSets, 50000);
+        QVERIFY(defaults->domains.isEmpty());
+        QVERIFY(!toJson(*defaults, ConfigForm::File).contains("\"domains\""));
+
+        const auto config = parse(R"({"imap": {"username": "u", "password": "p"},
+            "domains": ["example.com", " Example.ORG. "],
+            "limits": {"max_label_sets_per_report": 500, "max_label_sets": 2000}})");
+        QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error().message));
+        QCOMPARE(config->limits.maxLabelSetsPerReport, 500);
+        QCOMPARE(config->maxLabelSets, 2000);
+        QCOMPARE(config->domains,
+                 (QStringList{QStringLiteral("example.com"), QStringLiteral("Example.ORG.")}));
+        QVERIFY(checkRoundTrip(*config, {}).contains("\"max_label_sets_per_report\": 500"));
+
+        const struct
+        {
+            const char *json;
+            QString message;
+        } wrong[] = {
+            {R"({"limits": {"max_label_sets_per_report": 0}})",
+             QStringLiteral("`limits.max_label_sets_per_report`: expected a whole number from 1 "
+                            "to 10000000, got 0")},
+            {R"({"limits": {"max_label_sets": 100}})",
+             QStringLiteral("`limits.max_label_sets`: 100 is less than max_label_sets_per_report "
+                            "(10000)")},
+            {R"({"domains": "example.com"})", QStringLiteral("`domains`: expected")},
+            {R"({"domains": ["example.com", 7]})",
+             QStringLiteral("`domains[1]`: expected a domain name such as \"example.com\", got 7")},
+            {R"({"domains": ["*.example.com"]})",
+             QStringLiteral("`domains[0]`: \"*.example.com\" is not a domain name")},
+            {R"({"domains": ["dmarc@example.com"]})",
+             QStringLiteral("`domains[0]`: \"dmarc@example.com\" is not a domain name")},
+        };
+        for (const auto &c : wrong) {
+            QByteArray json(c.json);
+            json.insert(1, R"("imap": {"username": "u", "password": "p"}, )");
+            const auto failed = parse(json);
+            QVERIFY2(!failed.ok(), c.json);
+            QVERIFY2(failed.error().message.contains(c.message),
+                     qPrintable(failed.error().message));
+        }
     }
 
     void oauth2Account()
