@@ -11,6 +11,7 @@ namespace Dmarc::App {
 namespace {
 
 constexpr char kDefaultConfiguration[] = "/etc/dmarc-metrics-exporter.json";
+constexpr char kProgram[] = "dmarc-metrics-exporter";
 
 QString tr(const char *text)
 {
@@ -30,9 +31,11 @@ QString description()
               "\n"
               "Commands:\n"
               "  (none)                 run the exporter\n"
-              "  inspect [--json] FILE...  show what the exporter would count from report "
-              "files\n"
-              "                         (.eml, .xml, .json, .gz, .zip) and why a report is rejected\n"
+              "  inspect [--json] FILE|DIR...  show what the exporter would count from "
+              "report files\n"
+              "                         (.eml, .xml, .json, .gz, .zip; folders recursively) and "
+              "why a\n"
+              "                         report would be rejected; changes nothing\n"
               "  import FILE|DIR...     count local report files (folders recursively) into "
               "the\n"
               "                         store, with the same deduplication as the mailbox");
@@ -132,6 +135,13 @@ CommandLine parseCommandLine(const QStringList &arguments)
     if (result.json && result.action != CommandLine::Action::Inspect)
         return fail(tr("--json goes with the inspect command"));
     return result;
+}
+
+QString usageErrorText(const QString &errorText)
+{
+    const QString program = QString::fromLatin1(kProgram);
+    return program + QStringLiteral(": ") + errorText + QLatin1Char('\n') +
+           tr("Try '%1 --help'.").arg(program) + QLatin1Char('\n');
 }
 
 } // namespace Dmarc::App

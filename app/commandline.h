@@ -31,6 +31,9 @@ struct CommandLine
 
 CommandLine parseCommandLine(const QStringList &arguments);
 
+// What a usage error prints: the mistake on one line, then where the help is.
+QString usageErrorText(const QString &errorText);
+
 // Whether `arguments` ask for the desktop face (decided before any QCoreApplication exists):
 // a plain run without --no-gui, on a display.
 bool wantsGui(int argc, char **argv);

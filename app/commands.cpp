@@ -50,6 +50,19 @@ int runCheckConfig(const CommandLine &commandLine)
     return 0;
 }
 
+QStringList collectReportFiles(const char *command, const QStringList &paths, bool *allFound)
+{
+    QTextStream err(stderr);
+    QStringList missing;
+    const QStringList files = FileImporter::collect(paths, &missing);
+    for (const QString &path : std::as_const(missing))
+        err << command << ": no such file or folder: " << path << '\n';
+    if (files.isEmpty())
+        err << command << ": no report files found\n";
+    *allFound = missing.isEmpty();
+    return files;
+}
+
 int runImport(const CommandLine &commandLine)
 {
     const auto config = loadOrComplain(commandLine);
@@ -60,14 +73,10 @@ int runImport(const CommandLine &commandLine)
     installLogging(*config, commandLine, terminal ? QtWarningMsg : config->logLevel);
     QTextStream err(stderr);
 
-    QStringList missing;
-    const QStringList files = FileImporter::collect(commandLine.files, &missing);
-    for (const QString &path : missing)
-        err << "import: no such file or folder: " << path << '\n';
-    if (files.isEmpty()) {
-        err << "import: no report files found\n";
+    bool allFound = true;
+    const QStringList files = collectReportFiles("import", commandLine.files, &allFound);
+    if (files.isEmpty())
         return 1;
-    }
 
     const auto summary = FileImporter::run(*config, files, [&](int done, int total) {
         if (!terminal)
@@ -87,10 +96,10 @@ int runImport(const CommandLine &commandLine)
     err << "Imported " << summary->files << " files: " << summary->reportsCounted
         << " reports counted, " << summary->reportsDuplicate << " duplicates skipped, "
         << summary->failed << " files with errors, " << summary->alreadyImported
-        << " imported before.\n";
+        << " files already counted.\n";
     if (summary->failed > 0)
         err << "Run `dmarc-metrics-exporter inspect FILE` to see why a file failed.\n";
-    return (summary->failed > 0 || !missing.isEmpty()) ? 1 : 0;
+    return (summary->failed > 0 || !allFound) ? 1 : 0;
 }
 
 int runExporter(const CommandLine &commandLine,

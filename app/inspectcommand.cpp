@@ -1,13 +1,20 @@
 #include "inspectcommand.h"
 
 #include "analysis/emailanalyzer.h"
+#include "commands.h"
+#include "jsonwriter.h"
 
 #include <QDateTime>
 #include <QFile>
+#include <QHash>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QTextStream>
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+#include <utility>
 
 namespace Dmarc::App {
 
@@ -17,6 +24,105 @@ QString date(qint64 secs)
 {
     return secs > 0 ? QDateTime::fromSecsSinceEpoch(secs, Qt::UTC).toString(Qt::ISODate)
                     : QStringLiteral("-");
+}
+
+// What deduplication would make of each report, as far as this run can know: a report whose
+// reporter and id came earlier among the files inspected would be a duplicate (docs/counting.md
+// section 4; TLS reports in a namespace of their own). One without an id always counts.
+class SeenReports
+{
+public:
+    // The file that held the same report before, or an empty string when it would count.
+    QString earlierFile(ReportKind kind, const QString &reporter, const QString &reportId,
+                        const QString &file)
+    {
+        if (reportId.isEmpty())
+            return QString();
+        const QString key = QString::number(int(kind)) + QLatin1Char('\n') + reporter +
+                            QLatin1Char('\n') + reportId;
+        const auto found = m_firstFile.constFind(key);
+        if (found != m_firstFile.cend())
+            return *found;
+        m_firstFile.insert(key, file);
+        return QString();
+    }
+
+private:
+    QHash<QString, QString> m_firstFile;
+};
+
+// One file: what the analysis found, and for each report the earlier file that would make it a
+// duplicate (empty when it would count).
+struct Inspection
+{
+    QString file;
+    EmailAnalysis analysis;
+    QStringList duplicateOf;    // per analysis.reports
+    QStringList tlsDuplicateOf; // per analysis.tlsReports
+
+    Inspection(QString name, EmailAnalysis result, SeenReports &seen)
+        : file(std::move(name))
+        , analysis(std::move(result))
+    {
+        for (const ReportCounts &report : analysis.reports)
+            duplicateOf << seen.earlierFile(ReportKind::Aggregate, report.orgName,
+                                            report.reportId, file);
+        for (const TlsReport &report : analysis.tlsReports)
+            tlsDuplicateOf << seen.earlierFile(ReportKind::Tls, report.organizationName,
+                                               report.reportId, file);
+    }
+
+    qsizetype duplicates() const
+    {
+        const auto isDuplicate = [](const QString &earlier) { return !earlier.isEmpty(); };
+        return std::count_if(duplicateOf.cbegin(), duplicateOf.cend(), isDuplicate) +
+               std::count_if(tlsDuplicateOf.cbegin(), tlsDuplicateOf.cend(), isDuplicate);
+    }
+    qsizetype wouldCount() const
+    {
+        return analysis.reports.size() + analysis.tlsReports.size() +
+               analysis.failureReports.size() - duplicates();
+    }
+};
+
+// The invalid-report counters the email would add one to (docs/counting.md section 8.4).
+QStringList invalidFamilies(const EmailAnalysis &analysis)
+{
+    QStringList families;
+    if (analysis.invalidDmarc())
+        families << QStringLiteral("dmarc_invalid_reports_total");
+    if (analysis.invalidTls())
+        families << QStringLiteral("tlsrpt_invalid_reports_total");
+    return families;
+}
+
+QString reportOutcome(const QString &duplicateOf)
+{
+    return duplicateOf.isEmpty() ? QStringLiteral("would count")
+                                 : QStringLiteral("would be a duplicate");
+}
+
+// The file's fate in one phrase: what importing it (or receiving it by email) would do.
+QString fileOutcome(const Inspection &inspection)
+{
+    const EmailAnalysis &analysis = inspection.analysis;
+    if (analysis.candidates == 0 && analysis.failures.isEmpty()) {
+        const QString reason = analysis.noReportReason();
+        return QStringLiteral("would be invalid: no report attachment found") +
+               (reason.isEmpty() ? QString() : QStringLiteral(" (") + reason + QLatin1Char(')'));
+    }
+    if (!analysis.failures.isEmpty())
+        return QStringLiteral("would be invalid: ") + analysis.failures.constFirst().error.message;
+    const qsizetype counted = inspection.wouldCount();
+    const qsizetype duplicates = inspection.duplicates();
+    if (counted == 0)
+        return QStringLiteral("would be a duplicate");
+    QString outcome = QStringLiteral("would count %1 report%2")
+                          .arg(counted)
+                          .arg(counted == 1 ? QString() : QStringLiteral("s"));
+    if (duplicates > 0)
+        outcome += QStringLiteral("; %1 would be a duplicate").arg(duplicates);
+    return outcome;
 }
 
 QJsonObject countersJson(const Counters &c)
@@ -31,101 +137,104 @@ QJsonObject countersJson(const Counters &c)
                        {QStringLiteral("dkim_pass"), double(c.dkimPass)}};
 }
 
-QJsonObject tlsReportJson(const TlsReport &report)
+// Opens a report's object with what every kind of report has: where it was, who sent it, its
+// id and dates, what it would become, what was recovered.
+template<typename Report>
+void beginReport(JsonWriter &json, const Report &report, const QString &reporterKey,
+                 const QString &reporter, const QString &duplicateOf)
 {
-    QJsonArray policies;
+    json.beginObject();
+    json.value(QStringLiteral("source"), report.source);
+    json.value(reporterKey, reporter);
+    json.value(QStringLiteral("report_id"), report.reportId);
+    json.value(QStringLiteral("begin"), date(report.dateBegin));
+    json.value(QStringLiteral("end"), date(report.dateEnd));
+    json.value(QStringLiteral("outcome"), reportOutcome(duplicateOf));
+    if (!duplicateOf.isEmpty())
+        json.value(QStringLiteral("duplicate_of"), duplicateOf);
+    json.value(QStringLiteral("notes"), QJsonArray::fromStringList(report.notes));
+}
+
+void writeReport(JsonWriter &json, const ReportCounts &report, const QString &duplicateOf)
+{
+    beginReport(json, report, QStringLiteral("org_name"), report.orgName, duplicateOf);
+    json.value(QStringLiteral("policy_domain"), report.policyDomain);
+    json.value(QStringLiteral("policy"), report.policy);
+    json.value(QStringLiteral("records"), double(report.records));
+    json.value(QStringLiteral("messages"), double(report.messages));
+    // The long part, one label set at a time.
+    json.beginArray(QStringLiteral("label_sets"));
+    for (const LabelCounts &counts : report.counts) {
+        json.value(QJsonObject{{QStringLiteral("reporter"), counts.labels.reporter},
+                               {QStringLiteral("from_domain"), counts.labels.fromDomain},
+                               {QStringLiteral("dkim_domain"), counts.labels.dkimDomain},
+                               {QStringLiteral("spf_domain"), counts.labels.spfDomain},
+                               {QStringLiteral("counters"), countersJson(counts.counters)}});
+    }
+    json.end();
+    json.end();
+}
+
+void writeTlsReport(JsonWriter &json, const TlsReport &report, const QString &duplicateOf)
+{
+    beginReport(json, report, QStringLiteral("organization_name"), report.organizationName,
+                duplicateOf);
+    json.beginArray(QStringLiteral("policies"));
     for (const TlsPolicyCounts &policy : report.policies) {
         QJsonObject failures;
         for (const TlsFailureCount &failure : policy.failures)
             failures.insert(failure.resultType, double(failure.sessions));
-        policies.append(
+        json.value(
             QJsonObject{{QStringLiteral("policy_domain"), policy.policyDomain},
                         {QStringLiteral("policy_type"), policy.policyType},
                         {QStringLiteral("successful_sessions"), double(policy.successfulSessions)},
                         {QStringLiteral("failed_sessions"), double(policy.failedSessions)},
                         {QStringLiteral("failure_details"), failures}});
     }
-    return QJsonObject{{QStringLiteral("source"), report.source},
-                       {QStringLiteral("organization_name"), report.organizationName},
-                       {QStringLiteral("report_id"), report.reportId},
-                       {QStringLiteral("begin"), date(report.dateBegin)},
-                       {QStringLiteral("end"), date(report.dateEnd)},
-                       {QStringLiteral("policies"), policies},
-                       {QStringLiteral("notes"), QJsonArray::fromStringList(report.notes)}};
+    json.end();
+    json.end();
 }
 
-QJsonObject failureReportJson(const FailureReport &report)
+void writeJson(JsonWriter &json, const Inspection &inspection)
 {
-    return QJsonObject{{QStringLiteral("source"), report.source},
-                       {QStringLiteral("reported_domain"), report.reportedDomain},
-                       {QStringLiteral("auth_failure"), report.authFailure},
-                       {QStringLiteral("identity_alignment"), report.identityAlignment},
-                       {QStringLiteral("delivery_result"), report.deliveryResult}};
-}
-
-// The invalid-report counters the email adds one to (docs/counting.md section 8.4).
-QStringList invalidFamilies(const EmailAnalysis &analysis)
-{
-    QStringList families;
-    if (analysis.invalidDmarc())
-        families << QStringLiteral("dmarc_invalid_reports_total");
-    if (analysis.invalidTls())
-        families << QStringLiteral("tlsrpt_invalid_reports_total");
-    return families;
-}
-
-QJsonObject analysisJson(const QString &file, const EmailAnalysis &analysis)
-{
-    QJsonArray reports;
-    for (const ReportCounts &report : analysis.reports) {
-        QJsonArray labelSets;
-        for (const LabelCounts &counts : report.counts) {
-            labelSets.append(
-                QJsonObject{{QStringLiteral("reporter"), counts.labels.reporter},
-                            {QStringLiteral("from_domain"), counts.labels.fromDomain},
-                            {QStringLiteral("dkim_domain"), counts.labels.dkimDomain},
-                            {QStringLiteral("spf_domain"), counts.labels.spfDomain},
-                            {QStringLiteral("counters"), countersJson(counts.counters)}});
-        }
-        reports.append(
-            QJsonObject{{QStringLiteral("source"), report.source},
-                        {QStringLiteral("org_name"), report.orgName},
-                        {QStringLiteral("report_id"), report.reportId},
-                        {QStringLiteral("begin"), date(report.dateBegin)},
-                        {QStringLiteral("end"), date(report.dateEnd)},
-                        {QStringLiteral("policy_domain"), report.policyDomain},
-                        {QStringLiteral("policy"), report.policy},
-                        {QStringLiteral("records"), double(report.records)},
-                        {QStringLiteral("messages"), double(report.messages)},
-                        {QStringLiteral("label_sets"), labelSets},
-                        {QStringLiteral("notes"), QJsonArray::fromStringList(report.notes)}});
-    }
-    QJsonArray tlsReports;
-    for (const TlsReport &report : analysis.tlsReports)
-        tlsReports.append(tlsReportJson(report));
-    QJsonArray failureReports;
-    for (const FailureReport &report : analysis.failureReports)
-        failureReports.append(failureReportJson(report));
-    QJsonArray failures;
+    const EmailAnalysis &analysis = inspection.analysis;
+    json.beginObject();
+    json.value(QStringLiteral("file"), inspection.file);
+    json.value(QStringLiteral("from"), analysis.fromEmail);
+    json.value(QStringLiteral("verdict"), analysis.verdict() == EmailVerdict::Done
+                                              ? QStringLiteral("done")
+                                              : QStringLiteral("error"));
+    json.value(QStringLiteral("outcome"), fileOutcome(inspection));
+    json.value(QStringLiteral("invalid"), analysis.invalid());
+    json.value(QStringLiteral("candidates"), analysis.candidates);
+    json.value(QStringLiteral("invalid_counters"),
+               QJsonArray::fromStringList(invalidFamilies(analysis)));
+    json.beginArray(QStringLiteral("failures"));
     for (const PayloadFailure &failure : analysis.failures) {
-        failures.append(QJsonObject{{QStringLiteral("part"), failure.part},
-                                    {QStringLiteral("kind"), outcomeName(failure.kind)},
-                                    {QStringLiteral("code"), failure.error.code},
-                                    {QStringLiteral("reason"), failure.error.message}});
+        json.value(QJsonObject{{QStringLiteral("part"), failure.part},
+                               {QStringLiteral("kind"), outcomeName(failure.kind)},
+                               {QStringLiteral("code"), failure.error.code},
+                               {QStringLiteral("reason"), failure.error.message}});
     }
-    return QJsonObject{
-        {QStringLiteral("file"), file},
-        {QStringLiteral("from"), analysis.fromEmail},
-        {QStringLiteral("verdict"), analysis.verdict() == EmailVerdict::Done
-                                        ? QStringLiteral("done")
-                                        : QStringLiteral("error")},
-        {QStringLiteral("invalid"), analysis.invalid()},
-        {QStringLiteral("candidates"), analysis.candidates},
-        {QStringLiteral("invalid_counters"), QJsonArray::fromStringList(invalidFamilies(analysis))},
-        {QStringLiteral("reports"), reports},
-        {QStringLiteral("tls_reports"), tlsReports},
-        {QStringLiteral("failure_reports"), failureReports},
-        {QStringLiteral("failures"), failures}};
+    json.end();
+    json.beginArray(QStringLiteral("failure_reports"));
+    for (const FailureReport &report : analysis.failureReports) {
+        json.value(QJsonObject{{QStringLiteral("source"), report.source},
+                               {QStringLiteral("reported_domain"), report.reportedDomain},
+                               {QStringLiteral("auth_failure"), report.authFailure},
+                               {QStringLiteral("identity_alignment"), report.identityAlignment},
+                               {QStringLiteral("delivery_result"), report.deliveryResult}});
+    }
+    json.end();
+    json.beginArray(QStringLiteral("tls_reports"));
+    for (qsizetype i = 0; i < analysis.tlsReports.size(); ++i)
+        writeTlsReport(json, analysis.tlsReports.at(i), inspection.tlsDuplicateOf.at(i));
+    json.end();
+    json.beginArray(QStringLiteral("reports"));
+    for (qsizetype i = 0; i < analysis.reports.size(); ++i)
+        writeReport(json, analysis.reports.at(i), inspection.duplicateOf.at(i));
+    json.end();
+    json.end();
 }
 
 void printNotes(QTextStream &out, const QStringList &notes)
@@ -134,13 +243,20 @@ void printNotes(QTextStream &out, const QStringList &notes)
         out << "    recovered: " << note << '\n';
 }
 
-void printTlsReport(QTextStream &out, const TlsReport &report)
+QString duplicateText(const QString &duplicateOf)
+{
+    return duplicateOf.isEmpty() ? reportOutcome(duplicateOf)
+                                 : reportOutcome(duplicateOf) +
+                                       QStringLiteral(" of the one in ") + duplicateOf;
+}
+
+void printTlsReport(QTextStream &out, const TlsReport &report, const QString &duplicateOf)
 {
     out << "  TLS report "
         << (report.reportId.isEmpty() ? QStringLiteral("(no id)") : report.reportId) << " from "
         << (report.organizationName.isEmpty() ? QStringLiteral("(no organization-name)")
                                               : report.organizationName)
-        << " (" << report.source << ")\n"
+        << " (" << report.source << "): " << duplicateText(duplicateOf) << '\n'
         << "    dates " << date(report.dateBegin) << " .. " << date(report.dateEnd) << '\n';
     printNotes(out, report.notes);
     for (const TlsPolicyCounts &policy : report.policies) {
@@ -154,23 +270,21 @@ void printTlsReport(QTextStream &out, const TlsReport &report)
     }
 }
 
-void printText(QTextStream &out, const QString &file, const EmailAnalysis &analysis)
+void printText(QTextStream &out, const Inspection &inspection)
 {
-    out << file << ": "
-        << (analysis.verdict() == EmailVerdict::Done ? "done" : "error (counted as invalid)")
-        << '\n';
+    const EmailAnalysis &analysis = inspection.analysis;
+    out << inspection.file << ": " << fileOutcome(inspection) << '\n';
     if (!analysis.fromEmail.isEmpty())
         out << "  from: " << analysis.fromEmail << '\n';
-    if (analysis.candidates == 0 && analysis.failures.isEmpty())
-        out << "  no report attachment found\n";
-    else if (analysis.invalid())
-        out << "  counted as invalid on: " << invalidFamilies(analysis).join(QStringLiteral(", "))
+    if (analysis.invalid())
+        out << "  would add 1 to: " << invalidFamilies(analysis).join(QStringLiteral(", "))
             << '\n';
-    for (const ReportCounts &report : analysis.reports) {
+    for (qsizetype i = 0; i < analysis.reports.size(); ++i) {
+        const ReportCounts &report = analysis.reports.at(i);
         out << "  report "
             << (report.reportId.isEmpty() ? QStringLiteral("(no id)") : report.reportId) << " from "
             << (report.orgName.isEmpty() ? QStringLiteral("(no org_name)") : report.orgName) << " ("
-            << report.source << ")\n"
+            << report.source << "): " << duplicateText(inspection.duplicateOf.at(i)) << '\n'
             << "    dates " << date(report.dateBegin) << " .. " << date(report.dateEnd)
             << ", policy " << report.policyDomain << " p=" << report.policy << ", "
             << report.records << " records, " << report.messages << " messages\n";
@@ -186,10 +300,10 @@ void printText(QTextStream &out, const QString &file, const EmailAnalysis &analy
                 << " dkim_aligned=" << c.dkimAligned << " dkim_pass=" << c.dkimPass << '\n';
         }
     }
-    for (const TlsReport &report : analysis.tlsReports)
-        printTlsReport(out, report);
+    for (qsizetype i = 0; i < analysis.tlsReports.size(); ++i)
+        printTlsReport(out, analysis.tlsReports.at(i), inspection.tlsDuplicateOf.at(i));
     for (const FailureReport &report : analysis.failureReports) {
-        out << "  failure report (" << report.source << ")\n"
+        out << "  failure report (" << report.source << "): would count\n"
             << "    reported_domain=\"" << report.reportedDomain << "\" auth_failure=\""
             << report.authFailure << "\" identity_alignment=\"" << report.identityAlignment
             << "\" delivery_result=\"" << report.deliveryResult << "\"\n";
@@ -202,29 +316,38 @@ void printText(QTextStream &out, const QString &file, const EmailAnalysis &analy
 
 } // namespace
 
-int runInspect(const QStringList &files, bool json)
+int runInspect(const QStringList &paths, bool json)
 {
+    bool allFine = true;
+    const QStringList files = collectReportFiles("inspect", paths, &allFine);
+    if (files.isEmpty())
+        return 1;
     QTextStream out(stdout);
-    QJsonArray results;
-    bool allParsed = true;
+    std::optional<JsonWriter> writer;
+    if (json) {
+        writer.emplace(stdout);
+        writer->beginArray();
+    }
+    SeenReports seen;
     for (const QString &file : files) {
         QFile input(file);
         if (!input.open(QIODevice::ReadOnly)) {
             QTextStream(stderr) << "inspect: cannot read " << file << ": " << input.errorString()
                                 << '\n';
-            allParsed = false;
+            allFine = false;
             continue;
         }
-        const EmailAnalysis analysis = analyzeFile(input.readAll(), file, PayloadLimits());
-        allParsed = allParsed && !analysis.invalid();
-        if (json)
-            results.append(analysisJson(file, analysis));
+        const Inspection inspection(file, analyzeFile(input.readAll(), file, PayloadLimits()),
+                                    seen);
+        allFine = allFine && !inspection.analysis.invalid();
+        if (writer)
+            writeJson(*writer, inspection);
         else
-            printText(out, file, analysis);
+            printText(out, inspection);
     }
-    if (json)
-        out << QJsonDocument(results).toJson(QJsonDocument::Indented);
-    return allParsed ? 0 : 1;
+    if (writer)
+        writer->end();
+    return allFine ? 0 : 1;
 }
 
 } // namespace Dmarc::App

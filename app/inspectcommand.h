@@ -4,8 +4,9 @@
 
 namespace Dmarc::App {
 
-// `inspect [--json] FILE...`: what the exporter would make of each file. Returns 0 when every
-// file parsed, 1 otherwise.
-int runInspect(const QStringList &files, bool json);
+// `inspect [--json] FILE|DIR...`: what the exporter would make of each file, folders walked as
+// import walks them. Changes nothing. Returns 0 when every file would be counted without error,
+// 1 otherwise.
+int runInspect(const QStringList &paths, bool json);
 
 } // namespace Dmarc::App

@@ -41,8 +41,7 @@ int main(int argc, char *argv[])
             << '\n';
         return 0;
     case App::CommandLine::Action::Invalid:
-        QTextStream(stderr) << "dmarc-metrics-exporter: " << commandLine.errorText << "\n\n"
-                            << commandLine.helpText;
+        QTextStream(stderr) << App::usageErrorText(commandLine.errorText);
         return 2;
     case App::CommandLine::Action::CheckConfig:
         return App::runCheckConfig(commandLine);

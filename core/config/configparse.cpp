@@ -160,6 +160,21 @@ void readPassword(ConfigReader &reader, ConfigAccount &imap,
     }
 }
 
+// The package's configuration file ships these; left as they are, no login can work.
+void warnAboutPlaceholders(const ConfigReader &reader, const ConfigAccount &imap,
+                           QStringList *warnings)
+{
+    if (imap.host == QLatin1String("imap.example.com"))
+        warnings->append(QStringLiteral("`%1`: still the package's placeholder \"%2\"; set your "
+                                        "IMAP server")
+                             .arg(reader.path(kHost), imap.host));
+    if (imap.passwordSource == ConfigAccount::PasswordSource::Config &&
+        imap.password == QLatin1String("change-me"))
+        warnings->append(QStringLiteral("`%1`: still the package's placeholder; set the "
+                                        "account's password")
+                             .arg(reader.path(kPassword)));
+}
+
 void readImap(ConfigReader &reader, ConfigAccount &imap, const QHash<QString, QString> &environment,
               QStringList *warnings)
 {
@@ -180,6 +195,7 @@ void readImap(ConfigReader &reader, ConfigAccount &imap, const QHash<QString, QS
         reader.integer(kMaxBatchBytes, imap.maxBatchBytes, 1, qint64(4) * 1024 * 1024 * 1024);
     imap.timeoutSeconds = reader.number(kTimeoutSeconds, imap.timeoutSeconds, 1, 3600);
     reader.finish();
+    warnAboutPlaceholders(reader, imap, warnings);
 }
 
 void readAccount(ConfigReader &imapReader, std::optional<ConfigReader> foldersReader,
@@ -404,11 +420,18 @@ std::optional<Error> read(const QByteArray &json, const QString &sourcePath,
     const QString source = sourcePath.isEmpty() ? QStringLiteral("configuration") : sourcePath;
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
+    if (json.trimmed().isEmpty()) {
+        return Error{QStringLiteral("config"),
+                     QStringLiteral("%1: the file is empty; expected a JSON object with at least "
+                                    "%2.%3 and %2.%4 (README, \"Configuration\"; man "
+                                    "dmarc-metrics-exporter)")
+                         .arg(source, kImap, kUsername, kPassword)};
+    }
     if (parseError.error != QJsonParseError::NoError) {
         return Error{
             QStringLiteral("config"),
-            QStringLiteral("%1: not valid JSON at %2: %3")
-                .arg(source, lineAndColumn(json, parseError.offset), parseError.errorString())};
+            QStringLiteral("%1: not JSON: %2 at %3")
+                .arg(source, parseError.errorString(), lineAndColumn(json, parseError.offset))};
     }
     if (!document.isObject()) {
         return Error{QStringLiteral("config"),

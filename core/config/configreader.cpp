@@ -2,9 +2,11 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLocale>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 namespace Dmarc {
@@ -29,6 +31,28 @@ int editDistance(const QString &a, const QString &b)
     return row[b.size()];
 }
 
+// The letters and digits of a key, lower case: "Verify-Cert" and "verify_cert" are alike.
+QString lettersOf(const QString &key)
+{
+    QString letters;
+    for (const QChar c : key) {
+        if (c.isLetterOrNumber())
+            letters += c.toLower();
+    }
+    return letters;
+}
+
+// Whether every character of `part` appears in `whole`, in the same order.
+bool isSubsequence(const QString &part, const QString &whole)
+{
+    qsizetype at = 0;
+    for (const QChar c : whole) {
+        if (at < part.size() && part.at(at) == c)
+            ++at;
+    }
+    return at == part.size();
+}
+
 QString joinPath(const QString &path, const QString &key)
 {
     return path.isEmpty() ? key : path + QLatin1Char('.') + key;
@@ -38,16 +62,33 @@ QString joinPath(const QString &path, const QString &key)
 
 QString closestMatch(const QString &word, const QStringList &candidates)
 {
+    // A typo (a few letters off) or a shortening ("verify_cert", "dedup_max_seconds"): the
+    // word's letters in the candidate's order, covering at least half of it.
+    const QString typed = lettersOf(word);
+    const int typoDistance = std::max<int>(2, int(word.size()) / 3);
     QString best;
-    int bestDistance = std::max<int>(2, word.size() / 3) + 1;
+    int bestDistance = std::numeric_limits<int>::max();
     for (const QString &candidate : candidates) {
+        const QString known = lettersOf(candidate);
         const int distance = editDistance(word.toLower(), candidate.toLower());
-        if (distance < bestDistance) {
+        const bool shortened = typed.size() >= 4 && 2 * typed.size() >= known.size() &&
+                               isSubsequence(typed, known);
+        if ((distance <= typoDistance || shortened) && distance < bestDistance) {
             bestDistance = distance;
             best = candidate;
         }
     }
     return best;
+}
+
+QString formatNumber(double number)
+{
+    // Whole numbers as a person writes them (316224000, not 3.16224e+08), as far as a double
+    // holds them exactly; others as short as they read back the same.
+    constexpr double kExact = 9007199254740992.0; // 2^53
+    if (std::floor(number) == number && std::fabs(number) <= kExact)
+        return QString::number(qint64(number));
+    return QString::number(number, 'g', QLocale::FloatingPointShortest);
 }
 
 QString describeJsonValue(const QJsonValue &value)
@@ -58,7 +99,7 @@ QString describeJsonValue(const QJsonValue &value)
     case QJsonValue::Bool:
         return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
     case QJsonValue::Double:
-        return QString::number(value.toDouble(), 'g', 17);
+        return formatNumber(value.toDouble());
     case QJsonValue::String:
         return QLatin1Char('"') + value.toString() + QLatin1Char('"');
     case QJsonValue::Array:
@@ -69,6 +110,12 @@ QString describeJsonValue(const QJsonValue &value)
         break;
     }
     return QStringLiteral("nothing");
+}
+
+QByteArray jsonScalar(const QJsonValue &value)
+{
+    const QByteArray list = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    return list.mid(1, list.size() - 2);
 }
 
 ConfigReader::ConfigReader(QJsonObject object, QString path, QList<Error> *errors,
@@ -157,7 +204,10 @@ double ConfigReader::number(const QString &key, double fallback, double minimum,
         return fallback;
     const double number = value->toDouble(std::nan(""));
     if (!value->isDouble() || !(number >= minimum && number <= maximum)) {
-        typeError(key, QStringLiteral("a number from %1 to %2").arg(minimum).arg(maximum), *value);
+        typeError(key,
+                  QStringLiteral("a number from %1 to %2")
+                      .arg(formatNumber(minimum), formatNumber(maximum)),
+                  *value);
         return fallback;
     }
     return number;

@@ -67,9 +67,16 @@ private:
     QStringList m_known;
 };
 
-// The closest of `candidates` to `word` by edit distance, if it is close enough to be a
-// plausible typo; empty otherwise.
+// The closest of `candidates` to `word` by edit distance, if it is a plausible typo or
+// shortening of it; empty otherwise.
 QString closestMatch(const QString &word, const QStringList &candidates);
+
+// A number as a person writes it: whole numbers without exponent, others as short as they
+// read back the same.
+QString formatNumber(double number);
+
+// A string, number, boolean or null as JSON text, escaped as QJsonDocument escapes it.
+QByteArray jsonScalar(const QJsonValue &value);
 
 // A JSON value as a person would write it, for messages: "abc" (string), 12, true, an object.
 QString describeJsonValue(const QJsonValue &value);

@@ -4,9 +4,9 @@
 #include "config.h"
 #include "configkeys.h"
 #include "confignames.h"
+#include "configreader.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 
 #include <algorithm>
 #include <initializer_list>
@@ -72,7 +72,8 @@ QJsonObject imapJson(const ConfigAccount &account, ConfigForm form)
     imap.insert(kVerifyCertificate, account.verifyCertificate);
     if (!account.caFile.isEmpty())
         imap.insert(kCaFile, account.caFile);
-    imap.insert(kTlsMaximumVersion, account.tlsMaximumVersion);
+    if (account.tlsMaximumVersion != ImapSettings().tlsMaximumVersion) // unset: the newest
+        imap.insert(kTlsMaximumVersion, account.tlsMaximumVersion);
     imap.insert(kAuth, nameOf(kAuthNames, account.auth));
     if (account.oauth2.isConfigured()) {
         QJsonObject oauth2 = account.unknown.value(pathOf({kImap, kOAuth2}));
@@ -182,12 +183,6 @@ void writeMembers(const QList<std::pair<QByteArray, QJsonValue>> &members, char 
     out += close;
 }
 
-QByteArray scalarJson(const QJsonValue &value)
-{
-    const QByteArray list = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
-    return list.mid(1, list.size() - 2);
-}
-
 // QJsonDocument sorts members by name; this writes them in kWriteOrder, unknown keys after
 // the known ones by name.
 void writeValue(const QJsonValue &value, int depth, QByteArray &out)
@@ -200,14 +195,14 @@ void writeValue(const QJsonValue &value, int depth, QByteArray &out)
             return writeRank(a) < writeRank(b);
         });
         for (const QString &key : std::as_const(keys))
-            members.append({scalarJson(key) + ": ", object.value(key)});
+            members.append({jsonScalar(key) + ": ", object.value(key)});
         writeMembers(members, '{', '}', depth, out);
     } else if (value.isArray()) {
         for (const QJsonValue &element : value.toArray())
             members.append({QByteArray(), element});
         writeMembers(members, '[', ']', depth, out);
     } else {
-        out += scalarJson(value);
+        out += jsonScalar(value);
     }
 }
 

@@ -120,6 +120,7 @@ Result<QList<ProcessedEmail>> Pipeline::process(QList<IncomingEmail> emails, qin
         ProcessedEmail result;
         result.identity = identities.at(i);
         result.label = emails.at(i).label;
+        result.kind = emails.at(i).kind;
         if (decided->at(i).has_value()) {
             result.alreadyDecided = true;
             result.verdict = *decided->at(i);
@@ -176,7 +177,12 @@ void Pipeline::log(const ProcessedEmail &email) const
                        {QStringLiteral("email"), email.label}};
     if (email.alreadyDecided) {
         fields.append({QStringLiteral("outcome"), outcome});
-        Log::info(lcApp(), QStringLiteral("Email was decided before; only moving it"), fields);
+        // A mailbox's email is still to be moved; a file stays where it is.
+        Log::info(lcApp(),
+                  email.kind == IncomingEmail::Kind::ReportFile
+                      ? QStringLiteral("File was imported before; already counted")
+                      : QStringLiteral("Email was decided before; only moving it"),
+                  fields);
         return;
     }
     const EmailAnalysis &analysis = email.analysis;

@@ -35,6 +35,7 @@ struct IncomingEmail
 struct ProcessedEmail : EmailOutcome
 {
     EmailIdentity identity;
+    IncomingEmail::Kind kind = IncomingEmail::Kind::Email;
 };
 
 // Adds what one committed email counted to the metrics (nothing when it was decided before).

@@ -107,7 +107,18 @@ private Q_SLOTS:
         QTest::newRow("missing imap")
             << QByteArray("{}") << QStringLiteral("`imap`: missing (required)");
         QTest::newRow("broken json")
-            << QByteArray("{\n\"imap\": }") << QStringLiteral("not valid JSON at line 2");
+            << QByteArray("{\n\"imap\": }") << QStringLiteral("not JSON: ");
+        QTest::newRow("empty file")
+            << QByteArray("\n") << QStringLiteral("the file is empty; expected a JSON object");
+        QTest::newRow("shortened key")
+            << QByteArray(R"({"imap": {"username": "u", "password": "p", "verify_cert": false}})")
+            << QStringLiteral(
+                   "`imap.verify_cert`: unknown key; did you mean `verify_certificate`?");
+        QTest::newRow("range")
+            << QByteArray(
+                   R"({"deduplication_max_seconds": -1, "imap": {"username": "u", "password": "p"}})")
+            << QStringLiteral("`deduplication_max_seconds`: expected a number from 0 to "
+                              "316224000, got -1");
     }
 
     void configErrorsExitWithCode2()
@@ -172,8 +183,13 @@ private Q_SLOTS:
             result.err.contains(QStringLiteral(
                 "Imported 4 files: 1 reports counted, 2 duplicates skipped, 1 files with errors")),
             qPrintable(result.err));
+        QVERIFY2(!result.err.contains(QStringLiteral("imported before")), qPrintable(result.err));
+        // Again: nothing moves, each file was counted before, and the log says so.
         result = run(import);
-        QVERIFY2(result.err.contains(QStringLiteral("4 imported before")), qPrintable(result.err));
+        QVERIFY2(result.err.contains(QStringLiteral("4 files already counted")),
+                 qPrintable(result.err));
+        QCOMPARE(result.err.count(QStringLiteral("File was imported before; already counted")), 4);
+        QVERIFY2(!result.err.contains(QStringLiteral("moving")), qPrintable(result.err));
 
         auto store = Dmarc::Store::open(storage);
         QVERIFY(store.ok());
@@ -211,11 +227,64 @@ private Q_SLOTS:
         QCOMPARE(sessions.constFirst().values, (QList<quint64>{1203, 2}));
     }
 
-    void commandUsageErrors()
+    // A usage error is one line on what is wrong and one on where the help is, not the help.
+    void usageErrorsAreShort_data()
     {
-        QCOMPARE(run({QStringLiteral("inspect")}).exitCode, 2);
-        QCOMPARE(run({QStringLiteral("frobnicate")}).exitCode, 2);
-        QCOMPARE(run({QStringLiteral("--json")}).exitCode, 2);
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("problem");
+        QTest::newRow("unknown option")
+            << QStringList{QStringLiteral("--no-such-option")} << QStringLiteral("no-such-option");
+        QTest::newRow("inspect without files")
+            << QStringList{QStringLiteral("inspect")}
+            << QStringLiteral("inspect: give at least one file or folder");
+        QTest::newRow("unknown command")
+            << QStringList{QStringLiteral("frobnicate")}
+            << QStringLiteral("Unknown command: frobnicate");
+        QTest::newRow("json without inspect")
+            << QStringList{QStringLiteral("--json")} << QStringLiteral("--json");
+        QTest::newRow("option without its value")
+            << QStringList{QStringLiteral("--configuration")} << QStringLiteral("configuration");
+    }
+
+    void usageErrorsAreShort()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, problem);
+        const Run result = run(arguments);
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY(result.out.isEmpty());
+        const QStringList lines = result.err.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2);
+        QVERIFY2(lines.at(0).startsWith(QStringLiteral("dmarc-metrics-exporter: ")),
+                 qPrintable(result.err));
+        QVERIFY2(lines.at(0).contains(problem), qPrintable(result.err));
+        QCOMPARE(lines.at(1), QStringLiteral("Try 'dmarc-metrics-exporter --help'."));
+    }
+
+    // The package's file is accepted, with a warning for each placeholder still in it, and
+    // printed without upstream's -1 for an unset TLS version.
+    void checkConfigOfThePackagedFile()
+    {
+        QTemporaryDir dir;
+        QFile packaged(QStringLiteral(DMARC_TEST_DATA_DIR "/../../installer/"
+                                      "dmarc-metrics-exporter.json"));
+        QVERIFY(packaged.open(QIODevice::ReadOnly));
+        const QString path = writeFile(dir, QStringLiteral("config.json"), packaged.readAll());
+        const Run result =
+            run({QStringLiteral("--check-config"), QStringLiteral("--configuration"), path});
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY2(result.err.contains(QStringLiteral(
+                     "warning: `imap.host`: still the package's placeholder \"imap.example.com\"")),
+                 qPrintable(result.err));
+        QVERIFY2(result.err.contains(
+                     QStringLiteral("warning: `imap.password`: still the package's placeholder")),
+                 qPrintable(result.err));
+        QVERIFY(!result.err.contains(QStringLiteral("change-me")));
+        QVERIFY(!result.out.contains(QStringLiteral("change-me")));
+        QVERIFY2(!result.out.contains(QStringLiteral("tls_maximum_version")), qPrintable(result.out));
+        QVERIFY2(!result.out.contains(QStringLiteral("-1")), qPrintable(result.out));
+        QVERIFY2(!result.out.contains(QStringLiteral("e+")), qPrintable(result.out));
+        QVERIFY(result.out.contains(QStringLiteral("\"max_payload_bytes\": 268435456")));
     }
 };
 

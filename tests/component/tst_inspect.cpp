@@ -1,5 +1,6 @@
 #include "reportfixtures.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -7,6 +8,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sys/resource.h>
 
 using namespace Dmarc::Test;
 
@@ -36,6 +39,23 @@ QByteArray readData(const QString &name)
     if (!file.open(QIODevice::ReadOnly))
         qFatal("cannot read %s", qPrintable(file.fileName()));
     return file.readAll();
+}
+
+// The entry of `files` (inspect --json) for the file called `name`.
+QJsonObject fileNamed(const QJsonArray &files, const QString &name)
+{
+    for (const QJsonValue &file : files) {
+        if (file.toObject().value(QStringLiteral("file")).toString().endsWith(
+                QLatin1Char('/') + name))
+            return file.toObject();
+    }
+    return QJsonObject();
+}
+
+// The first aggregate report of one file's entry.
+QJsonObject firstReport(const QJsonObject &file)
+{
+    return file.value(QStringLiteral("reports")).toArray().at(0).toObject();
 }
 
 QByteArray strayStartTag()
@@ -94,7 +114,8 @@ private Q_SLOTS:
         QTest::newRow("malformed count")
             << QStringLiteral("bad.xml")
             << feedback(record("<dkim>pass</dkim>", "<count>-3</count>")) << 1
-            << QStringList{QStringLiteral("error (counted as invalid)"),
+            << QStringList{QStringLiteral("bad.xml: would be invalid: XML line 5, column 62: "),
+                           QStringLiteral("would add 1 to: dmarc_invalid_reports_total"),
                            QStringLiteral("bad.xml: [malformed] XML line 5, column 62: "),
                            QStringLiteral("<count> is \"-3\", not a number of messages")};
         QTest::newRow("truncated gzip")
@@ -103,7 +124,8 @@ private Q_SLOTS:
                    "t.xml.gz: [corrupt_archive] gzip: the compressed data ends early")};
         QTest::newRow("email without report")
             << QStringLiteral("none.eml") << email({Part{"Content-Type: text/plain", "hello"}}) << 1
-            << QStringList{QStringLiteral("no report attachment found")};
+            << QStringList{QStringLiteral("none.eml: would be invalid: no report attachment found"),
+                           QStringLiteral("would add 1 to: dmarc_invalid_reports_total")};
         // TLS reports, failure reports and what was recovered (docs/counting.md 1.6, 2.7, 8).
         QTest::newRow("TLS report")
             << QStringLiteral("t.json") << readData(QStringLiteral("tlsrpt/rfc8460-example.json"))
@@ -141,7 +163,7 @@ private Q_SLOTS:
                                           "U+FFFD, the first at line 3, column ")};
         QTest::newRow("failed TLS report")
             << QStringLiteral("bad.json") << QByteArray("{\"policies\": 5}") << 1
-            << QStringList{QStringLiteral("counted as invalid on: tlsrpt_invalid_reports_total"),
+            << QStringList{QStringLiteral("would add 1 to: tlsrpt_invalid_reports_total"),
                            QStringLiteral("bad.json: [malformed] TLS report: \"policies\" "
                                           "is missing or not an array")};
     }
@@ -155,6 +177,9 @@ private Q_SLOTS:
         QCOMPARE(run.exitCode, exitCode);
         for (const QString &line : lines)
             QVERIFY2(run.out.contains(line), qPrintable(run.out));
+        // It says what would happen; nothing was counted.
+        QVERIFY2(!run.out.contains(QStringLiteral("counted")), qPrintable(run.out));
+        QVERIFY2(run.out.contains(QStringLiteral(": would ")), qPrintable(run.out));
     }
 
     void json()
@@ -165,10 +190,9 @@ private Q_SLOTS:
         QCOMPARE(run.exitCode, 1);
         const QJsonArray files = QJsonDocument::fromJson(run.out.toUtf8()).array();
         QCOMPARE(files.size(), 2);
-        const QJsonObject first = files.at(0).toObject();
+        const QJsonObject first = fileNamed(files, QStringLiteral("good.xml.gz"));
         QCOMPARE(first.value(QStringLiteral("verdict")).toString(), QStringLiteral("done"));
-        const QJsonObject report =
-            first.value(QStringLiteral("reports")).toArray().at(0).toObject();
+        const QJsonObject report = firstReport(first);
         QCOMPARE(report.value(QStringLiteral("org_name")).toString(), QStringLiteral("google.com"));
         QCOMPARE(report.value(QStringLiteral("report_id")).toString(), QStringLiteral("r-1"));
         QCOMPARE(report.value(QStringLiteral("records")).toInt(), 1);
@@ -181,8 +205,13 @@ private Q_SLOTS:
                      .value(QStringLiteral("dkim_pass"))
                      .toInt(),
                  1);
-        const QJsonObject second = files.at(1).toObject();
+        QCOMPARE(report.value(QStringLiteral("outcome")).toString(),
+                 QStringLiteral("would count"));
+        const QJsonObject second = fileNamed(files, QStringLiteral("bad.xml"));
         QCOMPARE(second.value(QStringLiteral("verdict")).toString(), QStringLiteral("error"));
+        QVERIFY(second.value(QStringLiteral("outcome"))
+                    .toString()
+                    .startsWith(QLatin1String("would be invalid: XML line 1, column 18")));
         const QJsonObject failure =
             second.value(QStringLiteral("failures")).toArray().at(0).toObject();
         QCOMPARE(failure.value(QStringLiteral("code")).toString(), QStringLiteral("malformed"));
@@ -208,7 +237,7 @@ private Q_SLOTS:
         const QJsonArray files = QJsonDocument::fromJson(run.out.toUtf8()).array();
         QCOMPARE(files.size(), 3);
 
-        const QJsonObject first = files.at(0).toObject();
+        const QJsonObject first = fileNamed(files, QStringLiteral("t.json.gz"));
         QCOMPARE(first.value(QStringLiteral("verdict")).toString(), QStringLiteral("done"));
         const QJsonObject tlsReport =
             first.value(QStringLiteral("tls_reports")).toArray().at(0).toObject();
@@ -227,7 +256,7 @@ private Q_SLOTS:
                      .toInt(),
                  4);
 
-        const QJsonObject second = files.at(1).toObject();
+        const QJsonObject second = fileNamed(files, QStringLiteral("f.eml"));
         const QJsonObject failureReport =
             second.value(QStringLiteral("failure_reports")).toArray().at(0).toObject();
         QCOMPARE(failureReport.value(QStringLiteral("reported_domain")).toString(),
@@ -237,16 +266,11 @@ private Q_SLOTS:
         QCOMPARE(second.value(QStringLiteral("invalid_counters")).toArray().size(), 0);
 
         // One recovered aggregate report, a broken TLS report, a corrupt gzip named as JSON.
-        const QJsonObject third = files.at(2).toObject();
+        const QJsonObject third = fileNamed(files, QStringLiteral("m.eml"));
         QCOMPARE(third.value(QStringLiteral("verdict")).toString(), QStringLiteral("error"));
         QCOMPARE(third.value(QStringLiteral("invalid_counters")).toArray(),
                  (QJsonArray{QStringLiteral("tlsrpt_invalid_reports_total")}));
-        const QJsonArray notes = third.value(QStringLiteral("reports"))
-                                     .toArray()
-                                     .at(0)
-                                     .toObject()
-                                     .value(QStringLiteral("notes"))
-                                     .toArray();
+        const QJsonArray notes = firstReport(third).value(QStringLiteral("notes")).toArray();
         QCOMPARE(notes.size(), 2);
         QCOMPARE(notes.at(0).toString(),
                  QStringLiteral("1 byte(s) after the end of the gzip data ignored"));
@@ -255,6 +279,97 @@ private Q_SLOTS:
         for (const QJsonValue &failure : failures)
             QCOMPARE(failure.toObject().value(QStringLiteral("kind")).toString(),
                      QStringLiteral("tls"));
+    }
+
+    // Folders are walked as import walks them; a report seen before in the same run would be a
+    // duplicate, as import would find it.
+    void folders()
+    {
+        QTemporaryDir dir;
+        QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("2020/10"))));
+        const auto put = [&dir](const QString &name, const QByteArray &contents) {
+            QFile file(dir.filePath(name));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(contents);
+        };
+        // In the order import takes them: 2020/10/a.xml, 2020/10/c.xml, 2020/b.xml.gz.
+        put(QStringLiteral("2020/10/a.xml"), feedback(record(), "same-id"));
+        put(QStringLiteral("2020/b.xml.gz"), gzip(feedback(record(), "same-id")));
+        put(QStringLiteral("2020/10/c.xml"), feedback(record(), "other-id"));
+        put(QStringLiteral("2020/10/notes.txt"), "not a report");
+        const Run run = inspect({dir.filePath(QStringLiteral("2020"))});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.out.contains(QStringLiteral("/2020/b.xml.gz: would be a duplicate\n")),
+                 qPrintable(run.out));
+        QVERIFY2(run.out.contains(QStringLiteral("): would be a duplicate of the one in ") +
+                                  dir.filePath(QStringLiteral("2020/10/a.xml"))),
+                 qPrintable(run.out));
+        QVERIFY2(run.out.contains(QStringLiteral("/2020/10/c.xml: would count 1 report\n")),
+                 qPrintable(run.out));
+        QVERIFY2(run.out.contains(QStringLiteral("/2020/10/a.xml: would count 1 report\n")),
+                 qPrintable(run.out));
+        QVERIFY(!run.out.contains(QStringLiteral("notes.txt")));
+
+        const Run json = inspect({QStringLiteral("--json"), dir.path()});
+        const QJsonArray files = QJsonDocument::fromJson(json.out.toUtf8()).array();
+        QCOMPARE(files.size(), 3);
+        const QJsonObject duplicate = firstReport(fileNamed(files, QStringLiteral("b.xml.gz")));
+        QCOMPARE(duplicate.value(QStringLiteral("outcome")).toString(),
+                 QStringLiteral("would be a duplicate"));
+        QCOMPARE(duplicate.value(QStringLiteral("duplicate_of")).toString(),
+                 dir.filePath(QStringLiteral("2020/10/a.xml")));
+
+        const Run empty = inspect({dir.filePath(QStringLiteral("2020/10/notes.txt")),
+                                   dir.filePath(QStringLiteral("nowhere"))});
+        QCOMPARE(empty.exitCode, 1);
+        QVERIFY2(empty.err.contains(QStringLiteral("inspect: no such file or folder: ") +
+                                    dir.filePath(QStringLiteral("nowhere"))),
+                 qPrintable(empty.err));
+    }
+
+    // --json writes as it goes: a report with 6,000 label sets comes out whole and valid, and
+    // the process's peak memory stays far below the whole document's (51 MB before).
+    void largeReportStreamsJson()
+    {
+        QByteArray records;
+        for (int i = 0; i < 6000; ++i) {
+            const QByteArray domain = "d" + QByteArray::number(i) + ".example.org";
+            records += record("<disposition>none</disposition><dkim>pass</dkim><spf>fail</spf>",
+                              "<count>" + QByteArray::number(i % 7 + 1) + "</count>",
+                              "<header_from>" + domain + "</header_from>",
+                              "<dkim><domain>" + domain + "</domain><result>pass</result></dkim>"
+                              "<spf><domain>spf." + domain + "</domain><result>pass</result></spf>");
+        }
+        const QString big = write(QStringLiteral("big.xml"), feedback(records, "big-1"));
+        const Run run = inspect({QStringLiteral("--json"), big});
+        QCOMPARE(run.exitCode, 0);
+        QJsonParseError error;
+        const QJsonDocument document = QJsonDocument::fromJson(run.out.toUtf8(), &error);
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        const QJsonArray labelSets = firstReport(document.array().at(0).toObject())
+                                         .value(QStringLiteral("label_sets"))
+                                         .toArray();
+        QCOMPARE(labelSets.size(), 6000);
+        qint64 total = 0;
+        for (const QJsonValue &labels : labelSets)
+            total += labels.toObject()
+                         .value(QStringLiteral("counters"))
+                         .toObject()
+                         .value(QStringLiteral("total"))
+                         .toInteger();
+        qint64 expected = 0;
+        for (int i = 0; i < 6000; ++i)
+            expected += i % 7 + 1;
+        QCOMPARE(total, expected);
+        QCOMPARE(labelSets.last().toObject().value(QStringLiteral("from_domain")).toString(),
+                 QStringLiteral("d5999.example.org"));
+
+        // The largest peak of the inspect processes this test ran (all far smaller but this).
+        struct rusage usage{};
+        QCOMPARE(getrusage(RUSAGE_CHILDREN, &usage), 0);
+        const double peakMb = double(usage.ru_maxrss) / 1024;
+        qInfo("peak RSS of inspect --json with 6,000 label sets: %.1f MB", peakMb);
+        QVERIFY2(peakMb < 40, qPrintable(QString::number(peakMb)));
     }
 
     void exitCodes()

@@ -370,7 +370,7 @@ private Q_SLOTS:
             << QStringLiteral("`logging.handlers.default.formatter`: expected one of plain, "
                               "colored, json, got \"xml\"");
         QTest::newRow("not json") << QByteArray("{\n  \"imap\": {,\n}")
-                                  << QStringLiteral("not valid JSON at line 2, column");
+                                  << QStringLiteral("not JSON: ");
         QTest::newRow("not an object")
             << QByteArray("[1, 2]") << QStringLiteral("expected a JSON object at the top");
         QTest::newRow("imap and accounts")
@@ -424,6 +424,27 @@ private Q_SLOTS:
                    R"({"limits": {"max_candidate_parts": 0}, "imap": {"username": "u", "password": "p"}})")
             << QStringLiteral(
                    "`limits.max_candidate_parts`: expected a whole number from 1 to 100000, got 0");
+        // An unknown key gets the closest known key of its object when it is a typo or a
+        // shortening.
+        const QByteArray login = R"("username": "u", "password": "p")";
+        QTest::newRow("shortened") << R"({"imap": {)" + login + R"(, "verify_cert": false}})"
+                                   << QStringLiteral("`imap.verify_cert`: unknown key; did you "
+                                                     "mean `verify_certificate`?");
+        QTest::newRow("hyphens")
+            << R"({"imap": {)" + login + R"(, "tls-max-version": 771}})"
+            << QStringLiteral(
+                   "`imap.tls-max-version`: unknown key; did you mean `tls_maximum_version`?");
+        QTest::newRow("abbreviated at the top")
+            << R"({"dedup_max_seconds": 60, "imap": {)" + login + "}}"
+            << QStringLiteral(
+                   "`dedup_max_seconds`: unknown key; did you mean `deduplication_max_seconds`?");
+        QTest::newRow("in limits")
+            << R"({"limits": {"max_payload": 2048}, "imap": {)" + login + "}}"
+            << QStringLiteral(
+                   "`limits.max_payload`: unknown key; did you mean `max_payload_bytes`?");
+        QTest::newRow("in folders")
+            << R"({"folders": {"errors": "Bad"}, "imap": {)" + login + "}}"
+            << QStringLiteral("`folders.errors`: unknown key; did you mean `error`?");
     }
 
     void errors()
@@ -768,6 +789,91 @@ private Q_SLOTS:
         QVERIFY(!config.ok());
         QVERIFY(config.error().message.contains(
             QStringLiteral("cannot read the configuration /nonexistent/config.json")));
+    }
+
+    // Limits in messages are written as a person writes them, never with an exponent.
+    void numbersInMessagesAreWrittenOut()
+    {
+        const auto config = parse(
+            R"({"deduplication_max_seconds": -5, "imap": {"username": "u", "password": "p",
+                "max_batch_bytes": 0.5, "timeout_seconds": 0.25}})");
+        QVERIFY(!config.ok());
+        const QString message = config.error().message;
+        for (const char *expected :
+             {"`deduplication_max_seconds`: expected a number from 0 to 316224000, got -5",
+              "`imap.max_batch_bytes`: expected a whole number from 1 to 4294967296, got 0.5",
+              "`imap.timeout_seconds`: expected a number from 1 to 3600, got 0.25"})
+            QVERIFY2(message.contains(QString::fromLatin1(expected)), qPrintable(message));
+        QVERIFY2(!message.contains(QStringLiteral("e+")), qPrintable(message));
+    }
+
+    void emptyFileIsExplained_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::newRow("nothing") << QByteArray();
+        QTest::newRow("white space") << QByteArray(" \n\t\n");
+    }
+
+    void emptyFileIsExplained()
+    {
+        QFETCH(QByteArray, json);
+        const auto config = parse(json);
+        QVERIFY(!config.ok());
+        QVERIFY2(config.error().message.startsWith(
+                     QStringLiteral("test.json: the file is empty; expected a JSON object")),
+                 qPrintable(config.error().message));
+        QVERIFY(!config.error().message.contains(QStringLiteral("illegal value")));
+    }
+
+    void notJsonNamesTheParseErrorAndWhere()
+    {
+        const auto config = parse("imap:\n  host: mail.example.org\n");
+        QVERIFY(!config.ok());
+        QVERIFY2(config.error().message.startsWith(
+                     QStringLiteral("test.json: not JSON: illegal value at line 1, column ")),
+                 qPrintable(config.error().message));
+    }
+
+    // Unset, the newest TLS version is not written as upstream's -1: the key is left out, which
+    // reads back the same.
+    void unsetTlsMaximumVersionIsLeftOut()
+    {
+        const auto config = parse(R"({"imap": {"username": "u", "password": "p"}})");
+        QVERIFY(config.ok());
+        for (const ConfigForm form : {ConfigForm::File, ConfigForm::Shown}) {
+            const QByteArray written = toJson(*config, form);
+            QVERIFY2(!written.contains("tls_maximum_version"), written.constData());
+            QVERIFY2(!written.contains("-1"), written.constData());
+        }
+        const auto again = parse(toJson(*config, ConfigForm::File));
+        QVERIFY(again.ok());
+        QCOMPARE(again->accounts.constFirst().tlsMaximumVersion,
+                 config->accounts.constFirst().tlsMaximumVersion);
+        const auto capped = parse(
+            R"({"imap": {"username": "u", "password": "p", "tls_maximum_version": 771}})");
+        QVERIFY(capped.ok());
+        QVERIFY(toJson(*capped, ConfigForm::Shown).contains("\"tls_maximum_version\": 771"));
+    }
+
+    // The file the package installs works as it is, but says what is still to be filled in.
+    void packagePlaceholdersWarn()
+    {
+        const auto config = parse(readData(QStringLiteral("../../installer/"
+                                                          "dmarc-metrics-exporter.json")));
+        QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error().message));
+        const QString warnings = config->warnings.join(QLatin1Char('\n'));
+        QVERIFY2(warnings.contains(QStringLiteral(
+                     "`imap.host`: still the package's placeholder \"imap.example.com\"")),
+                 qPrintable(warnings));
+        QVERIFY2(warnings.contains(QStringLiteral("`imap.password`: still the package's "
+                                                  "placeholder; set the account's password")),
+                 qPrintable(warnings));
+        QVERIFY(!warnings.contains(QStringLiteral("change-me")));
+
+        const auto real = parse(
+            R"({"imap": {"host": "mail.example.org", "username": "u", "password": "p"}})");
+        QVERIFY(real.ok());
+        QVERIFY(real->warnings.isEmpty());
     }
 };
 
