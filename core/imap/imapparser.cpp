@@ -471,6 +471,7 @@ Result<bool> ImapResponseParser::frame()
             return parseError(
                 QStringLiteral("response exceeds %1 bytes").arg(m_limits.maxResponseBytes));
         m_literalLeft = literal;
+        m_literalBytesAnnounced += literal;
     }
 }
 

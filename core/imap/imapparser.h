@@ -107,6 +107,8 @@ public:
     bool hasPartialResponse() const;
     // Bytes of the response in progress received so far (for progress on large literals).
     qint64 bufferedBytes() const { return m_buffer.size() - m_offset; }
+    // The sizes of all literals announced so far ("{N}" at a line's end), added up.
+    qint64 literalBytesAnnounced() const { return m_literalBytesAnnounced; }
 
     // Parses values ("a (b c) {3}\r\nxyz") from one complete string: a response's section text,
     // or a test input.
@@ -123,6 +125,7 @@ private:
     QList<QByteArray> m_lines;
     QList<QByteArray> m_literals;
     qint64 m_responseBytes = 0;
+    qint64 m_literalBytesAnnounced = 0;
     std::optional<Error> m_error;
 };
 

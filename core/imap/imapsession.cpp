@@ -57,13 +57,25 @@ ParserLimits limitsFor(const ImapSettings &settings)
     return limits;
 }
 
+// A step's deadline: this many silence timeouts, plus one second per this many bytes of literal
+// data announced during it.
+constexpr double kDeadlineTimeouts = 3;
+constexpr qint64 kMinimumBytesPerSecond = 64 * 1024;
+
 } // namespace
+
+qint64 ImapSession::commandDeadlineMs(double timeoutSeconds, qint64 literalBytes)
+{
+    return qRound64(timeoutSeconds * kDeadlineTimeouts * 1000) +
+           qMax<qint64>(0, literalBytes) * 1000 / kMinimumBytesPerSecond;
+}
 
 ImapSession::ImapSession(const ImapSettings &settings, QObject *parent)
     : QObject(parent)
     , m_settings(settings)
     , m_socket(new QSslSocket(this))
     , m_timer(new QTimer(this))
+    , m_deadline(new QTimer(this))
     , m_parser(limitsFor(settings))
 {
     // Read from the network in pieces of at most this much: the TLS layer keeps a buffer as
@@ -72,6 +84,8 @@ ImapSession::ImapSession(const ImapSettings &settings, QObject *parent)
     m_socket->setReadBufferSize(256 * 1024);
     m_timer->setSingleShot(true);
     connect(m_timer, &QTimer::timeout, this, &ImapSession::onTimeout);
+    m_deadline->setSingleShot(true);
+    connect(m_deadline, &QTimer::timeout, this, &ImapSession::onDeadline);
     connect(m_socket, &QSslSocket::connected, this, &ImapSession::onConnected);
     connect(m_socket, &QSslSocket::encrypted, this, &ImapSession::onEncrypted);
     connect(m_socket, &QSslSocket::readyRead, this, &ImapSession::onReadyRead);
@@ -204,13 +218,42 @@ void ImapSession::onTimeout()
                                         .arg(describeState()));
 }
 
-void ImapSession::restartTimer()
+void ImapSession::onDeadline()
+{
+    if (m_state == State::LoggingOut) {
+        finishClose();
+        return;
+    }
+    fail(QStringLiteral("timeout"),
+         QStringLiteral("%1:%2: not done within %3 s while %4 (the server sends too slowly)")
+             .arg(m_settings.host)
+             .arg(m_settings.port)
+             .arg(double(stepDeadlineMs()) / 1000)
+             .arg(describeState()));
+}
+
+void ImapSession::restartTimer(bool progress)
 {
     const bool waiting = m_state != State::Ready || (!m_pending.isEmpty() && !m_idling);
-    if (waiting && m_state != State::Closed && m_state != State::Failed)
-        m_timer->start(std::chrono::milliseconds(qint64(m_settings.timeoutSeconds * 1000)));
-    else
+    if (!waiting || m_state == State::Closed || m_state == State::Failed) {
         m_timer->stop();
+        m_deadline->stop();
+        m_stepClock.invalidate();
+        return;
+    }
+    m_timer->start(std::chrono::milliseconds(qint64(m_settings.timeoutSeconds * 1000)));
+    if (progress || !m_stepClock.isValid()) {
+        m_stepClock.start();
+        m_stepLiteralsAnnounced = m_parser.literalBytesAnnounced();
+    }
+    m_deadline->start(
+        std::chrono::milliseconds(qMax<qint64>(0, stepDeadlineMs() - m_stepClock.elapsed())));
+}
+
+qint64 ImapSession::stepDeadlineMs() const
+{
+    return commandDeadlineMs(m_settings.timeoutSeconds,
+                             m_parser.literalBytesAnnounced() - m_stepLiteralsAnnounced);
 }
 
 QString ImapSession::describeState() const
@@ -249,8 +292,8 @@ void ImapSession::onReadyRead()
     const QByteArray data = m_socket->readAll();
     if (m_state == State::Closed || m_state == State::Failed)
         return;
-    restartTimer();
     m_parser.feed(data);
+    restartTimer(false);
     for (;;) {
         auto next = m_parser.next();
         if (!next) {
@@ -584,6 +627,7 @@ void ImapSession::abort()
 {
     m_state = State::Closed;
     m_timer->stop();
+    m_deadline->stop();
     m_pending.clear();
     m_writeQueue.clear();
     m_socket->abort();
@@ -603,6 +647,7 @@ void ImapSession::fail(const QString &code, const QString &message)
         return;
     m_state = State::Failed;
     m_timer->stop();
+    m_deadline->stop();
     m_pending.clear();
     m_writeQueue.clear();
     m_socket->abort();

@@ -5,6 +5,7 @@
 #include "imap/imapparser.h"
 #include "imap/imapsettings.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QList>
 #include <QObject>
@@ -21,8 +22,10 @@ namespace Dmarc::Imap {
 
 // One IMAP connection: TCP/TLS, greeting, STARTTLS, CAPABILITY, authentication, then commands
 // (pipelined in the order given) until logout. Never blocks; every wait runs under the
-// inactivity timeout. Any failure (network, TLS, timeout, BYE, unparsable data) ends the
-// session: failed() is emitted once and no completion is called after it.
+// inactivity timeout and under a deadline for the step as a whole (commandDeadlineMs()), which a
+// server sending a byte now and then cannot push back. Any failure (network, TLS, timeout,
+// deadline, BYE, unparsable data) ends the session: failed() is emitted once and no completion
+// is called after it.
 class ImapSession : public QObject
 {
     Q_OBJECT
@@ -31,6 +34,12 @@ public:
 
     explicit ImapSession(const ImapSettings &settings, QObject *parent = nullptr);
     ~ImapSession() override;
+
+    // The longest one step (connecting, the TLS handshake, the greeting, or one command until its
+    // tagged response) may take, however steadily the server sends: three times
+    // `timeoutSeconds`, plus one second per 64 KiB of literal data the server announced during
+    // the step, so that a large FETCH gets the time a slow line needs (docs/architecture.md 2).
+    static qint64 commandDeadlineMs(double timeoutSeconds, qint64 literalBytes);
 
     // Connects and logs in; `accessToken` is used by the OAuth2 mechanisms.
     void open(const QString &accessToken = QString());
@@ -94,6 +103,7 @@ private:
     void onReadyRead();
     void onSocketError();
     void onTimeout();
+    void onDeadline();
     void handle(const ImapResponse &response);
     void handleGreeting(const ImapResponse &response);
     void requestCapabilities();
@@ -106,13 +116,19 @@ private:
     void writePart(Pending &pending);
     void fail(const QString &code, const QString &message);
     void finishClose();
-    void restartTimer();
+    // Restarts the silence timeout; `progress` (a step begins or ends) restarts the step's
+    // deadline as well, which bytes alone never do.
+    void restartTimer(bool progress = true);
+    qint64 stepDeadlineMs() const;
     QString describeState() const;
 
     ImapSettings m_settings;
     QString m_accessToken;
     QSslSocket *m_socket;
     QTimer *m_timer;
+    QTimer *m_deadline;
+    QElapsedTimer m_stepClock;          // since the step began; invalid while nothing is awaited
+    qint64 m_stepLiteralsAnnounced = 0; // the parser's count when the step began
     ImapResponseParser m_parser;
     State m_state = State::Closed;
     QSet<QByteArray> m_capabilities;

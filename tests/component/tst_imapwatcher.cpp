@@ -1,8 +1,10 @@
 #include "fakeimapserver.h"
 #include "fakeimapsettings.h"
+#include "imap/imapsession.h"
 #include "imap/mailboxwatcher.h"
 #include "mailboxfates.h"
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTemporaryFile>
 #include <QTest>
@@ -271,6 +273,101 @@ private Q_SLOTS:
         QVERIFY(!run.ok());
         QVERIFY2(run.error().contains(u"exceeds the limit"), qPrintable(run.error()));
         QVERIFY(moveCommandsAbsent(server));
+    }
+
+    // A server that sends the FETCH response one byte at a time, each well within the silence
+    // timeout, is dropped at the step's deadline; the check is retried on a new connection.
+    void dripFeedingServerIsDropped()
+    {
+        FakeImapServer server;
+        server.addMessage(QStringLiteral("INBOX"), mail(1));
+        const QByteArray response = "* 1 FETCH (UID 1 BODY[] {" +
+                                    QByteArray::number(mail(1).size()) + "}\r\n" + mail(1) +
+                                    ")\r\n";
+        QTimer drip;
+        drip.setInterval(100); // a third of the silence timeout
+        Connection *dripping = nullptr;
+        QByteArray tag;
+        qsizetype sent = 0;
+        QObject::connect(&drip, &QTimer::timeout, &drip, [&] {
+            if (sent < response.size()) {
+                dripping->write(response.mid(sent++, 1));
+                return;
+            }
+            dripping->write(tag + " OK fetched\r\n");
+            drip.stop();
+        });
+        server.handlers.insert("UID FETCH", [&](Connection &connection, const QByteArray &fetchTag,
+                                                const QByteArray &arguments) {
+            if (!arguments.contains("BODY.PEEK[]") || dripping)
+                return false; // the second connection is served at once
+            dripping = &connection;
+            tag = fetchTag;
+            drip.start();
+            return true;
+        });
+        ImapSettings settings = settingsFor(server);
+        settings.reconnectMinSeconds = 0.05;
+        settings.reconnectMaxSeconds = 0.05;
+        Run run(settings);
+        run.startAnswering(Fate::Done);
+        QVERIFY(run.finish());
+        QVERIFY(!run.ok());
+        QVERIFY2(run.error().contains(u"not done within 0.9 s while waiting for UID FETCH"),
+                 qPrintable(run.error()));
+        QVERIFY2(run.error().contains(u"too slowly"), qPrintable(run.error()));
+        QVERIFY2(sent < response.size() / 2, qPrintable(QString::number(sent)));
+        QVERIFY(run.batches.isEmpty());
+        // Retried: the next connection fetches and moves the email.
+        QTRY_VERIFY_WITH_TIMEOUT(run.polls.size() >= 2, 5000);
+        QVERIFY2(run.polls.last().at(0).toBool(), qPrintable(run.polls.last().at(1).toString()));
+        QCOMPARE(server.connectionCount(), 2);
+        QCOMPARE(server.messages(QStringLiteral("Archive")).size(), 1);
+    }
+
+    // A large literal sent steadily gets one second per 64 KiB on top of the deadline: 256 KiB
+    // in 32 pieces, 100 ms apart, take about three times the 0.9 s a small command may take.
+    void steadyLargeFetchGetsItsTime()
+    {
+        QCOMPARE(Imap::ImapSession::commandDeadlineMs(10, 0), 30000);
+        QCOMPARE(Imap::ImapSession::commandDeadlineMs(10, qint64(32) * 1024 * 1024),
+                 30000 + 512000);
+        FakeImapServer server;
+        const QByteArray body = "Subject: big\r\n\r\n" + QByteArray(256 * 1024, 'x');
+        server.addMessage(QStringLiteral("INBOX"), body);
+        const QByteArray response = "* 1 FETCH (UID 1 BODY[] {" + QByteArray::number(body.size()) +
+                                    "}\r\n" + body + ")\r\n";
+        const qsizetype piece = response.size() / 32 + 1;
+        QTimer pace;
+        pace.setInterval(100);
+        Connection *sending = nullptr;
+        QByteArray tag;
+        qsizetype sent = 0;
+        QObject::connect(&pace, &QTimer::timeout, &pace, [&] {
+            sending->write(response.mid(sent, piece));
+            sent += piece;
+            if (sent >= response.size()) {
+                sending->write(tag + " OK fetched\r\n");
+                pace.stop();
+            }
+        });
+        server.handlers.insert("UID FETCH", [&](Connection &connection, const QByteArray &fetchTag,
+                                                const QByteArray &arguments) {
+            if (!arguments.contains("BODY.PEEK[]"))
+                return false;
+            sending = &connection;
+            tag = fetchTag;
+            pace.start();
+            return true;
+        });
+        QElapsedTimer clock;
+        clock.start();
+        Run run(settingsFor(server));
+        run.startAnswering(Fate::Done);
+        QVERIFY(run.finish(10000));
+        QVERIFY2(run.ok(), qPrintable(run.error()));
+        QVERIFY2(clock.elapsed() > 2000, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(run.batches.first().first().value<MailboxBatch>().emails.first().raw, body);
     }
 
     void oversizedEmailIsNotDownloaded()
