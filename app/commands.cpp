@@ -122,6 +122,10 @@ int runExporter(const CommandLine &commandLine,
                                    {{QStringLiteral("signal"), QString::number(signalNumber)}});
                          exporter.stop();
                      });
+    Config running = *config;
+    QObject::connect(&signalWatcher, &SignalWatcher::reloadRequested, &exporter, [&] {
+        reloadConfiguration(commandLine.configurationPath, commandLine.debug, running);
+    });
     QObject::connect(&exporter, &Exporter::stopped, QCoreApplication::instance(),
                      [] { QCoreApplication::exit(0); });
     if (attachDesktop)

@@ -5,6 +5,7 @@
 #include <QJsonObject>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <mutex>
 #include <unistd.h>
@@ -14,7 +15,7 @@ namespace Dmarc::Log {
 namespace {
 
 thread_local const Fields *t_fields = nullptr;
-Format g_format = Format::Plain;
+std::atomic<Format> g_format{Format::Plain}; // set again when the configuration is reloaded
 std::mutex g_outputMutex;
 
 QString levelName(QtMsgType type)

@@ -7,6 +7,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
+
 // The command line as a user meets it: the real binary, run as a child process.
 class TestCommandLine : public QObject
 {
@@ -285,6 +287,65 @@ private Q_SLOTS:
         QVERIFY2(!result.out.contains(QStringLiteral("-1")), qPrintable(result.out));
         QVERIFY2(!result.out.contains(QStringLiteral("e+")), qPrintable(result.out));
         QVERIFY(result.out.contains(QStringLiteral("\"max_payload_bytes\": 268435456")));
+    }
+
+    // SIGHUP reads the configuration again: the log level changes in place, the keys that need
+    // a restart are named (never their values), an invalid file changes nothing; the process
+    // keeps running throughout.
+    void sighupReloadsTheConfiguration()
+    {
+        QTemporaryDir dir;
+        const QString storage = dir.filePath(QStringLiteral("state"));
+        auto configWith = [&](const QString &level, const QString &password) {
+            return QStringLiteral(R"({"port": 0, "storage_path": "%1",
+                "logging": {"handlers": {"default": {"formatter": "plain"}}, "root": {"level": "%2"}},
+                "imap": {"host": "127.0.0.1", "port": 1, "username": "u", "password": "%3"}})")
+                .arg(storage, level, password)
+                .toUtf8();
+        };
+        const QString path =
+            writeFile(dir, QStringLiteral("config.json"),
+                      configWith(QStringLiteral("info"), QStringLiteral("first-pw")));
+        QProcess exporter;
+        exporter.start(QStringLiteral(DMARC_EXPORTER_BINARY),
+                       {QStringLiteral("--no-gui"), QStringLiteral("--configuration"), path});
+        QString err;
+        auto logged = [&](const QString &text) {
+            return QTest::qWaitFor(
+                [&] {
+                    err += QString::fromUtf8(exporter.readAllStandardError());
+                    return err.contains(text);
+                },
+                20000);
+        };
+        // The event loop runs once the first check (nothing listens on port 1) has failed.
+        QVERIFY2(logged(QStringLiteral("Mailbox check failed")), qPrintable(err));
+
+        writeFile(dir, QStringLiteral("config.json"),
+                  configWith(QStringLiteral("warning"), QStringLiteral("second-pw")));
+        ::kill(pid_t(exporter.processId()), SIGHUP);
+        QVERIFY2(logged(QStringLiteral("Configuration reloaded")), qPrintable(err));
+        const QString line = err.mid(err.indexOf(QStringLiteral("Configuration reloaded")));
+        QVERIFY2(line.contains(
+                     QStringLiteral("applied=logging.root.level restart_needed=imap.password")),
+                 qPrintable(line));
+        QVERIFY(!err.contains(QStringLiteral("second-pw")));
+        QCOMPARE(exporter.state(), QProcess::Running);
+
+        writeFile(dir, QStringLiteral("config.json"), "{\"imap\": ");
+        ::kill(pid_t(exporter.processId()), SIGHUP);
+        QVERIFY2(logged(QStringLiteral("Configuration not reloaded; running on unchanged")),
+                 qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("not JSON")), qPrintable(err));
+        QCOMPARE(exporter.state(), QProcess::Running);
+
+        // The level "warning" holds: the info line of the stop is not written.
+        exporter.terminate();
+        QVERIFY(exporter.waitForFinished(20000));
+        QCOMPARE(exporter.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(exporter.exitCode(), 0);
+        err += QString::fromUtf8(exporter.readAllStandardError());
+        QVERIFY2(!err.contains(QStringLiteral("Stopping")), qPrintable(err));
     }
 };
 
