@@ -1,5 +1,6 @@
 #include "exporter.h"
 
+#include "commitretry.h"
 #include "common/log.h"
 #include "common/logging.h"
 #include "dashboardqueries.h"
@@ -126,6 +127,8 @@ Result<void> Exporter::start()
     m_metrics->restore(snapshot->counters, snapshot->invalidReports);
     restoreReportFamilies(*m_metrics, snapshot->counts);
     m_pipeline = std::make_unique<Pipeline>(m_store.get(), m_metrics.get(), m_config.limits);
+    m_commits = new CommitRetry(m_metrics.get(), this);
+    connect(m_commits, &CommitRetry::statusChanged, this, &Exporter::storeStatusChanged);
 
     m_endpoint = new MetricsEndpoint(m_metrics.get(), this);
     if (auto listening = m_endpoint->start(m_config.endpoint); !listening)
@@ -168,12 +171,22 @@ Result<void> Exporter::start()
                                {QStringLiteral("folder"), folder}});
                 });
         connect(watcher, &MailboxWatcher::stopped, this, &Exporter::watcherStopped);
+        // A stopped watcher has abandoned its batch: its commit no longer waits.
+        connect(watcher, &MailboxWatcher::stopped, m_commits,
+                [this, watcher] { m_commits->drop(watcher); });
         watcher->start();
     }
     return {};
 }
 
 void Exporter::processBatch(MailboxWatcher *watcher, const MailboxBatch &batch)
+{
+    // The watcher waits for the destinations meanwhile, also through the retries of a refused
+    // commit; a new batch of its (after a reconnect) replaces a waiting one.
+    m_commits->submit(watcher, [this, watcher, batch] { return commitBatch(watcher, batch); });
+}
+
+Result<void> Exporter::commitBatch(MailboxWatcher *watcher, const MailboxBatch &batch)
 {
     QList<IncomingEmail> emails;
     emails.reserve(batch.emails.size());
@@ -189,14 +202,10 @@ void Exporter::processBatch(MailboxWatcher *watcher, const MailboxBatch &batch)
     const auto processed =
         m_pipeline->process(std::move(emails), QDateTime::currentSecsSinceEpoch());
     if (!processed) {
-        // Without a durable verdict no email may move: they stay in the inbox for the next try.
-        Log::write(lcStore(), QtCriticalMsg,
-                   QStringLiteral("Cannot commit; emails stay in the inbox"),
-                   {{QStringLiteral("account"), batch.account},
-                    {QStringLiteral("error"), processed.error().message}});
-        Q_EMIT storeFailed(processed.error().message);
-        watcher->submitDestinations({});
-        return;
+        // Without a durable verdict no email may move: CommitRetry tries the batch again.
+        if (m_commits->status().usable)
+            Q_EMIT storeFailed(processed.error().message);
+        return processed.error();
     }
     const ImapSettings &settings = watcher->settings();
     QHash<quint32, QString> destinations;
@@ -206,6 +215,7 @@ void Exporter::processBatch(MailboxWatcher *watcher, const MailboxBatch &batch)
                                                     : settings.errorFolder);
     watcher->submitDestinations(destinations);
     Q_EMIT emailsProcessed(QList<EmailOutcome>(processed->begin(), processed->end()));
+    return {};
 }
 
 void Exporter::releaseIdleMemory()
@@ -237,6 +247,17 @@ QUrl Exporter::metricsUrl() const
     url.setPort(m_endpoint ? m_endpoint->serverPort() : m_config.endpoint.port);
     url.setPath(QStringLiteral("/metrics"));
     return url;
+}
+
+StoreStatus Exporter::storeStatus() const
+{
+    return m_commits ? m_commits->status() : StoreStatus();
+}
+
+void Exporter::retryStore()
+{
+    if (m_commits)
+        m_commits->retryNow();
 }
 
 QList<AccountStatus> Exporter::accounts() const

@@ -4,6 +4,7 @@
 #include "config/config.h"
 #include "service/accountstatus.h"
 #include "service/emailoutcome.h"
+#include "service/storestatus.h"
 
 #include <QList>
 #include <QObject>
@@ -15,6 +16,7 @@ class QTimer;
 
 namespace Dmarc {
 
+class CommitRetry;
 class DashboardQueries;
 class MailboxWatcher;
 class MetricsEndpoint;
@@ -50,23 +52,31 @@ public:
     // The store's figures for the dashboard; null until start() succeeded.
     DashboardQueries *queries() const { return m_queries; }
     QList<AccountStatus> accounts() const;
+    // Whether the store takes commits; when not, why and when the next try is.
+    StoreStatus storeStatus() const;
+    // Tries the commits waiting for the store now.
+    void retryStore();
 
 Q_SIGNALS:
     void accountChanged(int index, const Dmarc::AccountStatus &status);
     void emailsProcessed(const QList<Dmarc::EmailOutcome> &emails);
-    // A commit failed (e.g. disk full): nothing of the batch was counted or moved.
+    // A commit failed (e.g. disk full) while the store was usable: nothing of the batch was
+    // counted or moved; it is retried (storeStatusChanged says when).
     void storeFailed(const QString &message);
+    void storeStatusChanged(const Dmarc::StoreStatus &status);
     void stopped();
 
 private:
     void releaseIdleMemory();
     void processBatch(MailboxWatcher *watcher, const MailboxBatch &batch);
+    Result<void> commitBatch(MailboxWatcher *watcher, const MailboxBatch &batch);
     void watcherStopped();
 
     Config m_config;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<MetricsRegistry> m_metrics;
     std::unique_ptr<Pipeline> m_pipeline;
+    CommitRetry *m_commits = nullptr;
     MetricsEndpoint *m_endpoint = nullptr;
     DashboardQueries *m_queries = nullptr;
     QList<MailboxWatcher *> m_watchers;

@@ -5,6 +5,8 @@
 #include "service/exporter.h"
 
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -313,6 +315,62 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(h.value(QStringLiteral("dmarc_total")), 2.0, 30000);
         QTRY_COMPARE(h.value(up, account), 1.0);
         QTRY_COMPARE(h.server.messageCount(QStringLiteral("Archive")), 2);
+    }
+
+    // A full disk: every commit fails, nothing moves, the store shows as down and the failed
+    // commits are counted; the batch is tried again on its own, and once there is room it is
+    // committed and moved without any new mail. SQLite's own limit on the file's pages stands
+    // in for the full disk: the exporter's connection is told it may not grow the file, so
+    // its commits fail with SQLITE_FULL exactly as on a full disk.
+    void fullDiskIsRetriedWithoutNewMail()
+    {
+        Harness h;
+        QVERIFY(h.startServer());
+        // Each with a report of its own and a long report_id: more rows than the file's last
+        // pages take.
+        const int emails = 40;
+        for (int i = 0; i < emails; ++i) {
+            const QByteArray reportId = "fill-" + QByteArray::number(i) + QByteArray(300, 'x');
+            QVERIFY(h.server
+                        .deliver(QStringLiteral("INBOX"),
+                                 email({attachment("text/xml", "report.xml",
+                                                   feedback(record(), reportId))}))
+                        .ok());
+        }
+        QVERIFY(h.startExporter());
+        // The disk fills up before the first check, which runs from the event loop.
+        const QStringList connections =
+            QSqlDatabase::connectionNames().filter(QStringLiteral("dmarc-store-"));
+        QCOMPARE(connections.size(), 1);
+        QSqlQuery pages(QSqlDatabase::database(connections.constFirst(), false));
+        QVERIFY(pages.exec(QStringLiteral("PRAGMA page_count")) && pages.next());
+        const qint64 full = pages.value(0).toLongLong();
+        QVERIFY(pages.exec(QStringLiteral("PRAGMA max_page_count = %1").arg(full)));
+        pages.finish(); // no statement of the test stays open on the exporter's connection
+
+        QSignalSpy statusChanges(h.exporter.get(), &Exporter::storeStatusChanged);
+        const QString storeUp = QStringLiteral("dmarc_metrics_exporter_store_up");
+        const QString errors = QStringLiteral("dmarc_metrics_exporter_store_commit_errors_total");
+        QTRY_COMPARE_WITH_TIMEOUT(h.value(storeUp, QString()), 0.0, 20000);
+        const StoreStatus down = h.exporter->storeStatus();
+        QVERIFY(!down.usable);
+        QCOMPARE(down.reason, QStringLiteral("the disk holding the store is full"));
+        QVERIFY2(down.error.contains(QLatin1String("full")), qPrintable(down.error));
+        QVERIFY(down.nextRetry > QDateTime::currentDateTimeUtc().addSecs(-1));
+        QVERIFY(!statusChanges.isEmpty());
+        // Retried by itself, with no new mail: the count of failed commits goes on rising.
+        QTRY_VERIFY_WITH_TIMEOUT(h.value(errors, QString()) >= 2.0, 20000);
+        QCOMPARE(h.server.messageCount(QStringLiteral("INBOX")), emails);
+        QCOMPARE(h.value(QStringLiteral("dmarc_total")), -1.0); // nothing counted
+
+        QVERIFY(pages.exec(QStringLiteral("PRAGMA max_page_count = 1000000000")));
+        pages.finish();
+        QTRY_COMPARE_WITH_TIMEOUT(h.server.messageCount(QStringLiteral("INBOX")), 0, 30000);
+        QCOMPARE(h.server.messageCount(QStringLiteral("Archive")), emails);
+        QCOMPARE(h.value(storeUp, QString()), 1.0);
+        QCOMPARE(h.value(QStringLiteral("dmarc_total")), double(emails));
+        QVERIFY(h.exporter->storeStatus().usable);
+        QCOMPARE(h.exporter->storeStatus().failedCommits, quint64(h.value(errors, QString())));
     }
 };
 
