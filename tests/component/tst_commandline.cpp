@@ -163,6 +163,29 @@ private Q_SLOTS:
         QVERIFY2(result.err.contains(blocker + QStringLiteral("/state")), qPrintable(result.err));
     }
 
+    // One instance per store: while another process (this test) has the store open, the
+    // exporter exits 1 with a message that names that process.
+    void secondInstanceIsRefusedNamingTheFirst()
+    {
+        QTemporaryDir dir;
+        const QString storage = dir.filePath(QStringLiteral("state"));
+        auto first = Dmarc::Store::open(storage);
+        QVERIFY(first.ok());
+        const QString path = writeFile(
+            dir, QStringLiteral("config.json"),
+            QStringLiteral(
+                R"({"port": 0, "storage_path": "%1", "imap": {"username": "u", "password": "p", "port": 1}})")
+                .arg(storage)
+                .toUtf8());
+        const Run result =
+            run({QStringLiteral("--no-gui"), QStringLiteral("--configuration"), path});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.err.contains(QStringLiteral("in use by another process (PID %1)")
+                                         .arg(QCoreApplication::applicationPid())),
+                 qPrintable(result.err));
+        QVERIFY2(result.err.contains(storage), qPrintable(result.err));
+    }
+
     void importCountsFilesOnceAndInspectExplains()
     {
         QTemporaryDir dir;
