@@ -320,11 +320,10 @@ int runInspect(const QStringList &paths, bool json)
 {
     bool allFine = true;
     const QStringList files = collectReportFiles("inspect", paths, &allFine);
-    if (files.isEmpty())
-        return 1;
+    allFine = allFine && !files.isEmpty();
     QTextStream out(stdout);
     std::optional<JsonWriter> writer;
-    if (json) {
+    if (json) { // a list, even an empty one
         writer.emplace(stdout);
         writer->beginArray();
     }

@@ -376,6 +376,12 @@ private Q_SLOTS:
     {
         QCOMPARE(inspect({}).exitCode, 2);
         QCOMPARE(inspect({m_dir.filePath(QStringLiteral("missing.xml"))}).exitCode, 1);
+        const Run missing =
+            inspect({QStringLiteral("--json"), m_dir.filePath(QStringLiteral("missing.xml"))});
+        QCOMPARE(missing.exitCode, 1);
+        QJsonParseError error;
+        QCOMPARE(QJsonDocument::fromJson(missing.out.toUtf8(), &error).array().size(), 0);
+        QCOMPARE(error.error, QJsonParseError::NoError);
         const QString good = write(QStringLiteral("ok.xml"), feedback());
         QCOMPARE(inspect({good, good}).exitCode, 0);
     }
