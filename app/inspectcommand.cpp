@@ -65,8 +65,8 @@ struct Inspection
         , analysis(std::move(result))
     {
         for (const ReportCounts &report : analysis.reports)
-            duplicateOf << seen.earlierFile(ReportKind::Aggregate, report.orgName,
-                                            report.reportId, file);
+            duplicateOf << seen.earlierFile(ReportKind::Aggregate, report.orgName, report.reportId,
+                                            file);
         for (const TlsReport &report : analysis.tlsReports)
             tlsDuplicateOf << seen.earlierFile(ReportKind::Tls, report.organizationName,
                                                report.reportId, file);
@@ -245,9 +245,9 @@ void printNotes(QTextStream &out, const QStringList &notes)
 
 QString duplicateText(const QString &duplicateOf)
 {
-    return duplicateOf.isEmpty() ? reportOutcome(duplicateOf)
-                                 : reportOutcome(duplicateOf) +
-                                       QStringLiteral(" of the one in ") + duplicateOf;
+    return duplicateOf.isEmpty()
+               ? reportOutcome(duplicateOf)
+               : reportOutcome(duplicateOf) + QStringLiteral(" of the one in ") + duplicateOf;
 }
 
 void printTlsReport(QTextStream &out, const TlsReport &report, const QString &duplicateOf)
@@ -277,8 +277,7 @@ void printText(QTextStream &out, const Inspection &inspection)
     if (!analysis.fromEmail.isEmpty())
         out << "  from: " << analysis.fromEmail << '\n';
     if (analysis.invalid())
-        out << "  would add 1 to: " << invalidFamilies(analysis).join(QStringLiteral(", "))
-            << '\n';
+        out << "  would add 1 to: " << invalidFamilies(analysis).join(QStringLiteral(", ")) << '\n';
     for (qsizetype i = 0; i < analysis.reports.size(); ++i) {
         const ReportCounts &report = analysis.reports.at(i);
         out << "  report "

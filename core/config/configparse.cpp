@@ -418,8 +418,6 @@ std::optional<Error> read(const QByteArray &json, const QString &sourcePath,
 {
     config.sourcePath = sourcePath;
     const QString source = sourcePath.isEmpty() ? QStringLiteral("configuration") : sourcePath;
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
     if (json.trimmed().isEmpty()) {
         return Error{QStringLiteral("config"),
                      QStringLiteral("%1: the file is empty; expected a JSON object with at least "
@@ -427,11 +425,12 @@ std::optional<Error> read(const QByteArray &json, const QString &sourcePath,
                                     "dmarc-metrics-exporter)")
                          .arg(source, kImap, kUsername, kPassword)};
     }
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        return Error{
-            QStringLiteral("config"),
-            QStringLiteral("%1: not JSON: %2 at %3")
-                .arg(source, parseError.errorString(), lineAndColumn(json, parseError.offset))};
+        return Error{QStringLiteral("config"), QStringLiteral("%1: not JSON: %2 at %3")
+                                                   .arg(source, parseError.errorString(),
+                                                        lineAndColumn(json, parseError.offset))};
     }
     if (!document.isObject()) {
         return Error{QStringLiteral("config"),

@@ -71,8 +71,8 @@ QString closestMatch(const QString &word, const QStringList &candidates)
     for (const QString &candidate : candidates) {
         const QString known = lettersOf(candidate);
         const int distance = editDistance(word.toLower(), candidate.toLower());
-        const bool shortened = typed.size() >= 4 && 2 * typed.size() >= known.size() &&
-                               isSubsequence(typed, known);
+        const bool shortened =
+            typed.size() >= 4 && 2 * typed.size() >= known.size() && isSubsequence(typed, known);
         if ((distance <= typoDistance || shortened) && distance < bestDistance) {
             bestDistance = distance;
             best = candidate;

@@ -262,9 +262,8 @@ private Q_SLOTS:
         QTest::newRow("inspect without files")
             << QStringList{QStringLiteral("inspect")}
             << QStringLiteral("inspect: give at least one file or folder");
-        QTest::newRow("unknown command")
-            << QStringList{QStringLiteral("frobnicate")}
-            << QStringLiteral("Unknown command: frobnicate");
+        QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")}
+                                         << QStringLiteral("Unknown command: frobnicate");
         QTest::newRow("json without inspect")
             << QStringList{QStringLiteral("--json")} << QStringLiteral("--json");
         QTest::newRow("option without its value")
@@ -292,7 +291,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QFile packaged(QStringLiteral(DMARC_TEST_DATA_DIR "/../../installer/"
-                                      "dmarc-metrics-exporter.json"));
+                                                          "dmarc-metrics-exporter.json"));
         QVERIFY(packaged.open(QIODevice::ReadOnly));
         const QString path = writeFile(dir, QStringLiteral("config.json"), packaged.readAll());
         const Run result =
@@ -306,7 +305,8 @@ private Q_SLOTS:
                  qPrintable(result.err));
         QVERIFY(!result.err.contains(QStringLiteral("change-me")));
         QVERIFY(!result.out.contains(QStringLiteral("change-me")));
-        QVERIFY2(!result.out.contains(QStringLiteral("tls_maximum_version")), qPrintable(result.out));
+        QVERIFY2(!result.out.contains(QStringLiteral("tls_maximum_version")),
+                 qPrintable(result.out));
         QVERIFY2(!result.out.contains(QStringLiteral("-1")), qPrintable(result.out));
         QVERIFY2(!result.out.contains(QStringLiteral("e+")), qPrintable(result.out));
         QVERIFY(result.out.contains(QStringLiteral("\"max_payload_bytes\": 268435456")));

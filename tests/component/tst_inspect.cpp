@@ -45,8 +45,10 @@ QByteArray readData(const QString &name)
 QJsonObject fileNamed(const QJsonArray &files, const QString &name)
 {
     for (const QJsonValue &file : files) {
-        if (file.toObject().value(QStringLiteral("file")).toString().endsWith(
-                QLatin1Char('/') + name))
+        if (file.toObject()
+                .value(QStringLiteral("file"))
+                .toString()
+                .endsWith(QLatin1Char('/') + name))
             return file.toObject();
     }
     return QJsonObject();
@@ -205,8 +207,7 @@ private Q_SLOTS:
                      .value(QStringLiteral("dkim_pass"))
                      .toInt(),
                  1);
-        QCOMPARE(report.value(QStringLiteral("outcome")).toString(),
-                 QStringLiteral("would count"));
+        QCOMPARE(report.value(QStringLiteral("outcome")).toString(), QStringLiteral("would count"));
         const QJsonObject second = fileNamed(files, QStringLiteral("bad.xml"));
         QCOMPARE(second.value(QStringLiteral("verdict")).toString(), QStringLiteral("error"));
         QVERIFY(second.value(QStringLiteral("outcome"))
@@ -337,8 +338,10 @@ private Q_SLOTS:
             records += record("<disposition>none</disposition><dkim>pass</dkim><spf>fail</spf>",
                               "<count>" + QByteArray::number(i % 7 + 1) + "</count>",
                               "<header_from>" + domain + "</header_from>",
-                              "<dkim><domain>" + domain + "</domain><result>pass</result></dkim>"
-                              "<spf><domain>spf." + domain + "</domain><result>pass</result></spf>");
+                              "<dkim><domain>" + domain +
+                                  "</domain><result>pass</result></dkim>"
+                                  "<spf><domain>spf." +
+                                  domain + "</domain><result>pass</result></spf>");
         }
         const QString big = write(QStringLiteral("big.xml"), feedback(records, "big-1"));
         const Run run = inspect({QStringLiteral("--json"), big});
@@ -365,7 +368,9 @@ private Q_SLOTS:
                  QStringLiteral("d5999.example.org"));
 
         // The largest peak of the inspect processes this test ran (all far smaller but this).
-        struct rusage usage{};
+        struct rusage usage
+        {
+        };
         QCOMPARE(getrusage(RUSAGE_CHILDREN, &usage), 0);
         const double peakMb = double(usage.ru_maxrss) / 1024;
         qInfo("peak RSS of inspect --json with 6,000 label sets: %.1f MB", peakMb);

@@ -849,8 +849,8 @@ private Q_SLOTS:
         QVERIFY(again.ok());
         QCOMPARE(again->accounts.constFirst().tlsMaximumVersion,
                  config->accounts.constFirst().tlsMaximumVersion);
-        const auto capped = parse(
-            R"({"imap": {"username": "u", "password": "p", "tls_maximum_version": 771}})");
+        const auto capped =
+            parse(R"({"imap": {"username": "u", "password": "p", "tls_maximum_version": 771}})");
         QVERIFY(capped.ok());
         QVERIFY(toJson(*capped, ConfigForm::Shown).contains("\"tls_maximum_version\": 771"));
     }
@@ -870,8 +870,8 @@ private Q_SLOTS:
                  qPrintable(warnings));
         QVERIFY(!warnings.contains(QStringLiteral("change-me")));
 
-        const auto real = parse(
-            R"({"imap": {"host": "mail.example.org", "username": "u", "password": "p"}})");
+        const auto real =
+            parse(R"({"imap": {"host": "mail.example.org", "username": "u", "password": "p"}})");
         QVERIFY(real.ok());
         QVERIFY(real->warnings.isEmpty());
     }
