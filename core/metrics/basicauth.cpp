@@ -4,7 +4,8 @@
 #include "common/logging.h"
 
 #include <QCryptographicHash>
-#include <QTimer>
+
+#include <algorithm>
 
 namespace Dmarc {
 
@@ -14,6 +15,8 @@ constexpr qint64 kRememberMs = 60 * 1000;
 constexpr int kMaxRemembered = 64;
 constexpr int kMaxFailureShift = 4; // the delay grows to 16 times the first one
 constexpr int kMaxClients = 4096;   // addresses remembered for their failures
+constexpr int kMaxProven = 256;
+constexpr int kUnprovenCheckSpacingMs = 500;
 
 } // namespace
 
@@ -23,9 +26,12 @@ BasicAuth::BasicAuth(const QByteArray &user, const PasswordHash &hash, int failu
     , m_user(user)
     , m_hash(std::make_shared<const PasswordHash>(hash))
     , m_failureDelayMs(failureDelayMs)
+    , m_budgetTimer(new QTimer(this))
 {
     // One core at most for the hash, however many guess.
     m_pool.setMaxThreadCount(1);
+    m_budgetTimer->setSingleShot(true);
+    connect(m_budgetTimer, &QTimer::timeout, this, &BasicAuth::budgetRenewed);
 }
 
 BasicAuth::~BasicAuth()
@@ -100,20 +106,46 @@ void BasicAuth::next(const QHostAddress &client)
             }
             return;
         }
-        it->checking = true;
-        const int priority = it->failures == 0 ? 1 : 0;
-        m_pool.start(
-            [this, client, pending = it->queue.takeFirst(), user = m_user, hash = m_hash] {
-                const bool userMatches = equalsInConstantTime(pending.user, user);
-                const bool passwordMatches = hash->verify(pending.password);
-                const bool ok = userMatches && passwordMatches;
-                QMetaObject::invokeMethod(
-                    this, [this, client, pending, ok] { finished(client, pending, ok); },
-                    Qt::QueuedConnection);
-            },
-            priority);
+        if (!m_proven.contains(client) && !m_budget.hasExpired()) {
+            if (!m_awaitingBudget.contains(client))
+                m_awaitingBudget.append(client);
+            if (!m_budgetTimer->isActive())
+                m_budgetTimer->start(int(m_budget.remainingTime()));
+            return;
+        }
+        start(client, *it);
         return;
     }
+}
+
+void BasicAuth::budgetRenewed()
+{
+    // Addresses without failures first, then in the order they came.
+    const auto clean = std::find_if(
+        m_awaitingBudget.cbegin(), m_awaitingBudget.cend(),
+        [this](const QHostAddress &address) { return m_clients.value(address).failures == 0; });
+    const qsizetype index =
+        clean == m_awaitingBudget.cend() ? 0 : clean - m_awaitingBudget.cbegin();
+    if (index >= m_awaitingBudget.size())
+        return;
+    next(m_awaitingBudget.takeAt(index));
+    if (!m_awaitingBudget.isEmpty() && !m_budgetTimer->isActive())
+        m_budgetTimer->start(int(qMax<qint64>(0, m_budget.remainingTime())));
+}
+
+void BasicAuth::start(const QHostAddress &client, Client &state)
+{
+    if (!m_proven.contains(client))
+        m_budget = QDeadlineTimer(kUnprovenCheckSpacingMs);
+    state.checking = true;
+    m_pool.start([this, client, pending = state.queue.takeFirst(), user = m_user, hash = m_hash] {
+        const bool userMatches = equalsInConstantTime(pending.user, user);
+        const bool passwordMatches = hash->verify(pending.password);
+        const bool ok = userMatches && passwordMatches;
+        QMetaObject::invokeMethod(
+            this, [this, client, pending, ok] { finished(client, pending, ok); },
+            Qt::QueuedConnection);
+    });
 }
 
 void BasicAuth::finished(const QHostAddress &client, const Pending &pending, bool ok)
@@ -126,6 +158,9 @@ void BasicAuth::finished(const QHostAddress &client, const Pending &pending, boo
         m_verified.insert(pending.digest, QDeadlineTimer(kRememberMs));
         state.failures = 0;
         state.notBefore = QDeadlineTimer(0);
+        if (m_proven.size() >= kMaxProven)
+            m_proven.clear();
+        m_proven.insert(client);
     } else {
         ++m_failures;
         ++state.failures;
