@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a benchmark in an optimised (Release, -O2) build of its own.
-# Usage: bash tests/bench/run.sh report|store|endtoend|attack     (BENCH_BUILD_DIR overrides the build directory)
+# Usage: bash tests/bench/run.sh report|store|endtoend|series|attack     (BENCH_BUILD_DIR overrides the build directory)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 name=${1:-}
@@ -8,15 +8,16 @@ case "$name" in
     report) target=bench_report ;;
     store) target=bench_store ;;
     endtoend) target=bench_endtoend ;;
+    series) target=bench_series ;;
     attack) target=bench_attack ;;
-    *) echo "usage: $0 report|store|endtoend|attack" >&2; exit 2 ;;
+    *) echo "usage: $0 report|store|endtoend|series|attack" >&2; exit 2 ;;
 esac
 build=${BENCH_BUILD_DIR:-build-bench}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" \
     -DBUILD_GUI=OFF -DBUILD_TESTING=ON -DBUILD_BENCHMARKS=ON >/dev/null
 cmake --build "$build" -j 2 --target "$target"
 echo "== $(nproc) cores, $(. /etc/os-release && echo "$PRETTY_NAME"), $(lscpu | sed -n 's/^Model name: *//p')"
-if [ "$target" = bench_endtoend ] || [ "$target" = bench_attack ]; then
+if [ "$target" = bench_endtoend ] || [ "$target" = bench_attack ] || [ "$target" = bench_series ]; then
     cmake --build "$build" -j 2 --target dmarc-metrics-exporter
     "$build/tests/bench/$target" "$build/app/dmarc-metrics-exporter" "${@:2}"
 else

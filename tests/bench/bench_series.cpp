@@ -1,0 +1,307 @@
+// Series at the default limits (docs/counting.md section 9), measured on the real exporter
+// process from outside, as Prometheus and a user see it:
+//   1. a store filled to limits.max_label_sets (50,000) with realistic label sets (40 reporters,
+//      the own domains, their DKIM signers and SPF domains);
+//   2. the exporter started on it: the time until its first answer on /metrics and the length of
+//      that first scrape, which serialises every family (the "first scrape after a restart");
+//   3. scrapes over a real HTTP socket, plain and gzip: p50 and p99; VmRSS afterwards;
+//   4. a hostile email of one report with 300,000 label sets imported by the real binary: wall
+//      time and peak RSS of the whole process (wait4), and the email refused.
+// Targets: scrape p99 <= 100 ms plain and gzip, VmRSS <= 150 MB, first scrape <= 1 s, the
+// hostile email refused in under 1 s with a peak RSS under 100 MB.
+//
+// Usage: bench_series PATH-TO-dmarc-metrics-exporter [SCRAPES]   (default 200 of each kind)
+
+#include "exporterharness.h"
+#include "processstatus.h"
+#include "reportfixtures.h"
+#include "store/store.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTextStream>
+
+#include <algorithm>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace Dmarc;
+using namespace Dmarc::Test;
+
+namespace {
+
+QTextStream out(stdout);
+
+constexpr int kLabelSets = 50000;
+constexpr int kHostileLabelSets = 300000;
+
+// 40 reporters x 50 own domains x 25 (DKIM, SPF) pairs: the shape of a large sender's reports.
+LabelSet realisticLabelSet(int n)
+{
+    static const char *const reporters[] = {"google.com",  "Enterprise Outlook",
+                                            "Yahoo",       "Mail.Ru",
+                                            "AMAZON-SES",  "comcast.net",
+                                            "web.de",      "GMX",
+                                            "t-online.de", "Orange",
+                                            "Free.fr",     "Fastmail Pty Ltd",
+                                            "Proofpoint",  "Mimecast",
+                                            "zoho.com",    "seznam.cz",
+                                            "QQ Mail",     "163.com",
+                                            "Yandex",      "Rambler",
+                                            "Cisco",       "Barracuda",
+                                            "Trend Micro", "Sophos",
+                                            "Apple Inc.",  "ProtonMail",
+                                            "Tutanota",    "posteo.de",
+                                            "mailbox.org", "Hornetsecurity",
+                                            "NetEase",     "Sina",
+                                            "Naver",       "Daum",
+                                            "KPN",         "Ziggo",
+                                            "Telenet",     "Swisscom",
+                                            "Bluewin",     "A1 Telekom Austria"};
+    const int reporter = n % 40;
+    const int domain = (n / 40) % 50;
+    const int pair = n / 2000;
+    const QString from = QStringLiteral("brand%1.example.com").arg(domain);
+    static const char *const signers[] = {"sendgrid.net", "mailchimp.com", "amazonses.com",
+                                          "mktomail.com", ""};
+    const QString dkim = pair % 5 == 4 ? from : QString::fromLatin1(signers[pair % 5]);
+    const QString spf = QStringLiteral("bounce%1.%2").arg(pair / 5).arg(from);
+    return LabelSet{QString::fromLatin1(reporters[reporter]), from, dkim, spf};
+}
+
+// Fills a new store in `directory` with kLabelSets label sets, 500 per report.
+bool fillStore(const QString &directory)
+{
+    auto store = Store::open(directory);
+    if (!store) {
+        out << store.error().message << "\n";
+        return false;
+    }
+    QList<EmailCommit> batch;
+    for (int first = 0; first < kLabelSets; first += 500) {
+        EmailCommit email;
+        email.identity = EmailIdentity{QStringLiteral("bench"), QStringLiteral("INBOX"), 1,
+                                       quint32(first / 500 + 1), QByteArray::number(first)};
+        email.analysis.fromEmail = QStringLiteral("noreply@reporter.example");
+        email.analysis.candidates = 1;
+        ReportCounts report;
+        report.orgName = QStringLiteral("bench");
+        report.reportId = QString::number(first);
+        report.policyDomain = QStringLiteral("example.com");
+        for (int n = first; n < first + 500; ++n) {
+            Counters counters;
+            counters.total = counters.compliant = counters.dkimAligned = quint64(n % 97 + 1);
+            report.counts << LabelCounts{realisticLabelSet(n), counters};
+        }
+        email.analysis.reports << report;
+        batch << email;
+    }
+    const auto committed = (*store)->commit(batch, QDateTime::currentSecsSinceEpoch());
+    if (!committed)
+        out << committed.error().message << "\n";
+    return committed.ok();
+}
+
+// One GET /metrics on a new connection, read to the end: the body size, or -1.
+qint64 scrapeOnce(quint16 port, bool gzip)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!socket.waitForConnected(5000))
+        return -1;
+    socket.write(QByteArrayLiteral("GET /metrics HTTP/1.1\r\nHost: localhost\r\n") +
+                 (gzip ? QByteArrayLiteral("Accept-Encoding: gzip\r\n") : QByteArray()) +
+                 QByteArrayLiteral("Connection: close\r\n\r\n"));
+    QByteArray response;
+    while (socket.state() == QAbstractSocket::ConnectedState || socket.bytesAvailable() > 0) {
+        if (socket.bytesAvailable() == 0 && !socket.waitForReadyRead(5000))
+            break;
+        response += socket.readAll();
+    }
+    if (!response.startsWith("HTTP/1.1 200"))
+        return -1;
+    return response.size() - response.indexOf("\r\n\r\n") - 4;
+}
+
+struct Timings
+{
+    double p50 = 0;
+    double p99 = 0;
+    qint64 bytes = 0;
+};
+
+Timings scrapes(quint16 port, bool gzip, int count)
+{
+    QList<double> ms;
+    Timings timings;
+    for (int i = 0; i < count; ++i) {
+        QElapsedTimer clock;
+        clock.start();
+        timings.bytes = scrapeOnce(port, gzip);
+        ms << double(clock.nsecsElapsed()) / 1e6;
+    }
+    std::sort(ms.begin(), ms.end());
+    timings.p50 = ms.at(ms.size() / 2);
+    timings.p99 = ms.at(std::min<qsizetype>(ms.size() - 1, qsizetype(ms.size() * 0.99)));
+    return timings;
+}
+
+// A configuration with an account nobody answers for: the exporter serves what its store holds.
+QString writeConfig(const QTemporaryDir &dir, const QString &storage, quint16 port)
+{
+    QJsonObject account{
+        {QStringLiteral("name"), QStringLiteral("bench")},
+        {QStringLiteral("imap"), QJsonObject{{QStringLiteral("host"), QStringLiteral("127.0.0.1")},
+                                             {QStringLiteral("port"), freeLocalPort()},
+                                             {QStringLiteral("username"), QStringLiteral("u")},
+                                             {QStringLiteral("password"), QStringLiteral("p")},
+                                             {QStringLiteral("use_ssl"), false}}}};
+    const QString path = dir.filePath(QStringLiteral("config.json"));
+    QFile file(path);
+    file.open(QIODevice::WriteOnly);
+    file.write(exporterConfig({account}, storage, port, 3600));
+    return path;
+}
+
+// An email with one gzipped report of `labelSets` records, each its own label set.
+QByteArray hostileEmail(int labelSets)
+{
+    QByteArray records;
+    records.reserve(qsizetype(labelSets) * 330);
+    for (int i = 0; i < labelSets; ++i) {
+        records += record(
+            "<disposition>none</disposition><dkim>fail</dkim><spf>fail</spf>", "<count>1</count>",
+            "<header_from>h" + QByteArray::number(i) + ".attacker.example</header_from>");
+    }
+    const QByteArray xml = feedback(records, "hostile");
+    out << "hostile report: " << labelSets << " label sets, " << xml.size() / 1024 / 1024
+        << " MB of XML, ";
+    const QByteArray compressed = gzip(xml, 9);
+    out << compressed.size() / 1024 << " KB gzipped\n";
+    return email({attachment("application/gzip", "hostile.xml.gz", compressed)});
+}
+
+// Runs `program arguments`, output discarded: wall seconds and peak RSS in KiB (wait4).
+bool runMeasured(const QStringList &command, double *seconds, long *maxRssKiB, int *exitCode)
+{
+    QList<QByteArray> args;
+    for (const QString &arg : command)
+        args << arg.toLocal8Bit();
+    std::vector<char *> argv;
+    for (QByteArray &arg : args)
+        argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    QElapsedTimer clock;
+    clock.start();
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::freopen("/dev/null", "w", stdout);
+        ::freopen("/dev/null", "w", stderr);
+        ::execv(argv[0], argv.data());
+        ::_exit(127);
+    }
+    int status = 0;
+    rusage usage{};
+    if (pid < 0 || ::wait4(pid, &status, 0, &usage) != pid)
+        return false;
+    *seconds = double(clock.nsecsElapsed()) / 1e9;
+    *maxRssKiB = usage.ru_maxrss;
+    *exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return true;
+}
+
+QString verdict(bool ok)
+{
+    return ok ? QStringLiteral("ok") : QStringLiteral("MISSED");
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    if (argc < 2) {
+        out << "usage: bench_series PATH-TO-dmarc-metrics-exporter [SCRAPES]\n";
+        return 2;
+    }
+    const QString binary = QString::fromLocal8Bit(argv[1]);
+    const int count = argc > 2 ? QByteArray(argv[2]).toInt() : 200;
+    QTemporaryDir dir;
+    const QString storage = dir.filePath(QStringLiteral("state"));
+
+    QElapsedTimer clock;
+    clock.start();
+    if (!fillStore(storage))
+        return 1;
+    out << "store filled with " << kLabelSets << " label sets in " << clock.elapsed() << " ms\n";
+
+    const quint16 port = freeLocalPort();
+    QProcess exporter;
+    exporter.setStandardOutputFile(QProcess::nullDevice());
+    exporter.setStandardErrorFile(QProcess::nullDevice());
+    clock.restart();
+    exporter.start(binary, {QStringLiteral("--no-gui"), QStringLiteral("--configuration"),
+                            writeConfig(dir, storage, port)});
+    exporter.waitForStarted();
+    // The first scrape that succeeds; each try is a new connection.
+    qint64 firstBytes = -1;
+    qint64 firstScrapeMs = 0;
+    while (firstBytes < 0 && clock.elapsed() < 30000 && exporter.state() == QProcess::Running) {
+        QElapsedTimer scrape;
+        scrape.start();
+        firstBytes = scrapeOnce(port, false);
+        firstScrapeMs = scrape.elapsed();
+    }
+    const qint64 readyMs = clock.elapsed();
+    if (firstBytes < 0) {
+        out << "the exporter did not answer\n";
+        return 1;
+    }
+    out << "after the start: first /metrics answer after " << readyMs << " ms; that scrape took "
+        << firstScrapeMs << " ms (" << firstBytes / 1024 / 1024 << " MB) -> "
+        << verdict(firstScrapeMs <= 1000) << "\n";
+
+    for (const bool gzip : {false, true}) {
+        const Timings t = scrapes(port, gzip, count);
+        out << (gzip ? "gzip " : "plain") << " scrapes x" << count << ": p50 "
+            << QString::number(t.p50, 'f', 1) << " ms, p99 " << QString::number(t.p99, 'f', 1)
+            << " ms, " << t.bytes / 1024 << " KB -> " << verdict(t.p99 <= 100) << "\n";
+    }
+    const ProcessStatus status = processStatus(exporter.processId());
+    out << "exporter VmRSS " << status.rssKiB / 1024 << " MB (peak " << status.hwmKiB / 1024
+        << " MB) -> " << verdict(status.rssKiB <= 150 * 1024) << "\n";
+    exporter.terminate();
+    exporter.waitForFinished(10000);
+
+    // The hostile email, imported by the real binary into a store of its own.
+    const QString emailPath = dir.filePath(QStringLiteral("hostile.eml"));
+    QFile emailFile(emailPath);
+    emailFile.open(QIODevice::WriteOnly);
+    emailFile.write(hostileEmail(kHostileLabelSets));
+    emailFile.close();
+    QTemporaryDir importDir;
+    const QString importConfig =
+        writeConfig(importDir, importDir.filePath(QStringLiteral("state")), 0);
+    double seconds = 0;
+    long maxRss = 0;
+    int exitCode = 0;
+    if (!runMeasured({binary, QStringLiteral("--configuration"), importConfig,
+                      QStringLiteral("import"), emailPath},
+                     &seconds, &maxRss, &exitCode))
+        return 1;
+    auto store = Store::open(importDir.filePath(QStringLiteral("state")));
+    const auto snapshot = store ? (*store)->snapshot() : Result<StoreSnapshot>(store.error());
+    const bool refused =
+        snapshot && snapshot->counters.isEmpty() && snapshot->invalidReports.size() == 1;
+    out << "hostile email imported in " << QString::number(seconds, 'f', 2) << " s, peak RSS "
+        << maxRss / 1024 << " MB, exit " << exitCode << ", "
+        << (refused ? "refused: no label set stored, counted invalid" : "NOT refused") << " -> "
+        << verdict(refused && seconds < 1.0 && maxRss < 100 * 1024) << "\n";
+    return 0;
+}
