@@ -162,7 +162,6 @@ void BasicAuth::finished(const QHostAddress &client, const Pending &pending, boo
             m_proven.clear();
         m_proven.insert(client);
     } else {
-        ++m_failures;
         ++state.failures;
         state.notBefore =
             QDeadlineTimer(qint64(m_failureDelayMs) << qMin(state.failures - 1, kMaxFailureShift));

@@ -41,9 +41,6 @@ public:
     void check(const QHostAddress &client, const QByteArray &authorization, QObject *context,
                Done done);
 
-    // Checks that failed since start.
-    quint64 failures() const { return m_failures; }
-
 private:
     struct Pending
     {
@@ -78,7 +75,6 @@ private:
     QList<QHostAddress> m_awaitingBudget;
     QDeadlineTimer m_budget{0}; // when the next check of an unproven address may start
     QTimer *m_budgetTimer;      // a child, so it moves to the endpoint's thread with this object
-    quint64 m_failures = 0;
     QThreadPool m_pool; // declared last: destroyed first, before what its tasks reach
 };
 

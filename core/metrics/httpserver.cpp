@@ -65,10 +65,11 @@ HttpServer::HttpServer(const EndpointSettings &settings, std::optional<QSslConfi
 
 HttpServer::~HttpServer()
 {
-    m_listener->close();
+    // Connections first: each one that ends may resume accepting, which needs the listener open.
     const QSet<HttpConnection *> connections = m_connections;
     for (HttpConnection *connection : connections)
         connection->close();
+    m_listener->close();
 }
 
 bool HttpServer::listen(const QHostAddress &address, quint16 port)
