@@ -249,6 +249,11 @@ QUrl Exporter::metricsUrl() const
     return url;
 }
 
+quint64 Exporter::refusedReports(Refusal reason) const
+{
+    return m_metrics ? m_metrics->refused(reason) : 0;
+}
+
 StoreStatus Exporter::storeStatus() const
 {
     return m_commits ? m_commits->status() : StoreStatus();

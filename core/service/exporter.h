@@ -56,6 +56,8 @@ public:
     StoreStatus storeStatus() const;
     // Tries the commits waiting for the store now.
     void retryStore();
+    // Reports refused since the start, by reason (docs/counting.md section 9).
+    quint64 refusedReports(Refusal reason) const;
 
 Q_SIGNALS:
     void accountChanged(int index, const Dmarc::AccountStatus &status);
