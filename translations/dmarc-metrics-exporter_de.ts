@@ -123,6 +123,14 @@
         <translation>Speichern fehlgeschlagen, nichts aus dem Stapel wurde gezählt: %1</translation>
     </message>
     <message>
+        <source>Reports cannot be saved: %1. The emails stay in the inbox; the next try is at %2.</source>
+        <translation>Berichte können nicht gespeichert werden: %1. Die E-Mails bleiben im Posteingang; nächster Versuch um %2.</translation>
+    </message>
+    <message>
+        <source>Retry now</source>
+        <translation>Jetzt erneut versuchen</translation>
+    </message>
+    <message>
         <source>&amp;Range:</source>
         <translation>&amp;Zeitraum:</translation>
     </message>

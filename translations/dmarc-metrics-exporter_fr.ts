@@ -123,6 +123,14 @@
         <translation>Échec de l'enregistrement, rien du lot n'a été compté : %1</translation>
     </message>
     <message>
+        <source>Reports cannot be saved: %1. The emails stay in the inbox; the next try is at %2.</source>
+        <translation>Les rapports ne peuvent pas être enregistrés : %1. Les e-mails restent dans la boîte de réception ; prochain essai à %2.</translation>
+    </message>
+    <message>
+        <source>Retry now</source>
+        <translation>Réessayer maintenant</translation>
+    </message>
+    <message>
         <source>&amp;Range:</source>
         <translation>&amp;Période :</translation>
     </message>

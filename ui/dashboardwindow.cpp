@@ -1,6 +1,7 @@
 #include "dashboardwindow.h"
 
 #include "analysis/emailanalyzer.h"
+#include "problembanner.h"
 #include "service/dashboardqueries.h"
 #include "service/exporter.h"
 #include "statustext.h"
@@ -121,6 +122,8 @@ DashboardWindow::DashboardWindow(Exporter &exporter, QWidget *parent)
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
+    m_problemBanner = new ProblemBanner(central);
+    layout->addWidget(m_problemBanner);
     layout->addWidget(buildHeader());
     m_errorLabel = new QLabel(central);
     m_errorLabel->setObjectName(QStringLiteral("errorLabel"));
@@ -151,6 +154,20 @@ DashboardWindow::DashboardWindow(Exporter &exporter, QWidget *parent)
     connect(&m_exporter, &Exporter::storeFailed, this, [this](const QString &message) {
         appendLog(tr("Saving failed, nothing of the batch was counted: %1").arg(message));
     });
+    const auto showStore = [this](const StoreStatus &status) {
+        QList<Problem> problems;
+        if (!status.usable) {
+            problems << Problem{
+                tr("Reports cannot be saved: %1. The emails stay in the inbox; the next try is "
+                   "at %2.")
+                    .arg(status.reason, QLocale().toString(status.nextRetry.toLocalTime().time(),
+                                                           QStringLiteral("HH:mm:ss"))),
+                {{tr("Retry now"), [this] { m_exporter.retryStore(); }}}};
+        }
+        m_problemBanner->setProblems(problems);
+    };
+    connect(&m_exporter, &Exporter::storeStatusChanged, this, showStore);
+    showStore(m_exporter.storeStatus());
     const QList<AccountStatus> accounts = m_exporter.accounts();
     for (int i = 0; i < accounts.size(); ++i)
         updateAccount(i, accounts.at(i));

@@ -23,6 +23,7 @@ struct EmailOutcome;
 
 namespace Dmarc::Ui {
 
+class ProblemBanner;
 class TrendChart;
 
 // The dashboard: summary cards and a trend over a chosen range, tables by sending domain,
@@ -65,6 +66,8 @@ public:
     QDialog *openReportDetails(const LoggedReport &entry);
 
     TrendChart *chart() const { return m_chart; }
+    // What needs attention now (the store refusing commits), at the top.
+    ProblemBanner *problemBanner() const { return m_problemBanner; }
     QTabWidget *tabs() const { return m_tabs; }
 
 Q_SIGNALS:
@@ -107,6 +110,7 @@ private:
     QLabel *m_errorLabel = nullptr;
     QHash<Card, QLabel *> m_cards;
     TrendChart *m_chart = nullptr;
+    ProblemBanner *m_problemBanner = nullptr;
     QTabWidget *m_tabs = nullptr;
     QList<GroupTable> m_groupTables;
     ReportsTableModel *m_reports = nullptr;

@@ -1,9 +1,13 @@
+#include "diskfull.h"
 #include "exporterharness.h"
 #include "metrics/metricsregistry.h"
+#include "reportfixtures.h"
+#include "service/commitretry.h"
 #include "service/pipeline.h"
 #include "store/store.h"
 
 #include <QDir>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -22,6 +26,11 @@ IncomingEmail incoming(const QByteArray &raw, quint32 uid)
 }
 
 const LabelSet kSample = sampleLabelSet();
+
+bool exposes(MetricsRegistry &metrics, const QByteArray &line)
+{
+    return metrics.exposition(false).body().contains(QByteArray("\n" + line + "\n"));
+}
 
 } // namespace
 
@@ -154,6 +163,58 @@ private Q_SLOTS:
         for (const InvalidCount &entry : a.invalidReports)
             QCOMPARE(otherMetrics.invalidReports(entry.fromEmail), entry.count);
         QVERIFY(m_metrics->counters(kSample).total > 0);
+    }
+
+    // docs/counting.md section 5.4: a commit the full disk refuses is tried again after 1 s,
+    // then 2 s, with store_up 0 and each refusal counted; once there is room the same batch is
+    // committed whole, once.
+    void refusedCommitIsRetriedWithBackoff()
+    {
+        QList<IncomingEmail> batch;
+        for (quint32 uid = 1; uid <= 40; ++uid) {
+            const QByteArray reportId = "fill-" + QByteArray::number(uid) + QByteArray(300, 'x');
+            batch << incoming(
+                email({attachment("text/xml", "report.xml", feedback(record(), reportId))}), uid);
+        }
+        CommitRetry retry(m_metrics.get());
+        QSignalSpy changes(&retry, &CommitRetry::statusChanged);
+        int attempts = 0;
+        QList<ProcessedEmail> committed;
+        QVERIFY(setDiskFull(true));
+        QDateTime before = QDateTime::currentDateTimeUtc();
+        retry.submit(this, [&]() -> Result<void> {
+            ++attempts;
+            auto processed = m_pipeline->process(batch, 1000);
+            if (!processed)
+                return processed.error();
+            committed = *processed;
+            return {};
+        });
+        QCOMPARE(attempts, 1);
+        QVERIFY(!retry.status().usable);
+        QCOMPARE(retry.status().reason, QStringLiteral("the disk holding the store is full"));
+        QVERIFY(retry.status().nextRetry >= before.addMSecs(CommitRetry::kFirstDelayMs));
+        QVERIFY(exposes(*m_metrics, "dmarc_metrics_exporter_store_up 0"));
+        QVERIFY(exposes(*m_metrics, "dmarc_metrics_exporter_store_commit_errors_total 1"));
+        QCOMPARE(changes.size(), 1);
+
+        before = QDateTime::currentDateTimeUtc();
+        QTRY_COMPARE_WITH_TIMEOUT(attempts, 2, 5000); // by itself
+        QVERIFY(retry.status().nextRetry >= before.addMSecs(2 * CommitRetry::kFirstDelayMs));
+        QCOMPARE(retry.status().failedCommits, quint64(2));
+        QVERIFY(exposes(*m_metrics, "dmarc_metrics_exporter_store_commit_errors_total 2"));
+        QCOMPARE(m_metrics->counters(kSample).total, quint64(0));
+
+        QVERIFY(setDiskFull(false));
+        retry.retryNow();
+        QCOMPARE(attempts, 3);
+        QVERIFY(retry.status().usable);
+        QVERIFY(!retry.status().nextRetry.isValid());
+        QCOMPARE(committed.size(), 40);
+        QCOMPARE(m_metrics->counters(kSample).total, quint64(40));
+        QCOMPARE(m_store->snapshot()->counters.constFirst().counters.total, quint64(40));
+        QVERIFY(exposes(*m_metrics, "dmarc_metrics_exporter_store_up 1"));
+        QCOMPARE(changes.size(), 3);
     }
 
     void reportFilesAreReadByContent()

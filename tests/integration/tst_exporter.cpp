@@ -1,3 +1,4 @@
+#include "diskfull.h"
 #include "dovecotserver.h"
 #include "exporterharness.h"
 #include "metrics/metricsregistry.h"
@@ -5,8 +6,6 @@
 #include "service/exporter.h"
 
 #include <QSignalSpy>
-#include <QSqlDatabase>
-#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -320,8 +319,7 @@ private Q_SLOTS:
     // A full disk: every commit fails, nothing moves, the store shows as down and the failed
     // commits are counted; the batch is tried again on its own, and once there is room it is
     // committed and moved without any new mail. SQLite's own limit on the file's pages stands
-    // in for the full disk: the exporter's connection is told it may not grow the file, so
-    // its commits fail with SQLITE_FULL exactly as on a full disk.
+    // in for the full disk (diskfull.h).
     void fullDiskIsRetriedWithoutNewMail()
     {
         Harness h;
@@ -339,14 +337,7 @@ private Q_SLOTS:
         }
         QVERIFY(h.startExporter());
         // The disk fills up before the first check, which runs from the event loop.
-        const QStringList connections =
-            QSqlDatabase::connectionNames().filter(QStringLiteral("dmarc-store-"));
-        QCOMPARE(connections.size(), 1);
-        QSqlQuery pages(QSqlDatabase::database(connections.constFirst(), false));
-        QVERIFY(pages.exec(QStringLiteral("PRAGMA page_count")) && pages.next());
-        const qint64 full = pages.value(0).toLongLong();
-        QVERIFY(pages.exec(QStringLiteral("PRAGMA max_page_count = %1").arg(full)));
-        pages.finish(); // no statement of the test stays open on the exporter's connection
+        QVERIFY(setDiskFull(true));
 
         QSignalSpy statusChanges(h.exporter.get(), &Exporter::storeStatusChanged);
         const QString storeUp = QStringLiteral("dmarc_metrics_exporter_store_up");
@@ -363,8 +354,7 @@ private Q_SLOTS:
         QCOMPARE(h.server.messageCount(QStringLiteral("INBOX")), emails);
         QCOMPARE(h.value(QStringLiteral("dmarc_total")), -1.0); // nothing counted
 
-        QVERIFY(pages.exec(QStringLiteral("PRAGMA max_page_count = 1000000000")));
-        pages.finish();
+        QVERIFY(setDiskFull(false));
         QTRY_COMPARE_WITH_TIMEOUT(h.server.messageCount(QStringLiteral("INBOX")), 0, 30000);
         QCOMPARE(h.server.messageCount(QStringLiteral("Archive")), emails);
         QCOMPARE(h.value(storeUp, QString()), 1.0);

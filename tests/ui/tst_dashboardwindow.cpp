@@ -1,6 +1,7 @@
 #include "dashboardwindow.h"
 #include "desktopshell.h"
 #include "exporterfixture.h"
+#include "problembanner.h"
 #include "queryanswer.h"
 #include "samplestore.h"
 #include "service/dashboardqueries.h"
@@ -238,6 +239,34 @@ private Q_SLOTS:
                      QLocale().toString(m_exporter->accounts().first().pollErrors));
         auto *log = m_window->findChild<QPlainTextEdit *>(QStringLiteral("activityLog"));
         QVERIFY(log->toPlainText().contains(QStringLiteral("reports")));
+    }
+
+    // The service's word that the store refuses commits puts a banner at the top with the
+    // reason and the next try; the word that it takes them again takes the banner away.
+    void storeFaultShowsABanner()
+    {
+        ProblemBanner *banner = m_window->problemBanner();
+        QVERIFY(banner);
+        QVERIFY(banner->problems().isEmpty());
+        QVERIFY(banner->isHidden());
+        StoreStatus down;
+        down.usable = false;
+        down.reason = QStringLiteral("the disk holding the store is full");
+        down.nextRetry = QDateTime(m_today, QTime(13, 5, 7), Qt::UTC);
+        Q_EMIT m_exporter->storeStatusChanged(down);
+        QCOMPARE(banner->problems().size(), 1);
+        QVERIFY(!banner->isHidden());
+        const Problem shown = banner->problems().constFirst();
+        QVERIFY2(shown.message.contains(down.reason), qPrintable(shown.message));
+        QVERIFY2(shown.message.contains(QLocale().toString(down.nextRetry.toLocalTime().time(),
+                                                           QStringLiteral("HH:mm:ss"))),
+                 qPrintable(shown.message));
+        QCOMPARE(shown.actions.size(), 1);
+        QCOMPARE(shown.actions.constFirst().text, QStringLiteral("Retry now"));
+        shown.actions.constFirst().run(); // nothing waits: the store is asked, nothing breaks
+        Q_EMIT m_exporter->storeStatusChanged(StoreStatus());
+        QVERIFY(banner->problems().isEmpty());
+        QVERIFY(banner->isHidden());
     }
 
     void pauseAndResume()
