@@ -412,6 +412,14 @@ void ImapResponseParser::feed(const QByteArray &bytes)
 {
     if (m_error)
         return;
+    QByteArrayView rest(bytes);
+    if (m_literalSize >= 0) {
+        const qsizetype take = qMin(rest.size(), qsizetype(m_literalSize - m_literal.size()));
+        m_literal.append(rest.first(take));
+        rest = rest.sliced(take);
+        if (rest.isEmpty())
+            return;
+    }
     // Drop what was consumed before growing the buffer, so it holds one response at most. A
     // buffer consumed to its end is let go whole: its capacity (a large literal's) would stay.
     if (m_offset > 0 && m_offset == m_buffer.size()) {
@@ -423,7 +431,7 @@ void ImapResponseParser::feed(const QByteArray &bytes)
         m_scan -= m_offset;
         m_offset = 0;
     }
-    m_buffer.append(bytes);
+    m_buffer.append(rest);
 }
 
 bool ImapResponseParser::hasPartialResponse() const
@@ -435,13 +443,17 @@ bool ImapResponseParser::hasPartialResponse() const
 Result<bool> ImapResponseParser::frame()
 {
     for (;;) {
-        if (m_literalLeft >= 0) {
-            if (m_buffer.size() - m_offset < m_literalLeft)
-                return false;
-            m_literals.append(m_buffer.mid(m_offset, m_literalLeft));
-            m_offset += m_literalLeft;
+        if (m_literalSize >= 0) {
+            // What arrived with the literal's header or before it was framed.
+            const qsizetype take =
+                qMin(m_buffer.size() - m_offset, qsizetype(m_literalSize - m_literal.size()));
+            m_literal.append(QByteArrayView(m_buffer).sliced(m_offset, take));
+            m_offset += take;
             m_scan = m_offset;
-            m_literalLeft = -1;
+            if (m_literal.size() < m_literalSize)
+                return false;
+            m_literals.append(std::exchange(m_literal, QByteArray()));
+            m_literalSize = -1;
         }
         const qsizetype crlf = m_buffer.indexOf("\r\n", std::max(m_offset, m_scan));
         if (crlf < 0) {
@@ -470,7 +482,7 @@ Result<bool> ImapResponseParser::frame()
         if (m_responseBytes > m_limits.maxResponseBytes)
             return parseError(
                 QStringLiteral("response exceeds %1 bytes").arg(m_limits.maxResponseBytes));
-        m_literalLeft = literal;
+        m_literalSize = literal;
         m_literalBytesAnnounced += literal;
     }
 }
@@ -492,6 +504,12 @@ Result<std::optional<ImapResponse>> ImapResponseParser::next()
     m_lines = {};
     m_literals = {};
     m_responseBytes = 0;
+    if (m_offset == m_buffer.size()) {
+        // All read out: let the buffer go now rather than at the next feed, which may be long.
+        m_buffer = QByteArray();
+        m_offset = 0;
+        m_scan = 0;
+    }
 
     ImapResponse response;
     Cursor cursor(lines, literals);

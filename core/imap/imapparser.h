@@ -105,8 +105,6 @@ public:
     Result<std::optional<ImapResponse>> next();
     // True while a response has started but is not complete (bytes are buffered).
     bool hasPartialResponse() const;
-    // Bytes of the response in progress received so far (for progress on large literals).
-    qint64 bufferedBytes() const { return m_buffer.size() - m_offset; }
     // The sizes of all literals announced so far ("{N}" at a line's end), added up.
     qint64 literalBytesAnnounced() const { return m_literalBytesAnnounced; }
 
@@ -121,7 +119,10 @@ private:
     QByteArray m_buffer;
     qsizetype m_offset = 0;    // start of the response in progress
     qsizetype m_scan = 0;      // where to continue looking for CRLF
-    qint64 m_literalLeft = -1; // bytes of the current literal still missing, -1 outside one
+    qint64 m_literalSize = -1; // size of the literal being received, -1 outside one
+    // The literal being received: its bytes go here straight from feed(), never through
+    // m_buffer, so that a large one (an email) is held once.
+    QByteArray m_literal;
     QList<QByteArray> m_lines;
     QList<QByteArray> m_literals;
     qint64 m_responseBytes = 0;
