@@ -10,8 +10,10 @@
 // Targets: scrape p99 <= 100 ms plain and gzip, VmRSS <= 150 MB, first scrape <= 1 s, the
 // hostile email refused in under 1 s with a peak RSS under 100 MB.
 //
-// Usage: bench_series PATH-TO-dmarc-metrics-exporter [SCRAPES]   (default 200 of each kind)
+// Usage: bench_series PATH-TO-dmarc-metrics-exporter [SCRAPES] [LABEL-SETS]
+//   SCRAPES     of each kind (default 200); LABEL-SETS in the store (default: the default limit)
 
+#include "config/config.h"
 #include "exporterharness.h"
 #include "processstatus.h"
 #include "reportfixtures.h"
@@ -38,7 +40,7 @@ namespace {
 
 QTextStream out(stdout);
 
-constexpr int kLabelSets = 50000;
+int labelSetCount = Config().maxLabelSets;
 constexpr int kHostileLabelSets = 300000;
 
 // 40 reporters x 50 own domains x 25 (DKIM, SPF) pairs: the shape of a large sender's reports.
@@ -75,7 +77,7 @@ LabelSet realisticLabelSet(int n)
     return LabelSet{QString::fromLatin1(reporters[reporter]), from, dkim, spf};
 }
 
-// Fills a new store in `directory` with kLabelSets label sets, 500 per report.
+// Fills a new store in `directory` with labelSetCount label sets, 500 per report.
 bool fillStore(const QString &directory)
 {
     auto store = Store::open(directory);
@@ -84,7 +86,7 @@ bool fillStore(const QString &directory)
         return false;
     }
     QList<EmailCommit> batch;
-    for (int first = 0; first < kLabelSets; first += 500) {
+    for (int first = 0; first < labelSetCount; first += 500) {
         EmailCommit email;
         email.identity = EmailIdentity{QStringLiteral("bench"), QStringLiteral("INBOX"), 1,
                                        quint32(first / 500 + 1), QByteArray::number(first)};
@@ -94,7 +96,7 @@ bool fillStore(const QString &directory)
         report.orgName = QStringLiteral("bench");
         report.reportId = QString::number(first);
         report.policyDomain = QStringLiteral("example.com");
-        for (int n = first; n < first + 500; ++n) {
+        for (int n = first; n < std::min(first + 500, labelSetCount); ++n) {
             Counters counters;
             counters.total = counters.compliant = counters.dkimAligned = quint64(n % 97 + 1);
             report.counts << LabelCounts{realisticLabelSet(n), counters};
@@ -232,6 +234,8 @@ int main(int argc, char **argv)
     }
     const QString binary = QString::fromLocal8Bit(argv[1]);
     const int count = argc > 2 ? QByteArray(argv[2]).toInt() : 200;
+    if (argc > 3)
+        labelSetCount = QByteArray(argv[3]).toInt();
     QTemporaryDir dir;
     const QString storage = dir.filePath(QStringLiteral("state"));
 
@@ -239,7 +243,7 @@ int main(int argc, char **argv)
     clock.start();
     if (!fillStore(storage))
         return 1;
-    out << "store filled with " << kLabelSets << " label sets in " << clock.elapsed() << " ms\n";
+    out << "store filled with " << labelSetCount << " label sets in " << clock.elapsed() << " ms\n";
 
     const quint16 port = freeLocalPort();
     QProcess exporter;
