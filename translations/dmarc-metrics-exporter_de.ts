@@ -127,6 +127,18 @@
         <translation>Berichte können nicht gespeichert werden: %1. Die E-Mails bleiben im Posteingang; nächster Versuch um %2.</translation>
     </message>
     <message>
+        <source>No report was refused by the limits on label sets or the own domains since the start.</source>
+        <translation>Seit dem Start wurde kein Bericht wegen der Grenzen für Label-Sets oder der eigenen Domains abgelehnt.</translation>
+    </message>
+    <message>
+        <source>Reports refused since the start: %1 with more label sets than limits.max_label_sets_per_report, %2 past limits.max_label_sets, %3 for a domain not in domains.</source>
+        <translation>Seit dem Start abgelehnte Berichte: %1 mit mehr Label-Sets als limits.max_label_sets_per_report, %2 über limits.max_label_sets hinaus, %3 für eine Domain, die nicht in domains steht.</translation>
+    </message>
+    <message>
+        <source>%1 reports were refused to keep the number of series bounded; their emails are in the error folder. See Status and activity.</source>
+        <translation>%1 Berichte wurden abgelehnt, damit die Zahl der Zeitreihen begrenzt bleibt; ihre E-Mails liegen im Fehlerordner. Siehe Status und Aktivität.</translation>
+    </message>
+    <message>
         <source>Retry now</source>
         <translation>Jetzt erneut versuchen</translation>
     </message>

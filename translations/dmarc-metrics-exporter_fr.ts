@@ -127,6 +127,18 @@
         <translation>Les rapports ne peuvent pas être enregistrés : %1. Les e-mails restent dans la boîte de réception ; prochain essai à %2.</translation>
     </message>
     <message>
+        <source>No report was refused by the limits on label sets or the own domains since the start.</source>
+        <translation>Aucun rapport n’a été refusé par les limites de jeux de labels ou les domaines propres depuis le démarrage.</translation>
+    </message>
+    <message>
+        <source>Reports refused since the start: %1 with more label sets than limits.max_label_sets_per_report, %2 past limits.max_label_sets, %3 for a domain not in domains.</source>
+        <translation>Rapports refusés depuis le démarrage : %1 avec plus de jeux de labels que limits.max_label_sets_per_report, %2 au-delà de limits.max_label_sets, %3 pour un domaine absent de domains.</translation>
+    </message>
+    <message>
+        <source>%1 reports were refused to keep the number of series bounded; their emails are in the error folder. See Status and activity.</source>
+        <translation>%1 rapports ont été refusés pour borner le nombre de séries ; leurs e-mails sont dans le dossier d’erreur. Voir État et activité.</translation>
+    </message>
+    <message>
         <source>Retry now</source>
         <translation>Réessayer maintenant</translation>
     </message>

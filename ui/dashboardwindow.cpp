@@ -154,20 +154,12 @@ DashboardWindow::DashboardWindow(Exporter &exporter, QWidget *parent)
     connect(&m_exporter, &Exporter::storeFailed, this, [this](const QString &message) {
         appendLog(tr("Saving failed, nothing of the batch was counted: %1").arg(message));
     });
-    const auto showStore = [this](const StoreStatus &status) {
-        QList<Problem> problems;
-        if (!status.usable) {
-            problems << Problem{
-                tr("Reports cannot be saved: %1. The emails stay in the inbox; the next try is "
-                   "at %2.")
-                    .arg(status.reason, QLocale().toString(status.nextRetry.toLocalTime().time(),
-                                                           QStringLiteral("HH:mm:ss"))),
-                {{tr("Retry now"), [this] { m_exporter.retryStore(); }}}};
-        }
-        m_problemBanner->setProblems(problems);
-    };
-    connect(&m_exporter, &Exporter::storeStatusChanged, this, showStore);
-    showStore(m_exporter.storeStatus());
+    connect(&m_exporter, &Exporter::storeStatusChanged, this, [this](const StoreStatus &status) {
+        m_storeStatus = status;
+        showProblems();
+    });
+    m_storeStatus = m_exporter.storeStatus();
+    showProblems();
     const QList<AccountStatus> accounts = m_exporter.accounts();
     for (int i = 0; i < accounts.size(); ++i)
         updateAccount(i, accounts.at(i));
@@ -358,6 +350,10 @@ QWidget *DashboardWindow::buildStatusTab()
     m_log->setAccessibleName(tr("Recent activity"));
     layout->addWidget(new QLabel(tr("Accounts"), page));
     layout->addWidget(m_accounts, 1);
+    m_refused = new QLabel(page);
+    m_refused->setObjectName(QStringLiteral("refusedReportsLabel"));
+    m_refused->setWordWrap(true);
+    layout->addWidget(m_refused);
     layout->addWidget(new QLabel(tr("Recent activity"), page));
     layout->addWidget(m_log, 2);
     return page;
@@ -569,7 +565,41 @@ void DashboardWindow::onEmailsProcessed(const QList<EmailOutcome> &emails)
 {
     for (const EmailOutcome &email : emails)
         appendLog(processedLine(email));
+    showProblems();
     refresh();
+}
+
+void DashboardWindow::showProblems()
+{
+    QList<Problem> problems;
+    const StoreStatus &status = m_storeStatus;
+    if (!status.usable) {
+        problems << Problem{
+            tr("Reports cannot be saved: %1. The emails stay in the inbox; the next try is "
+               "at %2.")
+                .arg(status.reason, QLocale().toString(status.nextRetry.toLocalTime().time(),
+                                                       QStringLiteral("HH:mm:ss"))),
+            {{tr("Retry now"), [this] { m_exporter.retryStore(); }}}};
+    }
+    const quint64 perReport = m_exporter.refusedReports(Refusal::LabelSetsPerReport);
+    const quint64 total = m_exporter.refusedReports(Refusal::LabelSets);
+    const quint64 foreign = m_exporter.refusedReports(Refusal::ForeignDomain);
+    const QLocale locale;
+    if (perReport + total + foreign == 0) {
+        m_refused->setText(tr("No report was refused by the limits on label sets or the own "
+                              "domains since the start."));
+    } else {
+        m_refused->setText(
+            tr("Reports refused since the start: %1 with more label sets than "
+               "limits.max_label_sets_per_report, %2 past limits.max_label_sets, "
+               "%3 for a domain not in domains.")
+                .arg(locale.toString(perReport), locale.toString(total), locale.toString(foreign)));
+        problems << Problem{tr("%1 reports were refused to keep the number of series bounded; "
+                               "their emails are in the error folder. See Status and activity.")
+                                .arg(locale.toString(perReport + total + foreign)),
+                            {}};
+    }
+    m_problemBanner->setProblems(problems);
 }
 
 void DashboardWindow::appendLog(const QString &line)

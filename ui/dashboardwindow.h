@@ -2,6 +2,7 @@
 
 #include "dashboardmodels.h"
 #include "service/dashboardqueries.h"
+#include "service/storestatus.h"
 
 #include <QMainWindow>
 
@@ -102,6 +103,8 @@ private:
     void updatePauseButton();
     void onEmailsProcessed(const QList<EmailOutcome> &emails);
     void appendLog(const QString &line);
+    // The banner's problems: the store's state and reports refused by the limits on series.
+    void showProblems();
     void showError(const QString &message);
 
     Exporter &m_exporter;
@@ -116,6 +119,8 @@ private:
     ReportsTableModel *m_reports = nullptr;
     QTableWidget *m_accounts = nullptr;
     QPlainTextEdit *m_log = nullptr;
+    QLabel *m_refused = nullptr;
+    StoreStatus m_storeStatus; // as the service last said
     QStringList m_lastErrors; // per account, to log each new error once
     bool m_refreshing = false;
     bool m_refreshAgain = false;
