@@ -216,7 +216,7 @@ EmailAnalysis analyzeEmail(const QByteArray &raw, const PayloadLimits &limits)
         }
         CountingSink sink(analysis, leaf.description(),
                           Mail::isLabelledTlsReport(leaf.contentType, leaf.fileName), limits);
-        Mail::unpackPayloads(leaf.decodedBody(), limits, sink);
+        Mail::unpackPayloads(leaf, limits, sink);
     }
     if (parts > limits.maxCandidateParts) {
         // The parts past the limit fail together, as the members past a zip's limit do.

@@ -5,6 +5,7 @@
 #include <quazipfile.h>
 #include <quazipfileinfo.h>
 
+#include <functional>
 #include <memory>
 #include <zlib.h>
 
@@ -490,31 +491,86 @@ Container detectContainer(QByteArrayView bytes)
     return Container::Xml;
 }
 
-void unpackPayloads(const QByteArray &bytes, const PayloadLimits &limits, PayloadSink &sink)
+namespace {
+
+// Unpacks data of `size` bytes that is not a zip: `nextChunk` yields it a piece at a time, an
+// empty piece at its end.
+void unpackChunks(Container container, qint64 size, const std::function<QByteArray()> &nextChunk,
+                  const PayloadLimits &limits, PayloadSink &sink)
 {
-    Context context{limits, sink};
-    switch (detectContainer(bytes)) {
-    case Container::Zip:
-        // Read in place: a zip is opened from its end.
-        unpackZip(bytes, 1, QString(), QStringList(), context);
+    if (container == Container::Xml && size > limits.maxPayloadBytes) {
+        sink.beginPayload(QString());
+        sink.endPayload(tooLarge(limits), QStringList());
         return;
-    case Container::Xml:
-        if (bytes.size() > limits.maxPayloadBytes) {
-            sink.beginPayload(QString());
-            sink.endPayload(tooLarge(limits), QStringList());
-            return;
-        }
-        break;
-    case Container::Gzip:
-        break;
     }
+    Context context{limits, sink};
     LevelReader reader(context, 0, QString(), QStringList());
-    const QByteArrayView all(bytes);
-    for (qsizetype pos = 0; pos < all.size(); pos += kChunkSize) {
-        if (!reader.data(all.sliced(pos, qMin(kChunkSize, all.size() - pos))))
+    for (QByteArray chunk = nextChunk(); !chunk.isEmpty(); chunk = nextChunk()) {
+        if (!reader.data(chunk))
             break;
     }
     reader.end(std::nullopt, QStringList());
+}
+
+} // namespace
+
+void unpackPayloads(const QByteArray &bytes, const PayloadLimits &limits, PayloadSink &sink)
+{
+    const Container container = detectContainer(bytes);
+    if (container == Container::Zip) {
+        // Read in place: a zip is opened from its end.
+        Context context{limits, sink};
+        unpackZip(bytes, 1, QString(), QStringList(), context);
+        return;
+    }
+    qsizetype pos = 0;
+    unpackChunks(
+        container, bytes.size(),
+        [&bytes, &pos] {
+            const qsizetype size = qMin(kChunkSize, bytes.size() - pos);
+            const QByteArray chunk = QByteArray::fromRawData(bytes.constData() + pos, size);
+            pos += size;
+            return chunk;
+        },
+        limits, sink);
+}
+
+void unpackPayloads(const MimeLeaf &leaf, const PayloadLimits &limits, PayloadSink &sink)
+{
+    if (leaf.transferEncoding != TransferEncoding::Base64) {
+        unpackPayloads(leaf.decodedBody(), limits, sink);
+        return;
+    }
+    // Encoded text of about one chunk of decoded bytes at a time.
+    constexpr qsizetype kEncodedChunk = kChunkSize / 3 * 4;
+    const QByteArrayView encoded = leaf.body;
+    Base64Decoder decoder;
+    qsizetype pos = 0;
+    auto decodeMore = [&]() {
+        QByteArray decoded;
+        while (decoded.isEmpty() && pos < encoded.size()) {
+            const qsizetype size = qMin(kEncodedChunk, encoded.size() - pos);
+            decoded = decoder.decode(encoded.sliced(pos, size));
+            pos += size;
+        }
+        return decoded;
+    };
+    QByteArray head = decodeMore();
+    while (head.size() < kMagicBytes) {
+        const QByteArray more = decodeMore();
+        if (more.isEmpty())
+            break;
+        head += more;
+    }
+    const Container container = detectContainer(head);
+    if (container == Container::Zip) {
+        unpackPayloads(leaf.decodedBody(), limits, sink);
+        return;
+    }
+    unpackChunks(
+        container, Base64Decoder::decodedSize(encoded),
+        [&head, &decodeMore] { return head.isEmpty() ? decodeMore() : std::exchange(head, {}); },
+        limits, sink);
 }
 
 } // namespace Dmarc::Mail

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "mail/mimewalker.h"
 #include "mail/payloadlimits.h"
 
 #include <QByteArray>
@@ -59,5 +60,10 @@ public:
 // past `limits.maxZipMembers` fail as one "too_large" payload. Directory entries of a zip are
 // not payloads.
 void unpackPayloads(const QByteArray &bytes, const PayloadLimits &limits, PayloadSink &sink);
+
+// The same for a leaf's body: a base64 body is decoded a piece at a time as it is unpacked, so
+// that the decoded body is never held whole (except a zip's, which is read from its end); other
+// bodies are decoded first.
+void unpackPayloads(const MimeLeaf &leaf, const PayloadLimits &limits, PayloadSink &sink);
 
 } // namespace Dmarc::Mail

@@ -39,26 +39,45 @@ int hexValue(char c)
 
 QByteArray decodeBase64(QByteArrayView encoded)
 {
+    return Base64Decoder().decode(encoded);
+}
+
+QByteArray Base64Decoder::decode(QByteArrayView encoded)
+{
     QByteArray out;
+    if (m_ended)
+        return out;
     out.resize(encoded.size() / 4 * 3 + 3);
     char *dst = out.data();
-    quint32 accumulator = 0;
-    int bits = 0;
     for (const char c : encoded) {
-        if (c == '=')
+        if (c == '=') {
+            m_ended = true;
             break;
+        }
         const signed char value = kBase64[static_cast<unsigned char>(c)];
         if (value == kInvalid)
             continue;
-        accumulator = (accumulator << 6) | quint32(value);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            *dst++ = char((accumulator >> bits) & 0xff);
+        m_accumulator = (m_accumulator << 6) | quint32(value);
+        m_bits += 6;
+        if (m_bits >= 8) {
+            m_bits -= 8;
+            *dst++ = char((m_accumulator >> m_bits) & 0xff);
         }
     }
     out.truncate(dst - out.constData());
     return out;
+}
+
+qint64 Base64Decoder::decodedSize(QByteArrayView encoded)
+{
+    qint64 sextets = 0;
+    for (const char c : encoded) {
+        if (c == '=')
+            break;
+        if (kBase64[static_cast<unsigned char>(c)] != kInvalid)
+            ++sextets;
+    }
+    return sextets * 6 / 8;
 }
 
 QByteArray decodeQuotedPrintable(QByteArrayView encoded)
