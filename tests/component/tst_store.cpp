@@ -592,6 +592,9 @@ private Q_SLOTS:
         QVERIFY(legacy.open(QIODevice::ReadOnly));
         QCOMPARE(legacy.readAll(), original);
         QCOMPARE(*store->dedupEntryCount(), qint64(1)); // the pickle is not read
+        // The store made from the import is marked as ours like any new one.
+        QCOMPARE(rawSql(store->filePath(), {QStringLiteral("PRAGMA application_id")}).toLongLong(),
+                 qint64(Store::kApplicationId));
     }
 
     void rejectsBadLegacyMetrics_data()
