@@ -139,6 +139,105 @@ Result<QList<LoggedReport>> recentReportsOf(const Store &store, int limit)
     return reports;
 }
 
+// `counts` as a list of T{value, count}, most first, equal counts by value.
+template<typename T>
+QList<T> mostFirst(const QMap<QString, quint64> &counts)
+{
+    QList<std::pair<QString, quint64>> sorted(counts.keyValueBegin(), counts.keyValueEnd());
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const auto &a, const auto &b) { return a.second > b.second; });
+    QList<T> list;
+    list.reserve(sorted.size());
+    for (const auto &[value, count] : sorted)
+        list.append(T{value, count});
+    return list;
+}
+
+// The labels of the ...ByDay TLS tables: day, reporter, policy_domain, policy_type[, result_type].
+int tlsKeyColumn(TlsGroupBy by)
+{
+    switch (by) {
+    case TlsGroupBy::Day:
+        return 0;
+    case TlsGroupBy::Reporter:
+        return 1;
+    case TlsGroupBy::PolicyDomain:
+        break;
+    }
+    return 2;
+}
+
+Result<QList<TlsSessionTotals>> tlsSessionsOf(const Store &store, DayRange range, TlsGroupBy by,
+                                              const std::optional<QString> &policyDomain)
+{
+    const auto sessions = store.countsByDay(CountTable::TlsSessionsByDay, range.from, range.to);
+    if (!sessions)
+        return sessions.error();
+    const auto details =
+        store.countsByDay(CountTable::TlsFailureDetailsByDay, range.from, range.to);
+    if (!details)
+        return details.error();
+    const int keyColumn = tlsKeyColumn(by);
+    using Key = std::pair<QString, QString>; // the key of `by`, the policy type
+    const auto wanted = [&policyDomain](const CountRow &row) {
+        return !policyDomain || row.labels.at(2) == *policyDomain;
+    };
+    QMap<Key, TlsSessionTotals> totals;
+    for (const CountRow &row : *sessions) {
+        if (!wanted(row))
+            continue;
+        TlsSessionTotals &entry = totals[Key{row.labels.at(keyColumn), row.labels.at(3)}];
+        entry.successful += row.values.at(0);
+        entry.failed += row.values.at(1);
+    }
+    QMap<Key, QMap<QString, quint64>> failureTypes;
+    for (const CountRow &row : *details) {
+        if (wanted(row))
+            failureTypes[Key{row.labels.at(keyColumn), row.labels.at(3)}][row.labels.at(4)] +=
+                row.values.at(0);
+    }
+    QList<TlsSessionTotals> answer;
+    answer.reserve(totals.size());
+    for (auto it = totals.begin(); it != totals.end(); ++it) {
+        it->key = it.key().first;
+        it->policyType = it.key().second;
+        it->failureTypes = mostFirst<TlsFailureType>(failureTypes.value(it.key()));
+        answer.append(std::move(*it));
+    }
+    return answer;
+}
+
+Result<QList<FailureReportTotals>> failureReportsOf(const Store &store, DayRange range,
+                                                    FailureReportGroupBy by)
+{
+    // Labels: day, reported_domain, auth_failure, identity_alignment, delivery_result.
+    const auto rows = store.countsByDay(CountTable::FailureReportsByDay, range.from, range.to);
+    if (!rows)
+        return rows.error();
+    struct Breakdowns
+    {
+        quint64 reports = 0;
+        QMap<QString, quint64> byLabel[3];
+    };
+    QMap<QString, Breakdowns> totals;
+    for (const CountRow &row : *rows) {
+        Breakdowns &entry = totals[row.labels.at(by == FailureReportGroupBy::Day ? 0 : 1)];
+        const quint64 reports = row.values.at(0);
+        entry.reports += reports;
+        for (int label = 0; label < 3; ++label)
+            entry.byLabel[label][row.labels.at(2 + label)] += reports;
+    }
+    QList<FailureReportTotals> answer;
+    answer.reserve(totals.size());
+    for (auto it = totals.cbegin(); it != totals.cend(); ++it) {
+        answer.append(FailureReportTotals{it.key(), it->reports,
+                                          mostFirst<LabelValueCount>(it->byLabel[0]),
+                                          mostFirst<LabelValueCount>(it->byLabel[1]),
+                                          mostFirst<LabelValueCount>(it->byLabel[2])});
+    }
+    return answer;
+}
+
 } // namespace
 
 // The reading side, in the queries' thread: its store connection is opened, used and closed
@@ -254,6 +353,26 @@ void DashboardQueries::recentReports(int limit, QObject *context, Reply<QList<Lo
 {
     ask<QList<LoggedReport>>(
         context, [limit](const Store &store) { return recentReportsOf(store, limit); },
+        std::move(reply));
+}
+
+void DashboardQueries::tlsSessions(DayRange range, TlsGroupBy by,
+                                   std::optional<QString> policyDomain, QObject *context,
+                                   Reply<QList<TlsSessionTotals>> reply)
+{
+    ask<QList<TlsSessionTotals>>(
+        context,
+        [range, by, policyDomain = std::move(policyDomain)](const Store &store) {
+            return tlsSessionsOf(store, range, by, policyDomain);
+        },
+        std::move(reply));
+}
+
+void DashboardQueries::failureReports(DayRange range, FailureReportGroupBy by, QObject *context,
+                                      Reply<QList<FailureReportTotals>> reply)
+{
+    ask<QList<FailureReportTotals>>(
+        context, [range, by](const Store &store) { return failureReportsOf(store, range, by); },
         std::move(reply));
 }
 

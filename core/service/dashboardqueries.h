@@ -9,6 +9,7 @@
 #include <QString>
 
 #include <functional>
+#include <optional>
 
 class QThread;
 
@@ -49,6 +50,13 @@ public:
     void labelSets(QObject *context, Reply<QList<LabelCounts>> reply);
     // The newest `limit` entries of the reports log, newest first.
     void recentReports(int limit, QObject *context, Reply<QList<LoggedReport>> reply);
+    // TLS sessions of the reports whose range begins in `range` (docs/counting.md section 8.7),
+    // per key of `by` and policy type, by key; only those of `policyDomain` when it is given.
+    void tlsSessions(DayRange range, TlsGroupBy by, std::optional<QString> policyDomain,
+                     QObject *context, Reply<QList<TlsSessionTotals>> reply);
+    // Failure reports that arrived in `range`, per key of `by`, by key.
+    void failureReports(DayRange range, FailureReportGroupBy by, QObject *context,
+                        Reply<QList<FailureReportTotals>> reply);
 
 private:
     class Reader;

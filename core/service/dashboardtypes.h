@@ -66,4 +66,56 @@ struct LoggedReport
     qint64 processedAt = 0; // seconds since the epoch
 };
 
+// What a row of the TLS tables is keyed by (docs/counting.md section 8.7).
+enum class TlsGroupBy
+{
+    PolicyDomain,
+    Reporter,
+    Day
+};
+
+// Failed sessions of one result type (docs/counting.md section 8.2).
+struct TlsFailureType
+{
+    QString resultType;
+    quint64 sessions = 0;
+};
+
+// The TLS sessions of one key and policy type over a range of days. Never added up across
+// policy types: one report may count the same sessions under sts and under tlsa.
+struct TlsSessionTotals
+{
+    QString key;        // the policy domain, the reporter, or the day (YYYY-MM-DD)
+    QString policyType; // sts, tlsa, no-policy-found, other
+    quint64 successful = 0;
+    quint64 failed = 0;
+    // Most sessions first. Reporters list overlapping details: they need not add up to `failed`.
+    QList<TlsFailureType> failureTypes;
+};
+
+// What a row of the failure-report table is keyed by.
+enum class FailureReportGroupBy
+{
+    ReportedDomain,
+    Day
+};
+
+// How many failure reports had one value of a label.
+struct LabelValueCount
+{
+    QString value;
+    quint64 reports = 0;
+};
+
+// The failure reports of one key over a range of days, with the breakdowns the store keeps
+// (docs/counting.md section 8.3), each most reports first.
+struct FailureReportTotals
+{
+    QString key; // the reported domain, or the day (YYYY-MM-DD) the reports arrived
+    quint64 reports = 0;
+    QList<LabelValueCount> authFailures;
+    QList<LabelValueCount> identityAlignments;
+    QList<LabelValueCount> deliveryResults;
+};
+
 } // namespace Dmarc

@@ -78,10 +78,13 @@ public:
 
         for (const TlsReport &report : analysis.tlsReports)
             result.tlsReports << addTlsReport(report);
-        for (const FailureReport &report : analysis.failureReports)
-            ++countRow(CountTable::FailureReports,
-                       {report.reportedDomain, report.authFailure, report.identityAlignment,
-                        report.deliveryResult})[0];
+        for (const FailureReport &report : analysis.failureReports) {
+            const QStringList labels{report.reportedDomain, report.authFailure,
+                                     report.identityAlignment, report.deliveryResult};
+            ++countRow(CountTable::FailureReports, labels)[0];
+            // A failure report has no date of its own: it counts on the day it arrived.
+            ++countRow(CountTable::FailureReportsByDay, dayOf(m_now) + labels)[0];
+        }
         for (const PayloadFailure &failure : analysis.failures)
             addFailure(failure.part % QStringLiteral(": ") % failure.error.message,
                        analysis.fromEmail);
@@ -187,15 +190,22 @@ private:
         if (!claim(DedupKey{report.organizationName, report.reportId, ReportKind::Tls}))
             return ReportOutcome::Duplicate;
         QSet<QString> domains;
+        // The day the report's range begins; without a date, the day it arrived.
+        const QStringList day = dayOf(report.dateBegin != 0 ? report.dateBegin : m_now);
         for (const TlsPolicyCounts &policy : report.policies) {
             const QStringList labels{report.organizationName, policy.policyDomain,
                                      policy.policyType};
-            QList<quint64> &sessions = countRow(CountTable::TlsSessions, labels);
-            sessions[0] += policy.successfulSessions;
-            sessions[1] += policy.failedSessions;
-            for (const TlsFailureCount &failure : policy.failures)
-                countRow(CountTable::TlsFailureDetails,
-                         labels + QStringList{failure.resultType})[0] += failure.sessions;
+            for (QList<quint64> *sessions :
+                 {&countRow(CountTable::TlsSessions, labels),
+                  &countRow(CountTable::TlsSessionsByDay, day + labels)}) {
+                (*sessions)[0] += policy.successfulSessions;
+                (*sessions)[1] += policy.failedSessions;
+            }
+            for (const TlsFailureCount &failure : policy.failures) {
+                const QStringList detail = labels + QStringList{failure.resultType};
+                countRow(CountTable::TlsFailureDetails, detail)[0] += failure.sessions;
+                countRow(CountTable::TlsFailureDetailsByDay, day + detail)[0] += failure.sessions;
+            }
             // One report per policy domain, however many policy types it lists there.
             if (!domains.contains(policy.policyDomain)) {
                 domains.insert(policy.policyDomain);
@@ -204,6 +214,12 @@ private:
             }
         }
         return ReportOutcome::Counted;
+    }
+
+    // The label of a ...ByDay count table for the UTC day of `secs`.
+    static QStringList dayOf(qint64 secs)
+    {
+        return {QDateTime::fromSecsSinceEpoch(secs, QTimeZone::utc()).date().toString(Qt::ISODate)};
     }
 
     // A refused report is Malformed, and why is appended to `refusals`.

@@ -29,12 +29,11 @@ QString counterColumnsSql()
     return parts.join(QStringLiteral(", "));
 }
 
-// Version 3: the TLS and failure-report counters and the TLS dedup window (docs/counting.md
-// section 8).
-QStringList countTablesMigration(const StoreDialect &dialect)
+// The count tables from `first` up to, not including, `end` (docs/counting.md section 8).
+QStringList countTablesCreation(const StoreDialect &dialect, int first, int end)
 {
     QStringList statements;
-    for (const CountTableSpec &table : countTables()) {
+    for (const CountTableSpec &table : countTables().mid(first, end - first)) {
         QStringList columns;
         for (const QString &column : table.labelColumns)
             columns << column % QStringLiteral(" TEXT NOT NULL");
@@ -45,6 +44,13 @@ QStringList countTablesMigration(const StoreDialect &dialect)
                           columns.join(QStringLiteral(", ")) % QStringLiteral(", UNIQUE (") %
                           table.labelColumns.join(QStringLiteral(", ")) % QStringLiteral("))");
     }
+    return statements;
+}
+
+// Version 3: the TLS and failure-report counters and the TLS dedup window.
+QStringList countTablesMigration(const StoreDialect &dialect)
+{
+    QStringList statements = countTablesCreation(dialect, 0, kAllTimeCountTables);
     statements << QStringLiteral("CREATE TABLE tls_dedup (org_name TEXT NOT NULL, "
                                  "report_id TEXT NOT NULL, first_seen BIGINT NOT NULL, "
                                  "PRIMARY KEY (org_name, report_id))")
@@ -102,7 +108,56 @@ QList<QStringList> migrations(const StoreDialect &dialect)
             QStringLiteral("UPDATE reports_log SET outcome = '") %
                 outcomeName(ReportOutcome::Malformed) % QStringLiteral("' WHERE outcome = 'error'"),
         },
-        countTablesMigration(dialect)};
+        countTablesMigration(dialect),
+        // Version 4: the TLS and failure-report counts per day, for the dashboard.
+        countTablesCreation(dialect, kAllTimeCountTables, kCountTables)};
+}
+
+// Conditions on the `day` column for the days from `from` to `to`, both included; an invalid
+// date sets no bound.
+void addDayBounds(QDate from, QDate to, QStringList &conditions, QVariantList &values)
+{
+    if (from.isValid()) {
+        conditions << QStringLiteral("day >= ?");
+        values << from.toString(Qt::ISODate);
+    }
+    if (to.isValid()) {
+        conditions << QStringLiteral("day <= ?");
+        values << to.toString(Qt::ISODate);
+    }
+}
+
+// The rows of a count table that meet every condition (bound to `values`), in first-seen order;
+// those of a ...ByDay table by day first.
+Result<QList<CountRow>> readCountRows(const StoreConnection &connection, CountTable table,
+                                      const QStringList &conditions, const QVariantList &values)
+{
+    const CountTableSpec &spec = countTables().at(int(table));
+    QString sql = QStringLiteral("SELECT ") %
+                  (spec.labelColumns + spec.valueColumns).join(QStringLiteral(", ")) %
+                  QStringLiteral(" FROM ") % spec.name;
+    if (!conditions.isEmpty())
+        sql += QStringLiteral(" WHERE ") % conditions.join(QStringLiteral(" AND "));
+    sql += int(table) >= kAllTimeCountTables ? QStringLiteral(" ORDER BY day, id")
+                                             : QStringLiteral(" ORDER BY id");
+    QSqlQuery query(connection.database());
+    query.setForwardOnly(true);
+    query.prepare(sql);
+    for (const QVariant &value : values)
+        query.addBindValue(value);
+    if (!query.exec())
+        return connection.error(QStringLiteral("cannot read the counts of ") % spec.name, query);
+    const int labels = int(spec.labelColumns.size());
+    QList<CountRow> rows;
+    while (query.next()) {
+        CountRow row;
+        for (int i = 0; i < labels; ++i)
+            row.labels << query.value(i).toString();
+        for (int i = 0; i < spec.valueColumns.size(); ++i)
+            row.values << quint64(query.value(labels + i).toLongLong());
+        rows << row;
+    }
+    return rows;
 }
 
 QString nextConnectionName()
@@ -436,38 +491,28 @@ Result<StoreSnapshot> Store::snapshot() const
     while (query.next())
         snapshot.invalidReports << InvalidCount{query.value(0).toString(),
                                                 quint64(query.value(1).toLongLong())};
-    for (int t = 0; t < kCountTables; ++t) {
-        const CountTableSpec &table = countTables().at(t);
-        if (!query.exec(QStringLiteral("SELECT ") %
-                        (table.labelColumns + table.valueColumns).join(QStringLiteral(", ")) %
-                        QStringLiteral(" FROM ") % table.name % QStringLiteral(" ORDER BY id")))
-            return connection().error(QStringLiteral("cannot read the counts of ") % table.name,
-                                      query);
-        const int labels = int(table.labelColumns.size());
-        while (query.next()) {
-            CountRow row;
-            for (int i = 0; i < labels; ++i)
-                row.labels << query.value(i).toString();
-            for (int i = 0; i < table.valueColumns.size(); ++i)
-                row.values << quint64(query.value(labels + i).toLongLong());
-            snapshot.counts[size_t(t)] << row;
-        }
+    for (int t = 0; t < kAllTimeCountTables; ++t) {
+        auto rows = readCountRows(connection(), CountTable(t), {}, {});
+        if (!rows)
+            return rows.error();
+        snapshot.counts[size_t(t)] = std::move(rows).value();
     }
     return snapshot;
+}
+
+Result<QList<CountRow>> Store::countsByDay(CountTable table, QDate from, QDate to) const
+{
+    QStringList conditions;
+    QVariantList values;
+    addDayBounds(from, to, conditions, values);
+    return readCountRows(connection(), table, conditions, values);
 }
 
 Result<QList<HistoryRow>> Store::history(const HistoryFilter &filter) const
 {
     QStringList conditions;
     QVariantList values;
-    if (filter.from.isValid()) {
-        conditions << QStringLiteral("day >= ?");
-        values << filter.from.toString(Qt::ISODate);
-    }
-    if (filter.to.isValid()) {
-        conditions << QStringLiteral("day <= ?");
-        values << filter.to.toString(Qt::ISODate);
-    }
+    addDayBounds(filter.from, filter.to, conditions, values);
     if (!filter.reporter.isEmpty()) {
         conditions << QStringLiteral("reporter = ?");
         values << filter.reporter;

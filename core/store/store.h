@@ -21,7 +21,7 @@ struct StoreConnection;
 class Store
 {
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
     // The SQLite application_id that marks a database as this program's store ("DMRC").
     static constexpr quint32 kApplicationId = 0x444D5243;
     static QString fileName() { return QStringLiteral("dmarc-metrics-exporter.sqlite"); }
@@ -63,6 +63,9 @@ public:
     Result<QList<HistoryRow>> history(const HistoryFilter &filter) const;
     Result<QList<GroupedCounts>> totalsBy(LabelDimension dimension) const;
     Result<QList<ReportLogEntry>> recentReports(int limit) const;
+    // The rows of a ...ByDay count table (storetypes.h) whose day lies in [from, to] (an invalid
+    // date: no bound there), day first among the labels, by day and then in first-seen order.
+    Result<QList<CountRow>> countsByDay(CountTable table, QDate from, QDate to) const;
 
     // Counts of stored rows, for logs and tests.
     Result<qint64> dedupEntryCount() const;

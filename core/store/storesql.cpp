@@ -1,6 +1,7 @@
 #include "storesql.h"
 
 #include "storedialect.h"
+#include "storetypes.h"
 
 #include <QVariant>
 
@@ -71,26 +72,37 @@ Counters readCounters(const QSqlQuery &query, int first)
 
 const QList<CountTableSpec> &countTables()
 {
-    static const QList<CountTableSpec> tables = {
-        {QStringLiteral("tls_sessions"),
-         {QStringLiteral("reporter"), QStringLiteral("policy_domain"),
-          QStringLiteral("policy_type")},
-         {QStringLiteral("successful"), QStringLiteral("failed")}},
-        {QStringLiteral("tls_failure_details"),
-         {QStringLiteral("reporter"), QStringLiteral("policy_domain"),
-          QStringLiteral("policy_type"), QStringLiteral("result_type")},
-         {QStringLiteral("sessions")}},
-        {QStringLiteral("tls_reports"),
-         {QStringLiteral("reporter"), QStringLiteral("policy_domain")},
-         {QStringLiteral("reports")}},
-        {QStringLiteral("tls_invalid_reports"),
-         {QStringLiteral("from_email")},
-         {QStringLiteral("invalid_count")}},
-        {QStringLiteral("failure_reports"),
-         {QStringLiteral("reported_domain"), QStringLiteral("auth_failure"),
-          QStringLiteral("identity_alignment"), QStringLiteral("delivery_result")},
-         {QStringLiteral("reports")}},
-    };
+    static const QList<CountTableSpec> tables = [] {
+        QList<CountTableSpec> allTime = {
+            {QStringLiteral("tls_sessions"),
+             {QStringLiteral("reporter"), QStringLiteral("policy_domain"),
+              QStringLiteral("policy_type")},
+             {QStringLiteral("successful"), QStringLiteral("failed")}},
+            {QStringLiteral("tls_failure_details"),
+             {QStringLiteral("reporter"), QStringLiteral("policy_domain"),
+              QStringLiteral("policy_type"), QStringLiteral("result_type")},
+             {QStringLiteral("sessions")}},
+            {QStringLiteral("tls_reports"),
+             {QStringLiteral("reporter"), QStringLiteral("policy_domain")},
+             {QStringLiteral("reports")}},
+            {QStringLiteral("tls_invalid_reports"),
+             {QStringLiteral("from_email")},
+             {QStringLiteral("invalid_count")}},
+            {QStringLiteral("failure_reports"),
+             {QStringLiteral("reported_domain"), QStringLiteral("auth_failure"),
+              QStringLiteral("identity_alignment"), QStringLiteral("delivery_result")},
+             {QStringLiteral("reports")}},
+        };
+        // The ...ByDay tables: the same with the day (YYYY-MM-DD, UTC) as the first label.
+        for (const CountTable table :
+             {CountTable::TlsSessions, CountTable::TlsFailureDetails, CountTable::FailureReports}) {
+            CountTableSpec daily = allTime.at(int(table));
+            daily.name += QStringLiteral("_by_day");
+            daily.labelColumns.prepend(QStringLiteral("day"));
+            allTime << daily;
+        }
+        return allTime;
+    }();
     return tables;
 }
 

@@ -83,9 +83,15 @@ enum class CountTable
     TlsFailureDetails, // reporter, policy_domain, policy_type, result_type: sessions
     TlsReports,        // reporter, policy_domain: reports
     TlsInvalidReports, // from_email: invalid_count
-    FailureReports // reported_domain, auth_failure, identity_alignment, delivery_result: reports
+    FailureReports, // reported_domain, auth_failure, identity_alignment, delivery_result: reports
+    // The same per day, for the dashboard (docs/counting.md section 8.7): the day comes first.
+    TlsSessionsByDay,       // day, reporter, policy_domain, policy_type: successful, failed
+    TlsFailureDetailsByDay, // day, reporter, policy_domain, policy_type, result_type: sessions
+    FailureReportsByDay // day, reported_domain, auth_failure, identity_alignment, delivery_result
 };
-constexpr int kCountTables = 5;
+constexpr int kCountTables = 8;
+// The tables before the first ...ByDay one: all time, what the metrics are restored from.
+constexpr int kAllTimeCountTables = int(CountTable::TlsSessionsByDay);
 
 // One row of a count table: label values and the values, both in column order.
 struct CountRow
@@ -107,7 +113,7 @@ struct StoreSnapshot
 {
     QList<LabelCounts> counters;
     QList<InvalidCount> invalidReports;
-    CountRows counts;
+    CountRows counts; // the all-time tables; the ...ByDay ones are left empty
 };
 
 // One row of the daily history: the day of the report's date_range begin (UTC).

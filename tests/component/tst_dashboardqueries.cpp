@@ -1,9 +1,12 @@
 #include "queryanswer.h"
 #include "service/dashboardqueries.h"
 #include "store/store.h"
+#include "store/storesql.h"
 
 #include <QDateTime>
 #include <QFile>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -66,6 +69,87 @@ EmailCommit email(quint32 uid, const QString &from, QList<ReportCounts> reports,
     return commit;
 }
 
+TlsPolicyCounts policy(const QString &domain, const QString &type, quint64 successful,
+                       quint64 failed, const QList<TlsFailureCount> &failures = {})
+{
+    return TlsPolicyCounts{domain, type, successful, failed, failures};
+}
+
+TlsReport tlsReport(const QString &org, const QString &id, QDate day,
+                    const QList<TlsPolicyCounts> &policies)
+{
+    TlsReport r;
+    r.organizationName = org;
+    r.reportId = id;
+    if (day.isValid()) {
+        r.dateBegin = day.startOfDay(Qt::UTC).toSecsSinceEpoch();
+        r.dateEnd = r.dateBegin + 86399;
+    }
+    r.policies = policies;
+    return r;
+}
+
+EmailCommit tlsEmail(quint32 uid, const TlsReport &report)
+{
+    EmailCommit commit = email(uid, QStringLiteral("tlsrpt@") + report.organizationName, {});
+    commit.analysis.candidates = 1;
+    commit.analysis.tlsReports = {report};
+    return commit;
+}
+
+EmailCommit failureEmail(quint32 uid, const QList<FailureReport> &reports)
+{
+    EmailCommit commit = email(uid, QStringLiteral("ruf@mx.example"), {});
+    commit.analysis.candidates = int(reports.size());
+    commit.analysis.failureReports = reports;
+    return commit;
+}
+
+FailureReport failure(const QString &domain, const QString &auth, const QString &alignment,
+                      const QString &delivery)
+{
+    return FailureReport{domain, auth, alignment, delivery, QStringLiteral("part 2")};
+}
+
+// "key/type: successful/failed [type sessions, ...]" per row.
+QStringList described(const QList<TlsSessionTotals> &rows)
+{
+    QStringList lines;
+    for (const TlsSessionTotals &row : rows) {
+        QStringList types;
+        for (const TlsFailureType &type : row.failureTypes)
+            types << type.resultType + QLatin1Char(' ') + QString::number(type.sessions);
+        lines << QStringLiteral("%1/%2: %3/%4 [%5]")
+                     .arg(row.key, row.policyType)
+                     .arg(row.successful)
+                     .arg(row.failed)
+                     .arg(types.join(QStringLiteral(", ")));
+    }
+    return lines;
+}
+
+QString described(const QList<LabelValueCount> &counts)
+{
+    QStringList parts;
+    for (const LabelValueCount &count : counts)
+        parts << count.value + QLatin1Char(' ') + QString::number(count.reports);
+    return parts.join(QStringLiteral(", "));
+}
+
+// "key: reports | auth failures | alignments | delivery results" per row.
+QStringList described(const QList<FailureReportTotals> &rows)
+{
+    QStringList lines;
+    for (const FailureReportTotals &row : rows) {
+        lines << QStringLiteral("%1: %2 | %3 | %4 | %5")
+                     .arg(row.key)
+                     .arg(row.reports)
+                     .arg(described(row.authFailures), described(row.identityAlignments),
+                          described(row.deliveryResults));
+    }
+    return lines;
+}
+
 } // namespace
 
 // The dashboard's read API against a real store filled through Store::commit: every question's
@@ -103,6 +187,42 @@ private Q_SLOTS:
             if (!committed)
                 QFAIL(qPrintable(committed.error().message));
         }
+        // TLS reports: Google's counts the same sessions under sts and tlsa; its second email is
+        // a duplicate; the report without a date counts on the day it arrived.
+        const QString com = QStringLiteral("example.com");
+        const QString sts = QStringLiteral("sts");
+        const TlsReport googleTls = tlsReport(
+            QStringLiteral("Google Inc."), QStringLiteral("tls-1"), kFirstDay,
+            {policy(com, sts, 100, 4,
+                    {{QStringLiteral("starttls-not-supported"), 1},
+                     {QStringLiteral("certificate-expired"), 3}}),
+             policy(com, QStringLiteral("tlsa"), 100, 4, {{QStringLiteral("dnssec-invalid"), 4}}),
+             policy(QStringLiteral("example.org"), sts, 50, 0)});
+        const QList<EmailCommit> tlsEmails{
+            tlsEmail(5, googleTls),
+            tlsEmail(6, tlsReport(QStringLiteral("Microsoft"), QStringLiteral("m-1"), kSecondDay,
+                                  {policy(com, sts, 20, 2,
+                                          {{QStringLiteral("certificate-expired"), 2}})})),
+            tlsEmail(7, googleTls),
+            tlsEmail(8, tlsReport(QStringLiteral("NoDate"), QStringLiteral("n-1"), QDate(),
+                                  {policy(QStringLiteral("example.net"), sts, 5, 1,
+                                          {{QStringLiteral("validation-failure"), 1}})})),
+            failureEmail(9, {failure(com, QStringLiteral("dmarc"), QStringLiteral("none"),
+                                     QStringLiteral("reject")),
+                             failure(com, QStringLiteral("spf"), QStringLiteral("dkim"),
+                                     QStringLiteral("delivered"))})};
+        for (const EmailCommit &commit : tlsEmails) {
+            const auto committed = (*store)->commit({commit}, kProcessedAt);
+            if (!committed)
+                QFAIL(qPrintable(committed.error().message));
+        }
+        // A failure report that arrived on the second day.
+        const auto earlier = (*store)->commit(
+            {failureEmail(10, {failure(QStringLiteral("example.org"), QStringLiteral("dkim"),
+                                       QString(), QString())})},
+            kSecondDay.startOfDay(Qt::UTC).toSecsSinceEpoch() + 3600);
+        if (!earlier)
+            QFAIL(qPrintable(earlier.error().message));
         // Read while the writer's connection is still open, as in the exporter.
         m_queries = std::make_unique<DashboardQueries>(m_dir.path());
     }
@@ -283,6 +403,148 @@ private Q_SLOTS:
         QVERIFY(newest && *newest);
         QCOMPARE((*newest)->size(), 2);
         QCOMPARE((*newest)->at(1).outcome, ReportOutcome::Duplicate);
+    }
+
+    void tlsSessionsOfARange_data()
+    {
+        QTest::addColumn<QDate>("from");
+        QTest::addColumn<QDate>("to");
+        QTest::addColumn<int>("by");
+        QTest::addColumn<QString>("policyDomain"); // null: every domain
+        QTest::addColumn<QStringList>("rows");
+        QTest::newRow("all time, per policy domain")
+            << QDate() << QDate() << int(TlsGroupBy::PolicyDomain) << QString()
+            << QStringList{QStringLiteral("example.com/sts: 120/6 [certificate-expired 5, "
+                                          "starttls-not-supported 1]"),
+                           QStringLiteral("example.com/tlsa: 100/4 [dnssec-invalid 4]"),
+                           QStringLiteral("example.net/sts: 5/1 [validation-failure 1]"),
+                           QStringLiteral("example.org/sts: 50/0 []")};
+        QTest::newRow("first day, per policy domain")
+            << kFirstDay << kFirstDay << int(TlsGroupBy::PolicyDomain) << QString()
+            << QStringList{QStringLiteral("example.com/sts: 100/4 [certificate-expired 3, "
+                                          "starttls-not-supported 1]"),
+                           QStringLiteral("example.com/tlsa: 100/4 [dnssec-invalid 4]"),
+                           QStringLiteral("example.org/sts: 50/0 []")};
+        QTest::newRow("second to last day, per reporter")
+            << kSecondDay << kLastDay << int(TlsGroupBy::Reporter) << QString()
+            << QStringList{QStringLiteral("Microsoft/sts: 20/2 [certificate-expired 2]"),
+                           QStringLiteral("NoDate/sts: 5/1 [validation-failure 1]")};
+        QTest::newRow("all time, per day")
+            << QDate() << QDate() << int(TlsGroupBy::Day) << QString()
+            << QStringList{QStringLiteral("2026-01-10/sts: 150/4 [certificate-expired 3, "
+                                          "starttls-not-supported 1]"),
+                           QStringLiteral("2026-01-10/tlsa: 100/4 [dnssec-invalid 4]"),
+                           QStringLiteral("2026-01-11/sts: 20/2 [certificate-expired 2]"),
+                           QStringLiteral("2026-01-13/sts: 5/1 [validation-failure 1]")};
+        QTest::newRow("reporters of one policy domain")
+            << QDate() << QDate() << int(TlsGroupBy::Reporter) << QStringLiteral("example.com")
+            << QStringList{QStringLiteral("Google Inc./sts: 100/4 [certificate-expired 3, "
+                                          "starttls-not-supported 1]"),
+                           QStringLiteral("Google Inc./tlsa: 100/4 [dnssec-invalid 4]"),
+                           QStringLiteral("Microsoft/sts: 20/2 [certificate-expired 2]")};
+        QTest::newRow("a day without reports")
+            << kLastDay.addDays(1) << kLastDay.addDays(1) << int(TlsGroupBy::PolicyDomain)
+            << QString() << QStringList();
+    }
+
+    void tlsSessionsOfARange()
+    {
+        QFETCH(QDate, from);
+        QFETCH(QDate, to);
+        QFETCH(int, by);
+        QFETCH(QString, policyDomain);
+        const auto rows = answerOf<QList<TlsSessionTotals>>([&](QObject *c, auto reply) {
+            m_queries->tlsSessions({from, to}, TlsGroupBy(by),
+                                   policyDomain.isNull() ? std::nullopt
+                                                         : std::optional<QString>(policyDomain),
+                                   c, reply);
+        });
+        QVERIFY(rows);
+        if (!*rows)
+            QFAIL(qPrintable(rows->error().message));
+        QTEST(described(**rows), "rows");
+    }
+
+    void failureReportsOfARange_data()
+    {
+        QTest::addColumn<QDate>("from");
+        QTest::addColumn<QDate>("to");
+        QTest::addColumn<int>("by");
+        QTest::addColumn<QStringList>("rows");
+        QTest::newRow("all time, per reported domain")
+            << QDate() << QDate() << int(FailureReportGroupBy::ReportedDomain)
+            << QStringList{QStringLiteral("example.com: 2 | dmarc 1, spf 1 | dkim 1, none 1 | "
+                                          "delivered 1, reject 1"),
+                           QStringLiteral("example.org: 1 | dkim 1 |  1 |  1")};
+        QTest::newRow("last day, per reported domain")
+            << kLastDay << kLastDay << int(FailureReportGroupBy::ReportedDomain)
+            << QStringList{QStringLiteral("example.com: 2 | dmarc 1, spf 1 | dkim 1, none 1 | "
+                                          "delivered 1, reject 1")};
+        QTest::newRow("all time, per day")
+            << QDate() << QDate() << int(FailureReportGroupBy::Day)
+            << QStringList{QStringLiteral("2026-01-11: 1 | dkim 1 |  1 |  1"),
+                           QStringLiteral("2026-01-13: 2 | dmarc 1, spf 1 | dkim 1, none 1 | "
+                                          "delivered 1, reject 1")};
+        QTest::newRow("first day")
+            << kFirstDay << kFirstDay << int(FailureReportGroupBy::ReportedDomain) << QStringList();
+    }
+
+    void failureReportsOfARange()
+    {
+        QFETCH(QDate, from);
+        QFETCH(QDate, to);
+        QFETCH(int, by);
+        const auto rows = answerOf<QList<FailureReportTotals>>([&](QObject *c, auto reply) {
+            m_queries->failureReports({from, to}, FailureReportGroupBy(by), c, reply);
+        });
+        QVERIFY(rows);
+        if (!*rows)
+            QFAIL(qPrintable(rows->error().message));
+        QTEST(described(**rows), "rows");
+    }
+
+    // A store of schema version 3 had no counts per day: it gains them, and what it counted
+    // before stays out of the days (it has none) while what comes after is in.
+    void aVersion3StoreGainsTheDays()
+    {
+        QTemporaryDir dir;
+        {
+            auto store = Store::open(dir.path());
+            QVERIFY(store);
+            QVERIFY((*store)->commit(
+                {tlsEmail(1, tlsReport(QStringLiteral("Old"), QStringLiteral("o-1"), kFirstDay,
+                                       {policy(QStringLiteral("old.example"), QStringLiteral("sts"),
+                                               1, 1)}))},
+                kProcessedAt));
+        }
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("downgrade"));
+            db.setDatabaseName(dir.filePath(Store::fileName()));
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            for (int t = kAllTimeCountTables; t < kCountTables; ++t)
+                QVERIFY(query.exec(QStringLiteral("DROP TABLE ") % countTables().at(t).name));
+            QVERIFY(query.exec(QStringLiteral("UPDATE schema_version SET version = 3")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("downgrade"));
+        {
+            auto store = Store::open(dir.path());
+            if (!store)
+                QFAIL(qPrintable(store.error().message));
+            QVERIFY((*store)->commit(
+                {tlsEmail(2, tlsReport(QStringLiteral("New"), QStringLiteral("n-1"), kFirstDay,
+                                       {policy(QStringLiteral("new.example"), QStringLiteral("sts"),
+                                               3, 0)}))},
+                kProcessedAt));
+        }
+        DashboardQueries queries(dir.path());
+        const auto rows = answerOf<QList<TlsSessionTotals>>([&](QObject *c, auto reply) {
+            queries.tlsSessions({}, TlsGroupBy::PolicyDomain, std::nullopt, c, reply);
+        });
+        QVERIFY(rows && *rows);
+        QCOMPARE(described(**rows), QStringList{QStringLiteral("new.example/sts: 3/0 []")});
     }
 
     void answersComeInOrderOnTheAskingThread()
