@@ -666,6 +666,28 @@ private Q_SLOTS:
                                              .arg(grown)));
     }
 
+    // The base64 body is decoded in pieces: container magic that only the second piece
+    // completes, and a body cut anywhere, read as when it was decoded whole.
+    void base64DecodedInPieces_data()
+    {
+        QTest::addColumn<QByteArray>("payload");
+        QTest::newRow("xml") << kXml;
+        QTest::newRow("gzip") << gzip(kXml);
+        QTest::newRow("zip") << zip({{QStringLiteral("r.xml"), kXml}});
+        QTest::newRow("large gzip") << gzip(feedback(record().repeated(2000)));
+    }
+    void base64DecodedInPieces()
+    {
+        QFETCH(QByteArray, payload);
+        // 100,000 line breaks first: the first pieces decode to nothing.
+        const Part part{"Content-Type: application/gzip\r\nContent-Transfer-Encoding: base64",
+                        QByteArray(100000, '\n') + base64Lines(payload)};
+        const EmailAnalysis analysis = analyzeEmail(email({part}), PayloadLimits());
+        QVERIFY2(!analysis.invalid(), qPrintable(::failures(analysis).join(u',')));
+        QCOMPARE(analysis.reports.size(), 1);
+        QCOMPARE(analysis.reports.constFirst().reportId, QStringLiteral("r-1"));
+    }
+
     // An email nested past the MIME depth limit says so, instead of only "no report".
     void deepMimeNamesTheDepth()
     {

@@ -83,6 +83,22 @@ private Q_SLOTS:
         QFETCH(QByteArray, encoded);
         QFETCH(QByteArray, decoded);
         QCOMPARE(decodeBase64(encoded), decoded);
+        QCOMPARE(Base64Decoder::decodedSize(encoded), qint64(decoded.size()));
+        // Cut anywhere, in two or in single characters, the pieces decode to the same bytes.
+        for (qsizetype cut = 0; cut <= encoded.size(); ++cut) {
+            Base64Decoder decoder;
+            QByteArray both = decoder.decode(QByteArrayView(encoded).first(cut));
+            both += decoder.decode(QByteArrayView(encoded).sliced(cut));
+            QCOMPARE(both, decoded);
+        }
+        Base64Decoder decoder;
+        QByteArray pieces;
+        for (const char c : encoded)
+            pieces += decoder.decode(QByteArrayView(&c, 1));
+        QCOMPARE(pieces, decoded);
+        // Past the first '=' nothing more is decoded.
+        if (encoded.contains('='))
+            QVERIFY(decoder.decode("aGVsbG8").isEmpty());
     }
 
     void quotedPrintable_data()
