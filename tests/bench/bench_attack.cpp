@@ -17,6 +17,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
@@ -200,19 +201,28 @@ private:
     quint16 m_port;
 };
 
-void waitMs(int ms)
+// Runs the event loop (the scraper and the attackers) for about `ms`.
+void runEvents(int ms)
 {
-    QEventLoop loop;
-    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
-    loop.exec();
+    QDeadlineTimer deadline(ms);
+    while (!deadline.hasExpired())
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents,
+                                        int(qMax<qint64>(1, deadline.remainingTime())));
 }
 
-const QString kDone =
-    QStringLiteral("dmarc_metrics_exporter_emails_processed_total{outcome=\"done\"}");
-const QString kError =
-    QStringLiteral("dmarc_metrics_exporter_emails_processed_total{outcome=\"error\"}");
-const QString kLastCheck =
-    QStringLiteral("dmarc_metrics_exporter_imap_last_success_timestamp_seconds");
+// Every one of `count` emails decided (done or error) and a check finished at or after `since`.
+bool batchDone(const QByteArray &scrape, int count, double since)
+{
+    const ParsedExposition metrics = parseExposition(scrape);
+    double decided = 0;
+    const QMap<QString, double> processed =
+        metrics.samplesOf(QStringLiteral("dmarc_metrics_exporter_emails_processed_total"));
+    for (double value : processed)
+        decided += value;
+    const QMap<QString, double> checks = metrics.samplesOf(
+        QStringLiteral("dmarc_metrics_exporter_imap_last_success_timestamp_seconds"));
+    return decided >= count && !checks.isEmpty() && checks.first() >= since;
+}
 
 struct Run
 {
@@ -236,7 +246,7 @@ bool deliver(DovecotServer &server, int count, const QByteArray &prefix)
     QElapsedTimer clock;
     clock.start();
     while (server.messageCount(QStringLiteral("INBOX")) != count && clock.elapsed() < 20000)
-        waitMs(100);
+        runEvents(100);
     return server.messageCount(QStringLiteral("INBOX")) == count;
 }
 
@@ -283,19 +293,15 @@ std::optional<Run> run(const QString &binary, DovecotServer &server, int count,
         probe.connectToHost(QHostAddress::LocalHost, port);
         if (probe.waitForConnected(1000))
             break;
-        waitMs(20);
+        runEvents(20);
     }
     scraper = std::make_unique<Scraper>(port);
     std::unique_ptr<Attack> attacker = attack ? std::make_unique<Attack>(port) : nullptr;
 
     Run result;
     while (clock.elapsed() < kMaximumRunMs && exporter.state() == QProcess::Running) {
-        waitMs(20);
-        const ParsedExposition metrics = parseExposition(scraper->lastBody);
-        const QMap<QString, double> last = metrics.samplesOf(kLastCheck);
-        if (result.seconds == 0 &&
-            metrics.samples.value(kDone) + metrics.samples.value(kError) >= count &&
-            !last.isEmpty() && last.first() >= since)
+        runEvents(20);
+        if (result.seconds == 0 && batchDone(scraper->lastBody, count, since))
             result.seconds = double(clock.elapsed()) / 1000.0;
         if (result.seconds > 0 && clock.elapsed() >= kMinimumRunMs)
             break;
