@@ -35,6 +35,14 @@
 <context>
     <name>Dmarc::Ui::DashboardWindow</name>
     <message>
+        <source>T&amp;LS</source>
+        <translation>T&amp;LS</translation>
+    </message>
+    <message>
+        <source>&amp;Failure reports</source>
+        <translation>Fehler&amp;berichte</translation>
+    </message>
+    <message>
         <source>Search…</source>
         <translation>Suchen…</translation>
     </message>
@@ -678,6 +686,10 @@
 <context>
     <name>Dmarc::Ui::TrayIcon</name>
     <message>
+        <source>TLS failures in the last 7 days for %1</source>
+        <translation>TLS-Fehler in den letzten 7 Tagen für %1</translation>
+    </message>
+    <message>
         <source>Mailbox error</source>
         <translation>Postfachfehler</translation>
     </message>
@@ -774,6 +786,102 @@
     <message>
         <source>Day (UTC, report begin)</source>
         <translation>Tag (UTC, Berichtsbeginn)</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::TlsView</name>
+    <message>
+        <source>Policy domain</source>
+        <translation>Richtlinien-Domain</translation>
+    </message>
+    <message>
+        <source>Reporter</source>
+        <translation>Berichtende</translation>
+    </message>
+    <message>
+        <source>Day (UTC)</source>
+        <translation>Tag (UTC)</translation>
+    </message>
+    <message>
+        <source>&amp;Group by:</source>
+        <translation>&amp;Gruppieren nach:</translation>
+    </message>
+    <message>
+        <source>Double-click (or Enter) a policy domain to see its reporters</source>
+        <translation>Doppelklick (oder Eingabetaste) auf eine Richtlinien-Domain zeigt ihre Berichtenden</translation>
+    </message>
+    <message>
+        <source>One report may count the same sessions under more than one policy type: do not add them up.</source>
+        <translation>Ein Bericht kann dieselben Sitzungen unter mehr als einem Richtlinientyp zählen: nicht addieren.</translation>
+    </message>
+    <message>
+        <source>Reporters: open a policy domain above</source>
+        <translation>Berichtende: oben eine Richtlinien-Domain öffnen</translation>
+    </message>
+    <message>
+        <source>Reporters for %1:</source>
+        <translation>Berichtende für %1:</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::FailureReportView</name>
+    <message>
+        <source>Day of arrival (UTC)</source>
+        <translation>Eingangstag (UTC)</translation>
+    </message>
+    <message>
+        <source>Reported domain</source>
+        <translation>Gemeldete Domain</translation>
+    </message>
+    <message>
+        <source>Gro&amp;up by:</source>
+        <translation>Gruppieren &amp;nach:</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::TlsSessionsModel</name>
+    <message>
+        <source>Policy type</source>
+        <translation>Richtlinientyp</translation>
+    </message>
+    <message>
+        <source>Successful sessions</source>
+        <translation>Erfolgreiche Sitzungen</translation>
+    </message>
+    <message>
+        <source>Failed sessions</source>
+        <translation>Fehlgeschlagene Sitzungen</translation>
+    </message>
+    <message>
+        <source>Failure rate</source>
+        <translation>Fehlerquote</translation>
+    </message>
+    <message>
+        <source>Top failure types</source>
+        <translation>Häufigste Fehlerarten</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::FailureReportsModel</name>
+    <message>
+        <source>Failure reports</source>
+        <translation>Fehlerberichte</translation>
+    </message>
+    <message>
+        <source>Auth failure</source>
+        <translation>Authentifizierungsfehler</translation>
+    </message>
+    <message>
+        <source>Identity alignment</source>
+        <translation>Identitätsausrichtung</translation>
+    </message>
+    <message>
+        <source>Delivery result</source>
+        <translation>Zustellergebnis</translation>
     </message>
 </context>
 </TS>

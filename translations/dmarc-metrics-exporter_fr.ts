@@ -35,6 +35,14 @@
 <context>
     <name>Dmarc::Ui::DashboardWindow</name>
     <message>
+        <source>T&amp;LS</source>
+        <translation>T&amp;LS</translation>
+    </message>
+    <message>
+        <source>&amp;Failure reports</source>
+        <translation>Rapports d'é&amp;chec</translation>
+    </message>
+    <message>
         <source>Search…</source>
         <translation>Rechercher…</translation>
     </message>
@@ -678,6 +686,10 @@
 <context>
     <name>Dmarc::Ui::TrayIcon</name>
     <message>
+        <source>TLS failures in the last 7 days for %1</source>
+        <translation>Échecs TLS ces 7 derniers jours pour %1</translation>
+    </message>
+    <message>
         <source>Mailbox error</source>
         <translation>Erreur de boîte aux lettres</translation>
     </message>
@@ -774,6 +786,102 @@
     <message>
         <source>Day (UTC, report begin)</source>
         <translation>Jour (UTC, début du rapport)</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::TlsView</name>
+    <message>
+        <source>Policy domain</source>
+        <translation>Domaine de la politique</translation>
+    </message>
+    <message>
+        <source>Reporter</source>
+        <translation>Émetteur</translation>
+    </message>
+    <message>
+        <source>Day (UTC)</source>
+        <translation>Jour (UTC)</translation>
+    </message>
+    <message>
+        <source>&amp;Group by:</source>
+        <translation>&amp;Grouper par :</translation>
+    </message>
+    <message>
+        <source>Double-click (or Enter) a policy domain to see its reporters</source>
+        <translation>Double-cliquez (ou Entrée) sur un domaine pour voir ses émetteurs</translation>
+    </message>
+    <message>
+        <source>One report may count the same sessions under more than one policy type: do not add them up.</source>
+        <translation>Un rapport peut compter les mêmes sessions sous plusieurs types de politique : ne les additionnez pas.</translation>
+    </message>
+    <message>
+        <source>Reporters: open a policy domain above</source>
+        <translation>Émetteurs : ouvrez un domaine ci-dessus</translation>
+    </message>
+    <message>
+        <source>Reporters for %1:</source>
+        <translation>Émetteurs pour %1 :</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(aucun)</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::FailureReportView</name>
+    <message>
+        <source>Day of arrival (UTC)</source>
+        <translation>Jour d'arrivée (UTC)</translation>
+    </message>
+    <message>
+        <source>Reported domain</source>
+        <translation>Domaine signalé</translation>
+    </message>
+    <message>
+        <source>Gro&amp;up by:</source>
+        <translation>Gro&amp;uper par :</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::TlsSessionsModel</name>
+    <message>
+        <source>Policy type</source>
+        <translation>Type de politique</translation>
+    </message>
+    <message>
+        <source>Successful sessions</source>
+        <translation>Sessions réussies</translation>
+    </message>
+    <message>
+        <source>Failed sessions</source>
+        <translation>Sessions échouées</translation>
+    </message>
+    <message>
+        <source>Failure rate</source>
+        <translation>Taux d'échec</translation>
+    </message>
+    <message>
+        <source>Top failure types</source>
+        <translation>Principaux types d'échec</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::FailureReportsModel</name>
+    <message>
+        <source>Failure reports</source>
+        <translation>Rapports d'échec</translation>
+    </message>
+    <message>
+        <source>Auth failure</source>
+        <translation>Échec d'authentification</translation>
+    </message>
+    <message>
+        <source>Identity alignment</source>
+        <translation>Alignement d'identité</translation>
+    </message>
+    <message>
+        <source>Delivery result</source>
+        <translation>Résultat de livraison</translation>
     </message>
 </context>
 </TS>

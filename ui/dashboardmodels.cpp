@@ -58,6 +58,36 @@ QString dateRangeText(const LoggedReport &entry)
     return day(entry.dateBegin) + QStringLiteral(" – ") + day(entry.dateEnd);
 }
 
+// A label value as a table shows it: "(none)" for the empty one.
+QString shownLabel(const QString &value)
+{
+    return value.isEmpty() ? CountsTableModel::tr("(none)") : value;
+}
+
+// "dmarc 3, spf 1": values and their counts, as many as given, then "…" for the rest.
+template<typename T, typename Count>
+QString countsText(const QList<T> &counts, QString T::*name, Count T::*count, qsizetype shown)
+{
+    QStringList parts;
+    for (qsizetype i = 0; i < counts.size() && i < shown; ++i)
+        parts << shownLabel(counts.at(i).*name) + QLatin1Char(' ') +
+                     QLocale().toString(counts.at(i).*count);
+    if (counts.size() > shown)
+        parts << QStringLiteral("…");
+    return parts.join(QStringLiteral(", "));
+}
+
+QString labelCountsText(const QList<LabelValueCount> &counts)
+{
+    return countsText(counts, &LabelValueCount::value, &LabelValueCount::reports, counts.size());
+}
+
+// Display text, or the raw value for sorting (Qt::UserRole).
+QVariant countData(quint64 value, int role)
+{
+    return role == Qt::DisplayRole ? QVariant(QLocale().toString(value)) : QVariant(value);
+}
+
 } // namespace
 
 QColor failingRowColor()
@@ -272,6 +302,114 @@ QVariant ReportsTableModel::headerData(int section, Qt::Orientation orientation,
         return tr("Outcome");
     case Reason:
         return tr("Reason");
+    case Columns:
+        break;
+    }
+    return {};
+}
+
+QVariant TlsSessionsModel::data(const QModelIndex &index, int role) const
+{
+    const TlsSessionTotals *found = rowOf(index);
+    if (!found)
+        return {};
+    const TlsSessionTotals &row = *found;
+    if (role == Qt::BackgroundRole)
+        return row.failed > 0 ? QVariant(failingRowColor()) : QVariant();
+    const auto column = Column(index.column());
+    if (role == Qt::TextAlignmentRole && column >= Successful && column <= FailureRate)
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    if (role != Qt::DisplayRole && role != Qt::UserRole)
+        return {};
+    const bool display = role == Qt::DisplayRole;
+    const quint64 sessions = row.successful + row.failed;
+    switch (column) {
+    case Key:
+        return display ? shownLabel(row.key) : row.key;
+    case PolicyType:
+        return row.policyType;
+    case Successful:
+        return countData(row.successful, role);
+    case Failed:
+        return countData(row.failed, role);
+    case FailureRate:
+        return display ? QVariant(formatPercent(row.failed, sessions))
+                       : QVariant(percent(row.failed, sessions));
+    case FailureTypes:
+        return countsText(row.failureTypes, &TlsFailureType::resultType, &TlsFailureType::sessions,
+                          kFailureTypesShown);
+    case Columns:
+        break;
+    }
+    return {};
+}
+
+QVariant TlsSessionsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (Column(section)) {
+    case Key:
+        return keyHeader();
+    case PolicyType:
+        return tr("Policy type");
+    case Successful:
+        return tr("Successful sessions");
+    case Failed:
+        return tr("Failed sessions");
+    case FailureRate:
+        return tr("Failure rate");
+    case FailureTypes:
+        return tr("Top failure types");
+    case Columns:
+        break;
+    }
+    return {};
+}
+
+QVariant FailureReportsModel::data(const QModelIndex &index, int role) const
+{
+    const FailureReportTotals *found = rowOf(index);
+    if (!found)
+        return {};
+    const FailureReportTotals &row = *found;
+    const auto column = Column(index.column());
+    if (role == Qt::TextAlignmentRole && column == Reports)
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    if (role != Qt::DisplayRole && role != Qt::UserRole)
+        return {};
+    switch (column) {
+    case Key:
+        return role == Qt::DisplayRole ? shownLabel(row.key) : row.key;
+    case Reports:
+        return countData(row.reports, role);
+    case AuthFailures:
+        return labelCountsText(row.authFailures);
+    case IdentityAlignments:
+        return labelCountsText(row.identityAlignments);
+    case DeliveryResults:
+        return labelCountsText(row.deliveryResults);
+    case Columns:
+        break;
+    }
+    return {};
+}
+
+QVariant FailureReportsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (Column(section)) {
+    case Key:
+        return keyHeader();
+    case Reports:
+        return tr("Failure reports");
+    case AuthFailures:
+        return tr("Auth failure");
+    case IdentityAlignments:
+        return tr("Identity alignment");
+    case DeliveryResults:
+        return tr("Delivery result");
     case Columns:
         break;
     }

@@ -113,6 +113,104 @@ private:
     QList<LoggedReport> m_entries;
 };
 
+// A table over a list of rows whose first column is their key (a domain, a reporter, a day),
+// with a header that names what the rows are keyed by.
+template<typename Row>
+class KeyedRowsModel : public QAbstractTableModel
+{
+public:
+    void setRows(QList<Row> rows, const QString &keyHeader)
+    {
+        beginResetModel();
+        m_rows = std::move(rows);
+        m_keyHeader = keyHeader;
+        endResetModel();
+    }
+    const Row &row(int index) const { return m_rows.at(index); }
+
+    int rowCount(const QModelIndex &parent = {}) const override
+    {
+        return parent.isValid() ? 0 : int(m_rows.size());
+    }
+    int columnCount(const QModelIndex &parent = {}) const override
+    {
+        return parent.isValid() ? 0 : m_columns;
+    }
+
+protected:
+    KeyedRowsModel(const QString &keyHeader, int columns, QObject *parent)
+        : QAbstractTableModel(parent)
+        , m_keyHeader(keyHeader)
+        , m_columns(columns)
+    {}
+
+    // The row of `index`; null for an index that is not one of this model's rows.
+    const Row *rowOf(const QModelIndex &index) const
+    {
+        return index.isValid() && index.row() < m_rows.size() ? &m_rows.at(index.row()) : nullptr;
+    }
+    const QString &keyHeader() const { return m_keyHeader; }
+
+private:
+    QString m_keyHeader;
+    int m_columns;
+    QList<Row> m_rows;
+};
+
+// TLS sessions per key (policy domain, reporter or day) and policy type: successful and failed
+// sessions, the failure rate and the most frequent failure types. Rows with failed sessions are
+// highlighted.
+class TlsSessionsModel : public KeyedRowsModel<TlsSessionTotals>
+{
+    Q_OBJECT
+public:
+    enum Column
+    {
+        Key,
+        PolicyType,
+        Successful,
+        Failed,
+        FailureRate,
+        FailureTypes,
+        Columns
+    };
+    // The failure types a row names, most sessions first; the others are summed up as "…".
+    static constexpr int kFailureTypesShown = 3;
+
+    explicit TlsSessionsModel(const QString &keyHeader, QObject *parent = nullptr)
+        : KeyedRowsModel(keyHeader, Columns, parent)
+    {}
+
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+};
+
+// DMARC failure reports per key (reported domain or day) with their breakdowns by auth
+// failure, identity alignment and delivery result.
+class FailureReportsModel : public KeyedRowsModel<FailureReportTotals>
+{
+    Q_OBJECT
+public:
+    enum Column
+    {
+        Key,
+        Reports,
+        AuthFailures,
+        IdentityAlignments,
+        DeliveryResults,
+        Columns
+    };
+
+    explicit FailureReportsModel(const QString &keyHeader, QObject *parent = nullptr)
+        : KeyedRowsModel(keyHeader, Columns, parent)
+    {}
+
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+};
+
 // The background that marks a failing row, readable on light and dark palettes.
 QColor failingRowColor();
 

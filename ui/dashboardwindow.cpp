@@ -1,10 +1,13 @@
 #include "dashboardwindow.h"
 
 #include "analysis/emailanalyzer.h"
+#include "dashboardtables.h"
+#include "failurereportview.h"
 #include "problembanner.h"
 #include "service/dashboardqueries.h"
 #include "service/exporter.h"
 #include "statustext.h"
+#include "tlsview.h"
 #include "trendchart.h"
 
 #include <QCloseEvent>
@@ -43,44 +46,6 @@ namespace {
 
 constexpr int kLogLines = 500;
 constexpr int kReportsShown = 1000;
-
-QTableView *makeTable(QAbstractItemModel *model, QWidget *parent)
-{
-    auto *view = new QTableView(parent);
-    view->setModel(model);
-    view->setSortingEnabled(true);
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view->setSelectionMode(QAbstractItemView::SingleSelection);
-    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    view->setAlternatingRowColors(true);
-    view->verticalHeader()->hide();
-    // The names take the spare width; the numbers stay next to them.
-    view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    view->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
-    return view;
-}
-
-QSortFilterProxyModel *makeProxy(QAbstractItemModel *source, QObject *parent)
-{
-    auto *proxy = new QSortFilterProxyModel(parent);
-    proxy->setSourceModel(source);
-    proxy->setSortRole(Qt::UserRole);
-    proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    proxy->setFilterKeyColumn(-1);
-    return proxy;
-}
-
-QLineEdit *makeSearch(QSortFilterProxyModel *proxy, QWidget *parent)
-{
-    auto *search = new QLineEdit(parent);
-    search->setObjectName(QStringLiteral("search"));
-    search->setPlaceholderText(DashboardWindow::tr("Search…"));
-    search->setAccessibleName(DashboardWindow::tr("Search"));
-    search->setClearButtonEnabled(true);
-    QObject::connect(search, &QLineEdit::textChanged, proxy,
-                     &QSortFilterProxyModel::setFilterFixedString);
-    return search;
-}
 
 QString cardName(DashboardWindow::Card card)
 {
@@ -142,6 +107,15 @@ DashboardWindow::DashboardWindow(Exporter &exporter, QWidget *parent)
     m_tabs->addTab(buildGroupTab(GroupBy::SpfDomain, tr("SPF domain")), tr("S&PF domains"));
     m_tabs->addTab(buildReportsTab(), tr("Recent rep&orts"));
     m_tabs->addTab(buildStatusTab(), tr("S&tatus and activity"));
+    m_tlsView = new TlsView(m_tabs);
+    m_tabs->addTab(m_tlsView, tr("T&LS"));
+    m_failureReportView = new FailureReportView(m_tabs);
+    m_tabs->addTab(m_failureReportView, tr("&Failure reports"));
+    const auto readFailed = [this](const QString &message) {
+        showError(tr("Cannot read the store: %1").arg(message));
+    };
+    connect(m_tlsView, &TlsView::readFailed, this, readFailed);
+    connect(m_failureReportView, &FailureReportView::readFailed, this, readFailed);
     splitter->addWidget(m_chart);
     splitter->addWidget(m_tabs);
     splitter->setStretchFactor(0, 1);
@@ -421,6 +395,8 @@ void DashboardWindow::refresh()
                             model->setGroups(groups);
                         }));
     }
+    m_tlsView->refresh(queries, days);
+    m_failureReportView->refresh(queries, days);
     const auto showReports = shown<QList<LoggedReport>>(
         [this](const QList<LoggedReport> &reports) { m_reports->setEntries(reports); });
     queries->recentReports(kReportsShown, this,

@@ -24,11 +24,14 @@ struct EmailOutcome;
 
 namespace Dmarc::Ui {
 
+class FailureReportView;
 class ProblemBanner;
+class TlsView;
 class TrendChart;
 
 // The dashboard: summary cards and a trend over a chosen range, tables by sending domain,
-// reporter, DKIM and SPF domain with drill-down, the reports log, and each account's status.
+// reporter, DKIM and SPF domain with drill-down, the reports log, each account's status, and
+// the SMTP TLS sessions and DMARC failure reports of the range.
 // Reads through the exporter's queries and follows its signals; never changes what the service
 // counts.
 class DashboardWindow : public QMainWindow
@@ -70,6 +73,8 @@ public:
     // What needs attention now (the store refusing commits), at the top.
     ProblemBanner *problemBanner() const { return m_problemBanner; }
     QTabWidget *tabs() const { return m_tabs; }
+    TlsView *tlsView() const { return m_tlsView; }
+    FailureReportView *failureReportView() const { return m_failureReportView; }
 
 Q_SIGNALS:
     void settingsRequested();
@@ -117,6 +122,8 @@ private:
     QTabWidget *m_tabs = nullptr;
     QList<GroupTable> m_groupTables;
     ReportsTableModel *m_reports = nullptr;
+    TlsView *m_tlsView = nullptr;
+    FailureReportView *m_failureReportView = nullptr;
     QTableWidget *m_accounts = nullptr;
     QPlainTextEdit *m_log = nullptr;
     QLabel *m_refused = nullptr;

@@ -25,7 +25,8 @@ TrayState trayStateFor(const TrayInputs &inputs)
                     [](const AccountStatus &a) { return !a.lastError.isEmpty(); });
     if (mailboxFailing && !inputs.paused)
         return TrayState::Error;
-    if (isFailing(inputs.lastWeek) || inputs.invalidLastWeek > 0 || inputs.newFailingSources > 0)
+    if (isFailing(inputs.lastWeek) || inputs.invalidLastWeek > 0 || inputs.newFailingSources > 0 ||
+        !inputs.tlsFailingDomains.isEmpty())
         return TrayState::Attention;
     return inputs.paused ? TrayState::Paused : TrayState::Healthy;
 }
@@ -127,11 +128,22 @@ void TrayIcon::refresh()
     }
     m_asking = true;
     const QDate today = QDateTime::currentDateTimeUtc().date();
-    // Answered in the order asked: the second answer completes the figures.
-    queries->totals(dayRange(Range::Week, today), this, [this](const Result<RangeTotals> &week) {
-        if (week)
-            m_lastWeek = *week;
+    // Answered in the order asked: the last answer completes the figures.
+    const DayRange week = dayRange(Range::Week, today);
+    queries->totals(week, this, [this](const Result<RangeTotals> &totals) {
+        if (totals)
+            m_lastWeek = *totals;
     });
+    queries->tlsSessions(week, TlsGroupBy::PolicyDomain, std::nullopt, this,
+                         [this](const Result<QList<TlsSessionTotals>> &sessions) {
+                             if (!sessions)
+                                 return;
+                             m_tlsFailingDomains.clear();
+                             for (const TlsSessionTotals &row : *sessions) {
+                                 if (row.failed > 0 && !m_tlsFailingDomains.contains(row.key))
+                                     m_tlsFailingDomains << row.key;
+                             }
+                         });
     queries->totals(dayRange(Range::Day, today), this, [this](const Result<RangeTotals> &day) {
         if (day)
             m_today = day->counters;
@@ -151,6 +163,7 @@ void TrayIcon::showState()
     inputs.newFailingSources = m_newFailingSources;
     inputs.lastWeek = m_lastWeek.counters;
     inputs.invalidLastWeek = m_lastWeek.invalidReports;
+    inputs.tlsFailingDomains = m_tlsFailingDomains;
     m_state = trayStateFor(inputs);
     setIcon(QIcon(trayIconPath(m_state)));
     {
@@ -176,6 +189,9 @@ void TrayIcon::showState()
     if (inputs.invalidLastWeek > 0)
         lines << tr("%n invalid report(s) in the last 7 days", nullptr,
                     int(inputs.invalidLastWeek));
+    if (!inputs.tlsFailingDomains.isEmpty())
+        lines << tr("TLS failures in the last 7 days for %1")
+                     .arg(inputs.tlsFailingDomains.join(QStringLiteral(", ")));
     for (const AccountStatus &account : std::as_const(inputs.accounts))
         lines << accountLine(account, now);
     setToolTip(lines.join(QLatin1Char('\n')));

@@ -19,7 +19,7 @@ namespace Dmarc::Ui {
 enum class TrayState
 {
     Error,     // a mailbox is unreachable or refuses the login
-    Attention, // compliance under the threshold, invalid reports, new failing sources
+    Attention, // compliance under the threshold, invalid reports, new failing sources, TLS failures
     Paused,
     Healthy
 };
@@ -31,6 +31,8 @@ struct TrayInputs
     Counters lastWeek;
     quint64 invalidLastWeek = 0;
     int newFailingSources = 0;
+    // Policy domains with failed TLS sessions in the last 7 days (docs/counting.md 8.7).
+    QStringList tlsFailingDomains;
 };
 
 TrayState trayStateFor(const TrayInputs &inputs);
@@ -51,6 +53,8 @@ public:
     QMenu *menu() const { return m_menu; }
     // Asks for the last days' figures again; state and tooltip follow when they arrive.
     void refresh();
+    // Between refresh() and the last of its answers.
+    bool isRefreshing() const { return m_asking; }
     // The person has looked at the dashboard: new failing sources are no longer news.
     void acknowledge();
 
@@ -75,6 +79,7 @@ private:
     int m_newFailingSources = 0;
     RangeTotals m_lastWeek;
     Counters m_today;
+    QStringList m_tlsFailingDomains;
     bool m_asking = false;
     bool m_askAgain = false;
 };
