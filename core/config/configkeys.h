@@ -24,6 +24,7 @@ inline constexpr QLatin1String kLimits("limits");
 inline constexpr QLatin1String kMaxPayloadBytes("max_payload_bytes");
 inline constexpr QLatin1String kMaxZipMembers("max_zip_members");
 inline constexpr QLatin1String kMaxCandidateParts("max_candidate_parts");
+inline constexpr QLatin1String kMaxTlsReportBytes("max_tls_report_bytes");
 inline constexpr QLatin1String kMaxLabelSetsPerReport("max_label_sets_per_report");
 inline constexpr QLatin1String kMaxLabelSets("max_label_sets");
 inline constexpr QLatin1String kDomains("domains");
@@ -110,6 +111,7 @@ inline constexpr QLatin1String kWriteOrder[] = {kListenAddr,
                                                 kMaxPayloadBytes,
                                                 kMaxZipMembers,
                                                 kMaxCandidateParts,
+                                                kMaxTlsReportBytes,
                                                 kMaxLabelSetsPerReport,
                                                 kMaxLabelSets,
                                                 kLogging,

@@ -293,6 +293,8 @@ void readLimits(ConfigReader &reader, PayloadLimits &limits, int &maxLabelSets)
     limits.maxZipMembers = int(reader.integer(kMaxZipMembers, limits.maxZipMembers, 1, 100000));
     limits.maxCandidateParts =
         int(reader.integer(kMaxCandidateParts, limits.maxCandidateParts, 1, 100000));
+    limits.maxTlsReportBytes = reader.integer(kMaxTlsReportBytes, limits.maxTlsReportBytes, 1024,
+                                              qint64(4) * 1024 * 1024 * 1024);
     limits.maxLabelSetsPerReport =
         int(reader.integer(kMaxLabelSetsPerReport, limits.maxLabelSetsPerReport, 1, 10000000));
     maxLabelSets = int(reader.integer(kMaxLabelSets, maxLabelSets, 1, 10000000));

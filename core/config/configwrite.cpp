@@ -150,6 +150,7 @@ QJsonObject topJson(const Config &config, ConfigForm form)
     limits.insert(kMaxPayloadBytes, double(config.limits.maxPayloadBytes));
     limits.insert(kMaxZipMembers, config.limits.maxZipMembers);
     limits.insert(kMaxCandidateParts, config.limits.maxCandidateParts);
+    limits.insert(kMaxTlsReportBytes, double(config.limits.maxTlsReportBytes));
     limits.insert(kMaxLabelSetsPerReport, config.limits.maxLabelSetsPerReport);
     limits.insert(kMaxLabelSets, config.maxLabelSets);
     top.insert(kLimits, limits);

@@ -875,6 +875,33 @@ private Q_SLOTS:
         QVERIFY(real.ok());
         QVERIFY(real->warnings.isEmpty());
     }
+
+    // limits.max_tls_report_bytes: 16 MiB unless set, read, checked, written back and shown.
+    void tlsReportLimit()
+    {
+        const auto defaults = parse(R"({"imap": {"username": "u", "password": "p"}})");
+        QVERIFY(defaults.ok());
+        QCOMPARE(defaults->limits.maxTlsReportBytes, qint64(16) * 1024 * 1024);
+
+        const auto set = parse(R"({"limits": {"max_tls_report_bytes": 1048576},
+                                   "imap": {"username": "u", "password": "p"}})");
+        QVERIFY2(set.ok(), qPrintable(set.ok() ? QString() : set.error().message));
+        QCOMPARE(set->limits.maxTlsReportBytes, qint64(1048576));
+        QVERIFY(!checkRoundTrip(*set, {}).isEmpty());
+        QVERIFY(toJson(*set, ConfigForm::File).contains("\"max_tls_report_bytes\": 1048576"));
+        QVERIFY(toJson(*set, ConfigForm::Shown).contains("\"max_tls_report_bytes\": 1048576"));
+
+        for (const char *bad : {"10", "8589934592", "\"16M\"", "-1"}) {
+            const auto refused =
+                parse(QByteArray(R"({"limits": {"max_tls_report_bytes": )") + bad +
+                      R"(}, "imap": {"username": "u", "password": "p"}})");
+            QVERIFY2(!refused.ok(), bad);
+            QVERIFY2(refused.error().message.contains(
+                         QStringLiteral("`limits.max_tls_report_bytes`: expected a whole number "
+                                        "from 1024 to ")),
+                     qPrintable(refused.error().message));
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestConfig)
