@@ -205,6 +205,21 @@ private Q_SLOTS:
             << QStringList{QStringLiteral("failure part 1 (message/feedback-report) |dkim||"),
                            QStringLiteral("failure part 2 (message/feedback-report) |adsp||")}
             << QStringList() << false << false;
+        // 8.3: the sample message of a failure report is walked like any attached message
+        // (section 1.1); an aggregate report in it is read and counted, deduplicated as usual.
+        const QByteArray sample = email({attachment("application/gzip", "a.xml.gz", gzip(kXml))},
+                                        "someone@mydomain.de", "b-sample");
+        QTest::newRow("aggregate report in a failure report's sample message")
+            << email({Part{"Content-Type: text/plain", "An authentication failure report."},
+                      feedbackReportPart("Feedback-Type: auth-failure\r\nAuth-Failure: dmarc\r\n"
+                                         "Reported-Domain: mydomain.de\r\n"),
+                      Part{"Content-Type: message/rfc822", sample}},
+                     "dmarc-failures@receiver.example")
+            << 2
+            << QStringList{QStringLiteral("aggregate part 3.1 (a.xml.gz) #r-1"),
+                           QStringLiteral(
+                               "failure part 2 (message/feedback-report) mydomain.de|dmarc||")}
+            << QStringList() << false << false;
         QTest::newRow("nothing at all") << email({Part{"Content-Type: text/plain", "hello"}}) << 0
                                         << QStringList() << QStringList() << true << false;
     }
