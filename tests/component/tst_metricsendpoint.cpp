@@ -12,7 +12,9 @@
 #include <QTest>
 #include <QTimer>
 
+#include <atomic>
 #include <memory>
+#include <thread>
 
 using namespace Dmarc;
 
@@ -509,6 +511,35 @@ private Q_SLOTS:
         QCOMPARE(request("prometheus:s3cret")->status, 200); // from the cache
         client->send("GET / HTTP/1.1\r\nAuthorization: Basic !!!\r\n\r\n");
         QCOMPARE(client->read()->status, 401);
+    }
+
+    void scrapeIsAnsweredWhileTheMainThreadIsBusy()
+    {
+        QVERIFY(m_endpoint->start(testSettings()).ok());
+        const quint16 port = m_endpoint->serverPort();
+        QElapsedTimer busy;
+        busy.start();
+        std::atomic<qint64> answeredAfterMs{-1};
+        // A client of its own thread, while this thread (the registry's, where the mail is
+        // processed) computes without returning to its event loop.
+        std::thread client([port, &busy, &answeredAfterMs] {
+            QTcpSocket socket;
+            socket.connectToHost(QHostAddress::LocalHost, port);
+            if (!socket.waitForConnected(5000))
+                return;
+            socket.write("GET /metrics HTTP/1.1\r\nConnection: close\r\n\r\n");
+            QByteArray received;
+            while (!received.contains("\r\n\r\n") && socket.waitForReadyRead(5000))
+                received += socket.readAll();
+            if (received.startsWith("HTTP/1.1 200 "))
+                answeredAfterMs = busy.elapsed();
+        });
+        while (answeredAfterMs < 0 && busy.elapsed() < 3000) {
+        }
+        const qint64 busyMs = busy.elapsed();
+        client.join();
+        QVERIFY2(answeredAfterMs >= 0 && answeredAfterMs <= busyMs,
+                 qPrintable(QStringLiteral("answered after %1 ms").arg(answeredAfterMs.load())));
     }
 
     void passwordCheckDoesNotBlockTheMainThread()
