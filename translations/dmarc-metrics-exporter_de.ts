@@ -143,8 +143,8 @@
         <translation>Seit dem Start abgelehnte Berichte: %1 mit mehr Label-Sets als limits.max_label_sets_per_report, %2 über limits.max_label_sets hinaus, %3 für eine Domain, die nicht in domains steht.</translation>
     </message>
     <message>
-        <source>%1 reports were refused to keep the number of series bounded; their emails are in the error folder. See Status and activity.</source>
-        <translation>%1 Berichte wurden abgelehnt, damit die Zahl der Zeitreihen begrenzt bleibt; ihre E-Mails liegen im Fehlerordner. Siehe Status und Aktivität.</translation>
+        <source>Reports refused to keep the number of series bounded: %1. Their emails are in the error folder; see Status and activity.</source>
+        <translation>Abgelehnte Berichte, damit die Zahl der Zeitreihen begrenzt bleibt: %1. Ihre E-Mails liegen im Fehlerordner; siehe Status und Aktivität.</translation>
     </message>
     <message>
         <source>Retry now</source>

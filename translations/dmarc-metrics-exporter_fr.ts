@@ -143,8 +143,8 @@
         <translation>Rapports refusés depuis le démarrage : %1 avec plus de jeux de labels que limits.max_label_sets_per_report, %2 au-delà de limits.max_label_sets, %3 pour un domaine absent de domains.</translation>
     </message>
     <message>
-        <source>%1 reports were refused to keep the number of series bounded; their emails are in the error folder. See Status and activity.</source>
-        <translation>%1 rapports ont été refusés pour borner le nombre de séries ; leurs e-mails sont dans le dossier d’erreur. Voir État et activité.</translation>
+        <source>Reports refused to keep the number of series bounded: %1. Their emails are in the error folder; see Status and activity.</source>
+        <translation>Rapports refusés pour borner le nombre de séries : %1. Leurs e-mails sont dans le dossier d’erreur ; voir État et activité.</translation>
     </message>
     <message>
         <source>Retry now</source>

@@ -570,8 +570,8 @@ void DashboardWindow::showProblems()
                "limits.max_label_sets_per_report, %2 past limits.max_label_sets, "
                "%3 for a domain not in domains.")
                 .arg(locale.toString(perReport), locale.toString(total), locale.toString(foreign)));
-        problems << Problem{tr("%1 reports were refused to keep the number of series bounded; "
-                               "their emails are in the error folder. See Status and activity.")
+        problems << Problem{tr("Reports refused to keep the number of series bounded: %1. "
+                               "Their emails are in the error folder; see Status and activity.")
                                 .arg(locale.toString(perReport + total + foreign)),
                             {}};
     }

@@ -18,21 +18,6 @@ namespace {
 
 const QString kFrom = QStringLiteral("noreply-dmarc-support@google.com");
 
-// A gzipped report `id` whose records come from d<first>.example on, one label set each.
-QByteArray reportEmail(const QByteArray &id, int first, int labelSets,
-                       const QByteArray &policyDomain = "mydomain.de")
-{
-    QByteArray records;
-    for (int i = first; i < first + labelSets; ++i) {
-        records += record(QByteArray(), "<count>3</count>",
-                          "<header_from>d" + QByteArray::number(i) + ".example</header_from>");
-    }
-    QByteArray xml = feedback(records, id);
-    xml.replace("<policy_published><domain>mydomain.de<",
-                QByteArray("<policy_published><domain>" + policyDomain + "<"));
-    return email({attachment("application/gzip", id + ".xml.gz", gzip(xml))});
-}
-
 QMap<QString, double> familyOf(const QUrl &url, const QString &family)
 {
     return scrape(url).samplesOf(family);
@@ -58,19 +43,20 @@ private Q_SLOTS:
             {QStringLiteral("limits"), QJsonObject{{QStringLiteral("max_label_sets_per_report"), 5},
                                                    {QStringLiteral("max_label_sets"), 6}}}};
         QTest::newRow("label sets per report")
-            << small << QList<QByteArray>{reportEmail("big", 0, 40), reportEmail("ok", 100, 2)}
+            << small
+            << QList<QByteArray>{labelSetsEmail("big", 0, 40), labelSetsEmail("ok", 100, 2)}
             << QStringLiteral("label_sets_per_report") << 2;
         QTest::newRow("label sets in total")
             << small
-            << QList<QByteArray>{reportEmail("first", 0, 4), reportEmail("second", 4, 3),
-                                 reportEmail("known", 0, 2)}
+            << QList<QByteArray>{labelSetsEmail("first", 0, 4), labelSetsEmail("second", 4, 3),
+                                 labelSetsEmail("known", 0, 2)}
             << QStringLiteral("label_sets") << 4;
         QJsonObject own;
         own.insert(QStringLiteral("domains"), QJsonArray{QStringLiteral("mydomain.de")});
         QTest::newRow("foreign domain")
             << own
-            << QList<QByteArray>{reportEmail("foreign", 0, 2, "attacker.example"),
-                                 reportEmail("own", 10, 1, "mail.mydomain.de")}
+            << QList<QByteArray>{labelSetsEmail("foreign", 0, 2, "attacker.example"),
+                                 labelSetsEmail("own", 10, 1, "mail.mydomain.de")}
             << QStringLiteral("foreign_domain") << 1;
     }
 

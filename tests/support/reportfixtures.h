@@ -152,4 +152,20 @@ inline QByteArray email(const QList<Part> &parts,
     return multipart(headers, parts, boundary);
 }
 
+// An email with one gzipped report `id` for `policyDomain` whose records come from
+// d<first>.example on, one label set each.
+inline QByteArray labelSetsEmail(const QByteArray &id, int first, int labelSets,
+                                 const QByteArray &policyDomain = "mydomain.de")
+{
+    QByteArray records;
+    for (int i = first; i < first + labelSets; ++i) {
+        records += record(QByteArray(), "<count>3</count>",
+                          "<header_from>d" + QByteArray::number(i) + ".example</header_from>");
+    }
+    QByteArray xml = feedback(records, id);
+    xml.replace("<policy_published><domain>mydomain.de<",
+                QByteArray("<policy_published><domain>" + policyDomain + "<"));
+    return email({attachment("application/gzip", id + ".xml.gz", gzip(xml))});
+}
+
 } // namespace Dmarc::Test

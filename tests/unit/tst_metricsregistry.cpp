@@ -135,6 +135,7 @@ private Q_SLOTS:
         email.analysis.fromEmail = QStringLiteral("noreply-dmarc-support@google.com");
         EmailCommitResult result;
         result.verdict = EmailVerdict::Error;
+        result.invalidDmarc = true; // the commit plan's word for an email without a candidate
         apply(registry, {email}, {result});
         compareWithGolden(registry.exposition(false).body(),
                           QStringLiteral("expected-metrics-after-minimal-email.txt"));
@@ -142,6 +143,39 @@ private Q_SLOTS:
         QCOMPARE(parsed.samples.value(QStringLiteral(
                      "dmarc_metrics_exporter_emails_processed_total{outcome=\"error\"}")),
                  1.0);
+    }
+
+    // docs/counting.md section 9: refusals of the analysis (by their error code) and of the
+    // commit are counted by reason, every reason shown from the start.
+    void refusedReportsByReason()
+    {
+        MetricsRegistry registry;
+        const auto refused = [&registry](const char *reason) {
+            return parseExposition(registry.exposition(false).body())
+                .samples.value(
+                    QStringLiteral("dmarc_metrics_exporter_reports_refused_total{reason=\"") +
+                        QLatin1String(reason) + QStringLiteral("\"}"),
+                    -1);
+        };
+        QCOMPARE(refused("label_sets_per_report"), 0.0);
+        QCOMPARE(refused("foreign_domain"), 0.0);
+        EmailCommit email = reportEmail(QStringLiteral("r-1"));
+        email.analysis.failures << PayloadFailure{
+            QStringLiteral("part 2"),
+            Error{QStringLiteral("label_sets_per_report"), QStringLiteral("too many")}};
+        EmailCommitResult result;
+        result.verdict = EmailVerdict::Error;
+        result.reports << ReportOutcome::Malformed;
+        result.refusals << ReportRefusal{Refusal::ForeignDomain, QStringLiteral("elsewhere")};
+        result.invalidDmarc = true;
+        apply(registry, {email}, {result});
+        QCOMPARE(refused("label_sets_per_report"), 1.0);
+        QCOMPARE(refused("label_sets"), 0.0);
+        QCOMPARE(refused("foreign_domain"), 1.0);
+        QCOMPARE(registry.refused(Refusal::ForeignDomain), quint64(1));
+        // Nothing of the refused report is exposed; the email counts as invalid.
+        QCOMPARE(registry.labelSetCount(), 0);
+        QCOMPARE(registry.invalidReports(email.analysis.fromEmail), quint64(1));
     }
 
     void exporterUnitTestCollection()
