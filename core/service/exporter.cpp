@@ -279,6 +279,8 @@ void Exporter::checkNow()
         return;
     for (MailboxWatcher *watcher : std::as_const(m_watchers))
         watcher->checkNow();
+    // A batch waiting for the store is part of the check: it is tried now too.
+    retryStore();
 }
 
 void Exporter::setPaused(bool paused)
