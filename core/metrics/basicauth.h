@@ -24,8 +24,8 @@ namespace Dmarc {
 // Prometheus exporter toolkit does. Checks from one client address run one at a time, and after
 // a failed one that address waits before its next: the failure delay, doubled with each further
 // failure up to 16 times. Addresses that have not passed a check yet share a budget of one
-// check per half second, those without failures first, so guesses from many addresses take at
-// most a fifth of a core; addresses that passed before are checked at once.
+// check per half second, those without failures first, so guesses from many addresses cost at
+// most one hash every half second; addresses that passed before are checked at once.
 class BasicAuth : public QObject
 {
 public:
