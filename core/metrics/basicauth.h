@@ -75,7 +75,7 @@ private:
     QList<QHostAddress> m_awaitingBudget;
     QDeadlineTimer m_budget{0}; // when the next check of an unproven address may start
     QTimer *m_budgetTimer;      // a child, so it moves to the endpoint's thread with this object
-    QThreadPool m_pool; // declared last: destroyed first, before what its tasks reach
+    QThreadPool m_pool;         // declared last: destroyed first, before what its tasks reach
 };
 
 } // namespace Dmarc
