@@ -6,7 +6,6 @@
 #include "service/exporter.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -71,13 +70,8 @@ private Q_SLOTS:
         const auto started = server.start();
         QVERIFY2(started.ok(), qPrintable(started.ok() ? QString() : started.error().message));
         QTemporaryDir storage;
-        QJsonObject json =
-            QJsonDocument::fromJson(
-                exporterConfig({dovecotAccount(server, QStringLiteral("main"))}, storage.path()))
-                .object();
-        for (auto it = settings.constBegin(); it != settings.constEnd(); ++it)
-            json.insert(it.key(), it.value());
-        auto config = parseConfig(QJsonDocument(json).toJson(), QString(), {});
+        const auto config =
+            parseConfig(exporterConfigWith(server, storage.path(), settings), QString(), {});
         QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error().message));
 
         auto exporter = std::make_unique<Exporter>(*config);

@@ -77,6 +77,18 @@ QJsonObject dovecotAccount(const DovecotServer &server, const QString &name, con
     };
 }
 
+QByteArray exporterConfigWith(const DovecotServer &server, const QString &storagePath,
+                              const QJsonObject &settings)
+{
+    QJsonObject json =
+        QJsonDocument::fromJson(
+            exporterConfig({dovecotAccount(server, QStringLiteral("main"))}, storagePath))
+            .object();
+    for (auto it = settings.constBegin(); it != settings.constEnd(); ++it)
+        json.insert(it.key(), it.value());
+    return QJsonDocument(json).toJson();
+}
+
 QByteArray exporterConfig(const QList<QJsonObject> &accounts, const QString &storagePath,
                           quint16 port, double pollIntervalSeconds)
 {

@@ -48,6 +48,11 @@ QJsonObject dovecotAccount(const DovecotServer &server, const QString &name,
 QByteArray exporterConfig(const QList<QJsonObject> &accounts, const QString &storagePath,
                           quint16 port = 0, double pollIntervalSeconds = 0.2);
 
+// The configuration of exporterConfig() for the one account of `server` (state in
+// `storagePath`), with the top-level members of `settings` put in or replaced.
+QByteArray exporterConfigWith(const DovecotServer &server, const QString &storagePath,
+                              const QJsonObject &settings);
+
 // GET `url`; empty on failure.
 QByteArray httpGet(const QUrl &url);
 

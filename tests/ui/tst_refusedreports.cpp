@@ -7,7 +7,7 @@
 #include "reportfixtures.h"
 #include "service/exporter.h"
 
-#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QTemporaryDir>
 #include <QTest>
@@ -27,13 +27,10 @@ private Q_SLOTS:
         const auto started = server.start();
         QVERIFY2(started.ok(), qPrintable(started.ok() ? QString() : started.error().message));
         QTemporaryDir storage;
-        QJsonObject json =
-            QJsonDocument::fromJson(
-                exporterConfig({dovecotAccount(server, QStringLiteral("main"))}, storage.path()))
-                .object();
-        json.insert(QStringLiteral("limits"),
-                    QJsonObject{{QStringLiteral("max_label_sets_per_report"), 5}});
-        const auto config = parseConfig(QJsonDocument(json).toJson(), QString(), {});
+        const QJsonObject limits{{QStringLiteral("limits"),
+                                  QJsonObject{{QStringLiteral("max_label_sets_per_report"), 5}}}};
+        const auto config =
+            parseConfig(exporterConfigWith(server, storage.path(), limits), QString(), {});
         QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error().message));
         Exporter exporter(*config);
         QVERIFY(exporter.start().ok());
