@@ -163,6 +163,15 @@ private Q_SLOTS:
             << QStringLiteral("r.xml") << feedback(record(), "r-\x91") << 0
             << QStringList{QStringLiteral("recovered: bytes that are not valid UTF-8 read as "
                                           "U+FFFD, the first at line 3, column ")};
+        QByteArray deep = "From: a@example.com\r\n";
+        for (int i = 0; i < 100; ++i)
+            deep += "Content-Type: multipart/mixed; boundary=b" + QByteArray::number(i) +
+                    "\r\n\r\n--b" + QByteArray::number(i) + "\r\n";
+        deep += "Content-Type: text/xml\r\n\r\n" + xml;
+        QTest::newRow("MIME too deep")
+            << QStringLiteral("deep.eml") << deep << 1
+            << QStringList{QStringLiteral("would be invalid: no report attachment found (MIME "
+                                          "nesting deeper than 40 levels)")};
         QTest::newRow("failed TLS report")
             << QStringLiteral("bad.json") << QByteArray("{\"policies\": 5}") << 1
             << QStringList{QStringLiteral("would add 1 to: tlsrpt_invalid_reports_total"),
