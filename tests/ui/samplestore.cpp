@@ -81,6 +81,47 @@ EmailAnalysis generatedReport(const QString &reporter, QDate day, QDate today, i
     return analysis;
 }
 
+// One generated SMTP TLS report for `day`, and with it, on some days, a failure report: sts
+// sessions for example.com (failures in the last week) and example.org, and Microsoft's habit
+// of counting the same sessions under tlsa too.
+EmailAnalysis generatedTlsReport(const QString &reporter, QDate day, QDate today, int seed)
+{
+    TlsReport report;
+    report.organizationName = reporter;
+    report.reportId = QStringLiteral("tls-%1-%2").arg(reporter, day.toString(Qt::ISODate));
+    report.dateBegin = day.startOfDay(Qt::UTC).toSecsSinceEpoch();
+    report.dateEnd = report.dateBegin + 86399;
+    const quint64 failed = day >= today.addDays(-6) ? quint64(3 + (seed * 7) % 11) : 0;
+    TlsPolicyCounts com{QStringLiteral("example.com"),
+                        QStringLiteral("sts"),
+                        quint64(600 + (seed * 53) % 300),
+                        failed,
+                        {}};
+    if (failed > 0)
+        com.failures = {{QStringLiteral("certificate-expired"), failed - failed / 3},
+                        {QStringLiteral("starttls-not-supported"), failed / 3}};
+    report.policies = {com, TlsPolicyCounts{QStringLiteral("example.org"),
+                                            QStringLiteral("sts"),
+                                            quint64(200 + (seed * 31) % 100),
+                                            0,
+                                            {}}};
+    if (reporter == QStringLiteral("Microsoft")) {
+        com.policyType = QStringLiteral("tlsa");
+        report.policies.append(com);
+    }
+    EmailAnalysis analysis;
+    analysis.fromEmail = QStringLiteral("tlsrpt@%1").arg(reporter.toLower());
+    analysis.candidates = 1;
+    analysis.tlsReports = {report};
+    if (seed % 4 == 0) {
+        analysis.failureReports = {FailureReport{
+            QStringLiteral("example.com"), QStringLiteral("dmarc"), QStringLiteral("none"),
+            QStringLiteral("reject"), QStringLiteral("part 2")}};
+        analysis.candidates += 1;
+    }
+    return analysis;
+}
+
 } // namespace
 
 std::unique_ptr<Store> openSampleStore(const QString &directory, QDate today)
@@ -111,6 +152,9 @@ std::unique_ptr<Store> openSampleStore(const QString &directory, QDate today)
                 batch.append(
                     commitFor(generatedReport(reporters.at(r), day, today, back + r), uid++));
         }
+        for (const QString &tlsReporter :
+             {QStringLiteral("Google Inc."), QStringLiteral("Microsoft")})
+            batch.append(commitFor(generatedTlsReport(tlsReporter, day, today, back), uid++));
     }
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     if (auto committed = store->commit(batch, now); !committed) {

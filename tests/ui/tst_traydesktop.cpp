@@ -4,6 +4,7 @@
 #include "samplestore.h"
 #include "service/exporter.h"
 #include "settingsdialog.h"
+#include "tlsview.h"
 #include "trayicon.h"
 
 #include <QAction>
@@ -147,6 +148,9 @@ private Q_SLOTS:
         QVERIFY(dashboard->grab().save(dir + QStringLiteral("/dashboard.png")));
         dashboard->tabs()->setCurrentIndex(5);
         QVERIFY(dashboard->grab().save(dir + QStringLiteral("/dashboard-status.png")));
+        dashboard->tabs()->setCurrentWidget(dashboard->tlsView());
+        QTRY_VERIFY(dashboard->tlsView()->sessions()->rowCount() > 0);
+        QVERIFY(dashboard->grab().save(dir + QStringLiteral("/dashboard-tls.png")));
         dashboard->tabs()->setCurrentIndex(0);
         QVERIFY(QGuiApplication::primaryScreen()->grabWindow(0).save(
             dir + QStringLiteral("/desktop.png")));
