@@ -35,6 +35,18 @@
 <context>
     <name>Dmarc::Ui::DashboardWindow</name>
     <message>
+        <source>TLS report %1 from %2 (%3)</source>
+        <translation>TLS-Bericht %1 von %2 (%3)</translation>
+    </message>
+    <message>
+        <source>  %1 (%2): %3 successful, %4 failed sessions</source>
+        <translation>  %1 (%2): %3 erfolgreiche, %4 fehlgeschlagene Sitzungen</translation>
+    </message>
+    <message>
+        <source>Failure report for %1 (%2): auth failure %3, alignment %4, delivery %5</source>
+        <translation>Fehlerbericht für %1 (%2): Authentifizierungsfehler %3, Ausrichtung %4, Zustellung %5</translation>
+    </message>
+    <message>
         <source>T&amp;LS</source>
         <translation>T&amp;LS</translation>
     </message>
@@ -199,8 +211,8 @@
         <translation>Berichtsdatei untersuchen</translation>
     </message>
     <message>
-        <source>Reports (*.eml *.xml *.gz *.zip);;All files (*)</source>
-        <translation>Berichte (*.eml *.xml *.gz *.zip);;Alle Dateien (*)</translation>
+        <source>Reports (*.eml *.xml *.gz *.zip *.json);;All files (*)</source>
+        <translation>Berichte (*.eml *.xml *.gz *.zip *.json);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Account</source>

@@ -35,6 +35,18 @@
 <context>
     <name>Dmarc::Ui::DashboardWindow</name>
     <message>
+        <source>TLS report %1 from %2 (%3)</source>
+        <translation>Rapport TLS %1 de %2 (%3)</translation>
+    </message>
+    <message>
+        <source>  %1 (%2): %3 successful, %4 failed sessions</source>
+        <translation>  %1 (%2) : %3 sessions réussies, %4 échouées</translation>
+    </message>
+    <message>
+        <source>Failure report for %1 (%2): auth failure %3, alignment %4, delivery %5</source>
+        <translation>Rapport d'échec pour %1 (%2) : échec d'authentification %3, alignement %4, livraison %5</translation>
+    </message>
+    <message>
         <source>T&amp;LS</source>
         <translation>T&amp;LS</translation>
     </message>
@@ -199,8 +211,8 @@
         <translation>Inspecter un fichier de rapport</translation>
     </message>
     <message>
-        <source>Reports (*.eml *.xml *.gz *.zip);;All files (*)</source>
-        <translation>Rapports (*.eml *.xml *.gz *.zip);;Tous les fichiers (*)</translation>
+        <source>Reports (*.eml *.xml *.gz *.zip *.json);;All files (*)</source>
+        <translation>Rapports (*.eml *.xml *.gz *.zip *.json);;Tous les fichiers (*)</translation>
     </message>
     <message>
         <source>Account</source>

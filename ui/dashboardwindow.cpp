@@ -266,9 +266,9 @@ QWidget *DashboardWindow::buildReportsTab()
     inspect->setToolTip(tr("Shows what the exporter makes of an email, XML, gzip or zip file, "
                            "without counting it"));
     connect(inspect, &QPushButton::clicked, this, [this] {
-        const QString file =
-            QFileDialog::getOpenFileName(this, tr("Inspect a report file"), QString(),
-                                         tr("Reports (*.eml *.xml *.gz *.zip);;All files (*)"));
+        const QString file = QFileDialog::getOpenFileName(
+            this, tr("Inspect a report file"), QString(),
+            tr("Reports (*.eml *.xml *.gz *.zip *.json);;All files (*)"));
         if (!file.isEmpty())
             openInspectView(file);
     });
@@ -494,6 +494,21 @@ QDialog *DashboardWindow::openInspectView(const QString &filePath)
                      .arg(report.records)
                      .arg(report.messages)
                      .arg(report.policyDomain, report.policy);
+    }
+    for (const TlsReport &report : analysis.tlsReports) {
+        lines << tr("TLS report %1 from %2 (%3)")
+                     .arg(report.reportId, report.organizationName, report.source);
+        for (const TlsPolicyCounts &policy : report.policies) {
+            lines << tr("  %1 (%2): %3 successful, %4 failed sessions")
+                         .arg(policy.policyDomain, policy.policyType)
+                         .arg(policy.successfulSessions)
+                         .arg(policy.failedSessions);
+        }
+    }
+    for (const FailureReport &report : analysis.failureReports) {
+        lines << tr("Failure report for %1 (%2): auth failure %3, alignment %4, delivery %5")
+                     .arg(report.reportedDomain, report.source, report.authFailure,
+                          report.identityAlignment, report.deliveryResult);
     }
     for (const PayloadFailure &failure : analysis.failures)
         lines << tr("Failed: %1: %2").arg(failure.part, failure.error.message);

@@ -8,6 +8,7 @@
 
 #include <QAbstractButton>
 #include <QDateTime>
+#include <QDialog>
 #include <QLabel>
 #include <QLocale>
 #include <QSignalSpy>
@@ -314,6 +315,33 @@ private Q_SLOTS:
         view->setGroupBy(FailureReportGroupBy::ReportedDomain);
         QTRY_COMPARE(view->reports()->headerData(0, Qt::Horizontal).toString(),
                      QStringLiteral("Reported domain"));
+    }
+
+    // The Inspect view shows what a TLS report file and a failure report email hold.
+    void inspectViewShowsTlsAndFailureReports()
+    {
+        QDialog *tls = m_window->openInspectView(
+            QStringLiteral(DMARC_TEST_DATA_DIR "/tlsrpt/google-style.json"));
+        QVERIFY(tls);
+        const QString tlsSummary =
+            tls->findChild<QLabel *>(QStringLiteral("inspectSummary"))->text();
+        QVERIFY2(tlsSummary.startsWith(QStringLiteral("Valid")), qPrintable(tlsSummary));
+        QVERIFY2(tlsSummary.contains(QStringLiteral("TLS report 2024-03-04T00:00:00Z_mydomain.de "
+                                                    "from Google Inc.")),
+                 qPrintable(tlsSummary));
+        QVERIFY2(tlsSummary.contains(QStringLiteral("mydomain.de (sts): 1203 successful")),
+                 qPrintable(tlsSummary));
+        tls->close();
+        QDialog *failure =
+            m_window->openInspectView(QStringLiteral(DMARC_TEST_DATA_DIR "/arf/auth-failure.eml"));
+        QVERIFY(failure);
+        const QString failureSummary =
+            failure->findChild<QLabel *>(QStringLiteral("inspectSummary"))->text();
+        QVERIFY2(failureSummary.contains(QStringLiteral(
+                     "Failure report for mydomain.de (part 2 (message/feedback-report)): auth "
+                     "failure dmarc, alignment dkim,spf, delivery reject")),
+                 qPrintable(failureSummary));
+        failure->close();
     }
 
     // Amber while a policy domain had failed sessions in the last 7 days, with the domain in the
