@@ -22,7 +22,7 @@ Error zlibFailed(const char *step)
 bool appendDeflated(QByteArray &out, const QByteArray &data, int flush)
 {
     z_stream stream{};
-    if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8,
+    if (deflateInit2(&stream, Z_BEST_SPEED, Z_DEFLATED, -MAX_WBITS, 8,
                      Z_DEFAULT_STRATEGY) != Z_OK)
         return false;
     const qsizetype start = out.size();

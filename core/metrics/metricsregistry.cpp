@@ -256,6 +256,11 @@ void MetricsRegistry::ensureCached()
     counters.reserve(m_labelOrder.size());
     for (const LabelSet &set : std::as_const(m_labelOrder))
         counters.append(&*m_counters.constFind(set));
+    // The eight families in one allocation: growing the buffer step by step took half the time.
+    qsizetype labelBytes = 0;
+    for (const QByteArray &text : std::as_const(labels))
+        labelBytes += text.size();
+    body.reserve(body.size() + 8 * (labelBytes + labels.size() * 48) + 4096);
     for (const DmarcFamily &spec : kDmarcFamilies) {
         writer.family(spec.name, spec.help, Type::Counter);
         for (qsizetype i = 0; i < labels.size(); ++i)
