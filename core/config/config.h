@@ -52,7 +52,7 @@ struct Config
     QList<ConfigAccount> accounts;
     PayloadLimits limits;
     // limits.max_label_sets: label sets the store holds at most (docs/counting.md section 9.1).
-    int maxLabelSets = 50000;
+    int maxLabelSets = 10000;
     // Reports are counted only for these domains and their subdomains; all when empty (9.2).
     QStringList domains;
     Log::Format logFormat = Log::Format::Colored;

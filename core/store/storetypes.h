@@ -26,7 +26,7 @@ struct StoreOptions
     int reportsLogLimit = 10000;
     // Label sets the store holds at most: a report whose new label sets would pass it is
     // refused (docs/counting.md section 9.1).
-    qsizetype maxLabelSets = 50000;
+    qsizetype maxLabelSets = 10000;
     // Reports are counted only for these domains and their subdomains; all when empty (9.2).
     QStringList domains;
 };

@@ -28,6 +28,8 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QScopeGuard>
 #include <QTemporaryDir>
@@ -100,8 +102,15 @@ public:
         const QString configPath = m_dir.filePath(QStringLiteral("config.json"));
         QFile config(configPath);
         config.open(QIODevice::WriteOnly);
-        config.write(exporterConfig({dovecotAccount(server, QStringLiteral("bench"))},
-                                    m_dir.filePath(QStringLiteral("state")), m_port, 60));
+        // The growth phase takes the store to 50,000 label sets, past the default limit.
+        QJsonObject json =
+            QJsonDocument::fromJson(
+                exporterConfig({dovecotAccount(server, QStringLiteral("bench"))},
+                               m_dir.filePath(QStringLiteral("state")), m_port, 60))
+                .object();
+        json.insert(QStringLiteral("limits"),
+                    QJsonObject{{QStringLiteral("max_label_sets"), 100000}});
+        config.write(QJsonDocument(json).toJson());
         config.close();
         m_process.setStandardOutputFile(QProcess::nullDevice());
         const QString log = qEnvironmentVariable("BENCH_LOG");

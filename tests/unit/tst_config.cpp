@@ -249,7 +249,7 @@ private Q_SLOTS:
         const auto defaults = parse(R"({"imap": {"username": "u", "password": "p"}})");
         QVERIFY(defaults.ok());
         QCOMPARE(defaults->limits.maxLabelSetsPerReport, 10000);
-        QCOMPARE(defaults->maxLabelSets, 50000);
+        QCOMPARE(defaults->maxLabelSets, 10000);
         QVERIFY(defaults->domains.isEmpty());
         QVERIFY(!toJson(*defaults, ConfigForm::File).contains("\"domains\""));
 
