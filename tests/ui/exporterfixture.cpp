@@ -2,6 +2,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
 
@@ -40,6 +41,16 @@ std::unique_ptr<Exporter> startExporterWithUnreachableAccount(const QString &sto
         return nullptr;
     }
     return exporter;
+}
+
+void stopExporter(std::unique_ptr<Exporter> &exporter)
+{
+    if (!exporter)
+        return;
+    QSignalSpy stopped(exporter.get(), &Exporter::stopped);
+    exporter->stop();
+    QVERIFY(stopped.count() == 1 || stopped.wait());
+    exporter.reset();
 }
 
 } // namespace Dmarc::Test

@@ -12,4 +12,7 @@ namespace Dmarc::Test {
 // account pointing at a local port nobody listens on (so every check fails quickly).
 std::unique_ptr<Exporter> startExporterWithUnreachableAccount(const QString &storageDirectory);
 
+// Stops `exporter`, waits for its stopped() signal and lets it go; nothing when it is null.
+void stopExporter(std::unique_ptr<Exporter> &exporter);
+
 } // namespace Dmarc::Test

@@ -70,11 +70,7 @@ private Q_SLOTS:
     void cleanupTestCase()
     {
         m_window.reset();
-        if (m_exporter) {
-            QSignalSpy stopped(m_exporter.get(), &Exporter::stopped);
-            m_exporter->stop();
-            QVERIFY(stopped.count() == 1 || stopped.wait());
-        }
+        Test::stopExporter(m_exporter);
     }
 
     void rangeSwitchUpdatesCards_data()

@@ -108,16 +108,6 @@ QChar mnemonicOf(const QString &text)
     return {};
 }
 
-void stop(std::unique_ptr<Exporter> &exporter)
-{
-    if (!exporter)
-        return;
-    QSignalSpy stopped(exporter.get(), &Exporter::stopped);
-    exporter->stop();
-    QVERIFY(stopped.count() == 1 || stopped.wait());
-    exporter.reset();
-}
-
 } // namespace
 
 // The dashboard's TLS and failure-report tabs show the exact figures of a store filled with
@@ -179,7 +169,7 @@ private Q_SLOTS:
     void cleanupTestCase()
     {
         m_window.reset();
-        stop(m_exporter);
+        Test::stopExporter(m_exporter);
     }
 
     void tabsHaveMnemonicsOfTheirOwn()
@@ -380,7 +370,7 @@ private Q_SLOTS:
             QCOMPARE(tray.state(), TrayState::Paused);
             QVERIFY(!tray.toolTip().contains(QStringLiteral("TLS failures")));
         }
-        stop(exporter);
+        Test::stopExporter(exporter);
     }
 };
 
