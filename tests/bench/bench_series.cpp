@@ -24,11 +24,13 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTextStream>
 
 #include <algorithm>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -112,25 +114,41 @@ bool fillStore(const QString &directory)
     return committed.ok();
 }
 
-// One GET /metrics on a new connection, read to the end: the body size, or -1.
+// One GET /metrics on a new connection, read to the end as a scraper does (into one reused buffer,
+// nothing kept but the head): the body size, or -1.
 qint64 scrapeOnce(quint16 port, bool gzip)
 {
-    QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    if (!socket.waitForConnected(5000))
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
         return -1;
-    socket.write(QByteArrayLiteral("GET /metrics HTTP/1.1\r\nHost: localhost\r\n") +
-                 (gzip ? QByteArrayLiteral("Accept-Encoding: gzip\r\n") : QByteArray()) +
-                 QByteArrayLiteral("Connection: close\r\n\r\n"));
-    QByteArray response;
-    while (socket.state() == QAbstractSocket::ConnectedState || socket.bytesAvailable() > 0) {
-        if (socket.bytesAvailable() == 0 && !socket.waitForReadyRead(5000))
-            break;
-        response += socket.readAll();
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const timeval timeout{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    const QByteArray request = QByteArrayLiteral("GET /metrics HTTP/1.1\r\nHost: localhost\r\n") +
+                               (gzip ? QByteArrayLiteral("Accept-Encoding: gzip\r\n") : QByteArray()) +
+                               QByteArrayLiteral("Connection: close\r\n\r\n");
+    qint64 total = 0;
+    qsizetype headEnd = -1;
+    QByteArray head;
+    if (::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0 &&
+        ::send(fd, request.constData(), size_t(request.size()), MSG_NOSIGNAL) == request.size()) {
+        static char buffer[1 << 20];
+        ssize_t got = 0;
+        while ((got = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
+            if (headEnd < 0) {
+                head.append(buffer, got);
+                headEnd = head.indexOf("\r\n\r\n");
+            }
+            total += got;
+        }
     }
-    if (!response.startsWith("HTTP/1.1 200"))
+    ::close(fd);
+    if (headEnd < 0 || !head.startsWith("HTTP/1.1 200"))
         return -1;
-    return response.size() - response.indexOf("\r\n\r\n") - 4;
+    return total - headEnd - 4;
 }
 
 struct Timings
