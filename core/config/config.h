@@ -5,6 +5,7 @@
 #include "imap/imapsettings.h"
 #include "mail/payloadlimits.h"
 #include "metrics/endpointsettings.h"
+#include "sources/sourcesettings.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -55,6 +56,7 @@ struct Config
     int maxLabelSets = 10000;
     // Reports are counted only for these domains and their subdomains; all when empty (9.2).
     QStringList domains;
+    SourceSettings sources; // the `sources` object: classes and the known-senders map file
     Log::Format logFormat = Log::Format::Colored;
     QtMsgType logLevel = QtInfoMsg;
     UnknownMembers unknown; // paths from the top: "", "web", "limits", "logging", ...

@@ -28,6 +28,10 @@ inline constexpr QLatin1String kMaxTlsReportBytes("max_tls_report_bytes");
 inline constexpr QLatin1String kMaxLabelSetsPerReport("max_label_sets_per_report");
 inline constexpr QLatin1String kMaxLabelSets("max_label_sets");
 inline constexpr QLatin1String kDomains("domains");
+inline constexpr QLatin1String kSources("sources");
+inline constexpr QLatin1String kClasses("classes");
+inline constexpr QLatin1String kCidrs("cidrs");
+inline constexpr QLatin1String kMapFile("map_file");
 inline constexpr QLatin1String kLogging("logging");
 inline constexpr QLatin1String kHandlers("handlers");
 inline constexpr QLatin1String kDefault("default");
@@ -107,6 +111,10 @@ inline constexpr QLatin1String kWriteOrder[] = {kListenAddr,
                                                 kPollIntervalSeconds,
                                                 kDeduplicationMaxSeconds,
                                                 kDomains,
+                                                kSources,
+                                                kClasses,
+                                                kCidrs,
+                                                kMapFile,
                                                 kLimits,
                                                 kMaxPayloadBytes,
                                                 kMaxZipMembers,
@@ -120,6 +128,12 @@ inline constexpr QLatin1String kWriteOrder[] = {kListenAddr,
                                                 kFormatter,
                                                 kRoot,
                                                 kLevel};
+
+// Where the unknown members of the class at `index` of sources.classes are kept.
+inline QString sourceClassPath(int index)
+{
+    return QString(kSources) + QLatin1Char('.') + kClasses + QStringLiteral("[%1]").arg(index);
+}
 
 // A key whose value is text held in a member of `Settings`: read, written and compared alike.
 template<typename Settings>

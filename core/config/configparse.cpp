@@ -4,6 +4,8 @@
 #include "configkeys.h"
 #include "confignames.h"
 #include "configreader.h"
+#include "sources/knownsenders.h"
+#include "sources/sourceip.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -335,6 +337,73 @@ void readDomains(ConfigReader &root, QStringList &domains)
     }
 }
 
+// One class of sources.classes: a name of its own and at least one CIDR block.
+void readSourceClass(ConfigReader &entry, QStringList &names, SourceClassSettings &settings)
+{
+    settings.name = entry.string(kName, QString()).trimmed();
+    if (settings.name.isEmpty())
+        entry.addError(kName, QStringLiteral("missing (required): the name its sources are shown "
+                                             "under, such as \"office\""));
+    else if (names.contains(settings.name))
+        entry.addError(kName, QStringLiteral("\"%1\" names an earlier class too; give each class "
+                                             "a name of its own")
+                                  .arg(settings.name));
+    names << settings.name;
+    const auto cidrs = entry.array(kCidrs);
+    if (!cidrs || cidrs->isEmpty())
+        entry.addError(kCidrs, QStringLiteral("missing: give a list of CIDR blocks such as "
+                                              "[\"192.0.2.0/24\", \"2001:db8::/32\"]"));
+    for (qsizetype i = 0; cidrs && i < cidrs->size(); ++i) {
+        const QString key = kCidrs + QStringLiteral("[%1]").arg(i);
+        const QString cidr = cidrs->at(i).toString();
+        const auto subnet = parseSourceSubnet(cidr);
+        if (!cidrs->at(i).isString())
+            entry.addError(key, QStringLiteral("class \"%1\": expected a CIDR block such as "
+                                               "\"192.0.2.0/24\", got %2")
+                                    .arg(settings.name, describeJsonValue(cidrs->at(i))));
+        else if (!subnet)
+            entry.addError(key, QStringLiteral("class \"%1\": %2")
+                                    .arg(settings.name, subnet.error().message));
+        else
+            settings.cidrs << cidr;
+    }
+    entry.finish();
+}
+
+// sources: your classes of source IPs and a known-senders map over the built-in one
+// (docs/counting.md section 10).
+void readSources(ConfigReader &reader, Config &config)
+{
+    SourceSettings &sources = config.sources;
+    if (const auto classes = reader.array(kClasses)) {
+        QStringList names;
+        for (int i = 0; i < classes->size(); ++i) {
+            if (!classes->at(i).isObject()) {
+                reader.addError(kClasses + QStringLiteral("[%1]").arg(i),
+                                QStringLiteral("expected an object with %1 and %2, got %3")
+                                    .arg(kName, kCidrs, describeJsonValue(classes->at(i))));
+                continue;
+            }
+            UnknownMembers unknown;
+            ConfigReader entry = reader.element(kClasses, i, classes->at(i).toObject(), &unknown);
+            SourceClassSettings settings;
+            readSourceClass(entry, names, settings);
+            if (!unknown.isEmpty())
+                config.unknown.insert(sourceClassPath(int(sources.classes.size())),
+                                      unknown.value(QString()));
+            sources.classes << settings;
+        }
+    }
+    sources.mapFile = reader.string(kMapFile, sources.mapFile);
+    if (!sources.mapFile.isEmpty()) {
+        const auto map = KnownSenders::fromFile(sources.mapFile);
+        if (!map)
+            reader.addError(kMapFile, QString(map.error().message).replace(
+                                          QLatin1Char('\n'), QStringLiteral("\n    ")));
+    }
+    reader.finish();
+}
+
 void readAccounts(ConfigReader &root, const QHash<QString, QString> &environment, Config &config)
 {
     ConfigAccount single; // upstream's form: imap and folders at the top
@@ -406,6 +475,8 @@ void readTop(const QJsonObject &document, const QHash<QString, QString> &environ
         kDeduplicationMaxSeconds, double(config.deduplicationMaxSeconds), 0, 10.0 * 366 * 86400));
 
     readDomains(root, config.domains);
+    if (auto sources = root.child(kSources))
+        readSources(*sources, config);
     if (auto limits = root.child(kLimits))
         readLimits(*limits, config.limits, config.maxLabelSets);
     if (auto logging = root.child(kLogging))

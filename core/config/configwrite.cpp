@@ -130,6 +130,26 @@ QJsonObject loggingJson(const Config &config)
     return logging;
 }
 
+// Left out when it holds nothing, as it reads back the same.
+QJsonObject sourcesJson(const Config &config)
+{
+    QJsonObject sources = config.unknown.value(kSources);
+    if (!config.sources.classes.isEmpty()) {
+        QJsonArray classes;
+        for (int i = 0; i < config.sources.classes.size(); ++i) {
+            const SourceClassSettings &settings = config.sources.classes.at(i);
+            QJsonObject entry = config.unknown.value(sourceClassPath(i));
+            entry.insert(kName, settings.name);
+            entry.insert(kCidrs, QJsonArray::fromStringList(settings.cidrs));
+            classes.append(entry);
+        }
+        sources.insert(kClasses, classes);
+    }
+    if (!config.sources.mapFile.isEmpty())
+        sources.insert(kMapFile, config.sources.mapFile);
+    return sources;
+}
+
 QJsonObject topJson(const Config &config, ConfigForm form)
 {
     QJsonObject top = config.unknown.value(QString());
@@ -146,6 +166,8 @@ QJsonObject topJson(const Config &config, ConfigForm form)
     top.insert(kDeduplicationMaxSeconds, double(config.deduplicationMaxSeconds));
     if (!config.domains.isEmpty())
         top.insert(kDomains, QJsonArray::fromStringList(config.domains));
+    if (const QJsonObject sources = sourcesJson(config); !sources.isEmpty())
+        top.insert(kSources, sources);
     QJsonObject limits = config.unknown.value(kLimits);
     limits.insert(kMaxPayloadBytes, double(config.limits.maxPayloadBytes));
     limits.insert(kMaxZipMembers, config.limits.maxZipMembers);

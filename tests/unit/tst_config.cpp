@@ -1,6 +1,7 @@
 #include "config/config.h"
 #include "config/configkeys.h"
 #include "config/confignames.h"
+#include "testfiles.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -10,6 +11,7 @@
 #include <QTest>
 
 using namespace Dmarc;
+using Dmarc::Test::writeTestFile;
 
 namespace {
 
@@ -24,15 +26,6 @@ QByteArray readData(const QString &name)
 Result<Config> parse(const QByteArray &json, const QHash<QString, QString> &environment = {})
 {
     return parseConfig(json, QStringLiteral("test.json"), environment);
-}
-
-QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content)
-{
-    QFile file(dir.filePath(name));
-    if (!file.open(QIODevice::WriteOnly))
-        qFatal("cannot write a test file");
-    file.write(content);
-    return file.fileName();
 }
 
 template<typename Settings, std::size_t N>
@@ -575,7 +568,7 @@ private Q_SLOTS:
     void everyKeyRoundTrips()
     {
         QTemporaryDir dir;
-        const QString file = writeFile(dir, QStringLiteral("file"), "from-file\n");
+        const QString file = writeTestFile(dir, QStringLiteral("file"), "from-file\n");
         const QByteArray json = QStringLiteral(R"({
             "listen_addr": "::1", "port": 9100, "storage_path": "/srv/dmarc",
             "web": {"tls_cert_file": "%1", "tls_key_file": "%1", "basic_auth_user": "prometheus",
@@ -720,7 +713,7 @@ private Q_SLOTS:
     void fileFromTheSettingsDialogReadsBackEqual()
     {
         QTemporaryDir dir;
-        const QString passwordFile = writeFile(dir, QStringLiteral("pw"), "pw\n");
+        const QString passwordFile = writeTestFile(dir, QStringLiteral("pw"), "pw\n");
         const QByteArray json = QStringLiteral(R"({
             "accounts": [{"name": "Example", "imap": {"host": "imap.example.com", "port": 993,
                           "use_ssl": true, "verify_certificate": true, "auth": "login",
