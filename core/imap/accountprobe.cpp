@@ -84,7 +84,13 @@ Error AccountProbe::explained(const Error &error) const
         lead = isOAuth2(m_settings.auth)
                    ? QStringLiteral("Login refused: the server did not accept the access token")
                    : QStringLiteral("Login refused: check the user name and the password");
-    return Error{error.code, lead + QStringLiteral(" (") + error.message + u')'};
+    QString detail = error.message;
+    if (const auto &refused = m_opener->refusedCertificate();
+        error.code == QLatin1String("certificate") && refused) {
+        detail += QStringLiteral("; the certificate is issued by %1 for %2")
+                      .arg(refused->issuer, refused->names.join(QStringLiteral(", ")));
+    }
+    return Error{error.code, lead + QStringLiteral(" (") + detail + u')'};
 }
 
 } // namespace Dmarc

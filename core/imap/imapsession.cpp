@@ -13,6 +13,29 @@ namespace Dmarc::Imap {
 
 namespace {
 
+// The certificate a handshake refused: the server's own when it sent one, else the first one
+// the errors name.
+PeerCertificate describeRefused(const QList<QSslError> &errors, QSslCertificate certificate)
+{
+    PeerCertificate refused;
+    for (const QSslError &error : errors) {
+        if (certificate.isNull())
+            certificate = error.certificate();
+        if (!refused.problems.contains(error.errorString()))
+            refused.problems.append(error.errorString());
+    }
+    for (const auto field : {QSslCertificate::CommonName, QSslCertificate::Organization}) {
+        if (refused.issuer.isEmpty())
+            refused.issuer = certificate.issuerInfo(field).join(QStringLiteral(", "));
+    }
+    refused.names = certificate.subjectInfo(QSslCertificate::CommonName);
+    for (const QString &name : certificate.subjectAlternativeNames().values(QSsl::DnsEntry)) {
+        if (!refused.names.contains(name))
+            refused.names.append(name);
+    }
+    return refused;
+}
+
 // How a response shows in the wire trace: the first line, literals as their size only.
 QByteArray traceLine(const ImapResponse &response)
 {
@@ -91,8 +114,10 @@ ImapSession::ImapSession(const ImapSettings &settings, QObject *parent)
     connect(m_socket, &QSslSocket::readyRead, this, &ImapSession::onReadyRead);
     connect(m_socket, &QSslSocket::errorOccurred, this, &ImapSession::onSocketError);
     connect(m_socket, &QSslSocket::disconnected, this, &ImapSession::onSocketError);
-    connect(m_socket, &QSslSocket::sslErrors, this,
-            [this](const QList<QSslError> &errors) { m_sslErrors = errors; });
+    connect(m_socket, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+        m_sslErrors = errors;
+        m_refusedCertificate = describeRefused(errors, m_socket->peerCertificate());
+    });
 }
 
 ImapSession::~ImapSession()

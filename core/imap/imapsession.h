@@ -11,14 +11,25 @@
 #include <QObject>
 #include <QSet>
 #include <QSslError>
+#include <QStringList>
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QSslSocket;
 class QTimer;
 
 namespace Dmarc::Imap {
+
+// The server certificate a TLS handshake refused, in words for a person: who issued it, the
+// names it is for, and why it was refused.
+struct PeerCertificate
+{
+    QString issuer;       // the issuer's common name, else its organisation
+    QStringList names;    // the subject's common name and DNS names
+    QStringList problems; // one sentence each
+};
 
 // One IMAP connection: TCP/TLS, greeting, STARTTLS, CAPABILITY, authentication, then commands
 // (pipelined in the order given) until logout. Never blocks; every wait runs under the
@@ -45,6 +56,11 @@ public:
     void open(const QString &accessToken = QString());
     bool isReady() const { return m_state == State::Ready; }
     bool hasCapability(const QByteArray &capability) const;
+    // After failed() with the code "certificate": the certificate that was refused.
+    const std::optional<PeerCertificate> &refusedCertificate() const
+    {
+        return m_refusedCertificate;
+    }
     QSet<QByteArray> capabilities() const { return m_capabilities; }
 
     // A builder with the next tag; pass the result to send().
@@ -141,6 +157,7 @@ private:
     QByteArray m_exclusiveTag; // a written command that must complete before the next is written
     bool m_idling = false;
     QList<QSslError> m_sslErrors;
+    std::optional<PeerCertificate> m_refusedCertificate;
 };
 
 } // namespace Dmarc::Imap

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <iterator>
 #include <utility>
 
 namespace Dmarc {
@@ -24,6 +25,21 @@ namespace {
 std::chrono::milliseconds toMs(double seconds)
 {
     return std::chrono::milliseconds(qint64(std::max(0.0, seconds) * 1000));
+}
+
+// The class of a failure by the code of its error (ImapSession, the token source, the steps).
+MailboxStatus::Failure failureOf(const Error &error)
+{
+    using Failure = MailboxStatus::Failure;
+    if (error.code == QLatin1String("auth_failed"))
+        return Failure::LoginRefused;
+    if (error.code == QLatin1String("certificate"))
+        return Failure::Certificate;
+    for (const char *network : {"unreachable", "timeout", "connection", "server_bye"}) {
+        if (error.code == QLatin1String(network))
+            return Failure::Network;
+    }
+    return Failure::Other;
 }
 
 } // namespace
@@ -60,12 +76,14 @@ void MailboxWatcher::start()
         return;
     m_stopping = false;
     m_failures = 0;
+    m_loginRefusals = 0;
     connectSession();
 }
 
 void MailboxWatcher::connectSession()
 {
     m_checkRequested = false;
+    m_status.nextAttempt = QDateTime();
     setActivity(MailboxStatus::Activity::Connecting);
     m_opener->start();
 }
@@ -88,6 +106,7 @@ void MailboxWatcher::onSessionOpened(const Result<ImapSession *> &session)
         failPoll(session.error());
         return;
     }
+    m_loginRefusals = 0;
     m_session = session.value();
     m_session->setParent(this);
     connect(m_session, &ImapSession::failed, this, &MailboxWatcher::failPoll);
@@ -253,6 +272,8 @@ void MailboxWatcher::finishPoll(bool mailArrived)
     m_failures = 0;
     m_status.lastSuccessfulPoll = QDateTime::currentDateTimeUtc();
     m_status.lastError.clear();
+    m_status.failure = MailboxStatus::Failure::None;
+    m_status.refusedCertificate.reset();
     Q_EMIT pollFinished(true, QString());
     if (m_stopping || !m_status.pushMode)
         logout();
@@ -332,6 +353,10 @@ void MailboxWatcher::failPoll(const Error &error)
     m_awaiting.clear();
     ++m_status.pollErrors;
     m_status.lastError = error.message;
+    m_status.failure = failureOf(error);
+    m_status.refusedCertificate = m_status.failure == MailboxStatus::Failure::Certificate
+                                      ? m_opener->refusedCertificate()
+                                      : std::nullopt;
     qCWarning(lcImap).noquote() << m_settings.displayName() + u':' << error.message;
     Q_EMIT pollFinished(false, error.message);
     if (m_stopping) {
@@ -341,13 +366,26 @@ void MailboxWatcher::failPoll(const Error &error)
     scheduleReconnect();
 }
 
+double MailboxWatcher::loginRetryDelaySeconds(int refusals)
+{
+    static constexpr int minutes[] = {1, 2, 5, 10, 15};
+    constexpr int steps = int(std::size(minutes));
+    return 60.0 * minutes[std::clamp(refusals, 1, steps) - 1];
+}
+
 void MailboxWatcher::scheduleReconnect()
 {
     ++m_failures;
-    const double base =
-        m_settings.reconnectMinSeconds * std::pow(2.0, std::min(m_failures - 1, 20));
-    const double jitter = 0.8 + 0.4 * QRandomGenerator::global()->generateDouble();
-    const double delay = std::min(m_settings.reconnectMaxSeconds, base * jitter);
+    double delay = 0;
+    if (m_status.failure == MailboxStatus::Failure::LoginRefused) {
+        delay = loginRetryDelaySeconds(++m_loginRefusals);
+    } else {
+        const double base =
+            m_settings.reconnectMinSeconds * std::pow(2.0, std::min(m_failures - 1, 20));
+        const double jitter = 0.8 + 0.4 * QRandomGenerator::global()->generateDouble();
+        delay = std::min(m_settings.reconnectMaxSeconds, base * jitter);
+    }
+    m_status.nextAttempt = QDateTime::currentDateTimeUtc().addMSecs(toMs(delay).count());
     setActivity(MailboxStatus::Activity::Reconnecting);
     qCInfo(lcImap).noquote() << m_settings.displayName() + u':' << "reconnecting in"
                              << QString::number(delay, 'f', 1) << "s";

@@ -2,6 +2,7 @@
 
 #include "common/result.h"
 #include "imap/fetchbatchjob.h"
+#include "imap/imapsession.h"
 #include "imap/imapsettings.h"
 #include "imap/mailboxbatch.h"
 
@@ -11,12 +12,13 @@
 #include <QObject>
 #include <QString>
 
+#include <optional>
+
 class QTimer;
 
 namespace Dmarc {
 
 namespace Imap {
-class ImapSession;
 class SessionOpener;
 struct FolderSetup;
 struct ImapResponse;
@@ -35,19 +37,36 @@ struct MailboxStatus
         Waiting,          // disconnected until the next poll
         Reconnecting      // waiting out the backoff after an error
     };
+    // What ended the last poll, by what sets it right: the server refused the login (the user
+    // name or password), did not prove itself with a trusted certificate (a CA file, the peer
+    // name), could not be reached or dropped the connection (waiting), or anything else.
+    enum class Failure
+    {
+        None,
+        LoginRefused,
+        Certificate,
+        Network,
+        Other
+    };
 
     Activity activity = Activity::Stopped;
     bool connected = false;       // a logged-in session exists
     bool pushMode = false;        // IDLE is used (else polling)
     QDateTime lastSuccessfulPoll; // UTC; invalid before the first success
     quint64 pollErrors = 0;
-    QString lastError; // empty after a successful poll
+    QString lastError;                                       // empty after a successful poll
+    Failure failure = Failure::None;                         // of the last poll
+    std::optional<Imap::PeerCertificate> refusedCertificate; // when failure is Certificate
+    QDateTime nextAttempt; // UTC; while Reconnecting, when the next attempt begins
     quint64 emailsMoved = 0;
 };
 
 // Watches one mailbox: connects, creates the folders, fetches the inbox in size-bounded batches,
 // hands each batch to the consumer, and moves each email only where the consumer says.
-// Then waits for new mail (IDLE) or for the next poll, and reconnects with backoff after errors.
+// Then waits for new mail (IDLE) or for the next poll, and reconnects with backoff after errors:
+// in seconds, doubling up to reconnectMaxSeconds, after a network or server error; in minutes
+// (loginRetryDelaySeconds()) after a refused login, which the same credentials would only repeat
+// and which a server's intrusion protection counts.
 // The watcher keeps this lifecycle; the work on the session is done by steps that each run
 // once and report their result: FolderSetupJob, FetchBatchJob, MoveJob.
 //
@@ -77,6 +96,10 @@ public:
     // the event loop. UIDs not in the current batch are ignored; emails of the batch without a
     // destination are not moved. Destinations arriving after the connection was lost are dropped.
     void submitDestinations(const QHash<quint32, QString> &folders);
+
+    // The wait before the next attempt after `refusals` logins in a row were refused: 1, 2, 5,
+    // 10, then every 15 minutes.
+    static double loginRetryDelaySeconds(int refusals);
 
 Q_SIGNALS:
     void batchReady(const Dmarc::MailboxBatch &batch);
@@ -122,6 +145,7 @@ private:
     bool m_checkRequested = false;
     bool m_newMail = false; // the inbox grew since the last IDLE began
     int m_failures = 0;
+    int m_loginRefusals = 0; // in a row
     Imap::SessionOpener *m_opener;
     Imap::ImapSession *m_session = nullptr;
     QTimer *m_waitTimer;

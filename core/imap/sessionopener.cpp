@@ -62,6 +62,7 @@ void SessionOpener::onReady()
 
 void SessionOpener::onFailed(const Error &error)
 {
+    m_refusedCertificate = m_session ? m_session->refusedCertificate() : std::nullopt;
     dropSession();
     // A refused OAuth2 token may just have expired early: refresh it once and retry at once.
     if (error.code == QLatin1String("auth_failed") && m_tokens && !m_tokenRefreshed) {

@@ -1,17 +1,18 @@
 #pragma once
 
 #include "common/result.h"
+#include "imap/imapsession.h"
 #include "imap/imapsettings.h"
 
 #include <QObject>
+
+#include <optional>
 
 namespace Dmarc {
 
 class OAuth2TokenSource;
 
 namespace Imap {
-
-class ImapSession;
 
 // Opens logged-in sessions for one account: with XOAUTH2 or OAUTHBEARER it gets an access token
 // first (kept by its token source between sessions), and when the server refuses a token it
@@ -28,6 +29,11 @@ public:
     void start();
     // Drops what start() began; no signal follows.
     void cancel();
+    // After finished() with the error code "certificate": the certificate that was refused.
+    const std::optional<PeerCertificate> &refusedCertificate() const
+    {
+        return m_refusedCertificate;
+    }
 
 Q_SIGNALS:
     // The logged-in session, for the receiver to take over (setParent()), or what went wrong.
@@ -43,6 +49,7 @@ private:
     OAuth2TokenSource *m_tokens = nullptr;
     ImapSession *m_session = nullptr;
     bool m_tokenRefreshed = false; // one forced token refresh per authentication failure
+    std::optional<PeerCertificate> m_refusedCertificate;
 };
 
 } // namespace Imap

@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QString>
+#include <QStringList>
 
 namespace Dmarc {
 
@@ -18,6 +19,17 @@ struct AccountStatus
         WaitingForPoll, // disconnected until the next check
         Reconnecting    // waiting out the backoff after an error
     };
+    // Why the last check failed, by what sets it right: the login was refused (user name,
+    // password), the server's certificate is not trusted (a CA file, the peer name), the
+    // server could not be reached or dropped the connection (wait), anything else.
+    enum class Trouble
+    {
+        None,
+        LoginRefused,
+        Certificate,
+        Unreachable,
+        Other
+    };
 
     QString name;
     Activity activity = Activity::Stopped;
@@ -28,6 +40,15 @@ struct AccountStatus
     quint64 pollErrors = 0;
     QString lastError; // empty after a successful poll
     quint64 emailsMoved = 0;
+    QString host; // the server
+    QString user; // the user name it logs in with
+    Trouble trouble = Trouble::None;
+    // With Trouble::Certificate: the refused certificate's issuer, the names it is for, and
+    // why it was refused (one sentence each).
+    QString certificateIssuer;
+    QStringList certificateNames;
+    QStringList certificateProblems;
+    QDateTime nextAttempt; // UTC; while Reconnecting, when the next attempt begins
 };
 
 } // namespace Dmarc

@@ -70,18 +70,48 @@ AccountStatus::Activity activityOf(MailboxStatus::Activity activity)
     return Shown::Reconnecting;
 }
 
+AccountStatus::Trouble troubleOf(MailboxStatus::Failure failure)
+{
+    using Failure = MailboxStatus::Failure;
+    using Trouble = AccountStatus::Trouble;
+    switch (failure) {
+    case Failure::None:
+        return Trouble::None;
+    case Failure::LoginRefused:
+        return Trouble::LoginRefused;
+    case Failure::Certificate:
+        return Trouble::Certificate;
+    case Failure::Network:
+        return Trouble::Unreachable;
+    case Failure::Other:
+        break;
+    }
+    return Trouble::Other;
+}
+
 // One account as the status views show it.
 AccountStatus accountStatus(const ImapSettings &settings, const MailboxStatus &status)
 {
-    return AccountStatus{settings.displayName(),
-                         activityOf(status.activity),
-                         status.connected,
-                         status.pushMode,
-                         settings.pollIntervalSeconds,
-                         status.lastSuccessfulPoll,
-                         status.pollErrors,
-                         status.lastError,
-                         status.emailsMoved};
+    AccountStatus shown;
+    shown.name = settings.displayName();
+    shown.activity = activityOf(status.activity);
+    shown.connected = status.connected;
+    shown.pushMode = status.pushMode;
+    shown.pollIntervalSeconds = settings.pollIntervalSeconds;
+    shown.lastSuccessfulPoll = status.lastSuccessfulPoll;
+    shown.pollErrors = status.pollErrors;
+    shown.lastError = status.lastError;
+    shown.emailsMoved = status.emailsMoved;
+    shown.host = settings.host;
+    shown.user = settings.username;
+    shown.trouble = troubleOf(status.failure);
+    if (const auto &refused = status.refusedCertificate) {
+        shown.certificateIssuer = refused->issuer;
+        shown.certificateNames = refused->names;
+        shown.certificateProblems = refused->problems;
+    }
+    shown.nextAttempt = status.nextAttempt;
+    return shown;
 }
 
 } // namespace
@@ -271,6 +301,12 @@ QList<AccountStatus> Exporter::accounts() const
     for (const MailboxWatcher *watcher : m_watchers)
         states.append(accountStatus(watcher->settings(), watcher->status()));
     return states;
+}
+
+void Exporter::retryAccount(int index)
+{
+    if (!m_paused && !m_stopping && index >= 0 && index < m_watchers.size())
+        m_watchers.at(index)->checkNow();
 }
 
 void Exporter::checkNow()

@@ -52,6 +52,8 @@ public:
     // The store's figures for the dashboard; null until start() succeeded.
     DashboardQueries *queries() const { return m_queries; }
     QList<AccountStatus> accounts() const;
+    // Tries the account at `index` of accounts() now, whatever its backoff (not while paused).
+    void retryAccount(int index);
     // Whether the store takes commits; when not, why and when the next try is.
     StoreStatus storeStatus() const;
     // Tries the commits waiting for the store now.

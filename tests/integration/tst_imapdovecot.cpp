@@ -164,6 +164,13 @@ private Q_SLOTS:
                  qPrintable(polls.first().at(1).toString()));
         QVERIFY(batches.isEmpty());
         QCOMPARE(watcher.status().pollErrors, 1u);
+        // The status names the refused certificate.
+        const MailboxStatus status = watcher.status();
+        QCOMPARE(status.failure, MailboxStatus::Failure::Certificate);
+        QVERIFY(status.refusedCertificate);
+        QCOMPARE(status.refusedCertificate->issuer, QStringLiteral("dmarc test CA"));
+        QCOMPARE(status.refusedCertificate->names, QStringList{QStringLiteral("localhost")});
+        QVERIFY(!status.refusedCertificate->problems.isEmpty());
         watcher.stop();
     }
 
@@ -264,6 +271,51 @@ private Q_SLOTS:
                 .ok());
         QVERIFY(batches.wait(15000));
         QVERIFY(watcher.status().connected);
+        watcher.stop();
+    }
+
+    // A refused login is tried again in minutes (1, 2, 5, 10, then every 15), a network error
+    // in seconds: the same credentials would be refused again, and a server's intrusion
+    // protection counts the refusals. "Check now" tries at once all the same.
+    void refusedLoginIsRetriedInMinutes()
+    {
+        DovecotServer server;
+        QVERIFY(server.start().ok());
+        ImapSettings settings = settingsFor(server);
+        settings.password = QStringLiteral("wrong");
+        settings.reconnectMinSeconds = 0.2;
+        settings.reconnectMaxSeconds = 1;
+        MailboxWatcher watcher(settings);
+        QSignalSpy polls(&watcher, &MailboxWatcher::pollFinished);
+        const auto secondsToNextAttempt = [&watcher] {
+            return QDateTime::currentDateTimeUtc().msecsTo(watcher.status().nextAttempt) / 1000.0;
+        };
+        watcher.start();
+        QVERIFY(polls.wait(15000));
+        QCOMPARE(watcher.status().failure, MailboxStatus::Failure::LoginRefused);
+        QCOMPARE(watcher.status().activity, MailboxStatus::Activity::Reconnecting);
+        QVERIFY2(secondsToNextAttempt() > 58 && secondsToNextAttempt() <= 60,
+                 qPrintable(QString::number(secondsToNextAttempt())));
+
+        watcher.checkNow();
+        QVERIFY(polls.wait(15000));
+        QCOMPARE(polls.size(), 2);
+        QCOMPARE(watcher.status().failure, MailboxStatus::Failure::LoginRefused);
+        QVERIFY2(secondsToNextAttempt() > 118 && secondsToNextAttempt() <= 120,
+                 qPrintable(QString::number(secondsToNextAttempt())));
+        QCOMPARE(watcher.status().pollErrors, quint64(2));
+        const QList<double> minutes{1, 2, 5, 10, 15, 15};
+        for (int refusals = 1; refusals <= minutes.size(); ++refusals)
+            QCOMPARE(MailboxWatcher::loginRetryDelaySeconds(refusals),
+                     60 * minutes.at(refusals - 1));
+
+        // The server goes away: a network error, retried within the second.
+        server.stop();
+        watcher.checkNow();
+        QVERIFY(polls.wait(15000));
+        QCOMPARE(watcher.status().failure, MailboxStatus::Failure::Network);
+        QVERIFY2(secondsToNextAttempt() <= 1, qPrintable(QString::number(secondsToNextAttempt())));
+        QVERIFY(!watcher.status().refusedCertificate);
         watcher.stop();
     }
 
