@@ -365,6 +365,39 @@
         <source>%n email(s) could not be read as a report; see Recent reports.</source>
         <translation><numerusform>%n E-Mail konnte nicht als Bericht gelesen werden; siehe Letzte Berichte.</numerusform><numerusform>%n E-Mails konnten nicht als Bericht gelesen werden; siehe Letzte Berichte.</numerusform></translation>
     </message>
+    <message>
+        <source>Mailbox %1: login refused</source>
+        <translation>Postfach %1: Anmeldung abgelehnt</translation>
+    </message>
+    <message>
+        <source>Mailbox %1: certificate not trusted</source>
+        <translation>Postfach %1: Zertifikat nicht vertrauenswürdig</translation>
+    </message>
+    <message>
+        <source>Mailbox %1 failed</source>
+        <translation>Postfach %1 fehlgeschlagen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n mailbox problem(s)</source>
+        <translation>
+            <numerusform>%n Postfachproblem</numerusform>
+            <numerusform>%n Postfachprobleme</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new failing source(s)</source>
+        <translation>
+            <numerusform>%n neue fehlschlagende Quelle</numerusform>
+            <numerusform>%n neue fehlschlagende Quellen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n invalid report(s)</source>
+        <translation>
+            <numerusform>%n ungültiger Bericht</numerusform>
+            <numerusform>%n ungültige Berichte</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>Dmarc::Ui::ReportsTableModel</name>
@@ -615,6 +648,38 @@
         <source>Getting an OAuth2 access token…</source>
         <translation>Hole ein OAuth2-Zugriffstoken…</translation>
     </message>
+    <message>
+        <source>optional, the PEM file of a private CA</source>
+        <translation>optional, die PEM-Datei einer privaten CA</translation>
+    </message>
+    <message>
+        <source>Trust server certificates issued by this CA, in addition to the system&apos;s CAs</source>
+        <translation>Serverzertifikaten dieser CA vertrauen, zusätzlich zu den CAs des Systems</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>D&amp;urchsuchen…</translation>
+    </message>
+    <message>
+        <source>CA file:</source>
+        <translation>CA-Datei:</translation>
+    </message>
+    <message>
+        <source>%1: the CA file %2 holds no PEM certificate</source>
+        <translation>%1: Die CA-Datei %2 enthält kein PEM-Zertifikat</translation>
+    </message>
+    <message>
+        <source>CA certificate file</source>
+        <translation>CA-Zertifikatsdatei</translation>
+    </message>
+    <message>
+        <source>PEM certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>PEM-Zertifikate (*.pem *.crt *.cer);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>%1 holds no PEM certificate</source>
+        <translation>%1 enthält kein PEM-Zertifikat</translation>
+    </message>
 </context>
 <context>
     <name>Dmarc::Ui::StatusText</name>
@@ -693,6 +758,34 @@
     <message>
         <source>invalid</source>
         <translation>ungültig</translation>
+    </message>
+    <message>
+        <source>Login refused by %1 for user %2</source>
+        <translation>Anmeldung von %1 für Benutzer %2 abgelehnt</translation>
+    </message>
+    <message>
+        <source>Certificate not trusted: issued by %1 for %2 (%3)</source>
+        <translation>Zertifikat nicht vertrauenswürdig: ausgestellt von %1 für %2 (%3)</translation>
+    </message>
+    <message>
+        <source>an unknown issuer</source>
+        <translation>einem unbekannten Aussteller</translation>
+    </message>
+    <message>
+        <source>no name</source>
+        <translation>keinen Namen</translation>
+    </message>
+    <message>
+        <source>Server unreachable: %1</source>
+        <translation>Server nicht erreichbar: %1</translation>
+    </message>
+    <message>
+        <source>Mailbox check failed: %1</source>
+        <translation>Postfachprüfung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>%1; next try at %2</source>
+        <translation>%1; nächster Versuch um %2</translation>
     </message>
 </context>
 <context>
@@ -894,6 +987,17 @@
     <message>
         <source>Delivery result</source>
         <translation>Zustellergebnis</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::ProblemBanner</name>
+    <message>
+        <source>Open settings</source>
+        <translation>Einstellungen öffnen</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Erneut versuchen</translation>
     </message>
 </context>
 </TS>

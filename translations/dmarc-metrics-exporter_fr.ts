@@ -365,6 +365,39 @@
         <source>%n email(s) could not be read as a report; see Recent reports.</source>
         <translation><numerusform>%n e-mail n'a pas pu être lu comme rapport ; voir Rapports récents.</numerusform><numerusform>%n e-mails n'ont pas pu être lus comme rapports ; voir Rapports récents.</numerusform></translation>
     </message>
+    <message>
+        <source>Mailbox %1: login refused</source>
+        <translation>Boîte aux lettres %1 : connexion refusée</translation>
+    </message>
+    <message>
+        <source>Mailbox %1: certificate not trusted</source>
+        <translation>Boîte aux lettres %1 : certificat non approuvé</translation>
+    </message>
+    <message>
+        <source>Mailbox %1 failed</source>
+        <translation>Échec de la boîte aux lettres %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n mailbox problem(s)</source>
+        <translation>
+            <numerusform>%n problème de boîte aux lettres</numerusform>
+            <numerusform>%n problèmes de boîte aux lettres</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new failing source(s)</source>
+        <translation>
+            <numerusform>%n nouvelle source en échec</numerusform>
+            <numerusform>%n nouvelles sources en échec</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n invalid report(s)</source>
+        <translation>
+            <numerusform>%n rapport invalide</numerusform>
+            <numerusform>%n rapports invalides</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>Dmarc::Ui::ReportsTableModel</name>
@@ -615,6 +648,38 @@
         <source>Getting an OAuth2 access token…</source>
         <translation>Obtention d'un jeton d'accès OAuth2…</translation>
     </message>
+    <message>
+        <source>optional, the PEM file of a private CA</source>
+        <translation>facultatif, le fichier PEM d&apos;une AC privée</translation>
+    </message>
+    <message>
+        <source>Trust server certificates issued by this CA, in addition to the system&apos;s CAs</source>
+        <translation>Faire confiance aux certificats de serveur émis par cette AC, en plus des AC du système</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>P&amp;arcourir…</translation>
+    </message>
+    <message>
+        <source>CA file:</source>
+        <translation>Fichier d&apos;AC :</translation>
+    </message>
+    <message>
+        <source>%1: the CA file %2 holds no PEM certificate</source>
+        <translation>%1 : le fichier d&apos;AC %2 ne contient aucun certificat PEM</translation>
+    </message>
+    <message>
+        <source>CA certificate file</source>
+        <translation>Fichier de certificat d&apos;AC</translation>
+    </message>
+    <message>
+        <source>PEM certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>Certificats PEM (*.pem *.crt *.cer);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>%1 holds no PEM certificate</source>
+        <translation>%1 ne contient aucun certificat PEM</translation>
+    </message>
 </context>
 <context>
     <name>Dmarc::Ui::StatusText</name>
@@ -693,6 +758,34 @@
     <message>
         <source>invalid</source>
         <translation>invalide</translation>
+    </message>
+    <message>
+        <source>Login refused by %1 for user %2</source>
+        <translation>Connexion refusée par %1 pour l&apos;utilisateur %2</translation>
+    </message>
+    <message>
+        <source>Certificate not trusted: issued by %1 for %2 (%3)</source>
+        <translation>Certificat non approuvé : émis par %1 pour %2 (%3)</translation>
+    </message>
+    <message>
+        <source>an unknown issuer</source>
+        <translation>un émetteur inconnu</translation>
+    </message>
+    <message>
+        <source>no name</source>
+        <translation>aucun nom</translation>
+    </message>
+    <message>
+        <source>Server unreachable: %1</source>
+        <translation>Serveur injoignable : %1</translation>
+    </message>
+    <message>
+        <source>Mailbox check failed: %1</source>
+        <translation>Échec de la vérification de la boîte aux lettres : %1</translation>
+    </message>
+    <message>
+        <source>%1; next try at %2</source>
+        <translation>%1 ; prochain essai à %2</translation>
     </message>
 </context>
 <context>
@@ -894,6 +987,17 @@
     <message>
         <source>Delivery result</source>
         <translation>Résultat de livraison</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::ProblemBanner</name>
+    <message>
+        <source>Open settings</source>
+        <translation>Ouvrir les paramètres</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Réessayer</translation>
     </message>
 </context>
 </TS>

@@ -532,7 +532,7 @@ void DashboardWindow::updateAccount(int index, const AccountStatus &status)
                             whenText(status.lastSuccessfulPoll, now),
                             nextCheckText(status, now),
                             QLocale().toString(status.pollErrors),
-                            status.lastError};
+                            troubleText(status)};
     for (int column = 0; column < cells.size(); ++column) {
         auto *item = new QTableWidgetItem(cells.at(column));
         if (!status.lastError.isEmpty())
@@ -544,6 +544,17 @@ void DashboardWindow::updateAccount(int index, const AccountStatus &status)
     if (!status.lastError.isEmpty() && status.lastError != m_lastErrors.at(index))
         appendLog(status.name + QStringLiteral(": ") + status.lastError);
     m_lastErrors[index] = status.lastError;
+    while (m_accountStates.size() <= index)
+        m_accountStates.append(AccountStatus());
+    // The banner is built again only when what it says of the account changes.
+    const auto bannerText = [now](const AccountStatus &account) {
+        const auto problem = accountProblem(account, now, {}, {});
+        return problem ? problem->message : QString();
+    };
+    const bool changed = bannerText(status) != bannerText(m_accountStates.at(index));
+    m_accountStates[index] = status;
+    if (changed)
+        showProblems();
     updatePauseButton();
 }
 
@@ -571,6 +582,13 @@ void DashboardWindow::showProblems()
                 .arg(status.reason, QLocale().toString(status.nextRetry.toLocalTime().time(),
                                                        QStringLiteral("HH:mm:ss"))),
             {{tr("Retry now"), [this] { m_exporter.retryStore(); }}}};
+    }
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (int i = 0; i < m_accountStates.size(); ++i) {
+        if (const auto problem = accountProblem(
+                m_accountStates.at(i), now, [this] { Q_EMIT settingsRequested(); },
+                [this, i] { m_exporter.retryAccount(i); }))
+            problems << *problem;
     }
     const quint64 perReport = m_exporter.refusedReports(Refusal::LabelSetsPerReport);
     const quint64 total = m_exporter.refusedReports(Refusal::LabelSets);

@@ -108,7 +108,8 @@ private:
     void updatePauseButton();
     void onEmailsProcessed(const QList<EmailOutcome> &emails);
     void appendLog(const QString &line);
-    // The banner's problems: the store's state and reports refused by the limits on series.
+    // The banner's problems: the store's state, the accounts whose checks fail, and reports
+    // refused by the limits on series.
     void showProblems();
     void showError(const QString &message);
 
@@ -129,6 +130,7 @@ private:
     QLabel *m_refused = nullptr;
     StoreStatus m_storeStatus; // as the service last said
     QStringList m_lastErrors; // per account, to log each new error once
+    QList<AccountStatus> m_accountStates; // as the service last said, for the banner
     bool m_refreshing = false;
     bool m_refreshAgain = false;
 };

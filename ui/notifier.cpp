@@ -1,18 +1,16 @@
 #include "notifier.h"
 
-#include <QCoreApplication>
+#include "statustext.h"
 
+#include <QDateTime>
+#include <QTimer>
+
+#include <algorithm>
 #include <utility>
 
 namespace Dmarc::Ui {
 
 namespace {
-
-// The translation context of the notices.
-class Notifier
-{
-    Q_DECLARE_TR_FUNCTIONS(Dmarc::Ui::Notifier)
-};
 
 bool failing(const Counters &counters)
 {
@@ -23,6 +21,24 @@ QString sourceKey(const LabelSet &labels)
 {
     return labels.fromDomain + QLatin1Char('\n') + labels.dkimDomain + QLatin1Char('\n') +
            labels.spfDomain;
+}
+
+// The title of a notice about one account alone.
+QString troubleTitle(const AccountStatus &account)
+{
+    using Trouble = AccountStatus::Trouble;
+    switch (account.trouble) {
+    case Trouble::LoginRefused:
+        return Notifier::tr("Mailbox %1: login refused").arg(account.name);
+    case Trouble::Certificate:
+        return Notifier::tr("Mailbox %1: certificate not trusted").arg(account.name);
+    case Trouble::Unreachable:
+        return Notifier::tr("Mailbox %1 unreachable").arg(account.name);
+    case Trouble::None:
+    case Trouble::Other:
+        break;
+    }
+    return Notifier::tr("Mailbox %1 failed").arg(account.name);
 }
 
 } // namespace
@@ -54,64 +70,171 @@ int NotificationPolicy::takeNewFailingSources()
     return std::exchange(m_newFailing, 0);
 }
 
-bool NotificationPolicy::allow(const QString &key, qint64 nowSecs)
-{
-    const auto last = m_lastShown.constFind(key);
-    if (last != m_lastShown.constEnd() && nowSecs - *last < m_minIntervalSecs)
-        return false;
-    m_lastShown.insert(key, nowSecs);
-    return true;
-}
-
 std::optional<Notice> NotificationPolicy::accountChanged(const AccountStatus &account,
                                                          qint64 nowSecs)
 {
-    const QString error = account.lastError;
-    const QString previous = m_accountErrors.value(account.name);
-    m_accountErrors.insert(account.name, error);
-    if (error.isEmpty() || error == previous ||
-        !allow(QStringLiteral("mailbox:") + account.name, nowSecs))
+    const AccountStatus::Trouble previous =
+        m_troubles.value(account.name, AccountStatus::Trouble::None);
+    m_troubles.insert(account.name, account.trouble);
+    if (account.trouble == AccountStatus::Trouble::None) {
+        m_heldAccounts.remove(account.name); // no longer news
         return std::nullopt;
-    return Notice{Notice::Kind::MailboxError,
-                  Notifier::tr("Mailbox %1 unreachable").arg(account.name), error};
+    }
+    if (account.trouble == previous)
+        return std::nullopt;
+    m_heldAccounts.insert(account.name, account);
+    return offer(Notice::Kind::MailboxError, nowSecs);
 }
 
-QList<Notice> NotificationPolicy::emailsProcessed(const QList<EmailOutcome> &emails, qint64 nowSecs)
+std::optional<Notice> NotificationPolicy::emailsProcessed(const QList<EmailOutcome> &emails,
+                                                          qint64 nowSecs)
 {
-    QStringList newSources;
-    int invalid = 0;
+    const int heldBefore = int(m_heldSources.size()) + m_heldInvalid;
+    bool newSources = false;
     for (const EmailOutcome &email : emails) {
         if (email.verdict == EmailVerdict::Error)
-            ++invalid;
+            ++m_heldInvalid;
         for (const ReportCounts &report : email.analysis.reports) {
             for (const LabelCounts &entry : report.counts) {
                 if (failing(entry.counters) && addFailing(entry.labels)) {
                     const LabelSet &l = entry.labels;
-                    newSources << Notifier::tr("%1 via DKIM %2 / SPF %3 (reported by %4)")
-                                      .arg(l.fromDomain,
-                                           l.dkimDomain.isEmpty() ? QStringLiteral("–")
-                                                                  : l.dkimDomain,
-                                           l.spfDomain.isEmpty() ? QStringLiteral("–")
-                                                                 : l.spfDomain,
-                                           l.reporter);
+                    newSources = true;
+                    m_heldSources << Notifier::tr("%1 via DKIM %2 / SPF %3 (reported by %4)")
+                                         .arg(l.fromDomain,
+                                              l.dkimDomain.isEmpty() ? QStringLiteral("–")
+                                                                     : l.dkimDomain,
+                                              l.spfDomain.isEmpty() ? QStringLiteral("–")
+                                                                    : l.spfDomain,
+                                              l.reporter);
                 }
             }
         }
     }
-    QList<Notice> notices;
-    if (!newSources.isEmpty() && allow(QStringLiteral("failing"), nowSecs)) {
-        notices.append(
-            Notice{Notice::Kind::FailingSource,
-                   Notifier::tr("%n new source(s) failing DMARC", nullptr, int(newSources.size())),
-                   newSources.join(QLatin1Char('\n'))});
+    if (int(m_heldSources.size()) + m_heldInvalid == heldBefore)
+        return std::nullopt;
+    return offer(newSources ? Notice::Kind::FailingSource : Notice::Kind::InvalidReport, nowSecs);
+}
+
+std::optional<qint64> NotificationPolicy::dueAt() const
+{
+    if (m_heldAccounts.isEmpty() && m_heldSources.isEmpty() && m_heldInvalid == 0)
+        return std::nullopt;
+    return m_lastShown ? *m_lastShown + m_minIntervalSecs : 0;
+}
+
+std::optional<Notice> NotificationPolicy::takeDue(qint64 nowSecs)
+{
+    const std::optional<qint64> due = dueAt();
+    if (!due || nowSecs < *due)
+        return std::nullopt;
+    return take(nowSecs);
+}
+
+std::optional<Notice> NotificationPolicy::offer(Notice::Kind kind, qint64 nowSecs)
+{
+    // Kinds compare by importance: the smaller, the more important.
+    if (m_lastShown && nowSecs - *m_lastShown < m_minIntervalSecs && kind >= m_lastKind)
+        return std::nullopt;
+    return take(nowSecs);
+}
+
+Notice NotificationPolicy::take(qint64 nowSecs)
+{
+    // One part per kind of news, the most important first; alone, a part has a title of its
+    // own, together their counts are the title.
+    struct Part
+    {
+        Notice::Kind kind;
+        QString title;
+        QString summary;
+        QStringList lines;
+    };
+    QList<Part> parts;
+    if (!m_heldAccounts.isEmpty()) {
+        Part part{Notice::Kind::MailboxError,
+                  troubleTitle(m_heldAccounts.first()),
+                  Notifier::tr("%n mailbox problem(s)", nullptr, int(m_heldAccounts.size())),
+                  {}};
+        for (const AccountStatus &account : std::as_const(m_heldAccounts)) {
+            part.lines << (m_heldAccounts.size() == 1
+                               ? troubleText(account)
+                               : account.name + QStringLiteral(": ") + troubleText(account));
+        }
+        if (m_heldAccounts.size() > 1)
+            part.title = part.summary;
+        parts << part;
     }
-    if (invalid > 0 && allow(QStringLiteral("invalid"), nowSecs)) {
-        notices.append(
-            Notice{Notice::Kind::InvalidReport, Notifier::tr("Invalid DMARC report"),
-                   Notifier::tr("%n email(s) could not be read as a report; see Recent reports.",
-                                nullptr, invalid)});
+    if (!m_heldSources.isEmpty()) {
+        const int count = int(m_heldSources.size());
+        parts << Part{Notice::Kind::FailingSource,
+                      Notifier::tr("%n new source(s) failing DMARC", nullptr, count),
+                      Notifier::tr("%n new failing source(s)", nullptr, count), m_heldSources};
     }
-    return notices;
+    if (m_heldInvalid > 0) {
+        parts << Part{
+            Notice::Kind::InvalidReport,
+            Notifier::tr("Invalid DMARC report"),
+            Notifier::tr("%n invalid report(s)", nullptr, m_heldInvalid),
+            {Notifier::tr("%n email(s) could not be read as a report; see Recent reports.", nullptr,
+                          m_heldInvalid)}};
+    }
+    m_heldAccounts.clear();
+    m_heldSources.clear();
+    m_heldInvalid = 0;
+
+    Notice notice{parts.first().kind, parts.first().title, QString()};
+    QStringList summaries;
+    QStringList lines;
+    for (const Part &part : std::as_const(parts)) {
+        summaries << part.summary;
+        lines << part.lines;
+    }
+    if (parts.size() > 1)
+        notice.title = summaries.join(QStringLiteral(", "));
+    notice.message = lines.join(QLatin1Char('\n'));
+    m_lastShown = nowSecs;
+    m_lastKind = notice.kind;
+    return notice;
+}
+
+Notifier::Notifier(qint64 minIntervalSecs, QObject *parent)
+    : QObject(parent)
+    , m_policy(minIntervalSecs)
+    , m_clock([] { return QDateTime::currentSecsSinceEpoch(); })
+    , m_timer(new QTimer(this))
+{
+    m_timer->setSingleShot(true);
+    connect(m_timer, &QTimer::timeout, this, &Notifier::deliverDue);
+}
+
+void Notifier::knowFailingSources(const QList<LabelCounts> &counts)
+{
+    m_policy.knowFailingSources(counts);
+}
+
+void Notifier::accountChanged(const AccountStatus &account)
+{
+    deliver(m_policy.accountChanged(account, m_clock()));
+}
+
+void Notifier::emailsProcessed(const QList<EmailOutcome> &emails)
+{
+    deliver(m_policy.emailsProcessed(emails, m_clock()));
+}
+
+void Notifier::deliverDue()
+{
+    deliver(m_policy.takeDue(m_clock()));
+}
+
+void Notifier::deliver(const std::optional<Notice> &notice)
+{
+    if (notice)
+        Q_EMIT noticeReady(*notice);
+    if (const std::optional<qint64> due = m_policy.dueAt())
+        m_timer->start(int(std::clamp<qint64>(*due - m_clock(), 0, 24 * 3600) * 1000));
+    else
+        m_timer->stop();
 }
 
 } // namespace Dmarc::Ui

@@ -6,16 +6,23 @@
 
 #include <QHash>
 #include <QList>
+#include <QMap>
+#include <QObject>
 #include <QSet>
 #include <QString>
+#include <QStringList>
 
+#include <functional>
 #include <optional>
+
+class QTimer;
 
 namespace Dmarc::Ui {
 
 // A desktop notification to show.
 struct Notice
 {
+    // The most important first.
     enum class Kind
     {
         MailboxError,
@@ -27,10 +34,15 @@ struct Notice
     QString message;
 };
 
-// Decides which events deserve a desktop notification: a mailbox error (once per new error
-// text), a source failing DMARC for a domain that was not failing before, an invalid report.
-// Each kind is shown at most once per `minIntervalSecs`, so a broken mailbox does not flood the
-// desktop. Pure: the caller passes the time.
+// Decides which events deserve a desktop notification: an account whose check fails for a new
+// reason (login refused, certificate not trusted, server unreachable, other), a source failing
+// DMARC for a domain that was not failing before, an invalid report. Shows at most one notice
+// per `minIntervalSecs`, so that a broken mailbox does not flood the desktop and no notice
+// replaces another at once: news within the interval are held and merged into one notice ("2
+// new failing sources, 1 invalid report") that is due when the interval ends. Held news are
+// never dropped, except an account's trouble that ended meanwhile. News more important than
+// the notice last shown are shown at once, with everything held. Pure: the caller passes the
+// time.
 class NotificationPolicy
 {
 public:
@@ -38,21 +50,64 @@ public:
 
     // The sources already known to fail (e.g. from the store at start): no notice for them.
     void knowFailingSources(const QList<LabelCounts> &counts);
+    // The notice to show now, if any; else the news are held (see dueAt()).
     std::optional<Notice> accountChanged(const AccountStatus &account, qint64 nowSecs);
-    QList<Notice> emailsProcessed(const QList<EmailOutcome> &emails, qint64 nowSecs);
+    std::optional<Notice> emailsProcessed(const QList<EmailOutcome> &emails, qint64 nowSecs);
+    // When the held news may be shown; nothing when none are held.
+    std::optional<qint64> dueAt() const;
+    // The held news as one notice, when they are due at `nowSecs`.
+    std::optional<Notice> takeDue(qint64 nowSecs);
     // Sources that started failing since the last call (for the tray's attention state).
     int takeNewFailingSources();
 
 private:
     // Remembers the source; true when it was not known to fail before.
     bool addFailing(const LabelSet &labels);
-    bool allow(const QString &key, qint64 nowSecs);
+    // The held news now when the interval allows news of `kind`, else nothing.
+    std::optional<Notice> offer(Notice::Kind kind, qint64 nowSecs);
+    // Everything held, as one notice shown at `nowSecs`.
+    Notice take(qint64 nowSecs);
 
     qint64 m_minIntervalSecs;
-    QHash<QString, qint64> m_lastShown;
-    QHash<QString, QString> m_accountErrors;
+    std::optional<qint64> m_lastShown;
+    Notice::Kind m_lastKind = Notice::Kind::InvalidReport;
+    QHash<QString, AccountStatus::Trouble> m_troubles; // per account, as last told
     QSet<QString> m_failingSources;
     int m_newFailing = 0;
+    // Held news.
+    QMap<QString, AccountStatus> m_heldAccounts; // by name
+    QStringList m_heldSources;
+    int m_heldInvalid = 0;
+};
+
+// Delivers the policy's notices: at once when it allows, else the merged held news when they
+// are due, by a timer. The clock (seconds since the epoch) can be replaced for tests.
+class Notifier : public QObject
+{
+    Q_OBJECT
+public:
+    using Clock = std::function<qint64()>;
+
+    explicit Notifier(qint64 minIntervalSecs = 15 * 60, QObject *parent = nullptr);
+
+    void setClock(Clock clock) { m_clock = std::move(clock); }
+    void knowFailingSources(const QList<LabelCounts> &counts);
+    void accountChanged(const AccountStatus &account);
+    void emailsProcessed(const QList<EmailOutcome> &emails);
+    int takeNewFailingSources() { return m_policy.takeNewFailingSources(); }
+    // Runs while news are held; delivers them when it fires.
+    QTimer *timer() const { return m_timer; }
+
+Q_SIGNALS:
+    void noticeReady(const Dmarc::Ui::Notice &notice);
+
+private:
+    void deliver(const std::optional<Notice> &notice);
+    void deliverDue();
+
+    NotificationPolicy m_policy;
+    Clock m_clock;
+    QTimer *m_timer;
 };
 
 } // namespace Dmarc::Ui

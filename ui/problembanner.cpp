@@ -1,5 +1,7 @@
 #include "problembanner.h"
 
+#include "statustext.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -7,6 +9,18 @@
 #include <QVBoxLayout>
 
 namespace Dmarc::Ui {
+
+std::optional<Problem> accountProblem(const AccountStatus &status, const QDateTime &now,
+                                      std::function<void()> openSettings,
+                                      std::function<void()> retry)
+{
+    if (status.trouble == AccountStatus::Trouble::None ||
+        status.activity == AccountStatus::Activity::Stopped)
+        return std::nullopt;
+    return Problem{troubleLine(status, now),
+                   {{ProblemBanner::tr("Open settings"), std::move(openSettings)},
+                    {ProblemBanner::tr("Retry"), std::move(retry)}}};
+}
 
 ProblemBanner::ProblemBanner(QWidget *parent)
     : QFrame(parent)

@@ -1,10 +1,14 @@
 #pragma once
 
+#include "service/accountstatus.h"
+
+#include <QDateTime>
 #include <QFrame>
 #include <QList>
 #include <QString>
 
 #include <functional>
+#include <optional>
 
 class QVBoxLayout;
 
@@ -23,6 +27,13 @@ struct Problem
     QString message;
     QList<Action> actions;
 };
+
+// The problem of an account whose last check failed: why, in plain words, and when the next try
+// is, with buttons to open the settings and to try again now. Nothing while the account is well
+// or stopped.
+std::optional<Problem> accountProblem(const AccountStatus &status, const QDateTime &now,
+                                      std::function<void()> openSettings,
+                                      std::function<void()> retry);
 
 // A banner for the top of a window that lists the problems of the moment, one row each with
 // its buttons, and hides itself when there are none. Whoever knows of problems (the store,

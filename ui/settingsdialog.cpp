@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFile>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -57,6 +58,13 @@ Config readConfig(const QString &path, SettingsDialog::Mode mode, QString *probl
 }
 
 // Combo boxes hold the enum values of their choices as item data.
+// Whether `path` holds a certificate in PEM form, as a CA file must.
+bool holdsPemCertificate(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) && file.readAll().contains("-----BEGIN CERTIFICATE-----");
+}
+
 template<typename Enum>
 Enum currentValue(const QComboBox *box)
 {
@@ -190,6 +198,16 @@ QWidget *SettingsDialog::buildAccounts()
     m_security->addItem(tr("STARTTLS (port 143)"), int(ImapSettings::Security::StartTls));
     m_security->addItem(tr("None (unencrypted)"), int(ImapSettings::Security::Plain));
     m_verify = new QCheckBox(tr("&Verify the server certificate"), formWidget);
+    m_caFile = lineEdit(QStringLiteral("caFile"), formWidget);
+    m_caFile->setPlaceholderText(tr("optional, the PEM file of a private CA"));
+    m_caFile->setToolTip(tr("Trust server certificates issued by this CA, in addition to the "
+                            "system's CAs"));
+    auto *caBrowse = new QPushButton(tr("&Browse…"), formWidget);
+    caBrowse->setObjectName(QStringLiteral("caFileBrowse"));
+    connect(caBrowse, &QPushButton::clicked, this, &SettingsDialog::chooseCaFile);
+    auto *caRow = new QHBoxLayout;
+    caRow->addWidget(m_caFile, 1);
+    caRow->addWidget(caBrowse);
     m_auth = new QComboBox(formWidget);
     m_auth->setObjectName(QStringLiteral("auth"));
     m_auth->addItem(tr("Password (LOGIN)"), int(ImapSettings::Auth::Login));
@@ -217,6 +235,7 @@ QWidget *SettingsDialog::buildAccounts()
     m_accountForm->addRow(tr("&Port:"), m_port);
     m_accountForm->addRow(tr("S&ecurity:"), m_security);
     m_accountForm->addRow(QString(), m_verify);
+    m_accountForm->addRow(tr("CA file:"), caRow);
     m_accountForm->addRow(tr("A&uthentication:"), m_auth);
     m_accountForm->addRow(tr("&User name:"), m_username);
     m_accountForm->addRow(tr("Pass&word:"), m_password);
@@ -275,6 +294,7 @@ void SettingsDialog::loadForm(const ConfigAccount &account)
     selectValue(m_security, account.security);
     m_port->setValue(account.port);
     m_verify->setChecked(account.verifyCertificate);
+    m_caFile->setText(account.caFile);
     selectValue(m_auth, account.auth);
     m_username->setText(account.username);
     // The field shows a password of the file's own; one from a file or the environment stays
@@ -305,6 +325,7 @@ void SettingsDialog::readForm(ConfigAccount &account) const
     account.port = quint16(m_port->value());
     account.security = currentValue<ImapSettings::Security>(m_security);
     account.verifyCertificate = m_verify->isChecked();
+    account.caFile = m_caFile->text().trimmed();
     account.auth = currentValue<ImapSettings::Auth>(m_auth);
     account.username = m_username->text().trimmed();
     const bool typedPassword = !isOAuth2(account.auth) && !m_password->text().isEmpty();
@@ -390,7 +411,30 @@ Config SettingsDialog::config()
 
 Result<Config> SettingsDialog::validate()
 {
-    return parseConfig(toJson(config(), ConfigForm::File), m_path, systemEnvironment());
+    Result<Config> parsed =
+        parseConfig(toJson(config(), ConfigForm::File), m_path, systemEnvironment());
+    if (!parsed)
+        return parsed;
+    for (const ConfigAccount &account : std::as_const(parsed->accounts)) {
+        if (!account.caFile.isEmpty() && !holdsPemCertificate(account.caFile))
+            return Error{QStringLiteral("config"), tr("%1: the CA file %2 holds no PEM certificate")
+                                                       .arg(account.displayName(), account.caFile)};
+    }
+    return parsed;
+}
+
+void SettingsDialog::chooseCaFile()
+{
+    const QString chosen = QFileDialog::getOpenFileName(
+        this, tr("CA certificate file"), QFileInfo(m_caFile->text()).absolutePath(),
+        tr("PEM certificates (*.pem *.crt *.cer);;All files (*)"));
+    if (chosen.isEmpty())
+        return;
+    m_caFile->setText(chosen);
+    if (holdsPemCertificate(chosen))
+        showMessage(QString(), false);
+    else
+        showMessage(tr("%1 holds no PEM certificate").arg(chosen), true);
 }
 
 Result<void> SettingsDialog::save()

@@ -72,6 +72,7 @@ private:
     void storeForm();
     void updateAuthFields();
     void updateDefaultPort();
+    void chooseCaFile();
     void showMessage(const QString &text, bool error);
     void finishTest(bool ok, const QString &text);
 
@@ -91,6 +92,7 @@ private:
     QSpinBox *m_port;
     QComboBox *m_security;
     QCheckBox *m_verify;
+    QLineEdit *m_caFile;
     QComboBox *m_auth;
     QLineEdit *m_username;
     QLineEdit *m_password;

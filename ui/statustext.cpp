@@ -55,12 +55,47 @@ QString nextCheckText(const AccountStatus &status, const QDateTime &now)
 {
     if (status.activity == AccountStatus::Activity::Stopped)
         return StatusText::tr("paused");
+    if (status.activity == AccountStatus::Activity::Reconnecting && status.nextAttempt.isValid())
+        return whenText(status.nextAttempt, now);
     if (status.pushMode && status.connected)
         return StatusText::tr("on new mail");
     if (!status.lastSuccessfulPoll.isValid())
         return StatusText::tr("soon");
     return whenText(status.lastSuccessfulPoll.addMSecs(qint64(status.pollIntervalSeconds * 1000)),
                     now);
+}
+
+QString troubleText(const AccountStatus &status)
+{
+    using Trouble = AccountStatus::Trouble;
+    switch (status.trouble) {
+    case Trouble::None:
+        return {};
+    case Trouble::LoginRefused:
+        return StatusText::tr("Login refused by %1 for user %2").arg(status.host, status.user);
+    case Trouble::Certificate:
+        return StatusText::tr("Certificate not trusted: issued by %1 for %2 (%3)")
+            .arg(status.certificateIssuer.isEmpty() ? StatusText::tr("an unknown issuer")
+                                                    : status.certificateIssuer,
+                 status.certificateNames.isEmpty()
+                     ? StatusText::tr("no name")
+                     : status.certificateNames.join(QStringLiteral(", ")),
+                 status.certificateProblems.join(QStringLiteral("; ")));
+    case Trouble::Unreachable:
+        return StatusText::tr("Server unreachable: %1").arg(status.lastError);
+    case Trouble::Other:
+        break;
+    }
+    return StatusText::tr("Mailbox check failed: %1").arg(status.lastError);
+}
+
+QString troubleLine(const AccountStatus &status, const QDateTime &now)
+{
+    const QString text = troubleText(status);
+    if (text.isEmpty() || status.activity != AccountStatus::Activity::Reconnecting ||
+        !status.nextAttempt.isValid())
+        return text;
+    return StatusText::tr("%1; next try at %2").arg(text, whenText(status.nextAttempt, now));
 }
 
 QString accountLine(const AccountStatus &status, const QDateTime &now)
@@ -70,8 +105,8 @@ QString accountLine(const AccountStatus &status, const QDateTime &now)
         line += QStringLiteral(" (") + modeText(status) + QLatin1Char(')');
     line += QStringLiteral(", ") +
             StatusText::tr("last check %1").arg(whenText(status.lastSuccessfulPoll, now));
-    if (!status.lastError.isEmpty())
-        line += QStringLiteral(" — ") + status.lastError;
+    if (status.trouble != AccountStatus::Trouble::None)
+        line += QStringLiteral(" — ") + troubleLine(status, now);
     return line;
 }
 

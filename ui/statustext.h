@@ -14,8 +14,15 @@ QString activityText(AccountStatus::Activity activity);
 QString modeText(const AccountStatus &status);
 // "12:04" today, else a short date and time; "never" when invalid.
 QString whenText(const QDateTime &when, const QDateTime &now);
-// When the next poll is due: for IDLE "on new mail", else the last success plus the interval.
+// When the next poll is due: after an error the next try, for IDLE "on new mail", else the last
+// success plus the interval.
 QString nextCheckText(const AccountStatus &status, const QDateTime &now);
+// Why the account's last check failed, in plain words: "Login refused by imap.example.com for
+// user reports", "Certificate not trusted: issued by ... for ... (...)", "Server unreachable:
+// ...". Empty when it did not fail.
+QString troubleText(const AccountStatus &status);
+// troubleText() and, while waiting to reconnect, when the next try is ("...; next try at 14:32").
+QString troubleLine(const AccountStatus &status, const QDateTime &now);
 // One line for the tray tooltip: "name: idle (IDLE), last check 12:04".
 QString accountLine(const AccountStatus &status, const QDateTime &now);
 // One line of the activity log for a processed email.

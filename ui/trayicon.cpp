@@ -66,6 +66,7 @@ TrayIcon::TrayIcon(Exporter &exporter, QObject *parent)
     , m_exporter(exporter)
     , m_menu(new QMenu)
     , m_refreshTimer(new QTimer(this))
+    , m_notifier(new Notifier(15 * 60, this))
 {
     m_menu->addAction(tr("Open &dashboard"), this, &TrayIcon::dashboardRequested);
     m_menu->addAction(tr("&Check now"), &m_exporter, &Exporter::checkNow);
@@ -88,6 +89,7 @@ TrayIcon::TrayIcon(Exporter &exporter, QObject *parent)
     });
     connect(&m_exporter, &Exporter::accountChanged, this, &TrayIcon::onAccountChanged);
     connect(&m_exporter, &Exporter::emailsProcessed, this, &TrayIcon::onEmailsProcessed);
+    connect(m_notifier, &Notifier::noticeReady, this, &TrayIcon::notify);
     connect(&m_exporter, &Exporter::storeFailed, this, [this](const QString &message) {
         showMessage(tr("Reports could not be saved"), message, Critical);
     });
@@ -95,7 +97,7 @@ TrayIcon::TrayIcon(Exporter &exporter, QObject *parent)
     if (DashboardQueries *queries = m_exporter.queries()) {
         queries->labelSets(this, [this](const Result<QList<LabelCounts>> &labelSets) {
             if (labelSets)
-                m_policy.knowFailingSources(*labelSets);
+                m_notifier->knowFailingSources(*labelSets);
         });
     }
     // The ranges of the tooltip move with the clock.
@@ -199,18 +201,14 @@ void TrayIcon::showState()
 
 void TrayIcon::onAccountChanged(int, const AccountStatus &status)
 {
-    if (const auto notice = m_policy.accountChanged(status, QDateTime::currentSecsSinceEpoch()))
-        notify(*notice);
+    m_notifier->accountChanged(status);
     showState();
 }
 
 void TrayIcon::onEmailsProcessed(const QList<EmailOutcome> &emails)
 {
-    const QList<Notice> notices =
-        m_policy.emailsProcessed(emails, QDateTime::currentSecsSinceEpoch());
-    m_newFailingSources += m_policy.takeNewFailingSources();
-    for (const Notice &notice : notices)
-        notify(notice);
+    m_notifier->emailsProcessed(emails);
+    m_newFailingSources += m_notifier->takeNewFailingSources();
     refresh();
 }
 

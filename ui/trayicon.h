@@ -74,7 +74,7 @@ private:
     QMenu *m_menu;
     QAction *m_pauseAction;
     QTimer *m_refreshTimer;
-    NotificationPolicy m_policy;
+    Notifier *m_notifier;
     TrayState m_state = TrayState::Healthy;
     int m_newFailingSources = 0;
     RangeTotals m_lastWeek;

@@ -1,5 +1,4 @@
 #include "dashboardmodels.h"
-#include "notifier.h"
 #include "queryanswer.h"
 #include "samplestore.h"
 #include "service/dashboardqueries.h"
@@ -283,67 +282,6 @@ private Q_SLOTS:
         inputs.newFailingSources = newSources;
         QCOMPARE(int(trayStateFor(inputs)), state);
         QVERIFY(!trayIconPath(TrayState(state)).isEmpty());
-    }
-
-    void notificationsAreRateLimited()
-    {
-        NotificationPolicy policy(600);
-        AccountStatus account;
-        account.name = QStringLiteral("work");
-        account.lastError = QStringLiteral("connection refused");
-        QVERIFY(policy.accountChanged(account, 1000));
-        // The same error again, or a new one within the interval: quiet.
-        QVERIFY(!policy.accountChanged(account, 1001));
-        account.lastError = QStringLiteral("timeout");
-        QVERIFY(!policy.accountChanged(account, 1200));
-        account.lastError.clear();
-        QVERIFY(!policy.accountChanged(account, 1300));
-        account.lastError = QStringLiteral("login failed");
-        const auto later = policy.accountChanged(account, 1700);
-        QVERIFY(later);
-        QCOMPARE(later->kind, Notice::Kind::MailboxError);
-        QCOMPARE(later->message, QStringLiteral("login failed"));
-        // Another account has its own budget.
-        account.name = QStringLiteral("home");
-        QVERIFY(policy.accountChanged(account, 1701));
-    }
-
-    void newFailingSourcesOnce()
-    {
-        const auto labelSets = answerOf<QList<LabelCounts>>(
-            [&](QObject *c, auto reply) { m_queries->labelSets(c, reply); });
-        QVERIFY(labelSets && *labelSets);
-        NotificationPolicy policy(0);
-        policy.knowFailingSources(**labelSets);
-
-        EmailOutcome email;
-        ReportCounts report;
-        report.counts = **labelSets; // every known source again: nothing new
-        email.analysis.reports = {report};
-        QVERIFY(policy.emailsProcessed({email}, 10).isEmpty());
-        QCOMPARE(policy.takeNewFailingSources(), 0);
-
-        Counters failing;
-        failing.total = 5;
-        report.counts = {LabelCounts{{QStringLiteral("google.com"), QStringLiteral("example.org"),
-                                      QStringLiteral("phish.example"), QString()},
-                                     failing}};
-        email.analysis.reports = {report};
-        const QList<Notice> notices = policy.emailsProcessed({email}, 20);
-        QCOMPARE(notices.size(), 1);
-        QCOMPARE(notices.first().kind, Notice::Kind::FailingSource);
-        QVERIFY(notices.first().message.contains(QStringLiteral("phish.example")));
-        QCOMPARE(policy.takeNewFailingSources(), 1);
-        QVERIFY(policy.emailsProcessed({email}, 30).isEmpty());
-
-        email.verdict = EmailVerdict::Error;
-        email.analysis.reports.clear();
-        const QList<Notice> invalid = policy.emailsProcessed({email}, 40);
-        QCOMPARE(invalid.size(), 1);
-        QCOMPARE(invalid.first().kind, Notice::Kind::InvalidReport);
-        NotificationPolicy limited(600);
-        QCOMPARE(limited.emailsProcessed({email}, 40).size(), 1);
-        QCOMPARE(limited.emailsProcessed({email}, 100).size(), 0);
     }
 
     void translationsAreBuiltIn_data()
