@@ -163,7 +163,7 @@
         <translation>Jetzt erneut versuchen</translation>
     </message>
     <message>
-        <source>&amp;Range:</source>
+        <source>Ra&amp;nge:</source>
         <translation>&amp;Zeitraum:</translation>
     </message>
     <message>
@@ -192,7 +192,7 @@
     </message>
     <message>
         <source>&amp;Settings…</source>
-        <translation>&amp;Einstellungen…</translation>
+        <translation>Ein&amp;stellungen…</translation>
     </message>
     <message>
         <source>Double-click (or Enter) a row to see the label sets behind it</source>
@@ -303,8 +303,8 @@
         <translation>&amp;Fortsetzen</translation>
     </message>
     <message>
-        <source>&amp;Pause</source>
-        <translation>&amp;Pausieren</translation>
+        <source>P&amp;ause</source>
+        <translation>P&amp;ausieren</translation>
     </message>
     <message>
         <source>Double-click (or Enter) a report for its details</source>
@@ -474,11 +474,7 @@
     </message>
     <message>
         <source>&amp;General</source>
-        <translation>&amp;Allgemein</translation>
-    </message>
-    <message>
-        <source> s</source>
-        <translation> s</translation>
+        <translation>A&amp;llgemein</translation>
     </message>
     <message>
         <source>&amp;Poll interval:</source>
@@ -486,15 +482,15 @@
     </message>
     <message>
         <source>S&amp;torage folder:</source>
-        <translation>S&amp;peicherordner:</translation>
+        <translation>Speicher&amp;ordner:</translation>
     </message>
     <message>
-        <source>Metrics &amp;address:</source>
-        <translation>Metrik-&amp;Adresse:</translation>
+        <source>Metrics a&amp;ddress:</source>
+        <translation>Metrik-A&amp;dresse:</translation>
     </message>
     <message>
         <source>Metrics p&amp;ort:</source>
-        <translation>Metrik-P&amp;ort:</translation>
+        <translation>Metrik-Por&amp;t:</translation>
     </message>
     <message>
         <source>Accounts</source>
@@ -505,7 +501,7 @@
         <translation>&amp;Hinzufügen</translation>
     </message>
     <message>
-        <source>&amp;Remove</source>
+        <source>Re&amp;move</source>
         <translation>&amp;Entfernen</translation>
     </message>
     <message>
@@ -545,7 +541,7 @@
         <translation>OAuth2 (OAUTHBEARER)</translation>
     </message>
     <message>
-        <source>Use &amp;IDLE when the server offers it</source>
+        <source>Use ID&amp;LE when the server offers it</source>
         <translation>&amp;IDLE verwenden, wenn der Server es anbietet</translation>
     </message>
     <message>
@@ -553,20 +549,20 @@
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <source>&amp;Server:</source>
+        <source>Se&amp;rver:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
         <source>&amp;Port:</source>
-        <translation>&amp;Port:</translation>
+        <translation>P&amp;ort:</translation>
     </message>
     <message>
         <source>S&amp;ecurity:</source>
-        <translation>S&amp;icherheit:</translation>
+        <translation>Si&amp;cherheit:</translation>
     </message>
     <message>
-        <source>A&amp;uthentication:</source>
-        <translation>A&amp;nmeldung:</translation>
+        <source>Aut&amp;hentication:</source>
+        <translation>An&amp;meldung:</translation>
     </message>
     <message>
         <source>&amp;User name:</source>
@@ -602,14 +598,14 @@
     </message>
     <message>
         <source>&amp;Inbox folder:</source>
-        <translation>&amp;Eingangsordner:</translation>
+        <translation>Ein&amp;gangsordner:</translation>
     </message>
     <message>
-        <source>&amp;Done folder:</source>
-        <translation>Ordner für &amp;erledigte:</translation>
+        <source>D&amp;one folder:</source>
+        <translation>O&amp;rdner für erledigte:</translation>
     </message>
     <message>
-        <source>&amp;Error folder:</source>
+        <source>Error &amp;folder:</source>
         <translation>&amp;Fehlerordner:</translation>
     </message>
     <message>
@@ -930,6 +926,33 @@
     <message>
         <source>(none)</source>
         <translation>(keine)</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::DurationSpinBox</name>
+    <message>
+        <source>s</source>
+        <translation>s</translation>
+    </message>
+    <message>
+        <source>min</source>
+        <translation>min</translation>
+    </message>
+    <message>
+        <source>h</source>
+        <translation>h</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 h</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
     </message>
 </context>
 <context>

@@ -128,7 +128,7 @@
     </message>
     <message>
         <source>S&amp;PF domains</source>
-        <translation>Domaines S&amp;PF</translation>
+        <translation>Domaines SP&amp;F</translation>
     </message>
     <message>
         <source>Recent rep&amp;orts</source>
@@ -163,7 +163,7 @@
         <translation>Réessayer maintenant</translation>
     </message>
     <message>
-        <source>&amp;Range:</source>
+        <source>Ra&amp;nge:</source>
         <translation>&amp;Période :</translation>
     </message>
     <message>
@@ -192,7 +192,7 @@
     </message>
     <message>
         <source>&amp;Settings…</source>
-        <translation>&amp;Paramètres…</translation>
+        <translation>P&amp;aramètres…</translation>
     </message>
     <message>
         <source>Double-click (or Enter) a row to see the label sets behind it</source>
@@ -303,8 +303,8 @@
         <translation>&amp;Reprendre</translation>
     </message>
     <message>
-        <source>&amp;Pause</source>
-        <translation>&amp;Pause</translation>
+        <source>P&amp;ause</source>
+        <translation>Pau&amp;se</translation>
     </message>
     <message>
         <source>Double-click (or Enter) a report for its details</source>
@@ -477,10 +477,6 @@
         <translation>&amp;Général</translation>
     </message>
     <message>
-        <source> s</source>
-        <translation> s</translation>
-    </message>
-    <message>
         <source>&amp;Poll interval:</source>
         <translation>&amp;Intervalle d'interrogation :</translation>
     </message>
@@ -489,7 +485,7 @@
         <translation>Dossier de s&amp;tockage :</translation>
     </message>
     <message>
-        <source>Metrics &amp;address:</source>
+        <source>Metrics a&amp;ddress:</source>
         <translation>A&amp;dresse des métriques :</translation>
     </message>
     <message>
@@ -505,7 +501,7 @@
         <translation>A&amp;jouter</translation>
     </message>
     <message>
-        <source>&amp;Remove</source>
+        <source>Re&amp;move</source>
         <translation>&amp;Supprimer</translation>
     </message>
     <message>
@@ -526,7 +522,7 @@
     </message>
     <message>
         <source>&amp;Verify the server certificate</source>
-        <translation>&amp;Vérifier le certificat du serveur</translation>
+        <translation>Véri&amp;fier le certificat du serveur</translation>
     </message>
     <message>
         <source>Password (LOGIN)</source>
@@ -545,7 +541,7 @@
         <translation>OAuth2 (OAUTHBEARER)</translation>
     </message>
     <message>
-        <source>Use &amp;IDLE when the server offers it</source>
+        <source>Use ID&amp;LE when the server offers it</source>
         <translation>Utiliser &amp;IDLE si le serveur le propose</translation>
     </message>
     <message>
@@ -553,8 +549,8 @@
         <translation>&amp;Nom :</translation>
     </message>
     <message>
-        <source>&amp;Server:</source>
-        <translation>&amp;Serveur :</translation>
+        <source>Se&amp;rver:</source>
+        <translation>Ser&amp;veur :</translation>
     </message>
     <message>
         <source>&amp;Port:</source>
@@ -562,19 +558,19 @@
     </message>
     <message>
         <source>S&amp;ecurity:</source>
-        <translation>Séc&amp;urité :</translation>
+        <translation>Sécu&amp;rité :</translation>
     </message>
     <message>
-        <source>A&amp;uthentication:</source>
-        <translation>&amp;Authentification :</translation>
+        <source>Aut&amp;hentication:</source>
+        <translation>Aut&amp;hentification :</translation>
     </message>
     <message>
         <source>&amp;User name:</source>
-        <translation>Nom d'&amp;utilisateur :</translation>
+        <translation>Nom d&apos;uti&amp;lisateur :</translation>
     </message>
     <message>
         <source>Pass&amp;word:</source>
-        <translation>Mot de pa&amp;sse :</translation>
+        <translation>&amp;Mot de passe :</translation>
     </message>
     <message>
         <source>Token command:</source>
@@ -602,19 +598,19 @@
     </message>
     <message>
         <source>&amp;Inbox folder:</source>
-        <translation>Dossier de &amp;réception :</translation>
+        <translation>Dossier de récep&amp;tion :</translation>
     </message>
     <message>
-        <source>&amp;Done folder:</source>
-        <translation>Dossier des &amp;traités :</translation>
+        <source>D&amp;one folder:</source>
+        <translation>&amp;Dossier des traités :</translation>
     </message>
     <message>
-        <source>&amp;Error folder:</source>
-        <translation>Dossier d'&amp;erreurs :</translation>
+        <source>Error &amp;folder:</source>
+        <translation>D&amp;ossier d&apos;erreurs :</translation>
     </message>
     <message>
         <source>&amp;Test connection</source>
-        <translation>&amp;Tester la connexion</translation>
+        <translation>Tester la conne&amp;xion</translation>
     </message>
     <message>
         <source>read from %1</source>
@@ -658,7 +654,7 @@
     </message>
     <message>
         <source>&amp;Browse…</source>
-        <translation>P&amp;arcourir…</translation>
+        <translation>Parco&amp;urir…</translation>
     </message>
     <message>
         <source>CA file:</source>
@@ -828,7 +824,7 @@
     </message>
     <message>
         <source>&amp;Settings…</source>
-        <translation>&amp;Paramètres…</translation>
+        <translation>P&amp;aramètres…</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -930,6 +926,33 @@
     <message>
         <source>(none)</source>
         <translation>(aucun)</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::DurationSpinBox</name>
+    <message>
+        <source>s</source>
+        <translation>s</translation>
+    </message>
+    <message>
+        <source>min</source>
+        <translation>min</translation>
+    </message>
+    <message>
+        <source>h</source>
+        <translation>h</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 h</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
     </message>
 </context>
 <context>

@@ -251,6 +251,8 @@ QVariant ReportsTableModel::data(const QModelIndex &index, int role) const
     const LoggedReport &entry = m_entries.at(index.row());
     if (role == Qt::BackgroundRole)
         return entry.outcome == ReportOutcome::Malformed ? QVariant(failingRowColor()) : QVariant();
+    if (role == Qt::TextAlignmentRole && (index.column() == Records || index.column() == Messages))
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole && role != Qt::UserRole)
         return {};
     const bool display = role == Qt::DisplayRole;

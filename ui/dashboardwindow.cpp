@@ -46,6 +46,8 @@ namespace {
 
 constexpr int kLogLines = 500;
 constexpr int kReportsShown = 1000;
+// The accounts table's count of failed checks, a number.
+constexpr int kErrorsColumn = 5;
 
 QString cardName(DashboardWindow::Card card)
 {
@@ -164,7 +166,7 @@ QWidget *DashboardWindow::buildHeader()
     auto *header = new QWidget(this);
     auto *row = new QHBoxLayout(header);
     row->setContentsMargins(0, 0, 0, 0);
-    auto *rangeLabel = new QLabel(tr("&Range:"), header);
+    auto *rangeLabel = new QLabel(tr("Ra&nge:"), header);
     m_rangeBox = new QComboBox(header);
     m_rangeBox->setObjectName(QStringLiteral("rangeBox"));
     m_rangeBox->addItem(tr("Last 24 hours"), int(Range::Day));
@@ -491,8 +493,8 @@ QDialog *DashboardWindow::openInspectView(const QString &filePath)
     for (const ReportCounts &report : analysis.reports) {
         lines << tr("Report %1 from %2 (%3): %4 records, %5 messages, policy %6 p=%7")
                      .arg(report.reportId, report.orgName, report.source)
-                     .arg(report.records)
-                     .arg(report.messages)
+                     .arg(QLocale().toString(report.records))
+                     .arg(QLocale().toString(report.messages))
                      .arg(report.policyDomain, report.policy);
     }
     for (const TlsReport &report : analysis.tlsReports) {
@@ -501,8 +503,8 @@ QDialog *DashboardWindow::openInspectView(const QString &filePath)
         for (const TlsPolicyCounts &policy : report.policies) {
             lines << tr("  %1 (%2): %3 successful, %4 failed sessions")
                          .arg(policy.policyDomain, policy.policyType)
-                         .arg(policy.successfulSessions)
-                         .arg(policy.failedSessions);
+                         .arg(QLocale().toString(policy.successfulSessions))
+                         .arg(QLocale().toString(policy.failedSessions));
         }
     }
     for (const FailureReport &report : analysis.failureReports) {
@@ -535,6 +537,8 @@ void DashboardWindow::updateAccount(int index, const AccountStatus &status)
                             troubleText(status)};
     for (int column = 0; column < cells.size(); ++column) {
         auto *item = new QTableWidgetItem(cells.at(column));
+        if (column == kErrorsColumn)
+            item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         if (!status.lastError.isEmpty())
             item->setBackground(failingRowColor());
         m_accounts->setItem(index, column, item);
@@ -560,7 +564,7 @@ void DashboardWindow::updateAccount(int index, const AccountStatus &status)
 
 void DashboardWindow::updatePauseButton()
 {
-    m_pauseButton->setText(m_exporter.isPaused() ? tr("&Resume") : tr("&Pause"));
+    m_pauseButton->setText(m_exporter.isPaused() ? tr("&Resume") : tr("P&ause"));
 }
 
 void DashboardWindow::onEmailsProcessed(const QList<EmailOutcome> &emails)

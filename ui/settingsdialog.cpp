@@ -1,5 +1,6 @@
 #include "settingsdialog.h"
 
+#include "durationspinbox.h"
 #include "service/accounttest.h"
 
 #include <QCheckBox>
@@ -145,10 +146,9 @@ QWidget *SettingsDialog::buildGeneral()
 {
     auto *page = new QWidget(this);
     auto *form = new QFormLayout(page);
-    m_pollInterval = new QDoubleSpinBox(page);
+    m_pollInterval = new DurationSpinBox(page);
     m_pollInterval->setObjectName(QStringLiteral("pollInterval"));
     m_pollInterval->setRange(1, 86400);
-    m_pollInterval->setSuffix(tr(" s"));
     m_pollInterval->setValue(m_config.pollIntervalSeconds);
     m_storagePath = lineEdit(QStringLiteral("storagePath"), page);
     m_storagePath->setText(m_config.storagePath);
@@ -160,7 +160,7 @@ QWidget *SettingsDialog::buildGeneral()
     m_listenPort->setValue(m_config.endpoint.port);
     form->addRow(tr("&Poll interval:"), m_pollInterval);
     form->addRow(tr("S&torage folder:"), m_storagePath);
-    form->addRow(tr("Metrics &address:"), m_listenAddress);
+    form->addRow(tr("Metrics a&ddress:"), m_listenAddress);
     form->addRow(tr("Metrics p&ort:"), m_listenPort);
     return page;
 }
@@ -175,7 +175,7 @@ QWidget *SettingsDialog::buildAccounts()
     m_accountList->setAccessibleName(tr("Accounts"));
     left->addWidget(m_accountList);
     auto *add = new QPushButton(tr("A&dd"), page);
-    auto *remove = new QPushButton(tr("&Remove"), page);
+    auto *remove = new QPushButton(tr("Re&move"), page);
     connect(add, &QPushButton::clicked, this, &SettingsDialog::addAccount);
     connect(remove, &QPushButton::clicked, this, &SettingsDialog::removeAccount);
     auto *listButtons = new QHBoxLayout;
@@ -228,15 +228,15 @@ QWidget *SettingsDialog::buildAccounts()
     m_inbox = lineEdit(QStringLiteral("inboxFolder"), formWidget);
     m_done = lineEdit(QStringLiteral("doneFolder"), formWidget);
     m_error = lineEdit(QStringLiteral("errorFolder"), formWidget);
-    m_idle = new QCheckBox(tr("Use &IDLE when the server offers it"), formWidget);
+    m_idle = new QCheckBox(tr("Use ID&LE when the server offers it"), formWidget);
 
     m_accountForm->addRow(tr("&Name:"), m_name);
-    m_accountForm->addRow(tr("&Server:"), m_host);
+    m_accountForm->addRow(tr("Se&rver:"), m_host);
     m_accountForm->addRow(tr("&Port:"), m_port);
     m_accountForm->addRow(tr("S&ecurity:"), m_security);
     m_accountForm->addRow(QString(), m_verify);
     m_accountForm->addRow(tr("CA file:"), caRow);
-    m_accountForm->addRow(tr("A&uthentication:"), m_auth);
+    m_accountForm->addRow(tr("Aut&hentication:"), m_auth);
     m_accountForm->addRow(tr("&User name:"), m_username);
     m_accountForm->addRow(tr("Pass&word:"), m_password);
     m_accountForm->addRow(tr("Token command:"), m_tokenCommand);
@@ -246,8 +246,8 @@ QWidget *SettingsDialog::buildAccounts()
     m_accountForm->addRow(tr("Client secret:"), m_clientSecret);
     m_accountForm->addRow(tr("Refresh token:"), m_refreshToken);
     m_accountForm->addRow(tr("&Inbox folder:"), m_inbox);
-    m_accountForm->addRow(tr("&Done folder:"), m_done);
-    m_accountForm->addRow(tr("&Error folder:"), m_error);
+    m_accountForm->addRow(tr("D&one folder:"), m_done);
+    m_accountForm->addRow(tr("Error &folder:"), m_error);
     m_accountForm->addRow(QString(), m_idle);
     m_testButton = new QPushButton(tr("&Test connection"), formWidget);
     m_testButton->setObjectName(QStringLiteral("testButton"));

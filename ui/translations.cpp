@@ -2,26 +2,41 @@
 
 #include <QCoreApplication>
 #include <QLibraryInfo>
-#include <QLocale>
+#include <QPointer>
 #include <QTranslator>
 
 namespace Dmarc::Ui {
 
-void installTranslations()
+namespace {
+
+// Removes the translator `slot` holds, and installs `translator` there when it loaded.
+void replace(QPointer<QTranslator> &slot, QTranslator *translator, bool loaded)
 {
-    static bool installed = false;
-    if (installed)
-        return;
-    installed = true;
+    delete slot.data(); // a translator removes itself from the application when deleted
+    slot = translator;
+    if (loaded)
+        QCoreApplication::installTranslator(translator);
+}
+
+} // namespace
+
+void installTranslations(const QLocale &locale)
+{
+    static QPointer<QTranslator> own;
+    static QPointer<QTranslator> qt;
     auto *app = QCoreApplication::instance();
-    auto *own = new QTranslator(app);
-    if (own->load(QLocale(), QStringLiteral("dmarc-metrics-exporter"), QStringLiteral("_"),
-                  QStringLiteral(":/i18n")))
-        QCoreApplication::installTranslator(own);
-    auto *qt = new QTranslator(app);
-    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QCoreApplication::installTranslator(qt);
+    const QString name = QStringLiteral("dmarc-metrics-exporter");
+    const QString folder = QStringLiteral(":/i18n");
+    // The sources are English; the English file only adds plural forms ("1 email", "2 emails")
+    // and serves every language without a translation of its own.
+    auto *translator = new QTranslator(app);
+    const bool loaded = translator->load(locale, name, QStringLiteral("_"), folder) ||
+                        translator->load(name + QStringLiteral("_en"), folder);
+    replace(own, translator, loaded);
+    auto *qtTranslator = new QTranslator(app);
+    replace(qt, qtTranslator,
+            qtTranslator->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+                               QLibraryInfo::path(QLibraryInfo::TranslationsPath)));
 }
 
 } // namespace Dmarc::Ui

@@ -83,6 +83,15 @@ if [ "$package" = dmarc-metrics-exporter-headless ]; then
         fail "the headless package depends on Qt GUI or Qt Widgets"
     fi
 fi
+# The desktop's dialogs use Qt's own words (Save, Cancel), translated by Qt's catalogues.
+recommends=$(field Recommends)
+echo "Recommends: $recommends"
+if [ "$package" = dmarc-metrics-exporter ]; then
+    grep -qw qt6-translations-l10n <<<"$recommends" \
+        || fail "the desktop package does not recommend qt6-translations-l10n"
+elif grep -qw qt6-translations-l10n <<<"$recommends"; then
+    fail "the headless package recommends Qt's translations"
+fi
 file "$binary" | grep -q 'not stripped' && fail "the binary is not stripped"
 
 expected_files=(
