@@ -274,7 +274,7 @@ private Q_SLOTS:
         QCOMPARE(button->text(), QStringLiteral("&Resume"));
         QTest::mouseClick(button, Qt::LeftButton);
         QVERIFY(!m_exporter->isPaused());
-        QCOMPARE(button->text(), QStringLiteral("&Pause"));
+        QCOMPARE(button->text(), QStringLiteral("P&ause"));
     }
 
     void withoutATrayTheDashboardIsTheApp()
