@@ -115,6 +115,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
         return result;
     }
     result.configurationPath = parser.value(configOption);
+    result.configurationGiven = parser.isSet(configOption);
     result.noGui = parser.isSet(noGuiOption);
     result.debug = parser.isSet(debugOption);
     result.json = parser.isSet(jsonOption);

@@ -28,14 +28,14 @@ std::optional<Config> loadOrComplain(const CommandLine &commandLine)
     return std::move(config).value();
 }
 
-void installLogging(const Config &config, const CommandLine &commandLine, QtMsgType level)
+} // namespace
+
+void installLogging(const Config &config, bool debug, std::optional<QtMsgType> level)
 {
-    Log::install(config.logFormat, commandLine.debug ? QtDebugMsg : level);
+    Log::install(config.logFormat, debug ? QtDebugMsg : level.value_or(config.logLevel));
     for (const QString &warning : config.warnings)
         Log::warning(lcApp(), warning, {});
 }
-
-} // namespace
 
 int runCheckConfig(const CommandLine &commandLine)
 {
@@ -70,7 +70,8 @@ int runImport(const CommandLine &commandLine)
         return 2;
     const bool terminal = ::isatty(STDERR_FILENO);
     // On a terminal the progress bar speaks; per-file lines only with --debug.
-    installLogging(*config, commandLine, terminal ? QtWarningMsg : config->logLevel);
+    installLogging(*config, commandLine.debug,
+                   terminal ? std::optional(QtWarningMsg) : std::nullopt);
     QTextStream err(stderr);
 
     bool allFound = true;
@@ -102,19 +103,23 @@ int runImport(const CommandLine &commandLine)
     return (summary->failed > 0 || !allFound) ? 1 : 0;
 }
 
-int runExporter(const CommandLine &commandLine,
-                const std::function<void(Exporter &)> &attachDesktop)
+int runExporter(const CommandLine &commandLine)
 {
     const auto config = loadOrComplain(commandLine);
     if (!config)
         return 2;
-    installLogging(*config, commandLine, config->logLevel);
+    installLogging(*config, commandLine.debug);
 
     Exporter exporter(*config);
     if (auto started = exporter.start(); !started) {
         Log::write(lcApp(), QtCriticalMsg, started.error().message, {});
         return 1;
     }
+    return serve(exporter, commandLine.debug);
+}
+
+int serve(Exporter &exporter, bool debug)
+{
     SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &SignalWatcher::terminationRequested, &exporter,
                      [&exporter](int signalNumber) {
@@ -122,14 +127,12 @@ int runExporter(const CommandLine &commandLine,
                                    {{QStringLiteral("signal"), QString::number(signalNumber)}});
                          exporter.stop();
                      });
-    Config running = *config;
-    QObject::connect(&signalWatcher, &SignalWatcher::reloadRequested, &exporter, [&] {
-        reloadConfiguration(commandLine.configurationPath, commandLine.debug, running);
-    });
+    exporter.setDebugLogging(debug);
+    // reload() logs what it applied, or why nothing.
+    QObject::connect(&signalWatcher, &SignalWatcher::reloadRequested, &exporter,
+                     [&exporter] { static_cast<void>(exporter.reload()); });
     QObject::connect(&exporter, &Exporter::stopped, QCoreApplication::instance(),
                      [] { QCoreApplication::exit(0); });
-    if (attachDesktop)
-        attachDesktop(exporter);
     return QCoreApplication::exec();
 }
 

@@ -2,10 +2,13 @@
 
 #include "commandline.h"
 
-#include <functional>
+#include <QtGlobal>
+
+#include <optional>
 
 namespace Dmarc {
 class Exporter;
+struct Config;
 }
 
 namespace Dmarc::App {
@@ -18,9 +21,13 @@ int runCheckConfig(const CommandLine &commandLine);
 QStringList collectReportFiles(const char *command, const QStringList &paths, bool *allFound);
 int runImport(const CommandLine &commandLine);
 
-// Runs the exporter until SIGTERM/SIGINT (or the desktop's Quit). `attachDesktop`, when given,
-// adds the tray icon and dashboard to the running exporter.
-int runExporter(const CommandLine &commandLine,
-                const std::function<void(Exporter &)> &attachDesktop);
+// The headless exporter: loads the configuration and runs it until SIGTERM/SIGINT.
+int runExporter(const CommandLine &commandLine);
+// Runs a started exporter until SIGTERM/SIGINT or its stop(); SIGHUP reloads its configuration.
+// `debug` keeps the log level at debug through reloads.
+int serve(Exporter &exporter, bool debug);
+// The configuration's log format and level (debug with `debug`, `level` when given instead of the
+// configured one), then its warnings.
+void installLogging(const Config &config, bool debug, std::optional<QtMsgType> level = {});
 
 } // namespace Dmarc::App

@@ -1,28 +1,22 @@
 #include "desktop.h"
 
 #include "commandline.h"
-#include "desktopshell.h"
-#include "service/exporter.h"
-#include "settingsdialog.h"
+#include "commands.h"
+#include "desktopsession.h"
 #include "translations.h"
-
-#include <QApplication>
 
 namespace Dmarc::App {
 
-bool prepareConfiguration(CommandLine &commandLine)
+int runDesktop(const CommandLine &commandLine)
 {
     Ui::installTranslations();
-    return Ui::SettingsDialog::ensureConfiguration(commandLine.configurationPath);
-}
-
-void attachDesktop(Exporter &exporter)
-{
-    Ui::installTranslations();
-    // Closing windows never ends the service by itself: Quit, a signal, or closing the
-    // dashboard on a desktop without a tray does.
-    QApplication::setQuitOnLastWindowClosed(false);
-    (new Ui::DesktopShell(exporter, &exporter))->start();
+    Ui::DesktopSession session(commandLine.configurationPath, commandLine.configurationGiven);
+    session.setBeforeStart(
+        [&commandLine](const Config &config) { installLogging(config, commandLine.debug); });
+    int exitCode = 0;
+    if (!session.start(&exitCode))
+        return exitCode;
+    return serve(*session.exporter(), commandLine.debug);
 }
 
 } // namespace Dmarc::App

@@ -1,19 +1,13 @@
 #pragma once
 
-namespace Dmarc {
-class Exporter;
-}
-
 namespace Dmarc::App {
 
 struct CommandLine;
 
-// Without a configuration file, the first-run assistant writes one (to the per-user
-// configuration folder when the default location is not writable) and `commandLine` is pointed
-// at it. False when the person cancelled.
-bool prepareConfiguration(CommandLine &commandLine);
-
-// The desktop face over a running exporter: tray icon and dashboard.
-void attachDesktop(Exporter &exporter);
+// The exporter with its desktop face: one per user (a second launch shows the first one's
+// dashboard and ends), started on a configuration the setup assistant makes usable, then the
+// tray icon and dashboard. Returns the exit code: 0 after Quit or a hand-over to the running
+// instance, 1 when the person gave up the setup (after being told why).
+int runDesktop(const CommandLine &commandLine);
 
 } // namespace Dmarc::App

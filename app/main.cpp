@@ -53,12 +53,8 @@ int main(int argc, char *argv[])
         break;
     }
 #ifdef DMARC_WITH_GUI
-    if (gui && !commandLine.noGui) {
-        App::CommandLine desktopLine = commandLine;
-        if (!App::prepareConfiguration(desktopLine))
-            return 2;
-        return App::runExporter(desktopLine, &App::attachDesktop);
-    }
+    if (gui && !commandLine.noGui)
+        return App::runDesktop(commandLine);
 #endif
-    return App::runExporter(commandLine, nullptr);
+    return App::runExporter(commandLine);
 }

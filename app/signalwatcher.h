@@ -4,10 +4,6 @@
 
 class QSocketNotifier;
 
-namespace Dmarc {
-struct Config;
-}
-
 namespace Dmarc::App {
 
 // Turns SIGTERM and SIGINT, and SIGHUP, into Qt signals on the event loop (a self-pipe: nothing
@@ -29,11 +25,5 @@ private:
 
     QSocketNotifier *m_notifier = nullptr;
 };
-
-// SIGHUP: reads the configuration file at `path` again. When it is valid, what can change in a
-// running process is applied (the log level and format; `debug` keeps the level at debug) and
-// taken into `running`, and one line names the keys applied and those that need a restart;
-// when it is not, the error is logged and nothing changes. Values are never logged, only keys.
-void reloadConfiguration(const QString &path, bool debug, Config &running);
 
 } // namespace Dmarc::App

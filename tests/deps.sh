@@ -6,7 +6,7 @@ dmarc_packages=(
     qt6-base-dev qt6-tools-dev qt6-l10n-tools qt6-translations-l10n libqt6sql6-sqlite libqt6svg6
     libquazip1-qt6-dev prometheus-cpp-dev zlib1g-dev libcrypt-dev libpsl-dev publicsuffix
     dovecot-imapd openssl
-    xvfb xauth trayer
+    xvfb xauth trayer xdotool imagemagick
     dpkg-dev file lintian appstream desktop-file-utils systemd prometheus python3 python3-yaml
     shellcheck
     ansible-core

@@ -127,6 +127,13 @@ DashboardWindow::DashboardWindow(Exporter &exporter, QWidget *parent)
 
     connect(&m_exporter, &Exporter::accountChanged, this, &DashboardWindow::updateAccount);
     connect(&m_exporter, &Exporter::emailsProcessed, this, &DashboardWindow::onEmailsProcessed);
+    // Saved settings replace the accounts: the table lists the new ones.
+    connect(&m_exporter, &Exporter::accountsReplaced, this, [this] {
+        const QList<AccountStatus> current = m_exporter.accounts();
+        m_accounts->setRowCount(int(current.size()));
+        for (int i = 0; i < current.size(); ++i)
+            updateAccount(i, current.at(i));
+    });
     connect(&m_exporter, &Exporter::storeFailed, this, [this](const QString &message) {
         appendLog(tr("Saving failed, nothing of the batch was counted: %1").arg(message));
     });

@@ -7,6 +7,8 @@
 #include "settingsdialog.h"
 #include "trayicon.h"
 
+#include <QMessageBox>
+
 namespace Dmarc::Ui {
 
 DesktopShell::DesktopShell(Exporter &exporter, QObject *parent)
@@ -68,17 +70,32 @@ void DesktopShell::showDashboard()
     m_tray->acknowledge();
 }
 
+void DesktopShell::applySettings()
+{
+    // The same reload as on SIGHUP: accounts and endpoint anew, store and counters kept.
+    const Result<QStringList> reloaded = m_exporter.reload();
+    if (!reloaded) {
+        m_lastSettingsResult = tr("The settings are saved, but the exporter runs on the previous "
+                                  "ones: %1")
+                                   .arg(reloaded.error().message);
+        QMessageBox::warning(m_dashboard, tr("Settings not applied"), m_lastSettingsResult);
+        return;
+    }
+    m_lastSettingsResult =
+        reloaded->isEmpty()
+            ? tr("The exporter uses the new settings.")
+            : tr("The exporter uses the new settings; %1 take effect after a restart.")
+                  .arg(reloaded->join(QStringLiteral(", ")));
+    m_tray->showMessage(tr("Settings saved"), m_lastSettingsResult);
+}
+
 void DesktopShell::openSettings()
 {
     if (!m_settings) {
         m_settings = new SettingsDialog(m_exporter.config().sourcePath, SettingsDialog::Mode::Edit,
                                         m_dashboard);
         m_settings->setAttribute(Qt::WA_DeleteOnClose);
-        connect(m_settings, &QDialog::accepted, this, [this] {
-            m_tray->showMessage(SettingsDialog::tr("Settings saved"),
-                                SettingsDialog::tr("The exporter uses the new settings after a "
-                                                   "restart."));
-        });
+        connect(m_settings, &QDialog::accepted, this, &DesktopShell::applySettings);
     }
     m_settings->show();
     m_settings->raise();

@@ -1,7 +1,9 @@
 #include "settingsdialog.h"
 
+#include "autostart.h"
 #include "durationspinbox.h"
 #include "service/accounttest.h"
+#include "setupassistant.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -20,7 +22,6 @@
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSpinBox>
-#include <QStandardPaths>
 #include <QTabWidget>
 #include <QVBoxLayout>
 
@@ -52,7 +53,7 @@ Config readConfig(const QString &path, SettingsDialog::Mode mode, QString *probl
     if (file.open(QIODevice::ReadOnly))
         config = parseConfigLeniently(file.readAll(), path, systemEnvironment(), problems);
     else if (mode == SettingsDialog::Mode::FirstRun)
-        config.storagePath = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
+        config.storagePath = SetupAssistant::userStoragePath();
     if (config.accounts.isEmpty())
         config.accounts.append(newAccount());
     return config;
@@ -92,12 +93,17 @@ SettingsDialog::SettingsDialog(const QString &configPath, Mode mode, QWidget *pa
     setWindowTitle(mode == Mode::FirstRun ? tr("Welcome to the DMARC metrics exporter")
                                           : tr("Settings"));
     auto *layout = new QVBoxLayout(this);
+    m_problem = new QLabel(this);
+    m_problem->setObjectName(QStringLiteral("problem"));
+    m_problem->setWordWrap(true);
+    m_problem->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_problem->hide();
+    layout->addWidget(m_problem);
     if (mode == Mode::FirstRun) {
-        auto *intro = new QLabel(
-            tr("There is no configuration file yet. Enter the mailbox that receives your DMARC "
-               "aggregate reports; the settings are saved to %1.")
-                .arg(QDir::toNativeSeparators(configPath)),
-            this);
+        auto *intro = new QLabel(tr("Enter the mailbox that receives your DMARC aggregate "
+                                    "reports; the settings are saved to %1.")
+                                     .arg(QDir::toNativeSeparators(configPath)),
+                                 this);
         intro->setWordWrap(true);
         layout->addWidget(intro);
     }
@@ -120,26 +126,22 @@ SettingsDialog::SettingsDialog(const QString &configPath, Mode mode, QWidget *pa
     for (const ConfigAccount &account : std::as_const(m_config.accounts))
         m_accountList->addItem(account.displayName());
     m_accountList->setCurrentRow(0);
+    // The assistant asks for a server first.
+    if (mode == Mode::FirstRun)
+        m_host->setFocus();
 }
 
 SettingsDialog::~SettingsDialog() = default;
 
-bool SettingsDialog::ensureConfiguration(QString &configPath)
+void SettingsDialog::setProblem(const QString &text)
 {
-    if (QFileInfo::exists(configPath))
-        return true;
-    // The folder that would hold the file: the nearest one that exists (the rest is created).
-    QFileInfo folder(QFileInfo(configPath).absolutePath());
-    while (!folder.exists() && !folder.isRoot())
-        folder = QFileInfo(folder.absolutePath());
-    if (!folder.isWritable()) {
-        configPath = QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) +
-                     QStringLiteral("/config.json");
-        if (QFileInfo::exists(configPath))
-            return true;
-    }
-    SettingsDialog assistant(configPath, Mode::FirstRun);
-    return assistant.exec() == QDialog::Accepted;
+    m_problem->setText(text);
+    m_problem->setVisible(!text.isEmpty());
+}
+
+void SettingsDialog::proposeListenPort(quint16 port)
+{
+    m_listenPort->setValue(port);
 }
 
 QWidget *SettingsDialog::buildGeneral()
@@ -162,6 +164,10 @@ QWidget *SettingsDialog::buildGeneral()
     form->addRow(tr("S&torage folder:"), m_storagePath);
     form->addRow(tr("Metrics a&ddress:"), m_listenAddress);
     form->addRow(tr("Metrics p&ort:"), m_listenPort);
+    m_startAtLogin = new QCheckBox(tr("Start automaticall&y at login"), page);
+    m_startAtLogin->setObjectName(QStringLiteral("startAtLogin"));
+    m_startAtLogin->setChecked(Autostart::isEnabled());
+    form->addRow(QString(), m_startAtLogin);
     return page;
 }
 
@@ -461,6 +467,12 @@ void SettingsDialog::accept()
 {
     if (auto saved = save(); !saved) {
         showMessage(saved.error().message, true);
+        return;
+    }
+    const Result<void> autostart = m_startAtLogin->isChecked() ? Autostart::enable(m_path)
+                                                                 : Autostart::disable();
+    if (!autostart) {
+        showMessage(autostart.error().message, true);
         return;
     }
     QDialog::accept();

@@ -22,10 +22,10 @@ class AccountTest;
 namespace Dmarc::Ui {
 
 // Edits the configuration file: accounts (server, security, login or OAuth2, folders), poll
-// interval, storage and the metrics endpoint. Reads the file into a Config, writes it back with
-// toJson() after checking it with the loader's own parser, atomically with mode 0600 (it holds
-// passwords); keys without a field, even unknown ones, survive. Without a file it is the
-// first-run assistant.
+// interval, storage and the metrics endpoint; and whether the program starts at login, on this
+// file. Reads the file into a Config, writes it back with toJson() after checking it with the
+// loader's own parser, atomically with mode 0600 (it holds passwords); keys without a field,
+// even unknown ones, survive. Without a file it is the first-run assistant.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
@@ -39,10 +39,10 @@ public:
     SettingsDialog(const QString &configPath, Mode mode, QWidget *parent = nullptr);
     ~SettingsDialog() override;
 
-    // Without a file at `configPath`, runs the first-run assistant (modal) to write one; where
-    // the default location is not writable, uses the per-user configuration folder and updates
-    // `configPath`. False when the person cancelled.
-    static bool ensureConfiguration(QString &configPath);
+    // What keeps the program from starting on the file, shown above the fields.
+    void setProblem(const QString &text);
+    // A metrics port in place of the file's (the setup's free port).
+    void proposeListenPort(quint16 port);
 
     // The configuration as the fields describe it.
     Config config();
@@ -85,6 +85,8 @@ private:
     QSpinBox *m_listenPort;
     QDoubleSpinBox *m_pollInterval;
     QLineEdit *m_storagePath;
+    QCheckBox *m_startAtLogin;
+    QLabel *m_problem;
 
     QListWidget *m_accountList;
     QLineEdit *m_name;

@@ -77,6 +77,10 @@ Result<Config> parseConfig(const QByteArray &json, const QString &sourcePath,
 Config parseConfigLeniently(const QByteArray &json, const QString &sourcePath,
                             const QHash<QString, QString> &environment, QString *problems);
 
+// Whether an account still has the package's sample server or password, with which no login
+// can work (parseConfig() warns about each).
+bool hasPackagePlaceholders(const Config &config);
+
 // Reads `path` and parses it; warns when a file holding a secret is readable by others.
 Result<Config> loadConfig(const QString &path, const QHash<QString, QString> &environment);
 

@@ -163,15 +163,23 @@ void readPassword(ConfigReader &reader, ConfigAccount &imap,
 }
 
 // The package's configuration file ships these; left as they are, no login can work.
+constexpr QLatin1String kPlaceholderHost("imap.example.com");
+constexpr QLatin1String kPlaceholderPassword("change-me");
+
+bool hasPlaceholderPassword(const ConfigAccount &imap)
+{
+    return imap.passwordSource == ConfigAccount::PasswordSource::Config &&
+           imap.password == kPlaceholderPassword;
+}
+
 void warnAboutPlaceholders(const ConfigReader &reader, const ConfigAccount &imap,
                            QStringList *warnings)
 {
-    if (imap.host == QLatin1String("imap.example.com"))
+    if (imap.host == kPlaceholderHost)
         warnings->append(QStringLiteral("`%1`: still the package's placeholder \"%2\"; set your "
                                         "IMAP server")
                              .arg(reader.path(kHost), imap.host));
-    if (imap.passwordSource == ConfigAccount::PasswordSource::Config &&
-        imap.password == QLatin1String("change-me"))
+    if (hasPlaceholderPassword(imap))
         warnings->append(QStringLiteral("`%1`: still the package's placeholder; set the "
                                         "account's password")
                              .arg(reader.path(kPassword)));
@@ -534,6 +542,15 @@ std::optional<Error> read(const QByteArray &json, const QString &sourcePath,
 }
 
 } // namespace
+
+bool hasPackagePlaceholders(const Config &config)
+{
+    return std::any_of(config.accounts.cbegin(), config.accounts.cend(),
+                       [](const ConfigAccount &account) {
+                           return account.host == kPlaceholderHost ||
+                                  hasPlaceholderPassword(account);
+                       });
+}
 
 Result<Config> parseConfig(const QByteArray &json, const QString &sourcePath,
                            const QHash<QString, QString> &environment)

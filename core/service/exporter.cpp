@@ -16,6 +16,8 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -48,6 +50,32 @@ void restoreReportFamilies(MetricsRegistry &metrics, const CountRows &counts)
 }
 
 AccountStatus::Activity activityOf(MailboxStatus::Activity activity)
+// The dotted paths of the members that differ between two objects ("imap.host"); an array or a
+// value that changes kind counts as one.
+void differences(const QJsonObject &before, const QJsonObject &after, const QString &prefix,
+                 QStringList &paths)
+{
+    QStringList keys = before.keys() + after.keys();
+    keys.removeDuplicates();
+    keys.sort();
+    for (const QString &key : std::as_const(keys)) {
+        const QJsonValue old = before.value(key);
+        const QJsonValue now = after.value(key);
+        if (old == now)
+            continue;
+        const QString path = prefix.isEmpty() ? key : prefix + QLatin1Char('.') + key;
+        if (old.isObject() && now.isObject())
+            differences(old.toObject(), now.toObject(), path, paths);
+        else
+            paths.append(path);
+    }
+}
+
+QJsonObject fileForm(const Config &config)
+{
+    return QJsonDocument::fromJson(toJson(config, ConfigForm::File)).object();
+}
+
 {
     using Watcher = MailboxStatus::Activity;
     using Shown = AccountStatus::Activity;
@@ -166,6 +194,12 @@ Result<void> Exporter::start()
 
     for (const ImapSettings &settings : std::as_const(m_config.accounts)) {
         auto *watcher = new MailboxWatcher(settings, this);
+    startWatchers();
+    return {};
+}
+
+void Exporter::startWatchers()
+{
         const int index = int(m_watchers.size());
         m_watchers.append(watcher);
         m_metrics->setAccountUp(settings.displayName(), false);
@@ -204,9 +238,104 @@ Result<void> Exporter::start()
         // A stopped watcher has abandoned its batch: its commit no longer waits.
         connect(watcher, &MailboxWatcher::stopped, m_commits,
                 [this, watcher] { m_commits->drop(watcher); });
-        watcher->start();
+        if (!m_paused)
+            watcher->start();
     }
-    return {};
+}
+
+void Exporter::retireWatchers()
+{
+    // A retired watcher abandons its batch as on stop() (nothing of it is moved before its
+    // commit) and logs out on its own; it is gone once it has stopped.
+    for (MailboxWatcher *watcher : std::as_const(m_watchers)) {
+        disconnect(watcher, nullptr, this, nullptr);
+        if (watcher->status().activity == MailboxStatus::Activity::Stopped) {
+            m_commits->drop(watcher);
+            watcher->deleteLater();
+            continue;
+        }
+        connect(watcher, &MailboxWatcher::stopped, watcher, &QObject::deleteLater);
+        watcher->stop();
+    }
+    m_watchers.clear();
+}
+
+Result<QStringList> Exporter::reload()
+{
+    const Log::Fields trigger{{QStringLiteral("file"), m_config.sourcePath}};
+    Result<Config> reloaded = loadConfig(m_config.sourcePath, systemEnvironment());
+    if (!reloaded) {
+        Log::warning(lcApp(), QStringLiteral("Configuration not reloaded; running on unchanged"),
+                     trigger + Log::Fields{{QStringLiteral("error"), reloaded.error().message}});
+        return reloaded.error();
+    }
+    QStringList changed;
+    differences(fileForm(m_config), fileForm(*reloaded), QString(), changed);
+    if (changed.isEmpty()) {
+        Log::info(lcApp(), QStringLiteral("Configuration reloaded; nothing changed"), trigger);
+        return QStringList();
+    }
+    // What a running process changes in place; the rest is read at start only.
+    const auto under = [](const QString &key, std::initializer_list<const char *> prefixes) {
+        for (const char *prefix : prefixes) {
+            const QString name = QString::fromLatin1(prefix);
+            if (key == name || key.startsWith(name + QLatin1Char('.')))
+                return true;
+        }
+        return false;
+    };
+    QStringList applied;
+    QStringList restart;
+    bool logging = false;
+    bool accounts = false;
+    bool endpoint = false;
+    for (const QString &key : std::as_const(changed)) {
+        if (under(key, {"logging"}))
+            logging = true;
+        else if (under(key, {"imap", "folders", "accounts", "poll_interval_seconds"}))
+            accounts = true;
+        else if (under(key, {"listen_addr", "port", "web"}))
+            endpoint = true;
+        else {
+            restart.append(key);
+            continue;
+        }
+        applied.append(key);
+    }
+    if (endpoint && !m_stopping && m_endpoint) {
+        if (auto listening = m_endpoint->start(reloaded->endpoint); !listening) {
+            if (auto restored = m_endpoint->start(m_config.endpoint); !restored)
+                Log::write(lcHttp(), QtCriticalMsg, restored.error().message, {});
+            Log::warning(lcApp(), QStringLiteral("Configuration not reloaded; running on unchanged"),
+                         trigger + Log::Fields{{QStringLiteral("error"), listening.error().message}});
+            return listening.error();
+        }
+    }
+    for (const QString &warning : std::as_const(reloaded->warnings))
+        Log::warning(lcApp(), warning, {});
+    Log::Fields fields = trigger;
+    fields.append({QStringLiteral("applied"), applied.join(QLatin1Char(','))});
+    if (!restart.isEmpty())
+        fields.append({QStringLiteral("restart_needed"), restart.join(QLatin1Char(','))});
+    // Written before a new level applies, which could hide it.
+    Log::write(lcApp(), restart.isEmpty() ? QtInfoMsg : QtWarningMsg,
+               QStringLiteral("Configuration reloaded"), fields);
+    if (logging) {
+        m_config.logFormat = reloaded->logFormat;
+        m_config.logLevel = reloaded->logLevel;
+        Log::install(m_config.logFormat, m_debugLogging ? QtDebugMsg : m_config.logLevel);
+    }
+    if (endpoint)
+        m_config.endpoint = reloaded->endpoint;
+    if (accounts && !m_stopping) {
+        m_config.accounts = reloaded->accounts;
+        m_config.pollIntervalSeconds = reloaded->pollIntervalSeconds;
+        retireWatchers();
+        startWatchers();
+        Q_EMIT accountsReplaced();
+    }
+    m_config.warnings = reloaded->warnings;
+    return restart;
 }
 
 void Exporter::processBatch(MailboxWatcher *watcher, const MailboxBatch &batch)

@@ -45,6 +45,16 @@ public:
 
     void checkNow();
     void setPaused(bool paused);
+    // Reads the configuration file again (SIGHUP, or the settings saved on the desktop) and
+    // applies in place what changed: the log level and format, the accounts (restarted) and the
+    // metrics endpoint (listening anew); the store stays open and the counters stay. The other
+    // keys take effect at the next start. One log line names the keys applied and those that
+    // need a restart, which are returned. When the file is not valid, or the endpoint cannot
+    // listen as asked, the error is logged and returned and the running configuration is kept.
+    Result<QStringList> reload();
+    // --debug: the log level stays at debug through reloads.
+    void setDebugLogging(bool debug) { m_debugLogging = debug; }
+
     bool isPaused() const { return m_paused; }
 
     const Config &config() const { return m_config; }
@@ -73,8 +83,12 @@ Q_SIGNALS:
 private:
     void releaseIdleMemory();
     void processBatch(MailboxWatcher *watcher, const MailboxBatch &batch);
+    // reload() replaced the accounts: accounts() now lists the new ones.
+    void accountsReplaced();
     Result<void> commitBatch(MailboxWatcher *watcher, const MailboxBatch &batch);
     void watcherStopped();
+    void startWatchers();
+    void retireWatchers();
 
     Config m_config;
     std::unique_ptr<Store> m_store;
@@ -91,3 +105,4 @@ private:
 };
 
 } // namespace Dmarc
+    bool m_debugLogging = false;

@@ -312,23 +312,24 @@ private Q_SLOTS:
         QVERIFY(result.out.contains(QStringLiteral("\"max_payload_bytes\": 268435456")));
     }
 
-    // SIGHUP reads the configuration again: the log level changes in place, the keys that need
-    // a restart are named (never their values), an invalid file changes nothing; the process
-    // keeps running throughout.
+    // SIGHUP reads the configuration again: the log level and the account change in place, the
+    // keys that need a restart are named (never their values), an invalid file changes nothing;
+    // the process keeps running throughout.
     void sighupReloadsTheConfiguration()
     {
         QTemporaryDir dir;
         const QString storage = dir.filePath(QStringLiteral("state"));
-        auto configWith = [&](const QString &level, const QString &password) {
-            return QStringLiteral(R"({"port": 0, "storage_path": "%1",
+        auto configWith = [&](const QString &level, const QString &password, int dedup) {
+            return QStringLiteral(R"({"port": 0, "storage_path": "%1", "deduplication_max_seconds": %4,
                 "logging": {"handlers": {"default": {"formatter": "plain"}}, "root": {"level": "%2"}},
                 "imap": {"host": "127.0.0.1", "port": 1, "username": "u", "password": "%3"}})")
                 .arg(storage, level, password)
+                .arg(dedup)
                 .toUtf8();
         };
         const QString path =
             writeFile(dir, QStringLiteral("config.json"),
-                      configWith(QStringLiteral("info"), QStringLiteral("first-pw")));
+                      configWith(QStringLiteral("info"), QStringLiteral("first-pw"), 3600));
         QProcess exporter;
         exporter.start(QStringLiteral(DMARC_EXPORTER_BINARY),
                        {QStringLiteral("--no-gui"), QStringLiteral("--configuration"), path});
@@ -345,12 +346,13 @@ private Q_SLOTS:
         QVERIFY2(logged(QStringLiteral("Mailbox check failed")), qPrintable(err));
 
         writeFile(dir, QStringLiteral("config.json"),
-                  configWith(QStringLiteral("warning"), QStringLiteral("second-pw")));
+                  configWith(QStringLiteral("warning"), QStringLiteral("second-pw"), 7200));
         ::kill(pid_t(exporter.processId()), SIGHUP);
         QVERIFY2(logged(QStringLiteral("Configuration reloaded")), qPrintable(err));
         const QString line = err.mid(err.indexOf(QStringLiteral("Configuration reloaded")));
         QVERIFY2(line.contains(
-                     QStringLiteral("applied=logging.root.level restart_needed=imap.password")),
+                     QStringLiteral("applied=imap.password,logging.root.level "
+                                    "restart_needed=deduplication_max_seconds")),
                  qPrintable(line));
         QVERIFY(!err.contains(QStringLiteral("second-pw")));
         QCOMPARE(exporter.state(), QProcess::Running);

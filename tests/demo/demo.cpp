@@ -95,9 +95,11 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QTextStream out(stdout);
     QTextStream err(stderr);
+    // --imap-only: the server alone, for a test that runs the exporter itself.
+    const bool imapOnly = QCoreApplication::arguments().value(1) == QLatin1String("--imap-only");
     const QString exporterBinary = QCoreApplication::arguments().value(1);
     if (exporterBinary.isEmpty()) {
-        err << "usage: dmarc-demo PATH-TO-dmarc-metrics-exporter\n";
+        err << "usage: dmarc-demo PATH-TO-dmarc-metrics-exporter | --imap-only\n";
         return 2;
     }
 
@@ -110,6 +112,20 @@ int main(int argc, char *argv[])
     if (const auto delivered = server.deliverToInbox(emails); !delivered) {
         err << delivered.error().message << '\n';
         return 1;
+    }
+    ::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe);
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    QSocketNotifier notifier(g_signalPipe[1], QSocketNotifier::Read);
+    if (imapOnly) {
+        // One line: host, plain IMAP port, user name, password.
+        out << server.host() << ' ' << server.imapPort() << ' ' << server.userName() << ' '
+            << server.password() << Qt::endl;
+        QObject::connect(&notifier, &QSocketNotifier::activated, &app,
+                         [] { QCoreApplication::exit(0); });
+        const int code = QCoreApplication::exec();
+        server.stop();
+        return code;
     }
     out << "Started a local IMAP server (Dovecot, TLS on 127.0.0.1:" << server.imapsPort()
         << ") with " << emails.size() << " sample report emails." << Qt::endl;
@@ -142,10 +158,6 @@ int main(int argc, char *argv[])
         << "Metrics: http://127.0.0.1:" << port << "/metrics" << Qt::endl
         << "Press Ctrl-C to stop." << Qt::endl;
 
-    ::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe);
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
-    QSocketNotifier notifier(g_signalPipe[1], QSocketNotifier::Read);
     QObject::connect(&notifier, &QSocketNotifier::activated, &exporter, [&] {
         char byte = 0;
         [[maybe_unused]] const ssize_t got = ::read(g_signalPipe[1], &byte, 1);

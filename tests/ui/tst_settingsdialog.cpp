@@ -15,7 +15,6 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 
 using namespace Dmarc;
 using namespace Dmarc::Ui;
@@ -281,41 +280,6 @@ private Q_SLOTS:
         QVERIFY(tested.count() == 1 || tested.wait());
         QVERIFY2(tested.first().at(0).toBool(), qPrintable(tested.first().at(1).toString()));
         QVERIFY(!server.receivedWithName("AUTHENTICATE").isEmpty());
-    }
-
-    void firstRunAssistantAppearsWithoutAConfig()
-    {
-        QTemporaryDir dir;
-        QString path = dir.filePath(QStringLiteral("new/config.json"));
-        bool seen = false;
-        QTimer::singleShot(0, this, [&seen] {
-            auto *assistant = qobject_cast<SettingsDialog *>(QApplication::activeModalWidget());
-            QVERIFY(assistant);
-            seen = assistant->objectName() == QStringLiteral("firstRunAssistant");
-            fillAccount(assistant, 993);
-            assistant->accept();
-        });
-        QVERIFY(SettingsDialog::ensureConfiguration(path));
-        QVERIFY(seen);
-        QCOMPARE(path, dir.filePath(QStringLiteral("new/config.json")));
-        QVERIFY(loadConfig(path, {}));
-
-        // With the file in place, nothing opens.
-        QVERIFY(SettingsDialog::ensureConfiguration(path));
-        QVERIFY(!QApplication::activeModalWidget());
-    }
-
-    void cancellingTheAssistantWritesNothing()
-    {
-        QTemporaryDir dir;
-        QString path = dir.filePath(QStringLiteral("config.json"));
-        QTimer::singleShot(0, this, [] {
-            QWidget *assistant = QApplication::activeModalWidget();
-            QVERIFY(assistant);
-            QTest::keyClick(assistant, Qt::Key_Escape);
-        });
-        QVERIFY(!SettingsDialog::ensureConfiguration(path));
-        QVERIFY(!QFile::exists(path));
     }
 };
 
