@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>Dmarc::Ui::Autostart</name>
+    <message>
+        <source>cannot create %1</source>
+        <translation>%1 kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>cannot remove %1: %2</source>
+        <translation>%1 kann nicht entfernt werden: %2</translation>
+    </message>
+</context>
+<context>
     <name>Dmarc::Ui::CountsTableModel</name>
     <message>
         <source>(none)</source>
@@ -344,6 +359,29 @@
     </message>
 </context>
 <context>
+    <name>Dmarc::Ui::DesktopShell</name>
+    <message>
+        <source>The settings are saved, but the exporter runs on the previous ones: %1</source>
+        <translation>Die Einstellungen sind gespeichert, aber der Exporter läuft mit den bisherigen weiter: %1</translation>
+    </message>
+    <message>
+        <source>Settings not applied</source>
+        <translation>Einstellungen nicht übernommen</translation>
+    </message>
+    <message>
+        <source>The exporter uses the new settings.</source>
+        <translation>Der Exporter verwendet die neuen Einstellungen.</translation>
+    </message>
+    <message>
+        <source>The exporter uses the new settings; %1 take effect after a restart.</source>
+        <translation>Der Exporter verwendet die neuen Einstellungen; %1 gelten erst nach einem Neustart.</translation>
+    </message>
+    <message>
+        <source>Settings saved</source>
+        <translation>Einstellungen gespeichert</translation>
+    </message>
+</context>
+<context>
     <name>Dmarc::Ui::Notifier</name>
     <message>
         <source>Mailbox %1 unreachable</source>
@@ -449,24 +487,12 @@
 <context>
     <name>Dmarc::Ui::SettingsDialog</name>
     <message>
-        <source>Settings saved</source>
-        <translation>Einstellungen gespeichert</translation>
-    </message>
-    <message>
-        <source>The exporter uses the new settings after a restart.</source>
-        <translation>Der Exporter verwendet die neuen Einstellungen nach einem Neustart.</translation>
-    </message>
-    <message>
         <source>Welcome to the DMARC metrics exporter</source>
         <translation>Willkommen beim DMARC-Metrik-Exporter</translation>
     </message>
     <message>
         <source>Settings</source>
         <translation>Einstellungen</translation>
-    </message>
-    <message>
-        <source>There is no configuration file yet. Enter the mailbox that receives your DMARC aggregate reports; the settings are saved to %1.</source>
-        <translation>Es gibt noch keine Konfigurationsdatei. Geben Sie das Postfach an, das Ihre DMARC-Sammelberichte empfängt; die Einstellungen werden in %1 gespeichert.</translation>
     </message>
     <message>
         <source>&amp;Accounts</source>
@@ -675,6 +701,65 @@
     <message>
         <source>%1 holds no PEM certificate</source>
         <translation>%1 enthält kein PEM-Zertifikat</translation>
+    </message>
+    <message>
+        <source>Enter the mailbox that receives your DMARC aggregate reports; the settings are saved to %1.</source>
+        <translation>Geben Sie das Postfach an, das Ihre DMARC-Sammelberichte empfängt; die Einstellungen werden in %1 gespeichert.</translation>
+    </message>
+    <message>
+        <source>Start automaticall&amp;y at login</source>
+        <translation>Bei &amp;jeder Anmeldung starten</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::SetupAssistant</name>
+    <message>
+        <source>Start the program as a user who may read it, or without --configuration to set up a configuration of your own.</source>
+        <translation>Starten Sie das Programm als ein Benutzer, der die Datei lesen darf, oder ohne --configuration, um eine eigene Konfiguration einzurichten.</translation>
+    </message>
+    <message>
+        <source>You may not change the file either: have its owner correct it, or start the program without --configuration to set up a configuration of your own.</source>
+        <translation>Sie dürfen die Datei auch nicht ändern: Lassen Sie sie von ihrem Eigentümer korrigieren, oder starten Sie das Programm ohne --configuration, um eine eigene Konfiguration einzurichten.</translation>
+    </message>
+    <message>
+        <source>Correct the settings below; saving writes them to %1.</source>
+        <translation>Korrigieren Sie die Einstellungen unten; beim Speichern werden sie nach %1 geschrieben.</translation>
+    </message>
+    <message>
+        <source>DMARC metrics exporter</source>
+        <translation>DMARC-Metrik-Exporter</translation>
+    </message>
+    <message>
+        <source>There is no configuration file at %1 yet.</source>
+        <translation>Unter %1 gibt es noch keine Konfigurationsdatei.</translation>
+    </message>
+    <message>
+        <source>You may not read %1 (%2): it holds an account&apos;s password, so only its owner %3 and the group %4 may read it.</source>
+        <translation>Sie dürfen %1 nicht lesen (%2): Die Datei enthält das Passwort eines Kontos, daher dürfen nur ihr Eigentümer %3 und die Gruppe %4 sie lesen.</translation>
+    </message>
+    <message>
+        <source>%1 has mistakes:
+%2</source>
+        <translation>%1 enthält Fehler:
+%2</translation>
+    </message>
+    <message>
+        <source>%1 still holds the package&apos;s sample account, with which no login can work:
+%2</source>
+        <translation>%1 enthält noch das Beispielkonto des Pakets, mit dem keine Anmeldung gelingen kann:
+%2</translation>
+    </message>
+    <message>
+        <source>The exporter cannot start with %1: %2</source>
+        <translation>Der Exporter kann mit %1 nicht starten: %2</translation>
+    </message>
+    <message>
+        <source>The metrics port of %1 is taken, by the system service or another program: %2</source>
+        <translation>Der Metrik-Port von %1 ist belegt, durch den Systemdienst oder ein anderes Programm: %2</translation>
+    </message>
+    <message>
+        <source>Set up the exporter for yourself instead: your own settings are used from then on, and the counts are kept in %1.</source>
+        <translation>Richten Sie den Exporter stattdessen für sich selbst ein: Ab dann gelten Ihre eigenen Einstellungen, und die Zählungen werden in %1 gespeichert.</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr_FR">
 <context>
+    <name>Dmarc::Ui::Autostart</name>
+    <message>
+        <source>cannot create %1</source>
+        <translation>impossible de créer %1</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>impossible d&apos;écrire %1 : %2</translation>
+    </message>
+    <message>
+        <source>cannot remove %1: %2</source>
+        <translation>impossible de supprimer %1 : %2</translation>
+    </message>
+</context>
+<context>
     <name>Dmarc::Ui::CountsTableModel</name>
     <message>
         <source>(none)</source>
@@ -344,6 +359,29 @@
     </message>
 </context>
 <context>
+    <name>Dmarc::Ui::DesktopShell</name>
+    <message>
+        <source>The settings are saved, but the exporter runs on the previous ones: %1</source>
+        <translation>Les paramètres sont enregistrés, mais l’exportateur continue avec les précédents : %1</translation>
+    </message>
+    <message>
+        <source>Settings not applied</source>
+        <translation>Paramètres non appliqués</translation>
+    </message>
+    <message>
+        <source>The exporter uses the new settings.</source>
+        <translation>L’exportateur utilise les nouveaux paramètres.</translation>
+    </message>
+    <message>
+        <source>The exporter uses the new settings; %1 take effect after a restart.</source>
+        <translation>L’exportateur utilise les nouveaux paramètres ; %1 prennent effet après un redémarrage.</translation>
+    </message>
+    <message>
+        <source>Settings saved</source>
+        <translation>Paramètres enregistrés</translation>
+    </message>
+</context>
+<context>
     <name>Dmarc::Ui::Notifier</name>
     <message>
         <source>Mailbox %1 unreachable</source>
@@ -449,24 +487,12 @@
 <context>
     <name>Dmarc::Ui::SettingsDialog</name>
     <message>
-        <source>Settings saved</source>
-        <translation>Paramètres enregistrés</translation>
-    </message>
-    <message>
-        <source>The exporter uses the new settings after a restart.</source>
-        <translation>L'exportateur utilise les nouveaux paramètres après un redémarrage.</translation>
-    </message>
-    <message>
         <source>Welcome to the DMARC metrics exporter</source>
         <translation>Bienvenue dans l'exportateur de métriques DMARC</translation>
     </message>
     <message>
         <source>Settings</source>
         <translation>Paramètres</translation>
-    </message>
-    <message>
-        <source>There is no configuration file yet. Enter the mailbox that receives your DMARC aggregate reports; the settings are saved to %1.</source>
-        <translation>Il n'y a pas encore de fichier de configuration. Indiquez la boîte aux lettres qui reçoit vos rapports agrégés DMARC ; les paramètres sont enregistrés dans %1.</translation>
     </message>
     <message>
         <source>&amp;Accounts</source>
@@ -675,6 +701,65 @@
     <message>
         <source>%1 holds no PEM certificate</source>
         <translation>%1 ne contient aucun certificat PEM</translation>
+    </message>
+    <message>
+        <source>Enter the mailbox that receives your DMARC aggregate reports; the settings are saved to %1.</source>
+        <translation>Indiquez la boîte aux lettres qui reçoit vos rapports agrégés DMARC ; les paramètres sont enregistrés dans %1.</translation>
+    </message>
+    <message>
+        <source>Start automaticall&amp;y at login</source>
+        <translation>Démarrer automati&amp;quement à la connexion</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::SetupAssistant</name>
+    <message>
+        <source>Start the program as a user who may read it, or without --configuration to set up a configuration of your own.</source>
+        <translation>Lancez le programme en tant qu’utilisateur autorisé à lire le fichier, ou sans --configuration pour créer votre propre configuration.</translation>
+    </message>
+    <message>
+        <source>You may not change the file either: have its owner correct it, or start the program without --configuration to set up a configuration of your own.</source>
+        <translation>Vous ne pouvez pas non plus modifier le fichier : faites-le corriger par son propriétaire, ou lancez le programme sans --configuration pour créer votre propre configuration.</translation>
+    </message>
+    <message>
+        <source>Correct the settings below; saving writes them to %1.</source>
+        <translation>Corrigez les paramètres ci-dessous ; l’enregistrement les écrit dans %1.</translation>
+    </message>
+    <message>
+        <source>DMARC metrics exporter</source>
+        <translation>Exportateur de métriques DMARC</translation>
+    </message>
+    <message>
+        <source>There is no configuration file at %1 yet.</source>
+        <translation>Il n’y a pas encore de fichier de configuration à %1.</translation>
+    </message>
+    <message>
+        <source>You may not read %1 (%2): it holds an account&apos;s password, so only its owner %3 and the group %4 may read it.</source>
+        <translation>Vous ne pouvez pas lire %1 (%2) : il contient le mot de passe d’un compte, seuls son propriétaire %3 et le groupe %4 peuvent donc le lire.</translation>
+    </message>
+    <message>
+        <source>%1 has mistakes:
+%2</source>
+        <translation>%1 contient des erreurs :
+%2</translation>
+    </message>
+    <message>
+        <source>%1 still holds the package&apos;s sample account, with which no login can work:
+%2</source>
+        <translation>%1 contient encore le compte d’exemple du paquet, avec lequel aucune connexion ne peut réussir :
+%2</translation>
+    </message>
+    <message>
+        <source>The exporter cannot start with %1: %2</source>
+        <translation>L’exportateur ne peut pas démarrer avec %1 : %2</translation>
+    </message>
+    <message>
+        <source>The metrics port of %1 is taken, by the system service or another program: %2</source>
+        <translation>Le port des métriques de %1 est occupé, par le service système ou un autre programme : %2</translation>
+    </message>
+    <message>
+        <source>Set up the exporter for yourself instead: your own settings are used from then on, and the counts are kept in %1.</source>
+        <translation>Configurez plutôt l’exportateur pour vous-même : vos propres paramètres seront utilisés dès lors, et les comptages conservés dans %1.</translation>
     </message>
 </context>
 <context>

@@ -11,11 +11,6 @@ namespace Dmarc::Ui::Autostart {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Dmarc::Ui::Autostart", text);
-}
-
 // One argument of an Exec key: quoted, with the characters the specification reserves inside
 // quotes escaped, and '%' doubled (field codes). The file's own escaping of '\' comes on top.
 QString execArgument(const QString &argument)
@@ -50,7 +45,8 @@ Result<void> enable(const QString &configPath)
     const QString path = entryPath();
     if (!QDir().mkpath(QFileInfo(path).absolutePath()))
         return Error{QStringLiteral("io"),
-                     tr("cannot create %1").arg(QFileInfo(path).absolutePath())};
+                     QCoreApplication::translate("Dmarc::Ui::Autostart", "cannot create %1")
+                         .arg(QFileInfo(path).absolutePath())};
     const QString exec = execArgument(QCoreApplication::applicationFilePath()) +
                          QStringLiteral(" --configuration ") +
                          execArgument(QFileInfo(configPath).absoluteFilePath());
@@ -66,7 +62,9 @@ Result<void> enable(const QString &configPath)
                               .arg(exec);
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(entry.toUtf8()) < 0 || !file.commit())
-        return Error{QStringLiteral("io"), tr("cannot write %1: %2").arg(path, file.errorString())};
+        return Error{QStringLiteral("io"),
+                     QCoreApplication::translate("Dmarc::Ui::Autostart", "cannot write %1: %2")
+                         .arg(path, file.errorString())};
     return {};
 }
 
@@ -75,7 +73,8 @@ Result<void> disable()
     QFile file(entryPath());
     if (file.exists() && !file.remove())
         return Error{QStringLiteral("io"),
-                     tr("cannot remove %1: %2").arg(file.fileName(), file.errorString())};
+                     QCoreApplication::translate("Dmarc::Ui::Autostart", "cannot remove %1: %2")
+                         .arg(file.fileName(), file.errorString())};
     return {};
 }
 

@@ -469,8 +469,8 @@ void SettingsDialog::accept()
         showMessage(saved.error().message, true);
         return;
     }
-    const Result<void> autostart = m_startAtLogin->isChecked() ? Autostart::enable(m_path)
-                                                                 : Autostart::disable();
+    const Result<void> autostart =
+        m_startAtLogin->isChecked() ? Autostart::enable(m_path) : Autostart::disable();
     if (!autostart) {
         showMessage(autostart.error().message, true);
         return;

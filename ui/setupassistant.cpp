@@ -28,8 +28,7 @@ constexpr int kPortsTried = 100;
 SetupAssistant::SetupAssistant(QString configPath, bool given)
     : m_path(std::move(configPath))
     , m_given(given)
-{
-}
+{}
 
 void SetupAssistant::setBeforeStart(std::function<void(const Config &)> beforeStart)
 {

@@ -64,9 +64,9 @@ bool SingleInstance::handOver()
     QLocalServer::removeServer(path);
     m_server->setSocketOptions(QLocalServer::UserAccessOption);
     if (!m_server->listen(path)) {
-        Log::warning(lcUi(), QStringLiteral("Cannot make sure this is the only instance"),
-                     {{QStringLiteral("socket"), path},
-                      {QStringLiteral("error"), m_server->errorString()}});
+        Log::warning(
+            lcUi(), QStringLiteral("Cannot make sure this is the only instance"),
+            {{QStringLiteral("socket"), path}, {QStringLiteral("error"), m_server->errorString()}});
     }
     return false;
 }

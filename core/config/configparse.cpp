@@ -545,11 +545,10 @@ std::optional<Error> read(const QByteArray &json, const QString &sourcePath,
 
 bool hasPackagePlaceholders(const Config &config)
 {
-    return std::any_of(config.accounts.cbegin(), config.accounts.cend(),
-                       [](const ConfigAccount &account) {
-                           return account.host == kPlaceholderHost ||
-                                  hasPlaceholderPassword(account);
-                       });
+    return std::any_of(
+        config.accounts.cbegin(), config.accounts.cend(), [](const ConfigAccount &account) {
+            return account.host == kPlaceholderHost || hasPlaceholderPassword(account);
+        });
 }
 
 Result<Config> parseConfig(const QByteArray &json, const QString &sourcePath,

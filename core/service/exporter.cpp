@@ -306,8 +306,9 @@ Result<QStringList> Exporter::reload()
         if (auto listening = m_endpoint->start(reloaded->endpoint); !listening) {
             if (auto restored = m_endpoint->start(m_config.endpoint); !restored)
                 Log::write(lcHttp(), QtCriticalMsg, restored.error().message, {});
-            Log::warning(lcApp(), QStringLiteral("Configuration not reloaded; running on unchanged"),
-                         trigger + Log::Fields{{QStringLiteral("error"), listening.error().message}});
+            Log::warning(
+                lcApp(), QStringLiteral("Configuration not reloaded; running on unchanged"),
+                trigger + Log::Fields{{QStringLiteral("error"), listening.error().message}});
             return listening.error();
         }
     }

@@ -252,6 +252,9 @@ private:
         }
         return ReportOutcome::Counted;
     }
+            rowFor(m_plan.dailyCounters, m_dailyIndex, std::pair(day, counts.labels),
+                   DailyLabelCounts{day, LabelCounts{counts.labels, {}}})
+                .counts.counters += counts.counters;
 
     ReportLogEntry logRow(const ReportCounts &report, ReportOutcome outcome,
                           const QString &fromEmail) const
@@ -298,6 +301,7 @@ CommitPlan planCommit(const QList<EmailCommit> &batch, const CommitState &state,
                       const StoreOptions &options)
 {
     Planner planner(state, nowSecs, options);
+    QHash<std::pair<QDate, LabelSet>, qsizetype> m_dailyIndex;
     for (const EmailCommit &email : batch)
         planner.add(email);
     return planner.take();

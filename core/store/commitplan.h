@@ -75,6 +75,7 @@ struct CommitPlan
 };
 
 // Decides a batch (docs/counting.md sections 4 and 5, daily history and log as in section 3.4):
+    QList<DailyLabelCounts> dailyCounters; // to add, per (day, label set)
 // which emails were decided before, which reports are duplicates (of the dedup table or of an
 // earlier report in the batch), which are refused (section 9: a foreign domain, or new label
 // sets past the store's limit), and what each table gains. Pure: no SQL, no I/O.

@@ -58,6 +58,16 @@ QString SqliteDialect::setOwner(quint32 id) const
 QString SqliteDialect::upsert(const QString &table, const QStringList &keyColumns,
                               const QStringList &valueColumns, Upsert mode) const
 {
+    return upsertSelected(table, keyColumns, valueColumns,
+                          QStringLiteral("VALUES ") %
+                              placeholderRow(keyColumns.size() + valueColumns.size()),
+                          mode);
+}
+
+QString SqliteDialect::upsertSelected(const QString &table, const QStringList &keyColumns,
+                                      const QStringList &valueColumns, const QString &select,
+                                      Upsert mode) const
+{
     const QStringList columns = keyColumns + valueColumns;
     QStringList updates;
     for (const QString &column : valueColumns) {
@@ -67,11 +77,11 @@ QString SqliteDialect::upsert(const QString &table, const QStringList &keyColumn
         else
             updates << column % QStringLiteral(" = excluded.") % column;
     }
+    // A SELECT's WHERE clause keeps SQLite from reading ON CONFLICT as the ON of a join.
     return QStringLiteral("INSERT INTO ") % table % QStringLiteral(" (") %
-           columns.join(QStringLiteral(", ")) % QStringLiteral(") VALUES ") %
-           placeholderRow(columns.size()) % QStringLiteral(" ON CONFLICT (") %
-           keyColumns.join(QStringLiteral(", ")) % QStringLiteral(") DO UPDATE SET ") %
-           updates.join(QStringLiteral(", "));
+           columns.join(QStringLiteral(", ")) % QStringLiteral(") ") % select %
+           QStringLiteral(" ON CONFLICT (") % keyColumns.join(QStringLiteral(", ")) %
+           QStringLiteral(") DO UPDATE SET ") % updates.join(QStringLiteral(", "));
 }
 
 QString SqliteDialect::boundRows(qsizetype rows, int columns) const

@@ -43,6 +43,11 @@ public:
     // INSERT ... that, on a key conflict, adds to (Add) or overwrites (Replace) the value columns.
     virtual QString upsert(const QString &table, const QStringList &keyColumns,
                            const QStringList &valueColumns, Upsert mode) const = 0;
+    // The same with the row taken from `select` (a SELECT with a WHERE clause) instead of bound
+    // values: its columns are the key columns, then the value columns.
+    virtual QString upsertSelected(const QString &table, const QStringList &keyColumns,
+                                   const QStringList &valueColumns, const QString &select,
+                                   Upsert mode) const = 0;
     // A table of `rows` rows of `columns` bound values, its columns named column1, column2 and
     // so on, to join with: one statement then looks up many keys through an index.
     virtual QString boundRows(qsizetype rows, int columns) const = 0;
@@ -65,6 +70,9 @@ public:
     QString setOwner(quint32 id) const override;
     QString upsert(const QString &table, const QStringList &keyColumns,
                    const QStringList &valueColumns, Upsert mode) const override;
+    QString upsertSelected(const QString &table, const QStringList &keyColumns,
+                           const QStringList &valueColumns, const QString &select,
+                           Upsert mode) const override;
     QString boundRows(qsizetype rows, int columns) const override;
 };
 

@@ -66,7 +66,7 @@ struct StoreConnection
 
 // The eight counter columns, in the order of bindCounters() and readCounters().
 const QStringList &counterColumns();
-// The four label columns, in the order of LabelSet and LabelDimension.
+// The four label columns, in the order of LabelSet.
 const QStringList &labelColumns();
 
 // A count table of the TLS and failure-report families: its name and columns.

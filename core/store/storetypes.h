@@ -126,28 +126,11 @@ struct HistoryRow
     quint64 reports = 0;
 };
 
-// Restricts a history query; empty strings match everything.
-struct HistoryFilter
+// The counters of one label set on one day (the UTC day of the report's date_range begin).
+struct DailyLabelCounts
 {
-    QDate from; // inclusive; invalid: no lower bound
-    QDate to;   // inclusive; invalid: no upper bound
-    QString reporter;
-    QString fromDomain;
-};
-
-// A label dimension for grouped totals.
-enum class LabelDimension
-{
-    Reporter,
-    FromDomain,
-    DkimDomain,
-    SpfDomain
-};
-
-struct GroupedCounts
-{
-    QString key;
-    Counters counters;
+    QDate day;
+    LabelCounts counts;
 };
 
 struct ReportLogEntry

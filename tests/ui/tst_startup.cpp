@@ -31,10 +31,9 @@
 #include <QTest>
 #include <QTimer>
 
-#include <unistd.h>
-
 #include <deque>
 #include <functional>
+#include <unistd.h>
 
 using namespace Dmarc;
 using namespace Dmarc::Ui;
@@ -175,9 +174,9 @@ private:
         auto [name, step] = std::move(m_steps.front());
         m_steps.pop_front();
         if (window->objectName() != name) {
-            QTest::qFail(qPrintable(QStringLiteral("expected %1, got %2")
-                                        .arg(name, window->objectName())),
-                         __FILE__, __LINE__);
+            QTest::qFail(
+                qPrintable(QStringLiteral("expected %1, got %2").arg(name, window->objectName())),
+                __FILE__, __LINE__);
             window->close();
             return;
         }
@@ -208,8 +207,8 @@ void stop(Exporter *exporter)
 QByteArray scrape(quint16 port)
 {
     QNetworkAccessManager network;
-    QNetworkReply *reply = network.get(
-        QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/metrics").arg(port))));
+    QNetworkReply *reply =
+        network.get(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/metrics").arg(port))));
     QSignalSpy finished(reply, &QNetworkReply::finished);
     if (!reply->isFinished() && !finished.wait(10000))
         return {};
@@ -244,8 +243,9 @@ private:
     QString home(const QString &name) const { return m_home->filePath(name); }
 
     // The system's file as the package installs it, here in a folder of the test.
-    QString systemConfig(const QByteArray &json, QFileDevice::Permissions permissions =
-                                                     QFile::ReadOwner | QFile::WriteOwner)
+    QString systemConfig(const QByteArray &json,
+                         QFileDevice::Permissions permissions = QFile::ReadOwner |
+                                                                QFile::WriteOwner)
     {
         QDir().mkpath(home(QStringLiteral("etc")));
         return writeFile(home(QStringLiteral("etc/dmarc-metrics-exporter.json")), json,
@@ -266,9 +266,8 @@ private Q_SLOTS:
         QVERIFY(m_home->isValid());
         for (const char *name : {"config", "data", "runtime"})
             QVERIFY(QDir().mkpath(home(QString::fromLatin1(name))));
-        QFile::setPermissions(home(QStringLiteral("runtime")), QFile::ReadOwner |
-                                                                   QFile::WriteOwner |
-                                                                   QFile::ExeOwner);
+        QFile::setPermissions(home(QStringLiteral("runtime")),
+                              QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
         qputenv("HOME", m_home->path().toUtf8());
         qputenv("XDG_CONFIG_HOME", home(QStringLiteral("config")).toUtf8());
         qputenv("XDG_DATA_HOME", home(QStringLiteral("data")).toUtf8());
@@ -353,8 +352,8 @@ private Q_SLOTS:
                                                           QFile::ExeOther));
         const QString storage = service.filePath(QStringLiteral("var"));
         QVERIFY(QDir().mkdir(storage));
-        QVERIFY(QFile::setPermissions(storage, QFile::ReadOwner | QFile::WriteOwner |
-                                                   QFile::ExeOwner));
+        QVERIFY(
+            QFile::setPermissions(storage, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
         const QString system = systemConfig(configJson(storage, 0));
         ModalScript script;
         script.expect(QStringLiteral("firstRunAssistant"), [storage](QWidget *dialog) {
@@ -413,9 +412,9 @@ private Q_SLOTS:
     // says why and how to go on.
     void givenUnreadableFileIsExplained()
     {
-        const QString path = writeFile(home(QStringLiteral("mine.json")),
-                                       configJson(home(QStringLiteral("store")), 0),
-                                       QFileDevice::Permissions());
+        const QString path =
+            writeFile(home(QStringLiteral("mine.json")),
+                      configJson(home(QStringLiteral("store")), 0), QFileDevice::Permissions());
         QString said;
         ModalScript script;
         script.expect(QStringLiteral("startupError"), [&said](QWidget *box) {
@@ -464,8 +463,8 @@ private Q_SLOTS:
         const QString storage = home(QStringLiteral("store"));
         Test::openSampleStore(storage, QDateTime::currentDateTimeUtc().date());
         const quint16 before = closedPort();
-        const QString path = writeFile(home(QStringLiteral("mine.json")),
-                                       configJson(storage, before));
+        const QString path =
+            writeFile(home(QStringLiteral("mine.json")), configJson(storage, before));
         auto config = loadConfig(path, {});
         QVERIFY2(config, config ? "" : qPrintable(config.error().message));
         Exporter exporter(*config);
@@ -495,7 +494,8 @@ private Q_SLOTS:
     {
         const QString path = writeFile(home(QStringLiteral("my config.json")),
                                        configJson(home(QStringLiteral("store")), 0));
-        const QString entry = home(QStringLiteral("config/autostart/dmarc-metrics-exporter.desktop"));
+        const QString entry =
+            home(QStringLiteral("config/autostart/dmarc-metrics-exporter.desktop"));
         QCOMPARE(Autostart::entryPath(), entry);
         {
             SettingsDialog dialog(path, SettingsDialog::Mode::Edit);
