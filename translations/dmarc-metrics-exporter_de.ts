@@ -46,6 +46,22 @@
         <source>Rejected</source>
         <translation>Abgewiesen</translation>
     </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>Gestern</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Letzte 7 Tage</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Letzte 30 Tage</translation>
+    </message>
+    <message>
+        <source>All time</source>
+        <translation>Gesamter Zeitraum</translation>
+    </message>
 </context>
 <context>
     <name>Dmarc::Ui::DashboardWindow</name>
@@ -356,6 +372,22 @@
     <message>
         <source>Report %1</source>
         <translation>Bericht %1</translation>
+    </message>
+    <message>
+        <source>Every figure of the dashboard counts a report on the day its date range begins, in UTC; reports describe a whole day and arrive the day after.</source>
+        <translation>Jede Zahl des Dashboards zählt einen Bericht an dem Tag, an dem sein Zeitraum beginnt, in UTC; Berichte beschreiben einen ganzen Tag und kommen am Tag danach.</translation>
+    </message>
+    <message>
+        <source>by report day, UTC</source>
+        <translation>nach Berichtstag, UTC</translation>
+    </message>
+    <message>
+        <source>%1, by report day (UTC): the messages of %2 per reporter, sending domain, DKIM domain and SPF domain they were reported with.</source>
+        <translation>%1, nach Berichtstag (UTC): die Nachrichten von %2 je Berichtersteller, Absenderdomain, DKIM-Domain und SPF-Domain, mit denen sie gemeldet wurden.</translation>
+    </message>
+    <message>
+        <source>%1 %2 (%3)</source>
+        <translation>%1 %2 (%3)</translation>
     </message>
 </context>
 <context>
@@ -939,6 +971,10 @@
         <source>%n invalid report(s) in the last 7 days</source>
         <translation><numerusform>%n ungültiger Bericht in den letzten 7 Tagen</numerusform><numerusform>%n ungültige Berichte in den letzten 7 Tagen</numerusform></translation>
     </message>
+    <message>
+        <source>%1: %2 messages, %3 compliant</source>
+        <translation>%1: %2 Nachrichten, %3 konform</translation>
+    </message>
 </context>
 <context>
     <name>Dmarc::Ui::TrendChart</name>
@@ -972,6 +1008,42 @@
     <message>
         <source>Day (UTC, report begin)</source>
         <translation>Tag (UTC, Berichtsbeginn)</translation>
+    </message>
+    <message>
+        <source>Messages and DMARC compliance over time</source>
+        <translation>Nachrichten und DMARC-Konformität im Zeitverlauf</translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation>%1 bis %2</translation>
+    </message>
+    <message>
+        <source>No reports</source>
+        <translation>Keine Berichte</translation>
+    </message>
+    <message>
+        <source>Messages: %1</source>
+        <translation>Nachrichten: %1</translation>
+    </message>
+    <message>
+        <source>Messages per month</source>
+        <translation>Nachrichten pro Monat</translation>
+    </message>
+    <message>
+        <source>Messages per week</source>
+        <translation>Nachrichten pro Woche</translation>
+    </message>
+    <message>
+        <source>Month (UTC, by report day)</source>
+        <translation>Monat (UTC, nach Berichtstag)</translation>
+    </message>
+    <message>
+        <source>Week from Monday (UTC, by report day)</source>
+        <translation>Woche ab Montag (UTC, nach Berichtstag)</translation>
+    </message>
+    <message>
+        <source>Day (UTC, by report day)</source>
+        <translation>Tag (UTC, nach Berichtstag)</translation>
     </message>
 </context>
 <context>

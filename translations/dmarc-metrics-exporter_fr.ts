@@ -46,6 +46,22 @@
         <source>Rejected</source>
         <translation>Rejetés</translation>
     </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>Hier</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>7 derniers jours</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>30 derniers jours</translation>
+    </message>
+    <message>
+        <source>All time</source>
+        <translation>Depuis le début</translation>
+    </message>
 </context>
 <context>
     <name>Dmarc::Ui::DashboardWindow</name>
@@ -356,6 +372,22 @@
     <message>
         <source>Report %1</source>
         <translation>Rapport %1</translation>
+    </message>
+    <message>
+        <source>Every figure of the dashboard counts a report on the day its date range begins, in UTC; reports describe a whole day and arrive the day after.</source>
+        <translation>Chaque chiffre du tableau de bord compte un rapport le jour où commence sa période, en UTC ; les rapports décrivent une journée entière et arrivent le lendemain.</translation>
+    </message>
+    <message>
+        <source>by report day, UTC</source>
+        <translation>par jour de rapport, UTC</translation>
+    </message>
+    <message>
+        <source>%1, by report day (UTC): the messages of %2 per reporter, sending domain, DKIM domain and SPF domain they were reported with.</source>
+        <translation>%1, par jour de rapport (UTC) : les messages de %2 par émetteur du rapport, domaine d’envoi, domaine DKIM et domaine SPF avec lesquels ils ont été signalés.</translation>
+    </message>
+    <message>
+        <source>%1 %2 (%3)</source>
+        <translation>%1 %2 (%3)</translation>
     </message>
 </context>
 <context>
@@ -939,6 +971,10 @@
         <source>%n invalid report(s) in the last 7 days</source>
         <translation><numerusform>%n rapport invalide ces 7 derniers jours</numerusform><numerusform>%n rapports invalides ces 7 derniers jours</numerusform></translation>
     </message>
+    <message>
+        <source>%1: %2 messages, %3 compliant</source>
+        <translation>%1 : %2 messages, %3 conformes</translation>
+    </message>
 </context>
 <context>
     <name>Dmarc::Ui::TrendChart</name>
@@ -972,6 +1008,42 @@
     <message>
         <source>Day (UTC, report begin)</source>
         <translation>Jour (UTC, début du rapport)</translation>
+    </message>
+    <message>
+        <source>Messages and DMARC compliance over time</source>
+        <translation>Messages et conformité DMARC dans le temps</translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation>du %1 au %2</translation>
+    </message>
+    <message>
+        <source>No reports</source>
+        <translation>Aucun rapport</translation>
+    </message>
+    <message>
+        <source>Messages: %1</source>
+        <translation>Messages : %1</translation>
+    </message>
+    <message>
+        <source>Messages per month</source>
+        <translation>Messages par mois</translation>
+    </message>
+    <message>
+        <source>Messages per week</source>
+        <translation>Messages par semaine</translation>
+    </message>
+    <message>
+        <source>Month (UTC, by report day)</source>
+        <translation>Mois (UTC, par jour de rapport)</translation>
+    </message>
+    <message>
+        <source>Week from Monday (UTC, by report day)</source>
+        <translation>Semaine à partir du lundi (UTC, par jour de rapport)</translation>
+    </message>
+    <message>
+        <source>Day (UTC, by report day)</source>
+        <translation>Jour (UTC, par jour de rapport)</translation>
     </message>
 </context>
 <context>

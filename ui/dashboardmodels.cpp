@@ -6,24 +6,34 @@
 
 namespace Dmarc::Ui {
 
-QDate rangeStart(Range range, QDate today)
+DayRange dayRange(Range range, QDate today)
 {
     switch (range) {
-    case Range::Day:
-        return today;
+    case Range::Yesterday:
+        return DayRange{today.addDays(-1), today.addDays(-1)};
     case Range::Week:
-        return today.addDays(-6);
+        return DayRange{today.addDays(-6), today};
     case Range::Month:
-        return today.addDays(-29);
+        return DayRange{today.addDays(-29), today};
     case Range::All:
         break;
     }
     return {};
 }
 
-DayRange dayRange(Range range, QDate today)
+QString rangeText(Range range)
 {
-    return DayRange{rangeStart(range, today), today};
+    switch (range) {
+    case Range::Yesterday:
+        return CountsTableModel::tr("Yesterday");
+    case Range::Week:
+        return CountsTableModel::tr("Last 7 days");
+    case Range::Month:
+        return CountsTableModel::tr("Last 30 days");
+    case Range::All:
+        break;
+    }
+    return CountsTableModel::tr("All time");
 }
 
 double percent(quint64 part, quint64 whole)

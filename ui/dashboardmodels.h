@@ -14,19 +14,20 @@ namespace Dmarc::Ui {
 // attention.
 constexpr double kComplianceThreshold = 0.9;
 
-// The time ranges the dashboard offers, counted in whole UTC days (the history's resolution).
+// The time ranges the dashboard offers, in whole UTC days by report day: the day a report's
+// date range begins (docs/counting.md 3.4).
 enum class Range
 {
-    Day,
-    Week,
-    Month,
+    Yesterday,
+    Week,  // the last 7 days, today included
+    Month, // the last 30 days, today included
     All
 };
 
-// The first day a range covers, ending with `today`; invalid for Range::All.
-QDate rangeStart(Range range, QDate today);
-// The days a range covers, ending with `today`.
+// The days a range covers, `today` being today's UTC date; both ends invalid for Range::All.
 DayRange dayRange(Range range, QDate today);
+// "Yesterday", "Last 7 days", ...: what the range picker and the titles call it.
+QString rangeText(Range range);
 
 // part / whole as a percentage; negative when there is nothing to divide.
 double percent(quint64 part, quint64 whole);

@@ -28,6 +28,8 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScreen>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -176,18 +178,25 @@ QWidget *DashboardWindow::buildHeader()
     auto *rangeLabel = new QLabel(tr("Ra&nge:"), header);
     m_rangeBox = new QComboBox(header);
     m_rangeBox->setObjectName(QStringLiteral("rangeBox"));
-    m_rangeBox->addItem(tr("Last 24 hours"), int(Range::Day));
-    m_rangeBox->addItem(tr("Last 7 days"), int(Range::Week));
-    m_rangeBox->addItem(tr("Last 30 days"), int(Range::Month));
-    m_rangeBox->addItem(tr("All time"), int(Range::All));
+    for (const Range range : {Range::Yesterday, Range::Week, Range::Month, Range::All})
+        m_rangeBox->addItem(rangeText(range), int(range));
+    const QString byReportDay =
+        tr("Every figure of the dashboard counts a report on the day its date range begins, in "
+           "UTC; reports describe a whole day and arrive the day after.");
+    m_rangeBox->setToolTip(byReportDay);
     rangeLabel->setBuddy(m_rangeBox);
     connect(m_rangeBox, &QComboBox::currentIndexChanged, this, [this] {
         QSettings().setValue(QStringLiteral("dashboard/range"), m_rangeBox->currentIndex());
         refresh();
     });
     row->addWidget(rangeLabel);
+    auto *rangeNote = new QLabel(tr("by report day, UTC"), header);
+    rangeNote->setObjectName(QStringLiteral("rangeNote"));
+    rangeNote->setForegroundRole(QPalette::PlaceholderText);
+    rangeNote->setToolTip(byReportDay);
     row->addWidget(m_rangeBox);
     row->addStretch(1);
+    row->addWidget(rangeNote);
 
     auto *checkNow = new QPushButton(tr("&Check now"), header);
     checkNow->setObjectName(QStringLiteral("checkNowButton"));
@@ -388,22 +397,14 @@ void DashboardWindow::refresh()
     const DayRange days = dayRange(range(), today);
     // The answers come in the order asked: the first clears an earlier error, the last ends the
     // refresh.
-    queries->totals(days, this, shown<RangeTotals>([this](const RangeTotals &totals) {
-                        showError(QString());
-                        showTotals(totals);
-                    }));
-    // The chart always shows at least a week, so one day is not a single bar.
-    const DayRange chartDays = range() == Range::Day ? dayRange(Range::Week, today) : days;
-    queries->dailyHistory(chartDays, this,
-                          shown<QList<DailyPoint>>([this](const QList<DailyPoint> &series) {
-                              m_chart->setSeries(series);
-                          }));
-    for (const GroupTable &table : std::as_const(m_groupTables)) {
-        queries->groups(table.by, this,
-                        shown<QList<GroupTotals>>([model = table.model](const auto &groups) {
-                            model->setGroups(groups);
-                        }));
-    }
+    queries->summary(days, this, shown<RangeSummary>([this](const RangeSummary &summary) {
+                         showError(QString());
+                         showTotals(summary.totals);
+                         for (const GroupTable &table : std::as_const(m_groupTables))
+                             table.model->setGroups(summary.groupsBy(table.by));
+                     }));
+    queries->trend(days, this,
+                   shown<Trend>([this](const Trend &trend) { m_chart->setTrend(trend); }));
     m_tlsView->refresh(queries, days);
     m_failureReportView->refresh(queries, days);
     const auto showReports = shown<QList<LoggedReport>>(
@@ -438,24 +439,45 @@ void DashboardWindow::showTotals(const RangeTotals &totals)
 
 QDialog *DashboardWindow::openDrillDown(GroupBy by, const QString &key)
 {
-    auto *intro = new QLabel(tr("All time, every label set the counters are kept for:"));
-    QDialog *dialog =
-        showLabelSets(QStringLiteral("drillDown"),
-                      tr("Label sets for %1").arg(key.isEmpty() ? tr("(none)") : key), intro, {});
+    const auto table = std::find_if(m_groupTables.cbegin(), m_groupTables.cend(),
+                                    [by](const GroupTable &t) { return t.by == by; });
+    const QString keyHeader = table->model->headerData(0, Qt::Horizontal).toString();
+    const QString shownKey = key.isEmpty() ? tr("(none)") : key;
+    const QString rangeName = rangeText(range());
+    auto *intro = new QLabel(tr("%1, by report day (UTC): the messages of %2 per reporter, sending "
+                                "domain, DKIM domain and SPF domain they were reported with.")
+                                 .arg(rangeName, shownKey));
+    QDialog *dialog = showLabelSets(QStringLiteral("drillDown"),
+                                    tr("%1 %2 (%3)").arg(keyHeader, shownKey, rangeName), intro, {});
     if (DashboardQueries *queries = m_exporter.queries()) {
         auto *model = dialog->findChild<CountsTableModel *>();
-        queries->labelSetsBehind(by, key, model,
+        const DayRange days = dayRange(range(), QDateTime::currentDateTimeUtc().date());
+        queries->labelSetsBehind(by, key, days, model,
                                  shown<QList<LabelCounts>>([model](const QList<LabelCounts> &sets) {
                                      model->setLabelSets(sets);
                                  }));
     }
     return dialog;
 }
+    // Every column as wide as its contents, and the dialog as wide as the columns (as far as
+    // the screen allows), whenever the rows change.
+    view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    const auto fitColumns = [dialog, view] {
+        const int columns = view->horizontalHeader()->length() + 2 * view->frameWidth() +
+                            view->verticalScrollBar()->sizeHint().width();
+        const int margins = dialog->layout()->contentsMargins().left() +
+                            dialog->layout()->contentsMargins().right();
+        const QRect screen = dialog->screen()->availableGeometry();
+        dialog->resize(std::clamp(columns + margins, 600, screen.width()),
+                       std::max(dialog->height(), 400));
+    };
+    connect(model, &QAbstractItemModel::modelReset, dialog, fitColumns);
 
 QDialog *DashboardWindow::showLabelSets(const QString &objectName, const QString &title,
                                         QLabel *intro, const QList<LabelCounts> &labelSets)
 {
     auto *dialog = new QDialog(this);
+    fitColumns();
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setObjectName(objectName);
     dialog->setWindowTitle(title);

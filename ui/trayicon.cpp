@@ -146,15 +146,23 @@ void TrayIcon::refresh()
                                      m_tlsFailingDomains << row.key;
                              }
                          });
-    queries->totals(dayRange(Range::Day, today), this, [this](const Result<RangeTotals> &day) {
+    queries->totals(dayRange(Range::Yesterday, today), this, [this](const Result<RangeTotals> &day) {
         if (day)
-            m_today = day->counters;
+            m_yesterday = day->counters;
         m_asking = false;
         if (std::exchange(m_askAgain, false))
             refresh();
         else
             showState();
     });
+}
+
+QString TrayIcon::figuresLine(Range range, const Counters &counters)
+{
+    // By report day, as the dashboard's range of the same name.
+    return tr("%1: %2 messages, %3 compliant")
+        .arg(rangeText(range), QLocale().toString(counters.total),
+             formatPercent(counters.compliant, counters.total));
 }
 
 void TrayIcon::showState()
@@ -179,15 +187,10 @@ void TrayIcon::showState()
         if (account.lastSuccessfulPoll > lastCheck)
             lastCheck = account.lastSuccessfulPoll;
     }
-    const QLocale locale;
     QStringList lines{
         tr("DMARC metrics exporter: %1").arg(trayStateText(m_state)),
         tr("Last check: %1").arg(whenText(lastCheck, now)),
-        tr("Last 24 h: %1 messages, %2 compliant")
-            .arg(locale.toString(m_today.total), formatPercent(m_today.compliant, m_today.total)),
-        tr("Last 7 days: %1 messages, %2 compliant")
-            .arg(locale.toString(inputs.lastWeek.total),
-                 formatPercent(inputs.lastWeek.compliant, inputs.lastWeek.total))};
+        figuresLine(Range::Yesterday, m_yesterday), figuresLine(Range::Week, inputs.lastWeek)};
     if (inputs.invalidLastWeek > 0)
         lines << tr("%n invalid report(s) in the last 7 days", nullptr,
                     int(inputs.invalidLastWeek));

@@ -38,24 +38,43 @@ TrendChart::TrendChart(QWidget *parent)
 {
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
-    setAccessibleName(tr("Daily messages and DMARC compliance"));
+    setAccessibleName(tr("Messages and DMARC compliance over time"));
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
 }
 
-void TrendChart::setSeries(QList<DailyPoint> series)
+void TrendChart::setTrend(Trend trend)
 {
-    m_series = std::move(series);
+    m_trend = std::move(trend);
     m_hovered = -1;
+    setAccessibleDescription(QString());
     update();
+}
+
+QString TrendChart::periodLabel(int index) const
+{
+    if (index < 0 || index >= m_trend.points.size())
+        return {};
+    const TrendPoint &point = m_trend.points.at(index);
+    const QLocale locale;
+    if (m_trend.period == TrendPeriod::Month)
+        return locale.toString(point.first, QStringLiteral("MMM yyyy"));
+    return locale.toString(point.first, QLocale::ShortFormat);
 }
 
 QString TrendChart::describe(int index) const
 {
-    if (index < 0 || index >= m_series.size())
+    if (index < 0 || index >= m_trend.points.size())
         return {};
-    const DailyPoint &point = m_series.at(index);
-    return tr("%1\n%n message(s)", nullptr, int(point.messages))
-               .arg(QLocale().toString(point.day, QLocale::ShortFormat)) +
+    const TrendPoint &point = m_trend.points.at(index);
+    const QLocale locale;
+    const QString days =
+        point.first == point.last
+            ? locale.toString(point.first, QLocale::ShortFormat)
+            : tr("%1 to %2").arg(locale.toString(point.first, QLocale::ShortFormat),
+                                 locale.toString(point.last, QLocale::ShortFormat));
+    if (point.messages == 0)
+        return days + QLatin1Char('\n') + tr("No reports");
+    return days + QLatin1Char('\n') + tr("Messages: %1").arg(locale.toString(point.messages)) +
            QLatin1Char('\n') +
            tr("DMARC compliant: %1").arg(formatPercent(point.compliant, point.messages));
 }
@@ -74,10 +93,11 @@ QRectF TrendChart::plotArea() const
 int TrendChart::indexAt(double x) const
 {
     const QRectF plot = plotArea();
-    if (m_series.isEmpty() || x < plot.left() || x > plot.right())
+    const auto count = m_trend.points.size();
+    if (count == 0 || x < plot.left() || x > plot.right())
         return -1;
-    const int index = int((x - plot.left()) / plot.width() * double(m_series.size()));
-    return std::clamp(index, 0, int(m_series.size()) - 1);
+    const int index = int((x - plot.left()) / plot.width() * double(count));
+    return std::clamp(index, 0, int(count) - 1);
 }
 
 void TrendChart::setHovered(int index)
@@ -85,7 +105,8 @@ void TrendChart::setHovered(int index)
     if (index == m_hovered)
         return;
     m_hovered = index;
-    setToolTip(describe(index));
+    // The chart paints its own box: no tooltip besides it.
+    setAccessibleDescription(describe(index));
     update();
 }
 
@@ -102,7 +123,7 @@ void TrendChart::leaveEvent(QEvent *event)
 
 void TrendChart::keyPressEvent(QKeyEvent *event)
 {
-    const int last = int(m_series.size()) - 1;
+    const int last = int(m_trend.points.size()) - 1;
     if (event->key() == Qt::Key_Left && last >= 0)
         setHovered(m_hovered <= 0 ? last : m_hovered - 1);
     else if (event->key() == Qt::Key_Right && last >= 0)
@@ -122,23 +143,27 @@ void TrendChart::paintEvent(QPaintEvent *)
     const QColor bars = pal.color(QPalette::Highlight);
     const QFontMetrics metrics(font());
     const QRectF plot = plotArea();
+    const QLocale locale;
 
     painter.setPen(text);
+    const QString title = m_trend.period == TrendPeriod::Month  ? tr("Messages per month")
+                          : m_trend.period == TrendPeriod::Week ? tr("Messages per week")
+                                                                : tr("Messages per day");
     painter.drawText(QRectF(plot.left(), 0, plot.width(), plot.top() - 4),
-                     Qt::AlignLeft | Qt::AlignVCenter, tr("Messages per day"));
+                     Qt::AlignLeft | Qt::AlignVCenter, title);
     painter.setPen(complianceColor());
     painter.drawText(QRectF(plot.left(), 0, plot.width(), plot.top() - 4),
                      Qt::AlignRight | Qt::AlignVCenter, tr("DMARC compliant (%)"));
 
-    if (m_series.isEmpty()) {
+    const QList<TrendPoint> &points = m_trend.points;
+    quint64 maximum = 0;
+    for (const TrendPoint &point : points)
+        maximum = std::max(maximum, point.messages);
+    if (maximum == 0) {
         painter.setPen(text);
         painter.drawText(plot, Qt::AlignCenter, tr("No reports in this range"));
         return;
     }
-
-    quint64 maximum = 0;
-    for (const DailyPoint &point : m_series)
-        maximum = std::max(maximum, point.messages);
     const quint64 axisMax = niceCeiling(maximum);
 
     // Grid and both vertical axes: five steps.
@@ -150,7 +175,7 @@ void TrendChart::paintEvent(QPaintEvent *)
         painter.setPen(text);
         painter.drawText(QRectF(0, y - metrics.height() / 2.0, plot.left() - 6, metrics.height()),
                          Qt::AlignRight | Qt::AlignVCenter,
-                         QLocale().toString(axisMax * quint64(i) / steps));
+                         locale.toString(axisMax * quint64(i) / steps));
         painter.setPen(complianceColor());
         painter.drawText(QRectF(plot.right() + 6, y - metrics.height() / 2.0,
                                 width() - plot.right() - 6, metrics.height()),
@@ -158,51 +183,58 @@ void TrendChart::paintEvent(QPaintEvent *)
                          QStringLiteral("%1 %").arg(100 * i / steps));
     }
 
-    const int count = int(m_series.size());
+    const int count = int(points.size());
     const double slot = plot.width() / count;
     const double barWidth = std::max(1.0, slot * 0.7);
+    // The line runs through neighbouring periods with reports only: a gap breaks it.
     QPainterPath line;
-    bool lineStarted = false;
+    bool previousHadReports = false;
     for (int i = 0; i < count; ++i) {
-        const DailyPoint &point = m_series.at(i);
+        const TrendPoint &point = points.at(i);
+        if (point.messages == 0) {
+            previousHadReports = false;
+            continue;
+        }
         const double x = plot.left() + slot * i;
         const double h = plot.height() * double(point.messages) / double(axisMax);
         QColor fill = bars;
         if (i == m_hovered)
             fill = fill.lighter(130);
         painter.fillRect(QRectF(x + (slot - barWidth) / 2, plot.bottom() - h, barWidth, h), fill);
-        if (point.messages > 0) {
-            const QPointF at(x + slot / 2,
-                             plot.bottom() -
-                                 plot.height() * percent(point.compliant, point.messages) / 100.0);
-            if (lineStarted)
-                line.lineTo(at);
-            else
-                line.moveTo(at);
-            lineStarted = true;
-            painter.setBrush(complianceColor());
-            painter.setPen(Qt::NoPen);
-            painter.drawEllipse(at, 3, 3);
-        }
+        const QPointF at(x + slot / 2,
+                         plot.bottom() -
+                             plot.height() * percent(point.compliant, point.messages) / 100.0);
+        if (previousHadReports)
+            line.lineTo(at);
+        else
+            line.moveTo(at);
+        previousHadReports = true;
+        painter.setBrush(complianceColor());
+        painter.setPen(Qt::NoPen);
+        painter.drawEllipse(at, 3, 3);
     }
     painter.setBrush(Qt::NoBrush);
     painter.setPen(QPen(complianceColor(), 2));
     painter.drawPath(line);
 
-    // Date labels along the bottom, as many as fit.
+    // Period labels along the bottom, as many as fit.
     painter.setPen(text);
-    const QString sample = QLocale().toString(m_series.first().day, QLocale::ShortFormat);
-    const double labelWidth = metrics.horizontalAdvance(sample) + 16;
+    const double labelWidth = metrics.horizontalAdvance(periodLabel(0)) + 16;
     const int every = std::max(1, int(std::ceil(labelWidth / slot)));
     for (int i = 0; i < count; i += every) {
         const double centre = plot.left() + slot * i + slot / 2;
         painter.drawText(
             QRectF(centre - labelWidth / 2, plot.bottom() + 4, labelWidth, metrics.height()),
-            Qt::AlignCenter, QLocale().toString(m_series.at(i).day, QLocale::ShortFormat));
+            Qt::AlignCenter, periodLabel(i));
     }
+    const QString axis = m_trend.period == TrendPeriod::Month
+                             ? tr("Month (UTC, by report day)")
+                         : m_trend.period == TrendPeriod::Week
+                             ? tr("Week from Monday (UTC, by report day)")
+                             : tr("Day (UTC, by report day)");
     painter.drawText(
         QRectF(plot.left(), plot.bottom() + 6 + metrics.height(), plot.width(), metrics.height()),
-        Qt::AlignCenter, tr("Day (UTC, report begin)"));
+        Qt::AlignCenter, axis);
 
     if (m_hovered >= 0) {
         const QString label = describe(m_hovered);

@@ -6,20 +6,24 @@
 
 namespace Dmarc::Ui {
 
-// Daily message volume (bars, left axis) and DMARC compliance (line, right axis, 0-100 %),
-// painted in the palette's colours. Hovering or moving with the arrow keys shows one day's values.
+// Message volume per day, week or month (bars, left axis) and DMARC compliance (line, right
+// axis, 0-100 %), painted in the palette's colours. A period without reports is a gap: no bar,
+// and the line broken there. Hovering or moving with the arrow keys shows one period's values
+// in one box.
 class TrendChart : public QWidget
 {
     Q_OBJECT
 public:
     explicit TrendChart(QWidget *parent = nullptr);
 
-    void setSeries(QList<DailyPoint> series);
-    const QList<DailyPoint> &series() const { return m_series; }
-    // The day under the cursor (or chosen with the keyboard), -1 when none.
+    void setTrend(Trend trend);
+    const Trend &trend() const { return m_trend; }
+    // The period under the cursor (or chosen with the keyboard), -1 when none.
     int hoveredIndex() const { return m_hovered; }
-    // What the hover box says about day `index`.
+    // What the hover box says about period `index`.
     QString describe(int index) const;
+    // The period `index` as the axis names it: a day, the first day of a week, or a month.
+    QString periodLabel(int index) const;
 
     QSize sizeHint() const override { return {640, 280}; }
     QSize minimumSizeHint() const override { return {320, 200}; }
@@ -35,7 +39,7 @@ private:
     int indexAt(double x) const;
     void setHovered(int index);
 
-    QList<DailyPoint> m_series;
+    Trend m_trend;
     int m_hovered = -1;
 };
 

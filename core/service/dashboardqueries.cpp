@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QMap>
+#include <QHash>
 #include <QPointer>
 #include <QThread>
 
@@ -14,21 +15,6 @@
 namespace Dmarc {
 
 namespace {
-
-LabelDimension dimensionOf(GroupBy by)
-{
-    switch (by) {
-    case GroupBy::Reporter:
-        return LabelDimension::Reporter;
-    case GroupBy::FromDomain:
-        return LabelDimension::FromDomain;
-    case GroupBy::DkimDomain:
-        return LabelDimension::DkimDomain;
-    case GroupBy::SpfDomain:
-        break;
-    }
-    return LabelDimension::SpfDomain;
-}
 
 const QString &labelOf(const LabelSet &labels, GroupBy by)
 {
@@ -45,84 +31,158 @@ const QString &labelOf(const LabelSet &labels, GroupBy by)
     return labels.spfDomain;
 }
 
-Result<QList<HistoryRow>> historyOf(const Store &store, DayRange range)
+// The counters per label set of the reports whose day lies in `range`. All time is the
+// all-time counters: those counted before the store kept them per day (docs/counting.md 3.4)
+// and those imported included.
+Result<QList<LabelCounts>> countersIn(const Store &store, DayRange range)
 {
-    return store.history(HistoryFilter{range.from, range.to, {}, {}});
+    if (range.from.isValid() || range.to.isValid())
+        return store.countersPerLabelSet(range.from, range.to);
+    auto snapshot = store.snapshot();
+    if (!snapshot)
+        return snapshot.error();
+    return std::move(snapshot->counters);
 }
 
-Result<RangeTotals> totalsOf(const Store &store, DayRange range)
+// Reports log entries that failed, processed in `range`.
+Result<quint64> invalidReportsIn(const Store &store, DayRange range)
 {
-    const auto rows = historyOf(store, range);
-    if (!rows)
-        return rows.error();
-    // Every entry the log keeps: the invalid reports of a range are counted from it.
+    // Every entry the log keeps.
     const auto log = store.recentReports(StoreOptions().reportsLogLimit);
     if (!log)
         return log.error();
-    RangeTotals totals;
-    for (const HistoryRow &row : *rows) {
-        totals.counters += row.counters;
-        totals.reports += row.reports;
-    }
     const qint64 fromSecs = range.from.isValid() ? range.from.startOfDay(Qt::UTC).toSecsSinceEpoch()
                                                  : std::numeric_limits<qint64>::min();
     const qint64 endSecs = range.to.isValid()
                                ? range.to.addDays(1).startOfDay(Qt::UTC).toSecsSinceEpoch()
                                : std::numeric_limits<qint64>::max();
-    totals.invalidReports =
-        quint64(std::count_if(log->begin(), log->end(), [fromSecs, endSecs](const auto &entry) {
-            return entry.outcome == ReportOutcome::Malformed && entry.processedAt >= fromSecs &&
-                   entry.processedAt < endSecs;
-        }));
+    return quint64(std::count_if(log->begin(), log->end(), [fromSecs, endSecs](const auto &entry) {
+        return entry.outcome == ReportOutcome::Malformed && entry.processedAt >= fromSecs &&
+               entry.processedAt < endSecs;
+    }));
+}
+
+Result<RangeTotals> totalsOf(const Store &store, DayRange range,
+                             const QList<LabelCounts> &labelSets)
+{
+    const auto days = store.dailyTotals(range.from, range.to);
+    if (!days)
+        return days.error();
+    const auto invalid = invalidReportsIn(store, range);
+    if (!invalid)
+        return invalid.error();
+    RangeTotals totals;
+    for (const LabelCounts &entry : labelSets)
+        totals.counters += entry.counters;
+    for (const HistoryRow &day : *days)
+        totals.reports += day.reports;
+    totals.invalidReports = *invalid;
     return totals;
 }
 
-Result<QList<DailyPoint>> dailyHistoryOf(const Store &store, DayRange range)
+Result<RangeTotals> totalsOf(const Store &store, DayRange range)
 {
-    const auto rows = historyOf(store, range);
-    if (!rows)
-        return rows.error();
-    QMap<QDate, DailyPoint> days;
-    for (const HistoryRow &row : *rows) {
-        DailyPoint &point = days[row.day];
-        point.day = row.day;
-        point.messages += row.counters.total;
-        point.compliant += row.counters.compliant;
-    }
-    const QDate from = range.from.isValid() ? range.from
-                       : days.isEmpty()     ? range.to
-                                            : days.firstKey();
-    const QDate to = range.to.isValid() ? range.to : days.isEmpty() ? from : days.lastKey();
-    QList<DailyPoint> series;
-    if (!from.isValid() || !to.isValid())
-        return series;
-    for (QDate day = from; day <= to; day = day.addDays(1))
-        series.append(days.value(day, DailyPoint{day, 0, 0}));
-    return series;
+    const auto labelSets = countersIn(store, range);
+    if (!labelSets)
+        return labelSets.error();
+    return totalsOf(store, range, *labelSets);
 }
 
-Result<QList<GroupTotals>> groupsOf(const Store &store, GroupBy by)
+// The label sets' counters summed per value of the `by` label, most messages first.
+QList<GroupTotals> grouped(const QList<LabelCounts> &labelSets, GroupBy by)
 {
-    const auto grouped = store.totalsBy(dimensionOf(by));
-    if (!grouped)
-        return grouped.error();
+    QHash<QString, qsizetype> index;
     QList<GroupTotals> groups;
-    groups.reserve(grouped->size());
-    for (const GroupedCounts &group : *grouped)
-        groups.append(GroupTotals{group.key, group.counters});
+    for (const LabelCounts &entry : labelSets) {
+        const QString &key = labelOf(entry.labels, by);
+        auto found = index.constFind(key);
+        if (found == index.cend()) {
+            found = index.insert(key, groups.size());
+            groups.append(GroupTotals{key, {}});
+        }
+        groups[*found].counters += entry.counters;
+    }
+    std::sort(groups.begin(), groups.end(), [](const GroupTotals &a, const GroupTotals &b) {
+        return a.counters.total != b.counters.total ? a.counters.total > b.counters.total
+                                                    : a.key < b.key;
+    });
     return groups;
 }
 
-Result<QList<LabelCounts>> labelSetsOf(const Store &store,
-                                       const std::function<bool(const LabelSet &)> &wanted)
+Result<RangeSummary> summaryOf(const Store &store, DayRange range)
 {
-    auto snapshot = store.snapshot();
-    if (!snapshot)
-        return snapshot.error();
-    QList<LabelCounts> labelSets = std::move(snapshot->counters);
-    if (wanted)
-        labelSets.removeIf([&wanted](const LabelCounts &entry) { return !wanted(entry.labels); });
-    return labelSets;
+    const auto labelSets = countersIn(store, range);
+    if (!labelSets)
+        return labelSets.error();
+    auto totals = totalsOf(store, range, *labelSets);
+    if (!totals)
+        return totals.error();
+    RangeSummary summary;
+    summary.totals = *totals;
+    for (int by = 0; by < kGroupings; ++by)
+        summary.groups[size_t(by)] = grouped(*labelSets, GroupBy(by));
+    return summary;
+}
+
+// The first day of the period of `period` that `day` lies in.
+QDate periodStart(QDate day, TrendPeriod period)
+{
+    switch (period) {
+    case TrendPeriod::Day:
+        return day;
+    case TrendPeriod::Week:
+        return day.addDays(1 - day.dayOfWeek());
+    case TrendPeriod::Month:
+        break;
+    }
+    return QDate(day.year(), day.month(), 1);
+}
+
+QDate nextPeriod(QDate start, TrendPeriod period)
+{
+    switch (period) {
+    case TrendPeriod::Day:
+        return start.addDays(1);
+    case TrendPeriod::Week:
+        return start.addDays(7);
+    case TrendPeriod::Month:
+        break;
+    }
+    return start.addMonths(1);
+}
+
+Result<Trend> trendOf(const Store &store, DayRange range)
+{
+    const auto days = store.dailyTotals(range.from, range.to);
+    if (!days)
+        return days.error();
+    Trend trend;
+    const QDate from = range.from.isValid() ? range.from
+                       : days->isEmpty()    ? range.to
+                                            : days->first().day;
+    const QDate to = range.to.isValid() ? range.to : days->isEmpty() ? from : days->last().day;
+    if (!from.isValid() || !to.isValid() || to < from)
+        return trend;
+    // Long ranges in weeks or months, so that a bar stays wide enough to see.
+    const qint64 span = from.daysTo(to) + 1;
+    trend.period = span > 366 ? TrendPeriod::Month
+                   : span > 60 ? TrendPeriod::Week
+                               : TrendPeriod::Day;
+    auto day = days->cbegin();
+    for (QDate start = periodStart(from, trend.period); start <= to;
+         start = nextPeriod(start, trend.period)) {
+        const QDate next = nextPeriod(start, trend.period);
+        // A range's own bound cuts its first and last period; all time shows them whole.
+        TrendPoint point{range.from.isValid() ? std::max(start, from) : start,
+                         range.to.isValid() ? std::min(next.addDays(-1), to) : next.addDays(-1),
+                         0, 0};
+        for (; day != days->cend() && day->day < next; ++day) {
+            point.messages += day->counters.total;
+            point.compliant += day->counters.compliant;
+        }
+        trend.points.append(point);
+    }
+    return trend;
 }
 
 Result<QList<LoggedReport>> recentReportsOf(const Store &store, int limit)
@@ -317,28 +377,29 @@ void DashboardQueries::totals(DayRange range, QObject *context, Reply<RangeTotal
         context, [range](const Store &store) { return totalsOf(store, range); }, std::move(reply));
 }
 
-void DashboardQueries::dailyHistory(DayRange range, QObject *context,
-                                    Reply<QList<DailyPoint>> reply)
+void DashboardQueries::summary(DayRange range, QObject *context, Reply<RangeSummary> reply)
 {
-    ask<QList<DailyPoint>>(
-        context, [range](const Store &store) { return dailyHistoryOf(store, range); },
-        std::move(reply));
+    ask<RangeSummary>(
+        context, [range](const Store &store) { return summaryOf(store, range); }, std::move(reply));
 }
 
-void DashboardQueries::groups(GroupBy by, QObject *context, Reply<QList<GroupTotals>> reply)
+void DashboardQueries::trend(DayRange range, QObject *context, Reply<Trend> reply)
 {
-    ask<QList<GroupTotals>>(
-        context, [by](const Store &store) { return groupsOf(store, by); }, std::move(reply));
+    ask<Trend>(
+        context, [range](const Store &store) { return trendOf(store, range); }, std::move(reply));
 }
 
-void DashboardQueries::labelSetsBehind(GroupBy by, const QString &key, QObject *context,
-                                       Reply<QList<LabelCounts>> reply)
+void DashboardQueries::labelSetsBehind(GroupBy by, const QString &key, DayRange range,
+                                       QObject *context, Reply<QList<LabelCounts>> reply)
 {
     ask<QList<LabelCounts>>(
         context,
-        [by, key](const Store &store) {
-            return labelSetsOf(
-                store, [by, &key](const LabelSet &labels) { return labelOf(labels, by) == key; });
+        [by, key, range](const Store &store) -> Result<QList<LabelCounts>> {
+            auto labelSets = countersIn(store, range);
+            if (labelSets)
+                labelSets->removeIf(
+                    [by, &key](const LabelCounts &entry) { return labelOf(entry.labels, by) != key; });
+            return labelSets;
         },
         std::move(reply));
 }
@@ -346,7 +407,8 @@ void DashboardQueries::labelSetsBehind(GroupBy by, const QString &key, QObject *
 void DashboardQueries::labelSets(QObject *context, Reply<QList<LabelCounts>> reply)
 {
     ask<QList<LabelCounts>>(
-        context, [](const Store &store) { return labelSetsOf(store, {}); }, std::move(reply));
+        context, [](const Store &store) { return countersIn(store, DayRange{}); },
+        std::move(reply));
 }
 
 void DashboardQueries::recentReports(int limit, QObject *context, Reply<QList<LoggedReport>> reply)

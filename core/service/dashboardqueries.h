@@ -35,18 +35,20 @@ public:
     // Waits for the question being answered, if any; the others are dropped.
     ~DashboardQueries() override;
 
-    // Totals for the summary cards.
+    // Totals for the summary cards, as summary() has them.
     void totals(DayRange range, QObject *context, Reply<RangeTotals> reply);
-    // Messages and compliant messages per day of `range`, days without reports as zeros. With
-    // an invalid `range.from` the series starts at the first day with reports.
-    void dailyHistory(DayRange range, QObject *context, Reply<QList<DailyPoint>> reply);
-    // All-time totals per value of one label, most messages first.
-    void groups(GroupBy by, QObject *context, Reply<QList<GroupTotals>> reply);
-    // All-time counters of the label sets whose `by` label is `key`: what lies behind one row
-    // of a grouped table.
-    void labelSetsBehind(GroupBy by, const QString &key, QObject *context,
+    // The cards and the grouped tables of `range` (by report day, docs/counting.md 3.4), from
+    // one reading of the counters per label set.
+    void summary(DayRange range, QObject *context, Reply<RangeSummary> reply);
+    // Messages and compliant messages per day of `range`, per week when it spans more than 60
+    // days, per month when more than a year. With an invalid `range.from` it starts at the first
+    // day with reports, with an invalid `range.to` it ends at the last.
+    void trend(DayRange range, QObject *context, Reply<Trend> reply);
+    // The counters over `range` of the label sets whose `by` label is `key`: what lies behind
+    // one row of a grouped table.
+    void labelSetsBehind(GroupBy by, const QString &key, DayRange range, QObject *context,
                          Reply<QList<LabelCounts>> reply);
-    // Every label set the counters are kept for, in the order first counted.
+    // Every label set the counters are kept for, all time, in the order first counted.
     void labelSets(QObject *context, Reply<QList<LabelCounts>> reply);
     // The newest `limit` entries of the reports log, newest first.
     void recentReports(int limit, QObject *context, Reply<QList<LoggedReport>> reply);

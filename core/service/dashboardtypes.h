@@ -7,10 +7,12 @@
 #include <QList>
 #include <QString>
 
+#include <array>
+
 namespace Dmarc {
 
 // Whole UTC days, both ends included: the resolution of the daily history. An invalid `from`
-// reaches back to the first report, an invalid `to` up to the last.
+// reaches back to the first report, an invalid `to` up to the last; both invalid is all time.
 struct DayRange
 {
     QDate from;
@@ -20,19 +22,38 @@ struct DayRange
 // What the summary cards show for a range of days.
 struct RangeTotals
 {
-    Counters counters; // of the reports whose date range begins in the range
+    // Of the reports whose date range begins in the range: the sum of the label sets of
+    // RangeSummary, so of every grouped table's rows.
+    Counters counters;
     // Reports counted (duplicates are not: docs/counting.md 4), from the daily history, which
     // keeps them per sending domain (docs/counting.md 3.4): a report covering two counts twice.
     quint64 reports = 0;
     quint64 invalidReports = 0; // reports log entries that failed, processed in the range
 };
 
-// One day of the trend.
-struct DailyPoint
+// How long one point of the trend is.
+enum class TrendPeriod
 {
-    QDate day;
+    Day,
+    Week, // Monday to Sunday
+    Month
+};
+
+// One period of the trend: the days of the range it covers, both included.
+struct TrendPoint
+{
+    QDate first;
+    QDate last;
     quint64 messages = 0;
     quint64 compliant = 0;
+};
+
+// Messages and compliant messages per period over a range of days, every period of the range
+// listed, those without reports as zeros.
+struct Trend
+{
+    TrendPeriod period = TrendPeriod::Day;
+    QList<TrendPoint> points;
 };
 
 // The label that a grouped table is keyed by (docs/counting.md 3.1).
@@ -43,12 +64,24 @@ enum class GroupBy
     DkimDomain,
     SpfDomain
 };
+constexpr int kGroupings = 4;
 
-// All-time counters of every label set sharing one value of a label.
+// The counters of every label set sharing one value of a label over a range of days.
 struct GroupTotals
 {
     QString key;
     Counters counters;
+};
+
+// One range of days as the dashboard shows it: the cards and the grouped tables, all added up
+// from the same counters per label set, so that every table's rows add up to the cards.
+struct RangeSummary
+{
+    RangeTotals totals;
+    // Indexed by int(GroupBy); most messages first, equal ones by key.
+    std::array<QList<GroupTotals>, kGroupings> groups;
+
+    const QList<GroupTotals> &groupsBy(GroupBy by) const { return groups.at(size_t(by)); }
 };
 
 // One entry of the reports log, newest first in its answers.

@@ -226,6 +226,8 @@ Result<void> CommitWriter::apply(const CommitPlan &plan) const
         return added;
     if (auto added = addHistory(plan.history); !added)
         return added;
+    if (auto added = addDailyCounters(plan.dailyCounters); !added)
+        return added;
     for (int table = 0; table < kCountTables; ++table) {
         if (auto added = addCounts(CountTable(table), plan.counts[size_t(table)]); !added)
             return added;
@@ -300,6 +302,26 @@ Result<void> CommitWriter::addHistory(const QList<HistoryRow> &deltas) const
             query.addBindValue(storedText(delta.fromDomain));
             bindCounters(query, delta.counters);
             query.addBindValue(qint64(delta.reports));
+        });
+}
+
+Result<void> CommitWriter::addDailyCounters(const QList<DailyLabelCounts> &deltas) const
+{
+    QStringList values{QStringLiteral("?"), QStringLiteral("id")};
+    for (qsizetype i = 0; i < counterColumns().size(); ++i)
+        values << QStringLiteral("?");
+    const QString select = QStringLiteral("SELECT ") % values.join(QStringLiteral(", ")) %
+                           QStringLiteral(" FROM counters WHERE reporter = ? AND from_domain = ? "
+                                          "AND dkim_domain = ? AND spf_domain = ?");
+    return execForEach(
+        m_connection, QStringLiteral("cannot update the daily counters"),
+        m_connection.dialect->upsertSelected(QStringLiteral("daily_counters"),
+                                             {QStringLiteral("day"), QStringLiteral("label_set")},
+                                             counterColumns(), select, StoreDialect::Upsert::Add),
+        deltas, [](QSqlQuery &query, const DailyLabelCounts &delta) {
+            query.addBindValue(delta.day.toString(Qt::ISODate));
+            bindCounters(query, delta.counts.counters);
+            bindLabels(query, delta.counts.labels);
         });
 }
 

@@ -42,6 +42,8 @@ public:
 private:
     Result<void> prune(const CommitPlan &plan) const;
     Result<void> addHistory(const QList<HistoryRow> &deltas) const;
+    // After addCounters(): the label sets are in the counters by then.
+    Result<void> addDailyCounters(const QList<DailyLabelCounts> &deltas) const;
     Result<void> appendReportsLog(const QList<ReportLogEntry> &rows, int keep) const;
 
     StoreConnection m_connection;

@@ -110,7 +110,14 @@ QList<QStringList> migrations(const StoreDialect &dialect)
         },
         countTablesMigration(dialect),
         // Version 4: the TLS and failure-report counts per day, for the dashboard.
-        countTablesCreation(dialect, kAllTimeCountTables, kCountTables)};
+        countTablesCreation(dialect, kAllTimeCountTables, kCountTables),
+        // Version 5: the counters per day and label set, for the dashboard's tables over a
+        // range of days.
+        {
+            QStringLiteral("CREATE TABLE daily_counters (day VARCHAR(10) NOT NULL, "
+                           "label_set BIGINT NOT NULL REFERENCES counters (id), ") %
+                counters % QStringLiteral(", PRIMARY KEY (day, label_set))"),
+        }};
 }
 
 // Conditions on the `day` column for the days from `from` to `to`, both included; an invalid
@@ -508,26 +515,55 @@ Result<QList<CountRow>> Store::countsByDay(CountTable table, QDate from, QDate t
     return readCountRows(connection(), table, conditions, values);
 }
 
-Result<QList<HistoryRow>> Store::history(const HistoryFilter &filter) const
+Result<QList<LabelCounts>> Store::countersPerLabelSet(QDate from, QDate to) const
 {
+    QStringList sums;
+    QStringList columns;
+    for (const QString &counter : counterColumns()) {
+        sums << QStringLiteral("SUM(") % counter % QStringLiteral(") AS ") % counter;
+        columns << QStringLiteral("s.") % counter;
+    }
     QStringList conditions;
     QVariantList values;
-    addDayBounds(filter.from, filter.to, conditions, values);
-    if (!filter.reporter.isEmpty()) {
-        conditions << QStringLiteral("reporter = ?");
-        values << filter.reporter;
-    }
-    if (!filter.fromDomain.isEmpty()) {
-        conditions << QStringLiteral("from_domain = ?");
-        values << filter.fromDomain;
-    }
-    QString sql = QStringLiteral("SELECT day, reporter, from_domain, ") %
-                  counterColumns().join(QStringLiteral(", ")) %
-                  QStringLiteral(", reports FROM daily_history");
+    addDayBounds(from, to, conditions, values);
+    // Summed per label set first, then named: the join meets each label set once.
+    QString sql = QStringLiteral("SELECT c.reporter, c.from_domain, c.dkim_domain, c.spf_domain, ") %
+                  columns.join(QStringLiteral(", ")) %
+                  QStringLiteral(" FROM (SELECT label_set, ") % sums.join(QStringLiteral(", ")) %
+                  QStringLiteral(" FROM daily_counters");
     if (!conditions.isEmpty())
         sql += QStringLiteral(" WHERE ") % conditions.join(QStringLiteral(" AND "));
-    sql += QStringLiteral(" ORDER BY day, reporter, from_domain");
+    sql += QStringLiteral(" GROUP BY label_set) AS s JOIN counters AS c ON c.id = s.label_set "
+                          "ORDER BY c.id");
+    QSqlQuery query(connection().database());
+    query.setForwardOnly(true);
+    query.prepare(sql);
+    for (const QVariant &value : values)
+        query.addBindValue(value);
+    if (!query.exec())
+        return connection().error(QStringLiteral("cannot read the daily counters"), query);
+    QList<LabelCounts> counts;
+    while (query.next()) {
+        counts << LabelCounts{LabelSet{query.value(0).toString(), query.value(1).toString(),
+                                       query.value(2).toString(), query.value(3).toString()},
+                              readCounters(query, 4)};
+    }
+    return counts;
+}
 
+Result<QList<HistoryRow>> Store::dailyTotals(QDate from, QDate to) const
+{
+    QStringList sums;
+    for (const QString &counter : counterColumns())
+        sums << QStringLiteral("SUM(") % counter % QLatin1Char(')');
+    QStringList conditions;
+    QVariantList values;
+    addDayBounds(from, to, conditions, values);
+    QString sql = QStringLiteral("SELECT day, ") % sums.join(QStringLiteral(", ")) %
+                  QStringLiteral(", SUM(reports) FROM daily_history");
+    if (!conditions.isEmpty())
+        sql += QStringLiteral(" WHERE ") % conditions.join(QStringLiteral(" AND "));
+    sql += QStringLiteral(" GROUP BY day ORDER BY day");
     QSqlQuery query(connection().database());
     query.setForwardOnly(true);
     query.prepare(sql);
@@ -537,29 +573,10 @@ Result<QList<HistoryRow>> Store::history(const HistoryFilter &filter) const
         return connection().error(QStringLiteral("cannot read the history"), query);
     QList<HistoryRow> rows;
     while (query.next()) {
-        rows << HistoryRow{QDate::fromString(query.value(0).toString(), Qt::ISODate),
-                           query.value(1).toString(), query.value(2).toString(),
-                           readCounters(query, 3), quint64(query.value(11).toLongLong())};
+        rows << HistoryRow{QDate::fromString(query.value(0).toString(), Qt::ISODate), {}, {},
+                           readCounters(query, 1), quint64(query.value(9).toLongLong())};
     }
     return rows;
-}
-
-Result<QList<GroupedCounts>> Store::totalsBy(LabelDimension dimension) const
-{
-    const QString column = labelColumns().at(int(dimension));
-    QStringList sums;
-    for (const QString &counter : counterColumns())
-        sums << QStringLiteral("SUM(") % counter % QLatin1Char(')');
-    QSqlQuery query(connection().database());
-    query.setForwardOnly(true);
-    if (!query.exec(QStringLiteral("SELECT ") % column % QStringLiteral(", ") %
-                    sums.join(QStringLiteral(", ")) % QStringLiteral(" FROM counters GROUP BY ") %
-                    column % QStringLiteral(" ORDER BY SUM(total) DESC, ") % column))
-        return connection().error(QStringLiteral("cannot read the totals"), query);
-    QList<GroupedCounts> groups;
-    while (query.next())
-        groups << GroupedCounts{query.value(0).toString(), readCounters(query, 1)};
-    return groups;
 }
 
 Result<QList<ReportLogEntry>> Store::recentReports(int limit) const

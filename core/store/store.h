@@ -21,7 +21,7 @@ struct StoreConnection;
 class Store
 {
 public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
     // The SQLite application_id that marks a database as this program's store ("DMRC").
     static constexpr quint32 kApplicationId = 0x444D5243;
     static QString fileName() { return QStringLiteral("dmarc-metrics-exporter.sqlite"); }
@@ -60,8 +60,13 @@ public:
     Result<void> releaseMemory() const;
 
     // Dashboard queries.
-    Result<QList<HistoryRow>> history(const HistoryFilter &filter) const;
-    Result<QList<GroupedCounts>> totalsBy(LabelDimension dimension) const;
+    // The counters per label set of the reports whose day (docs/counting.md 3.4) lies in
+    // [from, to] (an invalid date: no bound there), label sets in first-counted order. Reports
+    // counted before schema version 5 have no day here.
+    Result<QList<LabelCounts>> countersPerLabelSet(QDate from, QDate to) const;
+    // The daily history summed per day over reporters and sending domains (which are left
+    // empty), by day.
+    Result<QList<HistoryRow>> dailyTotals(QDate from, QDate to) const;
     Result<QList<ReportLogEntry>> recentReports(int limit) const;
     // The rows of a ...ByDay count table (storetypes.h) whose day lies in [from, to] (an invalid
     // date: no bound there), day first among the labels, by day and then in first-seen order.

@@ -267,32 +267,80 @@ private Q_SLOTS:
         QTEST((*totals)->invalidReports, "invalid");
     }
 
-    void dailyHistoryFillsTheGaps()
+    void trendFillsTheGaps()
     {
-        const auto series = answerOf<QList<DailyPoint>>([&](QObject *c, auto reply) {
-            m_queries->dailyHistory({kFirstDay.addDays(-1), kLastDay}, c, reply);
+        const auto trend = answerOf<Trend>([&](QObject *c, auto reply) {
+            m_queries->trend({kFirstDay.addDays(-1), kLastDay}, c, reply);
         });
-        QVERIFY(series && *series);
-        const QList<DailyPoint> &days = **series;
+        QVERIFY(trend && *trend);
+        QCOMPARE((*trend)->period, TrendPeriod::Day);
+        const QList<TrendPoint> &days = (*trend)->points;
         QCOMPARE(days.size(), 5);
         const QList<quint64> messages{0, 14, 3, 0, 0};
         const QList<quint64> compliant{0, 11, 0, 0, 0};
         for (int i = 0; i < days.size(); ++i) {
-            QCOMPARE(days.at(i).day, kFirstDay.addDays(i - 1));
+            QCOMPARE(days.at(i).first, kFirstDay.addDays(i - 1));
+            QCOMPARE(days.at(i).last, days.at(i).first);
             QCOMPARE(days.at(i).messages, messages.at(i));
             QCOMPARE(days.at(i).compliant, compliant.at(i));
         }
     }
 
-    void dailyHistoryWithoutAStartBeginsAtTheFirstReport()
+    void trendWithoutAStartBeginsAtTheFirstReport()
     {
-        const auto series = answerOf<QList<DailyPoint>>([&](QObject *c, auto reply) {
-            m_queries->dailyHistory({QDate(), kLastDay}, c, reply);
-        });
-        QVERIFY(series && *series);
-        QCOMPARE((*series)->size(), 4);
-        QCOMPARE((*series)->first().day, kFirstDay);
-        QCOMPARE((*series)->last().day, kLastDay);
+        const auto trend = answerOf<Trend>(
+            [&](QObject *c, auto reply) { m_queries->trend({QDate(), kLastDay}, c, reply); });
+        QVERIFY(trend && *trend);
+        QCOMPARE((*trend)->points.size(), 4);
+        QCOMPARE((*trend)->points.first().first, kFirstDay);
+        QCOMPARE((*trend)->points.last().first, kLastDay);
+    }
+
+    // Past 60 days the trend goes by weeks (Monday to Sunday), past a year by months; the
+    // first and last period keep to the range.
+    void trendOfLongRangesByWeekOrMonth_data()
+    {
+        QTest::addColumn<QDate>("from");
+        QTest::addColumn<int>("period");
+        QTest::addColumn<int>("points");
+        QTest::addColumn<QDate>("firstEnds");
+        // Saturday 2026-01-10 and Sunday the 11th are one week; Tuesday the 13th the next.
+        QTest::newRow("61 days: weeks") << kLastDay.addDays(-60) << int(TrendPeriod::Week) << 10
+                                        << QDate(2025, 11, 16);
+        QTest::newRow("367 days: months") << kLastDay.addDays(-366) << int(TrendPeriod::Month)
+                                          << 13 << QDate(2025, 1, 31);
+    }
+
+    void trendOfLongRangesByWeekOrMonth()
+    {
+        QFETCH(QDate, from);
+        QFETCH(int, period);
+        QFETCH(int, points);
+        QFETCH(QDate, firstEnds);
+        const auto trend = answerOf<Trend>(
+            [&](QObject *c, auto reply) { m_queries->trend({from, kLastDay}, c, reply); });
+        QVERIFY(trend && *trend);
+        QCOMPARE(int((*trend)->period), period);
+        const QList<TrendPoint> &all = (*trend)->points;
+        QCOMPARE(all.size(), points);
+        QCOMPARE(all.first().first, from);
+        QCOMPARE(all.first().last, firstEnds);
+        QCOMPARE(all.last().last, kLastDay);
+        quint64 sum = 0;
+        for (int i = 0; i < all.size(); ++i) {
+            sum += all.at(i).messages;
+            if (i > 0)
+                QCOMPARE(all.at(i).first, all.at(i - 1).last.addDays(1));
+        }
+        QCOMPARE(sum, quint64(17));
+        if (period == int(TrendPeriod::Week)) {
+            QCOMPARE(all.at(all.size() - 2).messages, quint64(17)); // Mon 5th to Sun 11th
+            QCOMPARE(all.last().first, QDate(2026, 1, 12));
+            QCOMPARE(all.last().messages, quint64(0));
+        } else {
+            QCOMPARE(all.last().first, QDate(2026, 1, 1));
+            QCOMPARE(all.last().messages, quint64(17));
+        }
     }
 
     void groupsByEachLabel_data()
@@ -325,12 +373,12 @@ private Q_SLOTS:
         QFETCH(int, by);
         QFETCH(QStringList, keys);
         QFETCH(QList<quint64>, messages);
-        const auto groups = answerOf<QList<GroupTotals>>(
-            [&](QObject *c, auto reply) { m_queries->groups(GroupBy(by), c, reply); });
-        QVERIFY(groups && *groups);
+        const auto summary =
+            answerOf<RangeSummary>([&](QObject *c, auto reply) { m_queries->summary({}, c, reply); });
+        QVERIFY(summary && *summary);
         QStringList gotKeys;
         QList<quint64> gotMessages;
-        for (const GroupTotals &group : **groups) {
+        for (const GroupTotals &group : (*summary)->groupsBy(GroupBy(by))) {
             gotKeys << group.key;
             gotMessages << group.counters.total;
         }
@@ -339,10 +387,35 @@ private Q_SLOTS:
         QCOMPARE(gotMessages, messages);
     }
 
+    // The tables of a range hold the reports of its days only, and add up to its cards.
+    void summaryOfARange()
+    {
+        const auto summary = answerOf<RangeSummary>([&](QObject *c, auto reply) {
+            m_queries->summary({kSecondDay, kLastDay}, c, reply);
+        });
+        QVERIFY(summary && *summary);
+        QCOMPARE((*summary)->totals.counters, counted(3, 0, 3));
+        QCOMPARE((*summary)->totals.reports, quint64(1));
+        QCOMPARE((*summary)->totals.invalidReports, quint64(1));
+        for (int by = 0; by < kGroupings; ++by) {
+            const QList<GroupTotals> &groups = (*summary)->groupsBy(GroupBy(by));
+            QCOMPARE(groups.size(), 1);
+            QCOMPARE(groups.first().counters, counted(3, 0, 3));
+        }
+        QCOMPARE((*summary)->groupsBy(GroupBy::DkimDomain).first().key,
+                 QStringLiteral("spoof.example"));
+        const auto empty = answerOf<RangeSummary>([&](QObject *c, auto reply) {
+            m_queries->summary({kLastDay, kLastDay}, c, reply);
+        });
+        QVERIFY(empty && *empty);
+        QCOMPARE((*empty)->totals.counters.total, quint64(0));
+        QVERIFY((*empty)->groupsBy(GroupBy::Reporter).isEmpty());
+    }
+
     void labelSetsBehindOneGroup()
     {
         const auto behind = answerOf<QList<LabelCounts>>([&](QObject *c, auto reply) {
-            m_queries->labelSetsBehind(GroupBy::FromDomain, QStringLiteral("example.com"), c,
+            m_queries->labelSetsBehind(GroupBy::FromDomain, QStringLiteral("example.com"), {}, c,
                                        reply);
         });
         QVERIFY(behind && *behind);
@@ -353,10 +426,19 @@ private Q_SLOTS:
         QCOMPARE((*behind)->at(1).counters, counted(3, 0, 3));
 
         const auto none = answerOf<QList<LabelCounts>>([&](QObject *c, auto reply) {
-            m_queries->labelSetsBehind(GroupBy::Reporter, QStringLiteral("nobody"), c, reply);
+            m_queries->labelSetsBehind(GroupBy::Reporter, QStringLiteral("nobody"), {}, c, reply);
         });
         QVERIFY(none && *none);
         QVERIFY((*none)->isEmpty());
+
+        // Over the second day only: Yahoo's spoofing source.
+        const auto secondDay = answerOf<QList<LabelCounts>>([&](QObject *c, auto reply) {
+            m_queries->labelSetsBehind(GroupBy::FromDomain, QStringLiteral("example.com"),
+                                       {kSecondDay, kSecondDay}, c, reply);
+        });
+        QVERIFY(secondDay && *secondDay);
+        QCOMPARE((*secondDay)->size(), 1);
+        QCOMPARE((*secondDay)->at(0).labels, kYahooSpoof);
     }
 
     void everyLabelSetInTheOrderFirstCounted()
@@ -525,6 +607,7 @@ private Q_SLOTS:
             QSqlQuery query(db);
             for (int t = kAllTimeCountTables; t < kCountTables; ++t)
                 QVERIFY(query.exec(QStringLiteral("DROP TABLE ") % countTables().at(t).name));
+            QVERIFY(query.exec(QStringLiteral("DROP TABLE daily_counters")));
             QVERIFY(query.exec(QStringLiteral("UPDATE schema_version SET version = 3")));
             db.close();
         }
@@ -547,16 +630,66 @@ private Q_SLOTS:
         QCOMPARE(described(**rows), QStringList{QStringLiteral("new.example/sts: 3/0 []")});
     }
 
+    // Reports counted before the store kept counters per day and label set (schema version 5)
+    // have none there: they are in all time, not in a range of days; what comes after is in
+    // both.
+    void reportsWithoutDailyCountersAreInAllTimeOnly()
+    {
+        QTemporaryDir dir;
+        const LabelSet oldLabels{QStringLiteral("Old"), QStringLiteral("old.example"),
+                                 QStringLiteral("old.example"), QStringLiteral("old.example")};
+        const LabelSet newLabels{QStringLiteral("New"), QStringLiteral("new.example"),
+                                 QStringLiteral("new.example"), QStringLiteral("new.example")};
+        {
+            auto store = Store::open(dir.path());
+            QVERIFY(store);
+            QVERIFY((*store)->commit({email(1, QStringLiteral("dmarc@old.example"),
+                                            {report(QStringLiteral("o-1"), kFirstDay,
+                                                    {LabelCounts{oldLabels, counted(5, 5, 0)}})})},
+                                     kProcessedAt));
+        }
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("before"));
+            db.setDatabaseName(dir.filePath(Store::fileName()));
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY(query.exec(QStringLiteral("DELETE FROM daily_counters")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("before"));
+        {
+            auto store = Store::open(dir.path());
+            if (!store)
+                QFAIL(qPrintable(store.error().message));
+            QVERIFY((*store)->commit({email(2, QStringLiteral("dmarc@new.example"),
+                                            {report(QStringLiteral("n-1"), kFirstDay,
+                                                    {LabelCounts{newLabels, counted(2, 1, 0)}})})},
+                                     kProcessedAt));
+        }
+        DashboardQueries queries(dir.path());
+        const auto days = answerOf<RangeSummary>([&](QObject *c, auto reply) {
+            queries.summary({kFirstDay, kLastDay}, c, reply);
+        });
+        QVERIFY(days && *days);
+        QCOMPARE((*days)->totals.counters, counted(2, 1, 0));
+        QCOMPARE((*days)->groupsBy(GroupBy::Reporter).size(), 1);
+        const auto allTime =
+            answerOf<RangeSummary>([&](QObject *c, auto reply) { queries.summary({}, c, reply); });
+        QVERIFY(allTime && *allTime);
+        QCOMPARE((*allTime)->totals.counters.total, quint64(7));
+        QCOMPARE((*allTime)->groupsBy(GroupBy::Reporter).size(), 2);
+    }
+
     void answersComeInOrderOnTheAskingThread()
     {
         QList<int> order;
         QList<QThread *> threads;
         for (int i = 0; i < 3; ++i) {
-            m_queries->groups(GroupBy::Reporter, this,
-                              [&order, &threads, i](const Result<QList<GroupTotals>> &) {
-                                  order << i;
-                                  threads << QThread::currentThread();
-                              });
+            m_queries->summary({}, this, [&order, &threads, i](const Result<RangeSummary> &) {
+                order << i;
+                threads << QThread::currentThread();
+            });
         }
         QTRY_COMPARE(order, (QList<int>{0, 1, 2}));
         for (QThread *thread : std::as_const(threads))

@@ -67,7 +67,7 @@ void downgrade(const QString &path, int version)
         db.setDatabaseName(path);
         QVERIFY(db.open());
         QSqlQuery query(db);
-        QStringList tables{QStringLiteral("tls_dedup")};
+        QStringList tables{QStringLiteral("tls_dedup"), QStringLiteral("daily_counters")};
         for (const CountTableSpec &table : countTables())
             tables << table.name;
         for (const QString &table : tables)
@@ -333,27 +333,28 @@ private Q_SLOTS:
         older.dateBegin = kNow - 3 * kDay;
         QVERIFY(store->commit({emailCommit(1, {two, older})}, kNow).ok());
 
-        const auto all = store->history(HistoryFilter{});
+        const auto all = store->dailyTotals(QDate(), QDate());
         QCOMPARE(all->size(), 2);
         QCOMPARE(all->at(0).day, QDate(2023, 11, 11));
-        QCOMPARE(all->at(0).reporter, QStringLiteral("Yahoo"));
         QCOMPARE(all->at(0).counters.total, quint64(4));
         QCOMPARE(all->at(1).day, QDate(2023, 11, 13));
         QCOMPARE(all->at(1).counters.total, quint64(5));
         QCOMPARE(all->at(1).reports, quint64(1));
-        HistoryFilter filter;
-        filter.from = QDate(2023, 11, 12);
-        QCOMPARE(store->history(filter)->size(), 1);
-        filter = HistoryFilter{};
-        filter.fromDomain = QStringLiteral("b.example");
-        QCOMPARE(store->history(filter)->value(0).reporter, QStringLiteral("Yahoo"));
+        QCOMPARE(store->dailyTotals(QDate(2023, 11, 12), QDate())->size(), 1);
+        QCOMPARE(store->dailyTotals(QDate(), QDate(2023, 11, 12))->value(0).counters.total,
+                 quint64(4));
 
-        const auto byDkim = store->totalsBy(LabelDimension::DkimDomain);
-        QCOMPARE(byDkim->size(), 2);
-        QCOMPARE(byDkim->at(0).key, QStringLiteral("mydomain.de"));
-        QCOMPARE(byDkim->at(0).counters.total, quint64(5));
-        QCOMPARE(store->totalsBy(LabelDimension::SpfDomain)->size(), 2);
-        QCOMPARE(store->totalsBy(LabelDimension::Reporter)->at(1).key, QStringLiteral("Yahoo"));
+        // Per label set over a range of days: the two label rows of one report on one day are
+        // one label set there.
+        const auto lastDays = store->countersPerLabelSet(QDate(2023, 11, 12), QDate(2023, 11, 13));
+        QCOMPARE(lastDays->size(), 1);
+        QCOMPARE(lastDays->at(0).labels, kLabels);
+        QCOMPARE(lastDays->at(0).counters.total, quint64(5));
+        const auto allDays = store->countersPerLabelSet(QDate(), QDate());
+        QCOMPARE(allDays->size(), 2);
+        QCOMPARE(allDays->at(1).labels, yahoo);
+        QCOMPARE(allDays->at(1).counters.total, quint64(4));
+        QVERIFY(store->countersPerLabelSet(QDate(2023, 11, 14), QDate())->isEmpty());
         QCOMPARE(store->recentReports(1)->at(0).reportId, QStringLiteral("2"));
     }
 

@@ -34,6 +34,14 @@ private:
         return c;
     }
 
+    // The table of `by` over `days`, as the dashboard's summary has it; empty when unanswered.
+    QList<GroupTotals> groupsOf(GroupBy by, DayRange days) const
+    {
+        const auto summary = answerOf<RangeSummary>(
+            [&](QObject *c, auto reply) { m_queries->summary(days, c, reply); });
+        return summary && *summary ? (*summary)->groupsBy(by) : QList<GroupTotals>();
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -63,31 +71,60 @@ private Q_SLOTS:
         QCOMPARE(formatPercent(part, whole), text);
     }
 
-    void rangesEndToday_data()
+    void rangesByReportDay_data()
     {
         QTest::addColumn<int>("range");
-        QTest::addColumn<int>("days");
-        QTest::newRow("24 h") << int(Range::Day) << 1;
-        QTest::newRow("7 d") << int(Range::Week) << 7;
-        QTest::newRow("30 d") << int(Range::Month) << 30;
+        QTest::addColumn<QDate>("from");
+        QTest::addColumn<QDate>("to");
+        QTest::newRow("yesterday") << int(Range::Yesterday) << QDate(2026, 2, 28)
+                                   << QDate(2026, 2, 28);
+        QTest::newRow("7 d") << int(Range::Week) << QDate(2026, 2, 23) << QDate(2026, 3, 1);
+        QTest::newRow("30 d") << int(Range::Month) << QDate(2026, 1, 31) << QDate(2026, 3, 1);
+        QTest::newRow("all") << int(Range::All) << QDate() << QDate();
     }
 
-    void rangesEndToday()
+    void rangesByReportDay()
     {
         QFETCH(int, range);
-        QFETCH(int, days);
-        const QDate today(2026, 3, 1);
-        QCOMPARE(rangeStart(Range(range), today).daysTo(today) + 1, qint64(days));
-        QVERIFY(!rangeStart(Range::All, today).isValid());
+        QFETCH(QDate, from);
+        QFETCH(QDate, to);
+        const DayRange days = dayRange(Range(range), QDate(2026, 3, 1));
+        QCOMPARE(days.from, from);
+        QCOMPARE(days.to, to);
+    }
+
+    // The summary's cards are the sum of each of its tables, on every range.
+    void summaryAddsUp_data()
+    {
+        QTest::addColumn<int>("range");
+        QTest::newRow("yesterday") << int(Range::Yesterday);
+        QTest::newRow("7 d") << int(Range::Week);
+        QTest::newRow("30 d") << int(Range::Month);
+        QTest::newRow("all") << int(Range::All);
+    }
+
+    void summaryAddsUp()
+    {
+        QFETCH(int, range);
+        const auto summary = answerOf<RangeSummary>([&](QObject *c, auto reply) {
+            m_queries->summary(dayRange(Range(range), m_today), c, reply);
+        });
+        QVERIFY(summary && *summary);
+        QVERIFY((*summary)->totals.counters.total > 0);
+        for (int by = 0; by < kGroupings; ++by) {
+            Counters sum;
+            for (const GroupTotals &group : (*summary)->groupsBy(GroupBy(by)))
+                sum += group.counters;
+            QCOMPARE(sum, (*summary)->totals.counters);
+        }
     }
 
     void groupedTableSortsNumerically()
     {
-        const auto groups = answerOf<QList<GroupTotals>>(
-            [&](QObject *c, auto reply) { m_queries->groups(GroupBy::FromDomain, c, reply); });
-        QVERIFY(groups && *groups);
+        const auto groups = groupsOf(GroupBy::FromDomain, DayRange{});
+        QVERIFY(!groups.isEmpty());
         CountsTableModel model({QStringLiteral("Sending domain")});
-        model.setGroups(**groups);
+        model.setGroups(groups);
         QSortFilterProxyModel proxy;
         proxy.setSourceModel(&model);
         proxy.setSortRole(Qt::UserRole);
@@ -159,11 +196,10 @@ private Q_SLOTS:
 
     void searchFilters()
     {
-        const auto groups = answerOf<QList<GroupTotals>>(
-            [&](QObject *c, auto reply) { m_queries->groups(GroupBy::Reporter, c, reply); });
-        QVERIFY(groups && *groups);
+        const auto groups = groupsOf(GroupBy::Reporter, DayRange{});
+        QVERIFY(!groups.isEmpty());
         CountsTableModel model({QStringLiteral("Reporter")});
-        model.setGroups(**groups);
+        model.setGroups(groups);
         QSortFilterProxyModel proxy;
         proxy.setSourceModel(&model);
         proxy.setFilterCaseSensitivity(Qt::CaseInsensitive);
@@ -180,27 +216,31 @@ private Q_SLOTS:
     {
         QTest::addColumn<int>("by");
         QTest::addColumn<QString>("key");
+        QTest::addColumn<int>("range");
         QTest::newRow("sending domain")
-            << int(GroupBy::FromDomain) << QStringLiteral("example.com");
-        QTest::newRow("reporter") << int(GroupBy::Reporter) << QStringLiteral("Mail.Ru");
-        QTest::newRow("dkim domain") << int(GroupBy::DkimDomain) << QStringLiteral("spoof.example");
-        QTest::newRow("spf domain") << int(GroupBy::SpfDomain) << QStringLiteral("esp.example");
+            << int(GroupBy::FromDomain) << QStringLiteral("example.com") << int(Range::All);
+        QTest::newRow("reporter") << int(GroupBy::Reporter) << QStringLiteral("Mail.Ru")
+                                  << int(Range::Month);
+        QTest::newRow("dkim domain")
+            << int(GroupBy::DkimDomain) << QStringLiteral("spoof.example") << int(Range::Week);
+        QTest::newRow("spf domain")
+            << int(GroupBy::SpfDomain) << QStringLiteral("esp.example") << int(Range::Yesterday);
     }
 
     void drillDownAddsUpToTheRow()
     {
         QFETCH(int, by);
         QFETCH(QString, key);
-        const auto groups = answerOf<QList<GroupTotals>>(
-            [&](QObject *c, auto reply) { m_queries->groups(GroupBy(by), c, reply); });
+        QFETCH(int, range);
+        const DayRange days = dayRange(Range(range), m_today);
+        const auto groups = groupsOf(GroupBy(by), days);
         const auto labelSets = answerOf<QList<LabelCounts>>([&](QObject *c, auto reply) {
-            m_queries->labelSetsBehind(GroupBy(by), key, c, reply);
+            m_queries->labelSetsBehind(GroupBy(by), key, days, c, reply);
         });
-        QVERIFY(groups && *groups);
         QVERIFY(labelSets && *labelSets);
-        const auto group = std::find_if((*groups)->begin(), (*groups)->end(),
+        const auto group = std::find_if(groups.begin(), groups.end(),
                                         [&key](const GroupTotals &g) { return g.key == key; });
-        QVERIFY(group != (*groups)->end());
+        QVERIFY(group != groups.end());
         const QList<LabelCounts> &behind = **labelSets;
         QVERIFY(!behind.isEmpty());
         Counters sum;

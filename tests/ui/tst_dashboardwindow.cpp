@@ -7,17 +7,21 @@
 #include "service/dashboardqueries.h"
 #include "service/exporter.h"
 #include "trendchart.h"
+#include "trayicon.h"
 
 #include <QAbstractItemView>
 #include <QComboBox>
 #include <QDateTime>
 #include <QDialog>
 #include <QLabel>
+#include <QHeaderView>
 #include <QLineEdit>
 #include <QLocale>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QPushButton>
+#include <QScreen>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QSystemTrayIcon>
@@ -41,12 +45,42 @@ private:
     std::unique_ptr<DashboardWindow> m_window;
 
     // 0 when the store cannot say.
-    quint64 messagesSince(QDate from) const
+    quint64 messagesIn(Range range) const
     {
         const auto totals = Test::answerOf<RangeTotals>([&](QObject *c, auto reply) {
-            m_exporter->queries()->totals({from, m_today}, c, reply);
+            m_exporter->queries()->totals(dayRange(range, m_today), c, reply);
         });
         return totals && *totals ? (*totals)->counters.total : 0;
+    }
+
+    // The raw values of one value column of a table's rows, added up.
+    static quint64 columnSum(const QAbstractItemModel *model, int column)
+    {
+        quint64 sum = 0;
+        for (int row = 0; row < model->rowCount(); ++row)
+            sum += model->index(row, column).data(Qt::UserRole).toULongLong();
+        return sum;
+    }
+
+    // Closes a dialog and waits until it is gone (it deletes itself on close, a moment later).
+    static void closeAndWait(QDialog *dialog)
+    {
+        QPointer<QDialog> guard(dialog);
+        dialog->close();
+        QTRY_VERIFY(guard.isNull());
+    }
+
+    // Through the keyboard, as a person would: Home, then Down to the wanted range.
+    void pickRange(Range range)
+    {
+        auto *box = m_window->findChild<QComboBox *>(QStringLiteral("rangeBox"));
+        QVERIFY(box);
+        box->setFocus();
+        QTest::keyClick(box, Qt::Key_Home);
+        for (int i = 0; i < int(range); ++i)
+            QTest::keyClick(box, Qt::Key_Down);
+        QCOMPARE(m_window->range(), range);
+        settle();
     }
 
     // Until the figures asked for last are shown.
@@ -76,7 +110,7 @@ private Q_SLOTS:
     void rangeSwitchUpdatesCards_data()
     {
         QTest::addColumn<int>("range");
-        QTest::newRow("24 h") << int(Range::Day);
+        QTest::newRow("yesterday") << int(Range::Yesterday);
         QTest::newRow("7 d") << int(Range::Week);
         QTest::newRow("30 d") << int(Range::Month);
         QTest::newRow("all") << int(Range::All);
@@ -85,20 +119,35 @@ private Q_SLOTS:
     void rangeSwitchUpdatesCards()
     {
         QFETCH(int, range);
-        auto *box = m_window->findChild<QComboBox *>(QStringLiteral("rangeBox"));
-        QVERIFY(box);
-        box->setFocus();
-        // Through the keyboard, as a person would: Home, then Down to the wanted range.
-        QTest::keyClick(box, Qt::Key_Home);
-        for (int i = 0; i < range; ++i)
-            QTest::keyClick(box, Qt::Key_Down);
-        QCOMPARE(int(m_window->range()), range);
-        settle();
-        const quint64 expected = messagesSince(rangeStart(Range(range), m_today));
+        pickRange(Range(range));
+        const quint64 expected = messagesIn(Range(range));
         QVERIFY(expected > 0);
         QCOMPARE(m_window->cardText(DashboardWindow::Card::Messages), QLocale().toString(expected));
         QVERIFY(
             m_window->cardText(DashboardWindow::Card::Compliance).endsWith(QStringLiteral("%")));
+    }
+
+    // On every range the rows of each table (sending domains, reporters, DKIM and SPF domains)
+    // add up to the cards, exactly.
+    void cardsEqualTheTables_data() { rangeSwitchUpdatesCards_data(); }
+
+    void cardsEqualTheTables()
+    {
+        QFETCH(int, range);
+        pickRange(Range(range));
+        const QLocale locale;
+        for (int tab = 0; tab < 4; ++tab) {
+            auto *view = m_window->tabs()->widget(tab)->findChild<QTableView *>();
+            QVERIFY(view);
+            const QAbstractItemModel *model = view->model();
+            QVERIFY(model->rowCount() > 0);
+            QCOMPARE(locale.toString(columnSum(model, 1 + CountsTableModel::Messages)),
+                     m_window->cardText(DashboardWindow::Card::Messages));
+            QCOMPARE(locale.toString(columnSum(model, 1 + CountsTableModel::Quarantined)),
+                     m_window->cardText(DashboardWindow::Card::Quarantined));
+            QCOMPARE(locale.toString(columnSum(model, 1 + CountsTableModel::Rejected)),
+                     m_window->cardText(DashboardWindow::Card::Rejected));
+        }
     }
 
     void rangesDiffer()
@@ -114,30 +163,117 @@ private Q_SLOTS:
         QVERIFY(m_window->cardText(DashboardWindow::Card::InvalidReports).toInt() >= 2);
     }
 
+    // Next to the picker, the dashboard says how it counts days.
+    void rangesSayTheyCountByReportDay()
+    {
+        auto *box = m_window->findChild<QComboBox *>(QStringLiteral("rangeBox"));
+        QStringList ranges;
+        for (int i = 0; i < box->count(); ++i)
+            ranges << box->itemText(i);
+        QCOMPARE(ranges, QStringList({QStringLiteral("Yesterday"), QStringLiteral("Last 7 days"),
+                                      QStringLiteral("Last 30 days"), QStringLiteral("All time")}));
+        auto *note = m_window->findChild<QLabel *>(QStringLiteral("rangeNote"));
+        QVERIFY(note);
+        QVERIFY(note->isVisible());
+        QCOMPARE(note->text(), QStringLiteral("by report day, UTC"));
+        QVERIFY(box->toolTip().contains(QStringLiteral("UTC")));
+    }
+
     void chartFollowsTheRange()
     {
         m_window->setRange(Range::Month);
         settle();
-        QCOMPARE(m_window->chart()->series().size(), 30);
-        QCOMPARE(m_window->chart()->series().last().day, m_today);
+        const Trend &trend = m_window->chart()->trend();
+        QCOMPARE(trend.period, TrendPeriod::Day);
+        QCOMPARE(trend.points.size(), 30);
+        QCOMPARE(trend.points.last().first, m_today);
         quint64 sum = 0;
-        for (const DailyPoint &point : m_window->chart()->series())
+        for (const TrendPoint &point : trend.points)
             sum += point.messages;
-        QCOMPARE(sum, messagesSince(rangeStart(Range::Month, m_today)));
-        // The day range still shows a week of bars.
-        m_window->setRange(Range::Day);
+        QCOMPARE(QLocale().toString(sum), m_window->cardText(DashboardWindow::Card::Messages));
+        // Yesterday is one bar: the day the reports describe.
+        m_window->setRange(Range::Yesterday);
         settle();
-        QCOMPARE(m_window->chart()->series().size(), 7);
-        // Hover values, by mouse and by keyboard.
+        QCOMPARE(m_window->chart()->trend().points.size(), 1);
+        QCOMPARE(m_window->chart()->trend().points.first().first, m_today.addDays(-1));
+        QVERIFY(m_window->chart()->trend().points.first().messages > 0);
+    }
+
+    // All time reaches back years: a bar per month from the first month with reports, months
+    // without reports left empty, and the figures add up to the cards.
+    void allTimeChartGroupsByMonthWithGaps()
+    {
+        m_window->setRange(Range::All);
+        settle();
+        TrendChart *chart = m_window->chart();
+        const Trend &trend = chart->trend();
+        QCOMPARE(trend.period, TrendPeriod::Month);
+        QVERIFY(trend.points.size() > 12);
+        QVERIFY(trend.points.first().messages > 0); // starts with data
+        QCOMPARE(trend.points.first().first.day(), 1);
+        QVERIFY(trend.points.first().first.addYears(1) < m_today);
+        int gaps = 0;
+        quint64 sum = 0;
+        for (int i = 0; i < trend.points.size(); ++i) {
+            const TrendPoint &point = trend.points.at(i);
+            sum += point.messages;
+            if (point.messages == 0) {
+                ++gaps;
+                QVERIFY(chart->describe(i).endsWith(QStringLiteral("No reports")));
+            }
+            if (i > 0) // one month after the other, none left out
+                QCOMPARE(point.first, trend.points.at(i - 1).first.addMonths(1));
+        }
+        QVERIFY(gaps > 0);
+        QCOMPARE(QLocale().toString(sum), m_window->cardText(DashboardWindow::Card::Messages));
+        QCOMPARE(chart->periodLabel(int(trend.points.size()) - 1),
+                 QLocale().toString(m_today, QStringLiteral("MMM yyyy")));
+    }
+
+    // Hover values by mouse and by keyboard, in one box (the chart's own, no tooltip on top),
+    // with the locale's thousands separator.
+    void chartHoverShowsOneBox()
+    {
+        m_window->setRange(Range::Month);
+        settle();
         TrendChart *chart = m_window->chart();
         QTest::mouseMove(chart, QPoint(chart->width() / 2, chart->height() / 2));
         QTRY_VERIFY(chart->hoveredIndex() >= 0);
+        QVERIFY(chart->toolTip().isEmpty());
         chart->setFocus();
         QTest::keyClick(chart, Qt::Key_Right);
         const int index = chart->hoveredIndex();
         QVERIFY(index >= 0);
+        const TrendPoint &point = chart->trend().points.at(index);
         QVERIFY(chart->describe(index).contains(
-            QLocale().toString(chart->series().at(index).day, QLocale::ShortFormat)));
+            QLocale().toString(point.first, QLocale::ShortFormat)));
+        QVERIFY(chart->describe(index).contains(QLocale().toString(point.messages)));
+        // A month of the sample store has thousands of messages.
+        m_window->setRange(Range::All);
+        settle();
+        const int last = int(chart->trend().points.size()) - 1;
+        QVERIFY(chart->trend().points.at(last).messages >= 1000);
+        QVERIFY2(chart->describe(last).contains(QLatin1Char(',')), qPrintable(chart->describe(last)));
+        QVERIFY(chart->toolTip().isEmpty());
+    }
+
+    // The tray's tooltip names yesterday's figures, as the dashboard's "Yesterday" has them.
+    void trayTooltipNamesYesterday()
+    {
+        TrayIcon tray(*m_exporter);
+        QTRY_VERIFY(!tray.isRefreshing());
+        const auto totals = Test::answerOf<RangeTotals>([&](QObject *c, auto reply) {
+            m_exporter->queries()->totals(dayRange(Range::Yesterday, m_today), c, reply);
+        });
+        QVERIFY(totals && *totals);
+        const Counters &yesterday = (*totals)->counters;
+        QVERIFY(yesterday.total > 0);
+        const QString expected = QStringLiteral("Yesterday: %1 messages, %2 compliant")
+                                     .arg(QLocale().toString(yesterday.total),
+                                          formatPercent(yesterday.compliant, yesterday.total));
+        QVERIFY2(tray.toolTip().contains(expected), qPrintable(tray.toolTip()));
+        QVERIFY2(tray.toolTip().contains(QStringLiteral("Last 7 days: ")),
+                 qPrintable(tray.toolTip()));
     }
 
     void searchFiltersTheTable()
@@ -160,6 +296,8 @@ private Q_SLOTS:
 
     void drillDownShowsLabelSets()
     {
+        m_window->setRange(Range::All);
+        settle();
         QDialog *dialog =
             m_window->openDrillDown(GroupBy::FromDomain, QStringLiteral("example.com"));
         QVERIFY(dialog);
@@ -169,7 +307,7 @@ private Q_SLOTS:
         QTRY_VERIFY(view->model()->rowCount() >= 5);
         for (int row = 0; row < view->model()->rowCount(); ++row)
             QCOMPARE(view->model()->index(row, 1).data().toString(), QStringLiteral("example.com"));
-        dialog->close();
+        closeAndWait(dialog);
 
         // Enter on a selected row opens it too.
         m_window->tabs()->setCurrentIndex(1); // reporters
@@ -177,7 +315,56 @@ private Q_SLOTS:
         reporters->setFocus();
         reporters->setCurrentIndex(reporters->model()->index(0, 0));
         QTest::keyClick(reporters, Qt::Key_Return);
-        QTRY_VERIFY(m_window->findChild<QDialog *>(QStringLiteral("drillDown")));
+        QDialog *opened = nullptr;
+        QTRY_VERIFY((opened = m_window->findChild<QDialog *>(QStringLiteral("drillDown"))));
+        closeAndWait(opened);
+    }
+
+    // The drill-down shows the range the dashboard shows, says which, and adds up to its row;
+    // its columns are as wide as their contents and the dialog as wide as them.
+    void drillDownFollowsTheRange_data()
+    {
+        QTest::addColumn<int>("range");
+        QTest::newRow("yesterday") << int(Range::Yesterday);
+        QTest::newRow("7 d") << int(Range::Week);
+        QTest::newRow("all") << int(Range::All);
+    }
+
+    void drillDownFollowsTheRange()
+    {
+        QFETCH(int, range);
+        pickRange(Range(range));
+        m_window->tabs()->setCurrentIndex(0); // sending domains
+        auto *domains = m_window->tabs()->currentWidget()->findChild<QTableView *>();
+        const QAbstractItemModel *rows = domains->model();
+        int row = 0;
+        while (row < rows->rowCount() &&
+               rows->index(row, 0).data().toString() != QStringLiteral("example.com"))
+            ++row;
+        QVERIFY(row < rows->rowCount());
+        const quint64 rowMessages =
+            rows->index(row, 1 + CountsTableModel::Messages).data(Qt::UserRole).toULongLong();
+        domains->setFocus();
+        domains->setCurrentIndex(rows->index(row, 0));
+        QTest::keyClick(domains, Qt::Key_Return);
+        QDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = m_window->findChild<QDialog *>(QStringLiteral("drillDown"))));
+        auto *view = dialog->findChild<QTableView *>();
+        QTRY_VERIFY(view->model()->rowCount() > 0);
+        QCOMPARE(columnSum(view->model(), 4 + CountsTableModel::Messages), rowMessages);
+        const QString title = dialog->windowTitle();
+        QVERIFY2(title.contains(QStringLiteral("example.com")), qPrintable(title));
+        QVERIFY2(title.contains(rangeText(Range(range))), qPrintable(title));
+        QVERIFY2(title.startsWith(QStringLiteral("Sending domain")), qPrintable(title));
+        QVERIFY2(!title.contains(QStringLiteral("Label sets")), qPrintable(title));
+        QVERIFY(QTest::qWaitForWindowExposed(dialog));
+        const int needed = view->horizontalHeader()->length() + 2 * view->frameWidth();
+        for (int column = 0; column < view->model()->columnCount(); ++column)
+            QVERIFY(view->columnWidth(column) >= view->horizontalHeader()->sectionSizeHint(column));
+        const int screen = dialog->screen()->availableGeometry().width();
+        QTRY_VERIFY2(view->width() >= needed || dialog->width() >= screen,
+                     qPrintable(QStringLiteral("%1 < %2").arg(view->width()).arg(needed)));
+        closeAndWait(dialog);
     }
 
     void inspectViewShowsAReport()
