@@ -116,6 +116,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
     }
     result.configurationPath = parser.value(configOption);
     result.configurationGiven = parser.isSet(configOption);
+    result.configurationGiven = parser.isSet(configOption);
     result.noGui = parser.isSet(noGuiOption);
     result.debug = parser.isSet(debugOption);
     result.json = parser.isSet(jsonOption);

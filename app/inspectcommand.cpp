@@ -2,7 +2,10 @@
 
 #include "analysis/emailanalyzer.h"
 #include "commands.h"
+#include "config/config.h"
 #include "jsonwriter.h"
+#include "sources/sourceip.h"
+#include "sources/sourcenamer.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -125,6 +128,35 @@ QString fileOutcome(const Inspection &inspection)
     return outcome;
 }
 
+// How inspect names a rule of docs/counting.md section 10.2.
+QString ruleName(SourceRule rule)
+{
+    switch (rule) {
+    case SourceRule::OwnClass:
+        return QStringLiteral("class");
+    case SourceRule::ReverseDns:
+        return QStringLiteral("reverse_dns");
+    case SourceRule::Signature:
+        return QStringLiteral("signature");
+    case SourceRule::Unknown:
+        break;
+    }
+    return QStringLiteral("unknown");
+}
+
+// One source of a report as inspect shows it: the IP normalised and named (rules 1, 3 and 4;
+// inspect asks no DNS).
+struct NamedSource
+{
+    QString ip;
+    SourceName name;
+
+    NamedSource(const SourceCounts &source, const SourceNamer &namer)
+        : ip(normalizeSourceIp(source.sourceIp))
+        , name(namer.name({ip, source.fromDomain, source.dkimDomain, source.spfDomain, QString()}))
+    {}
+};
+
 QJsonObject countersJson(const Counters &c)
 {
     return QJsonObject{{QStringLiteral("total"), double(c.total)},
@@ -155,7 +187,29 @@ void beginReport(JsonWriter &json, const Report &report, const QString &reporter
     json.value(QStringLiteral("notes"), QJsonArray::fromStringList(report.notes));
 }
 
-void writeReport(JsonWriter &json, const ReportCounts &report, const QString &duplicateOf)
+void writeSources(JsonWriter &json, const ReportCounts &report, const SourceNamer &namer)
+{
+    json.beginArray(QStringLiteral("sources"));
+    for (const SourceCounts &source : report.sources) {
+        const NamedSource named(source, namer);
+        json.value(QJsonObject{{QStringLiteral("source_ip"), named.ip},
+                               {QStringLiteral("source_ip_as_written"), source.sourceIp},
+                               {QStringLiteral("from_domain"), source.fromDomain},
+                               {QStringLiteral("dkim_pass_domain"), source.dkimDomain},
+                               {QStringLiteral("spf_pass_domain"), source.spfDomain},
+                               {QStringLiteral("source"), named.name.name},
+                               {QStringLiteral("type"), sourceTypeName(named.name.type)},
+                               {QStringLiteral("named_by"), ruleName(named.name.rule)},
+                               {QStringLiteral("domain"), named.name.domain},
+                               {QStringLiteral("messages"), double(source.counters.total)},
+                               {QStringLiteral("compliant"), double(source.counters.compliant)}});
+    }
+    json.end();
+    json.value(QStringLiteral("sources_left_out_messages"), double(report.sourcesLeftOut));
+}
+
+void writeReport(JsonWriter &json, const ReportCounts &report, const QString &duplicateOf,
+                 const SourceNamer &namer)
 {
     beginReport(json, report, QStringLiteral("org_name"), report.orgName, duplicateOf);
     json.value(QStringLiteral("policy_domain"), report.policyDomain);
@@ -172,6 +226,7 @@ void writeReport(JsonWriter &json, const ReportCounts &report, const QString &du
                                {QStringLiteral("counters"), countersJson(counts.counters)}});
     }
     json.end();
+    writeSources(json, report, namer);
     json.end();
 }
 
@@ -195,7 +250,7 @@ void writeTlsReport(JsonWriter &json, const TlsReport &report, const QString &du
     json.end();
 }
 
-void writeJson(JsonWriter &json, const Inspection &inspection)
+void writeJson(JsonWriter &json, const Inspection &inspection, const SourceNamer &namer)
 {
     const EmailAnalysis &analysis = inspection.analysis;
     json.beginObject();
@@ -232,7 +287,7 @@ void writeJson(JsonWriter &json, const Inspection &inspection)
     json.end();
     json.beginArray(QStringLiteral("reports"));
     for (qsizetype i = 0; i < analysis.reports.size(); ++i)
-        writeReport(json, analysis.reports.at(i), inspection.duplicateOf.at(i));
+        writeReport(json, analysis.reports.at(i), inspection.duplicateOf.at(i), namer);
     json.end();
     json.end();
 }
@@ -270,7 +325,27 @@ void printTlsReport(QTextStream &out, const TlsReport &report, const QString &du
     }
 }
 
-void printText(QTextStream &out, const Inspection &inspection)
+void printSources(QTextStream &out, const ReportCounts &report, const SourceNamer &namer)
+{
+    for (const SourceCounts &source : report.sources) {
+        const NamedSource named(source, namer);
+        out << "    source_ip=\"" << named.ip << '"';
+        if (named.ip != source.sourceIp)
+            out << " (written \"" << source.sourceIp << "\")";
+        out << " from_domain=\"" << source.fromDomain << "\" dkim_pass_domain=\""
+            << source.dkimDomain << "\" spf_pass_domain=\"" << source.spfDomain << "\"\n"
+            << "      source=\"" << named.name.name << "\" type=" << sourceTypeName(named.name.type)
+            << " named_by=" << ruleName(named.name.rule);
+        if (!named.name.domain.isEmpty())
+            out << " domain=" << named.name.domain;
+        out << " messages=" << source.counters.total << " compliant=" << source.counters.compliant
+            << '\n';
+    }
+    if (report.sourcesLeftOut > 0)
+        out << "    further sources not listed: " << report.sourcesLeftOut << " messages\n";
+}
+
+void printText(QTextStream &out, const Inspection &inspection, const SourceNamer &namer)
 {
     const EmailAnalysis &analysis = inspection.analysis;
     out << inspection.file << ": " << fileOutcome(inspection) << '\n';
@@ -298,6 +373,7 @@ void printText(QTextStream &out, const Inspection &inspection)
                 << " spf_aligned=" << c.spfAligned << " spf_pass=" << c.spfPass
                 << " dkim_aligned=" << c.dkimAligned << " dkim_pass=" << c.dkimPass << '\n';
         }
+        printSources(out, report, namer);
     }
     for (qsizetype i = 0; i < analysis.tlsReports.size(); ++i)
         printTlsReport(out, analysis.tlsReports.at(i), inspection.tlsDuplicateOf.at(i));
@@ -315,8 +391,23 @@ void printText(QTextStream &out, const Inspection &inspection)
 
 } // namespace
 
-int runInspect(const QStringList &paths, bool json)
+int runInspect(const QStringList &paths, bool json, const QString &configurationPath)
 {
+    SourceSettings sources;
+    if (!configurationPath.isEmpty()) {
+        const auto config = loadConfig(configurationPath, systemEnvironment());
+        if (!config) {
+            QTextStream(stderr) << "inspect: " << config.error().message << '\n';
+            return 2;
+        }
+        sources = config->sources;
+    }
+    const auto namer =
+        SourceNamer::fromSettings(sources, QString::fromLatin1(PublicSuffixList::kDefaultPath));
+    if (!namer) {
+        QTextStream(stderr) << "inspect: cannot name sources: " << namer.error().message << '\n';
+        return 2;
+    }
     bool allFine = true;
     const QStringList files = collectReportFiles("inspect", paths, &allFine);
     allFine = allFine && !files.isEmpty();
@@ -339,9 +430,9 @@ int runInspect(const QStringList &paths, bool json)
                                     seen);
         allFine = allFine && !inspection.analysis.invalid();
         if (writer)
-            writeJson(*writer, inspection);
+            writeJson(*writer, inspection, *namer);
         else
-            printText(out, inspection);
+            printText(out, inspection, *namer);
     }
     if (writer)
         writer->end();

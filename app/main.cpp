@@ -46,7 +46,9 @@ int main(int argc, char *argv[])
     case App::CommandLine::Action::CheckConfig:
         return App::runCheckConfig(commandLine);
     case App::CommandLine::Action::Inspect:
-        return App::runInspect(commandLine.files, commandLine.json);
+        return App::runInspect(commandLine.files, commandLine.json,
+                               commandLine.configurationGiven ? commandLine.configurationPath
+                                                              : QString());
     case App::CommandLine::Action::Import:
         return App::runImport(commandLine);
     case App::CommandLine::Action::Run:

@@ -82,6 +82,17 @@ struct InvalidCount
     quint64 count = 0;
 };
 
+// The records of one report that came from one source, summed (docs/counting.md section 10.1):
+// the same row/source_ip, from_domain and passing DKIM and SPF domains.
+struct SourceCounts
+{
+    QString sourceIp;   // row/source_ip, trimmed, as written ("" when missing)
+    QString fromDomain; // as the from_domain label
+    QString dkimDomain; // the first DKIM domain whose result is pass, normalised; "" if none
+    QString spfDomain;  // the first SPF domain whose result is pass, normalised; "" if none
+    Counters counters;
+};
+
 // One parsed report reduced to what gets committed: its identity, its date range and its counts
 // per label set (in order of first appearance in the report).
 struct ReportCounts
@@ -96,6 +107,10 @@ struct ReportCounts
     quint64 records = 0;  // records counted (records without <row> are skipped)
     quint64 messages = 0; // sum of the records' counts
     QList<LabelCounts> counts;
+    // Its sources in order of first appearance, as many as it may have label sets; the messages
+    // of records from further sources are in sourcesLeftOut.
+    QList<SourceCounts> sources;
+    quint64 sourcesLeftOut = 0;
     QStringList notes; // what unpacking and reading recovered from (docs/counting.md 1.6, 2.7)
 };
 

@@ -92,10 +92,41 @@ bool ReportCounter::add(const ReportRecord &record)
         m_counts.append(entry);
         it = m_index.insert(std::move(key), m_counts.size() - 1);
     }
-    m_counts[*it].counters += countersFor(record);
+    const Counters counters = countersFor(record);
+    m_counts[*it].counters += counters;
+    addSource(record, m_counts.at(*it).labels.fromDomain, counters);
     ++m_records;
     m_messages += record.count;
     return true;
+}
+
+void ReportCounter::addSource(const ReportRecord &record, const QString &fromDomain,
+                              const Counters &counters)
+{
+    SourceKey key{record.sourceIp, {fromDomain, QString(), QString()}};
+    for (const DkimAuthResult &dkim : record.dkim) {
+        if (isPass(dkim.result)) {
+            key.domains.dkimDomain = normalizeDomain(dkim.domain);
+            break;
+        }
+    }
+    for (const SpfAuthResult &spf : record.spf) {
+        if (isPass(spf.result)) {
+            key.domains.spfDomain = normalizeDomain(spf.domain);
+            break;
+        }
+    }
+    auto it = m_sourceIndex.constFind(key);
+    if (it == m_sourceIndex.constEnd()) {
+        if (m_sources.size() >= m_maxLabelSets) {
+            m_sourcesLeftOut += record.count;
+            return;
+        }
+        m_sources.append(SourceCounts{key.sourceIp, key.domains.fromDomain, key.domains.dkimDomain,
+                                      key.domains.spfDomain, Counters()});
+        it = m_sourceIndex.insert(std::move(key), m_sources.size() - 1);
+    }
+    m_sources[*it].counters += counters;
 }
 
 Error ReportCounter::limitError() const
@@ -121,6 +152,8 @@ ReportCounts ReportCounter::result(const ReportMetadata &metadata,
     report.records = m_records;
     report.messages = m_messages;
     report.counts = m_counts;
+    report.sources = m_sources;
+    report.sourcesLeftOut = m_sourcesLeftOut;
     // A report's records share one reporter, which may be read after them.
     for (LabelCounts &entry : report.counts)
         entry.labels.reporter = metadata.orgName;

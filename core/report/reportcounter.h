@@ -26,7 +26,8 @@ Counters countersFor(const ReportRecord &record);
 class ReportCounter
 {
 public:
-    // At most `maxLabelSets` label sets (docs/counting.md section 9.1); no limit by default.
+    // At most `maxLabelSets` label sets (docs/counting.md section 9.1), and as many sources
+    // (section 10.1); no limit by default.
     explicit ReportCounter(qsizetype maxLabelSets = std::numeric_limits<qsizetype>::max())
         : m_maxLabelSets(maxLabelSets)
     {}
@@ -56,9 +57,27 @@ private:
         }
     };
 
+    struct SourceKey
+    {
+        QString sourceIp;
+        Key domains; // from_domain and the passing DKIM and SPF domains
+        friend bool operator==(const SourceKey &a, const SourceKey &b)
+        {
+            return a.sourceIp == b.sourceIp && a.domains == b.domains;
+        }
+        friend size_t qHash(const SourceKey &key, size_t seed = 0)
+        {
+            return qHashMulti(seed, key.sourceIp, key.domains);
+        }
+    };
+    void addSource(const ReportRecord &record, const QString &fromDomain, const Counters &counters);
+
     qsizetype m_maxLabelSets;
     QHash<Key, qsizetype> m_index;
     QList<LabelCounts> m_counts;
+    QHash<SourceKey, qsizetype> m_sourceIndex;
+    QList<SourceCounts> m_sources;
+    quint64 m_sourcesLeftOut = 0;
     quint64 m_records = 0;
     quint64 m_messages = 0;
 };

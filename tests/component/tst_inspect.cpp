@@ -386,6 +386,105 @@ private Q_SLOTS:
         QVERIFY2(peakMb < 40, qPrintable(QString::number(peakMb)));
     }
 
+    // Each report's sources: the IP normalised and named by your classes, the passing signature
+    // or unknown (docs/counting.md section 10.5), with and without a configuration.
+    void sources()
+    {
+        const auto from = [](const char *ip, const QByteArray &authResults,
+                             const QByteArray &count = "<count>1</count>") {
+            return record("<disposition>none</disposition><dkim>pass</dkim><spf>fail</spf>", count,
+                          "<header_from>mydomain.de</header_from>", authResults)
+                .replace("<source_ip>192.0.2.1</source_ip>",
+                         QByteArray("<source_ip>" + QByteArray(ip) + "</source_ip>"));
+        };
+        const QByteArray records =
+            from("192.0.2.10", "<dkim><domain>sendgrid.net</domain><result>pass</result></dkim>",
+                 "<count>2</count>") +
+            from(" ::FFFF:198.51.100.7 ",
+                 "<dkim><domain>x.example</domain><result>fail</result></dkim>"
+                 "<dkim><domain>mandrillapp.com</domain><result>pass</result></dkim>") +
+            from("203.0.113.5", "<dkim><domain>x.example</domain><result>fail</result></dkim>"
+                                "<spf><domain>eu-west-1.amazonses.com</domain><result>pass</result>"
+                                "</spf>") +
+            from("2001:DB8:0:0::1", "<dkim><domain>mail.mydomain.de</domain><result>pass</result>"
+                                    "</dkim>") +
+            from("192.0.2.01", "<spf><domain>x.example</domain><result>fail</result></spf>");
+        const QString file = write(QStringLiteral("sources.xml"), feedback(records, "src-1"));
+
+        Run run = inspect({file});
+        QCOMPARE(run.exitCode, 0);
+        const QStringList plain{
+            QStringLiteral("    source_ip=\"192.0.2.10\" from_domain=\"mydomain.de\" "
+                           "dkim_pass_domain=\"sendgrid.net\" spf_pass_domain=\"\"\n"
+                           "      source=\"SendGrid\" type=esp named_by=signature "
+                           "domain=sendgrid.net messages=2 compliant=2\n"),
+            QStringLiteral("    source_ip=\"198.51.100.7\" (written \"::FFFF:198.51.100.7\") "
+                           "from_domain=\"mydomain.de\" dkim_pass_domain=\"mandrillapp.com\" "
+                           "spf_pass_domain=\"\"\n"
+                           "      source=\"Mailchimp Transactional (Mandrill)\" "
+                           "type=transactional named_by=signature domain=mandrillapp.com "
+                           "messages=1 compliant=1\n"),
+            QStringLiteral("      source=\"Amazon SES\" type=esp named_by=signature "
+                           "domain=amazonses.com messages=1"),
+            QStringLiteral("    source_ip=\"2001:db8::1\" (written \"2001:DB8:0:0::1\")"),
+            QStringLiteral("      source=\"own domain\" type=own named_by=signature "
+                           "domain=mydomain.de messages=1"),
+            QStringLiteral(
+                "    source_ip=\"\" (written \"192.0.2.01\") from_domain=\"mydomain.de\" "
+                "dkim_pass_domain=\"\" spf_pass_domain=\"\"\n"
+                "      source=\"unknown\" type=other named_by=unknown messages=1"),
+        };
+        for (const QString &expected : plain)
+            QVERIFY2(run.out.contains(expected), qPrintable(run.out));
+
+        // A configuration brings your classes and your map, which wins over the built-in one.
+        const QString map =
+            write(QStringLiteral("senders.csv"),
+                  "base_reverse_dns,name,type\namazonses.com,Our SES,transactional\n");
+        const QString config =
+            write(QStringLiteral("sources.json"),
+                  R"({"imap": {"host": "imap.test", "username": "u", "password": "p"},
+                "sources": {"classes": [{"name": "office", "cidrs": ["192.0.2.0/24"]}],
+                            "map_file": ")" +
+                      map.toUtf8() + R"("}})");
+        run = inspect({QStringLiteral("--configuration"), config, QStringLiteral("--json"), file});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonArray sources =
+            firstReport(QJsonDocument::fromJson(run.out.toUtf8()).array().at(0).toObject())
+                .value(QStringLiteral("sources"))
+                .toArray();
+        QCOMPARE(sources.size(), 5);
+        QCOMPARE(
+            sources.at(0).toObject(),
+            (QJsonObject{{QStringLiteral("source_ip"), QStringLiteral("192.0.2.10")},
+                         {QStringLiteral("source_ip_as_written"), QStringLiteral("192.0.2.10")},
+                         {QStringLiteral("from_domain"), QStringLiteral("mydomain.de")},
+                         {QStringLiteral("dkim_pass_domain"), QStringLiteral("sendgrid.net")},
+                         {QStringLiteral("spf_pass_domain"), QString()},
+                         {QStringLiteral("source"), QStringLiteral("office")},
+                         {QStringLiteral("type"), QStringLiteral("own")},
+                         {QStringLiteral("named_by"), QStringLiteral("class")},
+                         {QStringLiteral("domain"), QString()},
+                         {QStringLiteral("messages"), 2},
+                         {QStringLiteral("compliant"), 2}}));
+        QCOMPARE(sources.at(2).toObject().value(QStringLiteral("source")).toString(),
+                 QStringLiteral("Our SES"));
+        QCOMPARE(sources.at(2).toObject().value(QStringLiteral("spf_pass_domain")).toString(),
+                 QStringLiteral("eu-west-1.amazonses.com"));
+
+        // A configuration with a mistake stops inspect before any file is read.
+        const QString bad =
+            write(QStringLiteral("bad-sources.json"),
+                  R"({"imap": {"host": "imap.test", "username": "u", "password": "p"},
+                "sources": {"classes": [{"name": "office", "cidrs": ["192.0.2.0/33"]}]}})");
+        run = inspect({QStringLiteral("--configuration"), bad, file});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains(QStringLiteral("`sources.classes[0].cidrs[0]`: class \"office\": "
+                                                 "\"192.0.2.0/33\" is not a CIDR block")),
+                 qPrintable(run.err));
+        QVERIFY(run.out.isEmpty());
+    }
+
     void exitCodes()
     {
         QCOMPARE(inspect({}).exitCode, 2);
