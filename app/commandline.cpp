@@ -116,7 +116,6 @@ CommandLine parseCommandLine(const QStringList &arguments)
     }
     result.configurationPath = parser.value(configOption);
     result.configurationGiven = parser.isSet(configOption);
-    result.configurationGiven = parser.isSet(configOption);
     result.noGui = parser.isSet(noGuiOption);
     result.debug = parser.isSet(debugOption);
     result.json = parser.isSet(jsonOption);

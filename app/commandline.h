@@ -22,7 +22,6 @@ struct CommandLine
     Action action = Action::Run;
     QString configurationPath;
     bool configurationGiven = false; // --configuration named it, rather than the default
-    bool configurationGiven = false; // --configuration named it, rather than the default
     bool noGui = false;
     bool debug = false;
     bool json = false; // inspect --json
