@@ -370,8 +370,8 @@ void readSourceClass(ConfigReader &entry, QStringList &names, SourceClassSetting
                                                "\"192.0.2.0/24\", got %2")
                                     .arg(settings.name, describeJsonValue(cidrs->at(i))));
         else if (!subnet)
-            entry.addError(key, QStringLiteral("class \"%1\": %2")
-                                    .arg(settings.name, subnet.error().message));
+            entry.addError(
+                key, QStringLiteral("class \"%1\": %2").arg(settings.name, subnet.error().message));
         else
             settings.cidrs << cidr;
     }
@@ -406,8 +406,9 @@ void readSources(ConfigReader &reader, Config &config)
     if (!sources.mapFile.isEmpty()) {
         const auto map = KnownSenders::fromFile(sources.mapFile);
         if (!map)
-            reader.addError(kMapFile, QString(map.error().message).replace(
-                                          QLatin1Char('\n'), QStringLiteral("\n    ")));
+            reader.addError(
+                kMapFile,
+                QString(map.error().message).replace(QLatin1Char('\n'), QStringLiteral("\n    ")));
     }
     reader.finish();
 }
