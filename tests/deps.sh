@@ -4,7 +4,7 @@
 dmarc_packages=(
     g++ cmake ninja-build pkg-config
     qt6-base-dev qt6-tools-dev qt6-l10n-tools qt6-translations-l10n libqt6sql6-sqlite libqt6svg6
-    libquazip1-qt6-dev prometheus-cpp-dev zlib1g-dev libcrypt-dev libpsl-dev publicsuffix
+    libquazip1-qt6-dev prometheus-cpp-dev zlib1g-dev libcrypt-dev libpsl-dev publicsuffix libc-ares-dev
     dovecot-imapd openssl
     xvfb xauth trayer xdotool imagemagick
     dpkg-dev file lintian appstream desktop-file-utils systemd prometheus python3 python3-yaml
