@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a benchmark in an optimised (Release, -O2) build of its own.
-# Usage: bash tests/bench/run.sh report|store|endtoend|series|attack     (BENCH_BUILD_DIR overrides the build directory)
+# Usage: bash tests/bench/run.sh report|store|endtoend|series|attack|dashboard     (BENCH_BUILD_DIR overrides the build directory)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 name=${1:-}
@@ -10,11 +10,19 @@ case "$name" in
     endtoend) target=bench_endtoend ;;
     series) target=bench_series ;;
     attack) target=bench_attack ;;
-    *) echo "usage: $0 report|store|endtoend|series|attack" >&2; exit 2 ;;
+    dashboard) target=bench_dashboard ;;
+    *) echo "usage: $0 report|store|endtoend|series|attack|dashboard" >&2; exit 2 ;;
 esac
-build=${BENCH_BUILD_DIR:-build-bench}
+# The dashboard's benchmark needs the widgets, in a build of its own.
+gui=OFF
+default_build=build-bench
+if [ "$target" = bench_dashboard ]; then
+    gui=ON
+    default_build=build-bench-gui
+fi
+build=${BENCH_BUILD_DIR:-$default_build}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" \
-    -DBUILD_GUI=OFF -DBUILD_TESTING=ON -DBUILD_BENCHMARKS=ON >/dev/null
+    -DBUILD_GUI=$gui -DBUILD_TESTING=ON -DBUILD_BENCHMARKS=ON >/dev/null
 cmake --build "$build" -j 2 --target "$target"
 echo "== $(nproc) cores, $(. /etc/os-release && echo "$PRETTY_NAME"), $(lscpu | sed -n 's/^Model name: *//p')"
 if [ "$target" = bench_endtoend ] || [ "$target" = bench_attack ] || [ "$target" = bench_series ]; then
