@@ -97,6 +97,7 @@ private Q_SLOTS:
     void ptrQueryNames();
     void answeredName();
     void answeredIpv6Name();
+    void ipv6Server();
     void failures_data();
     void failures();
     void timeoutWithinConfiguredTime();
@@ -106,6 +107,7 @@ private Q_SLOTS:
     void expiredAnswerIsAskedAgain();
     void sameAddressWhileWaitingIsAskedOnce();
     void notAnAddressIsNotAsked();
+    void destroyedWhileWaiting();
     void offSendsNothing();
     void badServerAddress();
 };
@@ -173,6 +175,23 @@ void TestReverseDns::answeredIpv6Name()
     QCOMPARE(askAndWait(*resolver, QStringLiteral("2001:db8::25")),
              (ReverseDnsAnswer{QStringLiteral("2001:db8::25"), ReverseDnsOutcome::Name,
                                QStringLiteral("mx.example.org")}));
+    QCOMPARE(server.queryCount(), 1);
+}
+
+// The DNS server may be an IPv6 address.
+void TestReverseDns::ipv6Server()
+{
+    DnsServer server{QHostAddress(QHostAddress::LocalHostIPv6)};
+    if (!server.isListening())
+        QSKIP("no IPv6 loopback on this machine");
+    server.answer(QStringLiteral("7.2.0.192.in-addr.arpa"), QStringLiteral("mail.example.net"));
+    QCOMPARE(server.address(), QStringLiteral("::1"));
+    MemoryCache cache;
+    const auto resolver = resolverFor(settingsFor(server), cache);
+    QVERIFY(resolver);
+    QCOMPARE(askAndWait(*resolver, QStringLiteral("192.0.2.7")),
+             (ReverseDnsAnswer{QStringLiteral("192.0.2.7"), ReverseDnsOutcome::Name,
+                               QStringLiteral("mail.example.net")}));
     QCOMPARE(server.queryCount(), 1);
 }
 
@@ -385,6 +404,30 @@ void TestReverseDns::notAnAddressIsNotAsked()
     for (const ReverseDnsAnswer &answer : answers.list)
         QCOMPARE(answer.outcome, ReverseDnsOutcome::NotAsked);
     QCOMPARE(server.queryCount(), 0);
+    QVERIFY(cache.entries.isEmpty());
+}
+
+// Queries in flight and waiting when the resolver goes: nothing is answered or kept, and
+// nothing is left behind (what a sanitizer or valgrind run of this test shows).
+void TestReverseDns::destroyedWhileWaiting()
+{
+    DnsServer server;
+    for (int i = 1; i <= 3; ++i)
+        server.setBehaviour(QStringLiteral("%1.100.51.198.in-addr.arpa").arg(i),
+                            DnsServer::Behaviour::Silent);
+    MemoryCache cache;
+    ReverseDnsSettings settings = settingsFor(server);
+    settings.maxInFlight = 2;
+    auto resolver = resolverFor(settings, cache);
+    QVERIFY(resolver);
+    int answers = 0;
+    connect(resolver.get(), &ReverseDnsResolver::answered, this, [&answers] { ++answers; });
+
+    for (int i = 1; i <= 3; ++i)
+        resolver->ask(QStringLiteral("198.51.100.%1").arg(i));
+    QTRY_COMPARE(server.queryCount(), 2);
+    resolver.reset();
+    QCOMPARE(answers, 0);
     QVERIFY(cache.entries.isEmpty());
 }
 

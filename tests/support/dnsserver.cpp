@@ -98,10 +98,10 @@ std::optional<DnsQuery> parseDnsQuery(const QByteArray &message)
     return query;
 }
 
-DnsServer::DnsServer(QObject *parent)
+DnsServer::DnsServer(const QHostAddress &address, QObject *parent)
     : QObject(parent)
 {
-    m_socket.bind(QHostAddress::LocalHost, 0);
+    m_socket.bind(address, 0);
     connect(&m_socket, &QUdpSocket::readyRead, this, &DnsServer::readDatagrams);
 }
 

@@ -25,7 +25,7 @@ struct DnsQuery
 // anything else (short, truncated, a pointer loop, a label past 63 bytes, more questions).
 std::optional<DnsQuery> parseDnsQuery(const QByteArray &message);
 
-// A DNS server for PTR queries on 127.0.0.1, port 0, over UDP. Each query name gets the
+// A DNS server for PTR queries on loopback, port 0, over UDP. Each query name gets the
 // behaviour set for it (names not set: NXDOMAIN), and every query received is counted, so a
 // test can prove that a second query, or any packet at all, was never sent.
 class DnsServer : public QObject
@@ -41,9 +41,12 @@ public:
         Silent,        // never answer
     };
 
-    explicit DnsServer(QObject *parent = nullptr);
+    // Listens on address (127.0.0.1 unless told), port 0; isListening() says whether it could.
+    explicit DnsServer(const QHostAddress &address = QHostAddress(QHostAddress::LocalHost),
+                       QObject *parent = nullptr);
 
-    QString address() const { return QStringLiteral("127.0.0.1"); }
+    bool isListening() const { return m_socket.state() == QAbstractSocket::BoundState; }
+    QString address() const { return m_socket.localAddress().toString(); }
     quint16 port() const { return m_socket.localPort(); }
 
     // name is the query name ("7.2.0.192.in-addr.arpa"), ptr the name to answer with.
