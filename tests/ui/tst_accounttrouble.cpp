@@ -9,7 +9,9 @@
 #include "service/exporter.h"
 #include "settingsdialog.h"
 
+#include <QApplication>
 #include <QFile>
+#include <QFileDialog>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -20,6 +22,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace Dmarc;
 using namespace Dmarc::Test;
@@ -238,6 +241,40 @@ private Q_SLOTS:
                                  20000);
         QCOMPARE(exporter->accounts().constFirst().trouble, AccountStatus::Trouble::None);
         stopExporter(exporter);
+    }
+
+    // Browse fills the field with the chosen file and says at once when it holds no
+    // certificate.
+    void caFileChooserFillsTheFieldAndChecksIt()
+    {
+        QTemporaryDir directory;
+        const QString notPem = directory.filePath(QStringLiteral("not-a-ca.pem"));
+        {
+            QFile file(notPem);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("just text\n");
+        }
+        SettingsDialog dialog(directory.filePath(QStringLiteral("config.json")),
+                              SettingsDialog::Mode::Edit);
+        auto *browse = dialog.findChild<QPushButton *>(QStringLiteral("caFileBrowse"));
+        QVERIFY(browse);
+        // The chooser runs its own event loop: pick the file there once it shows.
+        bool picked = false;
+        QTimer chooser;
+        connect(&chooser, &QTimer::timeout, &dialog, [&] {
+            if (auto *files = qobject_cast<QFileDialog *>(QApplication::activeModalWidget())) {
+                chooser.stop();
+                files->selectFile(notPem);
+                static_cast<QDialog *>(files)->accept(); // public there
+                picked = true;
+            }
+        });
+        chooser.start(10);
+        browse->click();
+        QVERIFY(picked);
+        QCOMPARE(dialog.findChild<QLineEdit *>(QStringLiteral("caFile"))->text(), notPem);
+        const QString message = dialog.findChild<QLabel *>(QStringLiteral("message"))->text();
+        QCOMPARE(message, notPem + QStringLiteral(" holds no PEM certificate"));
     }
 };
 
