@@ -64,7 +64,7 @@ runuser -u "$user" -- test ! -r /etc/dmarc-metrics-exporter.json \
     || fail "$user may read the system's configuration; the check needs a person who may not"
 
 # The session, as the user: the program started as the menu starts it, the assistant filled
-# in by keyboard (the cursor starts in the server field), the dashboard awaited.
+# in by keyboard, the dashboard awaited.
 cat >"$work/session.sh" <<'EOF'
 set -eu
 work=$1 imap_host=$2 imap_port=$3 imap_user=$4 imap_password=$5
@@ -78,12 +78,13 @@ trap stop EXIT
 setup=$(timeout 60 xdotool search --sync --onlyvisible --name '^Welcome to the DMARC metrics exporter$' | head -n1)
 xdotool windowfocus --sync "$setup"
 import -window root "$work/setup.png"
+# The cursor starts in the server field; the others are reached by their Alt+letter.
 xdotool type --delay 20 "$imap_host"
-xdotool key Tab && xdotool type --delay 20 "$imap_port"
-# Security: "None (unencrypted)"; then past the certificate check and the login method.
-xdotool key Tab && xdotool type N
-xdotool key Tab Tab Tab && xdotool type --delay 20 "$imap_user"
-xdotool key Tab && xdotool type --delay 20 "$imap_password"
+xdotool key alt+p ctrl+a && xdotool type --delay 20 "$imap_port"
+# Security: "None (unencrypted)".
+xdotool key alt+e && xdotool type N
+xdotool key alt+u && xdotool type --delay 20 "$imap_user"
+xdotool key alt+w && xdotool type --delay 20 "$imap_password"
 xdotool key Return
 dashboard=$(timeout 60 xdotool search --sync --onlyvisible --name '^DMARC dashboard$' | head -n1)
 [ -n "$dashboard" ]
@@ -94,17 +95,20 @@ until grep -q 'Emails moved' "$work/exporter.log"; do
     sleep 0.2
 done
 xdotool windowfocus --sync "$dashboard"
-import -window "$dashboard" "$work/setup-dashboard.png"
+import -window root "$work/setup-dashboard.png"
 kill -0 "$app"
 EOF
 chmod 644 "$work/session.sh"
+# What the session writes: the program's log and the screenshots.
+mkdir "$work/out"
+chown "$user:" "$work/out"
 # shellcheck disable=SC2016 # the inner shell expands them
 runuser -u "$user" -- env -i HOME="$home" PATH=/usr/bin:/bin LANG=C.UTF-8 \
     XDG_RUNTIME_DIR="$home/run" \
-    sh -c 'mkdir -p -m 700 "$XDG_RUNTIME_DIR" && exec xvfb-run -a -s "-screen 0 1280x900x24" sh "$@"' \
-    sh "$work/session.sh" "$work" "$imap_host" "$imap_port" "$imap_user" "$imap_password" \
+    sh -c 'mkdir -p -m 700 "$XDG_RUNTIME_DIR" && exec xvfb-run -a -s "-screen 0 1280x900x24" bash "$@"' \
+    sh "$work/session.sh" "$work/out" "$imap_host" "$imap_port" "$imap_user" "$imap_password" \
     || {
-        cat "$work/exporter.log" >&2 || true
+        cat "$work/out/exporter.log" >&2 || true
         fail "the setup did not lead to a filled dashboard"
     }
 
@@ -113,9 +117,9 @@ config=$home/.config/dmarc-metrics-exporter/config.json
 [ "$(stat -c '%U %a' "$config")" = "$user 600" ] || fail "$config is $(stat -c '%U %a' "$config")"
 grep -q "\"storage_path\": \"$home/.local/share/dmarc-metrics-exporter\"" "$config" \
     || fail "the store is not in the person's data folder: $(cat "$config")"
-grep -q '/etc/dmarc-metrics-exporter.json: Permission denied' "$work/exporter.log" \
-    || fail "the reason was not said: $(cat "$work/exporter.log")"
+grep -q '/etc/dmarc-metrics-exporter.json: Permission denied' "$work/out/exporter.log" \
+    || fail "the reason was not said: $(cat "$work/out/exporter.log")"
 
 mkdir -p "$shots"
-cp "$work/setup.png" "$work/setup-dashboard.png" "$shots/"
+cp "$work/out/setup.png" "$work/out/setup-dashboard.png" "$shots/"
 echo "PASS: the packaged program sets itself up for a person; screenshots in $shots"
