@@ -617,9 +617,10 @@ void DashboardWindow::showProblems()
             {{tr("Retry now"), [this] { m_exporter.retryStore(); }}}};
     }
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    for (int i = 0; i < m_accountStates.size(); ++i) {
+    const QList<AccountStatus> accounts = m_exporter.accounts();
+    for (int i = 0; i < accounts.size(); ++i) {
         if (const auto problem = accountProblem(
-                m_accountStates.at(i), now, [this] { Q_EMIT settingsRequested(); },
+                accounts.at(i), now, [this] { Q_EMIT settingsRequested(); },
                 [this, i] { m_exporter.retryAccount(i); }))
             problems << *problem;
     }

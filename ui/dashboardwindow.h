@@ -130,7 +130,7 @@ private:
     QLabel *m_refused = nullptr;
     StoreStatus m_storeStatus; // as the service last said
     QStringList m_lastErrors; // per account, to log each new error once
-    QList<AccountStatus> m_accountStates; // as the service last said, for the banner
+    QList<AccountStatus> m_accountStates; // as last shown, to build the banner on a change
     bool m_refreshing = false;
     bool m_refreshAgain = false;
 };
