@@ -2,6 +2,59 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>Dmarc::Ui::ActivityLogView</name>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%1 auf %2</translation>
+    </message>
+    <message>
+        <source>(no sender)</source>
+        <translation>(kein Absender)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 from %2: %n report(s) counted</source>
+        <translation>
+            <numerusform>%1 von %2: %n Bericht gezählt</numerusform>
+            <numerusform>%1 von %2: %n Berichte gezählt</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n duplicate(s)</source>
+        <translation>
+            <numerusform>%n Duplikat</numerusform>
+            <numerusform>%n Duplikate</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>invalid: %1</source>
+        <translation>ungültig: %1</translation>
+    </message>
+    <message>
+        <source>moved to %1</source>
+        <translation>verschoben nach %1</translation>
+    </message>
+    <message>
+        <source>%1: decided before, moved to %2 now</source>
+        <translation>%1: bereits entschieden, jetzt nach %2 verschoben</translation>
+    </message>
+    <message>
+        <source>Checked: nothing new</source>
+        <translation>Geprüft: nichts Neues</translation>
+    </message>
+    <message>
+        <source>Check failed: %1</source>
+        <translation>Prüfung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Recent activity</source>
+        <translation>Letzte Aktivität</translation>
+    </message>
+    <message>
+        <source>Cannot read the recent activity: %1</source>
+        <translation>Die letzte Aktivität kann nicht gelesen werden: %1</translation>
+    </message>
+</context>
+<context>
     <name>Dmarc::Ui::Autostart</name>
     <message>
         <source>cannot create %1</source>
@@ -198,22 +251,6 @@
         <translation>&amp;Zeitraum:</translation>
     </message>
     <message>
-        <source>Last 24 hours</source>
-        <translation>Letzte 24 Stunden</translation>
-    </message>
-    <message>
-        <source>Last 7 days</source>
-        <translation>Letzte 7 Tage</translation>
-    </message>
-    <message>
-        <source>Last 30 days</source>
-        <translation>Letzte 30 Tage</translation>
-    </message>
-    <message>
-        <source>All time</source>
-        <translation>Gesamter Zeitraum</translation>
-    </message>
-    <message>
         <source>&amp;Check now</source>
         <translation>&amp;Jetzt prüfen</translation>
     </message>
@@ -286,16 +323,8 @@
         <translation>Der Speicher kann nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <source>Label sets for %1</source>
-        <translation>Label-Kombinationen für %1</translation>
-    </message>
-    <message>
         <source>(none)</source>
         <translation>(keine)</translation>
-    </message>
-    <message>
-        <source>All time, every label set the counters are kept for:</source>
-        <translation>Gesamter Zeitraum, jede Label-Kombination mit eigenen Zählern:</translation>
     </message>
     <message>
         <source>Cannot read %1: %2</source>
@@ -342,38 +371,6 @@
         <translation>Doppelklick (oder Eingabetaste) zeigt die Einzelheiten eines Berichts</translation>
     </message>
     <message>
-        <source>Reporter: %1</source>
-        <translation>Berichtender: %1</translation>
-    </message>
-    <message>
-        <source>Report ID: %1</source>
-        <translation>Berichts-ID: %1</translation>
-    </message>
-    <message>
-        <source>Sent by: %1</source>
-        <translation>Gesendet von: %1</translation>
-    </message>
-    <message>
-        <source>Records: %1, messages: %2</source>
-        <translation>Einträge: %1, Nachrichten: %2</translation>
-    </message>
-    <message>
-        <source>Outcome: %1</source>
-        <translation>Ergebnis: %1</translation>
-    </message>
-    <message>
-        <source>Reason: %1</source>
-        <translation>Grund: %1</translation>
-    </message>
-    <message>
-        <source>The email is in the account's error folder; save it and use "Inspect a report file" to see every part.</source>
-        <translation>Die E-Mail liegt im Fehlerordner des Kontos; speichern Sie sie und verwenden Sie „Berichtsdatei untersuchen“, um jeden Teil zu sehen.</translation>
-    </message>
-    <message>
-        <source>Report %1</source>
-        <translation>Bericht %1</translation>
-    </message>
-    <message>
         <source>Every figure of the dashboard counts a report on the day its date range begins, in UTC; reports describe a whole day and arrive the day after.</source>
         <translation>Jede Zahl des Dashboards zählt einen Bericht an dem Tag, an dem sein Zeitraum beginnt, in UTC; Berichte beschreiben einen ganzen Tag und kommen am Tag danach.</translation>
     </message>
@@ -414,6 +411,67 @@
     </message>
 </context>
 <context>
+    <name>Dmarc::Ui::DurationSpinBox</name>
+    <message>
+        <source>s</source>
+        <translation>s</translation>
+    </message>
+    <message>
+        <source>min</source>
+        <translation>min</translation>
+    </message>
+    <message>
+        <source>h</source>
+        <translation>h</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 h</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::FailureReportView</name>
+    <message>
+        <source>Day of arrival (UTC)</source>
+        <translation>Eingangstag (UTC)</translation>
+    </message>
+    <message>
+        <source>Reported domain</source>
+        <translation>Gemeldete Domain</translation>
+    </message>
+    <message>
+        <source>Gro&amp;up by:</source>
+        <translation>Gruppieren &amp;nach:</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::FailureReportsModel</name>
+    <message>
+        <source>Failure reports</source>
+        <translation>Fehlerberichte</translation>
+    </message>
+    <message>
+        <source>Auth failure</source>
+        <translation>Authentifizierungsfehler</translation>
+    </message>
+    <message>
+        <source>Identity alignment</source>
+        <translation>Identitätsausrichtung</translation>
+    </message>
+    <message>
+        <source>Delivery result</source>
+        <translation>Zustellergebnis</translation>
+    </message>
+</context>
+<context>
     <name>Dmarc::Ui::Notifier</name>
     <message>
         <source>Mailbox %1 unreachable</source>
@@ -424,16 +482,22 @@
         <translation>%1 über DKIM %2 / SPF %3 (gemeldet von %4)</translation>
     </message>
     <message numerus="yes">
-        <source>%n new source(s) failing DMARC</source>
-        <translation><numerusform>%n neue Quelle besteht DMARC nicht</numerusform><numerusform>%n neue Quellen bestehen DMARC nicht</numerusform></translation>
+        <source>%Ln new source(s) failing DMARC</source>
+        <translation>
+            <numerusform>%Ln neue Quelle besteht DMARC nicht</numerusform>
+            <numerusform>%Ln neue Quellen bestehen DMARC nicht</numerusform>
+        </translation>
     </message>
     <message>
         <source>Invalid DMARC report</source>
         <translation>Ungültiger DMARC-Bericht</translation>
     </message>
     <message numerus="yes">
-        <source>%n email(s) could not be read as a report; see Recent reports.</source>
-        <translation><numerusform>%n E-Mail konnte nicht als Bericht gelesen werden; siehe Letzte Berichte.</numerusform><numerusform>%n E-Mails konnten nicht als Bericht gelesen werden; siehe Letzte Berichte.</numerusform></translation>
+        <source>%Ln email(s) could not be read as a report; see Recent reports.</source>
+        <translation>
+            <numerusform>%Ln E-Mail konnte nicht als Bericht gelesen werden; siehe Letzte Berichte.</numerusform>
+            <numerusform>%Ln E-Mails konnten nicht als Bericht gelesen werden; siehe Letzte Berichte.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Mailbox %1: login refused</source>
@@ -448,25 +512,283 @@
         <translation>Postfach %1 fehlgeschlagen</translation>
     </message>
     <message numerus="yes">
-        <source>%n mailbox problem(s)</source>
+        <source>%Ln mailbox problem(s)</source>
         <translation>
-            <numerusform>%n Postfachproblem</numerusform>
-            <numerusform>%n Postfachprobleme</numerusform>
+            <numerusform>%Ln Postfachproblem</numerusform>
+            <numerusform>%Ln Postfachprobleme</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n new failing source(s)</source>
+        <source>%Ln new failing source(s)</source>
         <translation>
-            <numerusform>%n neue fehlschlagende Quelle</numerusform>
-            <numerusform>%n neue fehlschlagende Quellen</numerusform>
+            <numerusform>%Ln neue fehlschlagende Quelle</numerusform>
+            <numerusform>%Ln neue fehlschlagende Quellen</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n invalid report(s)</source>
+        <source>%Ln invalid report(s)</source>
         <translation>
-            <numerusform>%n ungültiger Bericht</numerusform>
-            <numerusform>%n ungültige Berichte</numerusform>
+            <numerusform>%Ln ungültiger Bericht</numerusform>
+            <numerusform>%Ln ungültige Berichte</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::ProblemBanner</name>
+    <message>
+        <source>Open settings</source>
+        <translation>Einstellungen öffnen</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Erneut versuchen</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::ReportView</name>
+    <message>
+        <source>relaxed (%1)</source>
+        <translation>locker (%1)</translation>
+    </message>
+    <message>
+        <source>strict (%1)</source>
+        <translation>strikt (%1)</translation>
+    </message>
+    <message>
+        <source>(not given)</source>
+        <translation>(nicht angegeben)</translation>
+    </message>
+    <message>
+        <source>report attachment</source>
+        <translation>Berichtsanhang</translation>
+    </message>
+    <message>
+        <source>failure report</source>
+        <translation>Fehlerbericht</translation>
+    </message>
+    <message>
+        <source>not a report</source>
+        <translation>kein Bericht</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>Fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Report %1 from %2: %3</source>
+        <translation>Bericht %1 von %2: %3</translation>
+    </message>
+    <message>
+        <source>Report %1 from %2</source>
+        <translation>Bericht %1 von %2</translation>
+    </message>
+    <message>
+        <source>Invalid email</source>
+        <translation>Ungültige E-Mail</translation>
+    </message>
+    <message>
+        <source>Invalid email from %1</source>
+        <translation>Ungültige E-Mail von %1</translation>
+    </message>
+    <message>
+        <source>Reporter:</source>
+        <translation>Berichtender:</translation>
+    </message>
+    <message>
+        <source>Report ID:</source>
+        <translation>Berichts-ID:</translation>
+    </message>
+    <message>
+        <source>Days covered (UTC):</source>
+        <translation>Erfasste Tage (UTC):</translation>
+    </message>
+    <message>
+        <source>Records:</source>
+        <translation>Datensätze:</translation>
+    </message>
+    <message>
+        <source>Messages:</source>
+        <translation>Nachrichten:</translation>
+    </message>
+    <message>
+        <source>Sent by:</source>
+        <translation>Gesendet von:</translation>
+    </message>
+    <message>
+        <source>(no sender)</source>
+        <translation>(kein Absender)</translation>
+    </message>
+    <message>
+        <source>Processed:</source>
+        <translation>Verarbeitet:</translation>
+    </message>
+    <message>
+        <source>Outcome:</source>
+        <translation>Ergebnis:</translation>
+    </message>
+    <message>
+        <source>Why it failed:</source>
+        <translation>Warum es fehlschlug:</translation>
+    </message>
+    <message>
+        <source>The store keeps nothing more of this entry.</source>
+        <translation>Der Speicher enthält nichts weiter zu diesem Eintrag.</translation>
+    </message>
+    <message>
+        <source>Cannot read the store: %1</source>
+        <translation>Der Speicher kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>This report was logged before the exporter kept the reporter&apos;s address, the published policy and the records; only the figures above are known.</source>
+        <translation>Dieser Bericht wurde protokolliert, bevor der Exporter die Adresse des Berichtenden, die veröffentlichte Richtlinie und die Datensätze aufbewahrte; bekannt sind nur die Zahlen oben.</translation>
+    </message>
+    <message>
+        <source>This email was processed before the exporter kept what it held. It is in the account&apos;s error folder: save it and use &quot;Inspect a report file&quot; to see every part.</source>
+        <translation>Diese E-Mail wurde verarbeitet, bevor der Exporter ihren Inhalt aufbewahrte. Sie liegt im Fehlerordner des Kontos: Speichern Sie sie und öffnen Sie sie mit „Berichtsdatei untersuchen“, um jeden Teil zu sehen.</translation>
+    </message>
+    <message>
+        <source>Published policy</source>
+        <translation>Veröffentlichte Richtlinie</translation>
+    </message>
+    <message>
+        <source>Domain:</source>
+        <translation>Domain:</translation>
+    </message>
+    <message>
+        <source>Policy (p):</source>
+        <translation>Richtlinie (p):</translation>
+    </message>
+    <message>
+        <source>Subdomain policy (sp):</source>
+        <translation>Richtlinie für Subdomains (sp):</translation>
+    </message>
+    <message>
+        <source>Percentage (pct):</source>
+        <translation>Prozentsatz (pct):</translation>
+    </message>
+    <message>
+        <source>DKIM alignment (adkim):</source>
+        <translation>DKIM-Ausrichtung (adkim):</translation>
+    </message>
+    <message>
+        <source>SPF alignment (aspf):</source>
+        <translation>SPF-Ausrichtung (aspf):</translation>
+    </message>
+    <message>
+        <source>Non-existent subdomain policy (np):</source>
+        <translation>Richtlinie für nicht existierende Subdomains (np):</translation>
+    </message>
+    <message>
+        <source>Testing (t):</source>
+        <translation>Test (t):</translation>
+    </message>
+    <message>
+        <source>Discovery method:</source>
+        <translation>Ermittlungsverfahren:</translation>
+    </message>
+    <message>
+        <source>Failure reporting (fo):</source>
+        <translation>Fehlerberichte (fo):</translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation>Datensätze</translation>
+    </message>
+    <message>
+        <source>The first %1 of %2 records are listed.</source>
+        <translation>Die ersten %1 von %2 Datensätzen sind aufgeführt.</translation>
+    </message>
+    <message>
+        <source>Source IP</source>
+        <translation>Quell-IP</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Nachrichten</translation>
+    </message>
+    <message>
+        <source>Disposition</source>
+        <translation>Behandlung</translation>
+    </message>
+    <message>
+        <source>DKIM</source>
+        <translation>DKIM</translation>
+    </message>
+    <message>
+        <source>SPF</source>
+        <translation>SPF</translation>
+    </message>
+    <message>
+        <source>Header from</source>
+        <translation>Header-From</translation>
+    </message>
+    <message>
+        <source>DKIM domain</source>
+        <translation>DKIM-Domain</translation>
+    </message>
+    <message>
+        <source>DKIM result</source>
+        <translation>DKIM-Ergebnis</translation>
+    </message>
+    <message>
+        <source>SPF domain</source>
+        <translation>SPF-Domain</translation>
+    </message>
+    <message>
+        <source>SPF result</source>
+        <translation>SPF-Ergebnis</translation>
+    </message>
+    <message>
+        <source>The email</source>
+        <translation>Die E-Mail</translation>
+    </message>
+    <message>
+        <source>uid %1 in %2 of %3</source>
+        <translation>UID %1 in %2 von %3</translation>
+    </message>
+    <message>
+        <source>Subject: %1</source>
+        <translation>Betreff: %1</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(keiner)</translation>
+    </message>
+    <message>
+        <source>Size: %1</source>
+        <translation>Größe: %1</translation>
+    </message>
+    <message>
+        <source>The first %1 of %2 parts are listed.</source>
+        <translation>Die ersten %1 von %2 Teilen sind aufgeführt.</translation>
+    </message>
+    <message>
+        <source>Part</source>
+        <translation>Teil</translation>
+    </message>
+    <message>
+        <source>Content type</source>
+        <translation>Inhaltstyp</translation>
+    </message>
+    <message>
+        <source>File name</source>
+        <translation>Dateiname</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Read as</source>
+        <translation>Gelesen als</translation>
+    </message>
+    <message>
+        <source>Also in this email:</source>
+        <translation>Außerdem in dieser E-Mail:</translation>
     </message>
 </context>
 <context>
@@ -695,12 +1017,12 @@
         <translation>Angemeldet. Ordner: %1</translation>
     </message>
     <message>
-        <source>LIST failed: %1</source>
-        <translation>LIST fehlgeschlagen: %1</translation>
+        <source>Enter the mailbox that receives your DMARC aggregate reports; the settings are saved to %1.</source>
+        <translation>Geben Sie das Postfach an, das Ihre DMARC-Sammelberichte empfängt; die Einstellungen werden in %1 gespeichert.</translation>
     </message>
     <message>
-        <source>Getting an OAuth2 access token…</source>
-        <translation>Hole ein OAuth2-Zugriffstoken…</translation>
+        <source>Start automaticall&amp;y at login</source>
+        <translation>Bei &amp;jeder Anmeldung starten</translation>
     </message>
     <message>
         <source>optional, the PEM file of a private CA</source>
@@ -733,14 +1055,6 @@
     <message>
         <source>%1 holds no PEM certificate</source>
         <translation>%1 enthält kein PEM-Zertifikat</translation>
-    </message>
-    <message>
-        <source>Enter the mailbox that receives your DMARC aggregate reports; the settings are saved to %1.</source>
-        <translation>Geben Sie das Postfach an, das Ihre DMARC-Sammelberichte empfängt; die Einstellungen werden in %1 gespeichert.</translation>
-    </message>
-    <message>
-        <source>Start automaticall&amp;y at login</source>
-        <translation>Bei &amp;jeder Anmeldung starten</translation>
     </message>
 </context>
 <context>
@@ -853,26 +1167,6 @@
         <translation>letzte Prüfung %1</translation>
     </message>
     <message>
-        <source>%1: decided before, moved now</source>
-        <translation>%1: früher entschieden, jetzt verschoben</translation>
-    </message>
-    <message numerus="yes">
-        <source>%1 from %2: %n report(s) counted</source>
-        <translation><numerusform>%1 von %2: %n Bericht gezählt</numerusform><numerusform>%1 von %2: %n Berichte gezählt</numerusform></translation>
-    </message>
-    <message>
-        <source>(no sender)</source>
-        <translation>(kein Absender)</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n duplicate(s)</source>
-        <translation><numerusform>%n Duplikat</numerusform><numerusform>%n Duplikate</numerusform></translation>
-    </message>
-    <message>
-        <source>invalid</source>
-        <translation>ungültig</translation>
-    </message>
-    <message>
         <source>Login refused by %1 for user %2</source>
         <translation>Anmeldung von %1 für Benutzer %2 abgelehnt</translation>
     </message>
@@ -899,6 +1193,68 @@
     <message>
         <source>%1; next try at %2</source>
         <translation>%1; nächster Versuch um %2</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::TlsSessionsModel</name>
+    <message>
+        <source>Policy type</source>
+        <translation>Richtlinientyp</translation>
+    </message>
+    <message>
+        <source>Successful sessions</source>
+        <translation>Erfolgreiche Sitzungen</translation>
+    </message>
+    <message>
+        <source>Failed sessions</source>
+        <translation>Fehlgeschlagene Sitzungen</translation>
+    </message>
+    <message>
+        <source>Failure rate</source>
+        <translation>Fehlerquote</translation>
+    </message>
+    <message>
+        <source>Top failure types</source>
+        <translation>Häufigste Fehlerarten</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::TlsView</name>
+    <message>
+        <source>Policy domain</source>
+        <translation>Richtlinien-Domain</translation>
+    </message>
+    <message>
+        <source>Reporter</source>
+        <translation>Berichtende</translation>
+    </message>
+    <message>
+        <source>Day (UTC)</source>
+        <translation>Tag (UTC)</translation>
+    </message>
+    <message>
+        <source>&amp;Group by:</source>
+        <translation>&amp;Gruppieren nach:</translation>
+    </message>
+    <message>
+        <source>Double-click (or Enter) a policy domain to see its reporters</source>
+        <translation>Doppelklick (oder Eingabetaste) auf eine Richtlinien-Domain zeigt ihre Berichtenden</translation>
+    </message>
+    <message>
+        <source>One report may count the same sessions under more than one policy type: do not add them up.</source>
+        <translation>Ein Bericht kann dieselben Sitzungen unter mehr als einem Richtlinientyp zählen: nicht addieren.</translation>
+    </message>
+    <message>
+        <source>Reporters: open a policy domain above</source>
+        <translation>Berichtende: oben eine Richtlinien-Domain öffnen</translation>
+    </message>
+    <message>
+        <source>Reporters for %1:</source>
+        <translation>Berichtende für %1:</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(keine)</translation>
     </message>
 </context>
 <context>
@@ -959,17 +1315,12 @@
         <source>Last check: %1</source>
         <translation>Letzte Prüfung: %1</translation>
     </message>
-    <message>
-        <source>Last 24 h: %1 messages, %2 compliant</source>
-        <translation>Letzte 24 h: %1 Nachrichten, %2 konform</translation>
-    </message>
-    <message>
-        <source>Last 7 days: %1 messages, %2 compliant</source>
-        <translation>Letzte 7 Tage: %1 Nachrichten, %2 konform</translation>
-    </message>
     <message numerus="yes">
-        <source>%n invalid report(s) in the last 7 days</source>
-        <translation><numerusform>%n ungültiger Bericht in den letzten 7 Tagen</numerusform><numerusform>%n ungültige Berichte in den letzten 7 Tagen</numerusform></translation>
+        <source>%Ln invalid report(s) in the last 7 days</source>
+        <translation>
+            <numerusform>%Ln ungültiger Bericht in den letzten 7 Tagen</numerusform>
+            <numerusform>%Ln ungültige Berichte in den letzten 7 Tagen</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1: %2 messages, %3 compliant</source>
@@ -978,17 +1329,6 @@
 </context>
 <context>
     <name>Dmarc::Ui::TrendChart</name>
-    <message>
-        <source>Daily messages and DMARC compliance</source>
-        <translation>Tägliche Nachrichten und DMARC-Konformität</translation>
-    </message>
-    <message numerus="yes">
-        <source>%1
-%n message(s)</source>
-        <translation><numerusform>%1
-%n Nachricht</numerusform><numerusform>%1
-%n Nachrichten</numerusform></translation>
-    </message>
     <message>
         <source>DMARC compliant: %1</source>
         <translation>DMARC-konform: %1</translation>
@@ -1004,10 +1344,6 @@
     <message>
         <source>No reports in this range</source>
         <translation>Keine Berichte in diesem Zeitraum</translation>
-    </message>
-    <message>
-        <source>Day (UTC, report begin)</source>
-        <translation>Tag (UTC, Berichtsbeginn)</translation>
     </message>
     <message>
         <source>Messages and DMARC compliance over time</source>
@@ -1044,140 +1380,6 @@
     <message>
         <source>Day (UTC, by report day)</source>
         <translation>Tag (UTC, nach Berichtstag)</translation>
-    </message>
-</context>
-<context>
-    <name>Dmarc::Ui::TlsView</name>
-    <message>
-        <source>Policy domain</source>
-        <translation>Richtlinien-Domain</translation>
-    </message>
-    <message>
-        <source>Reporter</source>
-        <translation>Berichtende</translation>
-    </message>
-    <message>
-        <source>Day (UTC)</source>
-        <translation>Tag (UTC)</translation>
-    </message>
-    <message>
-        <source>&amp;Group by:</source>
-        <translation>&amp;Gruppieren nach:</translation>
-    </message>
-    <message>
-        <source>Double-click (or Enter) a policy domain to see its reporters</source>
-        <translation>Doppelklick (oder Eingabetaste) auf eine Richtlinien-Domain zeigt ihre Berichtenden</translation>
-    </message>
-    <message>
-        <source>One report may count the same sessions under more than one policy type: do not add them up.</source>
-        <translation>Ein Bericht kann dieselben Sitzungen unter mehr als einem Richtlinientyp zählen: nicht addieren.</translation>
-    </message>
-    <message>
-        <source>Reporters: open a policy domain above</source>
-        <translation>Berichtende: oben eine Richtlinien-Domain öffnen</translation>
-    </message>
-    <message>
-        <source>Reporters for %1:</source>
-        <translation>Berichtende für %1:</translation>
-    </message>
-    <message>
-        <source>(none)</source>
-        <translation>(keine)</translation>
-    </message>
-</context>
-<context>
-    <name>Dmarc::Ui::DurationSpinBox</name>
-    <message>
-        <source>s</source>
-        <translation>s</translation>
-    </message>
-    <message>
-        <source>min</source>
-        <translation>min</translation>
-    </message>
-    <message>
-        <source>h</source>
-        <translation>h</translation>
-    </message>
-    <message>
-        <source>%1 s</source>
-        <translation>%1 s</translation>
-    </message>
-    <message>
-        <source>%1 h</source>
-        <translation>%1 h</translation>
-    </message>
-    <message>
-        <source>%1 min</source>
-        <translation>%1 min</translation>
-    </message>
-</context>
-<context>
-    <name>Dmarc::Ui::FailureReportView</name>
-    <message>
-        <source>Day of arrival (UTC)</source>
-        <translation>Eingangstag (UTC)</translation>
-    </message>
-    <message>
-        <source>Reported domain</source>
-        <translation>Gemeldete Domain</translation>
-    </message>
-    <message>
-        <source>Gro&amp;up by:</source>
-        <translation>Gruppieren &amp;nach:</translation>
-    </message>
-</context>
-<context>
-    <name>Dmarc::Ui::TlsSessionsModel</name>
-    <message>
-        <source>Policy type</source>
-        <translation>Richtlinientyp</translation>
-    </message>
-    <message>
-        <source>Successful sessions</source>
-        <translation>Erfolgreiche Sitzungen</translation>
-    </message>
-    <message>
-        <source>Failed sessions</source>
-        <translation>Fehlgeschlagene Sitzungen</translation>
-    </message>
-    <message>
-        <source>Failure rate</source>
-        <translation>Fehlerquote</translation>
-    </message>
-    <message>
-        <source>Top failure types</source>
-        <translation>Häufigste Fehlerarten</translation>
-    </message>
-</context>
-<context>
-    <name>Dmarc::Ui::FailureReportsModel</name>
-    <message>
-        <source>Failure reports</source>
-        <translation>Fehlerberichte</translation>
-    </message>
-    <message>
-        <source>Auth failure</source>
-        <translation>Authentifizierungsfehler</translation>
-    </message>
-    <message>
-        <source>Identity alignment</source>
-        <translation>Identitätsausrichtung</translation>
-    </message>
-    <message>
-        <source>Delivery result</source>
-        <translation>Zustellergebnis</translation>
-    </message>
-</context>
-<context>
-    <name>Dmarc::Ui::ProblemBanner</name>
-    <message>
-        <source>Open settings</source>
-        <translation>Einstellungen öffnen</translation>
-    </message>
-    <message>
-        <source>Retry</source>
-        <translation>Erneut versuchen</translation>
     </message>
 </context>
 </TS>

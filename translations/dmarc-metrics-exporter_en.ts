@@ -2,45 +2,7 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
-    <name>Dmarc::Ui::Notifier</name>
-    <message numerus="yes">
-        <source>%n new source(s) failing DMARC</source>
-        <translation>
-            <numerusform>%n new source failing DMARC</numerusform>
-            <numerusform>%n new sources failing DMARC</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n email(s) could not be read as a report; see Recent reports.</source>
-        <translation>
-            <numerusform>%n email could not be read as a report; see Recent reports.</numerusform>
-            <numerusform>%n emails could not be read as a report; see Recent reports.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n mailbox problem(s)</source>
-        <translation>
-            <numerusform>%n mailbox problem</numerusform>
-            <numerusform>%n mailbox problems</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n new failing source(s)</source>
-        <translation>
-            <numerusform>%n new failing source</numerusform>
-            <numerusform>%n new failing sources</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n invalid report(s)</source>
-        <translation>
-            <numerusform>%n invalid report</numerusform>
-            <numerusform>%n invalid reports</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>Dmarc::Ui::StatusText</name>
+    <name>Dmarc::Ui::ActivityLogView</name>
     <message numerus="yes">
         <source>%1 from %2: %n report(s) counted</source>
         <translation>
@@ -57,25 +19,50 @@
     </message>
 </context>
 <context>
-    <name>Dmarc::Ui::TrayIcon</name>
+    <name>Dmarc::Ui::Notifier</name>
     <message numerus="yes">
-        <source>%n invalid report(s) in the last 7 days</source>
+        <source>%Ln new source(s) failing DMARC</source>
         <translation>
-            <numerusform>%n invalid report in the last 7 days</numerusform>
-            <numerusform>%n invalid reports in the last 7 days</numerusform>
+            <numerusform>%Ln new source failing DMARC</numerusform>
+            <numerusform>%Ln new sources failing DMARC</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln email(s) could not be read as a report; see Recent reports.</source>
+        <translation>
+            <numerusform>%Ln email could not be read as a report; see Recent reports.</numerusform>
+            <numerusform>%Ln emails could not be read as a report; see Recent reports.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln mailbox problem(s)</source>
+        <translation>
+            <numerusform>%Ln mailbox problem</numerusform>
+            <numerusform>%Ln mailbox problems</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln new failing source(s)</source>
+        <translation>
+            <numerusform>%Ln new failing source</numerusform>
+            <numerusform>%Ln new failing sources</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln invalid report(s)</source>
+        <translation>
+            <numerusform>%Ln invalid report</numerusform>
+            <numerusform>%Ln invalid reports</numerusform>
         </translation>
     </message>
 </context>
 <context>
-    <name>Dmarc::Ui::TrendChart</name>
+    <name>Dmarc::Ui::TrayIcon</name>
     <message numerus="yes">
-        <source>%1
-%n message(s)</source>
+        <source>%Ln invalid report(s) in the last 7 days</source>
         <translation>
-            <numerusform>%1
-%n message</numerusform>
-            <numerusform>%1
-%n messages</numerusform>
+            <numerusform>%Ln invalid report in the last 7 days</numerusform>
+            <numerusform>%Ln invalid reports in the last 7 days</numerusform>
         </translation>
     </message>
 </context>

@@ -2,6 +2,59 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr_FR">
 <context>
+    <name>Dmarc::Ui::ActivityLogView</name>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%1 sur %2</translation>
+    </message>
+    <message>
+        <source>(no sender)</source>
+        <translation>(aucun expéditeur)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 from %2: %n report(s) counted</source>
+        <translation>
+            <numerusform>%1 de %2 : %n rapport compté</numerusform>
+            <numerusform>%1 de %2 : %n rapports comptés</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n duplicate(s)</source>
+        <translation>
+            <numerusform>%n doublon</numerusform>
+            <numerusform>%n doublons</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>invalid: %1</source>
+        <translation>invalide : %1</translation>
+    </message>
+    <message>
+        <source>moved to %1</source>
+        <translation>déplacé vers %1</translation>
+    </message>
+    <message>
+        <source>%1: decided before, moved to %2 now</source>
+        <translation>%1 : décidé auparavant, déplacé vers %2 maintenant</translation>
+    </message>
+    <message>
+        <source>Checked: nothing new</source>
+        <translation>Vérifié : rien de nouveau</translation>
+    </message>
+    <message>
+        <source>Check failed: %1</source>
+        <translation>Échec de la vérification : %1</translation>
+    </message>
+    <message>
+        <source>Recent activity</source>
+        <translation>Activité récente</translation>
+    </message>
+    <message>
+        <source>Cannot read the recent activity: %1</source>
+        <translation>Impossible de lire l&apos;activité récente : %1</translation>
+    </message>
+</context>
+<context>
     <name>Dmarc::Ui::Autostart</name>
     <message>
         <source>cannot create %1</source>
@@ -75,7 +128,7 @@
     </message>
     <message>
         <source>Failure report for %1 (%2): auth failure %3, alignment %4, delivery %5</source>
-        <translation>Rapport d'échec pour %1 (%2) : échec d'authentification %3, alignement %4, livraison %5</translation>
+        <translation>Rapport d&apos;échec pour %1 (%2) : échec d&apos;authentification %3, alignement %4, livraison %5</translation>
     </message>
     <message>
         <source>T&amp;LS</source>
@@ -83,7 +136,7 @@
     </message>
     <message>
         <source>&amp;Failure reports</source>
-        <translation>Rapports d'é&amp;chec</translation>
+        <translation>Rapports d&apos;é&amp;chec</translation>
     </message>
     <message>
         <source>Search…</source>
@@ -131,11 +184,11 @@
     </message>
     <message>
         <source>Sending domain</source>
-        <translation>Domaine d'envoi</translation>
+        <translation>Domaine d&apos;envoi</translation>
     </message>
     <message>
         <source>Sending &amp;domains</source>
-        <translation>&amp;Domaines d'envoi</translation>
+        <translation>&amp;Domaines d&apos;envoi</translation>
     </message>
     <message>
         <source>Reporter</source>
@@ -171,7 +224,7 @@
     </message>
     <message>
         <source>Saving failed, nothing of the batch was counted: %1</source>
-        <translation>Échec de l'enregistrement, rien du lot n'a été compté : %1</translation>
+        <translation>Échec de l&apos;enregistrement, rien du lot n&apos;a été compté : %1</translation>
     </message>
     <message>
         <source>Reports cannot be saved: %1. The emails stay in the inbox; the next try is at %2.</source>
@@ -198,22 +251,6 @@
         <translation>&amp;Période :</translation>
     </message>
     <message>
-        <source>Last 24 hours</source>
-        <translation>Dernières 24 heures</translation>
-    </message>
-    <message>
-        <source>Last 7 days</source>
-        <translation>7 derniers jours</translation>
-    </message>
-    <message>
-        <source>Last 30 days</source>
-        <translation>30 derniers jours</translation>
-    </message>
-    <message>
-        <source>All time</source>
-        <translation>Depuis le début</translation>
-    </message>
-    <message>
         <source>&amp;Check now</source>
         <translation>&amp;Vérifier maintenant</translation>
     </message>
@@ -235,7 +272,7 @@
     </message>
     <message>
         <source>Shows what the exporter makes of an email, XML, gzip or zip file, without counting it</source>
-        <translation>Montre ce que l'exportateur tire d'un fichier e-mail, XML, gzip ou zip, sans le compter</translation>
+        <translation>Montre ce que l&apos;exportateur tire d&apos;un fichier e-mail, XML, gzip ou zip, sans le compter</translation>
     </message>
     <message>
         <source>Inspect a report file</source>
@@ -286,16 +323,8 @@
         <translation>Impossible de lire le stockage : %1</translation>
     </message>
     <message>
-        <source>Label sets for %1</source>
-        <translation>Jeux de libellés pour %1</translation>
-    </message>
-    <message>
         <source>(none)</source>
         <translation>(aucun)</translation>
-    </message>
-    <message>
-        <source>All time, every label set the counters are kept for:</source>
-        <translation>Depuis le début, chaque jeu de libellés ayant ses compteurs :</translation>
     </message>
     <message>
         <source>Cannot read %1: %2</source>
@@ -311,7 +340,7 @@
     </message>
     <message>
         <source>Invalid: would be counted as an invalid report and moved to the error folder.</source>
-        <translation>Invalide : serait compté comme rapport invalide et déplacé dans le dossier d'erreurs.</translation>
+        <translation>Invalide : serait compté comme rapport invalide et déplacé dans le dossier d&apos;erreurs.</translation>
     </message>
     <message>
         <source>From: %1</source>
@@ -340,38 +369,6 @@
     <message>
         <source>Double-click (or Enter) a report for its details</source>
         <translation>Double-cliquez (ou Entrée) sur un rapport pour ses détails</translation>
-    </message>
-    <message>
-        <source>Reporter: %1</source>
-        <translation>Émetteur : %1</translation>
-    </message>
-    <message>
-        <source>Report ID: %1</source>
-        <translation>ID du rapport : %1</translation>
-    </message>
-    <message>
-        <source>Sent by: %1</source>
-        <translation>Envoyé par : %1</translation>
-    </message>
-    <message>
-        <source>Records: %1, messages: %2</source>
-        <translation>Enregistrements : %1, messages : %2</translation>
-    </message>
-    <message>
-        <source>Outcome: %1</source>
-        <translation>Résultat : %1</translation>
-    </message>
-    <message>
-        <source>Reason: %1</source>
-        <translation>Raison : %1</translation>
-    </message>
-    <message>
-        <source>The email is in the account's error folder; save it and use "Inspect a report file" to see every part.</source>
-        <translation>L'e-mail se trouve dans le dossier d'erreurs du compte ; enregistrez-le et utilisez « Inspecter un fichier de rapport » pour en voir chaque partie.</translation>
-    </message>
-    <message>
-        <source>Report %1</source>
-        <translation>Rapport %1</translation>
     </message>
     <message>
         <source>Every figure of the dashboard counts a report on the day its date range begins, in UTC; reports describe a whole day and arrive the day after.</source>
@@ -414,6 +411,67 @@
     </message>
 </context>
 <context>
+    <name>Dmarc::Ui::DurationSpinBox</name>
+    <message>
+        <source>s</source>
+        <translation>s</translation>
+    </message>
+    <message>
+        <source>min</source>
+        <translation>min</translation>
+    </message>
+    <message>
+        <source>h</source>
+        <translation>h</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 h</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::FailureReportView</name>
+    <message>
+        <source>Day of arrival (UTC)</source>
+        <translation>Jour d&apos;arrivée (UTC)</translation>
+    </message>
+    <message>
+        <source>Reported domain</source>
+        <translation>Domaine signalé</translation>
+    </message>
+    <message>
+        <source>Gro&amp;up by:</source>
+        <translation>Gro&amp;uper par :</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::FailureReportsModel</name>
+    <message>
+        <source>Failure reports</source>
+        <translation>Rapports d&apos;échec</translation>
+    </message>
+    <message>
+        <source>Auth failure</source>
+        <translation>Échec d&apos;authentification</translation>
+    </message>
+    <message>
+        <source>Identity alignment</source>
+        <translation>Alignement d&apos;identité</translation>
+    </message>
+    <message>
+        <source>Delivery result</source>
+        <translation>Résultat de livraison</translation>
+    </message>
+</context>
+<context>
     <name>Dmarc::Ui::Notifier</name>
     <message>
         <source>Mailbox %1 unreachable</source>
@@ -424,16 +482,22 @@
         <translation>%1 via DKIM %2 / SPF %3 (signalé par %4)</translation>
     </message>
     <message numerus="yes">
-        <source>%n new source(s) failing DMARC</source>
-        <translation><numerusform>%n nouvelle source en échec DMARC</numerusform><numerusform>%n nouvelles sources en échec DMARC</numerusform></translation>
+        <source>%Ln new source(s) failing DMARC</source>
+        <translation>
+            <numerusform>%Ln nouvelle source en échec DMARC</numerusform>
+            <numerusform>%Ln nouvelles sources en échec DMARC</numerusform>
+        </translation>
     </message>
     <message>
         <source>Invalid DMARC report</source>
         <translation>Rapport DMARC invalide</translation>
     </message>
     <message numerus="yes">
-        <source>%n email(s) could not be read as a report; see Recent reports.</source>
-        <translation><numerusform>%n e-mail n'a pas pu être lu comme rapport ; voir Rapports récents.</numerusform><numerusform>%n e-mails n'ont pas pu être lus comme rapports ; voir Rapports récents.</numerusform></translation>
+        <source>%Ln email(s) could not be read as a report; see Recent reports.</source>
+        <translation>
+            <numerusform>%Ln e-mail n&apos;a pas pu être lu comme rapport ; voir Rapports récents.</numerusform>
+            <numerusform>%Ln e-mails n&apos;ont pas pu être lus comme rapports ; voir Rapports récents.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Mailbox %1: login refused</source>
@@ -448,25 +512,283 @@
         <translation>Échec de la boîte aux lettres %1</translation>
     </message>
     <message numerus="yes">
-        <source>%n mailbox problem(s)</source>
+        <source>%Ln mailbox problem(s)</source>
         <translation>
-            <numerusform>%n problème de boîte aux lettres</numerusform>
-            <numerusform>%n problèmes de boîte aux lettres</numerusform>
+            <numerusform>%Ln problème de boîte aux lettres</numerusform>
+            <numerusform>%Ln problèmes de boîte aux lettres</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n new failing source(s)</source>
+        <source>%Ln new failing source(s)</source>
         <translation>
-            <numerusform>%n nouvelle source en échec</numerusform>
-            <numerusform>%n nouvelles sources en échec</numerusform>
+            <numerusform>%Ln nouvelle source en échec</numerusform>
+            <numerusform>%Ln nouvelles sources en échec</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n invalid report(s)</source>
+        <source>%Ln invalid report(s)</source>
         <translation>
-            <numerusform>%n rapport invalide</numerusform>
-            <numerusform>%n rapports invalides</numerusform>
+            <numerusform>%Ln rapport invalide</numerusform>
+            <numerusform>%Ln rapports invalides</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::ProblemBanner</name>
+    <message>
+        <source>Open settings</source>
+        <translation>Ouvrir les paramètres</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Réessayer</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::ReportView</name>
+    <message>
+        <source>relaxed (%1)</source>
+        <translation>souple (%1)</translation>
+    </message>
+    <message>
+        <source>strict (%1)</source>
+        <translation>strict (%1)</translation>
+    </message>
+    <message>
+        <source>(not given)</source>
+        <translation>(non indiqué)</translation>
+    </message>
+    <message>
+        <source>report attachment</source>
+        <translation>pièce jointe de rapport</translation>
+    </message>
+    <message>
+        <source>failure report</source>
+        <translation>rapport d&apos;échec</translation>
+    </message>
+    <message>
+        <source>not a report</source>
+        <translation>pas un rapport</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>Échec : %1</translation>
+    </message>
+    <message>
+        <source>Report %1 from %2: %3</source>
+        <translation>Rapport %1 de %2 : %3</translation>
+    </message>
+    <message>
+        <source>Report %1 from %2</source>
+        <translation>Rapport %1 de %2</translation>
+    </message>
+    <message>
+        <source>Invalid email</source>
+        <translation>E-mail invalide</translation>
+    </message>
+    <message>
+        <source>Invalid email from %1</source>
+        <translation>E-mail invalide de %1</translation>
+    </message>
+    <message>
+        <source>Reporter:</source>
+        <translation>Émetteur du rapport :</translation>
+    </message>
+    <message>
+        <source>Report ID:</source>
+        <translation>ID du rapport :</translation>
+    </message>
+    <message>
+        <source>Days covered (UTC):</source>
+        <translation>Jours couverts (UTC) :</translation>
+    </message>
+    <message>
+        <source>Records:</source>
+        <translation>Enregistrements :</translation>
+    </message>
+    <message>
+        <source>Messages:</source>
+        <translation>Messages :</translation>
+    </message>
+    <message>
+        <source>Sent by:</source>
+        <translation>Envoyé par :</translation>
+    </message>
+    <message>
+        <source>(no sender)</source>
+        <translation>(aucun expéditeur)</translation>
+    </message>
+    <message>
+        <source>Processed:</source>
+        <translation>Traité :</translation>
+    </message>
+    <message>
+        <source>Outcome:</source>
+        <translation>Résultat :</translation>
+    </message>
+    <message>
+        <source>Why it failed:</source>
+        <translation>Raison de l&apos;échec :</translation>
+    </message>
+    <message>
+        <source>The store keeps nothing more of this entry.</source>
+        <translation>Le stockage ne conserve rien de plus sur cette entrée.</translation>
+    </message>
+    <message>
+        <source>Cannot read the store: %1</source>
+        <translation>Impossible de lire le stockage : %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>This report was logged before the exporter kept the reporter&apos;s address, the published policy and the records; only the figures above are known.</source>
+        <translation>Ce rapport a été journalisé avant que l&apos;exporteur ne conserve l&apos;adresse de l&apos;émetteur, la politique publiée et les enregistrements ; seuls les chiffres ci-dessus sont connus.</translation>
+    </message>
+    <message>
+        <source>This email was processed before the exporter kept what it held. It is in the account&apos;s error folder: save it and use &quot;Inspect a report file&quot; to see every part.</source>
+        <translation>Cet e-mail a été traité avant que l&apos;exporteur ne conserve son contenu. Il se trouve dans le dossier d&apos;erreurs du compte : enregistrez-le et utilisez « Inspecter un fichier de rapport » pour en voir chaque partie.</translation>
+    </message>
+    <message>
+        <source>Published policy</source>
+        <translation>Politique publiée</translation>
+    </message>
+    <message>
+        <source>Domain:</source>
+        <translation>Domaine :</translation>
+    </message>
+    <message>
+        <source>Policy (p):</source>
+        <translation>Politique (p) :</translation>
+    </message>
+    <message>
+        <source>Subdomain policy (sp):</source>
+        <translation>Politique des sous-domaines (sp) :</translation>
+    </message>
+    <message>
+        <source>Percentage (pct):</source>
+        <translation>Pourcentage (pct) :</translation>
+    </message>
+    <message>
+        <source>DKIM alignment (adkim):</source>
+        <translation>Alignement DKIM (adkim) :</translation>
+    </message>
+    <message>
+        <source>SPF alignment (aspf):</source>
+        <translation>Alignement SPF (aspf) :</translation>
+    </message>
+    <message>
+        <source>Non-existent subdomain policy (np):</source>
+        <translation>Politique des sous-domaines inexistants (np) :</translation>
+    </message>
+    <message>
+        <source>Testing (t):</source>
+        <translation>Test (t) :</translation>
+    </message>
+    <message>
+        <source>Discovery method:</source>
+        <translation>Méthode de découverte :</translation>
+    </message>
+    <message>
+        <source>Failure reporting (fo):</source>
+        <translation>Rapports d&apos;échec (fo) :</translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation>Enregistrements</translation>
+    </message>
+    <message>
+        <source>The first %1 of %2 records are listed.</source>
+        <translation>Les %1 premiers des %2 enregistrements sont listés.</translation>
+    </message>
+    <message>
+        <source>Source IP</source>
+        <translation>IP source</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Messages</translation>
+    </message>
+    <message>
+        <source>Disposition</source>
+        <translation>Traitement</translation>
+    </message>
+    <message>
+        <source>DKIM</source>
+        <translation>DKIM</translation>
+    </message>
+    <message>
+        <source>SPF</source>
+        <translation>SPF</translation>
+    </message>
+    <message>
+        <source>Header from</source>
+        <translation>En-tête From</translation>
+    </message>
+    <message>
+        <source>DKIM domain</source>
+        <translation>Domaine DKIM</translation>
+    </message>
+    <message>
+        <source>DKIM result</source>
+        <translation>Résultat DKIM</translation>
+    </message>
+    <message>
+        <source>SPF domain</source>
+        <translation>Domaine SPF</translation>
+    </message>
+    <message>
+        <source>SPF result</source>
+        <translation>Résultat SPF</translation>
+    </message>
+    <message>
+        <source>The email</source>
+        <translation>L&apos;e-mail</translation>
+    </message>
+    <message>
+        <source>uid %1 in %2 of %3</source>
+        <translation>uid %1 dans %2 de %3</translation>
+    </message>
+    <message>
+        <source>Subject: %1</source>
+        <translation>Objet : %1</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(aucun)</translation>
+    </message>
+    <message>
+        <source>Size: %1</source>
+        <translation>Taille : %1</translation>
+    </message>
+    <message>
+        <source>The first %1 of %2 parts are listed.</source>
+        <translation>Les %1 premières des %2 parties sont listées.</translation>
+    </message>
+    <message>
+        <source>Part</source>
+        <translation>Partie</translation>
+    </message>
+    <message>
+        <source>Content type</source>
+        <translation>Type de contenu</translation>
+    </message>
+    <message>
+        <source>File name</source>
+        <translation>Nom du fichier</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Taille</translation>
+    </message>
+    <message>
+        <source>Read as</source>
+        <translation>Lu comme</translation>
+    </message>
+    <message>
+        <source>Also in this email:</source>
+        <translation>Aussi dans cet e-mail :</translation>
     </message>
 </context>
 <context>
@@ -520,7 +842,7 @@
     <name>Dmarc::Ui::SettingsDialog</name>
     <message>
         <source>Welcome to the DMARC metrics exporter</source>
-        <translation>Bienvenue dans l'exportateur de métriques DMARC</translation>
+        <translation>Bienvenue dans l&apos;exportateur de métriques DMARC</translation>
     </message>
     <message>
         <source>Settings</source>
@@ -536,7 +858,7 @@
     </message>
     <message>
         <source>&amp;Poll interval:</source>
-        <translation>&amp;Intervalle d'interrogation :</translation>
+        <translation>&amp;Intervalle d&apos;interrogation :</translation>
     </message>
     <message>
         <source>S&amp;torage folder:</source>
@@ -564,7 +886,7 @@
     </message>
     <message>
         <source>optional, the user name when empty</source>
-        <translation>facultatif, le nom d'utilisateur si vide</translation>
+        <translation>facultatif, le nom d&apos;utilisateur si vide</translation>
     </message>
     <message>
         <source>TLS (port 993)</source>
@@ -684,7 +1006,7 @@
     </message>
     <message>
         <source>cannot write %1: %2</source>
-        <translation>impossible d'écrire %1 : %2</translation>
+        <translation>impossible d&apos;écrire %1 : %2</translation>
     </message>
     <message>
         <source>Connecting to %1…</source>
@@ -695,12 +1017,12 @@
         <translation>Connecté. Dossiers : %1</translation>
     </message>
     <message>
-        <source>LIST failed: %1</source>
-        <translation>Échec de LIST : %1</translation>
+        <source>Enter the mailbox that receives your DMARC aggregate reports; the settings are saved to %1.</source>
+        <translation>Indiquez la boîte aux lettres qui reçoit vos rapports agrégés DMARC ; les paramètres sont enregistrés dans %1.</translation>
     </message>
     <message>
-        <source>Getting an OAuth2 access token…</source>
-        <translation>Obtention d'un jeton d'accès OAuth2…</translation>
+        <source>Start automaticall&amp;y at login</source>
+        <translation>Démarrer automati&amp;quement à la connexion</translation>
     </message>
     <message>
         <source>optional, the PEM file of a private CA</source>
@@ -733,14 +1055,6 @@
     <message>
         <source>%1 holds no PEM certificate</source>
         <translation>%1 ne contient aucun certificat PEM</translation>
-    </message>
-    <message>
-        <source>Enter the mailbox that receives your DMARC aggregate reports; the settings are saved to %1.</source>
-        <translation>Indiquez la boîte aux lettres qui reçoit vos rapports agrégés DMARC ; les paramètres sont enregistrés dans %1.</translation>
-    </message>
-    <message>
-        <source>Start automaticall&amp;y at login</source>
-        <translation>Démarrer automati&amp;quement à la connexion</translation>
     </message>
 </context>
 <context>
@@ -853,26 +1167,6 @@
         <translation>dernière vérification %1</translation>
     </message>
     <message>
-        <source>%1: decided before, moved now</source>
-        <translation>%1 : décidé auparavant, déplacé maintenant</translation>
-    </message>
-    <message numerus="yes">
-        <source>%1 from %2: %n report(s) counted</source>
-        <translation><numerusform>%1 de %2 : %n rapport compté</numerusform><numerusform>%1 de %2 : %n rapports comptés</numerusform></translation>
-    </message>
-    <message>
-        <source>(no sender)</source>
-        <translation>(aucun expéditeur)</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n duplicate(s)</source>
-        <translation><numerusform>%n doublon</numerusform><numerusform>%n doublons</numerusform></translation>
-    </message>
-    <message>
-        <source>invalid</source>
-        <translation>invalide</translation>
-    </message>
-    <message>
         <source>Login refused by %1 for user %2</source>
         <translation>Connexion refusée par %1 pour l&apos;utilisateur %2</translation>
     </message>
@@ -899,6 +1193,68 @@
     <message>
         <source>%1; next try at %2</source>
         <translation>%1 ; prochain essai à %2</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::TlsSessionsModel</name>
+    <message>
+        <source>Policy type</source>
+        <translation>Type de politique</translation>
+    </message>
+    <message>
+        <source>Successful sessions</source>
+        <translation>Sessions réussies</translation>
+    </message>
+    <message>
+        <source>Failed sessions</source>
+        <translation>Sessions échouées</translation>
+    </message>
+    <message>
+        <source>Failure rate</source>
+        <translation>Taux d&apos;échec</translation>
+    </message>
+    <message>
+        <source>Top failure types</source>
+        <translation>Principaux types d&apos;échec</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::TlsView</name>
+    <message>
+        <source>Policy domain</source>
+        <translation>Domaine de la politique</translation>
+    </message>
+    <message>
+        <source>Reporter</source>
+        <translation>Émetteur</translation>
+    </message>
+    <message>
+        <source>Day (UTC)</source>
+        <translation>Jour (UTC)</translation>
+    </message>
+    <message>
+        <source>&amp;Group by:</source>
+        <translation>&amp;Grouper par :</translation>
+    </message>
+    <message>
+        <source>Double-click (or Enter) a policy domain to see its reporters</source>
+        <translation>Double-cliquez (ou Entrée) sur un domaine pour voir ses émetteurs</translation>
+    </message>
+    <message>
+        <source>One report may count the same sessions under more than one policy type: do not add them up.</source>
+        <translation>Un rapport peut compter les mêmes sessions sous plusieurs types de politique : ne les additionnez pas.</translation>
+    </message>
+    <message>
+        <source>Reporters: open a policy domain above</source>
+        <translation>Émetteurs : ouvrez un domaine ci-dessus</translation>
+    </message>
+    <message>
+        <source>Reporters for %1:</source>
+        <translation>Émetteurs pour %1 :</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(aucun)</translation>
     </message>
 </context>
 <context>
@@ -949,7 +1305,7 @@
     </message>
     <message>
         <source>Reports could not be saved</source>
-        <translation>Les rapports n'ont pas pu être enregistrés</translation>
+        <translation>Les rapports n&apos;ont pas pu être enregistrés</translation>
     </message>
     <message>
         <source>DMARC metrics exporter: %1</source>
@@ -959,17 +1315,12 @@
         <source>Last check: %1</source>
         <translation>Dernière vérification : %1</translation>
     </message>
-    <message>
-        <source>Last 24 h: %1 messages, %2 compliant</source>
-        <translation>Dernières 24 h : %1 messages, %2 conformes</translation>
-    </message>
-    <message>
-        <source>Last 7 days: %1 messages, %2 compliant</source>
-        <translation>7 derniers jours : %1 messages, %2 conformes</translation>
-    </message>
     <message numerus="yes">
-        <source>%n invalid report(s) in the last 7 days</source>
-        <translation><numerusform>%n rapport invalide ces 7 derniers jours</numerusform><numerusform>%n rapports invalides ces 7 derniers jours</numerusform></translation>
+        <source>%Ln invalid report(s) in the last 7 days</source>
+        <translation>
+            <numerusform>%Ln rapport invalide ces 7 derniers jours</numerusform>
+            <numerusform>%Ln rapports invalides ces 7 derniers jours</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1: %2 messages, %3 compliant</source>
@@ -978,17 +1329,6 @@
 </context>
 <context>
     <name>Dmarc::Ui::TrendChart</name>
-    <message>
-        <source>Daily messages and DMARC compliance</source>
-        <translation>Messages quotidiens et conformité DMARC</translation>
-    </message>
-    <message numerus="yes">
-        <source>%1
-%n message(s)</source>
-        <translation><numerusform>%1
-%n message</numerusform><numerusform>%1
-%n messages</numerusform></translation>
-    </message>
     <message>
         <source>DMARC compliant: %1</source>
         <translation>Conformes DMARC : %1</translation>
@@ -1004,10 +1344,6 @@
     <message>
         <source>No reports in this range</source>
         <translation>Aucun rapport sur cette période</translation>
-    </message>
-    <message>
-        <source>Day (UTC, report begin)</source>
-        <translation>Jour (UTC, début du rapport)</translation>
     </message>
     <message>
         <source>Messages and DMARC compliance over time</source>
@@ -1044,140 +1380,6 @@
     <message>
         <source>Day (UTC, by report day)</source>
         <translation>Jour (UTC, par jour de rapport)</translation>
-    </message>
-</context>
-<context>
-    <name>Dmarc::Ui::TlsView</name>
-    <message>
-        <source>Policy domain</source>
-        <translation>Domaine de la politique</translation>
-    </message>
-    <message>
-        <source>Reporter</source>
-        <translation>Émetteur</translation>
-    </message>
-    <message>
-        <source>Day (UTC)</source>
-        <translation>Jour (UTC)</translation>
-    </message>
-    <message>
-        <source>&amp;Group by:</source>
-        <translation>&amp;Grouper par :</translation>
-    </message>
-    <message>
-        <source>Double-click (or Enter) a policy domain to see its reporters</source>
-        <translation>Double-cliquez (ou Entrée) sur un domaine pour voir ses émetteurs</translation>
-    </message>
-    <message>
-        <source>One report may count the same sessions under more than one policy type: do not add them up.</source>
-        <translation>Un rapport peut compter les mêmes sessions sous plusieurs types de politique : ne les additionnez pas.</translation>
-    </message>
-    <message>
-        <source>Reporters: open a policy domain above</source>
-        <translation>Émetteurs : ouvrez un domaine ci-dessus</translation>
-    </message>
-    <message>
-        <source>Reporters for %1:</source>
-        <translation>Émetteurs pour %1 :</translation>
-    </message>
-    <message>
-        <source>(none)</source>
-        <translation>(aucun)</translation>
-    </message>
-</context>
-<context>
-    <name>Dmarc::Ui::DurationSpinBox</name>
-    <message>
-        <source>s</source>
-        <translation>s</translation>
-    </message>
-    <message>
-        <source>min</source>
-        <translation>min</translation>
-    </message>
-    <message>
-        <source>h</source>
-        <translation>h</translation>
-    </message>
-    <message>
-        <source>%1 s</source>
-        <translation>%1 s</translation>
-    </message>
-    <message>
-        <source>%1 h</source>
-        <translation>%1 h</translation>
-    </message>
-    <message>
-        <source>%1 min</source>
-        <translation>%1 min</translation>
-    </message>
-</context>
-<context>
-    <name>Dmarc::Ui::FailureReportView</name>
-    <message>
-        <source>Day of arrival (UTC)</source>
-        <translation>Jour d'arrivée (UTC)</translation>
-    </message>
-    <message>
-        <source>Reported domain</source>
-        <translation>Domaine signalé</translation>
-    </message>
-    <message>
-        <source>Gro&amp;up by:</source>
-        <translation>Gro&amp;uper par :</translation>
-    </message>
-</context>
-<context>
-    <name>Dmarc::Ui::TlsSessionsModel</name>
-    <message>
-        <source>Policy type</source>
-        <translation>Type de politique</translation>
-    </message>
-    <message>
-        <source>Successful sessions</source>
-        <translation>Sessions réussies</translation>
-    </message>
-    <message>
-        <source>Failed sessions</source>
-        <translation>Sessions échouées</translation>
-    </message>
-    <message>
-        <source>Failure rate</source>
-        <translation>Taux d'échec</translation>
-    </message>
-    <message>
-        <source>Top failure types</source>
-        <translation>Principaux types d'échec</translation>
-    </message>
-</context>
-<context>
-    <name>Dmarc::Ui::FailureReportsModel</name>
-    <message>
-        <source>Failure reports</source>
-        <translation>Rapports d'échec</translation>
-    </message>
-    <message>
-        <source>Auth failure</source>
-        <translation>Échec d'authentification</translation>
-    </message>
-    <message>
-        <source>Identity alignment</source>
-        <translation>Alignement d'identité</translation>
-    </message>
-    <message>
-        <source>Delivery result</source>
-        <translation>Résultat de livraison</translation>
-    </message>
-</context>
-<context>
-    <name>Dmarc::Ui::ProblemBanner</name>
-    <message>
-        <source>Open settings</source>
-        <translation>Ouvrir les paramètres</translation>
-    </message>
-    <message>
-        <source>Retry</source>
-        <translation>Réessayer</translation>
     </message>
 </context>
 </TS>

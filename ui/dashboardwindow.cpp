@@ -1,9 +1,11 @@
 #include "dashboardwindow.h"
 
+#include "activitylogview.h"
 #include "analysis/emailanalyzer.h"
 #include "dashboardtables.h"
 #include "failurereportview.h"
 #include "problembanner.h"
+#include "reportview.h"
 #include "service/dashboardqueries.h"
 #include "service/exporter.h"
 #include "statustext.h"
@@ -25,8 +27,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
-#include <QMessageBox>
-#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScreen>
 #include <QScrollBar>
@@ -46,7 +46,6 @@ namespace Dmarc::Ui {
 
 namespace {
 
-constexpr int kLogLines = 500;
 constexpr int kReportsShown = 1000;
 // The accounts table's count of failed checks, a number.
 constexpr int kErrorsColumn = 5;
@@ -128,7 +127,6 @@ DashboardWindow::DashboardWindow(Exporter &exporter, QWidget *parent)
     setCentralWidget(central);
 
     connect(&m_exporter, &Exporter::accountChanged, this, &DashboardWindow::updateAccount);
-    connect(&m_exporter, &Exporter::emailsProcessed, this, &DashboardWindow::onEmailsProcessed);
     // Saved settings replace the accounts: the table lists the new ones.
     connect(&m_exporter, &Exporter::accountsReplaced, this, [this] {
         const QList<AccountStatus> current = m_exporter.accounts();
@@ -136,8 +134,11 @@ DashboardWindow::DashboardWindow(Exporter &exporter, QWidget *parent)
         for (int i = 0; i < current.size(); ++i)
             updateAccount(i, current.at(i));
     });
+    connect(&m_exporter, &Exporter::emailsProcessed, this, &DashboardWindow::onEmailsProcessed);
+    connect(&m_exporter, &Exporter::activityAdded, m_log, &ActivityLogView::add);
+    m_log->load(m_exporter.queries());
     connect(&m_exporter, &Exporter::storeFailed, this, [this](const QString &message) {
-        appendLog(tr("Saving failed, nothing of the batch was counted: %1").arg(message));
+        m_log->addNote(tr("Saving failed, nothing of the batch was counted: %1").arg(message));
     });
     connect(&m_exporter, &Exporter::storeStatusChanged, this, [this](const StoreStatus &status) {
         m_storeStatus = status;
@@ -189,14 +190,14 @@ QWidget *DashboardWindow::buildHeader()
         QSettings().setValue(QStringLiteral("dashboard/range"), m_rangeBox->currentIndex());
         refresh();
     });
-    row->addWidget(rangeLabel);
     auto *rangeNote = new QLabel(tr("by report day, UTC"), header);
     rangeNote->setObjectName(QStringLiteral("rangeNote"));
     rangeNote->setForegroundRole(QPalette::PlaceholderText);
     rangeNote->setToolTip(byReportDay);
+    row->addWidget(rangeLabel);
     row->addWidget(m_rangeBox);
-    row->addStretch(1);
     row->addWidget(rangeNote);
+    row->addStretch(1);
 
     auto *checkNow = new QPushButton(tr("&Check now"), header);
     checkNow->setObjectName(QStringLiteral("checkNowButton"));
@@ -303,24 +304,9 @@ QWidget *DashboardWindow::buildReportsTab()
 
 QDialog *DashboardWindow::openReportDetails(const LoggedReport &entry)
 {
-    QStringList lines{
-        tr("Reporter: %1").arg(entry.orgName), tr("Report ID: %1").arg(entry.reportId),
-        tr("Sent by: %1").arg(entry.fromEmail),
-        tr("Records: %1, messages: %2")
-            .arg(QLocale().toString(entry.records), QLocale().toString(entry.messages)),
-        tr("Outcome: %1").arg(ReportsTableModel::outcomeText(entry.outcome))};
-    if (!entry.reason.isEmpty())
-        lines << tr("Reason: %1").arg(entry.reason);
-    if (entry.outcome == ReportOutcome::Malformed)
-        lines << tr("The email is in the account's error folder; save it and use \"Inspect a "
-                    "report file\" to see every part.");
-    auto *dialog = new QMessageBox(QMessageBox::Information, tr("Report %1").arg(entry.reportId),
-                                   lines.join(QLatin1Char('\n')), QMessageBox::Close, this);
-    dialog->setObjectName(QStringLiteral("reportDetails"));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    dialog->show();
-    return dialog;
+    auto *view = new ReportView(entry, m_exporter.queries(), this);
+    view->show();
+    return view;
 }
 
 QWidget *DashboardWindow::buildStatusTab()
@@ -335,11 +321,7 @@ QWidget *DashboardWindow::buildStatusTab()
     m_accounts->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_accounts->horizontalHeader()->setStretchLastSection(true);
     m_accounts->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_log = new QPlainTextEdit(page);
-    m_log->setObjectName(QStringLiteral("activityLog"));
-    m_log->setReadOnly(true);
-    m_log->setMaximumBlockCount(kLogLines);
-    m_log->setAccessibleName(tr("Recent activity"));
+    m_log = new ActivityLogView(page);
     layout->addWidget(new QLabel(tr("Accounts"), page));
     layout->addWidget(m_accounts, 1);
     m_refused = new QLabel(page);
@@ -459,25 +441,11 @@ QDialog *DashboardWindow::openDrillDown(GroupBy by, const QString &key)
     }
     return dialog;
 }
-    // Every column as wide as its contents, and the dialog as wide as the columns (as far as
-    // the screen allows), whenever the rows change.
-    view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    const auto fitColumns = [dialog, view] {
-        const int columns = view->horizontalHeader()->length() + 2 * view->frameWidth() +
-                            view->verticalScrollBar()->sizeHint().width();
-        const int margins = dialog->layout()->contentsMargins().left() +
-                            dialog->layout()->contentsMargins().right();
-        const QRect screen = dialog->screen()->availableGeometry();
-        dialog->resize(std::clamp(columns + margins, 600, screen.width()),
-                       std::max(dialog->height(), 400));
-    };
-    connect(model, &QAbstractItemModel::modelReset, dialog, fitColumns);
 
 QDialog *DashboardWindow::showLabelSets(const QString &objectName, const QString &title,
                                         QLabel *intro, const QList<LabelCounts> &labelSets)
 {
     auto *dialog = new QDialog(this);
-    fitColumns();
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setObjectName(objectName);
     dialog->setWindowTitle(title);
@@ -491,11 +459,25 @@ QDialog *DashboardWindow::showLabelSets(const QString &objectName, const QString
     model->setLabelSets(labelSets);
     auto *view = makeTable(makeProxy(model, dialog), dialog);
     view->sortByColumn(model->keyColumns() + CountsTableModel::Messages, Qt::DescendingOrder);
+    // Every column as wide as its contents, and the dialog as wide as the columns (as far as
+    // the screen allows), whenever the rows change.
+    view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    const auto fitColumns = [dialog, view] {
+        const int columns = view->horizontalHeader()->length() + 2 * view->frameWidth() +
+                            view->verticalScrollBar()->sizeHint().width();
+        const int margins = dialog->layout()->contentsMargins().left() +
+                            dialog->layout()->contentsMargins().right();
+        const QRect screen = dialog->screen()->availableGeometry();
+        dialog->resize(std::clamp(columns + margins, 600, screen.width()),
+                       std::max(dialog->height(), 400));
+    };
+    connect(model, &QAbstractItemModel::modelReset, dialog, fitColumns);
     layout->addWidget(view);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
     connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
     layout->addWidget(buttons);
     dialog->resize(900, 400);
+    fitColumns();
     dialog->show();
     return dialog;
 }
@@ -572,11 +554,6 @@ void DashboardWindow::updateAccount(int index, const AccountStatus &status)
             item->setBackground(failingRowColor());
         m_accounts->setItem(index, column, item);
     }
-    while (m_lastErrors.size() <= index)
-        m_lastErrors.append(QString());
-    if (!status.lastError.isEmpty() && status.lastError != m_lastErrors.at(index))
-        appendLog(status.name + QStringLiteral(": ") + status.lastError);
-    m_lastErrors[index] = status.lastError;
     while (m_accountStates.size() <= index)
         m_accountStates.append(AccountStatus());
     // The banner is built again only when what it says of the account changes.
@@ -596,10 +573,8 @@ void DashboardWindow::updatePauseButton()
     m_pauseButton->setText(m_exporter.isPaused() ? tr("&Resume") : tr("P&ause"));
 }
 
-void DashboardWindow::onEmailsProcessed(const QList<EmailOutcome> &emails)
+void DashboardWindow::onEmailsProcessed()
 {
-    for (const EmailOutcome &email : emails)
-        appendLog(processedLine(email));
     showProblems();
     refresh();
 }
@@ -643,12 +618,6 @@ void DashboardWindow::showProblems()
                             {}};
     }
     m_problemBanner->setProblems(problems);
-}
-
-void DashboardWindow::appendLog(const QString &line)
-{
-    m_log->appendPlainText(QLocale().toString(QTime::currentTime(), QLocale::ShortFormat) +
-                           QLatin1Char(' ') + line);
 }
 
 void DashboardWindow::closeEvent(QCloseEvent *event)

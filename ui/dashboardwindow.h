@@ -9,7 +9,6 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
-class QPlainTextEdit;
 class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
@@ -19,11 +18,11 @@ class QTabWidget;
 namespace Dmarc {
 class Exporter;
 struct AccountStatus;
-struct EmailOutcome;
 } // namespace Dmarc
 
 namespace Dmarc::Ui {
 
+class ActivityLogView;
 class FailureReportView;
 class ProblemBanner;
 class TlsView;
@@ -66,7 +65,7 @@ public:
     QDialog *openDrillDown(GroupBy by, const QString &key);
     // Shows what the exporter makes of one report file (the `inspect` command's view).
     QDialog *openInspectView(const QString &filePath);
-    // One entry of the reports log in full, with the reason when it failed.
+    // One entry of the reports log in full (ReportView).
     QDialog *openReportDetails(const LoggedReport &entry);
 
     TrendChart *chart() const { return m_chart; }
@@ -106,8 +105,7 @@ private:
     void showTotals(const RangeTotals &totals);
     void updateAccount(int index, const AccountStatus &status);
     void updatePauseButton();
-    void onEmailsProcessed(const QList<EmailOutcome> &emails);
-    void appendLog(const QString &line);
+    void onEmailsProcessed();
     // The banner's problems: the store's state, the accounts whose checks fail, and reports
     // refused by the limits on series.
     void showProblems();
@@ -126,10 +124,9 @@ private:
     TlsView *m_tlsView = nullptr;
     FailureReportView *m_failureReportView = nullptr;
     QTableWidget *m_accounts = nullptr;
-    QPlainTextEdit *m_log = nullptr;
+    ActivityLogView *m_log = nullptr;
     QLabel *m_refused = nullptr;
-    StoreStatus m_storeStatus; // as the service last said
-    QStringList m_lastErrors; // per account, to log each new error once
+    StoreStatus m_storeStatus;            // as the service last said
     QList<AccountStatus> m_accountStates; // as last shown, to build the banner on a change
     bool m_refreshing = false;
     bool m_refreshAgain = false;

@@ -110,26 +110,4 @@ QString accountLine(const AccountStatus &status, const QDateTime &now)
     return line;
 }
 
-QString processedLine(const EmailOutcome &email)
-{
-    if (email.alreadyDecided)
-        return StatusText::tr("%1: decided before, moved now").arg(email.label);
-    int counted = 0;
-    int duplicates = 0;
-    for (const ReportOutcome outcome : email.reports)
-        (outcome == ReportOutcome::Counted ? counted : duplicates) += 1;
-    QString line =
-        StatusText::tr("%1 from %2: %n report(s) counted", nullptr, counted)
-            .arg(email.label, email.analysis.fromEmail.isEmpty() ? StatusText::tr("(no sender)")
-                                                                 : email.analysis.fromEmail);
-    if (duplicates > 0)
-        line += QStringLiteral(", ") + StatusText::tr("%n duplicate(s)", nullptr, duplicates);
-    if (email.verdict == EmailVerdict::Error) {
-        line += QStringLiteral(", ") + StatusText::tr("invalid");
-        if (!email.analysis.failures.isEmpty())
-            line += QStringLiteral(": ") + email.analysis.failures.first().error.message;
-    }
-    return line;
-}
-
 } // namespace Dmarc::Ui

@@ -25,7 +25,5 @@ QString troubleText(const AccountStatus &status);
 QString troubleLine(const AccountStatus &status, const QDateTime &now);
 // One line for the tray tooltip: "name: idle (IDLE), last check 12:04".
 QString accountLine(const AccountStatus &status, const QDateTime &now);
-// One line of the activity log for a processed email.
-QString processedLine(const EmailOutcome &email);
 
 } // namespace Dmarc::Ui

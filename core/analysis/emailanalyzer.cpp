@@ -198,10 +198,21 @@ EmailAnalysis analyzeEmail(const QByteArray &raw, const PayloadLimits &limits)
     analysis.fromEmail = message.fromAddress;
     analysis.subject = message.subject;
     analysis.mimeTooDeep = message.tooDeep;
+    analysis.size = raw.size();
+    analysis.partCount = message.leaves.size();
     int parts = 0; // candidate parts (docs/counting.md section 1.5)
     for (const Mail::MimeLeaf &leaf : message.leaves) {
         const bool feedbackReport = leaf.contentType == "message/feedback-report";
-        if (!feedbackReport && !Mail::isCandidate(leaf.contentType, leaf.fileName))
+        const bool candidate =
+            !feedbackReport && Mail::isCandidate(leaf.contentType, leaf.fileName);
+        if (analysis.parts.size() < kListedParts) {
+            analysis.parts.append(EmailPart{leaf.section, QString::fromLatin1(leaf.contentType),
+                                            leaf.fileName, leaf.body.size(),
+                                            feedbackReport ? EmailPart::Kind::FailureReport
+                                            : candidate    ? EmailPart::Kind::Report
+                                                           : EmailPart::Kind::Other});
+        }
+        if (!feedbackReport && !candidate)
             continue;
         if (++parts > limits.maxCandidateParts)
             continue;
@@ -240,6 +251,10 @@ EmailAnalysis analyzeFile(const QByteArray &contents, const QString &fileName,
     if (Mail::detectContainer(contents) == Mail::Container::Xml && !looksLikeReport(contents))
         return analyzeEmail(contents, limits);
     EmailAnalysis analysis;
+    analysis.size = contents.size();
+    analysis.partCount = 1;
+    analysis.parts.append(
+        EmailPart{QString(), QString(), fileName, contents.size(), EmailPart::Kind::Report});
     CountingSink sink(analysis, fileName, Mail::isLabelledTlsReport(QByteArray(), fileName),
                       limits);
     Mail::unpackPayloads(contents, limits, sink);

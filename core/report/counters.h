@@ -1,5 +1,7 @@
 #pragma once
 
+#include "report/aggregatereport.h"
+
 #include <QHashFunctions>
 #include <QList>
 #include <QString>
@@ -82,6 +84,40 @@ struct InvalidCount
     quint64 count = 0;
 };
 
+// One record of a report as the report view lists it: the first DKIM and SPF results only.
+struct ReportRow
+{
+    QString sourceIp;
+    quint64 count = 0;
+    QString disposition; // policy_evaluated: disposition, dkim, spf
+    QString policyDkim;
+    QString policySpf;
+    QString headerFrom;
+    QString dkimDomain; // auth_results: the first DKIM and the first SPF result
+    QString dkimResult;
+    QString spfDomain;
+    QString spfResult;
+
+    friend bool operator==(const ReportRow &a, const ReportRow &b)
+    {
+        return std::tie(a.sourceIp, a.count, a.disposition, a.policyDkim, a.policySpf, a.headerFrom,
+                        a.dkimDomain, a.dkimResult, a.spfDomain, a.spfResult) ==
+               std::tie(b.sourceIp, b.count, b.disposition, b.policyDkim, b.policySpf, b.headerFrom,
+                        b.dkimDomain, b.dkimResult, b.spfDomain, b.spfResult);
+    }
+};
+
+// Records of a report kept for the report view; the rest are counted, not listed.
+constexpr qsizetype kShownRecords = 200;
+
+// What the report view shows of a report beyond its counts.
+struct ReportDetails
+{
+    QString reporterEmail; // report_metadata/email
+    PolicyPublished policy;
+    QList<ReportRow> rows; // the first kShownRecords records with a <row>
+};
+
 // The records of one report that came from one source, summed (docs/counting.md section 10.1):
 // the same row/source_ip, from_domain and passing DKIM and SPF domains.
 struct SourceCounts
@@ -112,6 +148,7 @@ struct ReportCounts
     QList<SourceCounts> sources;
     quint64 sourcesLeftOut = 0;
     QStringList notes; // what unpacking and reading recovered from (docs/counting.md 1.6, 2.7)
+    ReportDetails details;
 };
 
 } // namespace Dmarc

@@ -95,6 +95,13 @@ bool ReportCounter::add(const ReportRecord &record)
     const Counters counters = countersFor(record);
     m_counts[*it].counters += counters;
     addSource(record, m_counts.at(*it).labels.fromDomain, counters);
+    if (m_rows.size() < kShownRecords) {
+        const DkimAuthResult dkim = record.dkim.value(0); // empty when there is none
+        const SpfAuthResult spf = record.spf.value(0);
+        m_rows.append(ReportRow{record.sourceIp, record.count, record.disposition,
+                                record.policyDkim, record.policySpf, record.headerFrom, dkim.domain,
+                                dkim.result, spf.domain, spf.result});
+    }
     ++m_records;
     m_messages += record.count;
     return true;
@@ -154,6 +161,7 @@ ReportCounts ReportCounter::result(const ReportMetadata &metadata,
     report.counts = m_counts;
     report.sources = m_sources;
     report.sourcesLeftOut = m_sourcesLeftOut;
+    report.details = ReportDetails{metadata.email, policy, m_rows};
     // A report's records share one reporter, which may be read after them.
     for (LabelCounts &entry : report.counts)
         entry.labels.reporter = metadata.orgName;

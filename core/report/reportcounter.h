@@ -21,8 +21,8 @@ bool isOwnDomain(const QString &policyDomain, const QStringList &domains);
 // The counters one record adds (docs/counting.md section 3), each +count where its condition holds.
 Counters countersFor(const ReportRecord &record);
 
-// Sums the records of one report by label set, in order of first appearance, without keeping
-// the records.
+// Sums the records of one report by label set, in order of first appearance, keeping no more
+// than the first kShownRecords records (as rows, for the report view).
 class ReportCounter
 {
 public:
@@ -78,6 +78,7 @@ private:
     QHash<SourceKey, qsizetype> m_sourceIndex;
     QList<SourceCounts> m_sources;
     quint64 m_sourcesLeftOut = 0;
+    QList<ReportRow> m_rows;
     quint64 m_records = 0;
     quint64 m_messages = 0;
 };

@@ -1,10 +1,11 @@
 #include "dashboardqueries.h"
 
+#include "detailreads.h"
 #include "store/store.h"
 
 #include <QDateTime>
-#include <QMap>
 #include <QHash>
+#include <QMap>
 #include <QPointer>
 #include <QThread>
 
@@ -47,19 +48,12 @@ Result<QList<LabelCounts>> countersIn(const Store &store, DayRange range)
 // Reports log entries that failed, processed in `range`.
 Result<quint64> invalidReportsIn(const Store &store, DayRange range)
 {
-    // Every entry the log keeps.
-    const auto log = store.recentReports(StoreOptions().reportsLogLimit);
-    if (!log)
-        return log.error();
     const qint64 fromSecs = range.from.isValid() ? range.from.startOfDay(Qt::UTC).toSecsSinceEpoch()
                                                  : std::numeric_limits<qint64>::min();
     const qint64 endSecs = range.to.isValid()
                                ? range.to.addDays(1).startOfDay(Qt::UTC).toSecsSinceEpoch()
                                : std::numeric_limits<qint64>::max();
-    return quint64(std::count_if(log->begin(), log->end(), [fromSecs, endSecs](const auto &entry) {
-        return entry.outcome == ReportOutcome::Malformed && entry.processedAt >= fromSecs &&
-               entry.processedAt < endSecs;
-    }));
+    return store.loggedOutcomes(ReportOutcome::Malformed, fromSecs, endSecs);
 }
 
 Result<RangeTotals> totalsOf(const Store &store, DayRange range,
@@ -192,10 +186,8 @@ Result<QList<LoggedReport>> recentReportsOf(const Store &store, int limit)
         return entries.error();
     QList<LoggedReport> reports;
     reports.reserve(entries->size());
-    for (const ReportLogEntry &e : *entries) {
-        reports.append(LoggedReport{e.orgName, e.reportId, e.dateBegin, e.dateEnd, e.records,
-                                    e.messages, e.outcome, e.reason, e.fromEmail, e.processedAt});
-    }
+    for (const ReportLogEntry &e : *entries)
+        reports.append(loggedReportOf(e));
     return reports;
 }
 
@@ -415,6 +407,21 @@ void DashboardQueries::recentReports(int limit, QObject *context, Reply<QList<Lo
 {
     ask<QList<LoggedReport>>(
         context, [limit](const Store &store) { return recentReportsOf(store, limit); },
+        std::move(reply));
+}
+
+void DashboardQueries::reportDetails(qint64 id, QObject *context, Reply<LoggedReportDetails> reply)
+{
+    ask<LoggedReportDetails>(
+        context, [id](const Store &store) { return loggedReportDetailsOf(store, id); },
+        std::move(reply));
+}
+
+void DashboardQueries::recentActivity(int limit, QObject *context,
+                                      Reply<QList<ActivityEntry>> reply)
+{
+    ask<QList<ActivityEntry>>(
+        context, [limit](const Store &store) { return recentActivityOf(store, limit); },
         std::move(reply));
 }
 

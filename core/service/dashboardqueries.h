@@ -2,7 +2,9 @@
 
 #include "common/result.h"
 #include "report/counters.h"
+#include "service/activity.h"
 #include "service/dashboardtypes.h"
+#include "service/reportdetails.h"
 
 #include <QList>
 #include <QObject>
@@ -52,6 +54,10 @@ public:
     void labelSets(QObject *context, Reply<QList<LabelCounts>> reply);
     // The newest `limit` entries of the reports log, newest first.
     void recentReports(int limit, QObject *context, Reply<QList<LoggedReport>> reply);
+    // The reports log entry `id` with everything kept of it, for the report view.
+    void reportDetails(qint64 id, QObject *context, Reply<LoggedReportDetails> reply);
+    // The newest `limit` lines of the recent activity, oldest first.
+    void recentActivity(int limit, QObject *context, Reply<QList<ActivityEntry>> reply);
     // TLS sessions of the reports whose range begins in `range` (docs/counting.md section 8.7),
     // per key of `by` and policy type, by key; only those of `policyDomain` when it is given.
     void tlsSessions(DayRange range, TlsGroupBy by, std::optional<QString> policyDomain,

@@ -97,6 +97,7 @@ struct LoggedReport
     QString reason; // why it failed (Malformed), empty otherwise
     QString fromEmail;
     qint64 processedAt = 0; // seconds since the epoch
+    qint64 id = 0;          // the entry's key, for DashboardQueries::reportDetails()
 };
 
 // What a row of the TLS tables is keyed by (docs/counting.md section 8.7).

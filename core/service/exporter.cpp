@@ -1,5 +1,6 @@
 #include "exporter.h"
 
+#include "activitylog.h"
 #include "commitretry.h"
 #include "common/log.h"
 #include "common/logging.h"
@@ -15,9 +16,9 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
-#include <QTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTimer>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -49,7 +50,6 @@ void restoreReportFamilies(MetricsRegistry &metrics, const CountRows &counts)
     }
 }
 
-AccountStatus::Activity activityOf(MailboxStatus::Activity activity)
 // The dotted paths of the members that differ between two objects ("imap.host"); an array or a
 // value that changes kind counts as one.
 void differences(const QJsonObject &before, const QJsonObject &after, const QString &prefix,
@@ -76,6 +76,7 @@ QJsonObject fileForm(const Config &config)
     return QJsonDocument::fromJson(toJson(config, ConfigForm::File)).object();
 }
 
+AccountStatus::Activity activityOf(MailboxStatus::Activity activity)
 {
     using Watcher = MailboxStatus::Activity;
     using Shown = AccountStatus::Activity;
@@ -185,6 +186,7 @@ Result<void> Exporter::start()
     m_metrics->restore(snapshot->counters, snapshot->invalidReports);
     restoreReportFamilies(*m_metrics, snapshot->counts);
     m_pipeline = std::make_unique<Pipeline>(m_store.get(), m_metrics.get(), m_config.limits);
+    m_activity = std::make_unique<ActivityLog>(m_store.get());
     m_commits = new CommitRetry(m_metrics.get(), this);
     connect(m_commits, &CommitRetry::statusChanged, this, &Exporter::storeStatusChanged);
 
@@ -192,14 +194,14 @@ Result<void> Exporter::start()
     if (auto listening = m_endpoint->start(m_config.endpoint); !listening)
         return listening;
 
-    for (const ImapSettings &settings : std::as_const(m_config.accounts)) {
-        auto *watcher = new MailboxWatcher(settings, this);
     startWatchers();
     return {};
 }
 
 void Exporter::startWatchers()
 {
+    for (const ImapSettings &settings : std::as_const(m_config.accounts)) {
+        auto *watcher = new MailboxWatcher(settings, this);
         const int index = int(m_watchers.size());
         m_watchers.append(watcher);
         m_metrics->setAccountUp(settings.displayName(), false);
@@ -222,8 +224,12 @@ void Exporter::startWatchers()
                                      {{QStringLiteral("account"), account},
                                       {QStringLiteral("error"), error}});
                     }
+                    addActivity(m_activity->checkEnded(watcher, watcher->settings(), ok, error,
+                                                       QDateTime::currentSecsSinceEpoch()));
                     releaseIdleMemory();
                 });
+        connect(watcher, &QObject::destroyed, this,
+                [this, watcher] { m_activity->forget(watcher); });
         connect(watcher, &MailboxWatcher::emailsMoved, this,
                 [watcher](quint32 uidValidity, const QList<quint32> &uids, const QString &folder) {
                     const ImapSettings &settings = watcher->settings();
@@ -246,9 +252,12 @@ void Exporter::startWatchers()
 void Exporter::retireWatchers()
 {
     // A retired watcher abandons its batch as on stop() (nothing of it is moved before its
-    // commit) and logs out on its own; it is gone once it has stopped.
+    // commit) and logs out on its own; it is gone once it has stopped. Its index and its
+    // stopping are no longer the exporter's.
     for (MailboxWatcher *watcher : std::as_const(m_watchers)) {
-        disconnect(watcher, nullptr, this, nullptr);
+        disconnect(watcher, &MailboxWatcher::batchReady, this, nullptr);
+        disconnect(watcher, &MailboxWatcher::statusChanged, this, nullptr);
+        disconnect(watcher, &MailboxWatcher::stopped, this, nullptr);
         if (watcher->status().activity == MailboxStatus::Activity::Stopped) {
             m_commits->drop(watcher);
             watcher->deleteLater();
@@ -375,7 +384,15 @@ Result<void> Exporter::commitBatch(MailboxWatcher *watcher, const MailboxBatch &
                                                     : settings.errorFolder);
     watcher->submitDestinations(destinations);
     Q_EMIT emailsProcessed(QList<EmailOutcome>(processed->begin(), processed->end()));
+    addActivity(m_activity->emailsProcessed(watcher, settings, *processed,
+                                            QDateTime::currentSecsSinceEpoch()));
     return {};
+}
+
+void Exporter::addActivity(const QList<ActivityEntry> &entries)
+{
+    if (!entries.isEmpty())
+        Q_EMIT activityAdded(entries);
 }
 
 void Exporter::releaseIdleMemory()
@@ -443,8 +460,10 @@ void Exporter::checkNow()
 {
     if (m_paused || m_stopping)
         return;
-    for (MailboxWatcher *watcher : std::as_const(m_watchers))
+    for (MailboxWatcher *watcher : std::as_const(m_watchers)) {
+        m_activity->checkAsked(watcher);
         watcher->checkNow();
+    }
     // A batch waiting for the store is part of the check: it is tried now too.
     retryStore();
 }

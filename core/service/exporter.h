@@ -3,6 +3,7 @@
 #include "common/result.h"
 #include "config/config.h"
 #include "service/accountstatus.h"
+#include "service/activity.h"
 #include "service/emailoutcome.h"
 #include "service/storestatus.h"
 
@@ -16,6 +17,7 @@ class QTimer;
 
 namespace Dmarc {
 
+class ActivityLog;
 class CommitRetry;
 class DashboardQueries;
 class MailboxWatcher;
@@ -43,8 +45,6 @@ public:
     // Gives up waiting after `graceMs` (the store is consistent at every moment anyway).
     void stop(int graceMs = 8000);
 
-    void checkNow();
-    void setPaused(bool paused);
     // Reads the configuration file again (SIGHUP, or the settings saved on the desktop) and
     // applies in place what changed: the log level and format, the accounts (restarted) and the
     // metrics endpoint (listening anew); the store stays open and the counters stay. The other
@@ -55,6 +55,8 @@ public:
     // --debug: the log level stays at debug through reloads.
     void setDebugLogging(bool debug) { m_debugLogging = debug; }
 
+    void checkNow();
+    void setPaused(bool paused);
     bool isPaused() const { return m_paused; }
 
     const Config &config() const { return m_config; }
@@ -74,26 +76,30 @@ public:
 Q_SIGNALS:
     void accountChanged(int index, const Dmarc::AccountStatus &status);
     void emailsProcessed(const QList<Dmarc::EmailOutcome> &emails);
+    // New lines of the recent activity, kept in the store (DashboardQueries::recentActivity).
+    void activityAdded(const QList<Dmarc::ActivityEntry> &entries);
     // A commit failed (e.g. disk full) while the store was usable: nothing of the batch was
     // counted or moved; it is retried (storeStatusChanged says when).
     void storeFailed(const QString &message);
     void storeStatusChanged(const Dmarc::StoreStatus &status);
     void stopped();
-
-private:
-    void releaseIdleMemory();
-    void processBatch(MailboxWatcher *watcher, const MailboxBatch &batch);
     // reload() replaced the accounts: accounts() now lists the new ones.
     void accountsReplaced();
-    Result<void> commitBatch(MailboxWatcher *watcher, const MailboxBatch &batch);
-    void watcherStopped();
+
+private:
     void startWatchers();
     void retireWatchers();
+    void releaseIdleMemory();
+    void addActivity(const QList<ActivityEntry> &entries);
+    void processBatch(MailboxWatcher *watcher, const MailboxBatch &batch);
+    Result<void> commitBatch(MailboxWatcher *watcher, const MailboxBatch &batch);
+    void watcherStopped();
 
     Config m_config;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<MetricsRegistry> m_metrics;
     std::unique_ptr<Pipeline> m_pipeline;
+    std::unique_ptr<ActivityLog> m_activity;
     CommitRetry *m_commits = nullptr;
     MetricsEndpoint *m_endpoint = nullptr;
     DashboardQueries *m_queries = nullptr;
@@ -101,8 +107,8 @@ private:
     int m_running = 0; // watchers not yet stopped while stopping
     bool m_stopping = false;
     bool m_paused = false;
+    bool m_debugLogging = false;
     QTimer *m_graceTimer;
 };
 
 } // namespace Dmarc
-    bool m_debugLogging = false;

@@ -62,6 +62,7 @@ public:
             return;
         }
         const EmailAnalysis &analysis = email.analysis;
+        const qsizetype firstLogRow = m_plan.reportsLog.size();
         for (const ReportCounts &report : analysis.reports) {
             const ReportOutcome outcome = addReport(report, result.refusals);
             ReportLogEntry row = logRow(report, outcome, analysis.fromEmail);
@@ -98,6 +99,13 @@ public:
                   .count;
         if (analysis.invalidTls())
             ++countRow(CountTable::TlsInvalidReports, {analysis.fromEmail})[0];
+        if (const qsizetype logRows = m_plan.reportsLog.size() - firstLogRow; logRows > 0) {
+            const EmailIdentity &id = email.identity;
+            m_plan.loggedEmails << LoggedEmailRows{
+                LoggedEmail{id.account, id.mailbox, id.uid, analysis.fromEmail, analysis.subject,
+                            analysis.size, analysis.parts, analysis.partCount},
+                firstLogRow, logRows};
+        }
         m_plan.results << result;
     }
 
@@ -244,6 +252,9 @@ private:
                 rowFor(m_plan.history, m_historyIndex, key,
                        HistoryRow{key.day, key.reporter, key.fromDomain, Counters(), 0});
             history.counters += counts.counters;
+            rowFor(m_plan.dailyCounters, m_dailyIndex, std::pair(day, counts.labels),
+                   DailyLabelCounts{day, LabelCounts{counts.labels, {}}})
+                .counts.counters += counts.counters;
             // A report counts once per history row, however many label sets it adds there.
             if (!historyOfReport.contains(key)) {
                 historyOfReport.insert(key);
@@ -252,9 +263,6 @@ private:
         }
         return ReportOutcome::Counted;
     }
-            rowFor(m_plan.dailyCounters, m_dailyIndex, std::pair(day, counts.labels),
-                   DailyLabelCounts{day, LabelCounts{counts.labels, {}}})
-                .counts.counters += counts.counters;
 
     ReportLogEntry logRow(const ReportCounts &report, ReportOutcome outcome,
                           const QString &fromEmail) const
@@ -269,6 +277,7 @@ private:
         row.outcome = outcome;
         row.fromEmail = fromEmail;
         row.processedAt = m_now;
+        row.details = report.details;
         return row;
     }
 
@@ -292,6 +301,7 @@ private:
     QHash<LabelSet, qsizetype> m_counterIndex;
     QHash<QString, qsizetype> m_invalidIndex;
     QHash<HistoryKey, qsizetype> m_historyIndex;
+    QHash<std::pair<QDate, LabelSet>, qsizetype> m_dailyIndex;
     std::array<QHash<QStringList, qsizetype>, kCountTables> m_countIndex;
 };
 
@@ -301,7 +311,6 @@ CommitPlan planCommit(const QList<EmailCommit> &batch, const CommitState &state,
                       const StoreOptions &options)
 {
     Planner planner(state, nowSecs, options);
-    QHash<std::pair<QDate, LabelSet>, qsizetype> m_dailyIndex;
     for (const EmailCommit &email : batch)
         planner.add(email);
     return planner.take();

@@ -56,6 +56,15 @@ struct CommitState
     QSet<LabelSet> storedLabelSets;
 };
 
+// An email with entries in the reports log: its rows are reportsLog[firstLogRow] and the
+// logRows after it.
+struct LoggedEmailRows
+{
+    LoggedEmail email;
+    qsizetype firstLogRow = 0;
+    qsizetype logRows = 0;
+};
+
 // Every decision of a commit; the writer only applies it. Lists of deltas are in the order
 // their key was first met, so label sets keep their first-counted order (docs/counting.md
 // section 6).
@@ -66,7 +75,9 @@ struct CommitPlan
     QList<InvalidCount> invalidCounts; // to add, per from address
     CountRows counts;                  // TLS and failure-report counts to add, per table
     QList<HistoryRow> history;         // to add, per (day, reporter, from domain)
+    QList<DailyLabelCounts> dailyCounters; // to add, per (day, label set)
     QList<ReportLogEntry> reportsLog;  // to append
+    QList<LoggedEmailRows> loggedEmails; // the emails of reportsLog's entries
     QList<DedupEntry> dedup;           // to insert, or to restart when the old entry expired
     QList<DecidedEmail> decided;       // to insert or replace, one per email decided now
     qint64 dedupExpiredUpTo = 0;       // dedup entries first seen then or earlier are out
@@ -75,7 +86,6 @@ struct CommitPlan
 };
 
 // Decides a batch (docs/counting.md sections 4 and 5, daily history and log as in section 3.4):
-    QList<DailyLabelCounts> dailyCounters; // to add, per (day, label set)
 // which emails were decided before, which reports are duplicates (of the dedup table or of an
 // earlier report in the batch), which are refused (section 9: a foreign domain, or new label
 // sets past the store's limit), and what each table gains. Pure: no SQL, no I/O.

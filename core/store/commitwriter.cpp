@@ -1,8 +1,10 @@
 #include "commitwriter.h"
 
+#include "storedetails.h"
 #include "storedialect.h"
 #include "storesql.h"
 
+#include <QMap>
 #include <QSet>
 #include <QVariant>
 
@@ -34,31 +36,6 @@ Result<void> lookUp(const StoreConnection &connection, const QString &what, cons
             read(query);
     }
     return {};
-}
-
-// Prepares `sql` once and runs it for every row.
-template<typename Row, typename Bind>
-Result<void> execForEach(const StoreConnection &connection, const QString &what, const QString &sql,
-                         const QList<Row> &rows, Bind bind)
-{
-    if (rows.isEmpty())
-        return {};
-    QSqlQuery query(connection.database());
-    if (!query.prepare(sql))
-        return connection.error(what, query);
-    for (const Row &row : rows) {
-        bind(query, row);
-        if (!query.exec())
-            return connection.error(what, query);
-    }
-    return {};
-}
-
-Result<void> execWith(const StoreConnection &connection, const QString &what, const QString &sql,
-                      const QVariant &value)
-{
-    return execForEach(connection, what, sql, QVariantList{value},
-                       [](QSqlQuery &query, const QVariant &v) { query.addBindValue(v); });
 }
 
 } // namespace
@@ -232,7 +209,7 @@ Result<void> CommitWriter::apply(const CommitPlan &plan) const
         if (auto added = addCounts(CountTable(table), plan.counts[size_t(table)]); !added)
             return added;
     }
-    return appendReportsLog(plan.reportsLog, plan.reportsLogKeep);
+    return appendReportsLog(plan);
 }
 
 Result<void> CommitWriter::prune(const CommitPlan &plan) const
@@ -290,7 +267,7 @@ Result<void> CommitWriter::addCounts(CountTable table, const QList<CountRow> &de
 
 Result<void> CommitWriter::addHistory(const QList<HistoryRow> &deltas) const
 {
-    return execForEach(
+    auto added = execForEach(
         m_connection, QStringLiteral("cannot update the history"),
         m_connection.dialect->upsert(
             QStringLiteral("daily_history"),
@@ -302,6 +279,26 @@ Result<void> CommitWriter::addHistory(const QList<HistoryRow> &deltas) const
             query.addBindValue(storedText(delta.fromDomain));
             bindCounters(query, delta.counters);
             query.addBindValue(qint64(delta.reports));
+        });
+    if (!added)
+        return added;
+    // The same summed per day.
+    QMap<QDate, HistoryRow> days;
+    for (const HistoryRow &delta : deltas) {
+        HistoryRow &day = days[delta.day];
+        day.day = delta.day;
+        day.counters += delta.counters;
+        day.reports += delta.reports;
+    }
+    return execForEach(
+        m_connection, QStringLiteral("cannot update the history"),
+        m_connection.dialect->upsert(QStringLiteral("daily_totals"), {QStringLiteral("day")},
+                                     counterColumns() + QStringList{QStringLiteral("reports")},
+                                     StoreDialect::Upsert::Add),
+        days.values(), [](QSqlQuery &query, const HistoryRow &day) {
+            query.addBindValue(day.day.toString(Qt::ISODate));
+            bindCounters(query, day.counters);
+            query.addBindValue(qint64(day.reports));
         });
 }
 
@@ -325,16 +322,28 @@ Result<void> CommitWriter::addDailyCounters(const QList<DailyLabelCounts> &delta
         });
 }
 
-Result<void> CommitWriter::appendReportsLog(const QList<ReportLogEntry> &rows, int keep) const
+Result<void> CommitWriter::appendReportsLog(const CommitPlan &plan) const
 {
+    const QList<ReportLogEntry> &rows = plan.reportsLog;
     if (rows.isEmpty())
         return {};
+    // Keys given here, not by the engine: the details and the emails refer to them.
+    const auto firstId = nextId(m_connection, QStringLiteral("reports_log"));
+    if (!firstId)
+        return firstId.error();
+    const auto emailIds = writeLoggedEmails(m_connection, plan.loggedEmails, rows.size());
+    if (!emailIds)
+        return emailIds.error();
+    qint64 id = *firstId;
     auto appended = execForEach(
         m_connection, QStringLiteral("cannot write the reports log"),
-        QStringLiteral("INSERT INTO reports_log (org_name, report_id, from_email, date_begin, "
-                       "date_end, records, messages, outcome, reason, processed_at) VALUES "
-                       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        rows, [](QSqlQuery &query, const ReportLogEntry &row) {
+        QStringLiteral("INSERT INTO reports_log (id, email_id, org_name, report_id, from_email, "
+                       "date_begin, date_end, records, messages, outcome, reason, processed_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        rows, [&](QSqlQuery &query, const ReportLogEntry &row) {
+            query.addBindValue(id);
+            query.addBindValue(emailIds->at(id - *firstId));
+            ++id;
             query.addBindValue(storedText(row.orgName));
             query.addBindValue(storedText(row.reportId));
             query.addBindValue(storedText(row.fromEmail));
@@ -348,10 +357,15 @@ Result<void> CommitWriter::appendReportsLog(const QList<ReportLogEntry> &rows, i
         });
     if (!appended)
         return appended;
-    return execWith(m_connection, QStringLiteral("cannot prune the reports log"),
-                    QStringLiteral("DELETE FROM reports_log WHERE id <= "
-                                   "(SELECT MAX(id) FROM reports_log) - ?"),
-                    keep);
+    if (auto written = writeReportDetails(m_connection, rows, *firstId); !written)
+        return written;
+    auto pruned = execWith(m_connection, QStringLiteral("cannot prune the reports log"),
+                           QStringLiteral("DELETE FROM reports_log WHERE id <= "
+                                          "(SELECT MAX(id) FROM reports_log) - ?"),
+                           plan.reportsLogKeep);
+    if (!pruned)
+        return pruned;
+    return pruneReportDetails(m_connection);
 }
 
 } // namespace Dmarc

@@ -44,7 +44,8 @@ private:
     Result<void> addHistory(const QList<HistoryRow> &deltas) const;
     // After addCounters(): the label sets are in the counters by then.
     Result<void> addDailyCounters(const QList<DailyLabelCounts> &deltas) const;
-    Result<void> appendReportsLog(const QList<ReportLogEntry> &rows, int keep) const;
+    // With the entries' details and emails (storedetails.h).
+    Result<void> appendReportsLog(const CommitPlan &plan) const;
 
     StoreConnection m_connection;
 };

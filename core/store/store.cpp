@@ -5,6 +5,7 @@
 #include "common/log.h"
 #include "common/logging.h"
 #include "legacyimport.h"
+#include "storedetails.h"
 #include "storedialect.h"
 #include "storelock.h"
 #include "storesql.h"
@@ -20,6 +21,15 @@
 namespace Dmarc {
 
 namespace {
+
+// "SUM(total)", ... for each counter column.
+QStringList sums()
+{
+    QStringList sums;
+    for (const QString &counter : counterColumns())
+        sums << QStringLiteral("SUM(") % counter % QLatin1Char(')');
+    return sums;
+}
 
 QString counterColumnsSql()
 {
@@ -117,7 +127,17 @@ QList<QStringList> migrations(const StoreDialect &dialect)
             QStringLiteral("CREATE TABLE daily_counters (day VARCHAR(10) NOT NULL, "
                            "label_set BIGINT NOT NULL REFERENCES counters (id), ") %
                 counters % QStringLiteral(", PRIMARY KEY (day, label_set))"),
-        }};
+            // The daily history summed per day, so that a year's trend reads a row a day.
+            QStringLiteral("CREATE TABLE daily_totals (day VARCHAR(10) NOT NULL PRIMARY KEY, ") %
+                counters % QStringLiteral(", reports BIGINT NOT NULL DEFAULT 0)"),
+            QStringLiteral("INSERT INTO daily_totals (day, ") %
+                counterColumns().join(QStringLiteral(", ")) %
+                QStringLiteral(", reports) SELECT day, ") % sums().join(QStringLiteral(", ")) %
+                QStringLiteral(", SUM(reports) FROM daily_history GROUP BY day"),
+        },
+        // Version 6: what the report view shows of each reports log entry, and the recent
+        // activity.
+        reportDetailsMigration(dialect)};
 }
 
 // Conditions on the `day` column for the days from `from` to `to`, both included; an invalid
@@ -517,10 +537,10 @@ Result<QList<CountRow>> Store::countsByDay(CountTable table, QDate from, QDate t
 
 Result<QList<LabelCounts>> Store::countersPerLabelSet(QDate from, QDate to) const
 {
-    QStringList sums;
+    QStringList summed;
     QStringList columns;
     for (const QString &counter : counterColumns()) {
-        sums << QStringLiteral("SUM(") % counter % QStringLiteral(") AS ") % counter;
+        summed << QStringLiteral("SUM(") % counter % QStringLiteral(") AS ") % counter;
         columns << QStringLiteral("s.") % counter;
     }
     QStringList conditions;
@@ -529,7 +549,7 @@ Result<QList<LabelCounts>> Store::countersPerLabelSet(QDate from, QDate to) cons
     // Summed per label set first, then named: the join meets each label set once.
     QString sql = QStringLiteral("SELECT c.reporter, c.from_domain, c.dkim_domain, c.spf_domain, ") %
                   columns.join(QStringLiteral(", ")) %
-                  QStringLiteral(" FROM (SELECT label_set, ") % sums.join(QStringLiteral(", ")) %
+                  QStringLiteral(" FROM (SELECT label_set, ") % summed.join(QStringLiteral(", ")) %
                   QStringLiteral(" FROM daily_counters");
     if (!conditions.isEmpty())
         sql += QStringLiteral(" WHERE ") % conditions.join(QStringLiteral(" AND "));
@@ -551,19 +571,30 @@ Result<QList<LabelCounts>> Store::countersPerLabelSet(QDate from, QDate to) cons
     return counts;
 }
 
+Result<quint64> Store::loggedOutcomes(ReportOutcome outcome, qint64 fromSecs,
+                                      qint64 endSecs) const
+{
+    QSqlQuery query(connection().database());
+    query.prepare(QStringLiteral("SELECT COUNT(*) FROM reports_log WHERE outcome = ? AND "
+                                 "processed_at >= ? AND processed_at < ?"));
+    query.addBindValue(QString(outcomeName(outcome)));
+    query.addBindValue(fromSecs);
+    query.addBindValue(endSecs);
+    if (!query.exec() || !query.next())
+        return connection().error(QStringLiteral("cannot read the reports log"), query);
+    return quint64(query.value(0).toLongLong());
+}
+
 Result<QList<HistoryRow>> Store::dailyTotals(QDate from, QDate to) const
 {
-    QStringList sums;
-    for (const QString &counter : counterColumns())
-        sums << QStringLiteral("SUM(") % counter % QLatin1Char(')');
     QStringList conditions;
     QVariantList values;
     addDayBounds(from, to, conditions, values);
-    QString sql = QStringLiteral("SELECT day, ") % sums.join(QStringLiteral(", ")) %
-                  QStringLiteral(", SUM(reports) FROM daily_history");
+    QString sql = QStringLiteral("SELECT day, ") % counterColumns().join(QStringLiteral(", ")) %
+                  QStringLiteral(", reports FROM daily_totals");
     if (!conditions.isEmpty())
         sql += QStringLiteral(" WHERE ") % conditions.join(QStringLiteral(" AND "));
-    sql += QStringLiteral(" GROUP BY day ORDER BY day");
+    sql += QStringLiteral(" ORDER BY day");
     QSqlQuery query(connection().database());
     query.setForwardOnly(true);
     query.prepare(sql);
@@ -583,29 +614,34 @@ Result<QList<ReportLogEntry>> Store::recentReports(int limit) const
 {
     QSqlQuery query(connection().database());
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT org_name, report_id, date_begin, date_end, records, "
-                                 "messages, outcome, reason, from_email, processed_at FROM "
-                                 "reports_log ORDER BY id DESC LIMIT ?"));
+    query.prepare(QStringLiteral("SELECT ") % reportsLogColumns() %
+                  QStringLiteral(" FROM reports_log ORDER BY id DESC LIMIT ?"));
     query.addBindValue(limit);
     if (!query.exec())
         return connection().error(QStringLiteral("cannot read the reports log"), query);
     QList<ReportLogEntry> entries;
-    while (query.next()) {
-        ReportLogEntry entry;
-        entry.orgName = query.value(0).toString();
-        entry.reportId = query.value(1).toString();
-        entry.dateBegin = query.value(2).toLongLong();
-        entry.dateEnd = query.value(3).toLongLong();
-        entry.records = quint64(query.value(4).toLongLong());
-        entry.messages = quint64(query.value(5).toLongLong());
-        entry.outcome =
-            reportOutcomeFromName(query.value(6).toString()).value_or(ReportOutcome::Malformed);
-        entry.reason = query.value(7).toString();
-        entry.fromEmail = query.value(8).toString();
-        entry.processedAt = query.value(9).toLongLong();
-        entries << entry;
-    }
+    while (query.next())
+        entries << readReportLogEntry(query);
     return entries;
+}
+
+Result<std::optional<LoggedReportRecord>> Store::loggedReport(qint64 id) const
+{
+    const StoreConnection store = connection();
+    return store.transaction(StoreConnection::Access::Read,
+                             [&] { return readLoggedReport(store, id); });
+}
+
+Result<void> Store::appendActivity(QList<ActivityRecord> &records, int keep)
+{
+    const StoreConnection store = connection();
+    return store.transaction(StoreConnection::Access::Write,
+                             [&] { return writeActivity(store, records, keep); });
+}
+
+Result<QList<ActivityRecord>> Store::recentActivity(int limit) const
+{
+    return readActivity(connection(), limit);
 }
 
 Result<void> Store::releaseMemory() const

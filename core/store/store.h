@@ -21,7 +21,7 @@ struct StoreConnection;
 class Store
 {
 public:
-    static constexpr int kSchemaVersion = 5;
+    static constexpr int kSchemaVersion = 6;
     // The SQLite application_id that marks a database as this program's store ("DMRC").
     static constexpr quint32 kApplicationId = 0x444D5243;
     static QString fileName() { return QStringLiteral("dmarc-metrics-exporter.sqlite"); }
@@ -64,10 +64,20 @@ public:
     // [from, to] (an invalid date: no bound there), label sets in first-counted order. Reports
     // counted before schema version 5 have no day here.
     Result<QList<LabelCounts>> countersPerLabelSet(QDate from, QDate to) const;
+    // How many reports log entries of `outcome` were processed from `fromSecs` up to, not
+    // including, `endSecs` (seconds since the epoch).
+    Result<quint64> loggedOutcomes(ReportOutcome outcome, qint64 fromSecs, qint64 endSecs) const;
     // The daily history summed per day over reporters and sending domains (which are left
     // empty), by day.
     Result<QList<HistoryRow>> dailyTotals(QDate from, QDate to) const;
     Result<QList<ReportLogEntry>> recentReports(int limit) const;
+    // The reports log entry `id` with its details and its email, as kept; none when the log no
+    // longer holds it.
+    Result<std::optional<LoggedReportRecord>> loggedReport(qint64 id) const;
+    // Appends lines to the recent activity (setting their ids), keeping the newest `keep`.
+    Result<void> appendActivity(QList<ActivityRecord> &records, int keep);
+    // The newest `limit` lines of the recent activity, oldest first.
+    Result<QList<ActivityRecord>> recentActivity(int limit) const;
     // The rows of a ...ByDay count table (storetypes.h) whose day lies in [from, to] (an invalid
     // date: no bound there), day first among the labels, by day and then in first-seen order.
     Result<QList<CountRow>> countsByDay(CountTable table, QDate from, QDate to) const;

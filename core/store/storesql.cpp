@@ -46,6 +46,13 @@ const QStringList &labelColumns()
     return columns;
 }
 
+Result<void> execWith(const StoreConnection &connection, const QString &what, const QString &sql,
+                      const QVariant &value)
+{
+    return execForEach(connection, what, sql, QVariantList{value},
+                       [](QSqlQuery &query, const QVariant &v) { query.addBindValue(v); });
+}
+
 void bindLabels(QSqlQuery &query, const LabelSet &labels)
 {
     for (const QString &label :

@@ -88,6 +88,28 @@ inline QString storedText(const QString &value)
     return value.isNull() ? QStringLiteral("") : value;
 }
 
+// Prepares `sql` once and runs it for every row, `bind` binding the row's values.
+template<typename Row, typename Bind>
+Result<void> execForEach(const StoreConnection &connection, const QString &what, const QString &sql,
+                         const QList<Row> &rows, Bind bind)
+{
+    if (rows.isEmpty())
+        return {};
+    QSqlQuery query(connection.database());
+    if (!query.prepare(sql))
+        return connection.error(what, query);
+    for (const Row &row : rows) {
+        bind(query, row);
+        if (!query.exec())
+            return connection.error(what, query);
+    }
+    return {};
+}
+
+// Runs `sql` once with one bound value.
+Result<void> execWith(const StoreConnection &connection, const QString &what, const QString &sql,
+                      const QVariant &value);
+
 void bindLabels(QSqlQuery &query, const LabelSet &labels);
 void bindCounters(QSqlQuery &query, const Counters &counters);
 // Reads the eight counter columns starting at `first`.

@@ -11,6 +11,7 @@
 #include <QStringList>
 
 #include <array>
+#include <optional>
 #include <tuple>
 
 namespace Dmarc {
@@ -145,6 +146,34 @@ struct ReportLogEntry
     QString reason; // why it failed (Malformed), empty otherwise
     QString fromEmail;
     qint64 processedAt = 0; // seconds since the epoch
+    qint64 id = 0;          // the entry's key, as read
+    // Written with the entry of a report that was read (since schema version 6); read by
+    // Store::loggedReport() only.
+    std::optional<ReportDetails> details;
+};
+
+// One entry of the reports log with all the store keeps of it.
+struct LoggedReportRecord
+{
+    ReportLogEntry entry;                      // with its details, when kept
+    std::optional<LoggedEmail> email;          // none for entries logged before schema version 6
+    QList<ReportLogEntry> otherEntriesOfEmail; // the email's other reports and failures
+};
+
+// One line of the recent activity (docs/architecture.md section 2, step 12).
+struct ActivityRecord
+{
+    qint64 id = 0; // set when appended
+    qint64 at = 0; // seconds since the epoch
+    QString account;
+    QString host;
+    QString event; // the service's name of what happened
+    QString label; // "uid 17"
+    QString fromEmail;
+    quint64 counted = 0;
+    quint64 duplicates = 0;
+    QString folder; // where the email goes
+    QString detail; // why it failed, when it did
 };
 
 } // namespace Dmarc

@@ -67,11 +67,25 @@ void downgrade(const QString &path, int version)
         db.setDatabaseName(path);
         QVERIFY(db.open());
         QSqlQuery query(db);
-        QStringList tables{QStringLiteral("tls_dedup"), QStringLiteral("daily_counters")};
-        for (const CountTableSpec &table : countTables())
-            tables << table.name;
-        for (const QString &table : tables)
-            QVERIFY(query.exec(QStringLiteral("DROP TABLE ") % table));
+        // What each version from 3 on added, undone down to `version`.
+        QStringList statements;
+        if (version < 6) {
+            for (const char *table :
+                 {"logged_emails", "email_parts", "report_details", "report_rows", "activity"})
+                statements << QStringLiteral("DROP TABLE ") % QLatin1String(table);
+            statements << QStringLiteral("DROP INDEX reports_log_email")
+                       << QStringLiteral("ALTER TABLE reports_log DROP COLUMN email_id");
+        }
+        if (version < 5)
+            statements << QStringLiteral("DROP TABLE daily_counters");
+        for (int t = 0; t < kCountTables; ++t) {
+            if (version < (t < kAllTimeCountTables ? 3 : 4))
+                statements << QStringLiteral("DROP TABLE ") % countTables().at(t).name;
+        }
+        if (version < 3)
+            statements << QStringLiteral("DROP TABLE tls_dedup");
+        for (const QString &statement : std::as_const(statements))
+            QVERIFY2(query.exec(statement), qPrintable(query.lastError().text()));
         QVERIFY(query.exec(QStringLiteral("UPDATE schema_version SET version = ") %
                            QString::number(version)));
         db.close();
@@ -442,6 +456,56 @@ private Q_SLOTS:
         QSqlDatabase::removeDatabase(QStringLiteral("raw"));
         QCOMPARE(stored, QStringLiteral("malformed"));
         QCOMPARE(version, Store::kSchemaVersion);
+    }
+
+    // Schema version 6 keeps a report's details and its email with each new line of the reports
+    // log; a line logged before has neither, and the log and the counters stay.
+    void migratesToReportDetails()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(Store::fileName());
+        {
+            auto store = openStore(dir.path());
+            QVERIFY(store
+                        ->commit({emailCommit(1, {reportCounts(QStringLiteral("google.com"),
+                                                               QStringLiteral("old"), 3)})},
+                                 kNow)
+                        .ok());
+        }
+        downgrade(path, 5);
+        auto store = openStore(dir.path());
+        QVERIFY(store);
+        QCOMPARE(countersOf(*store, kLabels), counters(3, 3));
+        const qint64 oldId = store->recentReports(1)->at(0).id;
+        const auto old = store->loggedReport(oldId);
+        QVERIFY(old && *old);
+        QCOMPARE((*old)->entry.reportId, QStringLiteral("old"));
+        QVERIFY(!(*old)->entry.details);
+        QVERIFY(!(*old)->email);
+
+        ReportCounts report = reportCounts(QStringLiteral("google.com"), QStringLiteral("new"), 2);
+        report.details.reporterEmail = QStringLiteral("noreply-dmarc-support@google.com");
+        report.details.policy.p = QStringLiteral("reject");
+        report.details.rows = {ReportRow{
+            QStringLiteral("192.0.2.1"), 2, QStringLiteral("none"), QStringLiteral("pass"),
+            QStringLiteral("fail"), QStringLiteral("mydomain.de"), QStringLiteral("mydomain.de"),
+            QStringLiteral("pass"), QStringLiteral("my-spf-domain.de"), QStringLiteral("fail")}};
+        EmailCommit email = emailCommit(2, {report});
+        email.analysis.parts = {EmailPart{QStringLiteral("1"), QStringLiteral("application/gzip"),
+                                          QStringLiteral("r.xml.gz"), 512,
+                                          EmailPart::Kind::Report}};
+        email.analysis.partCount = 1;
+        QVERIFY(store->commit({email}, kNow + 1).ok());
+        const auto fresh = store->loggedReport(store->recentReports(1)->at(0).id);
+        QVERIFY(fresh && *fresh);
+        QVERIFY((*fresh)->entry.details);
+        QCOMPARE((*fresh)->entry.details->reporterEmail,
+                 QStringLiteral("noreply-dmarc-support@google.com"));
+        QCOMPARE((*fresh)->entry.details->policy.p, QStringLiteral("reject"));
+        QCOMPARE((*fresh)->entry.details->rows, report.details.rows);
+        QVERIFY((*fresh)->email);
+        QCOMPARE((*fresh)->email->uid, quint32(2));
+        QCOMPARE((*fresh)->email->parts, email.analysis.parts);
     }
 
     // Schema version 3 adds the TLS and failure-report tables; what version 2 held stays.

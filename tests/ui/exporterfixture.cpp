@@ -1,5 +1,7 @@
 #include "exporterfixture.h"
 
+#include "exporterharness.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
@@ -35,6 +37,22 @@ std::unique_ptr<Exporter> startExporterWithUnreachableAccount(const QString &sto
     // No retry on its own during a test: a new attempt can only come from "Check now".
     config->accounts.first().reconnectMinSeconds = 600;
     config->accounts.first().reconnectMaxSeconds = 600;
+    auto exporter = std::make_unique<Exporter>(*config);
+    if (auto started = exporter->start(); !started) {
+        QTest::qFail(qPrintable(started.error().message), __FILE__, __LINE__);
+        return nullptr;
+    }
+    return exporter;
+}
+
+std::unique_ptr<Exporter> startExporterOn(const DovecotServer &server,
+                                          const QString &storageDirectory)
+{
+    auto config = parseConfig(exporterConfigWith(server, storageDirectory, {}), QString(), {});
+    if (!config) {
+        QTest::qFail(qPrintable(config.error().message), __FILE__, __LINE__);
+        return nullptr;
+    }
     auto exporter = std::make_unique<Exporter>(*config);
     if (auto started = exporter->start(); !started) {
         QTest::qFail(qPrintable(started.error().message), __FILE__, __LINE__);

@@ -3,21 +3,21 @@
 #include "exporterfixture.h"
 #include "problembanner.h"
 #include "queryanswer.h"
+#include "reportview.h"
 #include "samplestore.h"
 #include "service/dashboardqueries.h"
 #include "service/exporter.h"
-#include "trendchart.h"
 #include "trayicon.h"
+#include "trendchart.h"
 
 #include <QAbstractItemView>
 #include <QComboBox>
 #include <QDateTime>
 #include <QDialog>
-#include <QLabel>
 #include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
-#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPointer>
 #include <QPushButton>
@@ -397,10 +397,10 @@ private Q_SLOTS:
         view->setFocus();
         view->setCurrentIndex(view->model()->index(errorRow, 0));
         QTest::keyClick(view, Qt::Key_Return);
-        QMessageBox *details = nullptr;
-        QTRY_VERIFY(
-            (details = m_window->findChild<QMessageBox *>(QStringLiteral("reportDetails"))));
-        QVERIFY2(details->text().contains(reason), qPrintable(details->text()));
+        ReportView *details = nullptr;
+        QTRY_VERIFY((details = m_window->findChild<ReportView *>(QStringLiteral("reportDetails"))));
+        QTRY_VERIFY(details->isLoaded());
+        QCOMPARE(details->findChild<QLabel *>(QStringLiteral("reportReason"))->text(), reason);
         details->close();
     }
 

@@ -1,0 +1,434 @@
+#include "storedetails.h"
+
+#include "storedialect.h"
+
+#include <QVariant>
+
+namespace Dmarc {
+
+namespace {
+
+// The columns of report_details after log_id, in the order of PolicyPublished's fields below.
+const QStringList &policyColumns()
+{
+    static const QStringList columns = {QStringLiteral("policy_domain"),
+                                        QStringLiteral("adkim"),
+                                        QStringLiteral("aspf"),
+                                        QStringLiteral("p"),
+                                        QStringLiteral("sp"),
+                                        QStringLiteral("np"),
+                                        QStringLiteral("pct"),
+                                        QStringLiteral("fo"),
+                                        QStringLiteral("testing"),
+                                        QStringLiteral("discovery_method")};
+    return columns;
+}
+
+QList<QString PolicyPublished::*> policyFields()
+{
+    return {&PolicyPublished::domain,  &PolicyPublished::adkim,
+            &PolicyPublished::aspf,    &PolicyPublished::p,
+            &PolicyPublished::sp,      &PolicyPublished::np,
+            &PolicyPublished::pct,     &PolicyPublished::fo,
+            &PolicyPublished::testing, &PolicyPublished::discoveryMethod};
+}
+
+// The text columns of report_rows after source_ip and message_count, in ReportRow's order.
+QList<QString ReportRow::*> rowTextFields()
+{
+    return {&ReportRow::disposition, &ReportRow::policyDkim, &ReportRow::policySpf,
+            &ReportRow::headerFrom,  &ReportRow::dkimDomain, &ReportRow::dkimResult,
+            &ReportRow::spfDomain,   &ReportRow::spfResult};
+}
+
+const QStringList &rowTextColumns()
+{
+    static const QStringList columns = {
+        QStringLiteral("disposition"), QStringLiteral("policy_dkim"), QStringLiteral("policy_spf"),
+        QStringLiteral("header_from"), QStringLiteral("dkim_domain"), QStringLiteral("dkim_result"),
+        QStringLiteral("spf_domain"),  QStringLiteral("spf_result")};
+    return columns;
+}
+
+QString textColumns(const QStringList &names)
+{
+    QStringList columns;
+    for (const QString &name : names)
+        columns << name % QStringLiteral(" TEXT NOT NULL");
+    return columns.join(QStringLiteral(", "));
+}
+
+QString placeholders(qsizetype count)
+{
+    QStringList marks;
+    for (qsizetype i = 0; i < count; ++i)
+        marks << QStringLiteral("?");
+    return marks.join(QStringLiteral(", "));
+}
+
+const QString kActivityColumns = QStringLiteral(
+    "id, at, account, host, event, label, from_email, counted, duplicates, folder, detail");
+
+Result<QList<ReportLogEntry>> readEntries(const StoreConnection &connection, const QString &where,
+                                          qint64 key)
+{
+    QSqlQuery query(connection.database());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT ") % reportsLogColumns() %
+                  QStringLiteral(" FROM reports_log WHERE ") % where %
+                  QStringLiteral(" ORDER BY id"));
+    query.addBindValue(key);
+    if (!query.exec())
+        return connection.error(QStringLiteral("cannot read the reports log"), query);
+    QList<ReportLogEntry> entries;
+    while (query.next())
+        entries << readReportLogEntry(query);
+    return entries;
+}
+
+Result<std::optional<ReportDetails>> readDetails(const StoreConnection &connection, qint64 id)
+{
+    QSqlQuery query(connection.database());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT reporter_email, ") %
+                  policyColumns().join(QStringLiteral(", ")) %
+                  QStringLiteral(" FROM report_details WHERE log_id = ?"));
+    query.addBindValue(id);
+    if (!query.exec())
+        return connection.error(QStringLiteral("cannot read a report's details"), query);
+    if (!query.next())
+        return std::optional<ReportDetails>();
+    ReportDetails details;
+    details.reporterEmail = query.value(0).toString();
+    int column = 1;
+    for (QString PolicyPublished::*field : policyFields())
+        details.policy.*field = query.value(column++).toString();
+    query.prepare(QStringLiteral("SELECT source_ip, message_count, ") %
+                  rowTextColumns().join(QStringLiteral(", ")) %
+                  QStringLiteral(" FROM report_rows WHERE log_id = ? ORDER BY position"));
+    query.addBindValue(id);
+    if (!query.exec())
+        return connection.error(QStringLiteral("cannot read a report's records"), query);
+    while (query.next()) {
+        ReportRow row;
+        row.sourceIp = query.value(0).toString();
+        row.count = quint64(query.value(1).toLongLong());
+        int text = 2;
+        for (QString ReportRow::*field : rowTextFields())
+            row.*field = query.value(text++).toString();
+        details.rows << row;
+    }
+    return std::optional<ReportDetails>(std::move(details));
+}
+
+Result<std::optional<LoggedEmail>> readEmail(const StoreConnection &connection, qint64 id)
+{
+    QSqlQuery query(connection.database());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT account, mailbox, uid, from_email, subject, size, "
+                                 "part_count FROM logged_emails WHERE id = ?"));
+    query.addBindValue(id);
+    if (!query.exec())
+        return connection.error(QStringLiteral("cannot read an email of the reports log"), query);
+    if (!query.next())
+        return std::optional<LoggedEmail>();
+    LoggedEmail email{query.value(0).toString(),
+                      query.value(1).toString(),
+                      quint32(query.value(2).toLongLong()),
+                      query.value(3).toString(),
+                      query.value(4).toString(),
+                      query.value(5).toLongLong(),
+                      {},
+                      qsizetype(query.value(6).toLongLong())};
+    query.prepare(QStringLiteral("SELECT section, content_type, file_name, size, kind FROM "
+                                 "email_parts WHERE email_id = ? ORDER BY position"));
+    query.addBindValue(id);
+    if (!query.exec())
+        return connection.error(QStringLiteral("cannot read the parts of an email"), query);
+    while (query.next()) {
+        email.parts << EmailPart{query.value(0).toString(), query.value(1).toString(),
+                                 query.value(2).toString(), query.value(3).toLongLong(),
+                                 partKindFromName(query.value(4).toString())};
+    }
+    return std::optional<LoggedEmail>(std::move(email));
+}
+
+} // namespace
+
+QStringList reportDetailsMigration(const StoreDialect &dialect)
+{
+    return {
+        QStringLiteral("ALTER TABLE reports_log ADD COLUMN email_id BIGINT NOT NULL DEFAULT 0"),
+        QStringLiteral("CREATE INDEX reports_log_email ON reports_log (email_id)"),
+        QStringLiteral("CREATE TABLE logged_emails (id ") % dialect.autoIdColumn() %
+            QStringLiteral(", account TEXT NOT NULL, mailbox TEXT NOT NULL, uid BIGINT NOT NULL, "
+                           "from_email TEXT NOT NULL, subject TEXT NOT NULL, "
+                           "size BIGINT NOT NULL, part_count BIGINT NOT NULL)"),
+        QStringLiteral("CREATE TABLE email_parts (email_id BIGINT NOT NULL, "
+                       "position INTEGER NOT NULL, section TEXT NOT NULL, "
+                       "content_type TEXT NOT NULL, file_name TEXT NOT NULL, "
+                       "size BIGINT NOT NULL, kind VARCHAR(16) NOT NULL, "
+                       "PRIMARY KEY (email_id, position))"),
+        QStringLiteral("CREATE TABLE report_details (log_id BIGINT NOT NULL PRIMARY KEY, "
+                       "reporter_email TEXT NOT NULL, ") %
+            textColumns(policyColumns()) % QLatin1Char(')'),
+        QStringLiteral("CREATE TABLE report_rows (log_id BIGINT NOT NULL, "
+                       "position INTEGER NOT NULL, source_ip TEXT NOT NULL, "
+                       "message_count BIGINT NOT NULL, ") %
+            textColumns(rowTextColumns()) % QStringLiteral(", PRIMARY KEY (log_id, position))"),
+        QStringLiteral("CREATE TABLE activity (id ") % dialect.autoIdColumn() %
+            QStringLiteral(", at BIGINT NOT NULL, account TEXT NOT NULL, host TEXT NOT NULL, "
+                           "event VARCHAR(32) NOT NULL, label TEXT NOT NULL, "
+                           "from_email TEXT NOT NULL, counted BIGINT NOT NULL, "
+                           "duplicates BIGINT NOT NULL, folder TEXT NOT NULL, "
+                           "detail TEXT NOT NULL)"),
+    };
+}
+
+Result<qint64> nextId(const StoreConnection &connection, const QString &table)
+{
+    QSqlQuery query(connection.database());
+    if (!query.exec(QStringLiteral("SELECT COALESCE(MAX(id), 0) + 1 FROM ") % table) ||
+        !query.next())
+        return connection.error(QStringLiteral("cannot read the keys of ") % table, query);
+    return query.value(0).toLongLong();
+}
+
+Result<QList<qint64>> writeLoggedEmails(const StoreConnection &connection,
+                                        const QList<LoggedEmailRows> &emails, qsizetype rowCount)
+{
+    QList<qint64> emailOfRow(rowCount, 0);
+    if (emails.isEmpty())
+        return emailOfRow;
+    const auto firstId = nextId(connection, QStringLiteral("logged_emails"));
+    if (!firstId)
+        return firstId.error();
+    struct Part
+    {
+        qint64 email;
+        qsizetype position;
+        const EmailPart *part;
+    };
+    QList<Part> parts;
+    qint64 id = *firstId;
+    const auto written = execForEach(
+        connection, QStringLiteral("cannot write an email of the reports log"),
+        QStringLiteral("INSERT INTO logged_emails (id, account, mailbox, uid, from_email, subject, "
+                       "size, part_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+        emails, [&](QSqlQuery &query, const LoggedEmailRows &logged) {
+            const LoggedEmail &email = logged.email;
+            for (qsizetype row = 0; row < logged.logRows; ++row)
+                emailOfRow[logged.firstLogRow + row] = id;
+            for (qsizetype p = 0; p < email.parts.size(); ++p)
+                parts << Part{id, p, &email.parts.at(p)};
+            query.addBindValue(id++);
+            query.addBindValue(storedText(email.account));
+            query.addBindValue(storedText(email.mailbox));
+            query.addBindValue(qint64(email.uid));
+            query.addBindValue(storedText(email.fromEmail));
+            query.addBindValue(storedText(email.subject));
+            query.addBindValue(email.size);
+            query.addBindValue(qint64(email.partCount));
+        });
+    if (!written)
+        return written.error();
+    const auto partsWritten = execForEach(
+        connection, QStringLiteral("cannot write the parts of an email"),
+        QStringLiteral("INSERT INTO email_parts (email_id, position, section, content_type, "
+                       "file_name, size, kind) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+        parts, [](QSqlQuery &query, const Part &part) {
+            query.addBindValue(part.email);
+            query.addBindValue(qint64(part.position));
+            query.addBindValue(storedText(part.part->section));
+            query.addBindValue(storedText(part.part->contentType));
+            query.addBindValue(storedText(part.part->fileName));
+            query.addBindValue(part.part->size);
+            query.addBindValue(QString(partKindName(part.part->kind)));
+        });
+    if (!partsWritten)
+        return partsWritten.error();
+    return emailOfRow;
+}
+
+Result<void> writeReportDetails(const StoreConnection &connection,
+                                const QList<ReportLogEntry> &rows, qint64 firstId)
+{
+    struct Detailed
+    {
+        qint64 id;
+        const ReportDetails *details;
+    };
+    struct Row
+    {
+        qint64 id;
+        qsizetype position;
+        const ReportRow *row;
+    };
+    QList<Detailed> detailed;
+    QList<Row> records;
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        if (!rows.at(i).details)
+            continue;
+        const ReportDetails &details = *rows.at(i).details;
+        detailed << Detailed{firstId + i, &details};
+        for (qsizetype r = 0; r < details.rows.size(); ++r)
+            records << Row{firstId + i, r, &details.rows.at(r)};
+    }
+    const auto written =
+        execForEach(connection, QStringLiteral("cannot write a report's details"),
+                    QStringLiteral("INSERT INTO report_details (log_id, reporter_email, ") %
+                        policyColumns().join(QStringLiteral(", ")) % QStringLiteral(") VALUES (") %
+                        placeholders(2 + policyColumns().size()) % QLatin1Char(')'),
+                    detailed, [](QSqlQuery &query, const Detailed &entry) {
+                        query.addBindValue(entry.id);
+                        query.addBindValue(storedText(entry.details->reporterEmail));
+                        for (QString PolicyPublished::*field : policyFields())
+                            query.addBindValue(storedText(entry.details->policy.*field));
+                    });
+    if (!written)
+        return written;
+    return execForEach(
+        connection, QStringLiteral("cannot write a report's records"),
+        QStringLiteral("INSERT INTO report_rows (log_id, position, source_ip, message_count, ") %
+            rowTextColumns().join(QStringLiteral(", ")) % QStringLiteral(") VALUES (") %
+            placeholders(4 + rowTextColumns().size()) % QLatin1Char(')'),
+        records, [](QSqlQuery &query, const Row &record) {
+            query.addBindValue(record.id);
+            query.addBindValue(qint64(record.position));
+            query.addBindValue(storedText(record.row->sourceIp));
+            query.addBindValue(qint64(record.row->count));
+            for (QString ReportRow::*field : rowTextFields())
+                query.addBindValue(storedText(record.row->*field));
+        });
+}
+
+Result<void> pruneReportDetails(const StoreConnection &connection)
+{
+    // Keys only grow: whatever lies below the log's oldest entry (or its oldest email) is gone.
+    const QString oldestEntry = QStringLiteral("(SELECT MIN(id) FROM reports_log)");
+    const QString oldestEmail =
+        QStringLiteral("(SELECT MIN(email_id) FROM reports_log WHERE email_id > 0)");
+    const std::pair<QString, QString> prunes[] = {
+        {QStringLiteral("report_details WHERE log_id < "), oldestEntry},
+        {QStringLiteral("report_rows WHERE log_id < "), oldestEntry},
+        {QStringLiteral("email_parts WHERE email_id < "), oldestEmail},
+        {QStringLiteral("logged_emails WHERE id < "), oldestEmail}};
+    QSqlQuery query(connection.database());
+    for (const auto &[what, bound] : prunes) {
+        if (!query.exec(QStringLiteral("DELETE FROM ") % what % bound))
+            return connection.error(QStringLiteral("cannot prune the reports log"), query);
+    }
+    return {};
+}
+
+QString reportsLogColumns()
+{
+    return QStringLiteral("org_name, report_id, date_begin, date_end, records, messages, outcome, "
+                          "reason, from_email, processed_at, id");
+}
+
+ReportLogEntry readReportLogEntry(const QSqlQuery &query)
+{
+    ReportLogEntry entry;
+    entry.orgName = query.value(0).toString();
+    entry.reportId = query.value(1).toString();
+    entry.dateBegin = query.value(2).toLongLong();
+    entry.dateEnd = query.value(3).toLongLong();
+    entry.records = quint64(query.value(4).toLongLong());
+    entry.messages = quint64(query.value(5).toLongLong());
+    entry.outcome =
+        reportOutcomeFromName(query.value(6).toString()).value_or(ReportOutcome::Malformed);
+    entry.reason = query.value(7).toString();
+    entry.fromEmail = query.value(8).toString();
+    entry.processedAt = query.value(9).toLongLong();
+    entry.id = query.value(10).toLongLong();
+    return entry;
+}
+
+Result<std::optional<LoggedReportRecord>> readLoggedReport(const StoreConnection &connection,
+                                                           qint64 id)
+{
+    const auto entries = readEntries(connection, QStringLiteral("id = ?"), id);
+    if (!entries)
+        return entries.error();
+    if (entries->isEmpty())
+        return std::optional<LoggedReportRecord>();
+    LoggedReportRecord record;
+    record.entry = entries->constFirst();
+    auto details = readDetails(connection, id);
+    if (!details)
+        return details.error();
+    record.entry.details = std::move(*details);
+    QSqlQuery query(connection.database());
+    query.prepare(QStringLiteral("SELECT email_id FROM reports_log WHERE id = ?"));
+    query.addBindValue(id);
+    if (!query.exec() || !query.next())
+        return connection.error(QStringLiteral("cannot read the reports log"), query);
+    if (const qint64 emailId = query.value(0).toLongLong(); emailId > 0) {
+        auto email = readEmail(connection, emailId);
+        if (!email)
+            return email.error();
+        record.email = std::move(*email);
+        auto others = readEntries(connection, QStringLiteral("email_id = ?"), emailId);
+        if (!others)
+            return others.error();
+        others->removeIf([id](const ReportLogEntry &entry) { return entry.id == id; });
+        record.otherEntriesOfEmail = std::move(*others);
+    }
+    return std::optional<LoggedReportRecord>(std::move(record));
+}
+
+Result<void> writeActivity(const StoreConnection &connection, QList<ActivityRecord> &records,
+                           int keep)
+{
+    const auto firstId = nextId(connection, QStringLiteral("activity"));
+    if (!firstId)
+        return firstId.error();
+    qint64 id = *firstId;
+    for (ActivityRecord &record : records)
+        record.id = id++;
+    const auto written =
+        execForEach(connection, QStringLiteral("cannot write the recent activity"),
+                    QStringLiteral("INSERT INTO activity (") % kActivityColumns %
+                        QStringLiteral(") VALUES (") % placeholders(11) % QLatin1Char(')'),
+                    records, [](QSqlQuery &query, const ActivityRecord &record) {
+                        query.addBindValue(record.id);
+                        query.addBindValue(record.at);
+                        for (const QString &text : {record.account, record.host, record.event,
+                                                    record.label, record.fromEmail})
+                            query.addBindValue(storedText(text));
+                        query.addBindValue(qint64(record.counted));
+                        query.addBindValue(qint64(record.duplicates));
+                        query.addBindValue(storedText(record.folder));
+                        query.addBindValue(storedText(record.detail));
+                    });
+    if (!written)
+        return written;
+    return execWith(connection, QStringLiteral("cannot prune the recent activity"),
+                    QStringLiteral("DELETE FROM activity WHERE id <= "
+                                   "(SELECT MAX(id) FROM activity) - ?"),
+                    keep);
+}
+
+Result<QList<ActivityRecord>> readActivity(const StoreConnection &connection, int limit)
+{
+    QSqlQuery query(connection.database());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT ") % kActivityColumns %
+                  QStringLiteral(" FROM activity ORDER BY id DESC LIMIT ?"));
+    query.addBindValue(limit);
+    if (!query.exec())
+        return connection.error(QStringLiteral("cannot read the recent activity"), query);
+    QList<ActivityRecord> records;
+    while (query.next()) {
+        records.prepend(ActivityRecord{
+            query.value(0).toLongLong(), query.value(1).toLongLong(), query.value(2).toString(),
+            query.value(3).toString(), query.value(4).toString(), query.value(5).toString(),
+            query.value(6).toString(), quint64(query.value(7).toLongLong()),
+            quint64(query.value(8).toLongLong()), query.value(9).toString(),
+            query.value(10).toString()});
+    }
+    return records;
+}
+
+} // namespace Dmarc

@@ -1,0 +1,133 @@
+// The recent activity on the Status tab: a real Dovecot and exporter, the store on disk, the
+// window offscreen. Each line names the account; "Check now" that finds nothing says so; the
+// lines survive a restart of the exporter.
+#include "dashboardwindow.h"
+#include "dovecotserver.h"
+#include "exporterfixture.h"
+#include "exporterharness.h"
+#include "reportfixtures.h"
+#include "service/exporter.h"
+
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Dmarc;
+using namespace Dmarc::Test;
+using namespace Dmarc::Ui;
+
+class TestRecentActivity : public QObject
+{
+    Q_OBJECT
+
+    DovecotServer m_server;
+    QTemporaryDir m_storage;
+    std::unique_ptr<Exporter> m_exporter;
+    std::unique_ptr<DashboardWindow> m_window;
+
+    void start()
+    {
+        const auto config =
+            parseConfig(exporterConfigWith(m_server, m_storage.path(), {}), QString(), {});
+        QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error().message));
+        m_exporter = std::make_unique<Exporter>(*config);
+        QVERIFY(m_exporter->start().ok());
+        m_window = std::make_unique<DashboardWindow>(*m_exporter);
+        m_window->show();
+    }
+
+    void stop()
+    {
+        m_window.reset();
+        stopExporter(m_exporter);
+    }
+
+    QString log() const
+    {
+        auto *log = m_window->findChild<QPlainTextEdit *>(QStringLiteral("activityLog"));
+        return log ? log->toPlainText() : QString();
+    }
+
+    // The log's lines containing `text`.
+    int linesWith(const QString &text) const { return int(log().split(u'\n').filter(text).size()); }
+
+    // The account's name and server (exporterharness.h: dovecotAccount).
+    static QString accountPrefix() { return QStringLiteral("main on localhost: "); }
+
+    void checkNow()
+    {
+        auto *button = m_window->findChild<QPushButton *>(QStringLiteral("checkNowButton"));
+        QVERIFY(button);
+        QTest::mouseClick(button, Qt::LeftButton);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        const auto started = m_server.start();
+        QVERIFY2(started.ok(), qPrintable(started.ok() ? QString() : started.error().message));
+        QVERIFY(m_storage.isValid());
+        start();
+    }
+
+    void cleanupTestCase() { stop(); }
+
+    // What became of each email, under the account's name and server.
+    void linesNameTheAccountAndWhatHappened()
+    {
+        QVERIFY(m_server
+                    .deliver(QStringLiteral("INBOX"),
+                             email({attachment("application/gzip", "r.xml.gz",
+                                               gzip(feedback(record(), "activity-1")))}))
+                    .ok());
+        QVERIFY(m_server
+                    .deliver(QStringLiteral("INBOX"),
+                             email({Part{"Content-Type: text/plain", "No report here."}},
+                                   "someone@elsewhere.example"))
+                    .ok());
+        QTRY_COMPARE_WITH_TIMEOUT(m_server.messageCount(QStringLiteral("Archive")), 1, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_server.messageCount(QStringLiteral("Invalid")), 1, 20000);
+        const QString account = accountPrefix();
+        QTRY_VERIFY2(linesWith(account + QStringLiteral("uid 1 from "
+                                                        "noreply-dmarc-support@google.com: 1 ")) ==
+                         1,
+                     qPrintable(log()));
+        QCOMPARE(linesWith(QStringLiteral("counted, moved to Archive")), 1);
+        QTRY_COMPARE(linesWith(account + QStringLiteral("uid 2 from someone@elsewhere.example: ")),
+                     1);
+        QCOMPARE(linesWith(QStringLiteral("invalid: no report found in the email, moved to "
+                                          "Invalid")),
+                 1);
+    }
+
+    // "Check now" with nothing new in the inbox adds a line saying so, each time.
+    void checkNowWithNothingNewSaysSo()
+    {
+        const QString line = accountPrefix() + QStringLiteral("Checked: nothing new");
+        const int before = linesWith(line);
+        checkNow();
+        QTRY_COMPARE_WITH_TIMEOUT(linesWith(line), before + 1, 20000);
+        checkNow();
+        QTRY_COMPARE_WITH_TIMEOUT(linesWith(line), before + 2, 20000);
+    }
+
+    // A new exporter on the same store shows the lines of the one before.
+    void linesSurviveARestart()
+    {
+        const QStringList before = log().split(u'\n');
+        QVERIFY(before.size() >= 4);
+        stop();
+        start();
+        QTRY_VERIFY(log().split(u'\n').size() >= before.size());
+        const QStringList after = log().split(u'\n');
+        QCOMPARE(after.mid(0, before.size()), before);
+    }
+};
+
+QTEST_MAIN(TestRecentActivity)
+#include "tst_recentactivity.moc"
