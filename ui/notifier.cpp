@@ -153,7 +153,7 @@ Notice NotificationPolicy::take(qint64 nowSecs)
     if (!m_heldAccounts.isEmpty()) {
         Part part{Notice::Kind::MailboxError,
                   troubleTitle(m_heldAccounts.first()),
-                  Notifier::tr("%n mailbox problem(s)", nullptr, int(m_heldAccounts.size())),
+                  Notifier::tr("%Ln mailbox problem(s)", nullptr, int(m_heldAccounts.size())),
                   {}};
         for (const AccountStatus &account : std::as_const(m_heldAccounts)) {
             part.lines << (m_heldAccounts.size() == 1
@@ -167,15 +167,15 @@ Notice NotificationPolicy::take(qint64 nowSecs)
     if (!m_heldSources.isEmpty()) {
         const int count = int(m_heldSources.size());
         parts << Part{Notice::Kind::FailingSource,
-                      Notifier::tr("%n new source(s) failing DMARC", nullptr, count),
-                      Notifier::tr("%n new failing source(s)", nullptr, count), m_heldSources};
+                      Notifier::tr("%Ln new source(s) failing DMARC", nullptr, count),
+                      Notifier::tr("%Ln new failing source(s)", nullptr, count), m_heldSources};
     }
     if (m_heldInvalid > 0) {
         parts << Part{
             Notice::Kind::InvalidReport,
             Notifier::tr("Invalid DMARC report"),
-            Notifier::tr("%n invalid report(s)", nullptr, m_heldInvalid),
-            {Notifier::tr("%n email(s) could not be read as a report; see Recent reports.", nullptr,
+            Notifier::tr("%Ln invalid report(s)", nullptr, m_heldInvalid),
+            {Notifier::tr("%Ln email(s) could not be read as a report; see Recent reports.", nullptr,
                           m_heldInvalid)}};
     }
     m_heldAccounts.clear();

@@ -192,7 +192,7 @@ void TrayIcon::showState()
         tr("Last check: %1").arg(whenText(lastCheck, now)),
         figuresLine(Range::Yesterday, m_yesterday), figuresLine(Range::Week, inputs.lastWeek)};
     if (inputs.invalidLastWeek > 0)
-        lines << tr("%n invalid report(s) in the last 7 days", nullptr,
+        lines << tr("%Ln invalid report(s) in the last 7 days", nullptr,
                     int(inputs.invalidLastWeek));
     if (!inputs.tlsFailingDomains.isEmpty())
         lines << tr("TLS failures in the last 7 days for %1")

@@ -137,6 +137,10 @@ private Q_SLOTS:
                  qPrintable(invalidNotice(1)));
         QVERIFY2(invalidNotice(2).startsWith(QStringLiteral("2 emails could not be read")),
                  qPrintable(invalidNotice(2)));
+        // In the locale's digits: "1,234" in English, "1234" in Spanish.
+        QVERIFY2(invalidNotice(1234).startsWith(locale.toString(1234) +
+                                                QStringLiteral(" emails could not be read")),
+                 qPrintable(invalidNotice(1234)));
     }
 
     void germanAndFrenchPluralForms_data()
@@ -144,10 +148,13 @@ private Q_SLOTS:
         QTest::addColumn<QLocale>("locale");
         QTest::addColumn<QString>("one");
         QTest::addColumn<QString>("two");
+        QTest::addColumn<QString>("many");
         QTest::newRow("German") << kGerman << QStringLiteral("1 E-Mail konnte")
-                                << QStringLiteral("2 E-Mails konnten");
+                                << QStringLiteral("2 E-Mails konnten")
+                                << QStringLiteral("1.234 E-Mails konnten");
         QTest::newRow("French") << kFrench << QStringLiteral("1 e-mail n'a pas pu")
-                                << QStringLiteral("2 e-mails n'ont pas pu");
+                                << QStringLiteral("2 e-mails n'ont pas pu")
+                                << QStringLiteral("1\u202f234 e-mails n'ont pas pu");
     }
 
     void germanAndFrenchPluralForms()
@@ -155,9 +162,11 @@ private Q_SLOTS:
         QFETCH(QLocale, locale);
         QFETCH(QString, one);
         QFETCH(QString, two);
+        QFETCH(QString, many);
         useLanguage(locale);
         QVERIFY2(invalidNotice(1).startsWith(one), qPrintable(invalidNotice(1)));
         QVERIFY2(invalidNotice(2).startsWith(two), qPrintable(invalidNotice(2)));
+        QVERIFY2(invalidNotice(1234).startsWith(many), qPrintable(invalidNotice(1234)));
     }
 
     void standardButtonsInTheLanguage_data()
