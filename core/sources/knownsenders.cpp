@@ -1,8 +1,9 @@
 #include "sources/knownsenders.h"
 
+#include "sources/publicsuffixlist.h"
+
 #include <QFile>
 
-#include <algorithm>
 #include <utility>
 
 namespace Dmarc {
@@ -88,22 +89,6 @@ Result<QStringList> splitCsvLine(const QString &line)
     return fields;
 }
 
-// A domain as the map's first column gives it: lower case, no trailing dot, no white space,
-// address, wildcard or path.
-QString mapDomain(const QString &text)
-{
-    QString domain = text.trimmed().toLower();
-    if (domain.endsWith(QLatin1Char('.')))
-        domain.chop(1);
-    const bool valid = !domain.isEmpty() && !domain.startsWith(QLatin1Char('.')) &&
-                       !domain.contains(QLatin1String("..")) &&
-                       std::none_of(domain.cbegin(), domain.cend(), [](QChar c) {
-                           return c.isSpace() || c == QLatin1Char('@') || c == QLatin1Char('*') ||
-                                  c == QLatin1Char('/') || c == QLatin1Char(':');
-                       });
-    return valid ? domain : QString();
-}
-
 } // namespace
 
 QString sourceTypeName(SourceType type)
@@ -166,7 +151,7 @@ Result<KnownSenders> KnownSenders::fromCsv(const QByteArray &csv, const QString 
                 QStringLiteral("expected 3 fields (%1), found %2").arg(header).arg(fields->size()));
             continue;
         }
-        const QString domain = mapDomain(fields->at(0));
+        const QString domain = normalizedDomainName(fields->at(0));
         const QString name = fields->at(1).trimmed();
         const auto type = mapType(fields->at(2).trimmed());
         if (domain.isEmpty())

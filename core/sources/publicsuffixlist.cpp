@@ -9,6 +9,20 @@
 
 namespace Dmarc {
 
+QString normalizedDomainName(const QString &domain)
+{
+    QString name = domain.trimmed().toLower();
+    if (name.endsWith(QLatin1Char('.')))
+        name.chop(1);
+    const bool plausible =
+        !name.startsWith(QLatin1Char('.')) && !name.contains(QLatin1String("..")) &&
+        std::none_of(name.cbegin(), name.cend(), [](QChar c) {
+            return c.isSpace() || c == QLatin1Char('@') || c == QLatin1Char('*') ||
+                   c == QLatin1Char('/') || c == QLatin1Char(':');
+        });
+    return plausible ? name : QString();
+}
+
 Result<std::shared_ptr<const PublicSuffixList>> PublicSuffixList::load(const QString &path)
 {
     psl_ctx_t *context = psl_load_file(QFile::encodeName(path).constData());
@@ -30,16 +44,8 @@ PublicSuffixList::~PublicSuffixList()
 
 QString PublicSuffixList::registrableDomain(const QString &domain) const
 {
-    QString name = domain.trimmed().toLower();
-    if (name.endsWith(QLatin1Char('.')))
-        name.chop(1);
-    const bool plausible = !name.isEmpty() && normalizeSourceIp(name).isEmpty() &&
-                           std::none_of(name.cbegin(), name.cend(), [](QChar c) {
-                               return c.isSpace() || c == QLatin1Char('@') ||
-                                      c == QLatin1Char('/') || c == QLatin1Char(':') ||
-                                      c == QLatin1Char('*');
-                           });
-    if (!plausible)
+    const QString name = normalizedDomainName(domain);
+    if (name.isEmpty() || !normalizeSourceIp(name).isEmpty())
         return QString();
     const QByteArray utf8 = name.toUtf8();
     const char *registrable = psl_registrable_domain(m_context, utf8.constData());

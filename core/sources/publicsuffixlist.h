@@ -10,6 +10,10 @@ struct psl_ctx_st;
 
 namespace Dmarc {
 
+// A domain name as the sources module compares them: trimmed, lower case, a trailing dot
+// dropped; "" for what is no domain name (white space, '@', '*', '/', ':', an empty label).
+QString normalizedDomainName(const QString &domain);
+
 // The Public Suffix List (libpsl), for the registrable domain of a name (docs/counting.md
 // section 10.2): "o1.ptr123.sendgrid.net" -> "sendgrid.net", "mail.example.co.uk" ->
 // "example.co.uk". The list is read from the file the `publicsuffix` package installs, so it is

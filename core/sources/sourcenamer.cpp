@@ -6,14 +6,6 @@ namespace Dmarc {
 
 namespace {
 
-QString normalizedName(const QString &domain)
-{
-    QString name = domain.trimmed().toLower();
-    if (name.endsWith(QLatin1Char('.')))
-        name.chop(1);
-    return name;
-}
-
 bool isSameOrBelow(const QString &domain, const QString &parent)
 {
     return !parent.isEmpty() && (domain == parent || domain.endsWith(QLatin1Char('.') + parent));
@@ -47,11 +39,11 @@ Result<SourceNamer> SourceNamer::fromSettings(const SourceSettings &settings,
 std::optional<SourceName> SourceNamer::byDomain(const QString &domain, const QString &fromDomain,
                                                 SourceRule rule) const
 {
-    const QString name = normalizedName(domain);
+    const QString name = normalizedDomainName(domain);
     const QString registrable = m_suffixes->registrableDomain(name);
     if (registrable.isEmpty())
         return std::nullopt;
-    if (isSameOrBelow(name, normalizedName(fromDomain)))
+    if (isSameOrBelow(name, normalizedDomainName(fromDomain)))
         return SourceName{QStringLiteral("own domain"), SourceType::Own, rule, registrable};
     if (const auto sender = m_senders.find(name, registrable))
         return SourceName{sender->name, sender->type, rule, registrable};
