@@ -78,6 +78,17 @@ std::optional<ReverseDnsAnswer> askAndWait(ReverseDnsResolver &resolver, const Q
     return answered.at(0).at(0).value<ReverseDnsAnswer>();
 }
 
+// The addresses 198.51.100.1 to .count, which server leaves unanswered.
+QStringList silentAddresses(DnsServer &server, int count)
+{
+    QStringList ips;
+    for (int i = 1; i <= count; ++i) {
+        ips.append(QStringLiteral("198.51.100.%1").arg(i));
+        server.setBehaviour(ptrQueryName(QHostAddress(ips.last())), DnsServer::Behaviour::Silent);
+    }
+    return ips;
+}
+
 // Seconds from now to `expires`, for comparing a lifetime to within a minute.
 qint64 secondsUntil(const QDateTime &expires)
 {
@@ -95,9 +106,8 @@ class TestReverseDns : public QObject
 private Q_SLOTS:
     void ptrQueryNames_data();
     void ptrQueryNames();
+    void answeredName_data();
     void answeredName();
-    void answeredIpv6Name();
-    void ipv6Server();
     void failures_data();
     void failures();
     void timeoutWithinConfiguredTime();
@@ -146,53 +156,45 @@ void TestReverseDns::ptrQueryNames()
     QCOMPARE(ptrQueryName(QHostAddress(address)), name);
 }
 
+void TestReverseDns::answeredName_data()
+{
+    QTest::addColumn<QHostAddress>("serverAddress");
+    QTest::addColumn<QString>("ip");
+    QTest::addColumn<QString>("ptr");
+    QTest::addColumn<QString>("name");
+    const QHostAddress v4(QHostAddress::LocalHost);
+    QTest::newRow("v4 address") << v4 << "192.0.2.7"
+                                << "O1.Mail.Example.NET"
+                                << "o1.mail.example.net";
+    QTest::newRow("v6 address") << v4 << "2001:db8::25"
+                                << "mx.example.org."
+                                << "mx.example.org";
+    QTest::newRow("v6 server") << QHostAddress(QHostAddress::LocalHostIPv6) << "192.0.2.7"
+                               << "mail.example.net"
+                               << "mail.example.net";
+}
+
+// The name as the server gave it, in lower case without the final dot, kept for a week.
 void TestReverseDns::answeredName()
 {
-    DnsServer server;
-    server.answer(QStringLiteral("7.2.0.192.in-addr.arpa"), QStringLiteral("O1.Mail.Example.NET"));
-    MemoryCache cache;
-    const auto resolver = resolverFor(settingsFor(server), cache);
-    QVERIFY(resolver);
-    const ReverseDnsAnswer expected{QStringLiteral("192.0.2.7"), ReverseDnsOutcome::Name,
-                                    QStringLiteral("o1.mail.example.net")};
-    QCOMPARE(askAndWait(*resolver, QStringLiteral("192.0.2.7")), expected);
-    QCOMPARE(server.queryCount(), 1);
-    QCOMPARE(server.queryCount(QStringLiteral("7.2.0.192.in-addr.arpa")), 1);
-    // Kept for a week.
-    QCOMPARE(cache.entries.value(QStringLiteral("192.0.2.7")).answer, expected);
-    QVERIFY(qAbs(secondsUntil(cache.entries.value(QStringLiteral("192.0.2.7")).expires) - 7 * day) <
-            60);
-}
-
-void TestReverseDns::answeredIpv6Name()
-{
-    DnsServer server;
-    server.answer(ptrQueryName(QHostAddress(QStringLiteral("2001:db8::25"))),
-                  QStringLiteral("mx.example.org."));
-    MemoryCache cache;
-    const auto resolver = resolverFor(settingsFor(server), cache);
-    QVERIFY(resolver);
-    QCOMPARE(askAndWait(*resolver, QStringLiteral("2001:db8::25")),
-             (ReverseDnsAnswer{QStringLiteral("2001:db8::25"), ReverseDnsOutcome::Name,
-                               QStringLiteral("mx.example.org")}));
-    QCOMPARE(server.queryCount(), 1);
-}
-
-// The DNS server may be an IPv6 address.
-void TestReverseDns::ipv6Server()
-{
-    DnsServer server{QHostAddress(QHostAddress::LocalHostIPv6)};
+    QFETCH(QHostAddress, serverAddress);
+    QFETCH(QString, ip);
+    QFETCH(QString, ptr);
+    QFETCH(QString, name);
+    DnsServer server(serverAddress);
     if (!server.isListening())
-        QSKIP("no IPv6 loopback on this machine");
-    server.answer(QStringLiteral("7.2.0.192.in-addr.arpa"), QStringLiteral("mail.example.net"));
-    QCOMPARE(server.address(), QStringLiteral("::1"));
+        QSKIP("no such loopback address on this machine");
+    const QString queryName = ptrQueryName(QHostAddress(ip));
+    server.answer(queryName, ptr);
     MemoryCache cache;
     const auto resolver = resolverFor(settingsFor(server), cache);
     QVERIFY(resolver);
-    QCOMPARE(askAndWait(*resolver, QStringLiteral("192.0.2.7")),
-             (ReverseDnsAnswer{QStringLiteral("192.0.2.7"), ReverseDnsOutcome::Name,
-                               QStringLiteral("mail.example.net")}));
+    const ReverseDnsAnswer expected{ip, ReverseDnsOutcome::Name, name};
+    QCOMPARE(askAndWait(*resolver, ip), expected);
     QCOMPARE(server.queryCount(), 1);
+    QCOMPARE(server.queryCount(queryName), 1);
+    QCOMPARE(cache.entries.value(ip).answer, expected);
+    QVERIFY(qAbs(secondsUntil(cache.entries.value(ip).expires) - 7 * day) < 60);
 }
 
 void TestReverseDns::failures_data()
@@ -258,11 +260,7 @@ void TestReverseDns::timeoutWithinConfiguredTime()
 void TestReverseDns::boundedInFlight()
 {
     DnsServer server;
-    QStringList ips;
-    for (int i = 1; i <= 7; ++i) {
-        ips.append(QStringLiteral("198.51.100.%1").arg(i));
-        server.setBehaviour(ptrQueryName(QHostAddress(ips.last())), DnsServer::Behaviour::Silent);
-    }
+    const QStringList ips = silentAddresses(server, 7);
     MemoryCache cache;
     ReverseDnsSettings settings = settingsFor(server);
     settings.timeout = std::chrono::milliseconds(400);
@@ -293,9 +291,7 @@ void TestReverseDns::boundedInFlight()
 void TestReverseDns::fullQueueIsNotAsked()
 {
     DnsServer server;
-    for (int i = 1; i <= 5; ++i)
-        server.setBehaviour(QStringLiteral("%1.100.51.198.in-addr.arpa").arg(i),
-                            DnsServer::Behaviour::Silent);
+    const QStringList ips = silentAddresses(server, 5);
     MemoryCache cache;
     ReverseDnsSettings settings = settingsFor(server);
     settings.timeout = std::chrono::milliseconds(300);
@@ -305,8 +301,8 @@ void TestReverseDns::fullQueueIsNotAsked()
     QVERIFY(resolver);
     Answers answers(*resolver);
 
-    for (int i = 1; i <= 5; ++i)
-        resolver->ask(QStringLiteral("198.51.100.%1").arg(i));
+    for (const QString &ip : ips)
+        resolver->ask(ip);
     // One sent, two waiting, the last two dropped at once.
     QTRY_COMPARE(answers.list.size(), 2);
     QCOMPARE(answers.list.at(0),
@@ -412,9 +408,7 @@ void TestReverseDns::notAnAddressIsNotAsked()
 void TestReverseDns::destroyedWhileWaiting()
 {
     DnsServer server;
-    for (int i = 1; i <= 3; ++i)
-        server.setBehaviour(QStringLiteral("%1.100.51.198.in-addr.arpa").arg(i),
-                            DnsServer::Behaviour::Silent);
+    const QStringList ips = silentAddresses(server, 3);
     MemoryCache cache;
     ReverseDnsSettings settings = settingsFor(server);
     settings.maxInFlight = 2;
@@ -423,8 +417,8 @@ void TestReverseDns::destroyedWhileWaiting()
     int answers = 0;
     connect(resolver.get(), &ReverseDnsResolver::answered, this, [&answers] { ++answers; });
 
-    for (int i = 1; i <= 3; ++i)
-        resolver->ask(QStringLiteral("198.51.100.%1").arg(i));
+    for (const QString &ip : ips)
+        resolver->ask(ip);
     QTRY_COMPARE(server.queryCount(), 2);
     resolver.reset();
     QCOMPARE(answers, 0);
