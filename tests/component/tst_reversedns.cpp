@@ -3,8 +3,10 @@
 #include "rdns/reversednsresolver.h"
 
 #include <QElapsedTimer>
+#include <QNetworkDatagram>
 #include <QSignalSpy>
 #include <QTest>
+#include <QUdpSocket>
 
 using namespace Dmarc;
 using Dmarc::Test::DnsServer;
@@ -120,6 +122,9 @@ private Q_SLOTS:
     void destroyedWhileWaiting();
     void offSendsNothing();
     void badServerAddress();
+    void testServerReadsQueries_data();
+    void testServerReadsQueries();
+    void testServerRefusesMalformedQuery();
 };
 
 void TestReverseDns::ptrQueryNames_data()
@@ -448,6 +453,59 @@ void TestReverseDns::badServerAddress()
     QVERIFY(!resolver);
     QCOMPARE(resolver.error().code, QStringLiteral("dns_server"));
     QVERIFY(resolver.error().message.contains(QStringLiteral("\"dns.example.net\"")));
+}
+
+// The test's DNS server reads queries as RFC 1035 writes them, compression pointers included,
+// and refuses what is not one.
+void TestReverseDns::testServerReadsQueries_data()
+{
+    QTest::addColumn<QByteArray>("message");
+    QTest::addColumn<QString>("name"); // empty: not a query
+    const QByteArray header = QByteArray::fromHex("123401000001000000000000");
+    const QByteArray ptrIn = QByteArray::fromHex("000c0001");
+    const QByteArray exampleCom = QByteArray::fromHex("076578616d706c6503636f6d00");
+    const QByteArray labelA = QByteArray::fromHex("0161"); // "a"
+    QTest::newRow("plain") << header + labelA + exampleCom + ptrIn << "a.example.com";
+    // "a", then a pointer to offset 20, where example.com follows the question.
+    QTest::newRow("pointer") << header + labelA + QByteArray::fromHex("c014") + ptrIn + exampleCom
+                             << "a.example.com";
+    QTest::newRow("pointer loop") << header + QByteArray::fromHex("c00c") + ptrIn << "";
+    QTest::newRow("truncated name") << header + QByteArray::fromHex("076578616d") << "";
+    QTest::newRow("no type") << header + labelA + exampleCom << "";
+    QTest::newRow("two questions")
+        << QByteArray::fromHex("123401000002000000000000") + exampleCom + ptrIn + exampleCom + ptrIn
+        << "";
+    QTest::newRow("short header") << QByteArray::fromHex("1234") << "";
+}
+
+void TestReverseDns::testServerReadsQueries()
+{
+    QFETCH(QByteArray, message);
+    QFETCH(QString, name);
+    const std::optional<Test::DnsQuery> query = Test::parseDnsQuery(message);
+    QCOMPARE(query.has_value(), !name.isEmpty());
+    if (query) {
+        QCOMPARE(query->id, quint16(0x1234));
+        QCOMPARE(query->name, name);
+        QCOMPARE(query->type, quint16(12));
+        QCOMPARE(query->qclass, quint16(1));
+    }
+}
+
+void TestReverseDns::testServerRefusesMalformedQuery()
+{
+    DnsServer server;
+    QUdpSocket client;
+    QSignalSpy replied(&client, &QUdpSocket::readyRead);
+    QVERIFY(client.bind(QHostAddress::LocalHost, 0));
+    client.writeDatagram(QByteArray::fromHex("abcd01000001000000000000c00c"),
+                         QHostAddress::LocalHost, server.port());
+    QVERIFY(replied.wait());
+    const QByteArray reply = client.receiveDatagram().data();
+    QCOMPARE(reply.left(2), QByteArray::fromHex("abcd")); // the query's id
+    QVERIFY(quint8(reply.at(2)) & 0x80);                  // a response
+    QCOMPARE(quint8(reply.at(3)) & 0x0f, 1);              // FORMERR
+    QCOMPARE(server.queryCount(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestReverseDns)
