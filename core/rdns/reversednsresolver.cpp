@@ -139,10 +139,13 @@ Result<void> ReverseDnsResolver::startChannel()
         server.tcp_port = m_settings.port;
     }
 
-    if (const int status = ares_library_init(ARES_LIB_INIT_ALL); status != ARES_SUCCESS)
+    const auto notStarted = [](int status) {
         return Error{QStringLiteral("dns_init"),
                      QStringLiteral("reverse DNS: c-ares did not start: %1")
                          .arg(QString::fromLatin1(ares_strerror(status)))};
+    };
+    if (const int status = ares_library_init(ARES_LIB_INIT_ALL); status != ARES_SUCCESS)
+        return notStarted(status);
     ares_options options{};
     options.timeout = int(m_settings.timeout.count());
     options.tries = 1;
@@ -158,9 +161,7 @@ Result<void> ReverseDnsResolver::startChannel()
             m_channel = nullptr;
         }
         ares_library_cleanup();
-        return Error{QStringLiteral("dns_init"),
-                     QStringLiteral("reverse DNS: c-ares did not start: %1")
-                         .arg(QString::fromLatin1(ares_strerror(status)))};
+        return notStarted(status);
     }
     return {};
 }
