@@ -608,6 +608,12 @@ private Q_SLOTS:
             for (int t = kAllTimeCountTables; t < kCountTables; ++t)
                 QVERIFY(query.exec(QStringLiteral("DROP TABLE ") % countTables().at(t).name));
             QVERIFY(query.exec(QStringLiteral("DROP TABLE daily_counters")));
+            QVERIFY(query.exec(QStringLiteral("DROP TABLE daily_totals")));
+            for (const char *table :
+                 {"logged_emails", "email_parts", "report_details", "report_rows", "activity"})
+                QVERIFY(query.exec(QStringLiteral("DROP TABLE ") % QLatin1String(table)));
+            QVERIFY(query.exec(QStringLiteral("DROP INDEX reports_log_email")));
+            QVERIFY(query.exec(QStringLiteral("ALTER TABLE reports_log DROP COLUMN email_id")));
             QVERIFY(query.exec(QStringLiteral("UPDATE schema_version SET version = 3")));
             db.close();
         }

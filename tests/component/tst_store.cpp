@@ -77,7 +77,8 @@ void downgrade(const QString &path, int version)
                        << QStringLiteral("ALTER TABLE reports_log DROP COLUMN email_id");
         }
         if (version < 5)
-            statements << QStringLiteral("DROP TABLE daily_counters");
+            statements << QStringLiteral("DROP TABLE daily_counters")
+                       << QStringLiteral("DROP TABLE daily_totals");
         for (int t = 0; t < kCountTables; ++t) {
             if (version < (t < kAllTimeCountTables ? 3 : 4))
                 statements << QStringLiteral("DROP TABLE ") % countTables().at(t).name;
