@@ -29,5 +29,5 @@ if [ "$target" = bench_endtoend ] || [ "$target" = bench_attack ] || [ "$target"
     cmake --build "$build" -j 2 --target dmarc-metrics-exporter
     "$build/tests/bench/$target" "$build/app/dmarc-metrics-exporter" "${@:2}"
 else
-    "$build/tests/bench/$target"
+    "$build/tests/bench/$target" "${@:2}"
 fi
