@@ -199,6 +199,7 @@ int dashboard(const QString &directory, bool startOnly)
     }
 
     std::vector<double> switches;
+    std::vector<double> perRange[4];
     std::vector<double> tables[4];
     const Ui::Range ranges[] = {Ui::Range::Yesterday, Ui::Range::Month, Ui::Range::All,
                                 Ui::Range::Week};
@@ -209,6 +210,7 @@ int dashboard(const QString &directory, bool startOnly)
             timer.restart();
             window.setRange(range);
             switches.push_back(settleAndPaint(window, timer));
+            perRange[int(range)].push_back(switches.back());
             // Each table's first paint with the new figures: its tab opened and painted.
             for (int tab = 1; tab < 4; ++tab) {
                 timer.restart();
@@ -221,6 +223,9 @@ int dashboard(const QString &directory, bool startOnly)
     }
     std::printf("range switch to a painted dashboard: p50 %.1f ms, p99 %.1f ms (%zu switches)\n",
                 percentile(switches, 0.5), percentile(switches, 0.99), switches.size());
+    for (const Ui::Range range : ranges)
+        std::printf("  to %s: p50 %.1f ms, p99 %.1f ms\n", qPrintable(Ui::rangeText(range)),
+                    percentile(perRange[int(range)], 0.5), percentile(perRange[int(range)], 0.99));
     const char *names[] = {"sending domains (with the switch)", "reporters", "DKIM domains",
                            "SPF domains"};
     for (int tab = 0; tab < 4; ++tab)
