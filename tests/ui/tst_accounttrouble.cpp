@@ -6,6 +6,7 @@
 #include "exporterfixture.h"
 #include "exporterharness.h"
 #include "problembanner.h"
+#include "screenshot.h"
 #include "service/exporter.h"
 #include "settingsdialog.h"
 
@@ -132,6 +133,10 @@ private Q_SLOTS:
             QVERIFY(banner.isVisible());
             QTRY_VERIFY(shownTexts(banner).constFirst().startsWith(refused));
         }
+        window.resize(1180, 820);
+        window.tabs()->setCurrentIndex(0);
+        QTRY_VERIFY(!window.isRefreshing());
+        QVERIFY(saveScreenshot(window.grab(), QStringLiteral("banner-login-refused.png")));
 
         QSignalSpy settingsRequested(&window, &DashboardWindow::settingsRequested);
         QPushButton *openSettings = shownButton(banner, QStringLiteral("Open settings"));

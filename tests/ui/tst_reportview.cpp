@@ -8,6 +8,7 @@
 #include "exporterharness.h"
 #include "reportfixtures.h"
 #include "reportview.h"
+#include "screenshot.h"
 #include "service/exporter.h"
 
 #include <QDateTime>
@@ -244,6 +245,11 @@ private Q_SLOTS:
                                                   QStringLiteral("1"), QStringLiteral("reject")}));
         QVERIFY(rows->item(0, 1)->textAlignment() & Qt::AlignRight);
         QVERIFY(!view->findChild<QLabel *>(QStringLiteral("reportRowsNote")));
+        // Shown once the widgets added with the details have been shown.
+        QTRY_VERIFY(policy->isVisible() && rows->isVisible());
+        view->resize(900, 900);
+        QTRY_VERIFY(policy->height() >= policy->minimumSizeHint().height());
+        QVERIFY(saveScreenshot(view->grab(), QStringLiteral("report-view.png")));
         view->close();
     }
 

@@ -2,6 +2,7 @@
 #include "desktopshell.h"
 #include "exporterfixture.h"
 #include "samplestore.h"
+#include "screenshot.h"
 #include "service/exporter.h"
 #include "settingsdialog.h"
 #include "tlsview.h"
@@ -10,7 +11,6 @@
 #include <QAction>
 #include <QApplication>
 #include <QDateTime>
-#include <QDir>
 #include <QMenu>
 #include <QScreen>
 #include <QSignalSpy>
@@ -70,12 +70,6 @@ private:
         dark.setColor(QPalette::ToolTipBase, QColor(60, 60, 64));
         dark.setColor(QPalette::ToolTipText, QColor(230, 230, 230));
         return dark;
-    }
-
-    static QString outputDirectory()
-    {
-        const QString dir = qEnvironmentVariable("DMARC_SCREENSHOT_DIR");
-        return dir.isEmpty() ? QDir::currentPath() : dir;
     }
 
 private Q_SLOTS:
@@ -139,27 +133,28 @@ private Q_SLOTS:
         QTRY_VERIFY(m_shell->dashboard() && m_shell->dashboard()->isVisible());
         DashboardWindow *dashboard = m_shell->dashboard();
         QVERIFY(QTest::qWaitForWindowExposed(dashboard));
-        dashboard->setRange(Range::Month);
         dashboard->resize(1180, 820);
         dashboard->move(0, 0);
         dashboard->tabs()->setCurrentIndex(0);
-        QCoreApplication::processEvents();
-        const QString dir = outputDirectory();
-        QVERIFY(dashboard->grab().save(dir + QStringLiteral("/dashboard.png")));
+        dashboard->setRange(Range::Week);
+        QTRY_VERIFY(!dashboard->isRefreshing());
+        QVERIFY(Test::saveScreenshot(dashboard->grab(), QStringLiteral("dashboard.png")));
+        dashboard->setRange(Range::Month);
+        QTRY_VERIFY(!dashboard->isRefreshing());
         dashboard->tabs()->setCurrentIndex(5);
-        QVERIFY(dashboard->grab().save(dir + QStringLiteral("/dashboard-status.png")));
+        QVERIFY(Test::saveScreenshot(dashboard->grab(), QStringLiteral("dashboard-status.png")));
         dashboard->tabs()->setCurrentWidget(dashboard->tlsView());
         QTRY_VERIFY(dashboard->tlsView()->sessions()->rowCount() > 0);
-        QVERIFY(dashboard->grab().save(dir + QStringLiteral("/dashboard-tls.png")));
+        QVERIFY(Test::saveScreenshot(dashboard->grab(), QStringLiteral("dashboard-tls.png")));
         dashboard->tabs()->setCurrentIndex(0);
-        QVERIFY(QGuiApplication::primaryScreen()->grabWindow(0).save(
-            dir + QStringLiteral("/desktop.png")));
+        QVERIFY(Test::saveScreenshot(QGuiApplication::primaryScreen()->grabWindow(0),
+                                     QStringLiteral("desktop.png")));
 
         // A dark desktop palette: the dashboard follows it.
         const QPalette light = QApplication::palette();
         QApplication::setPalette(darkPalette());
         QCoreApplication::processEvents();
-        QVERIFY(dashboard->grab().save(dir + QStringLiteral("/dashboard-dark.png")));
+        QVERIFY(Test::saveScreenshot(dashboard->grab(), QStringLiteral("dashboard-dark.png")));
         QApplication::setPalette(light);
     }
 
