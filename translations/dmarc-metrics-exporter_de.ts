@@ -12,13 +12,6 @@
         <translation>(kein Absender)</translation>
     </message>
     <message numerus="yes">
-        <source>%1 from %2: %n report(s) counted</source>
-        <translation>
-            <numerusform>%1 von %2: %n Bericht gezählt</numerusform>
-            <numerusform>%1 von %2: %n Berichte gezählt</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>%n duplicate(s)</source>
         <translation>
             <numerusform>%n Duplikat</numerusform>
@@ -52,6 +45,31 @@
     <message>
         <source>Cannot read the recent activity: %1</source>
         <translation>Die letzte Aktivität kann nicht gelesen werden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n report(s) counted</source>
+        <translation>
+            <numerusform>%n Bericht gezählt</numerusform>
+            <numerusform>%n Berichte gezählt</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n TLS report(s) counted</source>
+        <translation>
+            <numerusform>%n TLS-Bericht gezählt</numerusform>
+            <numerusform>%n TLS-Berichte gezählt</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failure report(s) counted</source>
+        <translation>
+            <numerusform>%n Fehlerbericht gezählt</numerusform>
+            <numerusform>%n Fehlerberichte gezählt</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 from %2: %3</source>
+        <translation>%1 von %2: %3</translation>
     </message>
 </context>
 <context>

@@ -4,17 +4,31 @@
 <context>
     <name>Dmarc::Ui::ActivityLogView</name>
     <message numerus="yes">
-        <source>%1 from %2: %n report(s) counted</source>
-        <translation>
-            <numerusform>%1 from %2: %n report counted</numerusform>
-            <numerusform>%1 from %2: %n reports counted</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>%n duplicate(s)</source>
         <translation>
             <numerusform>%n duplicate</numerusform>
             <numerusform>%n duplicates</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n report(s) counted</source>
+        <translation>
+            <numerusform>%n report counted</numerusform>
+            <numerusform>%n reports counted</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n TLS report(s) counted</source>
+        <translation>
+            <numerusform>%n TLS report counted</numerusform>
+            <numerusform>%n TLS reports counted</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failure report(s) counted</source>
+        <translation>
+            <numerusform>%n failure report counted</numerusform>
+            <numerusform>%n failure reports counted</numerusform>
         </translation>
     </message>
 </context>

@@ -12,13 +12,6 @@
         <translation>(aucun expéditeur)</translation>
     </message>
     <message numerus="yes">
-        <source>%1 from %2: %n report(s) counted</source>
-        <translation>
-            <numerusform>%1 de %2 : %n rapport compté</numerusform>
-            <numerusform>%1 de %2 : %n rapports comptés</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>%n duplicate(s)</source>
         <translation>
             <numerusform>%n doublon</numerusform>
@@ -52,6 +45,31 @@
     <message>
         <source>Cannot read the recent activity: %1</source>
         <translation>Impossible de lire l&apos;activité récente : %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n report(s) counted</source>
+        <translation>
+            <numerusform>%n rapport compté</numerusform>
+            <numerusform>%n rapports comptés</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n TLS report(s) counted</source>
+        <translation>
+            <numerusform>%n rapport TLS compté</numerusform>
+            <numerusform>%n rapports TLS comptés</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failure report(s) counted</source>
+        <translation>
+            <numerusform>%n rapport d&apos;échec compté</numerusform>
+            <numerusform>%n rapports d&apos;échec comptés</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 from %2: %3</source>
+        <translation>%1 de %2 : %3</translation>
     </message>
 </context>
 <context>

@@ -16,6 +16,21 @@ QString withTime(const QDateTime &when, const QDateTime &now, const QString &tex
     return whenText(when, now) + QLatin1Char(' ') + text;
 }
 
+// What an email counted, of each kind of report it held; "0 reports counted" when nothing.
+QStringList countedText(const ActivityEntry &entry)
+{
+    QStringList counted;
+    if (entry.counted > 0 || (entry.tlsCounted == 0 && entry.failuresCounted == 0))
+        counted << ActivityLogView::tr("%n report(s) counted", nullptr, int(entry.counted));
+    if (entry.tlsCounted > 0)
+        counted << ActivityLogView::tr("%n TLS report(s) counted", nullptr, int(entry.tlsCounted));
+    if (entry.failuresCounted > 0) {
+        counted << ActivityLogView::tr("%n failure report(s) counted", nullptr,
+                                       int(entry.failuresCounted));
+    }
+    return counted;
+}
+
 } // namespace
 
 QString activityEntryText(const ActivityEntry &entry)
@@ -29,8 +44,8 @@ QString activityEntryText(const ActivityEntry &entry)
     switch (entry.event) {
     case ActivityEntry::Event::Done:
     case ActivityEntry::Event::Invalid:
-        what = ActivityLogView::tr("%1 from %2: %n report(s) counted", nullptr, int(entry.counted))
-                   .arg(entry.label, sender);
+        what = ActivityLogView::tr("%1 from %2: %3")
+                   .arg(entry.label, sender, countedText(entry).join(QStringLiteral(", ")));
         if (entry.duplicates > 0) {
             what += QStringLiteral(", ") +
                     ActivityLogView::tr("%n duplicate(s)", nullptr, int(entry.duplicates));

@@ -28,6 +28,10 @@ struct ActivityEntry
     quint64 duplicates = 0;
     QString folder; // where the email goes
     QString detail;
+    // SMTP TLS and DMARC failure reports counted. The store keeps only the sum of the three
+    // counts: a line read back has them all in `counted`.
+    quint64 tlsCounted = 0;
+    quint64 failuresCounted = 0;
 };
 
 constexpr int kActivityKept = 200;

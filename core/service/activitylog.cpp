@@ -53,7 +53,12 @@ QList<ActivityEntry> ActivityLog::emailsProcessed(const void *key, const ImapSet
         entry.label = email.label;
         entry.fromEmail = email.analysis.fromEmail;
         entry.counted = quint64(email.reports.count(ReportOutcome::Counted));
-        entry.duplicates = quint64(email.reports.count(ReportOutcome::Duplicate));
+        entry.duplicates = quint64(email.reports.count(ReportOutcome::Duplicate) +
+                                   email.tlsReports.count(ReportOutcome::Duplicate));
+        entry.tlsCounted = quint64(email.tlsReports.count(ReportOutcome::Counted));
+        // Each failure report read is counted, whatever failed beside it (docs/counting.md
+        // sections 8.4 and 8.6); none of an email decided before was read.
+        entry.failuresCounted = quint64(email.analysis.failureReports.size());
         entry.folder = done ? account.doneFolder : account.errorFolder;
         if (entry.event == ActivityEntry::Event::Invalid)
             entry.detail = invalidReason(email);

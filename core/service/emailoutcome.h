@@ -16,6 +16,7 @@ struct EmailOutcome
     bool alreadyDecided = false;  // committed before; only the move was left to do
     EmailAnalysis analysis;       // empty when alreadyDecided
     QList<ReportOutcome> reports; // per analysis.reports
+    QList<ReportOutcome> tlsReports; // per analysis.tlsReports
     QList<ReportRefusal> refusals; // why, for each Malformed entry of `reports` (in order)
 };
 

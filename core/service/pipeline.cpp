@@ -155,6 +155,7 @@ Result<QList<ProcessedEmail>> Pipeline::process(QList<IncomingEmail> emails, qin
             email.verdict = result.verdict;
             email.alreadyDecided = result.alreadyDecided;
             email.reports = result.reports;
+            email.tlsReports = result.tlsReports;
             email.refusals = result.refusals;
             recordCommitted(*m_metrics, email.analysis, result);
         }

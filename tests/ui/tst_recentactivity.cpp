@@ -7,7 +7,9 @@
 #include "exporterharness.h"
 #include "reportfixtures.h"
 #include "service/exporter.h"
+#include "translations.h"
 
+#include <QFile>
 #include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -69,6 +71,8 @@ private Q_SLOTS:
     {
         QStandardPaths::setTestModeEnabled(true);
         QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        // The English plural forms, as the program shows them ("1 report counted").
+        installTranslations(QLocale(QLocale::English, QLocale::UnitedStates));
         const auto started = m_server.start();
         QVERIFY2(started.ok(), qPrintable(started.ok() ? QString() : started.error().message));
         QVERIFY(m_storage.isValid());
@@ -126,6 +130,41 @@ private Q_SLOTS:
         QTRY_VERIFY(log().split(u'\n').size() >= before.size());
         const QStringList after = log().split(u'\n');
         QCOMPARE(after.mid(0, before.size()), before);
+    }
+
+    // An email holding only a TLS report or only a failure report says what it counted.
+    void linesSayWhichKindOfReportWasCounted()
+    {
+        QFile tls(QStringLiteral(DMARC_TEST_DATA_DIR "/tlsrpt/rfc8460-example.json"));
+        QVERIFY(tls.open(QIODevice::ReadOnly));
+        QFile arf(QStringLiteral(DMARC_TEST_DATA_DIR "/arf/auth-failure.eml"));
+        QVERIFY(arf.open(QIODevice::ReadOnly));
+        const int archived = m_server.messageCount(QStringLiteral("Archive"));
+        QVERIFY(m_server
+                    .deliver(QStringLiteral("INBOX"),
+                             email({attachment("application/tlsrpt+gzip", "tls.json.gz",
+                                               gzip(tls.readAll()))},
+                                   "tlsrpt-noreply@company-x.example"))
+                    .ok());
+        QVERIFY(m_server.deliver(QStringLiteral("INBOX"), arf.readAll()).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(m_server.messageCount(QStringLiteral("Archive")), archived + 2,
+                                  20000);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            linesWith(QStringLiteral(" from tlsrpt-noreply@company-x.example: 1 TLS report "
+                                     "counted, moved to Archive")) == 1,
+            qPrintable(log()), 20000);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            linesWith(QStringLiteral(" from dmarc-failures@receiver.example: 1 failure report "
+                                     "counted, moved to Archive")) == 1,
+            qPrintable(log()), 20000);
+
+        // The store keeps what was counted, not of which kind: read back, the line still says
+        // that a report was counted.
+        stop();
+        start();
+        QTRY_COMPARE(linesWith(QStringLiteral(" from tlsrpt-noreply@company-x.example: 1 report "
+                                              "counted, moved to Archive")),
+                     1);
     }
 };
 
