@@ -4,7 +4,6 @@
 #include "dashboardwindow.h"
 #include "dovecotserver.h"
 #include "exporterfixture.h"
-#include "exporterharness.h"
 #include "reportfixtures.h"
 #include "service/exporter.h"
 #include "translations.h"
@@ -32,11 +31,8 @@ class TestRecentActivity : public QObject
 
     void start()
     {
-        const auto config =
-            parseConfig(exporterConfigWith(m_server, m_storage.path(), {}), QString(), {});
-        QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error().message));
-        m_exporter = std::make_unique<Exporter>(*config);
-        QVERIFY(m_exporter->start().ok());
+        m_exporter = startExporterOn(m_server, m_storage.path());
+        QVERIFY(m_exporter);
         m_window = std::make_unique<DashboardWindow>(*m_exporter);
         m_window->show();
     }
@@ -56,7 +52,7 @@ class TestRecentActivity : public QObject
     // The log's lines containing `text`.
     int linesWith(const QString &text) const { return int(log().split(u'\n').filter(text).size()); }
 
-    // The account's name and server (exporterharness.h: dovecotAccount).
+    // The account's name and server (the harness's dovecotAccount).
     static QString accountPrefix() { return QStringLiteral("main on localhost: "); }
 
     void checkNow()
