@@ -27,6 +27,26 @@ struct HistoryKey
     }
 };
 
+// A row of source_days, or with a kind and a domain one of source_day_domains.
+struct SourceDayKey
+{
+    QDate day;
+    QString fromDomain;
+    QString ip;
+    SourceDomainKind kind = SourceDomainKind::Reporter;
+    QString domain;
+
+    friend bool operator==(const SourceDayKey &a, const SourceDayKey &b)
+    {
+        return std::tie(a.day, a.fromDomain, a.ip, a.kind, a.domain) ==
+               std::tie(b.day, b.fromDomain, b.ip, b.kind, b.domain);
+    }
+    friend size_t qHash(const SourceDayKey &key, size_t seed = 0)
+    {
+        return qHashMulti(seed, key.day, key.fromDomain, key.ip, int(key.kind), key.domain);
+    }
+};
+
 // The row of `rows` kept for `key`, appended as `fresh` the first time the key is met.
 template<typename Key, typename Row>
 Row &rowFor(QList<Row> &rows, QHash<Key, qsizetype> &index, const Key &key, Row fresh)
@@ -63,8 +83,10 @@ public:
         }
         const EmailAnalysis &analysis = email.analysis;
         const qsizetype firstLogRow = m_plan.reportsLog.size();
-        for (const ReportCounts &report : analysis.reports) {
-            const ReportOutcome outcome = addReport(report, result.refusals);
+        for (qsizetype r = 0; r < analysis.reports.size(); ++r) {
+            const ReportCounts &report = analysis.reports.at(r);
+            const ReportOutcome outcome =
+                addReport(report, email.sourceLabels.value(r), result.refusals);
             ReportLogEntry row = logRow(report, outcome, analysis.fromEmail);
             if (outcome == ReportOutcome::Malformed)
                 row.reason = result.refusals.constLast().message;
@@ -158,9 +180,25 @@ private:
         return !m_state.storedLabelSets.contains(labels) && !m_counterIndex.contains(labels);
     }
 
+    // A source pair neither the store nor this plan holds yet.
+    bool isNew(const SourcePair &pair) const
+    {
+        return !m_state.storedSourcePairs.contains(pair) && !m_sourceCounterIndex.contains(pair);
+    }
+
+    // The source pairs of a report's sources as named, each once.
+    static QSet<SourcePair> pairsOf(const ReportCounts &report, const QList<SourceLabel> &labels)
+    {
+        QSet<SourcePair> pairs;
+        for (qsizetype i = 0; i < report.sources.size() && i < labels.size(); ++i)
+            pairs.insert(SourcePair{report.sources.at(i).fromDomain, labels.at(i).name});
+        return pairs;
+    }
+
     // docs/counting.md section 9: why a report that is not a duplicate is not counted, if it is
-    // not. Label sets the store or this plan holds already are never refused.
-    std::optional<ReportRefusal> refusalOf(const ReportCounts &report) const
+    // not. Label sets and source pairs the store or this plan holds already are never refused.
+    std::optional<ReportRefusal> refusalOf(const ReportCounts &report,
+                                           const QList<SourceLabel> &labels) const
     {
         if (!isOwnDomain(report.policyDomain, m_options.domains)) {
             return ReportRefusal{
@@ -173,13 +211,28 @@ private:
         for (const LabelCounts &counts : report.counts)
             fresh += isNew(counts.labels) ? 1 : 0;
         const qsizetype held = m_state.labelSets + m_newLabelSets;
-        if (fresh == 0 || held + fresh <= m_options.maxLabelSets)
+        if (fresh > 0 && held + fresh > m_options.maxLabelSets) {
+            return ReportRefusal{Refusal::LabelSets,
+                                 QStringLiteral("the store holds %1 label sets and the report "
+                                                "would add %2 more, past %3 "
+                                                "(limits.max_label_sets)")
+                                     .arg(held)
+                                     .arg(fresh)
+                                     .arg(m_options.maxLabelSets)};
+        }
+        // Section 10.7: the source pairs are bounded by the same number, counted apart.
+        qsizetype freshPairs = 0;
+        for (const SourcePair &pair : pairsOf(report, labels))
+            freshPairs += isNew(pair) ? 1 : 0;
+        const qsizetype heldPairs = m_state.sourcePairs + m_newSourcePairs;
+        if (freshPairs == 0 || heldPairs + freshPairs <= m_options.maxLabelSets)
             return std::nullopt;
         return ReportRefusal{Refusal::LabelSets,
-                             QStringLiteral("the store holds %1 label sets and the report would "
-                                            "add %2 more, past %3 (limits.max_label_sets)")
-                                 .arg(held)
-                                 .arg(fresh)
+                             QStringLiteral("the store holds %1 pairs of from_domain and source "
+                                            "and the report would add %2 more, past %3 "
+                                            "(limits.max_label_sets)")
+                                 .arg(heldPairs)
+                                 .arg(freshPairs)
                                  .arg(m_options.maxLabelSets)};
     }
 
@@ -230,13 +283,15 @@ private:
         return {QDateTime::fromSecsSinceEpoch(secs, QTimeZone::utc()).date().toString(Qt::ISODate)};
     }
 
-    // A refused report is Malformed, and why is appended to `refusals`.
-    ReportOutcome addReport(const ReportCounts &report, QList<ReportRefusal> &refusals)
+    // A refused report is Malformed, and why is appended to `refusals`. `labels` names the
+    // report's sources.
+    ReportOutcome addReport(const ReportCounts &report, const QList<SourceLabel> &labels,
+                            QList<ReportRefusal> &refusals)
     {
         const DedupKey key{report.orgName, report.reportId};
         if (!key.reportId.isEmpty() && isDuplicate(key))
             return ReportOutcome::Duplicate;
-        if (std::optional<ReportRefusal> refusal = refusalOf(report)) {
+        if (std::optional<ReportRefusal> refusal = refusalOf(report, labels)) {
             refusals << std::move(*refusal);
             return ReportOutcome::Malformed;
         }
@@ -261,7 +316,40 @@ private:
                 ++history.reports;
             }
         }
+        addSources(report, day, labels);
         return ReportOutcome::Counted;
+    }
+
+    // docs/counting.md section 10.7: what a counted report's named sources add.
+    void addSources(const ReportCounts &report, QDate day, const QList<SourceLabel> &labels)
+    {
+        for (qsizetype i = 0; i < report.sources.size() && i < labels.size(); ++i) {
+            const SourceCounts &source = report.sources.at(i);
+            const SourceLabel &label = labels.at(i);
+            const SourceDayKey key{day, source.fromDomain, label.ip, {}, {}};
+            SourceDay &row = rowFor(m_plan.sourceDays, m_sourceDayIndex, key,
+                                    SourceDay{day, source.fromDomain, label, {}});
+            row.source = label; // named as the last report that counted it named it
+            row.counters += source.counters;
+            const std::pair<SourceDomainKind, QString> domains[] = {
+                {SourceDomainKind::Reporter, report.orgName},
+                {SourceDomainKind::Dkim, source.dkimDomain},
+                {SourceDomainKind::Spf, source.spfDomain}};
+            for (const auto &[kind, domain] : domains) {
+                if (domain.isEmpty())
+                    continue;
+                const SourceDayKey domainKey{day, source.fromDomain, label.ip, kind, domain};
+                rowFor(m_plan.sourceDayDomains, m_sourceDomainIndex, domainKey,
+                       SourceDayDomain{day, source.fromDomain, label.ip, kind, domain, 0})
+                    .messages += source.counters.total;
+            }
+            const SourcePair pair{source.fromDomain, label.name};
+            m_newSourcePairs += isNew(pair) ? 1 : 0;
+            SourceCounter &counter = rowFor(m_plan.sourceCounters, m_sourceCounterIndex, pair,
+                                            SourceCounter{pair, 0, 0});
+            counter.total += source.counters.total;
+            counter.compliant += source.counters.compliant;
+        }
     }
 
     ReportLogEntry logRow(const ReportCounts &report, ReportOutcome outcome,
@@ -296,12 +384,16 @@ private:
     const StoreOptions &m_options;
     CommitPlan m_plan;
     qsizetype m_newLabelSets = 0; // label sets this plan adds that the store does not hold
+    qsizetype m_newSourcePairs = 0; // the same for source pairs
     QHash<EmailIdentity, EmailVerdict> m_decidedInBatch;
     QSet<DedupKey> m_countedInBatch;
     QHash<LabelSet, qsizetype> m_counterIndex;
     QHash<QString, qsizetype> m_invalidIndex;
     QHash<HistoryKey, qsizetype> m_historyIndex;
     QHash<std::pair<QDate, LabelSet>, qsizetype> m_dailyIndex;
+    QHash<SourceDayKey, qsizetype> m_sourceDayIndex;
+    QHash<SourceDayKey, qsizetype> m_sourceDomainIndex;
+    QHash<SourcePair, qsizetype> m_sourceCounterIndex;
     std::array<QHash<QStringList, qsizetype>, kCountTables> m_countIndex;
 };
 

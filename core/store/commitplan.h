@@ -54,6 +54,9 @@ struct CommitState
     // among them (limits.max_label_sets, docs/counting.md section 9.1).
     qsizetype labelSets = 0;
     QSet<LabelSet> storedLabelSets;
+    // The same for the source pairs (docs/counting.md section 10.7), bounded by the same limit.
+    qsizetype sourcePairs = 0;
+    QSet<SourcePair> storedSourcePairs;
 };
 
 // An email with entries in the reports log: its rows are reportsLog[firstLogRow] and the
@@ -76,6 +79,9 @@ struct CommitPlan
     CountRows counts;                  // TLS and failure-report counts to add, per table
     QList<HistoryRow> history;         // to add, per (day, reporter, from domain)
     QList<DailyLabelCounts> dailyCounters; // to add, per (day, label set)
+    QList<SourceDay> sourceDays;           // to add, per (day, from domain, source IP)
+    QList<SourceDayDomain> sourceDayDomains; // to add, per source day, kind and domain
+    QList<SourceCounter> sourceCounters;   // to add, per (from domain, source name)
     QList<ReportLogEntry> reportsLog;  // to append
     QList<LoggedEmailRows> loggedEmails; // the emails of reportsLog's entries
     QList<DedupEntry> dedup;           // to insert, or to restart when the old entry expired
@@ -85,10 +91,11 @@ struct CommitPlan
     int reportsLogKeep = 0;            // the log keeps its newest entries, this many
 };
 
-// Decides a batch (docs/counting.md sections 4 and 5, daily history and log as in section 3.4):
-// which emails were decided before, which reports are duplicates (of the dedup table or of an
-// earlier report in the batch), which are refused (section 9: a foreign domain, or new label
-// sets past the store's limit), and what each table gains. Pure: no SQL, no I/O.
+// Decides a batch (docs/counting.md sections 4 and 5, daily history and log as in section 3.4,
+// sources as in section 10.7): which emails were decided before, which reports are duplicates
+// (of the dedup table or of an earlier report in the batch), which are refused (section 9: a
+// foreign domain, or new label sets or source pairs past the store's limit), and what each
+// table gains. Pure: no SQL, no I/O.
 CommitPlan planCommit(const QList<EmailCommit> &batch, const CommitState &state, qint64 nowSecs,
                       const StoreOptions &options);
 

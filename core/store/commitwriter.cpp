@@ -1,5 +1,6 @@
 #include "commitwriter.h"
 
+#include "sourcewrites.h"
 #include "storedetails.h"
 #include "storedialect.h"
 #include "storesql.h"
@@ -82,16 +83,21 @@ Result<CommitState> readCommitState(const StoreConnection &connection,
     QList<EmailIdentity> identities;
     QSet<DedupKey> keySet;
     QSet<LabelSet> labelSets;
+    QSet<SourcePair> sourcePairs;
     const auto want = [&keySet](const DedupKey &key) {
         if (!key.reportId.isEmpty())
             keySet.insert(key);
     };
     for (const EmailCommit &email : batch) {
         identities << email.identity;
-        for (const ReportCounts &report : email.analysis.reports) {
+        for (qsizetype r = 0; r < email.analysis.reports.size(); ++r) {
+            const ReportCounts &report = email.analysis.reports.at(r);
             want(DedupKey{report.orgName, report.reportId});
             for (const LabelCounts &counts : report.counts)
                 labelSets.insert(counts.labels);
+            const QList<SourceLabel> names = email.sourceLabels.value(r);
+            for (qsizetype i = 0; i < report.sources.size() && i < names.size(); ++i)
+                sourcePairs.insert(SourcePair{report.sources.at(i).fromDomain, names.at(i).name});
         }
         for (const TlsReport &report : email.analysis.tlsReports)
             want(DedupKey{report.organizationName, report.reportId, ReportKind::Tls});
@@ -151,6 +157,28 @@ Result<CommitState> readCommitState(const StoreConnection &connection,
         });
     if (!stored)
         return stored.error();
+    // The same for the source pairs (docs/counting.md section 10.7).
+    if (!count.exec(QStringLiteral("SELECT COUNT(*) FROM source_counters")) || !count.next())
+        return connection.error(QStringLiteral("cannot count the source pairs"), count);
+    state.sourcePairs = count.value(0).toLongLong();
+    const auto storedPairs = lookUp(
+        connection, QStringLiteral("cannot look up a source"), sourcePairs.values(),
+        [&](qsizetype n) -> QString {
+            return QStringLiteral("SELECT c.from_domain, c.source FROM ") %
+                   connection.dialect->boundRows(n, 2) %
+                   QStringLiteral(" AS k JOIN source_counters AS c ON c.from_domain = k.column1 "
+                                  "AND c.source = k.column2");
+        },
+        [](QSqlQuery &query, const SourcePair &pair) {
+            query.addBindValue(storedText(pair.fromDomain));
+            query.addBindValue(storedText(pair.source));
+        },
+        [&](const QSqlQuery &query) {
+            state.storedSourcePairs.insert(
+                SourcePair{query.value(0).toString(), query.value(1).toString()});
+        });
+    if (!storedPairs)
+        return storedPairs.error();
     return state;
 }
 
@@ -204,6 +232,8 @@ Result<void> CommitWriter::apply(const CommitPlan &plan) const
     if (auto added = addHistory(plan.history); !added)
         return added;
     if (auto added = addDailyCounters(plan.dailyCounters); !added)
+        return added;
+    if (auto added = writeSources(m_connection, plan); !added)
         return added;
     for (int table = 0; table < kCountTables; ++table) {
         if (auto added = addCounts(CountTable(table), plan.counts[size_t(table)]); !added)

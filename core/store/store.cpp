@@ -5,6 +5,7 @@
 #include "common/log.h"
 #include "common/logging.h"
 #include "legacyimport.h"
+#include "sourcewrites.h"
 #include "storedetails.h"
 #include "storedialect.h"
 #include "storelock.h"
@@ -137,7 +138,9 @@ QList<QStringList> migrations(const StoreDialect &dialect)
         },
         // Version 6: what the report view shows of each reports log entry, and the recent
         // activity.
-        reportDetailsMigration(dialect)};
+        reportDetailsMigration(dialect),
+        // Version 7: the sending sources per day and their counters.
+        sourcesMigration(dialect)};
 }
 
 // Conditions on the `day` column for the days from `from` to `to`, both included; an invalid
@@ -524,6 +527,10 @@ Result<StoreSnapshot> Store::snapshot() const
             return rows.error();
         snapshot.counts[size_t(t)] = std::move(rows).value();
     }
+    auto sources = readSourceCounters(connection());
+    if (!sources)
+        return sources.error();
+    snapshot.sourceCounters = std::move(sources).value();
     return snapshot;
 }
 

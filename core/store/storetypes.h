@@ -53,10 +53,22 @@ struct EmailIdentity
     }
 };
 
+// A source of a report (ReportCounts::sources) as the service named it before the commit
+// (docs/counting.md section 10.2): the store keeps names, it does not give them.
+struct SourceLabel
+{
+    QString ip;   // row/source_ip normalised; "" when missing or not an address
+    QString name; // the source name: "office", "SendGrid", "own domain", "unknown"
+    QString type; // "own", "esp", "mailbox-provider", ...
+};
+
 struct EmailCommit
 {
     EmailIdentity identity;
     EmailAnalysis analysis; // the verdict is analysis.verdict()
+    // Per analysis.reports, per its sources in order: how each source was named. A counted
+    // report keeps the sources named here (docs/counting.md section 10.7), none without them.
+    QList<QList<SourceLabel>> sourceLabels;
 };
 
 struct EmailCommitResult
@@ -109,12 +121,73 @@ struct CountRow
 // Rows of every count table, indexed by int(CountTable), label sets in first-seen order.
 using CountRows = std::array<QList<CountRow>, kCountTables>;
 
+// The labels of dmarc_source_total and dmarc_source_compliant_total (docs/counting.md section
+// 10.7): a from_domain and a source name.
+struct SourcePair
+{
+    QString fromDomain;
+    QString source;
+
+    friend bool operator==(const SourcePair &a, const SourcePair &b)
+    {
+        return a.fromDomain == b.fromDomain && a.source == b.source;
+    }
+    friend size_t qHash(const SourcePair &pair, size_t seed = 0)
+    {
+        return qHashMulti(seed, pair.fromDomain, pair.source);
+    }
+};
+
+// The messages of one source pair, and how many of them were DMARC compliant.
+struct SourceCounter
+{
+    SourcePair pair;
+    quint64 total = 0;
+    quint64 compliant = 0;
+
+    friend bool operator==(const SourceCounter &a, const SourceCounter &b)
+    {
+        return a.pair == b.pair && a.total == b.total && a.compliant == b.compliant;
+    }
+};
+
+// What one source IP sent as one from_domain on one day (the UTC day of the report's
+// date_range begin), with its name as the last commit that touched it gave it.
+struct SourceDay
+{
+    QDate day;
+    QString fromDomain;
+    SourceLabel source;
+    Counters counters; // all but dkim_pass and spf_pass are kept
+};
+
+// The kinds of domain kept per source and day: the reporters, and the DKIM and SPF domains
+// that passed.
+enum class SourceDomainKind
+{
+    Reporter,
+    Dkim,
+    Spf
+};
+
+// A reporter, DKIM or SPF domain seen for a source IP on a day, with the messages it covered.
+struct SourceDayDomain
+{
+    QDate day;
+    QString fromDomain;
+    QString ip;
+    SourceDomainKind kind = SourceDomainKind::Reporter;
+    QString domain;
+    quint64 messages = 0;
+};
+
 // Everything the metrics need at start, label sets in first-seen order.
 struct StoreSnapshot
 {
     QList<LabelCounts> counters;
     QList<InvalidCount> invalidReports;
     CountRows counts; // the all-time tables; the ...ByDay ones are left empty
+    QList<SourceCounter> sourceCounters; // in first-counted order
 };
 
 // One row of the daily history: the day of the report's date_range begin (UTC).

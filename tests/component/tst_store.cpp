@@ -9,6 +9,7 @@
 #include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -69,6 +70,10 @@ void downgrade(const QString &path, int version)
         QSqlQuery query(db);
         // What each version from 3 on added, undone down to `version`.
         QStringList statements;
+        if (version < 7) {
+            for (const char *table : {"source_days", "source_day_domains", "source_counters"})
+                statements << QStringLiteral("DROP TABLE ") % QLatin1String(table);
+        }
         if (version < 6) {
             for (const char *table :
                  {"logged_emails", "email_parts", "report_details", "report_rows", "activity"})
@@ -138,6 +143,94 @@ QVariant rawSql(const QString &path, const QStringList &statements)
     }
     QSqlDatabase::removeDatabase(QStringLiteral("raw"));
     return answer;
+}
+
+// The rows `sql` reads from the SQLite file at `path`, each its columns joined by '|'.
+QStringList rowsOf(const QString &path, const QString &sql)
+{
+    QStringList rows;
+    {
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("rows"));
+        db.setDatabaseName(path);
+        if (!db.open())
+            qWarning("%s", qPrintable(db.lastError().text()));
+        QSqlQuery query(db);
+        if (!query.exec(sql))
+            qWarning("%s: %s", qPrintable(sql), qPrintable(query.lastError().text()));
+        while (query.next()) {
+            QStringList columns;
+            for (int i = 0; i < query.record().count(); ++i)
+                columns << query.value(i).toString();
+            rows << columns.join(QLatin1Char('|'));
+        }
+        query.finish();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("rows"));
+    return rows;
+}
+
+QStringList sourceDaysOf(const QString &path)
+{
+    return rowsOf(path, QStringLiteral("SELECT day, from_domain, source_ip, source_name, "
+                                       "source_type, messages, compliant, dkim_aligned, "
+                                       "spf_aligned, quarantined, rejected FROM source_days "
+                                       "ORDER BY day, from_domain, source_ip"));
+}
+
+QStringList sourceCountersOf(Store &store)
+{
+    QStringList rows;
+    for (const SourceCounter &counter : store.snapshot()->sourceCounters)
+        rows << counter.pair.fromDomain % QLatin1Char('/') % counter.pair.source %
+                    QLatin1Char('=') % QString::number(counter.total) % QLatin1Char(',') %
+                    QString::number(counter.compliant);
+    return rows;
+}
+
+// The number that marks the database of the store file `path` as ours: the SQLite
+// application_id, or the row of store_meta on PostgreSQL.
+qint64 ownerOf(const QString &path)
+{
+    return rawSql(path, {g_onPostgres ? QStringLiteral("SELECT CAST(meta_value AS BIGINT) FROM "
+                                                       "store_meta WHERE meta_key = "
+                                                       "'application_id'")
+                                      : QStringLiteral("PRAGMA application_id")})
+        .toLongLong();
+}
+
+// All a database holds: the SQLite file's bytes, or every table with its rows on PostgreSQL.
+QByteArray contentOf(const QString &path)
+{
+    if (!g_onPostgres) {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    }
+    QByteArray content;
+    {
+        QSqlDatabase db = rawDatabase(path, QStringLiteral("content"));
+        if (!db.open())
+            qWarning("%s", qPrintable(db.lastError().text()));
+        QSqlQuery tables(db);
+        tables.exec(QStringLiteral("SELECT tablename FROM pg_tables WHERE schemaname = "
+                                   "current_schema() ORDER BY tablename"));
+        while (tables.next()) {
+            const QString table = tables.value(0).toString();
+            content += table.toUtf8() + ":\n";
+            QSqlQuery rows(db);
+            rows.exec(QStringLiteral("SELECT * FROM ") + table);
+            while (rows.next()) {
+                for (int i = 0; i < rows.record().count(); ++i)
+                    content += rows.value(i).toString().toUtf8() + '|';
+                content += '\n';
+            }
+        }
+        tables.finish();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("content"));
+    return content;
 }
 
 QByteArray sha256Of(const QString &path)
@@ -507,6 +600,108 @@ private Q_SLOTS:
         QVERIFY((*fresh)->email);
         QCOMPARE((*fresh)->email->uid, quint32(2));
         QCOMPARE((*fresh)->email->parts, email.analysis.parts);
+    }
+
+    // docs/counting.md section 10.7: the named sources of counted reports, summed exactly over
+    // reports and commits, kept across a restart; the same IP as two from domains is two rows,
+    // an IPv6 address and a missing one ("") are sources of their own, a duplicate adds nothing.
+    void keepsSources()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(Store::fileName());
+        const QString org = QStringLiteral("google.com");
+        const QString ip = QStringLiteral("192.0.2.1");
+        const QString ipv6 = QStringLiteral("2001:db8::1");
+        {
+            auto store = openStore(dir.path());
+            const ReportCounts first =
+                withSource(withSource(reportCounts(org, QStringLiteral("a"), 10), ip, 6, 6,
+                                      QStringLiteral("mydomain.de")),
+                           ipv6, 4);
+            QVERIFY(store
+                        ->commit({withSourceNames(emailCommit(1, {first}),
+                                                  {{ip, QStringLiteral("own domain")}})},
+                                 kNow)
+                        .ok());
+            ReportCounts second =
+                withSource(withSource(withSource(reportCounts(QStringLiteral("Yahoo"),
+                                                              QStringLiteral("b"), 10),
+                                                 ip, 5, 2, QStringLiteral("sendgrid.net")),
+                                      ip, 3, 3, QString(), QStringLiteral("other.example")),
+                           QString(), 2);
+            ReportCounts again = withSource(reportCounts(org, QStringLiteral("a"), 100), ip, 100);
+            const auto results =
+                store->commit({withSourceNames(emailCommit(2, {second, again}),
+                                               {{ip, QStringLiteral("SendGrid")}})},
+                              kNow + 60);
+            QVERIFY(results.ok());
+            QCOMPARE(results->at(0).reports,
+                     (QList<ReportOutcome>{ReportOutcome::Counted, ReportOutcome::Duplicate}));
+        }
+        auto store = openStore(dir.path());
+        QCOMPARE(sourceCountersOf(*store),
+                 (QStringList{QStringLiteral("mydomain.de/own domain=6,6"),
+                              QStringLiteral("mydomain.de/unknown=6,0"),
+                              QStringLiteral("mydomain.de/SendGrid=5,2"),
+                              QStringLiteral("other.example/SendGrid=3,3")}));
+        QCOMPARE(sourceDaysOf(path),
+                 (QStringList{QStringLiteral("2023-11-13|mydomain.de||unknown|other|2|0|0|0|0|0"),
+                              QStringLiteral("2023-11-13|mydomain.de|192.0.2.1|SendGrid|other|11|"
+                                             "8|8|0|0|0"),
+                              QStringLiteral("2023-11-13|mydomain.de|2001:db8::1|unknown|other|4|"
+                                             "0|0|0|0|0"),
+                              QStringLiteral("2023-11-13|other.example|192.0.2.1|SendGrid|other|"
+                                             "3|3|3|0|0|0")}));
+        QCOMPARE(rowsOf(path, QStringLiteral("SELECT from_domain, source_ip, kind, domain, "
+                                             "messages FROM source_day_domains ORDER BY "
+                                             "from_domain, source_ip, kind, domain")),
+                 (QStringList{QStringLiteral("mydomain.de||reporter|Yahoo|2"),
+                              QStringLiteral("mydomain.de|192.0.2.1|dkim|mydomain.de|6"),
+                              QStringLiteral("mydomain.de|192.0.2.1|dkim|sendgrid.net|5"),
+                              QStringLiteral("mydomain.de|192.0.2.1|reporter|Yahoo|5"),
+                              QStringLiteral("mydomain.de|192.0.2.1|reporter|google.com|6"),
+                              QStringLiteral("mydomain.de|2001:db8::1|reporter|google.com|4"),
+                              QStringLiteral("other.example|192.0.2.1|reporter|Yahoo|3")}));
+    }
+
+    // Schema version 7 adds the tables of the sources; what version 6 held stays, and sources
+    // are kept from then on.
+    void migratesToSources()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(Store::fileName());
+        const QString org = QStringLiteral("google.com");
+        const QString ip = QStringLiteral("192.0.2.1");
+        {
+            auto store = openStore(dir.path());
+            QVERIFY(
+                store
+                    ->commit(
+                        {withSourceNames(emailCommit(
+                            1, {withSource(reportCounts(org, QStringLiteral("old"), 3), ip, 3)}))},
+                        kNow)
+                    .ok());
+        }
+        downgrade(path, 6);
+        auto store = openStore(dir.path());
+        QVERIFY(store);
+        QCOMPARE(rawSql(path, {QStringLiteral("SELECT version FROM schema_version")}).toInt(),
+                 Store::kSchemaVersion);
+        QCOMPARE(countersOf(*store, kLabels), counters(3, 3));
+        QCOMPARE(sourceDaysOf(path), QStringList());
+        QCOMPARE(sourceCountersOf(*store), QStringList());
+        QVERIFY(
+            store
+                ->commit(
+                    {withSourceNames(emailCommit(
+                        2, {withSource(reportCounts(org, QStringLiteral("new"), 2), ip, 2, 2)}))},
+                    kNow + 1)
+                .ok());
+        QCOMPARE(sourceDaysOf(path),
+                 QStringList{QStringLiteral("2023-11-13|mydomain.de|192.0.2.1|unknown|other|2|2|2|"
+                                            "0|0|0")});
+        QCOMPARE(sourceCountersOf(*store), QStringList{QStringLiteral("mydomain.de/unknown=2,2")});
+        QCOMPARE(countersOf(*store, kLabels), counters(5, 5));
     }
 
     // Schema version 3 adds the TLS and failure-report tables; what version 2 held stays.

@@ -5,6 +5,8 @@
 
 #include "store/storetypes.h"
 
+#include <QHash>
+
 namespace Dmarc::Test {
 
 constexpr qint64 kDay = 24 * 3600;
@@ -88,6 +90,35 @@ inline EmailCommit withReports(EmailCommit commit, const QList<TlsReport> &tls,
     commit.analysis.candidates += int(tls.size() + failureReports.size());
     commit.analysis.tlsReports += tls;
     commit.analysis.failureReports += failureReports;
+    return commit;
+}
+
+// `report` with one more source: `total` messages from `ip` (as written) as its first label
+// set's from_domain, `compliant` of them DMARC compliant and DKIM aligned, `dkimDomain` the
+// DKIM domain that passed.
+inline ReportCounts withSource(ReportCounts report, const QString &ip, quint64 total,
+                               quint64 compliant = 0, const QString &dkimDomain = QString(),
+                               const QString &fromDomain = QString())
+{
+    const QString from = fromDomain.isEmpty() ? report.counts.value(0).labels.fromDomain
+                                              : fromDomain;
+    report.sources << SourceCounts{ip, from, dkimDomain, QString(), counters(total, compliant)};
+    return report;
+}
+
+// `commit` with the sources of its reports named as the service would hand them over: the IP
+// taken as written, the name `names` gives for it ("unknown" when none), type "other".
+inline EmailCommit withSourceNames(EmailCommit commit, const QHash<QString, QString> &names = {})
+{
+    commit.sourceLabels.clear();
+    for (const ReportCounts &report : std::as_const(commit.analysis.reports)) {
+        QList<SourceLabel> &labels = commit.sourceLabels.emplace_back();
+        for (const SourceCounts &source : report.sources) {
+            labels << SourceLabel{source.sourceIp,
+                                  names.value(source.sourceIp, QStringLiteral("unknown")),
+                                  QStringLiteral("other")};
+        }
+    }
     return commit;
 }
 

@@ -114,6 +114,34 @@ QString describe(const CountRow &row)
     return row.labels.join(QLatin1Char('/')) % QLatin1Char('=') % values.join(QLatin1Char(','));
 }
 
+QString describe(const SourceDay &row)
+{
+    const Counters &c = row.counters;
+    return QStringList{row.day.toString(Qt::ISODate), row.fromDomain, row.source.ip,
+                       row.source.name, row.source.type}
+               .join(QLatin1Char(' ')) %
+           QLatin1Char('=') %
+           QStringList{QString::number(c.total), QString::number(c.compliant),
+                       QString::number(c.dkimAligned), QString::number(c.spfAligned),
+                       QString::number(c.quarantine), QString::number(c.reject)}
+               .join(QLatin1Char(','));
+}
+
+QString describe(const SourceDayDomain &row)
+{
+    const char *kinds[] = {"reporter", "dkim", "spf"};
+    return QStringList{row.day.toString(Qt::ISODate), row.fromDomain, row.ip,
+                       QLatin1String(kinds[int(row.kind)]), row.domain}
+               .join(QLatin1Char(' ')) %
+           QLatin1Char('=') % QString::number(row.messages);
+}
+
+QString describe(const SourceCounter &row)
+{
+    return row.pair.fromDomain % QLatin1Char('/') % row.pair.source % QLatin1Char('=') %
+           QString::number(row.total) % QLatin1Char(',') % QString::number(row.compliant);
+}
+
 template<typename Row>
 QStringList describeAll(const QList<Row> &rows)
 {
@@ -781,6 +809,131 @@ private Q_SLOTS:
             QCOMPARE(planned.results.at(0).refusals.at(0).reason, Refusal::ForeignDomain);
             QVERIFY(planned.reportsLog.at(0).reason.contains(QStringLiteral("configured domains")));
         }
+    }
+
+    // docs/counting.md section 10.7: the named sources of the counted reports, summed per day,
+    // from domain and source IP (named as the last report that counted them named them), their
+    // reporters and passing domains, and per from domain and source name; a duplicate and a
+    // refused report add nothing.
+    void sources()
+    {
+        const QString ip = QStringLiteral("192.0.2.1");
+        const QString ipv6 = QStringLiteral("2001:db8::1");
+        const QString yahoo = QStringLiteral("Yahoo");
+        ReportCounts first = withSource(
+            withSource(reportCounts(kOrg, QStringLiteral("a"), 10), ip, 6, 6,
+                       QStringLiteral("mydomain.de")),
+            ipv6, 4);
+        ReportCounts second = withSource(
+            withSource(reportCounts(yahoo, QStringLiteral("b"), 8), ip, 5, 2,
+                       QStringLiteral("sendgrid.net")),
+            ip, 3, 3, QString(), QStringLiteral("other.example"));
+        const ReportCounts duplicate =
+            withSource(reportCounts(kOrg, QStringLiteral("a"), 7), QString(), 7);
+        ReportCounts refused = withSource(reportOfLabelSets(QStringLiteral("c"), 0, 1), ip, 9);
+        const QHash<QString, QString> own{{ip, QStringLiteral("own domain")}};
+        const QHash<QString, QString> sendgrid{{ip, QStringLiteral("SendGrid")}};
+        const QList<EmailCommit> batch{withSourceNames(emailCommit(1, {first}), own),
+                                       withSourceNames(emailCommit(2, {second}), sendgrid),
+                                       withSourceNames(emailCommit(3, {duplicate})),
+                                       withSourceNames(emailCommit(4, {refused}), own)};
+        CommitState full;
+        full.labelSets = options().maxLabelSets; // refuses the report of new label sets
+        full.storedLabelSets.insert(kLabels);
+        const CommitPlan planned = plan(batch, full);
+        QCOMPARE(outcomesOf(planned), (Outcomes{{ReportOutcome::Counted},
+                                                {ReportOutcome::Counted},
+                                                {ReportOutcome::Duplicate},
+                                                {ReportOutcome::Malformed}}));
+        const QString day = QStringLiteral("2023-11-13 ");
+        QCOMPARE(describeAll(planned.sourceDays),
+                 (QStringList{day + QStringLiteral("mydomain.de 192.0.2.1 SendGrid other=11,8,8,0,0,0"),
+                              day + QStringLiteral("mydomain.de 2001:db8::1 unknown other=4,0,0,0,0,0"),
+                              day + QStringLiteral("other.example 192.0.2.1 SendGrid other=3,3,3,0,0,0")}));
+        QCOMPARE(describeAll(planned.sourceDayDomains),
+                 (QStringList{day + QStringLiteral("mydomain.de 192.0.2.1 reporter google.com=6"),
+                              day + QStringLiteral("mydomain.de 192.0.2.1 dkim mydomain.de=6"),
+                              day + QStringLiteral("mydomain.de 2001:db8::1 reporter google.com=4"),
+                              day + QStringLiteral("mydomain.de 192.0.2.1 reporter Yahoo=5"),
+                              day + QStringLiteral("mydomain.de 192.0.2.1 dkim sendgrid.net=5"),
+                              day + QStringLiteral("other.example 192.0.2.1 reporter Yahoo=3")}));
+        QCOMPARE(describeAll(planned.sourceCounters),
+                 (QStringList{QStringLiteral("mydomain.de/own domain=6,6"),
+                              QStringLiteral("mydomain.de/unknown=4,0"),
+                              QStringLiteral("mydomain.de/SendGrid=5,2"),
+                              QStringLiteral("other.example/SendGrid=3,3")}));
+    }
+
+    // Reports are counted by day of their range's begin, so the same source on two days is two
+    // rows; a report without names for its sources keeps none of them.
+    void sourcesPerDayAndOnlyNamed()
+    {
+        const QString ip = QStringLiteral("192.0.2.1");
+        ReportCounts later = withSource(reportCounts(kOrg, QStringLiteral("b"), 2), ip, 2);
+        later.dateBegin += kDay;
+        const CommitPlan planned =
+            plan({withSourceNames(emailCommit(1, {withSource(reportCounts(kOrg, QStringLiteral("a"),
+                                                                          1),
+                                                             ip, 1),
+                                                  later})),
+                  emailCommit(2, {withSource(reportCounts(kOrg, QStringLiteral("c"), 5), ip, 5)})});
+        QCOMPARE(describeAll(planned.sourceDays),
+                 (QStringList{QStringLiteral("2023-11-13 mydomain.de 192.0.2.1 unknown other=1,0,0,0,0,0"),
+                              QStringLiteral("2023-11-14 mydomain.de 192.0.2.1 unknown other=2,0,0,0,0,0")}));
+        QCOMPARE(describeAll(planned.sourceCounters),
+                 QStringList{QStringLiteral("mydomain.de/unknown=3,0")});
+        QCOMPARE(countedTotal(planned), quint64(8));
+    }
+
+    // docs/counting.md section 10.7: the pairs of from domain and source name are bounded by
+    // limits.max_label_sets (here 2) as the label sets are, counted apart: a report that would
+    // add pairs past it is refused whole; known pairs are always counted.
+    void sourcePairLimit()
+    {
+        const auto report = [](const QString &id, const QStringList &ips) {
+            ReportCounts counts = reportCounts(kOrg, id, 1);
+            for (const QString &ip : ips)
+                counts = withSource(counts, ip, 1);
+            return counts;
+        };
+        const QHash<QString, QString> names{{QStringLiteral("192.0.2.1"), QStringLiteral("A")},
+                                            {QStringLiteral("192.0.2.2"), QStringLiteral("B")},
+                                            {QStringLiteral("192.0.2.3"), QStringLiteral("C")}};
+        CommitState state;
+        state.labelSets = 1;
+        state.storedLabelSets.insert(kLabels);
+        state.sourcePairs = 1;
+        state.storedSourcePairs.insert(SourcePair{QStringLiteral("mydomain.de"), QStringLiteral("A")});
+        StoreOptions limited = options();
+        limited.maxLabelSets = 2;
+        const CommitPlan planned = planCommit(
+            {withSourceNames(emailCommit(1, {report(QStringLiteral("a"),
+                                                    {QStringLiteral("192.0.2.2"),
+                                                     QStringLiteral("192.0.2.3")})}),
+                             names),
+             withSourceNames(emailCommit(2, {report(QStringLiteral("b"),
+                                                    {QStringLiteral("192.0.2.1"),
+                                                     QStringLiteral("192.0.2.2")})}),
+                             names),
+             withSourceNames(emailCommit(3, {report(QStringLiteral("c"),
+                                                    {QStringLiteral("192.0.2.3")})}),
+                             names),
+             withSourceNames(emailCommit(4, {report(QStringLiteral("d"),
+                                                    {QStringLiteral("192.0.2.1"),
+                                                     QStringLiteral("192.0.2.2")})}),
+                             names)},
+            state, kNow, limited);
+        QCOMPARE(outcomesOf(planned), (Outcomes{{ReportOutcome::Malformed},
+                                                {ReportOutcome::Counted},
+                                                {ReportOutcome::Malformed},
+                                                {ReportOutcome::Counted}}));
+        QCOMPARE(planned.results.at(0).refusals.at(0).reason, Refusal::LabelSets);
+        QCOMPARE(planned.results.at(0).refusals.at(0).message,
+                 QStringLiteral("the store holds 1 pairs of from_domain and source and the report "
+                                "would add 2 more, past 2 (limits.max_label_sets)"));
+        QCOMPARE(describeAll(planned.sourceCounters),
+                 (QStringList{QStringLiteral("mydomain.de/A=2,0"),
+                              QStringLiteral("mydomain.de/B=2,0")}));
     }
 };
 
