@@ -5,6 +5,7 @@
 #include "imap/imapsettings.h"
 #include "mail/payloadlimits.h"
 #include "metrics/endpointsettings.h"
+#include "rdns/reversednssettings.h"
 #include "sources/sourcesettings.h"
 
 #include <QByteArray>
@@ -57,6 +58,8 @@ struct Config
     // Reports are counted only for these domains and their subdomains; all when empty (9.2).
     QStringList domains;
     SourceSettings sources; // the `sources` object: classes and the known-senders map file
+    // sources.reverse_dns and sources.dns_server
+    ReverseDnsSettings reverseDns;
     Log::Format logFormat = Log::Format::Colored;
     QtMsgType logLevel = QtInfoMsg;
     UnknownMembers unknown; // paths from the top: "", "web", "limits", "logging", ...

@@ -32,6 +32,8 @@ inline constexpr QLatin1String kSources("sources");
 inline constexpr QLatin1String kClasses("classes");
 inline constexpr QLatin1String kCidrs("cidrs");
 inline constexpr QLatin1String kMapFile("map_file");
+inline constexpr QLatin1String kReverseDns("reverse_dns");
+inline constexpr QLatin1String kDnsServer("dns_server");
 inline constexpr QLatin1String kLogging("logging");
 inline constexpr QLatin1String kHandlers("handlers");
 inline constexpr QLatin1String kDefault("default");
@@ -115,6 +117,8 @@ inline constexpr QLatin1String kWriteOrder[] = {kListenAddr,
                                                 kClasses,
                                                 kCidrs,
                                                 kMapFile,
+                                                kReverseDns,
+                                                kDnsServer,
                                                 kLimits,
                                                 kMaxPayloadBytes,
                                                 kMaxZipMembers,

@@ -15,6 +15,7 @@
 #include <QUrl>
 
 #include <algorithm>
+#include <tuple>
 #include <utility>
 
 namespace Dmarc {
@@ -378,8 +379,46 @@ void readSourceClass(ConfigReader &entry, QStringList &names, SourceClassSetting
     entry.finish();
 }
 
-// sources: your classes of source IPs and a known-senders map over the built-in one
-// (docs/counting.md section 10).
+// sources.dns_server: an IP address with an optional port, "192.0.2.53", "192.0.2.53:5353",
+// "2001:db8::53" or "[2001:db8::53]:5353". No host name: finding it would need a DNS server.
+Result<std::pair<QString, quint16>> parseDnsServer(const QString &text)
+{
+    QString address = text;
+    std::optional<QString> port;
+    const qsizetype close = text.indexOf(QLatin1Char(']'));
+    const bool bracketed = text.startsWith(QLatin1Char('['));
+    if (bracketed && close > 0 && (close + 1 == text.size() || text.at(close + 1) == u':')) {
+        address = text.mid(1, close - 1);
+        if (close + 1 < text.size())
+            port = text.mid(close + 2);
+    } else if (!bracketed && text.count(QLatin1Char(':')) == 1) {
+        address = text.section(QLatin1Char(':'), 0, 0);
+        port = text.section(QLatin1Char(':'), 1);
+    }
+    const QString normalized = normalizeSourceIp(address);
+    // Brackets hold an IPv6 address, and only they can give it a port.
+    if (normalized.isEmpty() ||
+        (bracketed && (address == text || !address.contains(QLatin1Char(':')))))
+        return Error{QStringLiteral("config"),
+                     QStringLiteral("\"%1\" is not an IP address with an optional port such as "
+                                    "\"192.0.2.53\", \"192.0.2.53:5353\" or "
+                                    "\"[2001:db8::53]:5353\" (a host name cannot be used: "
+                                    "finding it would need a DNS server)")
+                         .arg(text)};
+    if (!port)
+        return std::pair{normalized, ReverseDnsSettings().port};
+    bool number = false;
+    const int value = port->toInt(&number);
+    if (!number || value < 1 || value > 65535 ||
+        std::any_of(port->cbegin(), port->cend(), [](QChar c) { return !c.isDigit(); }))
+        return Error{QStringLiteral("config"),
+                     QStringLiteral("\"%1\": the port \"%2\" is not a number from 1 to 65535")
+                         .arg(text, *port)};
+    return std::pair{normalized, quint16(value)};
+}
+
+// sources: your classes of source IPs, a known-senders map over the built-in one, and reverse
+// DNS (docs/counting.md section 10).
 void readSources(ConfigReader &reader, Config &config)
 {
     SourceSettings &sources = config.sources;
@@ -409,6 +448,15 @@ void readSources(ConfigReader &reader, Config &config)
             reader.addError(
                 kMapFile,
                 QString(map.error().message).replace(QLatin1Char('\n'), QStringLiteral("\n    ")));
+    }
+    ReverseDnsSettings &reverseDns = config.reverseDns;
+    reverseDns.enabled = reader.boolean(kReverseDns, reverseDns.enabled);
+    reader.string(kDnsServer, QString());
+    if (const QJsonValue server = reader.raw(kDnsServer); server.isString()) {
+        if (const auto parsed = parseDnsServer(server.toString()))
+            std::tie(reverseDns.server, reverseDns.port) = *parsed;
+        else
+            reader.addError(kDnsServer, parsed.error().message);
     }
     reader.finish();
 }

@@ -130,8 +130,20 @@ QJsonObject loggingJson(const Config &config)
     return logging;
 }
 
-// Left out when it holds nothing, as it reads back the same.
-QJsonObject sourcesJson(const Config &config)
+// sources.dns_server as the reader takes it: the address, with the port when it is not 53.
+QString dnsServerText(const ReverseDnsSettings &settings)
+{
+    if (settings.port == ReverseDnsSettings().port)
+        return settings.server;
+    const QString address = settings.server.contains(QLatin1Char(':'))
+                                ? QLatin1Char('[') + settings.server + QLatin1Char(']')
+                                : settings.server;
+    return address + QLatin1Char(':') + QString::number(settings.port);
+}
+
+// Left out when it holds nothing, as it reads back the same; reverse DNS, on by default, is
+// shown as in effect.
+QJsonObject sourcesJson(const Config &config, ConfigForm form)
 {
     QJsonObject sources = config.unknown.value(kSources);
     if (!config.sources.classes.isEmpty()) {
@@ -147,6 +159,10 @@ QJsonObject sourcesJson(const Config &config)
     }
     if (!config.sources.mapFile.isEmpty())
         sources.insert(kMapFile, config.sources.mapFile);
+    if (form == ConfigForm::Shown || !config.reverseDns.enabled)
+        sources.insert(kReverseDns, config.reverseDns.enabled);
+    if (!config.reverseDns.server.isEmpty())
+        sources.insert(kDnsServer, dnsServerText(config.reverseDns));
     return sources;
 }
 
@@ -166,7 +182,7 @@ QJsonObject topJson(const Config &config, ConfigForm form)
     top.insert(kDeduplicationMaxSeconds, double(config.deduplicationMaxSeconds));
     if (!config.domains.isEmpty())
         top.insert(kDomains, QJsonArray::fromStringList(config.domains));
-    if (const QJsonObject sources = sourcesJson(config); !sources.isEmpty())
+    if (const QJsonObject sources = sourcesJson(config, form); !sources.isEmpty())
         top.insert(kSources, sources);
     QJsonObject limits = config.unknown.value(kLimits);
     limits.insert(kMaxPayloadBytes, double(config.limits.maxPayloadBytes));

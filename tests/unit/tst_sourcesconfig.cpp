@@ -1,10 +1,13 @@
-// The configuration's `sources` object: classes of your own source IPs and the known-senders
-// map file, checked key by key and written back as read (docs/counting.md section 10).
+// The configuration's `sources` object: classes of your own source IPs, the known-senders map
+// file and reverse DNS, checked key by key and written back as read (docs/counting.md section
+// 10).
 
 #include "config/config.h"
 #include "testfiles.h"
 
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -77,6 +80,116 @@ private Q_SLOTS:
         }
     }
 
+    // Reverse DNS is on by default and asks the system's resolver; the file leaves that out,
+    // the configuration shown says it.
+    void reverseDnsByDefault()
+    {
+        const auto config = parse(R"({"imap": {"host": "h", "username": "u", "password": "p"}})");
+        QVERIFY(config.ok());
+        QVERIFY(config->reverseDns.enabled);
+        QVERIFY(config->reverseDns.server.isEmpty());
+        QCOMPARE(config->reverseDns.port, quint16(53));
+        QVERIFY(toJson(*config, ConfigForm::Shown)
+                    .contains("\"sources\": {\n        \"reverse_dns\": true\n    }"));
+    }
+
+    void dnsServerReadAndWrittenBack_data()
+    {
+        QTest::addColumn<QString>("given");
+        QTest::addColumn<QString>("address");
+        QTest::addColumn<int>("port");
+        QTest::addColumn<QString>("written");
+        const auto row = [](const char *given, const char *address, int port, const char *written) {
+            QTest::newRow(given) << QString::fromLatin1(given) << QString::fromLatin1(address)
+                                 << port << QString::fromLatin1(written);
+        };
+        row("192.0.2.53", "192.0.2.53", 53, "192.0.2.53");
+        row("192.0.2.53:5353", "192.0.2.53", 5353, "192.0.2.53:5353");
+        row("192.0.2.53:53", "192.0.2.53", 53, "192.0.2.53");
+        row("2001:DB8:0::53", "2001:db8::53", 53, "2001:db8::53");
+        row("[2001:db8::53]:5353", "2001:db8::53", 5353, "[2001:db8::53]:5353");
+        row("[::1]", "::1", 53, "::1");
+        row("::ffff:192.0.2.53", "192.0.2.53", 53, "192.0.2.53");
+        row("[::ffff:192.0.2.53]:65535", "192.0.2.53", 65535, "192.0.2.53:65535");
+    }
+
+    void dnsServerReadAndWrittenBack()
+    {
+        QFETCH(QString, given);
+        QFETCH(QString, address);
+        QFETCH(int, port);
+        QFETCH(QString, written);
+        const auto config =
+            parse(withSources(QJsonDocument(QJsonObject{{QStringLiteral("reverse_dns"), false},
+                                                        {QStringLiteral("dns_server"), given}})
+                                  .toJson()));
+        QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error().message));
+        QVERIFY(!config->reverseDns.enabled);
+        QCOMPARE(config->reverseDns.server, address);
+        QCOMPARE(config->reverseDns.port, quint16(port));
+        for (const ConfigForm form : {ConfigForm::File, ConfigForm::Shown}) {
+            const QByteArray json = toJson(*config, form);
+            QCOMPARE(QJsonDocument::fromJson(json).object().value(QStringLiteral("sources")),
+                     QJsonValue(QJsonObject{{QStringLiteral("reverse_dns"), false},
+                                            {QStringLiteral("dns_server"), written}}));
+            const auto again = parse(json);
+            QVERIFY(again.ok());
+            QCOMPARE(again->reverseDns.enabled, false);
+            QCOMPARE(again->reverseDns.server, address);
+            QCOMPARE(again->reverseDns.port, quint16(port));
+        }
+    }
+
+    void badReverseDnsValues_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QJsonValue>("value");
+        QTest::addColumn<QString>("error");
+        const QString notAnAddress = QStringLiteral(
+            "`sources.dns_server`: \"%1\" is not an IP address with an optional port such as "
+            "\"192.0.2.53\", \"192.0.2.53:5353\" or \"[2001:db8::53]:5353\" (a host name "
+            "cannot be used: finding it would need a DNS server)");
+        const QString badPort = QStringLiteral(
+            "`sources.dns_server`: \"%1\": the port \"%2\" is not a number from 1 to 65535");
+        const QString server = QStringLiteral("dns_server");
+        const auto notAddress = [&](const char *name, const char *value) {
+            QTest::newRow(name) << server << QJsonValue(QString::fromLatin1(value))
+                                << notAnAddress.arg(QString::fromLatin1(value));
+        };
+        notAddress("host name", "dns.example");
+        notAddress("host name and port", "dns.example:53");
+        notAddress("empty", "");
+        notAddress("short IPv4", "127.1");
+        notAddress("IPv4 in brackets", "[192.0.2.53]:53");
+        notAddress("unclosed bracket", "[2001:db8::53:53");
+        notAddress("text after the bracket", "[2001:db8::53]5353");
+        notAddress("zone id", "fe80::1%eth0");
+        const auto wrongPort = [&](const char *name, const char *value, const char *port) {
+            QTest::newRow(name) << server << QJsonValue(QString::fromLatin1(value))
+                                << badPort.arg(QString::fromLatin1(value),
+                                               QString::fromLatin1(port));
+        };
+        wrongPort("port 0", "192.0.2.53:0", "0");
+        wrongPort("port too large", "[::1]:65536", "65536");
+        wrongPort("no port after the colon", "192.0.2.53:", "");
+        wrongPort("signed port", "192.0.2.53:+53", "+53");
+        QTest::newRow("a number") << server << QJsonValue(53)
+                                  << QStringLiteral(
+                                         "`sources.dns_server`: expected a string, got 53");
+        QTest::newRow("reverse_dns as text")
+            << QStringLiteral("reverse_dns") << QJsonValue(QStringLiteral("yes"))
+            << QStringLiteral("`sources.reverse_dns`: expected true or false, got \"yes\"");
+    }
+
+    void badReverseDnsValues()
+    {
+        QFETCH(QString, key);
+        QFETCH(QJsonValue, value);
+        QFETCH(QString, error);
+        const QByteArray sources = QJsonDocument(QJsonObject{{key, value}}).toJson();
+        QCOMPARE(errorOf(withSources(sources)), QStringLiteral("test.json:\n  ") + error);
+    }
+
     void badCidrNamesClassAndValue()
     {
         QCOMPARE(errorOf(withSources(R"({"classes": [{"name": "office", "cidrs": ["192.0.2.0/24",
@@ -122,11 +235,14 @@ private Q_SLOTS:
 
     void unknownKeysSuggested()
     {
-        QCOMPARE(errorOf(withSources(R"({"clases": [], "mapfile": "x.csv", "reverse_dns": true})")),
-                 QStringLiteral("test.json:\n"
-                                "  `sources.clases`: unknown key; did you mean `classes`?\n"
-                                "  `sources.mapfile`: unknown key; did you mean `map_file`?\n"
-                                "  `sources.reverse_dns`: unknown key"));
+        QCOMPARE(
+            errorOf(withSources(R"({"clases": [], "mapfile": "x.csv", "reversedns": true,
+                                          "resolver": "192.0.2.53"})")),
+            QStringLiteral("test.json:\n"
+                           "  `sources.clases`: unknown key; did you mean `classes`?\n"
+                           "  `sources.mapfile`: unknown key; did you mean `map_file`?\n"
+                           "  `sources.resolver`: unknown key\n"
+                           "  `sources.reversedns`: unknown key; did you mean `reverse_dns`?"));
         QVERIFY(errorOf(R"({"imap": {"host": "h", "username": "u", "password": "p"},
                            "source": {}})")
                     .contains(QStringLiteral("`source`: unknown key; did you mean `sources`?")));
