@@ -7,6 +7,7 @@
 #include "metrics/endpointsettings.h"
 #include "rdns/reversednssettings.h"
 #include "sources/sourcesettings.h"
+#include "store/databasesettings.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -49,6 +50,8 @@ struct Config
     EndpointSettings endpoint; // listen_addr, port and the `web` object
     QString storagePath = QStringLiteral("/var/lib/dmarc-metrics-exporter");
     bool storagePathFromEnvironment = false; // STATE_DIRECTORY, not storage_path
+    // `database`: a PostgreSQL store instead of SQLite in storage_path; not set without it.
+    DatabaseSettings database;
     double pollIntervalSeconds = 60;
     qint64 deduplicationMaxSeconds = 604800;
     QList<ConfigAccount> accounts;

@@ -18,6 +18,8 @@ inline constexpr QLatin1String kTlsKeyFile("tls_key_file");
 inline constexpr QLatin1String kBasicAuthUser("basic_auth_user");
 inline constexpr QLatin1String kBasicAuthPasswordHash("basic_auth_password_hash");
 inline constexpr QLatin1String kStoragePath("storage_path");
+inline constexpr QLatin1String kDatabase("database");
+inline constexpr QLatin1String kUrl("url");
 inline constexpr QLatin1String kPollIntervalSeconds("poll_interval_seconds");
 inline constexpr QLatin1String kDeduplicationMaxSeconds("deduplication_max_seconds");
 inline constexpr QLatin1String kLimits("limits");
@@ -77,6 +79,7 @@ inline constexpr QLatin1String kError("error");
 inline constexpr QLatin1String kWriteOrder[] = {kListenAddr,
                                                 kHost,
                                                 kPort,
+                                                kUrl,
                                                 kUsername,
                                                 kPassword,
                                                 kPasswordFile,
@@ -110,6 +113,7 @@ inline constexpr QLatin1String kWriteOrder[] = {kListenAddr,
                                                 kError,
                                                 kAccounts,
                                                 kStoragePath,
+                                                kDatabase,
                                                 kPollIntervalSeconds,
                                                 kDeduplicationMaxSeconds,
                                                 kDomains,

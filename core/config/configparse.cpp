@@ -26,6 +26,7 @@ using namespace Key;
 
 const QString kPasswordEnvironment = QStringLiteral("DMARC_IMAP_PASSWORD");
 const QString kStateDirectoryEnvironment = QStringLiteral("STATE_DIRECTORY");
+const QString kDatabasePasswordEnvironment = QStringLiteral("PGPASSWORD");
 
 QString lineAndColumn(const QByteArray &text, int offset)
 {
@@ -297,6 +298,52 @@ void readWeb(ConfigReader &reader, EndpointSettings &endpoint)
     }
 }
 
+// database: the PostgreSQL store. The password from password_file, else the URL, else
+// PGPASSWORD; an error never shows it.
+void readDatabase(ConfigReader &reader, const QHash<QString, QString> &environment,
+                  DatabaseSettings &database)
+{
+    const QString url = reader.string(kUrl, QString());
+    const QString passwordFile = reader.string(kPasswordFile, QString());
+    const QString instance = reader.string(kInstance, QString());
+    const int takeoverSeconds = int(reader.integer(kTakeoverSeconds, 30, 1, 3600));
+    reader.finish();
+    if (url.isEmpty()) {
+        reader.addError(kUrl, QStringLiteral("missing (required): postgresql://user@host:port/"
+                                             "database"));
+        return;
+    }
+    auto parsed = DatabaseSettings::fromUrl(url);
+    // What an editor keeps, also when the URL is wrong.
+    database.url = url;
+    database.passwordFile = passwordFile;
+    if (!parsed) {
+        reader.addError(kUrl, parsed.error().message);
+        return;
+    }
+    database = std::move(parsed).value();
+    database.passwordFile = passwordFile;
+    database.instance = instance;
+    database.takeoverSeconds = takeoverSeconds;
+    if (!passwordFile.isEmpty()) {
+        if (!database.password.isEmpty()) {
+            reader.addError(kPasswordFile,
+                            QStringLiteral("give the password either in %1 or in %2, not both")
+                                .arg(kUrl, kPasswordFile));
+        } else if (auto secret = readSecretFile(passwordFile)) {
+            database.password = *secret;
+        } else {
+            reader.addError(kPasswordFile, secret.error().message);
+        }
+    } else if (database.password.isEmpty()) {
+        database.password = environment.value(kDatabasePasswordEnvironment);
+    }
+    if (!database.sslRootCert.isEmpty() && !QFileInfo(database.sslRootCert).isReadable())
+        reader.addError(
+            kUrl,
+            QStringLiteral("sslrootcert %1 is not a readable file").arg(database.sslRootCert));
+}
+
 void readLimits(ConfigReader &reader, PayloadLimits &limits, int &maxLabelSets)
 {
     limits.maxPayloadBytes = reader.integer(kMaxPayloadBytes, limits.maxPayloadBytes, 1024,
@@ -526,6 +573,8 @@ void readTop(const QJsonObject &document, const QHash<QString, QString> &environ
     config.storagePathFromEnvironment = !root.has(kStoragePath) && !stateDirectory.isEmpty();
     if (config.storagePath.isEmpty())
         root.addError(kStoragePath, QStringLiteral("must not be empty"));
+    if (auto database = root.child(kDatabase))
+        readDatabase(*database, environment, config.database);
     config.pollIntervalSeconds =
         root.number(kPollIntervalSeconds, config.pollIntervalSeconds, 0.01, 86400);
     config.deduplicationMaxSeconds = qint64(root.number(

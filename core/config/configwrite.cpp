@@ -178,6 +178,19 @@ QJsonObject topJson(const Config &config, ConfigForm form)
     writeAccounts(top, config, form);
     if (form == ConfigForm::Shown || !config.storagePathFromEnvironment)
         top.insert(kStoragePath, config.storagePath);
+    if (config.database.isSet()) {
+        // Shown, the URL is without its password.
+        QJsonObject database = config.unknown.value(kDatabase);
+        database.insert(kUrl, form == ConfigForm::Shown ? config.database.shownUrl()
+                                                        : config.database.url);
+        if (!config.database.passwordFile.isEmpty())
+            database.insert(kPasswordFile, config.database.passwordFile);
+        if (!config.database.instance.isEmpty())
+            database.insert(kInstance, config.database.instance);
+        if (config.database.takeoverSeconds != DatabaseSettings().takeoverSeconds)
+            database.insert(kTakeoverSeconds, config.database.takeoverSeconds);
+        top.insert(kDatabase, database);
+    }
     top.insert(kPollIntervalSeconds, config.pollIntervalSeconds);
     top.insert(kDeduplicationMaxSeconds, double(config.deduplicationMaxSeconds));
     if (!config.domains.isEmpty())

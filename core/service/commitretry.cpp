@@ -23,6 +23,10 @@ QString faultInWords(const QString &code)
         return QStringLiteral("another program holds the storage file locked");
     if (code == QLatin1String("store_io"))
         return QStringLiteral("the disk failed to write the storage file");
+    if (code == QLatin1String("store_unreachable"))
+        return QStringLiteral("the database server cannot be reached");
+    if (code == QLatin1String("store_conflict"))
+        return QStringLiteral("another exporter wrote the same rows at the same time");
     return QStringLiteral("the storage file cannot be written");
 }
 

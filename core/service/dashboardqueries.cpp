@@ -297,14 +297,14 @@ Result<QList<FailureReportTotals>> failureReportsOf(const Store &store, DayRange
 class DashboardQueries::Reader : public QObject
 {
 public:
-    explicit Reader(const QString &directory)
-        : m_directory(directory)
+    explicit Reader(const StoreLocation &location)
+        : m_location(location)
     {}
 
     Result<const Store *> store()
     {
         if (!m_store) {
-            auto opened = Store::open(m_directory);
+            auto opened = Store::open(m_location);
             if (!opened)
                 return opened.error();
             m_store = std::move(opened).value();
@@ -313,14 +313,14 @@ public:
     }
 
 private:
-    QString m_directory;
+    StoreLocation m_location;
     std::unique_ptr<Store> m_store;
 };
 
-DashboardQueries::DashboardQueries(const QString &storageDirectory, QObject *parent)
+DashboardQueries::DashboardQueries(const StoreLocation &location, QObject *parent)
     : QObject(parent)
     , m_thread(new QThread(this))
-    , m_reader(new Reader(storageDirectory))
+    , m_reader(new Reader(location))
 {
     m_thread->setObjectName(QStringLiteral("dashboard queries"));
     m_reader->moveToThread(m_thread);

@@ -18,6 +18,7 @@ class QThread;
 namespace Dmarc {
 
 class Store;
+struct StoreLocation;
 
 // What the dashboard and the tray read: totals, the daily trend, grouped tables and their
 // label sets, the reports log. Every question is answered on a thread of its own, over a
@@ -31,9 +32,9 @@ public:
     template<typename T>
     using Reply = std::function<void(const Result<T> &)>;
 
-    // Reads the store in `storageDirectory`, which the exporter has opened (and so migrated)
-    // before. The thread starts with the first question.
-    explicit DashboardQueries(const QString &storageDirectory, QObject *parent = nullptr);
+    // Reads the store at `location`, which the exporter has opened (and so migrated) before.
+    // The thread starts with the first question.
+    explicit DashboardQueries(const StoreLocation &location, QObject *parent = nullptr);
     // Waits for the question being answered, if any; the others are dropped.
     ~DashboardQueries() override;
 

@@ -164,21 +164,25 @@ Exporter::~Exporter() = default;
 Result<void> Exporter::start()
 {
     const QString storagePath = m_config.storagePath;
-    if (!QDir().mkpath(storagePath)) {
+    // With a database, storage_path only offers metrics.db to import.
+    if (!m_config.database.isSet() && !QDir().mkpath(storagePath)) {
         return Error{QStringLiteral("storage"),
                      QStringLiteral("storage_path %1 does not exist and cannot be created")
                          .arg(storagePath)};
     }
-    if (!QFileInfo(storagePath).isWritable()) {
+    if (!m_config.database.isSet() && !QFileInfo(storagePath).isWritable()) {
         return Error{
             QStringLiteral("storage"),
             QStringLiteral("storage_path %1 is not writable by this user").arg(storagePath)};
     }
-    auto store = Store::open(storagePath, storeOptionsFor(m_config));
+    const StoreLocation location = storeLocationFor(m_config);
+    auto store = Store::open(location, storeOptionsFor(m_config));
     if (!store)
         return store.error();
     m_store = std::move(*store);
-    m_queries = new DashboardQueries(storagePath, this);
+    Log::info(lcStore(), QStringLiteral("Store opened"),
+              {{QStringLiteral("store"), m_store->location()}});
+    m_queries = new DashboardQueries(location, this);
     auto snapshot = m_store->snapshot();
     if (!snapshot)
         return snapshot.error();

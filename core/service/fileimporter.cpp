@@ -55,7 +55,7 @@ QStringList FileImporter::collect(const QStringList &paths, QStringList *missing
 Result<ImportSummary> FileImporter::run(const Config &config, const QStringList &files,
                                         const std::function<void(int, int)> &progress)
 {
-    auto store = Store::open(config.storagePath, storeOptionsFor(config));
+    auto store = Store::open(storeLocationFor(config), storeOptionsFor(config));
     if (!store)
         return store.error();
     // Counted into the store only: no endpoint serves these metrics.

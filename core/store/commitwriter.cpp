@@ -52,8 +52,9 @@ Result<QHash<EmailIdentity, DecidedEmail>> readDecidedEmails(const StoreConnecti
                                   "d.verdict, d.decided_at FROM ") %
                    connection.dialect->boundRows(count, 4) %
                    QStringLiteral(" AS k JOIN decided_emails AS d ON d.account = k.column1 AND "
-                                  "d.mailbox = k.column2 AND d.uid_validity = k.column3 AND "
-                                  "d.uid = k.column4");
+                                  "d.mailbox = k.column2 AND "
+                                  "d.uid_validity = CAST(k.column3 AS BIGINT) AND "
+                                  "d.uid = CAST(k.column4 AS BIGINT)");
         },
         [](QSqlQuery &query, const EmailIdentity &identity) {
             query.addBindValue(storedText(identity.account));
@@ -336,7 +337,7 @@ Result<void> CommitWriter::addDailyCounters(const QList<DailyLabelCounts> &delta
 {
     QStringList values{QStringLiteral("?"), QStringLiteral("id")};
     for (qsizetype i = 0; i < counterColumns().size(); ++i)
-        values << QStringLiteral("?");
+        values << QStringLiteral("CAST(? AS BIGINT)");
     const QString select = QStringLiteral("SELECT ") % values.join(QStringLiteral(", ")) %
                            QStringLiteral(" FROM counters WHERE reporter = ? AND from_domain = ? "
                                           "AND dkim_domain = ? AND spf_domain = ?");

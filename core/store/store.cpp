@@ -198,19 +198,21 @@ QString nextConnectionName()
 
 } // namespace
 
-Store::Store(QString connectionName, QString filePath, const StoreOptions &options,
+Store::Store(QString connectionName, QString filePath, QString location,
+             const StoreOptions &options, std::unique_ptr<StoreDialect> dialect,
              std::unique_ptr<StoreLock> lock)
     : m_connectionName(std::move(connectionName))
     , m_filePath(std::move(filePath))
+    , m_location(std::move(location))
     , m_options(options)
-    , m_dialect(std::make_unique<SqliteDialect>())
+    , m_dialect(std::move(dialect))
     , m_lock(std::move(lock))
 {}
 
 Store::~Store()
 {
     {
-        QSqlDatabase db = connection().database();
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
         db.close();
     }
     QSqlDatabase::removeDatabase(m_connectionName);
@@ -218,7 +220,28 @@ Store::~Store()
 
 StoreConnection Store::connection() const
 {
-    return StoreConnection{m_connectionName, m_filePath, m_dialect.get()};
+    // A connection closed because the server stopped answering (StoreConnection::error) is
+    // opened again for the next statement; a failure to open shows as that statement's error.
+    if (m_opened && !QSqlDatabase::database(m_connectionName, false).isOpen()) {
+        if (openConnection())
+            Log::info(lcStore(), QStringLiteral("Connected to the store again"),
+                      {{QStringLiteral("store"), m_location}});
+    }
+    return StoreConnection{m_connectionName, m_location, m_dialect.get()};
+}
+
+Result<void> Store::openConnection() const
+{
+    const StoreConnection store{m_connectionName, m_location, m_dialect.get()};
+    QSqlDatabase db = store.database();
+    if (!db.open())
+        return store.error(QStringLiteral("cannot open"), db.lastError());
+    for (const QString &statement : m_dialect->connectionSetup()) {
+        QSqlQuery query(db);
+        if (!query.exec(statement))
+            return store.error(QStringLiteral("cannot execute statement"), query);
+    }
+    return {};
 }
 
 Result<void> Store::exec(const QString &sql) const
@@ -231,6 +254,15 @@ Result<void> Store::exec(const QString &sql) const
 
 Result<std::unique_ptr<Store>> Store::open(const QString &directory, const StoreOptions &options)
 {
+    return open(StoreLocation{directory, {}}, options);
+}
+
+Result<std::unique_ptr<Store>> Store::open(const StoreLocation &location,
+                                           const StoreOptions &options)
+{
+    if (location.database.isSet())
+        return openDatabase(location, options);
+    const QString &directory = location.directory;
     if (!QDir().mkpath(directory)) {
         return Error{QStringLiteral("store"),
                      QStringLiteral("storage_path %1: cannot create the directory").arg(directory)};
@@ -244,10 +276,43 @@ Result<std::unique_ptr<Store>> Store::open(const QString &directory, const Store
     if (!lock)
         return lock.error();
     const QString path = QDir(directory).absoluteFilePath(fileName());
-    std::unique_ptr<Store> store(new Store(nextConnectionName(), path, options,
-                                           std::make_unique<StoreLock>(std::move(*lock))));
+    std::unique_ptr<Store> store(new Store(
+        nextConnectionName(), path, QStringLiteral("storage file ") + path, options,
+        std::make_unique<SqliteDialect>(), std::make_unique<StoreLock>(std::move(*lock))));
     if (auto result = store->initialise(directory); !result.ok())
         return result.error();
+    return store;
+}
+
+Result<std::unique_ptr<Store>> Store::openDatabase(const StoreLocation &location,
+                                                   const StoreOptions &options)
+{
+    const DatabaseSettings &settings = location.database;
+    std::unique_ptr<Store> store(new Store(nextConnectionName(), QString(),
+                                           QStringLiteral("database ") + settings.shownUrl(),
+                                           options, std::make_unique<PostgresDialect>(), nullptr));
+    const StoreConnection connection = store->connection();
+    QSqlDatabase db =
+        QSqlDatabase::addDatabase(store->m_dialect->driver(), store->m_connectionName);
+    if (!db.isValid()) {
+        return connection.error(QStringLiteral("cannot open"),
+                                QStringLiteral("Qt SQL has no PostgreSQL driver (QPSQL; on Debian "
+                                               "the package libqt6sql6-psql)"));
+    }
+    db.setHostName(settings.host);
+    db.setPort(settings.port);
+    db.setDatabaseName(settings.name);
+    db.setUserName(settings.user);
+    db.setPassword(settings.password);
+    db.setConnectOptions(settings.connectOptions());
+    if (auto opened = store->openConnection(); !opened)
+        return opened.error();
+    store->m_opened = true;
+    // Read before anything is written: a database of another program is left as it is.
+    if (auto owned = store->checkOwner(db); !owned)
+        return owned.error();
+    if (auto migrated = store->migrate(location.directory); !migrated)
+        return migrated.error();
     return store;
 }
 
@@ -266,7 +331,7 @@ Result<void> Store::initialise(const QString &directory)
             return connection().error(QStringLiteral("cannot open"),
                                       QStringLiteral("the file is read-only"));
         if (info.size() > 0) {
-            if (auto owned = checkOwner(); !owned)
+            if (auto owned = checkOwnerReadOnly(); !owned)
                 return owned;
         }
     } else {
@@ -282,41 +347,14 @@ Result<void> Store::initialise(const QString &directory)
     QSqlDatabase db = QSqlDatabase::addDatabase(m_dialect->driver(), m_connectionName);
     db.setDatabaseName(m_filePath);
     db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
-    if (!db.open())
-        return connection().error(QStringLiteral("cannot open"), db.lastError().text());
-    for (const QString &statement : m_dialect->connectionSetup()) {
-        if (auto result = exec(statement); !result.ok())
-            return result;
-    }
+    if (auto opened = openConnection(); !opened)
+        return opened;
+    m_opened = true;
     makePrivate(); // the -wal and -shm files of an older release
-
-    QSqlQuery exists(db);
-    exists.prepare(m_dialect->tableExistsQuery());
-    exists.addBindValue(QStringLiteral("schema_version"));
-    if (!exists.exec())
-        return connection().error(QStringLiteral("cannot read the schema"), exists);
-    int version = 0;
-    if (exists.next()) {
-        QSqlQuery query(db);
-        if (!query.exec(QStringLiteral("SELECT MAX(version) FROM schema_version")) || !query.next())
-            return connection().error(QStringLiteral("cannot read the schema version"), query);
-        version = query.value(0).toInt();
-        if (version > kSchemaVersion) {
-            return connection().error(
-                QStringLiteral("cannot open"),
-                QStringLiteral("schema version %1 was written by a newer release "
-                               "(this one knows up to %2); refusing to change it")
-                    .arg(version)
-                    .arg(kSchemaVersion));
-        }
-        if (version < 1)
-            return connection().error(QStringLiteral("cannot open"),
-                                      QStringLiteral("invalid schema version %1").arg(version));
-    }
-    return migrate(version, directory);
+    return migrate(directory);
 }
 
-Result<void> Store::checkOwner() const
+Result<void> Store::checkOwnerReadOnly() const
 {
     // Read over a read-only connection of its own: nothing is written to a file that may be
     // someone else's, not even the journal mode.
@@ -326,49 +364,54 @@ Result<void> Store::checkOwner() const
         QSqlDatabase db = QSqlDatabase::addDatabase(m_dialect->driver(), name);
         db.setDatabaseName(m_filePath);
         db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"));
-        QSqlQuery owner(db);
-        QSqlQuery tables(db);
-        if (!db.open()) {
+        if (!db.open())
             verdict = connection().error(QStringLiteral("cannot open"), db.lastError().text());
-        } else if (!owner.exec(m_dialect->ownerQuery()) || !owner.next()) {
-            verdict = connection().error(QStringLiteral("cannot open"), owner);
-        } else if (const quint32 id = quint32(owner.value(0).toLongLong());
-                   id != 0 && id != kApplicationId) {
-            verdict = connection().error(
-                QStringLiteral("refusing to open"),
-                QStringLiteral("the database belongs to another program (SQLite application_id "
-                               "0x%1, ours is 0x%2); it was left unchanged")
-                    .arg(id, 8, 16, QLatin1Char('0'))
-                    .arg(kApplicationId, 8, 16, QLatin1Char('0')));
-        } else if (id == 0) {
-            if (!tables.exec(m_dialect->tablesQuery())) {
-                verdict = connection().error(QStringLiteral("cannot read the schema"), tables);
-            } else {
-                QStringList names;
-                while (tables.next())
-                    names << tables.value(0).toString();
-                // A store of a release before the application_id is adopted (the id is set
-                // with the next write); tables of anything else mean another program's file.
-                const QStringList ours{QStringLiteral("schema_version"),
-                                       QStringLiteral("store_meta"), QStringLiteral("counters")};
-                const bool isOurs = std::all_of(ours.cbegin(), ours.cend(), [&](const QString &t) {
-                    return names.contains(t);
-                });
-                if (!names.isEmpty() && !isOurs) {
-                    verdict = connection().error(
-                        QStringLiteral("refusing to open"),
-                        QStringLiteral("an SQLite database of another program (tables: %1); "
-                                       "it was left unchanged")
-                            .arg(names.join(QStringLiteral(", "))));
-                }
-            }
-        }
-        owner.finish();
-        tables.finish();
+        else
+            verdict = checkOwner(db);
         db.close();
     }
     QSqlDatabase::removeDatabase(name);
     return verdict;
+}
+
+Result<void> Store::checkOwner(const QSqlDatabase &db) const
+{
+    const StoreConnection store = connection();
+    QSqlQuery tables(db);
+    if (!tables.exec(m_dialect->tablesQuery()))
+        return store.error(QStringLiteral("cannot read the schema"), tables);
+    QStringList names;
+    while (tables.next())
+        names << tables.value(0).toString();
+    quint32 id = 0;
+    if (m_dialect->ownerTable().isEmpty() || names.contains(m_dialect->ownerTable())) {
+        QSqlQuery owner(db);
+        if (!owner.exec(m_dialect->ownerQuery()))
+            return store.error(QStringLiteral("cannot open"), owner);
+        if (owner.next())
+            id = quint32(owner.value(0).toLongLong());
+    }
+    if (id != 0 && id != kApplicationId) {
+        return store.error(
+            QStringLiteral("refusing to open"),
+            QStringLiteral("the database belongs to another program (application_id 0x%1, ours "
+                           "is 0x%2); it was left unchanged")
+                .arg(id, 8, 16, QLatin1Char('0'))
+                .arg(kApplicationId, 8, 16, QLatin1Char('0')));
+    }
+    // Without the id: a store of a release before it is adopted (the id is set with the next
+    // write); tables of anything else mean another program's database.
+    const QStringList ours{QStringLiteral("schema_version"), QStringLiteral("store_meta"),
+                           QStringLiteral("counters")};
+    const bool isOurs = std::all_of(ours.cbegin(), ours.cend(),
+                                    [&](const QString &t) { return names.contains(t); });
+    if (id == 0 && !names.isEmpty() && !isOurs) {
+        return store.error(QStringLiteral("refusing to open"),
+                           QStringLiteral("a database of another program (tables: %1); it was "
+                                          "left unchanged")
+                               .arg(names.join(QStringLiteral(", "))));
+    }
+    return {};
 }
 
 void Store::makePrivate() const
@@ -382,12 +425,44 @@ void Store::makePrivate() const
     }
 }
 
-Result<void> Store::migrate(int fromVersion, const QString &directory)
+Result<int> Store::schemaVersion() const
 {
     const StoreConnection store = connection();
+    QSqlQuery exists(store.database());
+    exists.prepare(m_dialect->tableExistsQuery());
+    exists.addBindValue(QStringLiteral("schema_version"));
+    if (!exists.exec())
+        return store.error(QStringLiteral("cannot read the schema"), exists);
+    if (!exists.next())
+        return 0;
+    QSqlQuery query(store.database());
+    if (!query.exec(QStringLiteral("SELECT MAX(version) FROM schema_version")) || !query.next())
+        return store.error(QStringLiteral("cannot read the schema version"), query);
+    const int version = query.value(0).toInt();
+    if (version > kSchemaVersion) {
+        return store.error(QStringLiteral("cannot open"),
+                           QStringLiteral("schema version %1 was written by a newer release "
+                                          "(this one knows up to %2); refusing to change it")
+                               .arg(version)
+                               .arg(kSchemaVersion));
+    }
+    if (version < 1)
+        return store.error(QStringLiteral("cannot open"),
+                           QStringLiteral("invalid schema version %1").arg(version));
+    return version;
+}
+
+Result<void> Store::migrate(const QString &directory)
+{
+    const StoreConnection store = connection();
+    // The version is read under the write lock: of two processes opening a new store at once,
+    // one creates the schema, and the other finds it made.
     return store.transaction(StoreConnection::Access::Write, [&]() -> Result<void> {
+        const auto fromVersion = schemaVersion();
+        if (!fromVersion)
+            return fromVersion.error();
         const QList<QStringList> steps = migrations(*m_dialect);
-        for (int version = fromVersion; version < kSchemaVersion; ++version) {
+        for (int version = *fromVersion; version < kSchemaVersion; ++version) {
             for (const QString &statement : steps.at(version)) {
                 if (auto result = exec(statement); !result.ok())
                     return result;
@@ -397,15 +472,16 @@ Result<void> Store::migrate(int fromVersion, const QString &directory)
             query.addBindValue(version + 1);
             if (!query.exec())
                 return store.error(QStringLiteral("cannot migrate"), query);
-            Log::info(lcStore(), QStringLiteral("Storage file at schema version"),
-                      {{QStringLiteral("file"), m_filePath},
+            Log::info(lcStore(), QStringLiteral("Store at schema version"),
+                      {{QStringLiteral("store"), m_location},
                        {QStringLiteral("version"), QString::number(version + 1)}});
         }
-        if (fromVersion == 0) {
+        if (*fromVersion == 0 && !directory.isEmpty()) {
             if (auto result = importLegacy(directory); !result.ok())
                 return result;
         }
-        // Marks the file as ours: set with the schema, and on a store of an earlier release.
+        // Marks the database as ours: set with the schema, and on a store of an earlier
+        // release.
         if (auto result = exec(m_dialect->setOwner(kApplicationId)); !result.ok())
             return result;
         // A write on every start: a read-only or full disk shows up now, not at the first

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "databasesettings.h"
 #include "storetypes.h"
 
 #include <QList>
@@ -9,15 +10,26 @@
 #include <memory>
 #include <optional>
 
+class QSqlDatabase;
+
 namespace Dmarc {
 
 class StoreDialect;
 class StoreLock;
 struct StoreConnection;
 
-// The exporter's durable state in one SQLite database: counters, invalid counts, the dedup
-// window, decided emails, the reports log and a daily history. Every commit is one transaction.
-// Not thread-safe: use it from one thread.
+// Where the store is: an SQLite file in `directory`, or, when `database` is set, a PostgreSQL
+// database that several exporters may share (the folder then only offers the Python original's
+// metrics.db to import into a new store).
+struct StoreLocation
+{
+    QString directory;
+    DatabaseSettings database;
+};
+
+// The exporter's durable state in one SQLite or PostgreSQL database: counters, invalid counts,
+// the dedup window, decided emails, the reports log and a daily history. Every commit is one
+// transaction. Not thread-safe: use it from one thread.
 class Store
 {
 public:
@@ -36,11 +48,23 @@ public:
     // of an earlier release (our schema, no application_id) is marked as ours.
     static Result<std::unique_ptr<Store>> open(const QString &directory,
                                                const StoreOptions &options = {});
+    // The same in a folder, or in a PostgreSQL database: there no folder lock (several
+    // processes share the database); the schema is created or migrated by the first process
+    // under the store's write lock, and a database whose tables are not ours, or whose
+    // store_meta names another program, is refused unchanged. A connection the server drops
+    // fails the statement that meets it (the transaction rolled back, nothing of it kept) and
+    // is opened again for the next one.
+    static Result<std::unique_ptr<Store>> open(const StoreLocation &location,
+                                               const StoreOptions &options = {});
     ~Store();
     Store(const Store &) = delete;
     Store &operator=(const Store &) = delete;
 
+    // The SQLite file; empty on PostgreSQL.
     QString filePath() const { return m_filePath; }
+    // The file or the database, for people: "storage file <path>", "database <URL>" (without
+    // the password).
+    QString location() const { return m_location; }
 
     // The verdicts committed earlier for these emails (same identity and digest), if any, in
     // the same order. Only a shortcut for the caller: commit() looks again, inside its
@@ -86,22 +110,29 @@ public:
     Result<qint64> dedupEntryCount() const;
 
 private:
-    Store(QString connectionName, QString filePath, const StoreOptions &options,
-          std::unique_ptr<StoreLock> lock);
+    Store(QString connectionName, QString filePath, QString location, const StoreOptions &options,
+          std::unique_ptr<StoreDialect> dialect, std::unique_ptr<StoreLock> lock);
 
+    static Result<std::unique_ptr<Store>> openDatabase(const StoreLocation &location,
+                                                       const StoreOptions &options);
     Result<void> initialise(const QString &directory);
-    Result<void> checkOwner() const;
+    Result<void> openConnection() const;
+    Result<void> checkOwnerReadOnly() const;
+    Result<void> checkOwner(const QSqlDatabase &db) const;
     void makePrivate() const;
-    Result<void> migrate(int fromVersion, const QString &directory);
+    Result<int> schemaVersion() const;
+    Result<void> migrate(const QString &directory);
     Result<void> importLegacy(const QString &directory);
     Result<void> exec(const QString &sql) const;
     StoreConnection connection() const;
 
     QString m_connectionName;
     QString m_filePath;
+    QString m_location;
     StoreOptions m_options;
     std::unique_ptr<StoreDialect> m_dialect;
     std::unique_ptr<StoreLock> m_lock; // released after the connection is closed
+    bool m_opened = false;             // from then on, a closed connection is opened again
 };
 
 } // namespace Dmarc

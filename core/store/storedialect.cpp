@@ -55,18 +55,17 @@ QString SqliteDialect::setOwner(quint32 id) const
     return QStringLiteral("PRAGMA application_id = ") + QString::number(qint32(id));
 }
 
-QString SqliteDialect::upsert(const QString &table, const QStringList &keyColumns,
-                              const QStringList &valueColumns, Upsert mode) const
+QString StoreDialect::upsert(const QString &table, const QStringList &keyColumns,
+                             const QStringList &valueColumns, Upsert mode) const
 {
-    return upsertSelected(table, keyColumns, valueColumns,
-                          QStringLiteral("VALUES ") %
-                              placeholderRow(keyColumns.size() + valueColumns.size()),
-                          mode);
+    return upsertSelected(
+        table, keyColumns, valueColumns,
+        QStringLiteral("VALUES ") % placeholderRow(keyColumns.size() + valueColumns.size()), mode);
 }
 
-QString SqliteDialect::upsertSelected(const QString &table, const QStringList &keyColumns,
-                                      const QStringList &valueColumns, const QString &select,
-                                      Upsert mode) const
+QString StoreDialect::upsertSelected(const QString &table, const QStringList &keyColumns,
+                                     const QStringList &valueColumns, const QString &select,
+                                     Upsert mode) const
 {
     const QStringList columns = keyColumns + valueColumns;
     QStringList updates;
@@ -77,21 +76,74 @@ QString SqliteDialect::upsertSelected(const QString &table, const QStringList &k
         else
             updates << column % QStringLiteral(" = excluded.") % column;
     }
-    // A SELECT's WHERE clause keeps SQLite from reading ON CONFLICT as the ON of a join.
+    // A SELECT's WHERE clause keeps SQLite from reading ON CONFLICT as the ON of a join. Both
+    // engines take "excluded" for the row that was not inserted.
     return QStringLiteral("INSERT INTO ") % table % QStringLiteral(" (") %
            columns.join(QStringLiteral(", ")) % QStringLiteral(") ") % select %
            QStringLiteral(" ON CONFLICT (") % keyColumns.join(QStringLiteral(", ")) %
            QStringLiteral(") DO UPDATE SET ") % updates.join(QStringLiteral(", "));
 }
 
-QString SqliteDialect::boundRows(qsizetype rows, int columns) const
+QString StoreDialect::boundRows(qsizetype rows, int columns) const
 {
-    // SQLite names the columns of a VALUES table column1, column2, ...
     const QString row = placeholderRow(columns);
     QStringList all;
     for (qsizetype i = 0; i < rows; ++i)
         all << row;
     return QStringLiteral("(VALUES ") % all.join(QStringLiteral(", ")) % QLatin1Char(')');
+}
+
+QString PostgresDialect::errorCode(const QSqlError &error) const
+{
+    // The SQLSTATE; none when libpq failed without an answer from the server (the connection
+    // broke, or none could be made).
+    const QString state = error.nativeErrorCode();
+    if (state.isEmpty() || state.startsWith(QLatin1String("08")) ||
+        state.startsWith(QLatin1String("57P"))) // the server shut down or restarts
+        return QStringLiteral("store_unreachable");
+    if (state == QLatin1String("53100")) // disk_full
+        return QStringLiteral("store_full");
+    if (state == QLatin1String("40001") || state == QLatin1String("40P01"))
+        return QStringLiteral("store_conflict"); // serialization_failure, deadlock_detected
+    if (state == QLatin1String("25006"))         // read_only_sql_transaction
+        return QStringLiteral("store_readonly");
+    if (state == QLatin1String("58030")) // io_error
+        return QStringLiteral("store_io");
+    return QStringLiteral("store");
+}
+
+QStringList PostgresDialect::beginWrite() const
+{
+    return {QStringLiteral("BEGIN ISOLATION LEVEL READ COMMITTED"),
+            QStringLiteral("SELECT pg_advisory_xact_lock(%1, %2)")
+                .arg(kWriteLockClass)
+                .arg(kWriteLockObject)};
+}
+
+QString PostgresDialect::tableExistsQuery() const
+{
+    return QStringLiteral("SELECT 1 FROM information_schema.tables WHERE table_schema = "
+                          "current_schema() AND table_name = ?");
+}
+
+QString PostgresDialect::tablesQuery() const
+{
+    return QStringLiteral("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                          "ORDER BY tablename");
+}
+
+QString PostgresDialect::ownerQuery() const
+{
+    return QStringLiteral("SELECT CAST(meta_value AS BIGINT) FROM store_meta "
+                          "WHERE meta_key = 'application_id'");
+}
+
+QString PostgresDialect::setOwner(quint32 id) const
+{
+    return QStringLiteral("INSERT INTO store_meta (meta_key, meta_value) VALUES "
+                          "('application_id', '%1') ON CONFLICT (meta_key) DO UPDATE SET "
+                          "meta_value = excluded.meta_value")
+        .arg(id);
 }
 
 } // namespace Dmarc

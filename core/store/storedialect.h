@@ -23,7 +23,9 @@ public:
     virtual QString driver() const = 0;
     // The Error code for a failure of the engine: "store_full" (no space left), "store_locked"
     // (another connection holds the lock), "store_readonly", "store_io" (the disk failed a read
-    // or write), else "store".
+    // or write), "store_conflict" (a concurrent transaction won; the same commit may succeed
+    // when tried again), "store_unreachable" (the connection to the server is gone; the store
+    // opens a new one for its next statement), else "store".
     virtual QString errorCode(const QSqlError &error) const = 0;
     // Statements run once per connection, outside any transaction.
     virtual QStringList connectionSetup() const = 0;
@@ -31,30 +33,42 @@ public:
     virtual QStringList releaseMemory() const = 0;
     // A column type for a surrogate key that grows with each insert.
     virtual QString autoIdColumn() const = 0;
-    // Begins a transaction that holds the write lock from its first statement on.
-    virtual QString beginWrite() const = 0;
+    // Statements that begin a transaction holding the store's write lock: one writer at a time,
+    // whichever process it is, and what the transaction reads after them stays true until it
+    // commits.
+    virtual QStringList beginWrite() const = 0;
     // Whether a table exists; `table` is one of ours.
     virtual QString tableExistsQuery() const = 0;
     // The names of all tables, whoever made them.
     virtual QString tablesQuery() const = 0;
     // Reads, and sets to `id`, the number in a database that names the program it belongs to.
+    // ownerQuery() reads `ownerTable()` when that is not empty (it is then read only when the
+    // table exists) and gives no row while the number is not set.
+    virtual QString ownerTable() const = 0;
     virtual QString ownerQuery() const = 0;
     virtual QString setOwner(quint32 id) const = 0;
-    // INSERT ... that, on a key conflict, adds to (Add) or overwrites (Replace) the value columns.
-    virtual QString upsert(const QString &table, const QStringList &keyColumns,
-                           const QStringList &valueColumns, Upsert mode) const = 0;
+
+    // What follows is the same on both engines.
+
+    // INSERT ... that, on a key conflict, adds to (Add) or overwrites (Replace) the value columns
+    // (INSERT ... ON CONFLICT (keys) DO UPDATE SET column = table.column + EXCLUDED.column).
+    QString upsert(const QString &table, const QStringList &keyColumns,
+                   const QStringList &valueColumns, Upsert mode) const;
     // The same with the row taken from `select` (a SELECT with a WHERE clause) instead of bound
-    // values: its columns are the key columns, then the value columns.
-    virtual QString upsertSelected(const QString &table, const QStringList &keyColumns,
-                                   const QStringList &valueColumns, const QString &select,
-                                   Upsert mode) const = 0;
-    // A table of `rows` rows of `columns` bound values, its columns named column1, column2 and
-    // so on, to join with: one statement then looks up many keys through an index.
-    virtual QString boundRows(qsizetype rows, int columns) const = 0;
+    // values: its columns are the key columns, then the value columns. PostgreSQL reads a bound
+    // value in a SELECT's columns as text: a number there is written CAST(? AS BIGINT).
+    QString upsertSelected(const QString &table, const QStringList &keyColumns,
+                           const QStringList &valueColumns, const QString &select,
+                           Upsert mode) const;
+    // A table of `rows` rows of `columns` bound values, (VALUES (?, ?), ...), its columns named
+    // column1, column2 and so on by both engines, to join with: one statement then looks up
+    // many keys through an index. PostgreSQL types its columns as text: a number column is
+    // compared as CAST(k.column3 AS BIGINT).
+    QString boundRows(qsizetype rows, int columns) const;
 };
 
-// SQLite: WAL, durable commits (synchronous=FULL), its ON CONFLICT upsert, and the
-// application_id in the file header as the owner.
+// SQLite: WAL, durable commits (synchronous=FULL), and the application_id in the file header
+// as the owner.
 class SqliteDialect : public StoreDialect
 {
 public:
@@ -63,17 +77,40 @@ public:
     QStringList connectionSetup() const override;
     QStringList releaseMemory() const override { return {QStringLiteral("PRAGMA shrink_memory")}; }
     QString autoIdColumn() const override { return QStringLiteral("INTEGER PRIMARY KEY"); }
-    QString beginWrite() const override { return QStringLiteral("BEGIN IMMEDIATE"); }
+    QStringList beginWrite() const override { return {QStringLiteral("BEGIN IMMEDIATE")}; }
     QString tableExistsQuery() const override;
     QString tablesQuery() const override;
+    QString ownerTable() const override { return QString(); }
     QString ownerQuery() const override { return QStringLiteral("PRAGMA application_id"); }
     QString setOwner(quint32 id) const override;
-    QString upsert(const QString &table, const QStringList &keyColumns,
-                   const QStringList &valueColumns, Upsert mode) const override;
-    QString upsertSelected(const QString &table, const QStringList &keyColumns,
-                           const QStringList &valueColumns, const QString &select,
-                           Upsert mode) const override;
-    QString boundRows(qsizetype rows, int columns) const override;
+};
+
+// PostgreSQL through QPSQL: a write transaction is READ COMMITTED under a transaction-level
+// advisory lock, which every writer of the store takes first (docs/architecture.md, section
+// 3): one writer at a time, as with SQLite, and each statement after the lock sees all that
+// other writers committed before it. The owner is a row of store_meta; the tables are those of
+// the connection's current schema.
+class PostgresDialect : public StoreDialect
+{
+public:
+    // The advisory lock's two keys: the application id, and 1 for the store's writers.
+    static constexpr qint32 kWriteLockClass = 0x444D5243;
+    static constexpr qint32 kWriteLockObject = 1;
+
+    QString driver() const override { return QStringLiteral("QPSQL"); }
+    QString errorCode(const QSqlError &error) const override;
+    QStringList connectionSetup() const override { return {}; }
+    QStringList releaseMemory() const override { return {}; }
+    QString autoIdColumn() const override
+    {
+        return QStringLiteral("BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY");
+    }
+    QStringList beginWrite() const override;
+    QString tableExistsQuery() const override;
+    QString tablesQuery() const override;
+    QString ownerTable() const override { return QStringLiteral("store_meta"); }
+    QString ownerQuery() const override;
+    QString setOwner(quint32 id) const override;
 };
 
 } // namespace Dmarc

@@ -9,8 +9,18 @@ namespace Dmarc {
 
 Error StoreConnection::error(const QString &what, const QString &detail) const
 {
-    return Error{QStringLiteral("store"),
-                 QStringLiteral("storage file %1: %2: %3").arg(filePath, what, detail)};
+    return Error{QStringLiteral("store"), QStringLiteral("%1: %2: %3").arg(location, what, detail)};
+}
+
+Error StoreConnection::error(const QString &what, const QSqlError &failed) const
+{
+    Error described = error(what, failed.text());
+    described.code = dialect->errorCode(failed);
+    if (described.code == QLatin1String("store_unreachable")) {
+        QSqlDatabase db = database();
+        db.close();
+    }
+    return described;
 }
 
 Result<void> StoreConnection::begin(Access access) const
@@ -24,8 +34,15 @@ Result<void> StoreConnection::begin(Access access) const
     // A write transaction takes the write lock at once: what it reads then stays true until it
     // commits, also when another process writes to the same database.
     QSqlQuery query(db);
-    if (!query.exec(dialect->beginWrite()))
-        return error(QStringLiteral("cannot begin a transaction"), query);
+    const QStringList statements = dialect->beginWrite();
+    for (qsizetype i = 0; i < statements.size(); ++i) {
+        if (!query.exec(statements.at(i))) {
+            const Error failed = error(QStringLiteral("cannot begin a transaction"), query);
+            if (i > 0 && db.isOpen())
+                db.rollback();
+            return failed;
+        }
+    }
     return {};
 }
 

@@ -13,7 +13,7 @@
 
 namespace Dmarc {
 
-// The store's database connection, its dialect, and errors that name its file.
+// The store's database connection, its dialect, and errors that name its file or database.
 struct StoreConnection
 {
     enum class Access
@@ -22,19 +22,15 @@ struct StoreConnection
         Write
     };
 
-    QString name; // of the Qt SQL connection
-    QString filePath;
+    QString name;     // of the Qt SQL connection
+    QString location; // "storage file <path>", "database <URL without password>"
     const StoreDialect *dialect = nullptr;
 
     QSqlDatabase database() const { return QSqlDatabase::database(name, false); }
     Error error(const QString &what, const QString &detail) const;
-    // With the kind of failure as the code (StoreDialect::errorCode).
-    Error error(const QString &what, const QSqlError &failed) const
-    {
-        Error described = error(what, failed.text());
-        described.code = dialect->errorCode(failed);
-        return described;
-    }
+    // With the kind of failure as the code (StoreDialect::errorCode). A connection the server
+    // no longer answers on is closed: the store opens a new one for its next statement.
+    Error error(const QString &what, const QSqlError &failed) const;
     Error error(const QString &what, const QSqlQuery &failed) const
     {
         return error(what, failed.lastError());
@@ -52,12 +48,14 @@ struct StoreConnection
         QSqlDatabase db = database();
         auto result = body();
         if (!result) {
-            db.rollback();
+            if (db.isOpen())
+                db.rollback();
             return result;
         }
         if (!db.commit()) {
             const Error failed = error(QStringLiteral("cannot commit"), db.lastError());
-            db.rollback();
+            if (db.isOpen())
+                db.rollback();
             return failed;
         }
         return result;

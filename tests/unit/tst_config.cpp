@@ -77,6 +77,9 @@ void compareConfigs(const Config &actual, const Config &expected)
     QCOMPARE(actual.endpoint.responseTimeoutMs, expected.endpoint.responseTimeoutMs);
     QCOMPARE(actual.storagePath, expected.storagePath);
     QCOMPARE(actual.storagePathFromEnvironment, expected.storagePathFromEnvironment);
+    QCOMPARE(actual.database.url, expected.database.url);
+    QCOMPARE(actual.database.passwordFile, expected.database.passwordFile);
+    QCOMPARE(actual.database.password, expected.database.password);
     QCOMPARE(actual.pollIntervalSeconds, expected.pollIntervalSeconds);
     QCOMPARE(actual.deduplicationMaxSeconds, expected.deduplicationMaxSeconds);
     QCOMPARE(actual.limits.maxPayloadBytes, expected.limits.maxPayloadBytes);
@@ -501,6 +504,115 @@ private Q_SLOTS:
         QVERIFY(!unreadable.ok());
         QVERIFY(unreadable.error().message.contains(
             QStringLiteral("`imap.password_file`: cannot read /nonexistent/pw")));
+    }
+
+    // database: the URL read into its parts; the password from password_file, else the URL,
+    // else PGPASSWORD; shown without it; every mistake named by its key, never with the
+    // password.
+    void database()
+    {
+        QTemporaryDir dir;
+        const QString secret = writeTestFile(dir, QStringLiteral("pg"), "from-file\n");
+        const QString ca = writeTestFile(dir, QStringLiteral("ca.pem"), "not checked here\n");
+        const auto read = [](const QJsonObject &database,
+                             const QHash<QString, QString> &environment = {}) {
+            QJsonObject top{{QStringLiteral("imap"),
+                             QJsonObject{{QStringLiteral("username"), QStringLiteral("u")},
+                                         {QStringLiteral("password"), QStringLiteral("p")}}}};
+            top.insert(QStringLiteral("database"), database);
+            return parse(QJsonDocument(top).toJson(), environment);
+        };
+        const auto url = [](const QString &text) {
+            return QJsonObject{{QStringLiteral("url"), text}};
+        };
+        const auto urlAndFile = [](const QString &text, const QString &file) {
+            return QJsonObject{{QStringLiteral("url"), text},
+                               {QStringLiteral("password_file"), file}};
+        };
+        const QHash<QString, QString> pgPassword{
+            {QStringLiteral("PGPASSWORD"), QStringLiteral("from-env")}};
+
+        const auto fromFile =
+            read(urlAndFile(QStringLiteral("postgresql://dmarc@db.example.com/dmarc?sslmode="
+                                           "verify-full&sslrootcert=") +
+                                ca,
+                            secret),
+                 pgPassword);
+        QVERIFY2(fromFile.ok(), qPrintable(fromFile.ok() ? QString() : fromFile.error().message));
+        const DatabaseSettings &database = fromFile->database;
+        QVERIFY(database.isSet());
+        QCOMPARE(database.host, QStringLiteral("db.example.com"));
+        QCOMPARE(database.port, 5432);
+        QCOMPARE(database.name, QStringLiteral("dmarc"));
+        QCOMPARE(database.user, QStringLiteral("dmarc"));
+        QCOMPARE(database.password, QStringLiteral("from-file"));
+        QCOMPARE(database.sslMode, QStringLiteral("verify-full"));
+        QCOMPARE(database.sslRootCert, ca);
+        QVERIFY(database.connectOptions().contains(QStringLiteral("sslmode=verify-full;")));
+        const QString quotedCa = QStringLiteral("sslrootcert='%1'").arg(ca);
+        QVERIFY(database.connectOptions().contains(quotedCa));
+        QVERIFY(checkRoundTrip(*fromFile, pgPassword).contains("\"password_file\""));
+
+        const auto inUrl =
+            read(url(QStringLiteral("postgresql://dmarc:s3cret@db.example.com:6543/metrics")),
+                 pgPassword);
+        QVERIFY(inUrl.ok());
+        QCOMPARE(inUrl->database.password, QStringLiteral("s3cret"));
+        QCOMPARE(inUrl->database.port, 6543);
+        const QByteArray shown = toJson(*inUrl, ConfigForm::Shown);
+        QVERIFY2(!shown.contains("s3cret"), shown.constData());
+        QVERIFY(shown.contains("postgresql://dmarc@db.example.com:6543/metrics"));
+        QCOMPARE(inUrl->database.shownUrl(),
+                 QStringLiteral("postgresql://dmarc@db.example.com:6543/metrics"));
+        QVERIFY(toJson(*inUrl, ConfigForm::File).contains("s3cret"));
+
+        const auto fromEnvironment =
+            read(url(QStringLiteral("postgresql://dmarc@db.example.com/dmarc")), pgPassword);
+        QVERIFY(fromEnvironment.ok());
+        QCOMPARE(fromEnvironment->database.password, QStringLiteral("from-env"));
+        QVERIFY(!checkRoundTrip(*fromEnvironment, pgPassword).contains("from-env"));
+
+        // Without `database`: SQLite in storage_path.
+        QVERIFY(!parse(R"({"imap": {"username": "u", "password": "p"}})")->database.isSet());
+
+        const struct
+        {
+            QJsonObject database;
+            QString message;
+        } mistakes[] = {
+            {QJsonObject{{QStringLiteral("password_file"), secret}},
+             QStringLiteral("`database.url`: missing")},
+            {url(QStringLiteral("mysql://dmarc:s3cret@db/dmarc")),
+             QStringLiteral("`database.url`: mysql://dmarc@db/dmarc: the scheme must be")},
+            {url(QStringLiteral("postgresql://db.example.com/dmarc")),
+             QStringLiteral("`database.url`: postgresql://db.example.com/dmarc: no user")},
+            {url(QStringLiteral("postgresql://dmarc:s3cret@db.example.com")),
+             QStringLiteral("no database name")},
+            {url(QStringLiteral("postgresql://dmarc@db/dmarc?sslmode=always")),
+             QStringLiteral("`database.url`: postgresql://dmarc@db/dmarc?sslmode=always: sslmode "
+                            "must be one of disable")},
+            {url(QStringLiteral("postgresql://dmarc@db/dmarc?options=-c")),
+             QStringLiteral("unknown parameter options")},
+            {url(QStringLiteral("postgresql://dmarc@db/dmarc?sslrootcert=/nonexistent")),
+             QStringLiteral("`database.url`: sslrootcert /nonexistent is not a readable file")},
+            {urlAndFile(QStringLiteral("postgresql://dmarc:s3cret@db/dmarc"), secret),
+             QStringLiteral("`database.password_file`: give the password either in url or in "
+                            "password_file")},
+            {urlAndFile(QStringLiteral("postgresql://dmarc@db/dmarc"),
+                        QStringLiteral("/nonexistent/pw")),
+             QStringLiteral("`database.password_file`: cannot read /nonexistent/pw")},
+            {QJsonObject{{QStringLiteral("url"), QStringLiteral("postgresql://dmarc@db/dmarc")},
+                         {QStringLiteral("pasword"), QStringLiteral("x")}},
+             QStringLiteral("`database.pasword`: unknown key")},
+        };
+        for (const auto &mistake : mistakes) {
+            const auto config = read(mistake.database);
+            QVERIFY2(!config.ok(), QJsonDocument(mistake.database).toJson().constData());
+            QVERIFY2(config.error().message.contains(mistake.message),
+                     qPrintable(config.error().message));
+            QVERIFY2(!config.error().message.contains(QLatin1String("s3cret")),
+                     qPrintable(config.error().message));
+        }
     }
 
     void stateDirectory()
