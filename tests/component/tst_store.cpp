@@ -1,17 +1,22 @@
 #include "commitfixtures.h"
+#include "postgresserver.h"
 #include "store/legacyimport.h"
 #include "store/store.h"
 #include "store/storesql.h"
 
 #include <QCryptographicHash>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QSemaphore>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 #include <sys/stat.h>
 
@@ -20,11 +25,64 @@ using namespace Dmarc::Test;
 
 namespace {
 
+// The suite runs on both backends (initTestCase_data): SQLite in each case's temporary folder,
+// and PostgreSQL, where each such folder stands for a database of its own on one server. Cases
+// about what only SQLite has (files, their modes, the folder lock, the application_id in the
+// file header) say so and are skipped on PostgreSQL.
+bool g_onPostgres = false;
+std::unique_ptr<PostgresServer> g_server; // started with the first PostgreSQL case
+QHash<QString, QString> g_databases;      // the database of each folder
+int g_databaseCount = 0;
+
+// Where the store of the folder `dir` is on this backend.
+StoreLocation locationOf(const QString &dir)
+{
+    StoreLocation location{dir, {}};
+    if (!g_onPostgres)
+        return location;
+    const QString folder = QDir(dir).absolutePath();
+    QString name = g_databases.value(folder);
+    if (name.isEmpty()) {
+        name = QStringLiteral("store_%1").arg(++g_databaseCount);
+        if (auto created = g_server->createDatabase(name); !created)
+            qWarning("%s", qPrintable(created.error().message));
+        g_databases.insert(folder, name);
+    }
+    location.database = DatabaseSettings::fromUrl(g_server->url(name)).value();
+    location.database.password = g_server->password();
+    return location;
+}
+
+Result<std::unique_ptr<Store>> openIn(const QString &dir, const StoreOptions &options = {})
+{
+    return Store::open(locationOf(dir), options);
+}
+
+// A connection named `connectionName` (not opened) to the database of the store file `path`:
+// the file itself, or the folder's database on PostgreSQL.
+QSqlDatabase rawDatabase(const QString &path, const QString &connectionName)
+{
+    if (g_onPostgres)
+        return g_server->connection(connectionName,
+                                    locationOf(QFileInfo(path).path()).database.name);
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connectionName);
+    db.setDatabaseName(path);
+    return db;
+}
+
+// How errors name the store of the folder `dir`: its file, or its database's URL.
+QString whereOf(const QString &dir)
+{
+    if (g_onPostgres)
+        return locationOf(dir).database.shownUrl();
+    return QDir(dir).absoluteFilePath(Store::fileName());
+}
+
 std::unique_ptr<Store> openStore(const QString &dir, qint64 dedupSeconds = 7 * kDay)
 {
     StoreOptions options;
     options.dedupMaxSeconds = dedupSeconds;
-    auto store = Store::open(dir, options);
+    auto store = openIn(dir, options);
     if (!store.ok())
         qWarning("%s", qPrintable(store.error().message));
     return store.ok() ? std::move(store).value() : nullptr;
@@ -63,9 +121,7 @@ quint64 invalidOf(Store &store, const QString &fromEmail)
 void downgrade(const QString &path, int version)
 {
     {
-        QSqlDatabase db =
-            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("downgrade"));
-        db.setDatabaseName(path);
+        QSqlDatabase db = rawDatabase(path, QStringLiteral("downgrade"));
         QVERIFY(db.open());
         QSqlQuery query(db);
         // What each version from 3 on added, undone down to `version`.
@@ -126,9 +182,7 @@ QVariant rawSql(const QString &path, const QStringList &statements)
 {
     QVariant answer;
     {
-        QSqlDatabase db =
-            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
-        db.setDatabaseName(path);
+        QSqlDatabase db = rawDatabase(path, QStringLiteral("raw"));
         if (!db.open())
             qWarning("%s", qPrintable(db.lastError().text()));
         QSqlQuery query(db);
@@ -150,9 +204,7 @@ QStringList rowsOf(const QString &path, const QString &sql)
 {
     QStringList rows;
     {
-        QSqlDatabase db =
-            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("rows"));
-        db.setDatabaseName(path);
+        QSqlDatabase db = rawDatabase(path, QStringLiteral("rows"));
         if (!db.open())
             qWarning("%s", qPrintable(db.lastError().text()));
         QSqlQuery query(db);
@@ -267,13 +319,41 @@ class TestStore : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase_data()
+    {
+        QTest::addColumn<bool>("postgres");
+        QTest::newRow("sqlite") << false;
+        QTest::newRow("postgresql") << true;
+    }
+
+    void init()
+    {
+        QFETCH_GLOBAL(bool, postgres);
+        g_onPostgres = postgres;
+        if (postgres && !g_server) {
+            g_server = std::make_unique<PostgresServer>();
+            const auto started = g_server->start();
+            QVERIFY2(started, started ? "" : qPrintable(started.error().message));
+        }
+    }
+
+    void cleanupTestCase() { g_server.reset(); }
+
     void createsOneFileWithSchema()
     {
         QTemporaryDir dir;
         auto store = openStore(dir.path());
         QVERIFY(store);
-        QCOMPARE(store->filePath(), QDir(dir.path()).absoluteFilePath(Store::fileName()));
-        QVERIFY(QFile::exists(store->filePath()));
+        if (g_onPostgres) {
+            // Named by its URL, without the password; no file.
+            QVERIFY(store->filePath().isEmpty());
+            QCOMPARE(store->location(), QStringLiteral("database ") + whereOf(dir.path()));
+            QVERIFY(!store->location().contains(g_server->password()));
+            QVERIFY(QDir(dir.path()).isEmpty());
+        } else {
+            QCOMPARE(store->filePath(), whereOf(dir.path()));
+            QVERIFY(QFile::exists(store->filePath()));
+        }
         QCOMPARE(store->snapshot()->counters.size(), 0);
     }
 
@@ -520,9 +600,7 @@ private Q_SLOTS:
             QVERIFY(store->commit({emailCommit(1, {})}, kNow).ok());
         }
         {
-            QSqlDatabase db =
-                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
-            db.setDatabaseName(path);
+            QSqlDatabase db = rawDatabase(path, QStringLiteral("raw"));
             QVERIFY(db.open());
             QSqlQuery query(db);
             QVERIFY(query.exec(QStringLiteral("UPDATE reports_log SET outcome = 'error'")));
@@ -536,9 +614,7 @@ private Q_SLOTS:
         QString stored;
         int version = 0;
         {
-            QSqlDatabase db =
-                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
-            db.setDatabaseName(path);
+            QSqlDatabase db = rawDatabase(path, QStringLiteral("raw"));
             QVERIFY(db.open());
             QSqlQuery query(db);
             QVERIFY(query.exec(QStringLiteral("SELECT outcome FROM reports_log")) && query.next());
@@ -779,7 +855,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         StoreOptions options;
         options.reportsLogLimit = 5;
-        auto store = std::move(Store::open(dir.path(), options)).value();
+        auto store = std::move(openIn(dir.path(), options)).value();
         for (quint32 uid = 1; uid <= 8; ++uid)
             QVERIFY(store
                         ->commit({emailCommit(uid, {reportCounts(QStringLiteral("o"),
@@ -854,8 +930,7 @@ private Q_SLOTS:
         QCOMPARE(legacy.readAll(), original);
         QCOMPARE(*store->dedupEntryCount(), qint64(1)); // the pickle is not read
         // The store made from the import is marked as ours like any new one.
-        QCOMPARE(rawSql(store->filePath(), {QStringLiteral("PRAGMA application_id")}).toLongLong(),
-                 qint64(Store::kApplicationId));
+        QCOMPARE(ownerOf(dir.filePath(Store::fileName())), qint64(Store::kApplicationId));
     }
 
     void rejectsBadLegacyMetrics_data()
@@ -874,13 +949,13 @@ private Q_SLOTS:
         QFETCH(QByteArray, json);
         QTemporaryDir dir;
         writeFile(dir.filePath(QStringLiteral("metrics.db")), json);
-        const auto store = Store::open(dir.path());
+        const auto store = openIn(dir.path());
         QVERIFY(!store.ok());
         QVERIFY2(store.error().message.contains(dir.filePath(QStringLiteral("metrics.db"))),
                  qPrintable(store.error().message));
         // Nothing was half-created: after fixing the file, the import happens.
         writeFile(dir.filePath(QStringLiteral("metrics.db")), QByteArray("[]"));
-        QVERIFY(Store::open(dir.path()).ok());
+        QVERIFY(openIn(dir.path()).ok());
     }
 
     void refusesBrokenStores_data()
@@ -901,6 +976,9 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(Store::fileName());
         QByteArray before;
+        if (g_onPostgres &&
+            (kind == QLatin1String("corrupt") || kind == QLatin1String("directory")))
+            QSKIP("What is at the store file's path: SQLite only");
         if (kind == QLatin1String("corrupt")) {
             before = QByteArray("this is not an SQLite database, but it is someone's file\n")
                          .repeated(100);
@@ -910,30 +988,31 @@ private Q_SLOTS:
         } else {
             QVERIFY(openStore(dir.path()));
             if (kind == QLatin1String("newer")) {
-                QSqlDatabase db =
-                    QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
-                db.setDatabaseName(path);
+                QSqlDatabase db = rawDatabase(path, QStringLiteral("raw"));
                 QVERIFY(db.open());
                 QVERIFY(
                     QSqlQuery(db).exec(QStringLiteral("UPDATE schema_version SET version = 99")));
                 db.close();
+            } else if (g_onPostgres) {
+                // Transactions of new sessions may read, not write (SQLSTATE 25006).
+                rawSql(path,
+                       {QStringLiteral("ALTER DATABASE ") % locationOf(dir.path()).database.name %
+                        QStringLiteral(" SET default_transaction_read_only = on")});
             } else {
                 QVERIFY(QFile::setPermissions(path, QFile::ReadOwner | QFile::ReadGroup));
             }
             QSqlDatabase::removeDatabase(QStringLiteral("raw"));
-            QFile file(path);
-            QVERIFY(file.open(QIODevice::ReadOnly));
-            before = file.readAll();
+            before = contentOf(path);
         }
-        const auto store = Store::open(dir.path());
+        const auto store = openIn(dir.path());
         QVERIFY(!store.ok());
-        QVERIFY2(store.error().message.contains(path), qPrintable(store.error().message));
+        QVERIFY2(store.error().message.contains(whereOf(dir.path())),
+                 qPrintable(store.error().message));
         QVERIFY2(store.error().message.contains(mentions), qPrintable(store.error().message));
-        if (kind != QLatin1String("directory")) {
-            QFile file(path);
-            QVERIFY(file.open(QIODevice::ReadOnly));
-            QCOMPARE(file.readAll(), before); // never replaced or truncated
-        }
+        if (kind == QLatin1String("readonly") && g_onPostgres)
+            QCOMPARE(store.error().code, QStringLiteral("store_readonly"));
+        if (kind != QLatin1String("directory"))
+            QCOMPARE(contentOf(path), before); // never replaced or truncated
     }
 
     // A new store carries our application_id; an older store of ours (the schema, no id) is
@@ -951,64 +1030,85 @@ private Q_SLOTS:
                                  kNow)
                         .ok());
         }
-        QCOMPARE(rawSql(path, {QStringLiteral("PRAGMA application_id")}).toLongLong(),
-                 qint64(Store::kApplicationId));
-        rawSql(path, {QStringLiteral("PRAGMA application_id = 0")});
-        QCOMPARE(rawSql(path, {QStringLiteral("PRAGMA application_id")}).toLongLong(), 0);
+        QCOMPARE(ownerOf(path), qint64(Store::kApplicationId));
+        rawSql(path, {g_onPostgres ? QStringLiteral("DELETE FROM store_meta WHERE meta_key = "
+                                                    "'application_id'")
+                                   : QStringLiteral("PRAGMA application_id = 0")});
+        QCOMPARE(ownerOf(path), 0);
         auto store = openStore(dir.path());
         QVERIFY(store);
         QCOMPARE(countersOf(*store, kLabels).total, quint64(3));
-        QCOMPARE(rawSql(path, {QStringLiteral("PRAGMA application_id")}).toLongLong(),
-                 qint64(Store::kApplicationId));
+        QCOMPARE(ownerOf(path), qint64(Store::kApplicationId));
     }
 
     void refusesForeignDatabasesUntouched_data()
     {
         QTest::addColumn<QStringList>("setup");
         QTest::addColumn<QString>("mentions");
+        QTest::addColumn<QString>("only"); // the backend of the case, if it has one
+        // The owner in SQLite's file header, and in store_meta on PostgreSQL.
         QTest::newRow("other application_id")
             << QStringList{QStringLiteral("PRAGMA application_id = 1196641350"),
                            QStringLiteral("CREATE TABLE notes (body TEXT)")}
-            << QStringLiteral("application_id 0x47534c46");
+            << QStringLiteral("application_id 0x47534c46") << QStringLiteral("sqlite");
         QTest::newRow("other application_id, no tables")
             << QStringList{QStringLiteral("PRAGMA application_id = 42")}
-            << QStringLiteral("belongs to another program");
+            << QStringLiteral("belongs to another program") << QStringLiteral("sqlite");
+        QTest::newRow("other owner in store_meta")
+            << QStringList{QStringLiteral("CREATE TABLE store_meta (meta_key VARCHAR(64) NOT "
+                                          "NULL PRIMARY KEY, meta_value TEXT NOT NULL)"),
+                           QStringLiteral("INSERT INTO store_meta VALUES ('application_id', "
+                                          "'1196641350')"),
+                           QStringLiteral("CREATE TABLE notes (body TEXT)")}
+            << QStringLiteral("application_id 0x47534c46") << QStringLiteral("postgresql");
         QTest::newRow("tables of another program")
             << QStringList{QStringLiteral("CREATE TABLE notes (body TEXT)"),
                            QStringLiteral("INSERT INTO notes VALUES ('keep me')")}
-            << QStringLiteral("tables: notes");
+            << QStringLiteral("tables: notes") << QString();
         // Clashes with one of our table names, without the rest of our schema.
         QTest::newRow("clashing table")
             << QStringList{QStringLiteral("CREATE TABLE counters (name TEXT, hits INTEGER)"),
                            QStringLiteral("CREATE TABLE schema_version (v TEXT)")}
-            << QStringLiteral("tables: counters, schema_version");
+            << QStringLiteral("tables: counters, schema_version") << QString();
     }
 
-    // Someone's SQLite file where the store would be: refused with a clear error, and not one
-    // byte of it changes (no schema, no journal mode, no application_id).
+    // Someone's database where the store would be: refused with a clear error, and nothing of
+    // it changes (no schema, no owner; on SQLite not one byte of the file, not even the journal
+    // mode).
     void refusesForeignDatabasesUntouched()
     {
         QFETCH(QStringList, setup);
         QFETCH(QString, mentions);
+        QFETCH(QString, only);
+        if (!only.isEmpty() && only != QLatin1String(g_onPostgres ? "postgresql" : "sqlite"))
+            QSKIP("Where the owner is kept differs between the backends");
         QTemporaryDir dir;
         const QString path = dir.filePath(Store::fileName());
         rawSql(path, setup);
-        const QByteArray before = sha256Of(path);
-        QVERIFY(!before.isEmpty());
-        const auto store = Store::open(dir.path());
+        const QByteArray before = contentOf(path);
+        QVERIFY(!before.isEmpty() || !g_onPostgres);
+        const QByteArray digest = sha256Of(path);
+        const auto store = openIn(dir.path());
         QVERIFY(!store.ok());
-        QVERIFY2(store.error().message.contains(path), qPrintable(store.error().message));
+        QVERIFY2(store.error().message.contains(whereOf(dir.path())),
+                 qPrintable(store.error().message));
         QVERIFY2(store.error().message.contains(mentions), qPrintable(store.error().message));
         QVERIFY2(store.error().message.contains(QLatin1String("left unchanged")),
                  qPrintable(store.error().message));
-        QCOMPARE(sha256Of(path), before);
-        QVERIFY(!QFile::exists(path + QStringLiteral("-wal")));
+        QCOMPARE(contentOf(path), before);
+        if (!g_onPostgres) {
+            QVERIFY(!digest.isEmpty());
+            QCOMPARE(sha256Of(path), digest);
+            QVERIFY(!QFile::exists(path + QStringLiteral("-wal")));
+        }
     }
 
     // With the usual umask 022 the folder, the database, its -wal and -shm and the lock are the
     // owner's alone; an older store's wider bits are tightened at the next start.
     void filesArePrivateWhateverTheUmask()
     {
+        if (g_onPostgres)
+            QSKIP("Files and their modes: SQLite only");
         QTemporaryDir dir;
         const QString folder = dir.filePath(QStringLiteral("state"));
         const mode_t previous = ::umask(022);
@@ -1043,6 +1143,8 @@ private Q_SLOTS:
     // over; the file then names this process.
     void staleLockIsTakenOver()
     {
+        if (g_onPostgres)
+            QSKIP("The folder lock: SQLite only (a database is shared)");
         QTemporaryDir dir;
         QProcess gone;
         gone.start(QStringLiteral("true"), {});
@@ -1058,6 +1160,202 @@ private Q_SLOTS:
         QFile file(lock);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QCOMPARE(file.readAll(), QByteArray::number(QCoreApplication::applicationPid()) + '\n');
+    }
+
+    // Two exporters commit at the same time, round after round, batches that hold the same
+    // email (same identity and content), the same report in emails of their own (two mailboxes
+    // that both received it) and reports of their own: the email is decided once, every report
+    // is counted once, and the counters are exact.
+    void concurrentCommitsCountOnce()
+    {
+        QTemporaryDir dir;
+        const StoreLocation location = locationOf(dir.path());
+        QVERIFY(openStore(dir.path())); // the schema, so that both start together
+        constexpr int kRounds = 40;
+        const QString org = QStringLiteral("google.com");
+        QList<EmailCommitResult> results[2];
+        QStringList errors[2];
+        QSemaphore arrived;
+        QSemaphore go[2];
+        const auto exporter = [&](int me) {
+            auto store = Store::open(location);
+            if (!store) {
+                errors[me] << store.error().message;
+                return;
+            }
+            for (int round = 0; round < kRounds; ++round) {
+                // Both wait until the other is ready: the commits of a round start together.
+                arrived.release();
+                go[me].acquire();
+                EmailCommit shared =
+                    emailCommit(quint32(round + 1),
+                                {reportCounts(org, QStringLiteral("shared-%1").arg(round))});
+                EmailCommit overlap =
+                    emailCommit(quint32(1000 + round),
+                                {reportCounts(org, QStringLiteral("both-%1").arg(round))});
+                overlap.identity.mailbox = QStringLiteral("INBOX-%1").arg(me);
+                EmailCommit own = emailCommit(
+                    quint32(2000 + round),
+                    {reportCounts(org, QStringLiteral("own-%1-%2").arg(me).arg(round))});
+                own.identity.mailbox = QStringLiteral("INBOX-%1").arg(me);
+                const auto committed = (*store)->commit({shared, overlap, own}, kNow + round);
+                if (!committed)
+                    errors[me] << committed.error().message;
+                else
+                    results[me] << *committed;
+            }
+        };
+        std::unique_ptr<QThread> threads[2] = {
+            std::unique_ptr<QThread>(QThread::create(exporter, 0)),
+            std::unique_ptr<QThread>(QThread::create(exporter, 1))};
+        for (auto &thread : threads)
+            thread->start();
+        for (int round = 0; round < kRounds; ++round) {
+            QVERIFY(arrived.tryAcquire(2, 60000));
+            go[0].release();
+            go[1].release();
+        }
+        for (auto &thread : threads)
+            QVERIFY(thread->wait(60000));
+        QCOMPARE(errors[0], QStringList());
+        QCOMPARE(errors[1], QStringList());
+        QCOMPARE(results[0].size(), 3 * kRounds);
+        QCOMPARE(results[1].size(), 3 * kRounds);
+        for (int round = 0; round < kRounds; ++round) {
+            const EmailCommitResult &shared0 = results[0].at(3 * round);
+            const EmailCommitResult &shared1 = results[1].at(3 * round);
+            // One of them decided the email; the other found it decided.
+            QVERIFY2(shared0.alreadyDecided != shared1.alreadyDecided,
+                     qPrintable(QString::number(round)));
+            const EmailCommitResult &decider = shared0.alreadyDecided ? shared1 : shared0;
+            QCOMPARE(decider.reports, QList<ReportOutcome>{ReportOutcome::Counted});
+            const QList<ReportOutcome> both =
+                results[0].at(3 * round + 1).reports + results[1].at(3 * round + 1).reports;
+            QCOMPARE(both.count(ReportOutcome::Counted), 1);
+            QCOMPARE(both.count(ReportOutcome::Duplicate), 1);
+            QCOMPARE(results[0].at(3 * round + 2).reports,
+                     QList<ReportOutcome>{ReportOutcome::Counted});
+            QCOMPARE(results[1].at(3 * round + 2).reports,
+                     QList<ReportOutcome>{ReportOutcome::Counted});
+        }
+        auto store = openStore(dir.path());
+        QCOMPARE(countersOf(*store, kLabels).total, quint64(4 * kRounds));
+        QCOMPARE(*store->dedupEntryCount(), qint64(4 * kRounds));
+        // The reports log has every report of the emails decided, the duplicate too.
+        QCOMPARE(store->recentReports(10 * kRounds)->size(), 5 * kRounds);
+    }
+
+    // Two exporters starting together on a new store: one creates the schema, the other finds
+    // it made; both then work on the one store.
+    void twoOpeningANewStoreCreateItOnce()
+    {
+        if (!g_onPostgres)
+            QSKIP("On SQLite the folder lock keeps a second exporter off the store");
+        QTemporaryDir dir;
+        const StoreLocation location = locationOf(dir.path());
+        QStringList errors[2];
+        QSemaphore ready;
+        QSemaphore go;
+        const auto exporter = [&](int me) {
+            ready.release();
+            go.acquire();
+            auto store = Store::open(location);
+            if (!store) {
+                errors[me] << store.error().message;
+                return;
+            }
+            const auto committed = (*store)->commit(
+                {emailCommit(quint32(me + 1),
+                             {reportCounts(QStringLiteral("google.com"), QString::number(me), 2)})},
+                kNow);
+            if (!committed)
+                errors[me] << committed.error().message;
+        };
+        std::unique_ptr<QThread> threads[2] = {
+            std::unique_ptr<QThread>(QThread::create(exporter, 0)),
+            std::unique_ptr<QThread>(QThread::create(exporter, 1))};
+        for (auto &thread : threads)
+            thread->start();
+        QVERIFY(ready.tryAcquire(2, 60000));
+        go.release(2);
+        for (auto &thread : threads)
+            QVERIFY(thread->wait(60000));
+        QCOMPARE(errors[0], QStringList());
+        QCOMPARE(errors[1], QStringList());
+        const QString path = dir.filePath(Store::fileName());
+        QCOMPARE(rawSql(path, {QStringLiteral("SELECT COUNT(*) FROM schema_version")}).toInt(), 1);
+        QCOMPARE(rawSql(path, {QStringLiteral("SELECT version FROM schema_version")}).toInt(),
+                 Store::kSchemaVersion);
+        auto store = openStore(dir.path());
+        QCOMPARE(countersOf(*store, kLabels).total, quint64(4));
+    }
+
+    // The server ends the store's session in the middle of a commit, after the commit wrote its
+    // dedup entry and its email and while it waits for a counters row another session holds:
+    // the batch fails as "store_unreachable" with nothing of it kept, and the next commit opens
+    // a new connection and counts it once.
+    void lostConnectionFailsTheBatchCleanly()
+    {
+        if (!g_onPostgres)
+            QSKIP("A connection to a server: PostgreSQL only");
+        QTemporaryDir dir;
+        const QString path = dir.filePath(Store::fileName());
+        const QString database = locationOf(dir.path()).database.name;
+        auto store = openStore(dir.path());
+        const QString org = QStringLiteral("google.com");
+        QVERIFY(store->commit({emailCommit(1, {reportCounts(org, QStringLiteral("first"))})}, kNow)
+                    .ok());
+        const QList<EmailCommit> batch{
+            emailCommit(2, {reportCounts(org, QStringLiteral("second"))})};
+        {
+            QSqlDatabase holder = rawDatabase(path, QStringLiteral("holder"));
+            QVERIFY(holder.open());
+            QVERIFY(holder.transaction());
+            QSqlQuery hold(holder);
+            QVERIFY(hold.exec(QStringLiteral("UPDATE counters SET total = total")));
+            // Ends the store's session once it waits for the row.
+            std::unique_ptr<QThread> ender(QThread::create([database] {
+                {
+                    QSqlDatabase db = g_server->connection(QStringLiteral("ender"), database);
+                    if (db.open()) {
+                        QSqlQuery end(db);
+                        QDeadlineTimer deadline(60000);
+                        bool ended = false;
+                        while (!ended && !deadline.hasExpired()) {
+                            ended = end.exec(QStringLiteral(
+                                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                        "WHERE datname = current_database() AND application_name "
+                                        "= 'dmarc-metrics-exporter' AND wait_event_type = "
+                                        "'Lock'")) &&
+                                    end.next() && end.value(0).toBool();
+                        }
+                    }
+                    db.close();
+                }
+                QSqlDatabase::removeDatabase(QStringLiteral("ender"));
+            }));
+            ender->start();
+            const auto failed = store->commit(batch, kNow + 1);
+            QVERIFY(ender->wait(60000));
+            QVERIFY(!failed.ok());
+            QCOMPARE(failed.error().code, QStringLiteral("store_unreachable"));
+            QVERIFY2(!failed.error().message.contains(g_server->password()),
+                     qPrintable(failed.error().message));
+            holder.rollback();
+            holder.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("holder"));
+        // Nothing of the batch: neither its report nor its email.
+        QCOMPARE(rawSql(path, {QStringLiteral("SELECT COUNT(*) FROM dedup")}).toInt(), 1);
+        QCOMPARE(rawSql(path, {QStringLiteral("SELECT COUNT(*) FROM decided_emails")}).toInt(), 1);
+        QCOMPARE(rawSql(path, {QStringLiteral("SELECT COUNT(*) FROM reports_log")}).toInt(), 1);
+        QCOMPARE(countersOf(*store, kLabels).total, quint64(1));
+        // The next commit connects again.
+        const auto again = store->commit(batch, kNow + 2);
+        QVERIFY2(again.ok(), again.ok() ? "" : qPrintable(again.error().message));
+        QVERIFY(!again->at(0).alreadyDecided);
+        QCOMPARE(again->at(0).reports, QList<ReportOutcome>{ReportOutcome::Counted});
+        QCOMPARE(countersOf(*store, kLabels).total, quint64(2));
     }
 };
 
