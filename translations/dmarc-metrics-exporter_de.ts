@@ -233,6 +233,10 @@
         <translation>S&amp;PF-Domains</translation>
     </message>
     <message>
+        <source>Sources</source>
+        <translation>Quellen</translation>
+    </message>
+    <message>
         <source>Recent rep&amp;orts</source>
         <translation>Letzte Beri&amp;chte</translation>
     </message>
@@ -495,9 +499,12 @@
         <source>Mailbox %1 unreachable</source>
         <translation>Postfach %1 nicht erreichbar</translation>
     </message>
-    <message>
-        <source>%1 via DKIM %2 / SPF %3 (reported by %4)</source>
-        <translation>%1 über DKIM %2 / SPF %3 (gemeldet von %4)</translation>
+    <message numerus="yes">
+        <source>%1 as %2: %Ln message(s) failed DMARC</source>
+        <translation>
+            <numerusform>%1 als %2: %Ln Nachricht bestand DMARC nicht</numerusform>
+            <numerusform>%1 als %2: %Ln Nachrichten bestanden DMARC nicht</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%Ln new source(s) failing DMARC</source>
@@ -1124,6 +1131,143 @@
     <message>
         <source>Set up the exporter for yourself instead: your own settings are used from then on, and the counts are kept in %1.</source>
         <translation>Richten Sie den Exporter stattdessen für sich selbst ein: Ab dann gelten Ihre eigenen Einstellungen, und die Zählungen werden in %1 gespeichert.</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::SourceDomainsModel</name>
+    <message>
+        <source>Messages</source>
+        <translation>Nachrichten</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::SourcesModel</name>
+    <message>
+        <source>PTR name</source>
+        <translation>PTR-Name</translation>
+    </message>
+    <message>
+        <source>Domain</source>
+        <translation>Domain</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Quelle</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Nachrichten</translation>
+    </message>
+    <message>
+        <source>DMARC compliant</source>
+        <translation>DMARC-konform</translation>
+    </message>
+    <message>
+        <source>DKIM aligned</source>
+        <translation>DKIM-ausgerichtet</translation>
+    </message>
+    <message>
+        <source>SPF aligned</source>
+        <translation>SPF-ausgerichtet</translation>
+    </message>
+    <message>
+        <source>Quarantined</source>
+        <translation>Quarantäne</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Abgewiesen</translation>
+    </message>
+    <message>
+        <source>First seen</source>
+        <translation>Zuerst gesehen</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Zuletzt gesehen</translation>
+    </message>
+    <message>
+        <source>From domains</source>
+        <translation>Absenderdomains</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::SourcesView</name>
+    <message>
+        <source>Addresses</source>
+        <translation>Adressen</translation>
+    </message>
+    <message>
+        <source>Source IP</source>
+        <translation>Quell-IP</translation>
+    </message>
+    <message>
+        <source>all time</source>
+        <translation>gesamter Zeitraum</translation>
+    </message>
+    <message>
+        <source>Group &amp;by:</source>
+        <translation>&amp;Gruppieren nach:</translation>
+    </message>
+    <message>
+        <source>Wit&amp;h failures</source>
+        <translation>Nur mit Fe&amp;hlern</translation>
+    </message>
+    <message>
+        <source>Ne&amp;w in the range</source>
+        <translation>&amp;Neu im Zeitraum</translation>
+    </message>
+    <message>
+        <source>Source name</source>
+        <translation>Quellenname</translation>
+    </message>
+    <message>
+        <source>Only sources with messages that failed DMARC</source>
+        <translation>Nur Quellen mit Nachrichten, die DMARC nicht bestanden</translation>
+    </message>
+    <message>
+        <source>Only addresses the store has no day of before the range</source>
+        <translation>Nur Adressen, von denen der Speicher keinen Tag vor dem Zeitraum hat</translation>
+    </message>
+    <message>
+        <source>Double-click (or Enter) an address for its days, reporters and DKIM and SPF domains, a source name for its addresses</source>
+        <translation>Doppelklick (oder Eingabe) auf eine Adresse zeigt ihre Tage, Berichtenden und DKIM- und SPF-Domains, auf einen Quellennamen seine Adressen</translation>
+    </message>
+    <message>
+        <source>Source %1 (%2)</source>
+        <translation>Quelle %1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1, by report day (UTC): the messages of %2 per day and from domain, and the reporters and DKIM and SPF domains that passed for them.</source>
+        <translation>%1, nach Berichtstag (UTC): die Nachrichten von %2 je Tag und Absenderdomain sowie die Berichtenden und die DKIM- und SPF-Domains, die für sie bestanden.</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>Tag</translation>
+    </message>
+    <message>
+        <source>From domain</source>
+        <translation>Absenderdomain</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Quelle</translation>
+    </message>
+    <message>
+        <source>Reporter</source>
+        <translation>Berichtender</translation>
+    </message>
+    <message>
+        <source>DKIM domain</source>
+        <translation>DKIM-Domain</translation>
+    </message>
+    <message>
+        <source>SPF domain</source>
+        <translation>SPF-Domain</translation>
     </message>
 </context>
 <context>

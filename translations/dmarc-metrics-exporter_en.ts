@@ -35,6 +35,13 @@
 <context>
     <name>Dmarc::Ui::Notifier</name>
     <message numerus="yes">
+        <source>%1 as %2: %Ln message(s) failed DMARC</source>
+        <translation>
+            <numerusform>%1 as %2: %Ln message failed DMARC</numerusform>
+            <numerusform>%1 as %2: %Ln messages failed DMARC</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%Ln new source(s) failing DMARC</source>
         <translation>
             <numerusform>%Ln new source failing DMARC</numerusform>

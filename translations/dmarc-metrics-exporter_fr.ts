@@ -233,6 +233,10 @@
         <translation>Domaines SP&amp;F</translation>
     </message>
     <message>
+        <source>Sources</source>
+        <translation>Sources</translation>
+    </message>
+    <message>
         <source>Recent rep&amp;orts</source>
         <translation>Rapp&amp;orts récents</translation>
     </message>
@@ -495,9 +499,12 @@
         <source>Mailbox %1 unreachable</source>
         <translation>Boîte aux lettres %1 injoignable</translation>
     </message>
-    <message>
-        <source>%1 via DKIM %2 / SPF %3 (reported by %4)</source>
-        <translation>%1 via DKIM %2 / SPF %3 (signalé par %4)</translation>
+    <message numerus="yes">
+        <source>%1 as %2: %Ln message(s) failed DMARC</source>
+        <translation>
+            <numerusform>%1 en tant que %2 : %Ln message a échoué à DMARC</numerusform>
+            <numerusform>%1 en tant que %2 : %Ln messages ont échoué à DMARC</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%Ln new source(s) failing DMARC</source>
@@ -1127,6 +1134,143 @@
     </message>
 </context>
 <context>
+    <name>Dmarc::Ui::SourceDomainsModel</name>
+    <message>
+        <source>Messages</source>
+        <translation>Messages</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::SourcesModel</name>
+    <message>
+        <source>PTR name</source>
+        <translation>Nom PTR</translation>
+    </message>
+    <message>
+        <source>Domain</source>
+        <translation>Domaine</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Messages</translation>
+    </message>
+    <message>
+        <source>DMARC compliant</source>
+        <translation>Conformes DMARC</translation>
+    </message>
+    <message>
+        <source>DKIM aligned</source>
+        <translation>Alignés DKIM</translation>
+    </message>
+    <message>
+        <source>SPF aligned</source>
+        <translation>Alignés SPF</translation>
+    </message>
+    <message>
+        <source>Quarantined</source>
+        <translation>En quarantaine</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Rejetés</translation>
+    </message>
+    <message>
+        <source>First seen</source>
+        <translation>Vue la première fois</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Vue la dernière fois</translation>
+    </message>
+    <message>
+        <source>From domains</source>
+        <translation>Domaines From</translation>
+    </message>
+</context>
+<context>
+    <name>Dmarc::Ui::SourcesView</name>
+    <message>
+        <source>Addresses</source>
+        <translation>Adresses</translation>
+    </message>
+    <message>
+        <source>Source IP</source>
+        <translation>IP source</translation>
+    </message>
+    <message>
+        <source>all time</source>
+        <translation>toute la période</translation>
+    </message>
+    <message>
+        <source>Group &amp;by:</source>
+        <translation>&amp;Grouper par :</translation>
+    </message>
+    <message>
+        <source>Wit&amp;h failures</source>
+        <translation>Avec éc&amp;hecs</translation>
+    </message>
+    <message>
+        <source>Ne&amp;w in the range</source>
+        <translation>&amp;Nouvelles dans la période</translation>
+    </message>
+    <message>
+        <source>Source name</source>
+        <translation>Nom de la source</translation>
+    </message>
+    <message>
+        <source>Only sources with messages that failed DMARC</source>
+        <translation>Seulement les sources dont des messages ont échoué à DMARC</translation>
+    </message>
+    <message>
+        <source>Only addresses the store has no day of before the range</source>
+        <translation>Seulement les adresses dont la base ne connaît aucun jour avant la période</translation>
+    </message>
+    <message>
+        <source>Double-click (or Enter) an address for its days, reporters and DKIM and SPF domains, a source name for its addresses</source>
+        <translation>Double-cliquez (ou Entrée) sur une adresse pour ses jours, émetteurs et domaines DKIM et SPF, sur un nom de source pour ses adresses</translation>
+    </message>
+    <message>
+        <source>Source %1 (%2)</source>
+        <translation>Source %1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1, by report day (UTC): the messages of %2 per day and from domain, and the reporters and DKIM and SPF domains that passed for them.</source>
+        <translation>%1, par jour de rapport (UTC) : les messages de %2 par jour et domaine From, et les émetteurs et domaines DKIM et SPF qui ont réussi pour eux.</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>Jour</translation>
+    </message>
+    <message>
+        <source>From domain</source>
+        <translation>Domaine From</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>Reporter</source>
+        <translation>Émetteur du rapport</translation>
+    </message>
+    <message>
+        <source>DKIM domain</source>
+        <translation>Domaine DKIM</translation>
+    </message>
+    <message>
+        <source>SPF domain</source>
+        <translation>Domaine SPF</translation>
+    </message>
+</context>
+<context>
     <name>Dmarc::Ui::StatusText</name>
     <message>
         <source>stopped</source>
@@ -1244,7 +1388,7 @@
     </message>
     <message>
         <source>Reporter</source>
-        <translation>Émetteur</translation>
+        <translation>Émetteur du rapport</translation>
     </message>
     <message>
         <source>Day (UTC)</source>

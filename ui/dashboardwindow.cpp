@@ -8,6 +8,7 @@
 #include "reportview.h"
 #include "service/dashboardqueries.h"
 #include "service/exporter.h"
+#include "sourcesview.h"
 #include "statustext.h"
 #include "tlsview.h"
 #include "trendchart.h"
@@ -108,6 +109,8 @@ DashboardWindow::DashboardWindow(Exporter &exporter, QWidget *parent)
     m_tabs->addTab(buildGroupTab(GroupBy::Reporter, tr("Reporter")), tr("R&eporters"));
     m_tabs->addTab(buildGroupTab(GroupBy::DkimDomain, tr("DKIM domain")), tr("D&KIM domains"));
     m_tabs->addTab(buildGroupTab(GroupBy::SpfDomain, tr("SPF domain")), tr("S&PF domains"));
+    m_sourcesView = new SourcesView(m_tabs);
+    m_tabs->addTab(m_sourcesView, tr("Sources"));
     m_tabs->addTab(buildReportsTab(), tr("Recent rep&orts"));
     m_tabs->addTab(buildStatusTab(), tr("S&tatus and activity"));
     m_tlsView = new TlsView(m_tabs);
@@ -119,6 +122,7 @@ DashboardWindow::DashboardWindow(Exporter &exporter, QWidget *parent)
     };
     connect(m_tlsView, &TlsView::readFailed, this, readFailed);
     connect(m_failureReportView, &FailureReportView::readFailed, this, readFailed);
+    connect(m_sourcesView, &SourcesView::readFailed, this, readFailed);
     splitter->addWidget(m_chart);
     splitter->addWidget(m_tabs);
     splitter->setStretchFactor(0, 1);
@@ -389,6 +393,7 @@ void DashboardWindow::refresh()
                    shown<Trend>([this](const Trend &trend) { m_chart->setTrend(trend); }));
     m_tlsView->refresh(queries, days);
     m_failureReportView->refresh(queries, days);
+    m_sourcesView->refresh(queries, days);
     const auto showReports = shown<QList<LoggedReport>>(
         [this](const QList<LoggedReport> &reports) { m_reports->setEntries(reports); });
     queries->recentReports(kReportsShown, this,

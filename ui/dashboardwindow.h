@@ -25,12 +25,13 @@ namespace Dmarc::Ui {
 class ActivityLogView;
 class FailureReportView;
 class ProblemBanner;
+class SourcesView;
 class TlsView;
 class TrendChart;
 
 // The dashboard: summary cards and a trend over a chosen range, tables by sending domain,
-// reporter, DKIM and SPF domain with drill-down, the reports log, each account's status, and
-// the SMTP TLS sessions and DMARC failure reports of the range.
+// reporter, DKIM and SPF domain with drill-down, the sending sources, the reports log, each
+// account's status, and the SMTP TLS sessions and DMARC failure reports of the range.
 // Reads through the exporter's queries and follows its signals; never changes what the service
 // counts.
 class DashboardWindow : public QMainWindow
@@ -74,6 +75,7 @@ public:
     QTabWidget *tabs() const { return m_tabs; }
     TlsView *tlsView() const { return m_tlsView; }
     FailureReportView *failureReportView() const { return m_failureReportView; }
+    SourcesView *sourcesView() const { return m_sourcesView; }
 
 Q_SIGNALS:
     void settingsRequested();
@@ -123,6 +125,7 @@ private:
     ReportsTableModel *m_reports = nullptr;
     TlsView *m_tlsView = nullptr;
     FailureReportView *m_failureReportView = nullptr;
+    SourcesView *m_sourcesView = nullptr;
     QTableWidget *m_accounts = nullptr;
     ActivityLogView *m_log = nullptr;
     QLabel *m_refused = nullptr;

@@ -12,17 +12,6 @@ namespace Dmarc::Ui {
 
 namespace {
 
-bool failing(const Counters &counters)
-{
-    return counters.compliant < counters.total;
-}
-
-QString sourceKey(const LabelSet &labels)
-{
-    return labels.fromDomain + QLatin1Char('\n') + labels.dkimDomain + QLatin1Char('\n') +
-           labels.spfDomain;
-}
-
 // The title of a notice about one account alone.
 QString troubleTitle(const AccountStatus &account)
 {
@@ -47,17 +36,14 @@ NotificationPolicy::NotificationPolicy(qint64 minIntervalSecs)
     : m_minIntervalSecs(minIntervalSecs)
 {}
 
-void NotificationPolicy::knowFailingSources(const QList<LabelCounts> &counts)
+void NotificationPolicy::knowFailingSources(const QList<FailingSource> &sources)
 {
-    for (const LabelCounts &entry : counts) {
-        if (failing(entry.counters))
-            m_failingSources.insert(sourceKey(entry.labels));
-    }
+    for (const FailingSource &source : sources)
+        m_failingSources.insert(source.key);
 }
 
-bool NotificationPolicy::addFailing(const LabelSet &labels)
+bool NotificationPolicy::addFailing(const QString &key)
 {
-    const QString key = sourceKey(labels);
     if (m_failingSources.contains(key))
         return false;
     m_failingSources.insert(key);
@@ -89,30 +75,30 @@ std::optional<Notice> NotificationPolicy::accountChanged(const AccountStatus &ac
 std::optional<Notice> NotificationPolicy::emailsProcessed(const QList<EmailOutcome> &emails,
                                                           qint64 nowSecs)
 {
-    const int heldBefore = int(m_heldSources.size()) + m_heldInvalid;
-    bool newSources = false;
+    const int heldBefore = m_heldInvalid;
     for (const EmailOutcome &email : emails) {
         if (email.verdict == EmailVerdict::Error)
             ++m_heldInvalid;
-        for (const ReportCounts &report : email.analysis.reports) {
-            for (const LabelCounts &entry : report.counts) {
-                if (failing(entry.counters) && addFailing(entry.labels)) {
-                    const LabelSet &l = entry.labels;
-                    newSources = true;
-                    m_heldSources << Notifier::tr("%1 via DKIM %2 / SPF %3 (reported by %4)")
-                                         .arg(l.fromDomain,
-                                              l.dkimDomain.isEmpty() ? QStringLiteral("–")
-                                                                     : l.dkimDomain,
-                                              l.spfDomain.isEmpty() ? QStringLiteral("–")
-                                                                    : l.spfDomain,
-                                              l.reporter);
-                }
-            }
+    }
+    if (m_heldInvalid == heldBefore)
+        return std::nullopt;
+    return offer(Notice::Kind::InvalidReport, nowSecs);
+}
+
+std::optional<Notice> NotificationPolicy::sourcesFailing(const QList<FailingSource> &sources,
+                                                         qint64 nowSecs)
+{
+    const qsizetype heldBefore = m_heldSources.size();
+    for (const FailingSource &source : sources) {
+        if (addFailing(source.key)) {
+            m_heldSources << Notifier::tr("%1 as %2: %Ln message(s) failed DMARC", nullptr,
+                                          int(source.failed))
+                                 .arg(source.key, source.fromDomains.join(QStringLiteral(", ")));
         }
     }
-    if (int(m_heldSources.size()) + m_heldInvalid == heldBefore)
+    if (m_heldSources.size() == heldBefore)
         return std::nullopt;
-    return offer(newSources ? Notice::Kind::FailingSource : Notice::Kind::InvalidReport, nowSecs);
+    return offer(Notice::Kind::FailingSource, nowSecs);
 }
 
 std::optional<qint64> NotificationPolicy::dueAt() const
@@ -207,9 +193,14 @@ Notifier::Notifier(qint64 minIntervalSecs, QObject *parent)
     connect(m_timer, &QTimer::timeout, this, &Notifier::deliverDue);
 }
 
-void Notifier::knowFailingSources(const QList<LabelCounts> &counts)
+void Notifier::knowFailingSources(const QList<FailingSource> &sources)
 {
-    m_policy.knowFailingSources(counts);
+    m_policy.knowFailingSources(sources);
+}
+
+void Notifier::sourcesFailing(const QList<FailingSource> &sources)
+{
+    deliver(m_policy.sourcesFailing(sources, m_clock()));
 }
 
 void Notifier::accountChanged(const AccountStatus &account)

@@ -3,6 +3,7 @@
 #include "report/counters.h"
 #include "service/accountstatus.h"
 #include "service/emailoutcome.h"
+#include "service/sourcetypes.h"
 
 #include <QHash>
 #include <QList>
@@ -35,8 +36,8 @@ struct Notice
 };
 
 // Decides which events deserve a desktop notification: an account whose check fails for a new
-// reason (login refused, certificate not trusted, server unreachable, other), a source failing
-// DMARC for a domain that was not failing before, an invalid report. Shows at most one notice
+// reason (login refused, certificate not trusted, server unreachable, other), a source newly
+// failing DMARC (docs/counting.md section 10.8), an invalid report. Shows at most one notice
 // per `minIntervalSecs`, so that a broken mailbox does not flood the desktop and no notice
 // replaces another at once: news within the interval are held and merged into one notice ("2
 // new failing sources, 1 invalid report") that is due when the interval ends. Held news are
@@ -49,10 +50,12 @@ public:
     explicit NotificationPolicy(qint64 minIntervalSecs = 15 * 60);
 
     // The sources already known to fail (e.g. from the store at start): no notice for them.
-    void knowFailingSources(const QList<LabelCounts> &counts);
+    void knowFailingSources(const QList<FailingSource> &sources);
     // The notice to show now, if any; else the news are held (see dueAt()).
     std::optional<Notice> accountChanged(const AccountStatus &account, qint64 nowSecs);
     std::optional<Notice> emailsProcessed(const QList<EmailOutcome> &emails, qint64 nowSecs);
+    // The sources newly failing DMARC as the store has them now; those not known yet are news.
+    std::optional<Notice> sourcesFailing(const QList<FailingSource> &sources, qint64 nowSecs);
     // When the held news may be shown; nothing when none are held.
     std::optional<qint64> dueAt() const;
     // The held news as one notice, when they are due at `nowSecs`.
@@ -62,7 +65,7 @@ public:
 
 private:
     // Remembers the source; true when it was not known to fail before.
-    bool addFailing(const LabelSet &labels);
+    bool addFailing(const QString &key);
     // The held news now when the interval allows news of `kind`, else nothing.
     std::optional<Notice> offer(Notice::Kind kind, qint64 nowSecs);
     // Everything held, as one notice shown at `nowSecs`.
@@ -91,7 +94,8 @@ public:
     explicit Notifier(qint64 minIntervalSecs = 15 * 60, QObject *parent = nullptr);
 
     void setClock(Clock clock) { m_clock = std::move(clock); }
-    void knowFailingSources(const QList<LabelCounts> &counts);
+    void knowFailingSources(const QList<FailingSource> &sources);
+    void sourcesFailing(const QList<FailingSource> &sources);
     void accountChanged(const AccountStatus &account);
     void emailsProcessed(const QList<EmailOutcome> &emails);
     int takeNewFailingSources() { return m_policy.takeNewFailingSources(); }

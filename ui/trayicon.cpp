@@ -95,10 +95,11 @@ TrayIcon::TrayIcon(Exporter &exporter, QObject *parent)
     });
     // Known by the time the first batch is processed: one answer against a network round trip.
     if (DashboardQueries *queries = m_exporter.queries()) {
-        queries->labelSets(this, [this](const Result<QList<LabelCounts>> &labelSets) {
-            if (labelSets)
-                m_notifier->knowFailingSources(*labelSets);
-        });
+        queries->newFailingSources(dayRange(Range::Week, QDateTime::currentDateTimeUtc().date()),
+                                   this, [this](const Result<QList<FailingSource>> &sources) {
+                                       if (sources)
+                                           m_notifier->knowFailingSources(*sources);
+                                   });
     }
     // The ranges of the tooltip move with the clock.
     m_refreshTimer->setInterval(60 * 1000);
@@ -211,7 +212,17 @@ void TrayIcon::onAccountChanged(int, const AccountStatus &status)
 void TrayIcon::onEmailsProcessed(const QList<EmailOutcome> &emails)
 {
     m_notifier->emailsProcessed(emails);
-    m_newFailingSources += m_notifier->takeNewFailingSources();
+    // The sources of the last 7 days not seen in the 30 days before, as the store has them now.
+    if (DashboardQueries *queries = m_exporter.queries()) {
+        queries->newFailingSources(dayRange(Range::Week, QDateTime::currentDateTimeUtc().date()),
+                                   this, [this](const Result<QList<FailingSource>> &sources) {
+                                       if (!sources)
+                                           return;
+                                       m_notifier->sourcesFailing(*sources);
+                                       m_newFailingSources += m_notifier->takeNewFailingSources();
+                                       showState();
+                                   });
+    }
     refresh();
 }
 

@@ -1,6 +1,7 @@
 #include "dashboardqueries.h"
 
 #include "detailreads.h"
+#include "sourcequeries.h"
 #include "store/store.h"
 
 #include <QDateTime>
@@ -442,6 +443,30 @@ void DashboardQueries::failureReports(DayRange range, FailureReportGroupBy by, Q
 {
     ask<QList<FailureReportTotals>>(
         context, [range, by](const Store &store) { return failureReportsOf(store, range, by); },
+        std::move(reply));
+}
+
+void DashboardQueries::sources(DayRange range, SourceFilter filter, QObject *context,
+                               Reply<QList<SourceTotals>> reply)
+{
+    ask<QList<SourceTotals>>(
+        context, [range, filter](const Store &store) { return sourcesOf(store, range, filter); },
+        std::move(reply));
+}
+
+void DashboardQueries::sourceDetails(const QString &ip, DayRange range, QObject *context,
+                                     Reply<SourceDetails> reply)
+{
+    ask<SourceDetails>(
+        context, [ip, range](const Store &store) { return sourceDetailsOf(store, ip, range); },
+        std::move(reply));
+}
+
+void DashboardQueries::newFailingSources(DayRange range, QObject *context,
+                                         Reply<QList<FailingSource>> reply)
+{
+    ask<QList<FailingSource>>(
+        context, [range](const Store &store) { return newFailingSourcesOf(store, range); },
         std::move(reply));
 }
 

@@ -5,6 +5,7 @@
 #include "service/activity.h"
 #include "service/dashboardtypes.h"
 #include "service/reportdetails.h"
+#include "service/sourcetypes.h"
 
 #include <QList>
 #include <QObject>
@@ -66,6 +67,14 @@ public:
     // Failure reports that arrived in `range`, per key of `by`, by key.
     void failureReports(DayRange range, FailureReportGroupBy by, QObject *context,
                         Reply<QList<FailureReportTotals>> reply);
+    // The rows of the Sources view over `range` as `filter` asks (sourcequeries.h).
+    void sources(DayRange range, SourceFilter filter, QObject *context,
+                 Reply<QList<SourceTotals>> reply);
+    // What lies behind the source IP `ip` over `range`: its days, reporters, DKIM and SPF domains.
+    void sourceDetails(const QString &ip, DayRange range, QObject *context,
+                       Reply<SourceDetails> reply);
+    // The sources newly failing DMARC in `range` (its first day valid), for the tray.
+    void newFailingSources(DayRange range, QObject *context, Reply<QList<FailingSource>> reply);
 
 private:
     class Reader;

@@ -2,6 +2,7 @@
 
 #include "common/result.h"
 #include "databasesettings.h"
+#include "sourcereads.h"
 #include "storetypes.h"
 
 #include <QList>
@@ -105,6 +106,15 @@ public:
     // The rows of a ...ByDay count table (storetypes.h) whose day lies in [from, to] (an invalid
     // date: no bound there), day first among the labels, by day and then in first-seen order.
     Result<QList<CountRow>> countsByDay(CountTable table, QDate from, QDate to) const;
+    // The sending sources of the days in [from, to] (an invalid date: no bound there; see
+    // sourcereads.h): per source IP and from domain, in no particular order.
+    Result<QList<SourceRangeRow>> sourcesIn(QDate from, QDate to) const;
+    // The days of one source IP in [from, to], by day and from domain.
+    Result<QList<SourceDay>> sourceDaysOf(const QString &ip, QDate from, QDate to) const;
+    // The reporters and DKIM and SPF domains of one source IP's days in [from, to].
+    Result<QList<SourceDayDomain>> sourceDomainsOf(const QString &ip, QDate from, QDate to) const;
+    // The source names of the days in [from, to], sorted.
+    Result<QStringList> sourceNamesIn(QDate from, QDate to) const;
 
     // Counts of stored rows, for logs and tests.
     Result<qint64> dedupEntryCount() const;

@@ -2,6 +2,7 @@
 // holds and merges news instead of dropping or replacing them. Time is the test's own clock.
 #include "notifier.h"
 
+#include <QLocale>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTimer>
@@ -13,18 +14,10 @@ namespace {
 
 constexpr qint64 kWindow = 900;
 
-// An email with one report whose only label set fails DMARC for `spfDomain`.
-EmailOutcome failingSourceEmail(const QString &spfDomain)
+// A source newly failing DMARC as example.org, 5 of its messages failed.
+FailingSource failingSource(const QString &key)
 {
-    Counters failing;
-    failing.total = 5;
-    ReportCounts report;
-    report.counts = {LabelCounts{{QStringLiteral("google.com"), QStringLiteral("example.org"),
-                                  QStringLiteral("example.org"), spfDomain},
-                                 failing}};
-    EmailOutcome email;
-    email.analysis.reports = {report};
-    return email;
+    return FailingSource{key, 5, {QStringLiteral("example.org")}};
 }
 
 EmailOutcome invalidEmail()
@@ -97,17 +90,17 @@ private Q_SLOTS:
     void newsWithinTheWindowAreMergedAndDeliveredLater()
     {
         ClockedNotifier c;
-        c.notifier.emailsProcessed({failingSourceEmail(QStringLiteral("one.example"))});
+        c.notifier.sourcesFailing({failingSource(QStringLiteral("one.example"))});
         QCOMPARE(c.shown.size(), 1);
         QCOMPARE(c.last().kind, Notice::Kind::FailingSource);
         QVERIFY2(isTitled(c.last(), {QStringLiteral("1 new source")}), qPrintable(c.last().title));
         QVERIFY(!c.notifier.timer()->isActive());
 
         c.now = 1060;
-        c.notifier.emailsProcessed({failingSourceEmail(QStringLiteral("two.example"))});
+        c.notifier.sourcesFailing({failingSource(QStringLiteral("two.example"))});
         c.now = 1100;
-        c.notifier.emailsProcessed(
-            {invalidEmail(), failingSourceEmail(QStringLiteral("three.example"))});
+        c.notifier.emailsProcessed({invalidEmail()});
+        c.notifier.sourcesFailing({failingSource(QStringLiteral("three.example"))});
         QCOMPARE(c.shown.size(), 1);
         QVERIFY(c.notifier.timer()->isActive());
         // Due when the window of the first notice ends: 800 s from now.
@@ -143,7 +136,7 @@ private Q_SLOTS:
     void importantNoticesAreNotReplacedByLesserOnes()
     {
         ClockedNotifier c;
-        c.notifier.emailsProcessed({failingSourceEmail(QStringLiteral("one.example"))});
+        c.notifier.sourcesFailing({failingSource(QStringLiteral("one.example"))});
         QCOMPARE(c.shown.size(), 1);
         c.now = 1010;
         c.notifier.emailsProcessed({invalidEmail()});
@@ -159,7 +152,7 @@ private Q_SLOTS:
             QStringLiteral("Login refused by imap.example.com for user reports\n")));
 
         c.now = 1030;
-        c.notifier.emailsProcessed({failingSourceEmail(QStringLiteral("two.example"))});
+        c.notifier.sourcesFailing({failingSource(QStringLiteral("two.example"))});
         c.notifier.accountChanged(troubled(AccountStatus::Trouble::Unreachable));
         QCOMPARE(c.shown.size(), 2);
         c.fireAt(1020 + kWindow);
@@ -232,23 +225,33 @@ private Q_SLOTS:
         QCOMPARE(c.shown.size(), 2);
     }
 
-    // Sources known from the store, or seen before, are not news.
+    // Sources known from the store, or seen before, are not news; a notice names the source,
+    // its from domains and its failed messages.
     void newFailingSourcesOnce()
     {
         NotificationPolicy policy(0);
-        const EmailOutcome known = failingSourceEmail(QStringLiteral("known.example"));
-        policy.knowFailingSources(known.analysis.reports.constFirst().counts);
-        QVERIFY(!policy.emailsProcessed({known}, 10));
+        const FailingSource known = failingSource(QStringLiteral("SendGrid"));
+        policy.knowFailingSources({known});
+        QVERIFY(!policy.sourcesFailing({known}, 10));
         QCOMPARE(policy.takeNewFailingSources(), 0);
 
-        const EmailOutcome phish = failingSourceEmail(QStringLiteral("phish.example"));
-        const auto notice = policy.emailsProcessed({phish}, 20);
+        const FailingSource phish{QStringLiteral("192.0.2.66"),
+                                  1234,
+                                  {QStringLiteral("example.com"), QStringLiteral("example.org")}};
+        const auto notice = policy.sourcesFailing({known, phish}, 20);
         QVERIFY(notice);
         QCOMPARE(notice->kind, Notice::Kind::FailingSource);
-        QVERIFY(notice->message.contains(QStringLiteral("phish.example")));
+        QVERIFY2(
+            notice->message.contains(QStringLiteral("192.0.2.66 as example.com, example.org: ") +
+                                     QLocale().toString(1234)),
+            qPrintable(notice->message));
         QCOMPARE(policy.takeNewFailingSources(), 1);
-        QVERIFY(!policy.emailsProcessed({phish}, 30));
+        QVERIFY(!policy.sourcesFailing({phish}, 30));
         QVERIFY(!policy.dueAt());
+        // An email, whatever its reports, is no failing source: the store says which are.
+        EmailOutcome email;
+        email.analysis.reports = {ReportCounts{}};
+        QVERIFY(!policy.emailsProcessed({email}, 40));
     }
 };
 
