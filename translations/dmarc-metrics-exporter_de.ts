@@ -496,6 +496,18 @@
 <context>
     <name>Dmarc::Ui::Notifier</name>
     <message>
+        <source>Reports could not be saved</source>
+        <translation>Berichte konnten nicht gespeichert werden</translation>
+    </message>
+    <message>
+        <source>Reports not saved</source>
+        <translation>Berichte nicht gespeichert</translation>
+    </message>
+    <message>
+        <source>Reports cannot be saved: %1. The emails stay in the inbox and are tried again.</source>
+        <translation>Berichte können nicht gespeichert werden: %1. Die E-Mails bleiben im Posteingang und werden erneut versucht.</translation>
+    </message>
+    <message>
         <source>Mailbox %1 unreachable</source>
         <translation>Postfach %1 nicht erreichbar</translation>
     </message>
@@ -1464,10 +1476,6 @@
     <message>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
-    </message>
-    <message>
-        <source>Reports could not be saved</source>
-        <translation>Berichte konnten nicht gespeichert werden</translation>
     </message>
     <message>
         <source>DMARC metrics exporter: %1</source>

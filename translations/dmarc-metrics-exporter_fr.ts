@@ -496,6 +496,18 @@
 <context>
     <name>Dmarc::Ui::Notifier</name>
     <message>
+        <source>Reports could not be saved</source>
+        <translation>Les rapports n&apos;ont pas pu être enregistrés</translation>
+    </message>
+    <message>
+        <source>Reports not saved</source>
+        <translation>Rapports non enregistrés</translation>
+    </message>
+    <message>
+        <source>Reports cannot be saved: %1. The emails stay in the inbox and are tried again.</source>
+        <translation>Les rapports ne peuvent pas être enregistrés : %1. Les e-mails restent dans la boîte de réception et seront traités à nouveau.</translation>
+    </message>
+    <message>
         <source>Mailbox %1 unreachable</source>
         <translation>Boîte aux lettres %1 injoignable</translation>
     </message>
@@ -1464,10 +1476,6 @@
     <message>
         <source>&amp;Quit</source>
         <translation>&amp;Quitter</translation>
-    </message>
-    <message>
-        <source>Reports could not be saved</source>
-        <translation>Les rapports n&apos;ont pas pu être enregistrés</translation>
     </message>
     <message>
         <source>DMARC metrics exporter: %1</source>

@@ -56,6 +56,21 @@ int NotificationPolicy::takeNewFailingSources()
     return std::exchange(m_newFailing, 0);
 }
 
+std::optional<Notice> NotificationPolicy::storeChanged(const StoreStatus &store, qint64 nowSecs)
+{
+    const QString previous = std::exchange(m_storeFault, store.usable ? QString() : store.reason);
+    if (store.usable) {
+        m_heldStore.reset(); // no longer news
+        return std::nullopt;
+    }
+    if (m_heldStore)
+        m_heldStore = store; // the newest word on it
+    if (store.reason == previous)
+        return std::nullopt;
+    m_heldStore = store;
+    return offer(Notice::Kind::StoreFailure, nowSecs);
+}
+
 std::optional<Notice> NotificationPolicy::accountChanged(const AccountStatus &account,
                                                          qint64 nowSecs)
 {
@@ -103,7 +118,7 @@ std::optional<Notice> NotificationPolicy::sourcesFailing(const QList<FailingSour
 
 std::optional<qint64> NotificationPolicy::dueAt() const
 {
-    if (m_heldAccounts.isEmpty() && m_heldSources.isEmpty() && m_heldInvalid == 0)
+    if (!m_heldStore && m_heldAccounts.isEmpty() && m_heldSources.isEmpty() && m_heldInvalid == 0)
         return std::nullopt;
     return m_lastShown ? *m_lastShown + m_minIntervalSecs : 0;
 }
@@ -136,6 +151,15 @@ Notice NotificationPolicy::take(qint64 nowSecs)
         QStringList lines;
     };
     QList<Part> parts;
+    if (m_heldStore) {
+        parts << Part{Notice::Kind::StoreFailure,
+                      Notifier::tr("Reports could not be saved"),
+                      Notifier::tr("Reports not saved"),
+                      {Notifier::tr("Reports cannot be saved: %1. The emails stay in the inbox "
+                                    "and are tried again.")
+                           .arg(m_heldStore->reason),
+                       m_heldStore->error}};
+    }
     if (!m_heldAccounts.isEmpty()) {
         Part part{Notice::Kind::MailboxError,
                   troubleTitle(m_heldAccounts.first()),
@@ -164,6 +188,7 @@ Notice NotificationPolicy::take(qint64 nowSecs)
             {Notifier::tr("%Ln email(s) could not be read as a report; see Recent reports.", nullptr,
                           m_heldInvalid)}};
     }
+    m_heldStore.reset();
     m_heldAccounts.clear();
     m_heldSources.clear();
     m_heldInvalid = 0;
@@ -201,6 +226,11 @@ void Notifier::knowFailingSources(const QList<FailingSource> &sources)
 void Notifier::sourcesFailing(const QList<FailingSource> &sources)
 {
     deliver(m_policy.sourcesFailing(sources, m_clock()));
+}
+
+void Notifier::storeChanged(const StoreStatus &store)
+{
+    deliver(m_policy.storeChanged(store, m_clock()));
 }
 
 void Notifier::accountChanged(const AccountStatus &account)

@@ -4,6 +4,7 @@
 #include "service/accountstatus.h"
 #include "service/emailoutcome.h"
 #include "service/sourcetypes.h"
+#include "service/storestatus.h"
 
 #include <QHash>
 #include <QList>
@@ -26,6 +27,7 @@ struct Notice
     // The most important first.
     enum class Kind
     {
+        StoreFailure, // reports cannot be saved: nothing is counted, no email moves
         MailboxError,
         FailingSource,
         InvalidReport
@@ -35,15 +37,16 @@ struct Notice
     QString message;
 };
 
-// Decides which events deserve a desktop notification: an account whose check fails for a new
+// Decides which events deserve a desktop notification: a store that stops taking reports, or
+// fails for a new reason (disk full, read-only, ...), an account whose check fails for a new
 // reason (login refused, certificate not trusted, server unreachable, other), a source newly
 // failing DMARC (docs/counting.md section 10.8), an invalid report. Shows at most one notice
 // per `minIntervalSecs`, so that a broken mailbox does not flood the desktop and no notice
 // replaces another at once: news within the interval are held and merged into one notice ("2
 // new failing sources, 1 invalid report") that is due when the interval ends. Held news are
-// never dropped, except an account's trouble that ended meanwhile. News more important than
-// the notice last shown are shown at once, with everything held. Pure: the caller passes the
-// time.
+// never dropped, except a store's or an account's trouble that ended meanwhile. News more
+// important than the notice last shown are shown at once, with everything held. Pure: the
+// caller passes the time.
 class NotificationPolicy
 {
 public:
@@ -52,6 +55,7 @@ public:
     // The sources already known to fail (e.g. from the store at start): no notice for them.
     void knowFailingSources(const QList<FailingSource> &sources);
     // The notice to show now, if any; else the news are held (see dueAt()).
+    std::optional<Notice> storeChanged(const StoreStatus &store, qint64 nowSecs);
     std::optional<Notice> accountChanged(const AccountStatus &account, qint64 nowSecs);
     std::optional<Notice> emailsProcessed(const QList<EmailOutcome> &emails, qint64 nowSecs);
     // The sources newly failing DMARC as the store has them now; those not known yet are news.
@@ -74,10 +78,12 @@ private:
     qint64 m_minIntervalSecs;
     std::optional<qint64> m_lastShown;
     Notice::Kind m_lastKind = Notice::Kind::InvalidReport;
+    QString m_storeFault; // the store's fault as last told; empty while it takes reports
     QHash<QString, AccountStatus::Trouble> m_troubles; // per account, as last told
     QSet<QString> m_failingSources;
     int m_newFailing = 0;
     // Held news.
+    std::optional<StoreStatus> m_heldStore;
     QMap<QString, AccountStatus> m_heldAccounts; // by name
     QStringList m_heldSources;
     int m_heldInvalid = 0;
@@ -96,6 +102,7 @@ public:
     void setClock(Clock clock) { m_clock = std::move(clock); }
     void knowFailingSources(const QList<FailingSource> &sources);
     void sourcesFailing(const QList<FailingSource> &sources);
+    void storeChanged(const StoreStatus &store);
     void accountChanged(const AccountStatus &account);
     void emailsProcessed(const QList<EmailOutcome> &emails);
     int takeNewFailingSources() { return m_policy.takeNewFailingSources(); }

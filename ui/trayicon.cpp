@@ -90,9 +90,7 @@ TrayIcon::TrayIcon(Exporter &exporter, QObject *parent)
     connect(&m_exporter, &Exporter::accountChanged, this, &TrayIcon::onAccountChanged);
     connect(&m_exporter, &Exporter::emailsProcessed, this, &TrayIcon::onEmailsProcessed);
     connect(m_notifier, &Notifier::noticeReady, this, &TrayIcon::notify);
-    connect(&m_exporter, &Exporter::storeFailed, this, [this](const QString &message) {
-        showMessage(tr("Reports could not be saved"), message, Critical);
-    });
+    connect(&m_exporter, &Exporter::storeStatusChanged, m_notifier, &Notifier::storeChanged);
     // Known by the time the first batch is processed: one answer against a network round trip.
     if (DashboardQueries *queries = m_exporter.queries()) {
         queries->newFailingSources(dayRange(Range::Week, QDateTime::currentDateTimeUtc().date()),
@@ -229,7 +227,7 @@ void TrayIcon::onEmailsProcessed(const QList<EmailOutcome> &emails)
 void TrayIcon::notify(const Notice &notice)
 {
     showMessage(notice.title, notice.message,
-                notice.kind == Notice::Kind::MailboxError ? Critical : Warning);
+                notice.kind <= Notice::Kind::MailboxError ? Critical : Warning);
 }
 
 } // namespace Dmarc::Ui

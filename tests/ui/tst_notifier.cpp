@@ -42,6 +42,18 @@ AccountStatus troubled(AccountStatus::Trouble trouble)
     return account;
 }
 
+// A store that takes no commits, for `reason`.
+StoreStatus storeDown(const QString &reason)
+{
+    StoreStatus store;
+    store.usable = false;
+    store.reason = reason;
+    store.error = QStringLiteral("/var/lib/dmarc/dmarc-metrics-exporter.sqlite: cannot commit: "
+                                 "database or disk is full");
+    store.failedCommits = 1;
+    return store;
+}
+
 // Whether the notice's title is made of `parts`, in this order, separated by ", ". The words
 // after a count take their plural form from a translation (English has one of its own).
 bool isTitled(const Notice &notice, const QStringList &parts)
@@ -223,6 +235,79 @@ private Q_SLOTS:
         QVERIFY(!c.notifier.timer()->isActive());
         c.fireAt(5000 + kWindow);
         QCOMPARE(c.shown.size(), 2);
+    }
+
+    // A store that stops taking reports is the most important news: shown at once, even within
+    // the window of another notice, with what is held; once per fault, not per failed retry.
+    void storeFailuresComeFirstAndOnce()
+    {
+        ClockedNotifier c;
+        c.notifier.accountChanged(troubled(AccountStatus::Trouble::LoginRefused));
+        QCOMPARE(c.shown.size(), 1);
+        c.now = 1010;
+        c.notifier.emailsProcessed({invalidEmail()});
+        QCOMPARE(c.shown.size(), 1);
+
+        c.now = 1020;
+        const QString full = QStringLiteral("the disk holding the store is full");
+        c.notifier.storeChanged(storeDown(full));
+        QCOMPARE(c.shown.size(), 2);
+        QCOMPARE(c.last().kind, Notice::Kind::StoreFailure);
+        QVERIFY2(isTitled(c.last(), {QStringLiteral("Reports not saved"),
+                                     QStringLiteral("1 invalid report")}),
+                 qPrintable(c.last().title));
+        QVERIFY2(c.last().message.startsWith(
+                     QStringLiteral("Reports cannot be saved: the disk holding the store is full. "
+                                    "The emails stay in the inbox and are tried again.\n"
+                                    "/var/lib/dmarc/dmarc-metrics-exporter.sqlite: cannot "
+                                    "commit: database or disk is full\n")),
+                 qPrintable(c.last().message));
+        QVERIFY(!c.notifier.timer()->isActive());
+
+        // Each retry that fails for the same reason is no news; a new reason is, within the
+        // window held like any news of the same rank.
+        c.now = 1030;
+        StoreStatus retried = storeDown(full);
+        retried.failedCommits = 2;
+        c.notifier.storeChanged(retried);
+        QCOMPARE(c.shown.size(), 2);
+        QVERIFY(!c.notifier.timer()->isActive());
+        c.now = 1040;
+        c.notifier.storeChanged(storeDown(QStringLiteral("the storage file is read-only")));
+        QCOMPARE(c.shown.size(), 2);
+        QVERIFY(c.notifier.timer()->isActive());
+        c.fireAt(1020 + kWindow);
+        QCOMPARE(c.shown.size(), 3);
+        QCOMPARE(c.last().kind, Notice::Kind::StoreFailure);
+        QCOMPARE(c.last().title, QStringLiteral("Reports could not be saved"));
+        QVERIFY2(c.last().message.startsWith(QStringLiteral(
+                     "Reports cannot be saved: the storage file is read-only.")),
+                 qPrintable(c.last().message));
+    }
+
+    // A store that takes reports again before its held notice is due is no longer news; failing
+    // again later is.
+    void aStoreFailureThatEndedIsNoLongerNews()
+    {
+        ClockedNotifier c;
+        const QString full = QStringLiteral("the disk holding the store is full");
+        c.notifier.storeChanged(storeDown(full));
+        QCOMPARE(c.shown.size(), 1);
+        StoreStatus usable;
+        usable.failedCommits = 1;
+        c.now = 1010;
+        c.notifier.storeChanged(usable);
+        c.notifier.storeChanged(storeDown(full));
+        QVERIFY(c.notifier.timer()->isActive());
+        c.notifier.storeChanged(usable);
+        QVERIFY(!c.notifier.timer()->isActive());
+        c.fireAt(1000 + kWindow);
+        QCOMPARE(c.shown.size(), 1);
+
+        c.now = 1000 + kWindow;
+        c.notifier.storeChanged(storeDown(full));
+        QCOMPARE(c.shown.size(), 2);
+        QCOMPARE(c.last().kind, Notice::Kind::StoreFailure);
     }
 
     // Sources known from the store, or seen before, are not news; a notice names the source,
