@@ -24,12 +24,12 @@ struct ActivityEntry
     Event event = Event::Done;
     QString label; // "uid 17"
     QString fromEmail;
-    quint64 counted = 0; // aggregate reports counted
+    quint64 counted = 0; // aggregate reports counted (of a line kept before schema version 8:
+                         // the reports of every kind)
     quint64 duplicates = 0;
     QString folder; // where the email goes
     QString detail;
-    // SMTP TLS and DMARC failure reports counted. The store keeps only the sum of the three
-    // counts: a line read back has them all in `counted`.
+    // SMTP TLS and DMARC failure reports counted.
     quint64 tlsCounted = 0;
     quint64 failuresCounted = 0;
 };

@@ -52,10 +52,10 @@ ActivityRecord activityRecordOf(const ActivityEntry &entry)
         if (value == entry.event)
             event = name;
     }
-    const quint64 counted = entry.counted + entry.tlsCounted + entry.failuresCounted;
-    return ActivityRecord{
-        entry.id,        entry.at, entry.account,    entry.host,   event,       entry.label,
-        entry.fromEmail, counted,  entry.duplicates, entry.folder, entry.detail};
+    return ActivityRecord{entry.id,         entry.at,     entry.account,   entry.host,
+                          event,            entry.label,  entry.fromEmail, entry.counted,
+                          entry.duplicates, entry.folder, entry.detail,    entry.tlsCounted,
+                          entry.failuresCounted};
 }
 
 Result<QList<ActivityEntry>> recentActivityOf(const Store &store, int limit)
@@ -69,7 +69,7 @@ Result<QList<ActivityEntry>> recentActivityOf(const Store &store, int limit)
         ActivityEntry entry{
             r.id,     r.at,        r.account, r.host,       ActivityEntry::Event::Done,
             r.label,  r.fromEmail, r.counted, r.duplicates, r.folder,
-            r.detail, 0,           0};
+            r.detail, r.tlsCounted, r.failuresCounted};
         for (const auto &[value, name] : kEventNames) {
             if (r.event == name)
                 entry.event = value;

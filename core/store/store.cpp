@@ -140,7 +140,9 @@ QList<QStringList> migrations(const StoreDialect &dialect)
         // activity.
         reportDetailsMigration(dialect),
         // Version 7: the sending sources per day and their counters.
-        sourcesMigration(dialect)};
+        sourcesMigration(dialect),
+        // Version 8: the recent activity's counts of TLS and failure reports.
+        activityKindsMigration()};
 }
 
 // Conditions on the `day` column for the days from `from` to `to`, both included; an invalid

@@ -34,7 +34,7 @@ struct StoreLocation
 class Store
 {
 public:
-    static constexpr int kSchemaVersion = 7;
+    static constexpr int kSchemaVersion = 8;
     // The SQLite application_id that marks a database as this program's store ("DMRC").
     static constexpr quint32 kApplicationId = 0x444D5243;
     static QString fileName() { return QStringLiteral("dmarc-metrics-exporter.sqlite"); }

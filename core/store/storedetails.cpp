@@ -66,8 +66,9 @@ QString placeholders(qsizetype count)
     return marks.join(QStringLiteral(", "));
 }
 
-const QString kActivityColumns = QStringLiteral(
-    "id, at, account, host, event, label, from_email, counted, duplicates, folder, detail");
+const QString kActivityColumns =
+    QStringLiteral("id, at, account, host, event, label, from_email, counted, duplicates, folder, "
+                   "detail, tls_counted, failures_counted");
 
 Result<QList<ReportLogEntry>> readEntries(const StoreConnection &connection, const QString &where,
                                           qint64 key)
@@ -183,6 +184,14 @@ QStringList reportDetailsMigration(const StoreDialect &dialect)
                            "duplicates BIGINT NOT NULL, folder TEXT NOT NULL, "
                            "detail TEXT NOT NULL)"),
     };
+}
+
+QStringList activityKindsMigration()
+{
+    // Lines kept before keep the sum of every kind in `counted` and read as before.
+    return {QStringLiteral("ALTER TABLE activity ADD COLUMN tls_counted BIGINT NOT NULL DEFAULT 0"),
+            QStringLiteral(
+                "ALTER TABLE activity ADD COLUMN failures_counted BIGINT NOT NULL DEFAULT 0")};
 }
 
 Result<qint64> nextId(const StoreConnection &connection, const QString &table)
@@ -390,7 +399,7 @@ Result<void> writeActivity(const StoreConnection &connection, QList<ActivityReco
     const auto written =
         execForEach(connection, QStringLiteral("cannot write the recent activity"),
                     QStringLiteral("INSERT INTO activity (") % kActivityColumns %
-                        QStringLiteral(") VALUES (") % placeholders(11) % QLatin1Char(')'),
+                        QStringLiteral(") VALUES (") % placeholders(13) % QLatin1Char(')'),
                     records, [](QSqlQuery &query, const ActivityRecord &record) {
                         query.addBindValue(record.id);
                         query.addBindValue(record.at);
@@ -401,6 +410,8 @@ Result<void> writeActivity(const StoreConnection &connection, QList<ActivityReco
                         query.addBindValue(qint64(record.duplicates));
                         query.addBindValue(storedText(record.folder));
                         query.addBindValue(storedText(record.detail));
+                        query.addBindValue(qint64(record.tlsCounted));
+                        query.addBindValue(qint64(record.failuresCounted));
                     });
     if (!written)
         return written;
@@ -426,7 +437,8 @@ Result<QList<ActivityRecord>> readActivity(const StoreConnection &connection, in
             query.value(3).toString(), query.value(4).toString(), query.value(5).toString(),
             query.value(6).toString(), quint64(query.value(7).toLongLong()),
             quint64(query.value(8).toLongLong()), query.value(9).toString(),
-            query.value(10).toString()});
+            query.value(10).toString(), quint64(query.value(11).toLongLong()),
+            quint64(query.value(12).toLongLong())});
     }
     return records;
 }

@@ -18,6 +18,9 @@ namespace Dmarc {
 
 // Schema version 6: the tables of this file, and the email of each reports log entry.
 QStringList reportDetailsMigration(const StoreDialect &dialect);
+// Schema version 8: the TLS and failure reports of each activity line apart from the aggregate
+// reports.
+QStringList activityKindsMigration();
 
 // One more than the highest id of `table` (1 when empty). Read in the write transaction that
 // inserts with it, so that no other writer takes it meanwhile.

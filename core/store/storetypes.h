@@ -243,10 +243,12 @@ struct ActivityRecord
     QString event; // the service's name of what happened
     QString label; // "uid 17"
     QString fromEmail;
-    quint64 counted = 0;
+    quint64 counted = 0; // aggregate reports; before schema version 8 the reports of every kind
     quint64 duplicates = 0;
     QString folder; // where the email goes
     QString detail; // why it failed, when it did
+    quint64 tlsCounted = 0;      // SMTP TLS reports (schema version 8)
+    quint64 failuresCounted = 0; // DMARC failure reports (schema version 8)
 };
 
 } // namespace Dmarc

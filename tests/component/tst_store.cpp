@@ -126,6 +126,11 @@ void downgrade(const QString &path, int version)
         QSqlQuery query(db);
         // What each version from 3 on added, undone down to `version`.
         QStringList statements;
+        if (version < 8) {
+            for (const char *column : {"tls_counted", "failures_counted"})
+                statements << QStringLiteral("ALTER TABLE activity DROP COLUMN ") %
+                                  QLatin1String(column);
+        }
         if (version < 7) {
             for (const char *table : {"source_days", "source_day_domains", "source_counters"})
                 statements << QStringLiteral("DROP TABLE ") % QLatin1String(table);
