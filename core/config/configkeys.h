@@ -20,6 +20,8 @@ inline constexpr QLatin1String kBasicAuthPasswordHash("basic_auth_password_hash"
 inline constexpr QLatin1String kStoragePath("storage_path");
 inline constexpr QLatin1String kDatabase("database");
 inline constexpr QLatin1String kUrl("url");
+inline constexpr QLatin1String kInstance("instance");
+inline constexpr QLatin1String kTakeoverSeconds("takeover_seconds");
 inline constexpr QLatin1String kPollIntervalSeconds("poll_interval_seconds");
 inline constexpr QLatin1String kDeduplicationMaxSeconds("deduplication_max_seconds");
 inline constexpr QLatin1String kLimits("limits");
@@ -83,6 +85,8 @@ inline constexpr QLatin1String kWriteOrder[] = {kListenAddr,
                                                 kUsername,
                                                 kPassword,
                                                 kPasswordFile,
+                                                kInstance,
+                                                kTakeoverSeconds,
                                                 kUseSsl,
                                                 kStartTls,
                                                 kVerifyCertificate,

@@ -209,6 +209,18 @@ void MetricsRegistry::countPollError(const QString &account)
     changed();
 }
 
+void MetricsRegistry::setAccountWatched(const QString &account, bool watched)
+{
+    m_accounts[account].watched = watched ? 1 : 0;
+    changed();
+}
+
+void MetricsRegistry::setInstanceName(const QString &name)
+{
+    m_instance = name;
+    changed();
+}
+
 void MetricsRegistry::setStoreUp(bool up)
 {
     m_store.up = up;
@@ -352,6 +364,17 @@ QByteArray ExpositionSnapshot::dynamicPart() const
     perAccount("dmarc_metrics_exporter_imap_poll_errors_total", "Failed polls of the IMAP account.",
                Type::Counter,
                [](const AccountMetrics &account) { return double(account.pollErrors); });
+    // Only where instances share a database (docs/metrics.md).
+    if (!m_instance.isEmpty()) {
+        writer.family("dmarc_metrics_exporter_instance_info",
+                      "This instance's name among those sharing the database.", Type::Gauge);
+        writer.sample(TextWriter::labelText({{"name", m_instance}}), 1);
+        perAccount("dmarc_metrics_exporter_account_watched",
+                   "Whether this instance watches the IMAP account (1) or another instance holds "
+                   "its lease (0).",
+                   Type::Gauge,
+                   [](const AccountMetrics &account) { return account.watched > 0 ? 1.0 : 0.0; });
+    }
 
     writer.family("dmarc_metrics_exporter_store_up",
                   "Whether the store took the last commit (1) or refused it (0).", Type::Gauge);
@@ -398,6 +421,7 @@ std::shared_ptr<const ExpositionSnapshot> MetricsRegistry::snapshot()
     std::copy(std::begin(m_refused), std::end(m_refused), snapshot->m_refused);
     snapshot->m_accounts = m_accounts;
     snapshot->m_store = m_store;
+    snapshot->m_instance = m_instance;
     m_changeReported = false;
     return snapshot;
 }

@@ -48,6 +48,9 @@ struct AccountMetrics
     bool up = false;
     qint64 lastSuccess = 0;
     quint64 pollErrors = 0;
+    // With instances sharing a database: whether this one watches the account (1) or another
+    // holds its lease (0); -1 without a shared database.
+    int watched = -1;
 };
 
 // Whether the store takes commits, and how many it refused since the start.
@@ -78,6 +81,7 @@ private:
     quint64 m_refused[3] = {0, 0, 0}; // by Refusal
     QMap<QString, AccountMetrics> m_accounts;
     StoreMetrics m_store;
+    QString m_instance;
 };
 
 // The exported metrics (docs/counting.md section 6) plus the exporter's own: their values, and
@@ -112,6 +116,9 @@ public:
     void setAccountUp(const QString &account, bool up);
     void setLastSuccessfulPoll(const QString &account, qint64 secsSinceEpoch);
     void countPollError(const QString &account);
+    // With instances sharing a database: whether this instance watches `account`, and its name.
+    void setAccountWatched(const QString &account, bool watched);
+    void setInstanceName(const QString &name);
 
     void setStoreUp(bool up);
     void countCommitError();
@@ -162,6 +169,7 @@ private:
     quint64 m_reports[3] = {0, 0, 0};
     quint64 m_refused[3] = {0, 0, 0};
     StoreMetrics m_store;
+    QString m_instance;
 
     bool m_dirty = true;
     QByteArray m_cachedBody; // the cached families as text, only while they cannot be gzipped

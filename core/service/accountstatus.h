@@ -49,6 +49,10 @@ struct AccountStatus
     QStringList certificateNames;
     QStringList certificateProblems;
     QDateTime nextAttempt; // UTC; while Reconnecting, when the next attempt begins
+    // With a database that several instances share: the instance watching the account (its
+    // configured name or "host:pid"), empty while none does; and whether it is this one.
+    QString watcher;
+    bool watchedHere = true;
 };
 
 } // namespace Dmarc

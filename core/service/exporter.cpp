@@ -1,5 +1,6 @@
 #include "exporter.h"
 
+#include "accountleases.h"
 #include "activitylog.h"
 #include "commitretry.h"
 #include "common/log.h"
@@ -198,22 +199,74 @@ Result<void> Exporter::start()
     if (auto listening = m_endpoint->start(m_config.endpoint); !listening)
         return listening;
 
+    if (m_config.database.isSet()) {
+        // Instances sharing the database: each account is watched by the one holding its lease.
+        const QString instance = m_config.database.instance.isEmpty()
+                                     ? AccountLeases::defaultInstanceName()
+                                     : m_config.database.instance;
+        m_leases = new AccountLeases(m_config.database, instance,
+                                     m_config.database.takeoverSeconds, this);
+        m_metrics->setInstanceName(instance);
+        connect(m_leases, &AccountLeases::leaseChanged, this, &Exporter::applyLease);
+        connect(m_leases, &AccountLeases::holdersChanged, this, [this] {
+            for (int i = 0; i < m_watchers.size(); ++i)
+                Q_EMIT accountChanged(i, statusOf(m_watchers.at(i), m_watchers.at(i)->status()));
+        });
+    }
     startWatchers();
     return {};
 }
 
+bool Exporter::mayWatch(const QString &account) const
+{
+    return !m_leases || m_leases->holds(account);
+}
+
+void Exporter::applyLease(const QString &account, bool held)
+{
+    m_metrics->setAccountWatched(account, held);
+    for (MailboxWatcher *watcher : std::as_const(m_watchers)) {
+        if (watcher->settings().displayName() != account)
+            continue;
+        // A watcher that loses its lease abandons its batch, as on stop(): nothing of it moves
+        // before its commit, and the instance that takes over finds the emails in the inbox.
+        if (!held)
+            watcher->stop();
+        else if (!m_paused && !m_stopping)
+            watcher->start();
+    }
+}
+
+AccountStatus Exporter::statusOf(const MailboxWatcher *watcher, const MailboxStatus &status) const
+{
+    AccountStatus shown = accountStatus(watcher->settings(), status);
+    if (m_leases) {
+        shown.watcher = m_leases->holder(shown.name);
+        shown.watchedHere = m_leases->holds(shown.name);
+    }
+    return shown;
+}
+
 void Exporter::startWatchers()
 {
+    if (m_leases) {
+        QStringList names;
+        for (const ImapSettings &settings : std::as_const(m_config.accounts))
+            names.append(settings.displayName());
+        m_leases->setAccounts(names);
+    }
     for (const ImapSettings &settings : std::as_const(m_config.accounts)) {
         auto *watcher = new MailboxWatcher(settings, this);
         const int index = int(m_watchers.size());
         m_watchers.append(watcher);
         m_metrics->setAccountUp(settings.displayName(), false);
+        if (m_leases)
+            m_metrics->setAccountWatched(settings.displayName(), mayWatch(settings.displayName()));
         connect(watcher, &MailboxWatcher::batchReady, this,
                 [this, watcher](const MailboxBatch &batch) { processBatch(watcher, batch); });
         connect(watcher, &MailboxWatcher::statusChanged, this,
                 [this, watcher, index](const MailboxStatus &status) {
-                    Q_EMIT accountChanged(index, accountStatus(watcher->settings(), status));
+                    Q_EMIT accountChanged(index, statusOf(watcher, status));
                 });
         connect(watcher, &MailboxWatcher::pollFinished, this,
                 [this, watcher](bool ok, const QString &error) {
@@ -248,7 +301,7 @@ void Exporter::startWatchers()
         // A stopped watcher has abandoned its batch: its commit no longer waits.
         connect(watcher, &MailboxWatcher::stopped, m_commits,
                 [this, watcher] { m_commits->drop(watcher); });
-        if (!m_paused)
+        if (!m_paused && mayWatch(settings.displayName()))
             watcher->start();
     }
 }
@@ -450,7 +503,7 @@ QList<AccountStatus> Exporter::accounts() const
 {
     QList<AccountStatus> states;
     for (const MailboxWatcher *watcher : m_watchers)
-        states.append(accountStatus(watcher->settings(), watcher->status()));
+        states.append(statusOf(watcher, watcher->status()));
     return states;
 }
 
@@ -481,7 +534,7 @@ void Exporter::setPaused(bool paused)
     for (MailboxWatcher *watcher : std::as_const(m_watchers)) {
         if (paused)
             watcher->stop();
-        else
+        else if (mayWatch(watcher->settings().displayName()))
             watcher->start();
     }
 }

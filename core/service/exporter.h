@@ -17,6 +17,7 @@ class QTimer;
 
 namespace Dmarc {
 
+class AccountLeases;
 class ActivityLog;
 class CommitRetry;
 class DashboardQueries;
@@ -26,6 +27,7 @@ class MetricsRegistry;
 class Pipeline;
 class Store;
 struct MailboxBatch;
+struct MailboxStatus;
 
 // The exporter: the store, the metrics endpoint and one mailbox watcher per account, joined by
 // the pipeline (fetch -> analyse -> one commit -> only then move). The headless service and the
@@ -94,6 +96,11 @@ private:
     void processBatch(MailboxWatcher *watcher, const MailboxBatch &batch);
     Result<void> commitBatch(MailboxWatcher *watcher, const MailboxBatch &batch);
     void watcherStopped();
+    // Whether this instance may watch `account`: always, unless instances share the database
+    // and another holds its lease (docs/architecture.md, section 3.4).
+    bool mayWatch(const QString &account) const;
+    void applyLease(const QString &account, bool held);
+    AccountStatus statusOf(const MailboxWatcher *watcher, const MailboxStatus &status) const;
 
     Config m_config;
     std::unique_ptr<Store> m_store;
@@ -101,6 +108,7 @@ private:
     std::unique_ptr<Pipeline> m_pipeline;
     std::unique_ptr<ActivityLog> m_activity;
     CommitRetry *m_commits = nullptr;
+    AccountLeases *m_leases = nullptr; // with a database only
     MetricsEndpoint *m_endpoint = nullptr;
     DashboardQueries *m_queries = nullptr;
     QList<MailboxWatcher *> m_watchers;
