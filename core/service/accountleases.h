@@ -17,7 +17,7 @@ namespace Dmarc {
 class LeaseSession;
 
 // Which accounts this instance watches when several instances share one PostgreSQL store
-// (docs/architecture.md, section 3.4): each account is watched by the instance holding its
+// (docs/architecture.md, section 3): each account is watched by the instance holding its
 // lease, an advisory lock on a session of its own (LeaseSession). The others serve their
 // metrics and try again every third of `takeoverSeconds`; the session's keepalives end a silent
 // holder's session within half of it, so an account is taken over within `takeoverSeconds`

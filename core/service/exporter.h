@@ -97,7 +97,7 @@ private:
     Result<void> commitBatch(MailboxWatcher *watcher, const MailboxBatch &batch);
     void watcherStopped();
     // Whether this instance may watch `account`: always, unless instances share the database
-    // and another holds its lease (docs/architecture.md, section 3.4).
+    // and another holds its lease (docs/architecture.md, section 3).
     bool mayWatch(const QString &account) const;
     void applyLease(const QString &account, bool held);
     AccountStatus statusOf(const MailboxWatcher *watcher, const MailboxStatus &status) const;

@@ -25,7 +25,7 @@ struct DatabaseSettings
     QString password;    // in effect, from wherever it came
     QString sslMode;     // empty: libpq's default
     QString sslRootCert; // a CA file, for sslmode verify-ca and verify-full
-    // Among instances sharing the database (docs/architecture.md, section 3.4): this one's
+    // Among instances sharing the database (docs/architecture.md, section 3): this one's
     // name (database.instance; empty: "host:pid"), and how soon another instance watches an
     // account whose watcher stopped, crashed or fell silent (database.takeover_seconds).
     QString instance;

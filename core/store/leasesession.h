@@ -12,7 +12,7 @@
 namespace Dmarc {
 
 // A PostgreSQL session of its own, apart from the store's connection, on which an instance
-// holds one advisory lock per account it watches (docs/architecture.md, section 3.4). The
+// holds one advisory lock per account it watches (docs/architecture.md, section 3). The
 // server releases every lock of a session when the session ends: when the instance stops,
 // crashes or loses the connection, the locks go with it and another instance can take them.
 // The session is named after the instance (its application_name), so every instance can tell

@@ -39,7 +39,7 @@ bool holdsNone(const AccountLeases &leases)
 
 } // namespace
 
-// Account leases (docs/architecture.md, section 3.4) between instances on a real PostgreSQL.
+// Account leases (docs/architecture.md, section 3) between instances on a real PostgreSQL.
 class TestAccountLeases : public QObject
 {
     Q_OBJECT
