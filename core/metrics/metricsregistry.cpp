@@ -221,6 +221,12 @@ void MetricsRegistry::setInstanceName(const QString &name)
     changed();
 }
 
+void MetricsRegistry::keepAccounts(const QStringList &accounts)
+{
+    if (m_accounts.removeIf([&](const auto &account) { return !accounts.contains(account.key()); }))
+        changed();
+}
+
 void MetricsRegistry::setStoreUp(bool up)
 {
     m_store.up = up;

@@ -116,6 +116,9 @@ public:
     void setAccountUp(const QString &account, bool up);
     void setLastSuccessfulPoll(const QString &account, qint64 secsSinceEpoch);
     void countPollError(const QString &account);
+    // Drops the series of every account not in `accounts` (gone with a reload); the others keep
+    // their values.
+    void keepAccounts(const QStringList &accounts);
     // With instances sharing a database: whether this instance watches `account`, and its name.
     void setAccountWatched(const QString &account, bool watched);
     void setInstanceName(const QString &name);

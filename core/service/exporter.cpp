@@ -314,6 +314,7 @@ void Exporter::retireWatchers()
     for (MailboxWatcher *watcher : std::as_const(m_watchers)) {
         disconnect(watcher, &MailboxWatcher::batchReady, this, nullptr);
         disconnect(watcher, &MailboxWatcher::statusChanged, this, nullptr);
+        disconnect(watcher, &MailboxWatcher::pollFinished, this, nullptr);
         disconnect(watcher, &MailboxWatcher::stopped, this, nullptr);
         if (watcher->status().activity == MailboxStatus::Activity::Stopped) {
             m_commits->drop(watcher);
@@ -399,6 +400,10 @@ Result<QStringList> Exporter::reload()
         m_config.pollIntervalSeconds = reloaded->pollIntervalSeconds;
         retireWatchers();
         startWatchers();
+        QStringList names;
+        for (const ImapSettings &account : std::as_const(m_config.accounts))
+            names << account.displayName();
+        m_metrics->keepAccounts(names);
         Q_EMIT accountsReplaced();
     }
     m_config.warnings = reloaded->warnings;

@@ -5,6 +5,8 @@
 #include "reportfixtures.h"
 #include "service/exporter.h"
 
+#include <QFile>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -361,6 +363,52 @@ private Q_SLOTS:
         QCOMPARE(h.value(QStringLiteral("dmarc_total")), double(emails));
         QVERIFY(h.exporter->storeStatus().usable);
         QCOMPARE(h.exporter->storeStatus().failedCommits, quint64(h.value(errors, QString())));
+    }
+
+    // A reload that removes an account takes its series off /metrics at once; the account kept
+    // keeps its own, its counter of failed polls going on from where it was.
+    void reloadDropsTheSeriesOfARemovedAccount()
+    {
+        Harness h;
+        QVERIFY(h.startServer());
+        QJsonObject unreachable = dovecotAccount(h.server, QStringLiteral("kept"));
+        QJsonObject imap = unreachable.value(QStringLiteral("imap")).toObject();
+        imap.insert(QStringLiteral("port"), freeLocalPort()); // nobody listens: every poll fails
+        unreachable.insert(QStringLiteral("imap"), imap);
+        const QJsonObject removed = dovecotAccount(h.server, QStringLiteral("removed"));
+        const QString path = h.storage.filePath(QStringLiteral("config.json"));
+        const auto writeConfig = [&](const QList<QJsonObject> &accounts) {
+            QFile file(path);
+            return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
+                   file.write(exporterConfig(accounts, h.storage.path())) > 0;
+        };
+        QVERIFY(writeConfig({unreachable, removed}));
+        auto config = loadConfig(path, {});
+        QVERIFY2(config, qPrintable(config ? QString() : config.error().message));
+        h.exporter = std::make_unique<Exporter>(*config);
+        QVERIFY(h.exporter->start().ok());
+
+        const QString kept = QStringLiteral("{account=\"kept\"}");
+        const QString gone = QStringLiteral("{account=\"removed\"}");
+        const QString up = QStringLiteral("dmarc_metrics_exporter_imap_up");
+        const QString errors = QStringLiteral("dmarc_metrics_exporter_imap_poll_errors_total");
+        QTRY_COMPARE_WITH_TIMEOUT(h.value(up, gone), 1.0, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(h.value(errors, kept) >= 1.0, 20000);
+        const double errorsBefore = h.value(errors, kept);
+
+        QVERIFY(writeConfig({unreachable}));
+        const auto reloaded = h.exporter->reload();
+        QVERIFY2(reloaded, qPrintable(reloaded ? QString() : reloaded.error().message));
+        const ParsedExposition after = scrape(h.exporter->metricsUrl());
+        for (const char *family : {"dmarc_metrics_exporter_imap_up",
+                                   "dmarc_metrics_exporter_imap_last_success_timestamp_seconds",
+                                   "dmarc_metrics_exporter_imap_poll_errors_total"}) {
+            const QString name = QString::fromLatin1(family);
+            QVERIFY2(!after.samples.contains(name + gone), family);
+            QVERIFY2(after.samples.contains(name + kept), family);
+        }
+        QVERIFY(after.samples.value(errors + kept) >= errorsBefore);
+        h.stopExporter();
     }
 };
 
