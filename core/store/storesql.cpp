@@ -28,7 +28,7 @@ Result<void> StoreConnection::begin(Access access) const
     QSqlDatabase db = database();
     if (access == Access::Read) {
         if (!db.transaction())
-            return error(QStringLiteral("cannot begin a transaction"), db.lastError().text());
+            return error(QStringLiteral("cannot begin a transaction"), db.lastError());
         return {};
     }
     // A write transaction takes the write lock at once: what it reads then stays true until it
