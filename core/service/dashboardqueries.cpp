@@ -126,7 +126,7 @@ QDate periodStart(QDate day, TrendPeriod period)
     case TrendPeriod::Day:
         return day;
     case TrendPeriod::Week:
-        return day.addDays(1 - day.dayOfWeek());
+        return weekStart(day);
     case TrendPeriod::Month:
         break;
     }

@@ -297,6 +297,7 @@ private:
         }
         remember(key);
         const QDate day = QDateTime::fromSecsSinceEpoch(report.dateBegin, QTimeZone::utc()).date();
+        const QDate week = weekStart(day);
         QSet<HistoryKey> historyOfReport;
         for (const LabelCounts &counts : report.counts) {
             m_newLabelSets += isNew(counts.labels) ? 1 : 0;
@@ -309,6 +310,9 @@ private:
             history.counters += counts.counters;
             rowFor(m_plan.dailyCounters, m_dailyIndex, std::pair(day, counts.labels),
                    DailyLabelCounts{day, LabelCounts{counts.labels, {}}})
+                .counts.counters += counts.counters;
+            rowFor(m_plan.weeklyCounters, m_weeklyIndex, std::pair(week, counts.labels),
+                   DailyLabelCounts{week, LabelCounts{counts.labels, {}}})
                 .counts.counters += counts.counters;
             // A report counts once per history row, however many label sets it adds there.
             if (!historyOfReport.contains(key)) {
@@ -391,6 +395,7 @@ private:
     QHash<QString, qsizetype> m_invalidIndex;
     QHash<HistoryKey, qsizetype> m_historyIndex;
     QHash<std::pair<QDate, LabelSet>, qsizetype> m_dailyIndex;
+    QHash<std::pair<QDate, LabelSet>, qsizetype> m_weeklyIndex;
     QHash<SourceDayKey, qsizetype> m_sourceDayIndex;
     QHash<SourceDayKey, qsizetype> m_sourceDomainIndex;
     QHash<SourcePair, qsizetype> m_sourceCounterIndex;

@@ -79,6 +79,7 @@ struct CommitPlan
     CountRows counts;                  // TLS and failure-report counts to add, per table
     QList<HistoryRow> history;         // to add, per (day, reporter, from domain)
     QList<DailyLabelCounts> dailyCounters; // to add, per (day, label set)
+    QList<DailyLabelCounts> weeklyCounters; // the same per (week's Monday, label set)
     QList<SourceDay> sourceDays;           // to add, per (day, from domain, source IP)
     QList<SourceDayDomain> sourceDayDomains; // to add, per source day, kind and domain
     QList<SourceCounter> sourceCounters;   // to add, per (from domain, source name)

@@ -232,7 +232,13 @@ Result<void> CommitWriter::apply(const CommitPlan &plan) const
         return added;
     if (auto added = addHistory(plan.history); !added)
         return added;
-    if (auto added = addDailyCounters(plan.dailyCounters); !added)
+    if (auto added = addPeriodCounters(QStringLiteral("daily_counters"), QStringLiteral("day"),
+                                       plan.dailyCounters);
+        !added)
+        return added;
+    if (auto added = addPeriodCounters(QStringLiteral("weekly_counters"), QStringLiteral("week"),
+                                       plan.weeklyCounters);
+        !added)
         return added;
     if (auto added = writeSources(m_connection, plan); !added)
         return added;
@@ -333,7 +339,8 @@ Result<void> CommitWriter::addHistory(const QList<HistoryRow> &deltas) const
         });
 }
 
-Result<void> CommitWriter::addDailyCounters(const QList<DailyLabelCounts> &deltas) const
+Result<void> CommitWriter::addPeriodCounters(const QString &table, const QString &period,
+                                             const QList<DailyLabelCounts> &deltas) const
 {
     QStringList values{QStringLiteral("?"), QStringLiteral("id")};
     for (qsizetype i = 0; i < counterColumns().size(); ++i)
@@ -342,9 +349,8 @@ Result<void> CommitWriter::addDailyCounters(const QList<DailyLabelCounts> &delta
                            QStringLiteral(" FROM counters WHERE reporter = ? AND from_domain = ? "
                                           "AND dkim_domain = ? AND spf_domain = ?");
     return execForEach(
-        m_connection, QStringLiteral("cannot update the daily counters"),
-        m_connection.dialect->upsertSelected(QStringLiteral("daily_counters"),
-                                             {QStringLiteral("day"), QStringLiteral("label_set")},
+        m_connection, QStringLiteral("cannot update the counters of ") % table,
+        m_connection.dialect->upsertSelected(table, {period, QStringLiteral("label_set")},
                                              counterColumns(), select, StoreDialect::Upsert::Add),
         deltas, [](QSqlQuery &query, const DailyLabelCounts &delta) {
             query.addBindValue(delta.day.toString(Qt::ISODate));

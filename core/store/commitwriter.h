@@ -42,8 +42,10 @@ public:
 private:
     Result<void> prune(const CommitPlan &plan) const;
     Result<void> addHistory(const QList<HistoryRow> &deltas) const;
-    // After addCounters(): the label sets are in the counters by then.
-    Result<void> addDailyCounters(const QList<DailyLabelCounts> &deltas) const;
+    // The counters per day or week (`period`, the key column of `table`) and label set. After
+    // addCounters(): the label sets are in the counters by then.
+    Result<void> addPeriodCounters(const QString &table, const QString &period,
+                                   const QList<DailyLabelCounts> &deltas) const;
     // With the entries' details and emails (storedetails.h).
     Result<void> appendReportsLog(const CommitPlan &plan) const;
 

@@ -17,6 +17,7 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <QHash>
 #include <algorithm>
 
 namespace Dmarc {
@@ -70,6 +71,22 @@ QStringList countTablesMigration(const StoreDialect &dialect)
 }
 
 // Schema version N is reached by running migrations()[N - 1] on version N - 1.
+// The counters per label set and week (keyed by its Monday, weekStart()), filled from those per
+// day: a range of days then reads a row per label set for each week it holds whole.
+QStringList weeklyCountersMigration(const StoreDialect &dialect)
+{
+    const QString week = dialect.weekStart(QStringLiteral("day"));
+    return {
+        QStringLiteral("CREATE TABLE weekly_counters (week VARCHAR(10) NOT NULL, "
+                       "label_set BIGINT NOT NULL REFERENCES counters (id), ") %
+            counterColumnsSql() % QStringLiteral(", PRIMARY KEY (week, label_set))"),
+        QStringLiteral("INSERT INTO weekly_counters (week, label_set, ") %
+            counterColumns().join(QStringLiteral(", ")) % QStringLiteral(") SELECT ") % week %
+            QStringLiteral(", label_set, ") % sums().join(QStringLiteral(", ")) %
+            QStringLiteral(" FROM daily_counters GROUP BY ") % week % QStringLiteral(", label_set"),
+    };
+}
+
 QList<QStringList> migrations(const StoreDialect &dialect)
 {
     const QString autoId = dialect.autoIdColumn();
@@ -142,19 +159,22 @@ QList<QStringList> migrations(const StoreDialect &dialect)
         // Version 7: the sending sources per day and their counters.
         sourcesMigration(dialect),
         // Version 8: the recent activity's counts of TLS and failure reports.
-        activityKindsMigration()};
+        activityKindsMigration(),
+        // Version 9: the counters per week and label set, for the dashboard's longer ranges.
+        weeklyCountersMigration(dialect)};
 }
 
-// Conditions on the `day` column for the days from `from` to `to`, both included; an invalid
-// date sets no bound.
-void addDayBounds(QDate from, QDate to, QStringList &conditions, QVariantList &values)
+// Conditions on the `column` of days for the days from `from` to `to`, both included; an
+// invalid date sets no bound.
+void addDayBounds(QDate from, QDate to, QStringList &conditions, QVariantList &values,
+                  const QString &column = QStringLiteral("day"))
 {
     if (from.isValid()) {
-        conditions << QStringLiteral("day >= ?");
+        conditions << column % QStringLiteral(" >= ?");
         values << from.toString(Qt::ISODate);
     }
     if (to.isValid()) {
-        conditions << QStringLiteral("day <= ?");
+        conditions << column % QStringLiteral(" <= ?");
         values << to.toString(Qt::ISODate);
     }
 }
@@ -622,38 +642,83 @@ Result<QList<CountRow>> Store::countsByDay(CountTable table, QDate from, QDate t
 
 Result<QList<LabelCounts>> Store::countersPerLabelSet(QDate from, QDate to) const
 {
-    QStringList summed;
-    QStringList columns;
-    for (const QString &counter : counterColumns()) {
-        summed << QStringLiteral("SUM(") % counter % QStringLiteral(") AS ") % counter;
-        columns << QStringLiteral("s.") % counter;
-    }
-    QStringList conditions;
-    QVariantList values;
-    addDayBounds(from, to, conditions, values);
-    // Summed per label set first, then named: the join meets each label set once.
-    QString sql = QStringLiteral("SELECT c.reporter, c.from_domain, c.dkim_domain, c.spf_domain, ") %
-                  columns.join(QStringLiteral(", ")) %
-                  QStringLiteral(" FROM (SELECT label_set, ") % summed.join(QStringLiteral(", ")) %
-                  QStringLiteral(" FROM daily_counters");
-    if (!conditions.isEmpty())
-        sql += QStringLiteral(" WHERE ") % conditions.join(QStringLiteral(" AND "));
-    sql += QStringLiteral(" GROUP BY label_set) AS s JOIN counters AS c ON c.id = s.label_set "
-                          "ORDER BY c.id");
-    QSqlQuery query(connection().database());
-    query.setForwardOnly(true);
-    query.prepare(sql);
-    for (const QVariant &value : values)
-        query.addBindValue(value);
-    if (!query.exec())
-        return connection().error(QStringLiteral("cannot read the daily counters"), query);
-    QList<LabelCounts> counts;
-    while (query.next()) {
-        counts << LabelCounts{LabelSet{query.value(0).toString(), query.value(1).toString(),
-                                       query.value(2).toString(), query.value(3).toString()},
-                              readCounters(query, 4)};
-    }
-    return counts;
+    // The weeks that lie whole in the range come from the counters per week, the days at its
+    // ends from those per day. The rows are read as they lie and summed here per label set: the
+    // engine's GROUP BY would sort them first.
+    const QDate firstWeek = from.isValid() ? weekStart(from.addDays(6)) : QDate();
+    const QDate lastWeek = to.isValid() ? weekStart(to.addDays(1)).addDays(-7) : QDate();
+    const bool weeks = !firstWeek.isValid() || !lastWeek.isValid() || firstWeek <= lastWeek;
+    QList<std::pair<QDate, QDate>> days; // [first, last] of the days outside those weeks
+    if (!weeks)
+        days << std::pair(from, to);
+    if (weeks && from.isValid() && from < firstWeek)
+        days << std::pair(from, firstWeek.addDays(-1));
+    if (weeks && to.isValid() && lastWeek.addDays(6) < to)
+        days << std::pair(lastWeek.addDays(7), to);
+    QHash<qint64, Counters> sums;
+    const auto add = [&](const QString &table, const QString &key, QDate first,
+                         QDate last) -> Result<void> {
+        QStringList conditions;
+        QVariantList values;
+        addDayBounds(first, last, conditions, values, key);
+        QString sql = QStringLiteral("SELECT label_set, ") %
+                      counterColumns().join(QStringLiteral(", ")) % QStringLiteral(" FROM ") %
+                      table;
+        if (!conditions.isEmpty())
+            sql += QStringLiteral(" WHERE ") % conditions.join(QStringLiteral(" AND "));
+        QSqlQuery query(connection().database());
+        query.setForwardOnly(true);
+        query.prepare(sql);
+        for (const QVariant &value : values)
+            query.addBindValue(value);
+        if (!query.exec())
+            return connection().error(QStringLiteral("cannot read the counters of ") % table,
+                                      query);
+        while (query.next())
+            sums[query.value(0).toLongLong()] += readCounters(query, 1);
+        return {};
+    };
+    // One read transaction: the weeks and the days agree.
+    const StoreConnection store = connection();
+    return store.transaction(StoreConnection::Access::Read, [&]() -> Result<QList<LabelCounts>> {
+        if (weeks) {
+            if (auto read = add(QStringLiteral("weekly_counters"), QStringLiteral("week"),
+                                firstWeek, lastWeek);
+                !read)
+                return read.error();
+        }
+        for (const auto &[first, last] : std::as_const(days)) {
+            if (auto read =
+                    add(QStringLiteral("daily_counters"), QStringLiteral("day"), first, last);
+                !read)
+                return read.error();
+        }
+        // Named in the order first counted, from the labels read before: those of the counters
+        // are read again only when a label set is new here.
+        QList<qint64> ids = sums.keys();
+        std::sort(ids.begin(), ids.end());
+        const bool unnamed = std::any_of(ids.cbegin(), ids.cend(), [this](qint64 id) {
+            return !m_labelSetNames.contains(id);
+        });
+        if (unnamed) {
+            QSqlQuery query(store.database());
+            query.setForwardOnly(true);
+            if (!query.exec(QStringLiteral("SELECT id, reporter, from_domain, dkim_domain, "
+                                           "spf_domain FROM counters")))
+                return store.error(QStringLiteral("cannot read the label sets"), query);
+            while (query.next()) {
+                m_labelSetNames.insert(query.value(0).toLongLong(),
+                                       LabelSet{query.value(1).toString(), query.value(2).toString(),
+                                                query.value(3).toString(),
+                                                query.value(4).toString()});
+            }
+        }
+        QList<LabelCounts> counts;
+        counts.reserve(ids.size());
+        for (const qint64 id : std::as_const(ids))
+            counts << LabelCounts{m_labelSetNames.value(id), sums.value(id)};
+        return counts;
+    });
 }
 
 Result<quint64> Store::loggedOutcomes(ReportOutcome outcome, qint64 fromSecs,

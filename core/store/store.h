@@ -5,6 +5,7 @@
 #include "sourcereads.h"
 #include "storetypes.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -34,7 +35,7 @@ struct StoreLocation
 class Store
 {
 public:
-    static constexpr int kSchemaVersion = 8;
+    static constexpr int kSchemaVersion = 9;
     // The SQLite application_id that marks a database as this program's store ("DMRC").
     static constexpr quint32 kApplicationId = 0x444D5243;
     static QString fileName() { return QStringLiteral("dmarc-metrics-exporter.sqlite"); }
@@ -142,6 +143,8 @@ private:
     StoreOptions m_options;
     std::unique_ptr<StoreDialect> m_dialect;
     std::unique_ptr<StoreLock> m_lock; // released after the connection is closed
+    // The labels of each label set by id, as far as read (countersPerLabelSet()).
+    mutable QHash<qint64, LabelSet> m_labelSetNames;
     bool m_opened = false;             // from then on, a closed connection is opened again
 };
 

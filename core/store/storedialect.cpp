@@ -55,6 +55,12 @@ QString SqliteDialect::setOwner(quint32 id) const
     return QStringLiteral("PRAGMA application_id = ") + QString::number(qint32(id));
 }
 
+QString SqliteDialect::weekStart(const QString &dayColumn) const
+{
+    // The Sunday on or after the day, then back to its Monday.
+    return QStringLiteral("date(") % dayColumn % QStringLiteral(", 'weekday 0', '-6 days')");
+}
+
 QString StoreDialect::upsert(const QString &table, const QStringList &keyColumns,
                              const QStringList &valueColumns, Upsert mode) const
 {
@@ -144,6 +150,12 @@ QString PostgresDialect::setOwner(quint32 id) const
                           "('application_id', '%1') ON CONFLICT (meta_key) DO UPDATE SET "
                           "meta_value = excluded.meta_value")
         .arg(id);
+}
+
+QString PostgresDialect::weekStart(const QString &dayColumn) const
+{
+    return QStringLiteral("to_char(date_trunc('week', CAST(") % dayColumn %
+           QStringLiteral(" AS DATE)), 'YYYY-MM-DD')");
 }
 
 } // namespace Dmarc

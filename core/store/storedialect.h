@@ -47,6 +47,9 @@ public:
     virtual QString ownerTable() const = 0;
     virtual QString ownerQuery() const = 0;
     virtual QString setOwner(quint32 id) const = 0;
+    // The Monday of the ISO 8601 week of `dayColumn` (a day written YYYY-MM-DD), written the
+    // same way.
+    virtual QString weekStart(const QString &dayColumn) const = 0;
 
     // What follows is the same on both engines.
 
@@ -83,6 +86,7 @@ public:
     QString ownerTable() const override { return QString(); }
     QString ownerQuery() const override { return QStringLiteral("PRAGMA application_id"); }
     QString setOwner(quint32 id) const override;
+    QString weekStart(const QString &dayColumn) const override;
 };
 
 // PostgreSQL through QPSQL: a write transaction is READ COMMITTED under a transaction-level
@@ -111,6 +115,7 @@ public:
     QString ownerTable() const override { return QStringLiteral("store_meta"); }
     QString ownerQuery() const override;
     QString setOwner(quint32 id) const override;
+    QString weekStart(const QString &dayColumn) const override;
 };
 
 } // namespace Dmarc

@@ -200,12 +200,20 @@ struct HistoryRow
     quint64 reports = 0;
 };
 
-// The counters of one label set on one day (the UTC day of the report's date_range begin).
+// The counters of one label set on one day (the UTC day of the report's date_range begin), or
+// in the week that begins on that day.
 struct DailyLabelCounts
 {
     QDate day;
     LabelCounts counts;
 };
+
+// The Monday of the ISO 8601 week of `day`: the store also keeps the counters per label set and
+// week (weekly_counters), so that a range of weeks reads a row per week and label set.
+inline QDate weekStart(QDate day)
+{
+    return day.addDays(1 - day.dayOfWeek());
+}
 
 struct ReportLogEntry
 {

@@ -166,11 +166,13 @@ long residentKb()
     return -1;
 }
 
-// Until the window's figures are in, then painted (grab() paints the whole window).
+// Until the window's figures are in, then painted (grab() paints the whole window). Waits for
+// each answer as the application's event loop does: processEvents() with a time limit would poll
+// without sleeping and take a core from the queries' thread.
 double settleAndPaint(Ui::DashboardWindow &window, const QElapsedTimer &since)
 {
     while (window.isRefreshing())
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
     window.grab();
     return double(since.nsecsElapsed()) / 1e6;
 }

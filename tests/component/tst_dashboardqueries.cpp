@@ -607,6 +607,7 @@ private Q_SLOTS:
             QSqlQuery query(db);
             for (int t = kAllTimeCountTables; t < kCountTables; ++t)
                 QVERIFY(query.exec(QStringLiteral("DROP TABLE ") % countTables().at(t).name));
+            QVERIFY(query.exec(QStringLiteral("DROP TABLE weekly_counters")));
             QVERIFY(query.exec(QStringLiteral("DROP TABLE daily_counters")));
             QVERIFY(query.exec(QStringLiteral("DROP TABLE daily_totals")));
             for (const char *table :
@@ -660,6 +661,7 @@ private Q_SLOTS:
             db.setDatabaseName(dir.filePath(Store::fileName()));
             QVERIFY(db.open());
             QSqlQuery query(db);
+            QVERIFY(query.exec(QStringLiteral("DELETE FROM weekly_counters")));
             QVERIFY(query.exec(QStringLiteral("DELETE FROM daily_counters")));
             db.close();
         }

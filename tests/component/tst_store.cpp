@@ -5,6 +5,7 @@
 #include "store/storesql.h"
 
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
@@ -17,6 +18,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+#include <QTimeZone>
 
 #include <sys/stat.h>
 
@@ -126,6 +128,8 @@ void downgrade(const QString &path, int version)
         QSqlQuery query(db);
         // What each version from 3 on added, undone down to `version`.
         QStringList statements;
+        if (version < 9)
+            statements << QStringLiteral("DROP TABLE weekly_counters");
         if (version < 8) {
             for (const char *column : {"tls_counted", "failures_counted"})
                 statements << QStringLiteral("ALTER TABLE activity DROP COLUMN ") %
@@ -549,6 +553,106 @@ private Q_SLOTS:
         QCOMPARE(allDays->at(1).counters.total, quint64(4));
         QVERIFY(store->countersPerLabelSet(QDate(2023, 11, 14), QDate())->isEmpty());
         QCOMPARE(store->recentReports(1)->at(0).reportId, QStringLiteral("2"));
+    }
+
+    // A range of days sums the counters per week for the weeks it holds whole and those per day
+    // for the days at its ends: every range gives the sums of its days, whether the weeks were
+    // written by the commits or filled from the days when the store reached schema version 9.
+    void rangesOfWeeksAndDaysAreExact_data()
+    {
+        QTest::addColumn<bool>("migrated");
+        QTest::newRow("written by the commits") << false;
+        QTest::newRow("filled by the migration") << true;
+    }
+
+    void rangesOfWeeksAndDaysAreExact()
+    {
+        QFETCH(bool, migrated);
+        QTemporaryDir dir;
+        const QList<LabelSet> labelSets = {
+            kLabels,
+            LabelSet{QStringLiteral("Yahoo"), QStringLiteral("b.example"),
+                     QStringLiteral("dkim.example"), QString()},
+            LabelSet{QStringLiteral("Outlook.com"), QStringLiteral("mydomain.de"), QString(),
+                     QStringLiteral("bounce.example")}};
+        // The 40 days up to the day before kNow (Thursday 5 October to Monday 13 November 2023)
+        // in two commits, some days and label sets counted by both.
+        struct Counted
+        {
+            QDate day;
+            int labelSet;
+            Counters counters;
+        };
+        QList<Counted> counted;
+        QList<EmailCommit> batches[2];
+        for (int back = 1; back <= 40; ++back) {
+            for (int batch = 0; batch < 2; ++batch) {
+                if (batch == 1 && back % 3 != 0)
+                    continue;
+                const int labelSet = (back + batch + 2) % 3; // first counted in list order
+                ReportCounts report =
+                    reportCounts(QStringLiteral("r"), QStringLiteral("%1-%2").arg(back).arg(batch),
+                                 quint64(back * 10 + batch), labelSets.at(labelSet));
+                report.dateBegin = kNow - back * kDay;
+                report.counts[0].counters.quarantine = quint64(back);
+                batches[batch] << emailCommit(quint32(batch * 100 + back), {report});
+                counted << Counted{
+                    QDateTime::fromSecsSinceEpoch(report.dateBegin, QTimeZone::utc()).date(),
+                    labelSet, report.counts.at(0).counters};
+            }
+        }
+        const QString path = dir.filePath(Store::fileName());
+        {
+            auto store = openStore(dir.path());
+            QVERIFY(store);
+            for (const QList<EmailCommit> &batch : batches)
+                QVERIFY(store->commit(batch, kNow).ok());
+        }
+        if (migrated)
+            downgrade(path, 8);
+        auto store = openStore(dir.path());
+        QVERIFY(store);
+        // Keyed by the Monday of each week: 2 October to 13 November.
+        QStringList mondays;
+        for (QDate monday(2023, 10, 2); monday <= QDate(2023, 11, 13); monday = monday.addDays(7))
+            mondays << monday.toString(Qt::ISODate);
+        QCOMPARE(rowsOf(path, QStringLiteral("SELECT DISTINCT week FROM weekly_counters "
+                                             "ORDER BY week")),
+                 mondays);
+        QList<QDate> bounds{QDate()};
+        for (QDate day(2023, 10, 3); day <= QDate(2023, 11, 15); day = day.addDays(1))
+            bounds << day;
+        for (const QDate &from : std::as_const(bounds)) {
+            for (const QDate &to : std::as_const(bounds)) {
+                if (from.isValid() && to.isValid() && to < from)
+                    continue;
+                // The label sets in the order first counted: that of labelSets.
+                QList<LabelCounts> expected;
+                for (int l = 0; l < labelSets.size(); ++l) {
+                    LabelCounts sum{labelSets.at(l), {}};
+                    bool any = false;
+                    for (const Counted &c : std::as_const(counted)) {
+                        if (c.labelSet == l && (!from.isValid() || c.day >= from) &&
+                            (!to.isValid() || c.day <= to)) {
+                            sum.counters += c.counters;
+                            any = true;
+                        }
+                    }
+                    if (any)
+                        expected << sum;
+                }
+                const auto read = store->countersPerLabelSet(from, to);
+                if (!read)
+                    QFAIL(qPrintable(read.error().message));
+                const QString range =
+                    from.toString(Qt::ISODate) % QStringLiteral(" to ") % to.toString(Qt::ISODate);
+                QVERIFY2(read->size() == expected.size(), qPrintable(range));
+                for (qsizetype i = 0; i < expected.size(); ++i) {
+                    QVERIFY2(read->at(i).labels == expected.at(i).labels, qPrintable(range));
+                    QVERIFY2(read->at(i).counters == expected.at(i).counters, qPrintable(range));
+                }
+            }
+        }
     }
 
     // The commit reads what was decided inside its own transaction: a second store on the same

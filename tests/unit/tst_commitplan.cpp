@@ -488,6 +488,42 @@ private Q_SLOTS:
         QCOMPARE(describeAll(plan(batch, state).history), rows);
     }
 
+    // The counters per day and label set, and the same per week (its Monday) and label set.
+    void dailyAndWeeklyCounters()
+    {
+        const auto on = [](const QString &id, qint64 begin, quint64 total) {
+            ReportCounts report = reportCounts(kOrg, id, total);
+            report.dateBegin = begin;
+            return report;
+        };
+        const CommitPlan planned = plan(
+            {emailCommit(1, {on(QStringLiteral("sunday"), utc(2023, 11, 12, 23, 59, 59), 1),
+                             on(QStringLiteral("monday"), utc(2023, 11, 13, 0, 0, 0), 2)}),
+             emailCommit(2, {on(QStringLiteral("tuesday"), utc(2023, 11, 14, 12, 0, 0), 4),
+                             on(QStringLiteral("next sunday"), utc(2023, 11, 19, 8, 0, 0), 8),
+                             on(QStringLiteral("next monday"), utc(2023, 11, 20, 8, 0, 0), 16)})});
+        const auto described = [](const QList<DailyLabelCounts> &rows) {
+            QStringList lines;
+            for (const DailyLabelCounts &row : rows)
+                lines << row.day.toString(Qt::ISODate) % QLatin1Char(' ') % describe(row.counts);
+            return lines;
+        };
+        const QString labels =
+            QStringLiteral(" google.com/mydomain.de/mydomain.de/my-spf-domain.de");
+        QCOMPARE(
+            described(planned.dailyCounters),
+            (QStringList{QStringLiteral("2023-11-12") % labels % QStringLiteral(" total=1"),
+                         QStringLiteral("2023-11-13") % labels % QStringLiteral(" total=2"),
+                         QStringLiteral("2023-11-14") % labels % QStringLiteral(" total=4"),
+                         QStringLiteral("2023-11-19") % labels % QStringLiteral(" total=8"),
+                         QStringLiteral("2023-11-20") % labels % QStringLiteral(" total=16")}));
+        QCOMPARE(
+            described(planned.weeklyCounters),
+            (QStringList{QStringLiteral("2023-11-06") % labels % QStringLiteral(" total=1"),
+                         QStringLiteral("2023-11-13") % labels % QStringLiteral(" total=14"),
+                         QStringLiteral("2023-11-20") % labels % QStringLiteral(" total=16")}));
+    }
+
     // Every report and every failure gets a line in the reports log (docs/counting.md section
     // 3.4), in email order; an email decided before gets none.
     void reportsLog_data()
