@@ -615,6 +615,35 @@ private Q_SLOTS:
         }
     }
 
+    // database.instance and database.takeover_seconds (account leases): read, written back
+    // when set, bounded.
+    void databaseLeaseKeys()
+    {
+        const auto read = [](const QByteArray &members) {
+            return parse("{\"imap\": {\"username\": \"u\", \"password\": \"p\"}, "
+                         "\"database\": {\"url\": \"postgresql://dmarc:pw@db/dmarc\"" +
+                         members + "}}");
+        };
+        const auto config = read(", \"instance\": \"east-1\", \"takeover_seconds\": 12");
+        QVERIFY(config.ok());
+        QCOMPARE(config->database.instance, QStringLiteral("east-1"));
+        QCOMPARE(config->database.takeoverSeconds, 12);
+        const QByteArray written = toJson(*config, ConfigForm::File);
+        QVERIFY2(written.contains("\"instance\": \"east-1\""), written.constData());
+        QVERIFY2(written.contains("\"takeover_seconds\": 12"), written.constData());
+
+        const auto defaults = read(QByteArray());
+        QVERIFY(defaults.ok());
+        QVERIFY(defaults->database.instance.isEmpty());
+        QCOMPARE(defaults->database.takeoverSeconds, 30);
+        QVERIFY(!toJson(*defaults, ConfigForm::File).contains("takeover_seconds"));
+
+        const auto zero = read(", \"takeover_seconds\": 0");
+        QVERIFY(!zero.ok());
+        QVERIFY2(zero.error().message.contains(QStringLiteral("`database.takeover_seconds`")),
+                 qPrintable(zero.error().message));
+    }
+
     void stateDirectory()
     {
         const QHash<QString, QString> systemd{
