@@ -224,7 +224,7 @@ private Q_SLOTS:
         if (!earlier)
             QFAIL(qPrintable(earlier.error().message));
         // Read while the writer's connection is still open, as in the exporter.
-        m_queries = std::make_unique<DashboardQueries>(m_dir.path());
+        m_queries = std::make_unique<DashboardQueries>(StoreLocation{m_dir.path(), {}});
     }
 
     void totalsOfARange_data()
@@ -608,6 +608,8 @@ private Q_SLOTS:
             for (int t = kAllTimeCountTables; t < kCountTables; ++t)
                 QVERIFY(query.exec(QStringLiteral("DROP TABLE ") % countTables().at(t).name));
             QVERIFY(query.exec(QStringLiteral("DROP TABLE weekly_counters")));
+            for (const char *table : {"source_days", "source_day_domains", "source_counters"})
+                QVERIFY(query.exec(QStringLiteral("DROP TABLE ") % QLatin1String(table)));
             QVERIFY(query.exec(QStringLiteral("DROP TABLE daily_counters")));
             QVERIFY(query.exec(QStringLiteral("DROP TABLE daily_totals")));
             for (const char *table :
@@ -629,7 +631,7 @@ private Q_SLOTS:
                                                3, 0)}))},
                 kProcessedAt));
         }
-        DashboardQueries queries(dir.path());
+        DashboardQueries queries(StoreLocation{dir.path(), {}});
         const auto rows = answerOf<QList<TlsSessionTotals>>([&](QObject *c, auto reply) {
             queries.tlsSessions({}, TlsGroupBy::PolicyDomain, std::nullopt, c, reply);
         });
@@ -675,7 +677,7 @@ private Q_SLOTS:
                                                     {LabelCounts{newLabels, counted(2, 1, 0)}})})},
                                      kProcessedAt));
         }
-        DashboardQueries queries(dir.path());
+        DashboardQueries queries(StoreLocation{dir.path(), {}});
         const auto days = answerOf<RangeSummary>([&](QObject *c, auto reply) {
             queries.summary({kFirstDay, kLastDay}, c, reply);
         });
@@ -725,7 +727,7 @@ private Q_SLOTS:
         QFile file(notADirectory);
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.close();
-        DashboardQueries queries(notADirectory);
+        DashboardQueries queries(StoreLocation{notADirectory, {}});
         const auto totals =
             answerOf<RangeTotals>([&](QObject *c, auto reply) { queries.totals({}, c, reply); });
         QVERIFY(totals);
@@ -738,7 +740,7 @@ private Q_SLOTS:
     {
         bool answered = false;
         {
-            DashboardQueries queries(m_dir.path());
+            DashboardQueries queries(StoreLocation{m_dir.path(), {}});
             for (int i = 0; i < 20; ++i) {
                 queries.recentReports(100, this, [&answered](const Result<QList<LoggedReport>> &) {
                     answered = true;
