@@ -64,6 +64,11 @@ Result<QSqlQuery> run(const StoreConnection &connection, const QString &what, co
 
 } // namespace
 
+QStringList sourceReadsMigration(const StoreDialect &)
+{
+    return {QStringLiteral("CREATE INDEX source_days_by_ip ON source_days (source_ip, day)")};
+}
+
 Result<QList<SourceRangeRow>> Store::sourcesIn(QDate from, QDate to) const
 {
     // Summed per IP and from domain first; then the name of the group's last day, and the IP's

@@ -9,6 +9,8 @@
 
 namespace Dmarc {
 
+class StoreDialect;
+
 // What the dashboard's Sources view and the tray read of the sending sources (docs/counting.md
 // section 10.8). The store sums and looks up; naming by PTR and grouping are the service's.
 
@@ -24,5 +26,8 @@ struct SourceRangeRow
     QDate seenBefore; // its last day before the range, with any from domain; invalid if none
     QString ptrName;  // the PTR name the store has for the IP, if any
 };
+
+// The index that finds a source IP's days (its first day, its days before a range).
+QStringList sourceReadsMigration(const StoreDialect &dialect);
 
 } // namespace Dmarc
