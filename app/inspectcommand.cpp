@@ -4,10 +4,12 @@
 #include "commands.h"
 #include "config/config.h"
 #include "jsonwriter.h"
+#include "service/ptrlookups.h"
 #include "sources/sourceip.h"
 #include "sources/sourcenamer.h"
 
 #include <QDateTime>
+#include <QEventLoop>
 #include <QFile>
 #include <QHash>
 #include <QJsonArray>
@@ -144,16 +146,25 @@ QString ruleName(SourceRule rule)
     return QStringLiteral("unknown");
 }
 
-// One source of a report as inspect shows it: the IP normalised and named (rules 1, 3 and 4;
-// inspect asks no DNS).
+// How inspect names sources: the rules of docs/counting.md section 10.2, with the PTR names the
+// lookups learnt when reverse DNS is on.
+struct Naming
+{
+    const SourceNamer &namer;
+    const PtrLookups *ptrs; // null when reverse DNS is off
+};
+
+// One source of a report as inspect shows it: the IP normalised, its PTR name, and its name.
 struct NamedSource
 {
     QString ip;
+    QString ptr;
     SourceName name;
 
-    NamedSource(const SourceCounts &source, const SourceNamer &namer)
+    NamedSource(const SourceCounts &source, const Naming &naming)
         : ip(normalizeSourceIp(source.sourceIp))
-        , name(namer.name({ip, source.fromDomain, source.dkimDomain, source.spfDomain, QString()}))
+        , ptr(naming.ptrs && !ip.isEmpty() ? naming.ptrs->knownPtr(ip) : QString())
+        , name(naming.namer.name({ip, source.fromDomain, source.dkimDomain, source.spfDomain, ptr}))
     {}
 };
 
@@ -187,29 +198,32 @@ void beginReport(JsonWriter &json, const Report &report, const QString &reporter
     json.value(QStringLiteral("notes"), QJsonArray::fromStringList(report.notes));
 }
 
-void writeSources(JsonWriter &json, const ReportCounts &report, const SourceNamer &namer)
+void writeSources(JsonWriter &json, const ReportCounts &report, const Naming &naming)
 {
     json.beginArray(QStringLiteral("sources"));
     for (const SourceCounts &source : report.sources) {
-        const NamedSource named(source, namer);
-        json.value(QJsonObject{{QStringLiteral("source_ip"), named.ip},
-                               {QStringLiteral("source_ip_as_written"), source.sourceIp},
-                               {QStringLiteral("from_domain"), source.fromDomain},
-                               {QStringLiteral("dkim_pass_domain"), source.dkimDomain},
-                               {QStringLiteral("spf_pass_domain"), source.spfDomain},
-                               {QStringLiteral("source"), named.name.name},
-                               {QStringLiteral("type"), sourceTypeName(named.name.type)},
-                               {QStringLiteral("named_by"), ruleName(named.name.rule)},
-                               {QStringLiteral("domain"), named.name.domain},
-                               {QStringLiteral("messages"), double(source.counters.total)},
-                               {QStringLiteral("compliant"), double(source.counters.compliant)}});
+        const NamedSource named(source, naming);
+        QJsonObject object{{QStringLiteral("source_ip"), named.ip},
+                           {QStringLiteral("source_ip_as_written"), source.sourceIp},
+                           {QStringLiteral("from_domain"), source.fromDomain},
+                           {QStringLiteral("dkim_pass_domain"), source.dkimDomain},
+                           {QStringLiteral("spf_pass_domain"), source.spfDomain},
+                           {QStringLiteral("source"), named.name.name},
+                           {QStringLiteral("type"), sourceTypeName(named.name.type)},
+                           {QStringLiteral("named_by"), ruleName(named.name.rule)},
+                           {QStringLiteral("domain"), named.name.domain},
+                           {QStringLiteral("messages"), double(source.counters.total)},
+                           {QStringLiteral("compliant"), double(source.counters.compliant)}};
+        if (naming.ptrs)
+            object.insert(QStringLiteral("ptr"), named.ptr);
+        json.value(object);
     }
     json.end();
     json.value(QStringLiteral("sources_left_out_messages"), double(report.sourcesLeftOut));
 }
 
 void writeReport(JsonWriter &json, const ReportCounts &report, const QString &duplicateOf,
-                 const SourceNamer &namer)
+                 const Naming &naming)
 {
     beginReport(json, report, QStringLiteral("org_name"), report.orgName, duplicateOf);
     json.value(QStringLiteral("policy_domain"), report.policyDomain);
@@ -226,7 +240,7 @@ void writeReport(JsonWriter &json, const ReportCounts &report, const QString &du
                                {QStringLiteral("counters"), countersJson(counts.counters)}});
     }
     json.end();
-    writeSources(json, report, namer);
+    writeSources(json, report, naming);
     json.end();
 }
 
@@ -250,7 +264,7 @@ void writeTlsReport(JsonWriter &json, const TlsReport &report, const QString &du
     json.end();
 }
 
-void writeJson(JsonWriter &json, const Inspection &inspection, const SourceNamer &namer)
+void writeJson(JsonWriter &json, const Inspection &inspection, const Naming &naming)
 {
     const EmailAnalysis &analysis = inspection.analysis;
     json.beginObject();
@@ -287,7 +301,7 @@ void writeJson(JsonWriter &json, const Inspection &inspection, const SourceNamer
     json.end();
     json.beginArray(QStringLiteral("reports"));
     for (qsizetype i = 0; i < analysis.reports.size(); ++i)
-        writeReport(json, analysis.reports.at(i), inspection.duplicateOf.at(i), namer);
+        writeReport(json, analysis.reports.at(i), inspection.duplicateOf.at(i), naming);
     json.end();
     json.end();
 }
@@ -325,13 +339,15 @@ void printTlsReport(QTextStream &out, const TlsReport &report, const QString &du
     }
 }
 
-void printSources(QTextStream &out, const ReportCounts &report, const SourceNamer &namer)
+void printSources(QTextStream &out, const ReportCounts &report, const Naming &naming)
 {
     for (const SourceCounts &source : report.sources) {
-        const NamedSource named(source, namer);
+        const NamedSource named(source, naming);
         out << "    source_ip=\"" << named.ip << '"';
         if (named.ip != source.sourceIp)
             out << " (written \"" << source.sourceIp << "\")";
+        if (naming.ptrs)
+            out << " ptr=\"" << named.ptr << '"';
         out << " from_domain=\"" << source.fromDomain << "\" dkim_pass_domain=\""
             << source.dkimDomain << "\" spf_pass_domain=\"" << source.spfDomain << "\"\n"
             << "      source=\"" << named.name.name << "\" type=" << sourceTypeName(named.name.type)
@@ -345,7 +361,7 @@ void printSources(QTextStream &out, const ReportCounts &report, const SourceName
         out << "    further sources not listed: " << report.sourcesLeftOut << " messages\n";
 }
 
-void printText(QTextStream &out, const Inspection &inspection, const SourceNamer &namer)
+void printText(QTextStream &out, const Inspection &inspection, const Naming &naming)
 {
     const EmailAnalysis &analysis = inspection.analysis;
     out << inspection.file << ": " << fileOutcome(inspection) << '\n';
@@ -373,7 +389,7 @@ void printText(QTextStream &out, const Inspection &inspection, const SourceNamer
                 << " spf_aligned=" << c.spfAligned << " spf_pass=" << c.spfPass
                 << " dkim_aligned=" << c.dkimAligned << " dkim_pass=" << c.dkimPass << '\n';
         }
-        printSources(out, report, namer);
+        printSources(out, report, naming);
     }
     for (qsizetype i = 0; i < analysis.tlsReports.size(); ++i)
         printTlsReport(out, analysis.tlsReports.at(i), inspection.tlsDuplicateOf.at(i));
@@ -389,11 +405,27 @@ void printText(QTextStream &out, const Inspection &inspection, const SourceNamer
             << '\n';
 }
 
+// Asks for the PTR names of the analysis' sources and waits for every answer.
+void lookUpPtrs(PtrLookups &ptrs, const EmailAnalysis &analysis)
+{
+    QEventLoop loop;
+    bool answered = false;
+    ptrs.lookUp(&loop, sourceIps({analysis}), [&] {
+        answered = true;
+        loop.quit();
+    });
+    if (!answered)
+        loop.exec();
+}
+
 } // namespace
 
 int runInspect(const QStringList &paths, bool json, const QString &configurationPath)
 {
     SourceSettings sources;
+    // Without a configuration inspect asks no DNS; with one, as the exporter would.
+    ReverseDnsSettings reverseDns;
+    reverseDns.enabled = false;
     if (!configurationPath.isEmpty()) {
         const auto config = loadConfig(configurationPath, systemEnvironment());
         if (!config) {
@@ -401,6 +433,7 @@ int runInspect(const QStringList &paths, bool json, const QString &configuration
             return 2;
         }
         sources = config->sources;
+        reverseDns = config->reverseDns;
     }
     const auto namer =
         SourceNamer::fromSettings(sources, QString::fromLatin1(PublicSuffixList::kDefaultPath));
@@ -408,6 +441,15 @@ int runInspect(const QStringList &paths, bool json, const QString &configuration
         QTextStream(stderr) << "inspect: cannot name sources: " << namer.error().message << '\n';
         return 2;
     }
+    // Every answer is waited for: the queue drains maxInFlight at a time, each within the timeout.
+    reverseDns.commitWait =
+        reverseDns.timeout * (reverseDns.maxQueued / reverseDns.maxInFlight + 1);
+    PtrLookups ptrs;
+    if (const auto started = ptrs.apply(reverseDns); !started) {
+        QTextStream(stderr) << "inspect: " << started.error().message << '\n';
+        return 2;
+    }
+    const Naming naming{*namer, ptrs.isOn() ? &ptrs : nullptr};
     bool allFine = true;
     const QStringList files = collectReportFiles("inspect", paths, &allFine);
     allFine = allFine && !files.isEmpty();
@@ -429,10 +471,12 @@ int runInspect(const QStringList &paths, bool json, const QString &configuration
         const Inspection inspection(file, analyzeFile(input.readAll(), file, PayloadLimits()),
                                     seen);
         allFine = allFine && !inspection.analysis.invalid();
+        if (ptrs.isOn())
+            lookUpPtrs(ptrs, inspection.analysis);
         if (writer)
-            writeJson(*writer, inspection, *namer);
+            writeJson(*writer, inspection, naming);
         else
-            printText(out, inspection, *namer);
+            printText(out, inspection, naming);
     }
     if (writer)
         writer->end();

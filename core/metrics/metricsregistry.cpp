@@ -239,6 +239,12 @@ void MetricsRegistry::countCommitError()
     changed();
 }
 
+void MetricsRegistry::countReverseDnsQueries(const QString &outcome, quint64 count)
+{
+    m_reverseDnsQueries[outcome] += count;
+    changed();
+}
+
 void MetricsRegistry::changed()
 {
     if (m_changeReported || !m_changeHandler)
@@ -389,6 +395,15 @@ QByteArray ExpositionSnapshot::dynamicPart() const
                   "Commits the store refused (e.g. disk full); each is retried.", Type::Counter);
     writer.sample({}, double(m_store.commitErrors));
 
+    if (!m_reverseDnsQueries.isEmpty()) {
+        writer.family("dmarc_metrics_exporter_reverse_dns_queries_total",
+                      "PTR queries for source IPs, by what they came to (not_asked: not sent, "
+                      "too many were waiting).",
+                      Type::Counter);
+        for (auto it = m_reverseDnsQueries.cbegin(); it != m_reverseDnsQueries.cend(); ++it)
+            writer.sample(TextWriter::labelText({{"outcome", it.key()}}), double(it.value()));
+    }
+
     const ProcessStats stats = readProcessStats();
     const std::pair<const char *, const char *> processFamilies[] = {
         {"process_cpu_seconds_total", "Total user and system CPU time spent in seconds."},
@@ -427,6 +442,7 @@ std::shared_ptr<const ExpositionSnapshot> MetricsRegistry::snapshot()
     std::copy(std::begin(m_refused), std::end(m_refused), snapshot->m_refused);
     snapshot->m_accounts = m_accounts;
     snapshot->m_store = m_store;
+    snapshot->m_reverseDnsQueries = m_reverseDnsQueries;
     snapshot->m_instance = m_instance;
     m_changeReported = false;
     return snapshot;

@@ -81,6 +81,7 @@ private:
     quint64 m_refused[3] = {0, 0, 0}; // by Refusal
     QMap<QString, AccountMetrics> m_accounts;
     StoreMetrics m_store;
+    QMap<QString, quint64> m_reverseDnsQueries;
     QString m_instance;
 };
 
@@ -125,6 +126,10 @@ public:
 
     void setStoreUp(bool up);
     void countCommitError();
+
+    // PTR queries for source IPs by what they came to (label "outcome"); with 0 the sample is
+    // only created. The family appears once it has a sample.
+    void countReverseDnsQueries(const QString &outcome, quint64 count = 1);
 
     Counters counters(const LabelSet &labels) const { return m_counters.value(labels); }
     quint64 invalidReports(const QString &fromEmail) const { return m_invalid.value(fromEmail); }
@@ -172,6 +177,7 @@ private:
     quint64 m_reports[3] = {0, 0, 0};
     quint64 m_refused[3] = {0, 0, 0};
     StoreMetrics m_store;
+    QMap<QString, quint64> m_reverseDnsQueries;
     QString m_instance;
 
     bool m_dirty = true;

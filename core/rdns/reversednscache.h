@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDateTime>
+#include <QLatin1String>
 #include <QString>
 
 #include <optional>
@@ -16,6 +17,12 @@ enum class ReverseDnsOutcome
     ServerFailure, // SERVFAIL, REFUSED, an answer that could not be read, no server reachable
     NotAsked,      // never sent: not an IP address, or the queue was full
 };
+
+// The outcome as the store's ptr_cache and the metrics name it: "name", "no_name", "timeout",
+// "server_failure", "not_asked".
+QLatin1String reverseDnsOutcomeName(ReverseDnsOutcome outcome);
+// The outcome a name stands for; none for a name that is not one.
+std::optional<ReverseDnsOutcome> reverseDnsOutcomeFromName(const QString &name);
 
 struct ReverseDnsAnswer
 {

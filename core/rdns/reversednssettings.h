@@ -18,6 +18,9 @@ struct ReverseDnsSettings
     int maxQueued = 10000; // waiting to be sent, at most; beyond this an address is not asked
     std::chrono::hours nameLifetime{24 * 7}; // how long a PTR name (or "no name") is kept
     std::chrono::hours failureLifetime{24};  // how long a timeout or server failure is kept
+    // How long a batch's commit waits at most for the PTR names of its sources; a name that
+    // comes later names the source's later reports.
+    std::chrono::milliseconds commitWait{2000};
 };
 
 } // namespace Dmarc

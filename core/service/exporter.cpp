@@ -11,6 +11,7 @@
 #include "metrics/metricsendpoint.h"
 #include "metrics/metricsregistry.h"
 #include "pipeline.h"
+#include "ptrlookups.h"
 #include "store/store.h"
 #include "storeoptions.h"
 
@@ -52,7 +53,7 @@ void restoreReportFamilies(MetricsRegistry &metrics, const CountRows &counts)
 }
 
 // The dotted paths of the members that differ between two objects ("imap.host"); an array or a
-// value that changes kind counts as one.
+// value that changes kind counts as one. A missing object compares as an empty one.
 void differences(const QJsonObject &before, const QJsonObject &after, const QString &prefix,
                  QStringList &paths)
 {
@@ -65,7 +66,10 @@ void differences(const QJsonObject &before, const QJsonObject &after, const QStr
         if (old == now)
             continue;
         const QString path = prefix.isEmpty() ? key : prefix + QLatin1Char('.') + key;
-        if (old.isObject() && now.isObject())
+        const auto objectOrNone = [](const QJsonValue &v) {
+            return v.isObject() || v.isUndefined();
+        };
+        if (objectOrNone(old) && objectOrNone(now))
             differences(old.toObject(), now.toObject(), path, paths);
         else
             paths.append(path);
@@ -144,6 +148,23 @@ AccountStatus accountStatus(const ImapSettings &settings, const MailboxStatus &s
     return shown;
 }
 
+// The fetched emails as the pipeline takes them.
+QList<IncomingEmail> incomingEmails(const MailboxBatch &batch)
+{
+    QList<IncomingEmail> emails;
+    emails.reserve(batch.emails.size());
+    for (const FetchedEmail &fetched : batch.emails) {
+        IncomingEmail email;
+        email.identity = EmailIdentity{batch.account, batch.mailbox, batch.uidValidity, fetched.uid,
+                                       QByteArray()};
+        email.raw = fetched.raw;
+        email.oversized = fetched.oversized;
+        email.label = QStringLiteral("uid %1").arg(fetched.uid);
+        emails.append(email);
+    }
+    return emails;
+}
+
 } // namespace
 
 Exporter::Exporter(Config config, QObject *parent)
@@ -191,6 +212,9 @@ Result<void> Exporter::start()
     m_metrics->restore(snapshot->counters, snapshot->invalidReports);
     restoreReportFamilies(*m_metrics, snapshot->counts);
     m_pipeline = std::make_unique<Pipeline>(m_store.get(), m_metrics.get(), m_config.limits);
+    m_ptrLookups = std::make_unique<PtrLookups>(m_store.get(), m_metrics.get());
+    if (auto started = m_ptrLookups->apply(m_config.reverseDns); !started)
+        return started;
     m_activity = std::make_unique<ActivityLog>(m_store.get());
     m_commits = new CommitRetry(m_metrics.get(), this);
     connect(m_commits, &CommitRetry::statusChanged, this, &Exporter::storeStatusChanged);
@@ -300,7 +324,7 @@ void Exporter::startWatchers()
         connect(watcher, &MailboxWatcher::stopped, this, &Exporter::watcherStopped);
         // A stopped watcher has abandoned its batch: its commit no longer waits.
         connect(watcher, &MailboxWatcher::stopped, m_commits,
-                [this, watcher] { m_commits->drop(watcher); });
+                [this, watcher] { dropBatch(watcher); });
         if (!m_paused && mayWatch(settings.displayName()))
             watcher->start();
     }
@@ -317,7 +341,7 @@ void Exporter::retireWatchers()
         disconnect(watcher, &MailboxWatcher::pollFinished, this, nullptr);
         disconnect(watcher, &MailboxWatcher::stopped, this, nullptr);
         if (watcher->status().activity == MailboxStatus::Activity::Stopped) {
-            m_commits->drop(watcher);
+            dropBatch(watcher);
             watcher->deleteLater();
             continue;
         }
@@ -356,6 +380,7 @@ Result<QStringList> Exporter::reload()
     bool logging = false;
     bool accounts = false;
     bool endpoint = false;
+    bool reverseDns = false;
     for (const QString &key : std::as_const(changed)) {
         if (under(key, {"logging"}))
             logging = true;
@@ -363,6 +388,8 @@ Result<QStringList> Exporter::reload()
             accounts = true;
         else if (under(key, {"listen_addr", "port", "web"}))
             endpoint = true;
+        else if (under(key, {"sources.reverse_dns", "sources.dns_server"}))
+            reverseDns = true;
         else {
             restart.append(key);
             continue;
@@ -395,6 +422,12 @@ Result<QStringList> Exporter::reload()
     }
     if (endpoint)
         m_config.endpoint = reloaded->endpoint;
+    if (reverseDns) {
+        m_config.reverseDns = reloaded->reverseDns;
+        if (auto started = m_ptrLookups->apply(m_config.reverseDns); !started)
+            Log::warning(lcApp(), QStringLiteral("Reverse DNS is off"),
+                         {{QStringLiteral("error"), started.error().message}});
+    }
     if (accounts && !m_stopping) {
         m_config.accounts = reloaded->accounts;
         m_config.pollIntervalSeconds = reloaded->pollIntervalSeconds;
@@ -412,32 +445,53 @@ Result<QStringList> Exporter::reload()
 
 void Exporter::processBatch(MailboxWatcher *watcher, const MailboxBatch &batch)
 {
-    // The watcher waits for the destinations meanwhile, also through the retries of a refused
-    // commit; a new batch of its (after a reconnect) replaces a waiting one.
-    m_commits->submit(watcher, [this, watcher, batch] { return commitBatch(watcher, batch); });
+    // The watcher waits for the destinations meanwhile: while the PTR names of the batch's
+    // sources are asked for, and through the retries of a refused commit. A new batch of its
+    // (after a reconnect) replaces a waiting one.
+    auto analysed = m_pipeline->analyse(incomingEmails(batch));
+    if (!analysed) { // the store could not be read: the commit tries the whole batch again
+        m_commits->submit(watcher, [this, watcher, batch] { return commitBatch(watcher, batch); });
+        return;
+    }
+    const auto shared = std::make_shared<const AnalysedBatch>(std::move(analysed).value());
+    QList<EmailAnalysis> analyses;
+    for (const qsizetype at : shared->toCommit)
+        analyses.append(shared->emails.at(at).analysis);
+    m_ptrLookups->lookUp(watcher, m_ptrLookups->isOn() ? sourceIps(analyses) : QStringList(),
+                         [this, watcher, shared] {
+                             m_commits->submit(watcher, [this, watcher, shared] {
+                                 return commitAnalysed(watcher, *shared);
+                             });
+                         });
 }
 
 Result<void> Exporter::commitBatch(MailboxWatcher *watcher, const MailboxBatch &batch)
 {
-    QList<IncomingEmail> emails;
-    emails.reserve(batch.emails.size());
-    for (const FetchedEmail &fetched : batch.emails) {
-        IncomingEmail email;
-        email.identity = EmailIdentity{batch.account, batch.mailbox, batch.uidValidity, fetched.uid,
-                                       QByteArray()};
-        email.raw = fetched.raw;
-        email.oversized = fetched.oversized;
-        email.label = QStringLiteral("uid %1").arg(fetched.uid);
-        emails.append(email);
-    }
-    const auto processed =
-        m_pipeline->process(std::move(emails), QDateTime::currentSecsSinceEpoch());
-    if (!processed) {
-        // Without a durable verdict no email may move: CommitRetry tries the batch again.
-        if (m_commits->status().usable)
-            Q_EMIT storeFailed(processed.error().message);
-        return processed.error();
-    }
+    const auto analysed = m_pipeline->analyse(incomingEmails(batch));
+    if (!analysed)
+        return commitFailed(analysed.error());
+    return commitAnalysed(watcher, *analysed);
+}
+
+Error Exporter::commitFailed(const Error &error)
+{
+    // Without a durable verdict no email may move: CommitRetry tries the batch again.
+    if (m_commits->status().usable)
+        Q_EMIT storeFailed(error.message);
+    return error;
+}
+
+void Exporter::dropBatch(MailboxWatcher *watcher)
+{
+    m_commits->drop(watcher);
+    m_ptrLookups->cancel(watcher);
+}
+
+Result<void> Exporter::commitAnalysed(MailboxWatcher *watcher, const AnalysedBatch &batch)
+{
+    const auto processed = m_pipeline->commit(batch, QDateTime::currentSecsSinceEpoch());
+    if (!processed)
+        return commitFailed(processed.error());
     const ImapSettings &settings = watcher->settings();
     QHash<quint32, QString> destinations;
     for (const ProcessedEmail &email : *processed)

@@ -25,7 +25,9 @@ class MailboxWatcher;
 class MetricsEndpoint;
 class MetricsRegistry;
 class Pipeline;
+class PtrLookups;
 class Store;
+struct AnalysedBatch;
 struct MailboxBatch;
 struct MailboxStatus;
 
@@ -95,6 +97,10 @@ private:
     void addActivity(const QList<ActivityEntry> &entries);
     void processBatch(MailboxWatcher *watcher, const MailboxBatch &batch);
     Result<void> commitBatch(MailboxWatcher *watcher, const MailboxBatch &batch);
+    Result<void> commitAnalysed(MailboxWatcher *watcher, const AnalysedBatch &batch);
+    Error commitFailed(const Error &error);
+    // The watcher's batch is abandoned: it is neither committed nor waits for PTR names.
+    void dropBatch(MailboxWatcher *watcher);
     void watcherStopped();
     // Whether this instance may watch `account`: always, unless instances share the database
     // and another holds its lease (docs/architecture.md, section 3).
@@ -106,6 +112,7 @@ private:
     std::unique_ptr<Store> m_store;
     std::unique_ptr<MetricsRegistry> m_metrics;
     std::unique_ptr<Pipeline> m_pipeline;
+    std::unique_ptr<PtrLookups> m_ptrLookups; // before the store goes
     std::unique_ptr<ActivityLog> m_activity;
     CommitRetry *m_commits = nullptr;
     AccountLeases *m_leases = nullptr; // with a database only

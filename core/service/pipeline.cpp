@@ -98,6 +98,14 @@ EmailAnalysis Pipeline::analyze(const IncomingEmail &email) const
 
 Result<QList<ProcessedEmail>> Pipeline::process(QList<IncomingEmail> emails, qint64 nowSecs)
 {
+    const auto analysed = analyse(std::move(emails));
+    if (!analysed)
+        return analysed.error();
+    return commit(*analysed, nowSecs);
+}
+
+Result<AnalysedBatch> Pipeline::analyse(QList<IncomingEmail> emails)
+{
     QElapsedTimer clock;
     clock.start();
     QList<EmailIdentity> identities;
@@ -140,11 +148,23 @@ Result<QList<ProcessedEmail>> Pipeline::process(QList<IncomingEmail> emails, qin
         in[at].raw = QByteArray();          // no longer needed; keeps the batch's memory down
     });
 
+    return AnalysedBatch{std::move(processed), std::move(toAnalyse), clock.elapsed()};
+}
+
+Result<QList<ProcessedEmail>> Pipeline::commit(const AnalysedBatch &batch, qint64 nowSecs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    QList<ProcessedEmail> processed = batch.emails;
+    const QList<qsizetype> &toAnalyse = batch.toCommit;
     QList<EmailCommit> commits;
     commits.reserve(toAnalyse.size());
-    for (const qsizetype at : std::as_const(toAnalyse))
-        commits.append(EmailCommit{processed.at(at).identity, processed.at(at).analysis});
-    const qint64 analysedMs = clock.elapsed();
+    for (const qsizetype at : toAnalyse) {
+        EmailCommit email;
+        email.identity = processed.at(at).identity;
+        email.analysis = processed.at(at).analysis;
+        commits.append(email);
+    }
     if (!commits.isEmpty()) {
         const auto committed = m_store->commit(commits, nowSecs);
         if (!committed)
@@ -163,8 +183,8 @@ Result<QList<ProcessedEmail>> Pipeline::process(QList<IncomingEmail> emails, qin
     const qint64 committedMs = clock.elapsed();
     for (const ProcessedEmail &email : std::as_const(processed))
         log(email);
-    qCDebug(lcApp) << "batch of" << emails.size() << "emails: analysed in" << analysedMs
-                   << "ms, committed in" << committedMs - analysedMs << "ms, logged in"
+    qCDebug(lcApp) << "batch of" << processed.size() << "emails: analysed in" << batch.analysedMs
+                   << "ms, committed in" << committedMs << "ms, logged in"
                    << clock.elapsed() - committedMs << "ms";
     return processed;
 }

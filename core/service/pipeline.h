@@ -38,6 +38,14 @@ struct ProcessedEmail : EmailOutcome
     IncomingEmail::Kind kind = IncomingEmail::Kind::Email;
 };
 
+// A batch analysed and not committed yet (Pipeline::analyse()).
+struct AnalysedBatch
+{
+    QList<ProcessedEmail> emails; // the whole batch, in order
+    QList<qsizetype> toCommit;    // the positions in `emails` of those analysed, to commit
+    qint64 analysedMs = 0;        // how long the analysis took
+};
+
 // Adds what one committed email counted to the metrics (nothing when it was decided before).
 void recordCommitted(MetricsRegistry &metrics, const EmailAnalysis &analysis,
                      const EmailCommitResult &result);
@@ -52,6 +60,12 @@ public:
     // Commits the whole batch in one transaction, or nothing (then the error says why and no
     // email may be moved).
     Result<QList<ProcessedEmail>> process(QList<IncomingEmail> emails, qint64 nowSecs);
+    // The two halves of process(), for a caller that waits between them (for the PTR names of
+    // the sources, docs/counting.md section 10.6): the emails hashed, those decided before
+    // found, the others analysed; then their commit, which may be tried again with the same
+    // batch when it fails.
+    Result<AnalysedBatch> analyse(QList<IncomingEmail> emails);
+    Result<QList<ProcessedEmail>> commit(const AnalysedBatch &batch, qint64 nowSecs);
     // Ends the analysis threads (when a check has ended); the next batch starts new ones.
     void endIdleThreads() { m_parallel.endIdleThreads(); }
 

@@ -5,6 +5,7 @@
 #include "common/log.h"
 #include "common/logging.h"
 #include "legacyimport.h"
+#include "ptrrecords.h"
 #include "sourcewrites.h"
 #include "storedetails.h"
 #include "storedialect.h"
@@ -161,7 +162,9 @@ QList<QStringList> migrations(const StoreDialect &dialect)
         // Version 8: the recent activity's counts of TLS and failure reports.
         activityKindsMigration(),
         // Version 9: the counters per week and label set, for the dashboard's longer ranges.
-        weeklyCountersMigration(dialect)};
+        weeklyCountersMigration(dialect),
+        // Version 10: the reverse DNS answers for the source IPs.
+        ptrCacheMigration()};
 }
 
 // Conditions on the `column` of days for the days from `from` to `to`, both included; an
@@ -801,6 +804,20 @@ Result<void> Store::releaseMemory() const
             return result;
     }
     return {};
+}
+
+Result<QList<PtrRecord>> Store::ptrRecords(const QStringList &ips) const
+{
+    const StoreConnection store = connection();
+    return store.transaction(StoreConnection::Access::Read,
+                             [&] { return readPtrRecords(store, ips); });
+}
+
+Result<void> Store::keepPtrRecords(const QList<PtrRecord> &records)
+{
+    const StoreConnection store = connection();
+    return store.transaction(StoreConnection::Access::Write,
+                             [&] { return writePtrRecords(store, records); });
 }
 
 Result<qint64> Store::dedupEntryCount() const

@@ -35,7 +35,7 @@ struct StoreLocation
 class Store
 {
 public:
-    static constexpr int kSchemaVersion = 9;
+    static constexpr int kSchemaVersion = 10;
     // The SQLite application_id that marks a database as this program's store ("DMRC").
     static constexpr quint32 kApplicationId = 0x444D5243;
     static QString fileName() { return QStringLiteral("dmarc-metrics-exporter.sqlite"); }
@@ -116,6 +116,12 @@ public:
     Result<QList<SourceDayDomain>> sourceDomainsOf(const QString &ip, QDate from, QDate to) const;
     // The source names of the days in [from, to], sorted.
     Result<QStringList> sourceNamesIn(QDate from, QDate to) const;
+
+    // The reverse DNS answers kept for these source IPs (docs/counting.md section 10.6),
+    // expired ones too, in the order of `ips`; an IP never asked about is left out.
+    Result<QList<PtrRecord>> ptrRecords(const QStringList &ips) const;
+    // Keeps reverse DNS answers, each replacing the one kept for its IP; one transaction.
+    Result<void> keepPtrRecords(const QList<PtrRecord> &records);
 
     // Counts of stored rows, for logs and tests.
     Result<qint64> dedupEntryCount() const;

@@ -259,4 +259,18 @@ struct ActivityRecord
     quint64 failuresCounted = 0; // DMARC failure reports (schema version 8)
 };
 
+// A reverse DNS answer kept for a source IP (docs/counting.md section 10.6).
+struct PtrRecord
+{
+    QString ip;         // as normalizeSourceIp() writes it
+    QString outcome;    // "name", "no_name", "timeout" or "server_failure"
+    QString name;       // the PTR name when the outcome is "name"; "" otherwise
+    qint64 expires = 0; // seconds since the epoch
+
+    friend bool operator==(const PtrRecord &a, const PtrRecord &b)
+    {
+        return a.ip == b.ip && a.outcome == b.outcome && a.name == b.name && a.expires == b.expires;
+    }
+};
+
 } // namespace Dmarc

@@ -1,3 +1,4 @@
+#include "dnsserver.h"
 #include "reportfixtures.h"
 
 #include <QDir>
@@ -6,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -437,7 +439,8 @@ private Q_SLOTS:
         for (const QString &expected : plain)
             QVERIFY2(run.out.contains(expected), qPrintable(run.out));
 
-        // A configuration brings your classes and your map, which wins over the built-in one.
+        // A configuration brings your classes and your map, which wins over the built-in one
+        // (and reverse DNS, off here).
         const QString map =
             write(QStringLiteral("senders.csv"),
                   "base_reverse_dns,name,type\namazonses.com,Our SES,transactional\n");
@@ -445,7 +448,7 @@ private Q_SLOTS:
             write(QStringLiteral("sources.json"),
                   R"({"imap": {"host": "imap.test", "username": "u", "password": "p"},
                 "sources": {"classes": [{"name": "office", "cidrs": ["192.0.2.0/24"]}],
-                            "map_file": ")" +
+                            "reverse_dns": false, "map_file": ")" +
                       map.toUtf8() + R"("}})");
         run = inspect({QStringLiteral("--configuration"), config, QStringLiteral("--json"), file});
         QCOMPARE(run.exitCode, 0);
@@ -483,6 +486,72 @@ private Q_SLOTS:
                                                  "\"192.0.2.0/33\" is not a CIDR block")),
                  qPrintable(run.err));
         QVERIFY(run.out.isEmpty());
+    }
+
+    // With reverse DNS on (a configuration's default), each source's PTR name from the
+    // configuration's DNS server, asked as the exporter asks; a known sender's PTR name names its
+    // source (docs/counting.md section 10.2, rule 2).
+    void sourcesByReverseDns()
+    {
+        Dmarc::Test::DnsServer dns;
+        QVERIFY(dns.isListening());
+        dns.answer(QStringLiteral("10.2.0.192.in-addr.arpa"),
+                   QStringLiteral("o1.ptr123.sendgrid.net"));
+        dns.setBehaviour(QStringLiteral("11.2.0.192.in-addr.arpa"),
+                         Dmarc::Test::DnsServer::Behaviour::ServerFailure);
+        QByteArray records;
+        for (const QByteArray ip : {"192.0.2.10", "192.0.2.11", "192.0.2.10"})
+            records += record().replace("192.0.2.1<", QByteArray(ip + '<'));
+        const QString file = write(QStringLiteral("ptr.xml"), feedback(records, "ptr-1"));
+        const QString config = write(
+            QStringLiteral("ptr.json"),
+            R"({"imap": {"host": "imap.test", "username": "u", "password": "p"},
+                      "sources": {"dns_server": ")" +
+                QString(dns.address() + QLatin1Char(':') + QString::number(dns.port())).toUtf8() +
+                R"("}})");
+        // The DNS server answers from this process's event loop while inspect runs.
+        const auto run = [&](const QStringList &arguments) {
+            QProcess process;
+            QSignalSpy finished(&process, &QProcess::finished);
+            process.start(
+                QStringLiteral(DMARC_EXPORTER_BINARY),
+                QStringList{QStringLiteral("inspect"), QStringLiteral("--configuration"), config} +
+                    arguments + QStringList{file});
+            if (!finished.wait(60000))
+                return QString();
+            return QString::fromUtf8(process.readAllStandardOutput());
+        };
+        const QString text = run({});
+        for (const QString &expected :
+             {QStringLiteral("    source_ip=\"192.0.2.10\" ptr=\"o1.ptr123.sendgrid.net\" "
+                             "from_domain=\"mydomain.de\" dkim_pass_domain=\"mydomain.de\" "
+                             "spf_pass_domain=\"my-spf-domain.de\"\n"
+                             "      source=\"SendGrid\" type=esp named_by=reverse_dns "
+                             "domain=sendgrid.net messages=2 compliant=2\n"),
+              QStringLiteral("    source_ip=\"192.0.2.11\" ptr=\"\" from_domain=\"mydomain.de\" "
+                             "dkim_pass_domain=\"mydomain.de\" "
+                             "spf_pass_domain=\"my-spf-domain.de\"\n"
+                             "      source=\"own domain\" type=own named_by=signature "
+                             "domain=mydomain.de messages=1 compliant=1\n")})
+            QVERIFY2(text.contains(expected), qPrintable(text));
+        // Each address asked once.
+        QCOMPARE(dns.queryCount(), 2);
+
+        const QJsonArray sources =
+            firstReport(QJsonDocument::fromJson(run({QStringLiteral("--json")}).toUtf8())
+                            .array()
+                            .at(0)
+                            .toObject())
+                .value(QStringLiteral("sources"))
+                .toArray();
+        QCOMPARE(sources.size(), 2);
+        QCOMPARE(sources.at(0).toObject().value(QStringLiteral("ptr")).toString(),
+                 QStringLiteral("o1.ptr123.sendgrid.net"));
+        QCOMPARE(sources.at(1).toObject().value(QStringLiteral("ptr")).toString(), QString());
+        QCOMPARE(sources.at(1).toObject().value(QStringLiteral("source")).toString(),
+                 QStringLiteral("own domain"));
+        // inspect keeps nothing: a second run asks again.
+        QCOMPARE(dns.queryCount(), 4);
     }
 
     void exitCodes()

@@ -128,6 +128,8 @@ void downgrade(const QString &path, int version)
         QSqlQuery query(db);
         // What each version from 3 on added, undone down to `version`.
         QStringList statements;
+        if (version < 10)
+            statements << QStringLiteral("DROP TABLE ptr_cache");
         if (version < 9)
             statements << QStringLiteral("DROP TABLE weekly_counters");
         if (version < 8) {
