@@ -76,6 +76,23 @@ double queries(MetricsRegistry &metrics, const char *outcome)
     return body.mid(start + line.size(), end - start - line.size()).toDouble();
 }
 
+// The exporter's lookups on a store, the queries counted on its metrics.
+struct Lookups
+{
+    std::unique_ptr<Store> store;
+    MetricsRegistry metrics;
+    std::unique_ptr<PtrLookups> lookups; // ends before the store
+
+    bool start(const QString &directory, const ReverseDnsSettings &settings)
+    {
+        store = openStore(directory);
+        if (!store)
+            return false;
+        lookups = std::make_unique<PtrLookups>(store.get(), &metrics);
+        return lookups->apply(settings).ok();
+    }
+};
+
 // A DNS server that names kNamed, says kNoName has no name and never answers for kSilent.
 struct Dns
 {
@@ -204,11 +221,10 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         Dns dns;
-        auto store = openStore(dir.path());
-        QVERIFY(store);
-        MetricsRegistry metrics;
-        PtrLookups lookups(store.get(), &metrics);
-        QVERIFY(lookups.apply(dns.settings()).ok());
+        Lookups exporter;
+        QVERIFY(exporter.start(dir.path(), dns.settings()));
+        auto &[store, metrics, ptrs] = exporter;
+        PtrLookups &lookups = *ptrs;
         QCOMPARE(queries(metrics, "name"), 0.0);
         QCOMPARE(queries(metrics, "timeout"), 0.0);
 
@@ -236,11 +252,10 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         Dns dns;
-        auto store = openStore(dir.path());
-        QVERIFY(store);
-        MetricsRegistry metrics;
-        PtrLookups lookups(store.get(), &metrics);
-        QVERIFY(lookups.apply(dns.settings(300, 1500)).ok());
+        Lookups exporter;
+        QVERIFY(exporter.start(dir.path(), dns.settings(300, 1500)));
+        auto &[store, metrics, ptrs] = exporter;
+        PtrLookups &lookups = *ptrs;
         bool ready = false;
         QElapsedTimer clock;
         clock.start();
@@ -260,21 +275,19 @@ private Q_SLOTS:
         QTemporaryDir dir;
         Dns dns;
         {
-            auto store = openStore(dir.path());
-            QVERIFY(store);
-            MetricsRegistry metrics;
-            PtrLookups lookups(store.get(), &metrics);
-            QVERIFY(lookups.apply(dns.settings()).ok());
+            Lookups exporter;
+            QVERIFY(exporter.start(dir.path(), dns.settings()));
+            auto &[store, metrics, ptrs] = exporter;
+            PtrLookups &lookups = *ptrs;
             bool ready = false;
             lookups.lookUp(this, {kNamed, kNoName}, [&ready] { ready = true; });
             QTRY_VERIFY(ready);
         }
         QCOMPARE(dns.server.queryCount(), 2);
-        auto store = openStore(dir.path());
-        QVERIFY(store);
-        MetricsRegistry metrics;
-        PtrLookups lookups(store.get(), &metrics);
-        QVERIFY(lookups.apply(dns.settings()).ok());
+        Lookups exporter;
+        QVERIFY(exporter.start(dir.path(), dns.settings()));
+        auto &[store, metrics, ptrs] = exporter;
+        PtrLookups &lookups = *ptrs;
         bool ready = false;
         lookups.lookUp(this, {kNamed, kNoName}, [&ready] { ready = true; });
         QVERIFY(ready);
@@ -289,11 +302,10 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         Dns dns;
-        auto store = openStore(dir.path());
-        QVERIFY(store);
-        MetricsRegistry metrics;
-        PtrLookups lookups(store.get(), &metrics);
-        QVERIFY(lookups.apply(dns.settings(400)).ok());
+        Lookups exporter;
+        QVERIFY(exporter.start(dir.path(), dns.settings(400)));
+        auto &[store, metrics, ptrs] = exporter;
+        PtrLookups &lookups = *ptrs;
         QObject other;
         QStringList calls;
         lookups.lookUp(this, {kSilent}, [&calls] { calls << QStringLiteral("first"); });
