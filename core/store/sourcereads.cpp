@@ -72,20 +72,21 @@ QStringList sourceReadsMigration(const StoreDialect &)
 Result<QList<SourceRangeRow>> Store::sourcesIn(QDate from, QDate to) const
 {
     // Summed per IP and from domain first; then the name of the group's last day, and the IP's
-    // first day and its last day before the range.
+    // first day and last day before the range, each found through an index, and its PTR name.
     const QString sql = QStringLiteral(
         "SELECT g.source_ip, g.from_domain, d.source_name, d.source_type, g.messages, "
         "g.compliant, g.dkim_aligned, g.spf_aligned, g.quarantined, g.rejected, g.first_day, "
         "g.last_day, "
         "(SELECT MIN(e.day) FROM source_days AS e WHERE e.source_ip = g.source_ip), "
-        "(SELECT MAX(b.day) FROM source_days AS b WHERE b.source_ip = g.source_ip AND b.day < ?) "
+        "(SELECT MAX(b.day) FROM source_days AS b WHERE b.source_ip = g.source_ip AND b.day < ?), "
+        "p.name "
         "FROM (SELECT source_ip, from_domain, SUM(messages) AS messages, "
         "SUM(compliant) AS compliant, SUM(dkim_aligned) AS dkim_aligned, "
         "SUM(spf_aligned) AS spf_aligned, SUM(quarantined) AS quarantined, "
         "SUM(rejected) AS rejected, MIN(day) AS first_day, MAX(day) AS last_day "
         "FROM source_days WHERE day >= ? AND day <= ? GROUP BY source_ip, from_domain) AS g "
         "JOIN source_days AS d ON d.day = g.last_day AND d.from_domain = g.from_domain "
-        "AND d.source_ip = g.source_ip");
+        "AND d.source_ip = g.source_ip LEFT JOIN ptr_cache AS p ON p.ip = g.source_ip");
     const QString first = firstDayBound(from);
     auto query = run(connection(), QStringLiteral("cannot read the sources"), sql,
                      {first, first, lastDayBound(to)});
@@ -102,6 +103,7 @@ Result<QList<SourceRangeRow>> Store::sourcesIn(QDate from, QDate to) const
         row.lastDay = dayOf(query->value(11));
         row.firstSeen = dayOf(query->value(12));
         row.seenBefore = dayOf(query->value(13));
+        row.ptrName = query->value(14).toString();
         rows << row;
     }
     return rows;

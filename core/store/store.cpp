@@ -164,7 +164,9 @@ QList<QStringList> migrations(const StoreDialect &dialect)
         // Version 9: the counters per week and label set, for the dashboard's longer ranges.
         weeklyCountersMigration(dialect),
         // Version 10: the reverse DNS answers for the source IPs.
-        ptrCacheMigration()};
+        ptrCacheMigration(),
+        // Version 11: the days of a source IP found by its address.
+        sourceReadsMigration(dialect)};
 }
 
 // Conditions on the `column` of days for the days from `from` to `to`, both included; an

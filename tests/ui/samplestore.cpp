@@ -29,6 +29,17 @@ LabelCounts labelCounts(const QString &reporter, const QString &fromDomain,
     return LabelCounts{{reporter, fromDomain, dkimDomain, spfDomain}, c};
 }
 
+SourceLabel sampleSource(const QString &fromDomain, bool spoof)
+{
+    if (spoof)
+        return {QStringLiteral("192.0.2.66"), QStringLiteral("unknown"), QStringLiteral("other")};
+    if (fromDomain == QStringLiteral("example.com"))
+        return {QStringLiteral("203.0.113.5"), QStringLiteral("office"), QStringLiteral("own")};
+    if (fromDomain == QStringLiteral("example.org"))
+        return {QStringLiteral("198.51.100.20"), QStringLiteral("SendGrid"), QStringLiteral("esp")};
+    return {QStringLiteral("2001:db8::25"), QStringLiteral("unknown"), QStringLiteral("other")};
+}
+
 EmailCommit commitFor(const EmailAnalysis &analysis, quint32 uid)
 {
     EmailCommit commit;
@@ -39,6 +50,17 @@ EmailCommit commitFor(const EmailAnalysis &analysis, quint32 uid)
     commit.identity.digest =
         QCryptographicHash::hash(QByteArray::number(uid), QCryptographicHash::Sha256);
     commit.analysis = analysis;
+    // The generated reports' sources, named as the service would; the upstream samples' are
+    // not kept.
+    for (const ReportCounts &report : analysis.reports) {
+        QList<SourceLabel> labels;
+        for (const SourceCounts &source : report.sources) {
+            if (report.source == QStringLiteral("generated"))
+                labels << sampleSource(source.fromDomain,
+                                       source.sourceIp == QStringLiteral("192.0.2.66"));
+        }
+        commit.sourceLabels << labels;
+    }
     return commit;
 }
 
@@ -73,6 +95,14 @@ EmailAnalysis generatedReport(const QString &reporter, QDate day, QDate today, i
     for (const LabelCounts &counts : std::as_const(report.counts)) {
         report.records += 1;
         report.messages += counts.counters.total;
+        // Each label set from a source of its own (sampleSource()).
+        const LabelSet &labels = counts.labels;
+        const bool spoof = labels.dkimDomain == QStringLiteral("spoof.example");
+        report.sources << SourceCounts{sampleSource(labels.fromDomain, spoof).ip, labels.fromDomain,
+                                       spoof ? QString() : labels.dkimDomain,
+                                       spoof || counts.counters.spfAligned == 0 ? QString()
+                                                                                : labels.spfDomain,
+                                       counts.counters};
     }
     EmailAnalysis analysis;
     analysis.fromEmail = QStringLiteral("noreply-dmarc@%1").arg(reporter.toLower());
@@ -159,6 +189,13 @@ std::unique_ptr<Store> openSampleStore(const QString &directory, QDate today)
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     if (auto committed = store->commit(batch, now); !committed) {
         QTest::qFail(qPrintable(committed.error().message), __FILE__, __LINE__);
+        return nullptr;
+    }
+    // What reverse DNS found for SendGrid's address.
+    const PtrRecord ptr{QStringLiteral("198.51.100.20"), QStringLiteral("name"),
+                        QStringLiteral("o1.ptr1234.sendgrid.net"), now + 7 * 24 * 3600};
+    if (auto kept = store->keepPtrRecords({ptr}); !kept) {
+        QTest::qFail(qPrintable(kept.error().message), __FILE__, __LINE__);
         return nullptr;
     }
     return store;
