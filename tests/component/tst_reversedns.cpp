@@ -13,7 +13,7 @@ using Dmarc::Test::DnsServer;
 
 namespace {
 
-// The cache the store will be: what was remembered, with its expiry.
+// A cache in memory (the exporter's is the store's): what was remembered, with its expiry.
 class MemoryCache : public ReverseDnsCache
 {
 public:
