@@ -66,6 +66,12 @@ const ReportFamilySpec kReportFamilySpecs[kReportFamilies] = {
     {"dmarc_failure_reports_total",
      "DMARC failure reports received.",
      {"reported_domain", "auth_failure", "identity_alignment", "delivery_result"}},
+    {"dmarc_source_total",
+     "Reported messages per sending source: a class of yours, a known sender or unknown.",
+     {"from_domain", "source"}},
+    {"dmarc_source_compliant_total",
+     "DMARC compliant messages per sending source.",
+     {"from_domain", "source"}},
 };
 
 } // namespace

@@ -18,7 +18,8 @@
 
 namespace Dmarc {
 
-// The families of SMTP TLS reports and DMARC failure reports (docs/counting.md section 8.6).
+// The families of SMTP TLS reports and DMARC failure reports (docs/counting.md section 8.6),
+// and of the sending sources.
 enum class ReportFamily
 {
     TlsSuccessfulSessions,    // reporter, policy_domain, policy_type
@@ -26,9 +27,12 @@ enum class ReportFamily
     TlsFailureDetailSessions, // reporter, policy_domain, policy_type, result_type
     TlsReports,               // reporter, policy_domain
     TlsInvalidReports,        // from_email
-    FailureReports            // reported_domain, auth_failure, identity_alignment, delivery_result
+    FailureReports,           // reported_domain, auth_failure, identity_alignment, delivery_result
+    // The sending sources (docs/counting.md section 10.7).
+    SourceMessages,  // from_domain, source
+    SourceCompliant, // from_domain, source
 };
-constexpr int kReportFamilies = 6;
+constexpr int kReportFamilies = 8;
 
 // What one scrape sends: `cached` then `fresh`. Two parts so the large cached one is shared,
 // never copied, per scrape.

@@ -211,10 +211,20 @@ Result<void> Exporter::start()
     m_metrics = std::make_unique<MetricsRegistry>();
     m_metrics->restore(snapshot->counters, snapshot->invalidReports);
     restoreReportFamilies(*m_metrics, snapshot->counts);
-    m_pipeline = std::make_unique<Pipeline>(m_store.get(), m_metrics.get(), m_config.limits);
+    for (const SourceCounter &counter : std::as_const(snapshot->sourceCounters)) {
+        const QStringList pair{counter.pair.fromDomain, counter.pair.source};
+        m_metrics->addToFamily(ReportFamily::SourceMessages, pair, counter.total);
+        m_metrics->addToFamily(ReportFamily::SourceCompliant, pair, counter.compliant);
+    }
+    auto naming = SourceNaming::fromSettings(m_config.sources);
+    if (!naming)
+        return naming.error();
+    m_pipeline = std::make_unique<Pipeline>(m_store.get(), m_metrics.get(), m_config.limits,
+                                            std::move(naming).value());
     m_ptrLookups = std::make_unique<PtrLookups>(m_store.get(), m_metrics.get());
     if (auto started = m_ptrLookups->apply(m_config.reverseDns); !started)
         return started;
+    m_pipeline->setKnownPtr([this](const QString &ip) { return m_ptrLookups->knownPtr(ip); });
     m_activity = std::make_unique<ActivityLog>(m_store.get());
     m_commits = new CommitRetry(m_metrics.get(), this);
     connect(m_commits, &CommitRetry::statusChanged, this, &Exporter::storeStatusChanged);

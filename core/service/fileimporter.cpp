@@ -60,7 +60,11 @@ Result<ImportSummary> FileImporter::run(const Config &config, const QStringList 
         return store.error();
     // Counted into the store only: no endpoint serves these metrics.
     MetricsRegistry metrics;
-    Pipeline pipeline(store->get(), &metrics, config.limits);
+    // The sources are named as the mailbox names them, without reverse DNS.
+    auto naming = SourceNaming::fromSettings(config.sources);
+    if (!naming)
+        return naming.error();
+    Pipeline pipeline(store->get(), &metrics, config.limits, std::move(naming).value());
 
     ImportSummary summary;
     QList<IncomingEmail> batch;

@@ -36,18 +36,28 @@ void recordTlsReport(MetricsRegistry &metrics, const TlsReport &report)
 
 } // namespace
 
-void recordCommitted(MetricsRegistry &metrics, const EmailAnalysis &analysis,
+void recordCommitted(MetricsRegistry &metrics, const EmailCommit &commit,
                      const EmailCommitResult &result)
 {
     if (result.alreadyDecided)
         return;
+    const EmailAnalysis &analysis = commit.analysis;
     metrics.countEmails(result.verdict);
     for (qsizetype r = 0; r < result.reports.size() && r < analysis.reports.size(); ++r) {
         metrics.countReports(result.reports.at(r));
         if (result.reports.at(r) != ReportOutcome::Counted)
             continue;
-        for (const LabelCounts &counts : analysis.reports.at(r).counts)
+        const ReportCounts &report = analysis.reports.at(r);
+        for (const LabelCounts &counts : report.counts)
             metrics.addCounts(counts.labels, counts.counters);
+        // docs/counting.md section 10.7: both families for every pair, zeros included.
+        const QList<SourceLabel> labels = commit.sourceLabels.value(r);
+        for (qsizetype i = 0; i < report.sources.size() && i < labels.size(); ++i) {
+            const SourceCounts &source = report.sources.at(i);
+            const QStringList pair{source.fromDomain, labels.at(i).name};
+            metrics.addToFamily(ReportFamily::SourceMessages, pair, source.counters.total);
+            metrics.addToFamily(ReportFamily::SourceCompliant, pair, source.counters.compliant);
+        }
     }
     for (qsizetype r = 0; r < result.tlsReports.size() && r < analysis.tlsReports.size(); ++r) {
         metrics.countReports(result.tlsReports.at(r));
@@ -75,10 +85,12 @@ void recordCommitted(MetricsRegistry &metrics, const EmailAnalysis &analysis,
         metrics.addToFamily(ReportFamily::TlsInvalidReports, {analysis.fromEmail});
 }
 
-Pipeline::Pipeline(Store *store, MetricsRegistry *metrics, const PayloadLimits &limits)
+Pipeline::Pipeline(Store *store, MetricsRegistry *metrics, const PayloadLimits &limits,
+                   SourceNaming naming)
     : m_store(store)
     , m_metrics(metrics)
     , m_limits(limits)
+    , m_naming(std::move(naming))
 {}
 
 EmailAnalysis Pipeline::analyze(const IncomingEmail &email) const
@@ -163,6 +175,7 @@ Result<QList<ProcessedEmail>> Pipeline::commit(const AnalysedBatch &batch, qint6
         EmailCommit email;
         email.identity = processed.at(at).identity;
         email.analysis = processed.at(at).analysis;
+        email.sourceLabels = m_naming.name(email.analysis, m_knownPtr);
         commits.append(email);
     }
     if (!commits.isEmpty()) {
@@ -177,7 +190,7 @@ Result<QList<ProcessedEmail>> Pipeline::commit(const AnalysedBatch &batch, qint6
             email.reports = result.reports;
             email.tlsReports = result.tlsReports;
             email.refusals = result.refusals;
-            recordCommitted(*m_metrics, email.analysis, result);
+            recordCommitted(*m_metrics, commits.at(i), result);
         }
     }
     const qint64 committedMs = clock.elapsed();

@@ -5,6 +5,7 @@
 #include "common/result.h"
 #include "mail/payloadlimits.h"
 #include "service/emailoutcome.h"
+#include "service/sourcenaming.h"
 #include "store/store.h"
 
 #include <QByteArray>
@@ -47,7 +48,7 @@ struct AnalysedBatch
 };
 
 // Adds what one committed email counted to the metrics (nothing when it was decided before).
-void recordCommitted(MetricsRegistry &metrics, const EmailAnalysis &analysis,
+void recordCommitted(MetricsRegistry &metrics, const EmailCommit &commit,
                      const EmailCommitResult &result);
 
 // extract -> parse -> dedup -> one store commit -> metrics, for a batch of emails. The verdicts
@@ -55,7 +56,12 @@ void recordCommitted(MetricsRegistry &metrics, const EmailAnalysis &analysis,
 class Pipeline
 {
 public:
-    Pipeline(Store *store, MetricsRegistry *metrics, const PayloadLimits &limits);
+    // `naming` names the sources of the reports before each commit (docs/counting.md 10.7).
+    Pipeline(Store *store, MetricsRegistry *metrics, const PayloadLimits &limits,
+             SourceNaming naming);
+    // Where the commit finds the PTR names known for rule 2 of docs/counting.md section 10.2;
+    // none by default.
+    void setKnownPtr(KnownPtr knownPtr) { m_knownPtr = std::move(knownPtr); }
 
     // Commits the whole batch in one transaction, or nothing (then the error says why and no
     // email may be moved).
@@ -76,6 +82,8 @@ private:
     Store *m_store;
     MetricsRegistry *m_metrics;
     PayloadLimits m_limits;
+    SourceNaming m_naming;
+    KnownPtr m_knownPtr;
     ParallelRunner m_parallel;
 };
 

@@ -93,7 +93,8 @@ QStringList sourcesMigration(const StoreDialect &dialect)
     return {
         QStringLiteral("CREATE TABLE source_days (day VARCHAR(10) NOT NULL, "
                        "from_domain TEXT NOT NULL, source_ip TEXT NOT NULL, "
-                       "source_name TEXT NOT NULL, source_type VARCHAR(32) NOT NULL, ") %
+                       "source_name TEXT NOT NULL DEFAULT '', "
+                       "source_type VARCHAR(32) NOT NULL DEFAULT '', ") %
             counters.join(QStringLiteral(", ")) %
             QStringLiteral(", PRIMARY KEY (day, from_domain, source_ip))"),
         QStringLiteral("CREATE TABLE source_day_domains (day VARCHAR(10) NOT NULL, "
@@ -125,7 +126,8 @@ Result<void> writeSources(const StoreConnection &connection, const CommitPlan &p
 {
     using Upsert = StoreDialect::Upsert;
     const QString what = QStringLiteral("cannot update the sources");
-    // The name first: it creates a new row (its counters 0), and renames a known one.
+    // The names, then the counters: an engine checks a row's NOT NULL columns before it finds
+    // the conflict, so the counters' statement inserts the name's default ("") in passing.
     auto written = upsertRows(
         connection, what, QStringLiteral("source_days"), sourceDayKey(),
         {QStringLiteral("source_name"), QStringLiteral("source_type")}, Upsert::Replace,

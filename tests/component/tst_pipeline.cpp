@@ -52,7 +52,8 @@ private Q_SLOTS:
         QVERIFY(store.ok());
         m_store = std::move(*store);
         m_metrics = std::make_unique<MetricsRegistry>();
-        m_pipeline = std::make_unique<Pipeline>(m_store.get(), m_metrics.get(), PayloadLimits());
+        m_pipeline = std::make_unique<Pipeline>(m_store.get(), m_metrics.get(), PayloadLimits(),
+                                                SourceNaming::fromSettings({}).value());
     }
 
     void cleanup()
@@ -141,7 +142,8 @@ private Q_SLOTS:
         auto otherStore = Store::open(otherDir.path());
         QVERIFY(otherStore.ok());
         MetricsRegistry otherMetrics;
-        Pipeline oneByOne(otherStore->get(), &otherMetrics, PayloadLimits());
+        Pipeline oneByOne(otherStore->get(), &otherMetrics, PayloadLimits(),
+                          SourceNaming::fromSettings({}).value());
         for (qsizetype i = 0; i < batch.size(); ++i) {
             const auto single = oneByOne.process({batch.at(i)}, 1000);
             QVERIFY(single.ok());

@@ -90,7 +90,8 @@ StoreSnapshot expectedCounters(const QList<QByteArray> &emails)
     QTemporaryDir dir;
     auto store = Store::open(dir.path());
     MetricsRegistry metrics;
-    Pipeline pipeline(store->get(), &metrics, PayloadLimits());
+    Pipeline pipeline(store->get(), &metrics, PayloadLimits(),
+                      SourceNaming::fromSettings(SourceSettings()).value());
     QList<IncomingEmail> batch;
     for (int i = 0; i < emails.size(); ++i) {
         IncomingEmail email;

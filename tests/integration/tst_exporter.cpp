@@ -114,6 +114,68 @@ private Q_SLOTS:
         QCOMPARE(h.server.messageCount(QStringLiteral("Invalid")), 0);
     }
 
+    // docs/counting.md section 10.7 over a real scrape: both source families for every pair of
+    // from domain and source name, zeros included, exact over several reports, a duplicate
+    // adding nothing, and the same after a restart (restored from the store).
+    void sourceFamilies()
+    {
+        const auto at = [](const QByteArray &ip, const QByteArray &record) {
+            return QByteArray(record).replace("192.0.2.1", ip);
+        };
+        const QByteArray records =
+            at("192.0.2.7",
+               record("<disposition>quarantine</disposition><dkim>fail</dkim><spf>fail</spf>",
+                      "<count>5</count>", "<header_from>mydomain.de</header_from>",
+                      "<dkim><domain>mail.sendgrid.net</domain><result>pass</result></dkim>")) +
+            at("not-an-ip", record("<disposition>none</disposition><dkim>pass</dkim>"
+                                   "<spf>fail</spf>",
+                                   "<count>3</count>")) +
+            at("192.0.2.7", record("<disposition>none</disposition><dkim>fail</dkim>"
+                                   "<spf>fail</spf>",
+                                   "<count>2</count>", "<header_from>other.example</header_from>",
+                                   QByteArray()));
+        const QByteArray xml = feedback(records, "s-1");
+        const QByteArray report = email({attachment("application/gzip", "s-1.xml.gz", gzip(xml))});
+        Harness h;
+        QVERIFY(h.startServer());
+        for (const QByteArray &message :
+             {upstream("email-e2e-report-2.0-zip-id1.eml"),
+              upstream("email-e2e-report-2.0-zip-id2.eml"), report, report})
+            QVERIFY(h.server.deliver(QStringLiteral("INBOX"), message).ok());
+        QVERIFY(h.startExporter());
+        QTRY_COMPARE_WITH_TIMEOUT(h.server.messageCount(QStringLiteral("Archive")), 4, 20000);
+
+        // The upstream sample (dead:beef:1:abc::, DKIM of mydomain.de) twice, and the records
+        // above: a DKIM pass of SendGrid, an IP that is none, another from domain.
+        const Samples expected{
+            {QStringLiteral("dmarc_source_total{from_domain=\"mydomain.de\",source=\"own domain\"}"),
+             5},
+            {QStringLiteral("dmarc_source_total{from_domain=\"mydomain.de\",source=\"SendGrid\"}"), 5},
+            {QStringLiteral("dmarc_source_total{from_domain=\"other.example\",source=\"unknown\"}"),
+             2},
+        };
+        const Samples compliant{
+            {QStringLiteral("dmarc_source_compliant_total{from_domain=\"mydomain.de\","
+                            "source=\"own domain\"}"),
+             5},
+            {QStringLiteral("dmarc_source_compliant_total{from_domain=\"mydomain.de\","
+                            "source=\"SendGrid\"}"),
+             0},
+            {QStringLiteral("dmarc_source_compliant_total{from_domain=\"other.example\","
+                            "source=\"unknown\"}"),
+             0},
+        };
+        for (int run = 0; run < 2; ++run) {
+            const ParsedExposition scraped = scrape(h.exporter->metricsUrl());
+            QCOMPARE(scraped.samplesOf(QStringLiteral("dmarc_source_total")), expected);
+            QCOMPARE(scraped.samplesOf(QStringLiteral("dmarc_source_compliant_total")), compliant);
+            QCOMPARE(scraped.types.value(QStringLiteral("dmarc_source_total")),
+                     QStringLiteral("counter"));
+            h.stopExporter();
+            QVERIFY(h.startExporter());
+        }
+    }
+
     // docs/counting.md section 5, row by row: the folder, the counts and the invalid counter.
     void emailFate_data()
     {

@@ -42,7 +42,7 @@ void apply(MetricsRegistry &registry, const QList<EmailCommit> &batch,
            const QList<EmailCommitResult> &results)
 {
     for (qsizetype i = 0; i < batch.size(); ++i)
-        recordCommitted(registry, batch.at(i).analysis, results.at(i));
+        recordCommitted(registry, batch.at(i), results.at(i));
 }
 
 QByteArray golden(const QString &name)
@@ -335,7 +335,7 @@ private Q_SLOTS:
         EmailCommitResult result;
         result.verdict = EmailVerdict::Error;
         result.tlsReports = {ReportOutcome::Counted, ReportOutcome::Duplicate};
-        recordCommitted(registry, analysis, result);
+        recordCommitted(registry, EmailCommit{{}, analysis, {}}, result);
 
         const QByteArray body = registry.exposition(false).body();
         const ParsedExposition parsed = parseExposition(body);

@@ -1,0 +1,37 @@
+#include "sourcenaming.h"
+
+#include "sources/sourceip.h"
+#include "sources/sourcenamer.h"
+
+namespace Dmarc {
+
+Result<SourceNaming> SourceNaming::fromSettings(const SourceSettings &settings)
+{
+    auto namer =
+        SourceNamer::fromSettings(settings, QString::fromLatin1(PublicSuffixList::kDefaultPath));
+    if (!namer)
+        return namer.error();
+    return SourceNaming(std::make_shared<const SourceNamer>(std::move(namer).value()));
+}
+
+QList<QList<SourceLabel>> SourceNaming::name(const EmailAnalysis &analysis,
+                                              const KnownPtr &knownPtr) const
+{
+    QList<QList<SourceLabel>> labels;
+    labels.reserve(analysis.reports.size());
+    for (const ReportCounts &report : analysis.reports) {
+        QList<SourceLabel> &ofReport = labels.emplace_back();
+        ofReport.reserve(report.sources.size());
+        for (const SourceCounts &source : report.sources) {
+            SourceEvidence evidence{normalizeSourceIp(source.sourceIp), source.fromDomain,
+                                    source.dkimDomain, source.spfDomain, QString()};
+            if (knownPtr && !evidence.ip.isEmpty())
+                evidence.ptrName = knownPtr(evidence.ip);
+            const SourceName named = m_namer->name(evidence);
+            ofReport.append(SourceLabel{evidence.ip, named.name, sourceTypeName(named.type)});
+        }
+    }
+    return labels;
+}
+
+} // namespace Dmarc
