@@ -15,7 +15,7 @@ Result<SourceNaming> SourceNaming::fromSettings(const SourceSettings &settings)
 }
 
 QList<QList<SourceLabel>> SourceNaming::name(const EmailAnalysis &analysis,
-                                              const KnownPtr &knownPtr) const
+                                             const KnownPtr &knownPtr) const
 {
     QList<QList<SourceLabel>> labels;
     labels.reserve(analysis.reports.size());

@@ -48,7 +48,8 @@ QString valueRows(qsizetype rows, qsizetype values)
     QStringList placeholders;
     for (qsizetype i = 0; i < values; ++i)
         placeholders << QStringLiteral("?");
-    const QString row = QLatin1Char('(') % placeholders.join(QStringLiteral(", ")) % QLatin1Char(')');
+    const QString row =
+        QLatin1Char('(') % placeholders.join(QStringLiteral(", ")) % QLatin1Char(')');
     QStringList all;
     for (qsizetype i = 0; i < rows; ++i)
         all << row;
@@ -128,14 +129,14 @@ Result<void> writeSources(const StoreConnection &connection, const CommitPlan &p
     const QString what = QStringLiteral("cannot update the sources");
     // The names, then the counters: an engine checks a row's NOT NULL columns before it finds
     // the conflict, so the counters' statement inserts the name's default ("") in passing.
-    auto written = upsertRows(
-        connection, what, QStringLiteral("source_days"), sourceDayKey(),
-        {QStringLiteral("source_name"), QStringLiteral("source_type")}, Upsert::Replace,
-        plan.sourceDays, [](QSqlQuery &query, const SourceDay &row) {
-            bindSourceDay(query, row.day, row.fromDomain, row.source.ip);
-            query.addBindValue(storedText(row.source.name));
-            query.addBindValue(storedText(row.source.type));
-        });
+    auto written =
+        upsertRows(connection, what, QStringLiteral("source_days"), sourceDayKey(),
+                   {QStringLiteral("source_name"), QStringLiteral("source_type")}, Upsert::Replace,
+                   plan.sourceDays, [](QSqlQuery &query, const SourceDay &row) {
+                       bindSourceDay(query, row.day, row.fromDomain, row.source.ip);
+                       query.addBindValue(storedText(row.source.name));
+                       query.addBindValue(storedText(row.source.type));
+                   });
     if (!written)
         return written;
     written = upsertRows(connection, what, QStringLiteral("source_days"), sourceDayKey(),
@@ -146,16 +147,16 @@ Result<void> writeSources(const StoreConnection &connection, const CommitPlan &p
                          });
     if (!written)
         return written;
-    written = upsertRows(
-        connection, what, QStringLiteral("source_day_domains"),
-        sourceDayKey() + QStringList{QStringLiteral("kind"), QStringLiteral("domain")},
-        {QStringLiteral("messages")}, Upsert::Add, plan.sourceDayDomains,
-        [](QSqlQuery &query, const SourceDayDomain &row) {
-            bindSourceDay(query, row.day, row.fromDomain, row.ip);
-            query.addBindValue(sourceDomainKindName(row.kind));
-            query.addBindValue(storedText(row.domain));
-            query.addBindValue(qint64(row.messages));
-        });
+    written =
+        upsertRows(connection, what, QStringLiteral("source_day_domains"),
+                   sourceDayKey() + QStringList{QStringLiteral("kind"), QStringLiteral("domain")},
+                   {QStringLiteral("messages")}, Upsert::Add, plan.sourceDayDomains,
+                   [](QSqlQuery &query, const SourceDayDomain &row) {
+                       bindSourceDay(query, row.day, row.fromDomain, row.ip);
+                       query.addBindValue(sourceDomainKindName(row.kind));
+                       query.addBindValue(storedText(row.domain));
+                       query.addBindValue(qint64(row.messages));
+                   });
     if (!written)
         return written;
     // One statement a row: the order of the ids is the order the metrics show them in.
@@ -181,9 +182,9 @@ Result<QList<SourceCounter>> readSourceCounters(const StoreConnection &connectio
         return connection.error(QStringLiteral("cannot read the source counters"), query);
     QList<SourceCounter> counters;
     while (query.next()) {
-        counters << SourceCounter{
-            SourcePair{query.value(0).toString(), query.value(1).toString()},
-            quint64(query.value(2).toLongLong()), quint64(query.value(3).toLongLong())};
+        counters << SourceCounter{SourcePair{query.value(0).toString(), query.value(1).toString()},
+                                  quint64(query.value(2).toLongLong()),
+                                  quint64(query.value(3).toLongLong())};
     }
     return counters;
 }
