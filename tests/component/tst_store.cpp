@@ -805,11 +805,10 @@ private Q_SLOTS:
                 withSource(withSource(reportCounts(org, QStringLiteral("a"), 10), ip, 6, 6,
                                       QStringLiteral("mydomain.de")),
                            ipv6, 4);
-            QVERIFY(store
-                        ->commit({withSourceNames(emailCommit(1, {first}),
-                                                  {{ip, QStringLiteral("own domain")}})},
-                                 kNow)
-                        .ok());
+            const auto committed = store->commit(
+                {withSourceNames(emailCommit(1, {first}), {{ip, QStringLiteral("own domain")}})},
+                kNow);
+            QVERIFY2(committed.ok(), committed.ok() ? "" : qPrintable(committed.error().message));
             ReportCounts second =
                 withSource(withSource(withSource(reportCounts(QStringLiteral("Yahoo"),
                                                               QStringLiteral("b"), 10),
