@@ -607,6 +607,7 @@ private Q_SLOTS:
             QSqlQuery query(db);
             for (int t = kAllTimeCountTables; t < kCountTables; ++t)
                 QVERIFY(query.exec(QStringLiteral("DROP TABLE ") % countTables().at(t).name));
+            QVERIFY(query.exec(QStringLiteral("DROP TABLE ptr_cache")));
             QVERIFY(query.exec(QStringLiteral("DROP TABLE weekly_counters")));
             for (const char *table : {"source_days", "source_day_domains", "source_counters"})
                 QVERIFY(query.exec(QStringLiteral("DROP TABLE ") % QLatin1String(table)));

@@ -128,6 +128,8 @@ void downgrade(const QString &path, int version)
         QSqlQuery query(db);
         // What each version from 3 on added, undone down to `version`.
         QStringList statements;
+        if (version < 11)
+            statements << QStringLiteral("DROP INDEX source_days_by_ip");
         if (version < 10)
             statements << QStringLiteral("DROP TABLE ptr_cache");
         if (version < 9)

@@ -48,7 +48,7 @@ private Q_SLOTS:
         QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
         QVERIFY(m_dir.isValid());
         QVERIFY(Test::openSampleStore(m_dir.path(), m_today));
-        m_queries = std::make_unique<DashboardQueries>(m_dir.path());
+        m_queries = std::make_unique<DashboardQueries>(StoreLocation{m_dir.path(), {}});
     }
 
     void percentages_data()

@@ -381,7 +381,7 @@ private Q_SLOTS:
 
     void reportDetailsShowTheReason()
     {
-        m_window->tabs()->setCurrentIndex(4); // recent reports
+        m_window->tabs()->setCurrentIndex(5); // recent reports
         auto *view = m_window->tabs()->currentWidget()->findChild<QTableView *>();
         QVERIFY(view);
         QVERIFY(view->model()->rowCount() > 0);

@@ -141,7 +141,7 @@ private Q_SLOTS:
         QVERIFY(Test::saveScreenshot(dashboard->grab(), QStringLiteral("dashboard.png")));
         dashboard->setRange(Range::Month);
         QTRY_VERIFY(!dashboard->isRefreshing());
-        dashboard->tabs()->setCurrentIndex(5);
+        dashboard->tabs()->setCurrentIndex(6);
         QVERIFY(Test::saveScreenshot(dashboard->grab(), QStringLiteral("dashboard-status.png")));
         dashboard->tabs()->setCurrentWidget(dashboard->tlsView());
         QTRY_VERIFY(dashboard->tlsView()->sessions()->rowCount() > 0);
