@@ -246,8 +246,11 @@ QStringList sourceDaysOf(const QString &path)
 
 QStringList sourceCountersOf(Store &store)
 {
+    const auto snapshot = store.snapshot();
+    if (!snapshot)
+        return {snapshot.error().message};
     QStringList rows;
-    for (const SourceCounter &counter : store.snapshot()->sourceCounters)
+    for (const SourceCounter &counter : snapshot->sourceCounters)
         rows << counter.pair.fromDomain % QLatin1Char('/') % counter.pair.source %
                     QLatin1Char('=') % QString::number(counter.total) % QLatin1Char(',') %
                     QString::number(counter.compliant);
