@@ -101,6 +101,9 @@ QByteArray exporterConfig(const QList<QJsonObject> &accounts, const QString &sto
                            {QStringLiteral("storage_path"), storagePath},
                            {QStringLiteral("poll_interval_seconds"), pollIntervalSeconds},
                            {QStringLiteral("accounts"), list},
+                           // Tests ask no DNS server but their own (on loopback).
+                           {QStringLiteral("sources"),
+                            QJsonObject{{QStringLiteral("reverse_dns"), false}}},
                            {QStringLiteral("logging"),
                             QJsonObject{{QStringLiteral("handlers"),
                                          QJsonObject{{QStringLiteral("default"),
