@@ -7,7 +7,7 @@ Starts BINARY --no-gui with a throwaway configuration (HTTP on a port the system
 server that refuses connections, state in a temporary directory), waits for the first failed
 poll, and checks that /metrics names every metric of METRICS_LIST, which the Grafana dashboard
 and the alert rules rely on. The families that appear only once counted (SMTP TLS reports,
-DMARC failure reports) are filled first with `BINARY import` of the fixtures in tests/data and
+DMARC failure reports, sending sources) are filled first with `BINARY import` of the fixtures in tests/data and
 an unreadable TLS report. With promtool on PATH, `promtool check metrics` must accept the
 exposition. Then the container health check must call the endpoint healthy, and SIGTERM must
 stop the program with exit status 0.
@@ -65,14 +65,16 @@ def exposed_names(text):
 
 
 def import_fixtures(binary, config_path, work, env):
-    """Counts TLS and failure reports into the store, so that their families are exposed."""
+    """Counts TLS, failure and aggregate reports into the store, so that the families of TLS
+    reports, failure reports and sending sources are exposed."""
     unreadable = os.path.join(work, "unreadable-tlsrpt.json")
     with open(unreadable, "w", encoding="utf-8") as handle:
         handle.write('{"organization-name": "Broken Inc.", "policies": [')
     # Named one by one: a folder import takes only mail and aggregate report suffixes.
     tlsrpt = os.path.join(DATA_DIR, "tlsrpt")
     files = [os.path.join(tlsrpt, name) for name in sorted(os.listdir(tlsrpt))]
-    files += [os.path.join(DATA_DIR, "arf", "auth-failure.eml"), unreadable]
+    files += [os.path.join(DATA_DIR, "arf", "auth-failure.eml"),
+              os.path.join(DATA_DIR, "upstream", "report-0.1.xml"), unreadable]
     result = subprocess.run([binary, "import", "--configuration", config_path] + files,
                             capture_output=True, text=True, env=env, timeout=TIMEOUT)
     # Exit status 1 is expected: the unreadable report is a file with errors.
