@@ -105,29 +105,6 @@ StoreSnapshot expectedCounters(const QList<QByteArray> &emails)
     return *(*store)->snapshot();
 }
 
-struct Exporter
-{
-    QProcess process;
-    QString configPath;
-    QUrl metrics;
-
-    bool start()
-    {
-        process.setProcessChannelMode(QProcess::MergedChannels);
-        process.setStandardOutputFile(configPath + QStringLiteral(".log"), QIODevice::Append);
-        process.start(QStringLiteral(DMARC_EXPORTER_BINARY),
-                      {QStringLiteral("--no-gui"), QStringLiteral("--configuration"), configPath});
-        return process.waitForStarted(10000);
-    }
-    // Runs the event loop while waiting (the kill timer must fire).
-    bool waitForExit(int ms)
-    {
-        if (process.state() == QProcess::NotRunning)
-            return true;
-        QSignalSpy finished(&process, &QProcess::finished);
-        return finished.wait(ms);
-    }
-};
 
 } // namespace
 
@@ -159,7 +136,7 @@ private Q_SLOTS:
         QCOMPARE(server.messageCount(QStringLiteral("INBOX")), kEmails);
 
         QTemporaryDir dir;
-        Exporter exporter;
+        ExporterChild exporter;
         exporter.configPath = dir.filePath(QStringLiteral("config.json"));
         const quint16 port = freeLocalPort();
         exporter.metrics = QUrl(QStringLiteral("http://127.0.0.1:%1/metrics").arg(port));

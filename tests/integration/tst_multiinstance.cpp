@@ -97,33 +97,10 @@ int invalidCount(const QList<QByteArray> &emails)
 }
 
 // One exporter process of the pair.
-struct Instance
+struct Instance : ExporterChild
 {
     QString name;
-    QProcess process;
-    QString configPath;
-    QUrl metrics;
 
-    bool start()
-    {
-        process.setProcessChannelMode(QProcess::MergedChannels);
-        process.setStandardOutputFile(configPath + QStringLiteral(".log"), QIODevice::Append);
-        process.start(QStringLiteral(DMARC_EXPORTER_BINARY),
-                      {QStringLiteral("--no-gui"), QStringLiteral("--configuration"), configPath});
-        return process.waitForStarted(10000);
-    }
-    bool waitForExit(int ms)
-    {
-        if (process.state() == QProcess::NotRunning)
-            return true;
-        QSignalSpy finished(&process, &QProcess::finished);
-        return finished.wait(ms);
-    }
-    QString log() const
-    {
-        QFile file(configPath + QStringLiteral(".log"));
-        return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
-    }
     // Whether this instance says it watches `account` (-1: it does not say).
     int watches(const QString &account) const
     {

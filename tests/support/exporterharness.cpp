@@ -148,4 +148,27 @@ QByteArray readTestData(const QString &relativePath)
     return file.readAll();
 }
 
+bool ExporterChild::start()
+{
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.setStandardOutputFile(configPath + QStringLiteral(".log"), QIODevice::Append);
+    process.start(QStringLiteral(DMARC_EXPORTER_BINARY),
+                  {QStringLiteral("--no-gui"), QStringLiteral("--configuration"), configPath});
+    return process.waitForStarted(10000);
+}
+
+bool ExporterChild::waitForExit(int ms)
+{
+    if (process.state() == QProcess::NotRunning)
+        return true;
+    QSignalSpy finished(&process, &QProcess::finished);
+    return finished.wait(ms);
+}
+
+QString ExporterChild::log() const
+{
+    QFile file(configPath + QStringLiteral(".log"));
+    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
+}
+
 } // namespace Dmarc::Test

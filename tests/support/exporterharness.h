@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 #include <QJsonObject>
+#include <QProcess>
 #include <QString>
 #include <QUrl>
 
@@ -63,5 +64,19 @@ ParsedExposition scrape(const QUrl &url);
 quint16 freeLocalPort();
 
 QByteArray readTestData(const QString &relativePath);
+
+// The exporter binary run headless as a process of its own on `configPath`, its output appended
+// to `configPath` + ".log".
+struct ExporterChild
+{
+    QProcess process;
+    QString configPath;
+    QUrl metrics;
+
+    bool start();
+    // Runs the event loop while waiting.
+    bool waitForExit(int ms);
+    QString log() const;
+};
 
 } // namespace Dmarc::Test
