@@ -5,20 +5,31 @@
 //
 // The store is written through Store::commit, a day at a time. The dashboard runs in a process
 // of its own (this program with --dashboard, offscreen), started and timed from here.
+//
+// With --sources (run.sh sources), the same year also holds a large domain's sending sources:
+// 365 days of 20,000 source_days rows (day, from domain, source IP), and the Sources view is
+// timed from choosing "Last 30 days" to its first rows painted.
+#include "dashboardmodels.h"
 #include "dashboardwindow.h"
 #include "exporterfixture.h"
+#include "service/dashboardqueries.h"
 #include "service/exporter.h"
+#include "sourcesview.h"
 #include "store/store.h"
 
 #include <QApplication>
 #include <QComboBox>
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
@@ -39,6 +50,8 @@ constexpr int kDomains = 25;
 constexpr int kVariants = 5; // DKIM/SPF outcomes per reporter and domain: 40 * 25 * 5 = 5,000
 constexpr int kLabelSetsPerReport = 4;
 constexpr int kSwitchRounds = 25;
+constexpr int kSourceRowsPerDay = 20000;
+constexpr int kSourceRounds = 20;
 
 // Reporters as they come: a few large ones send most reports.
 QString reporterName(int r)
@@ -61,7 +74,8 @@ LabelSet labelSet(int reporter, int domain, int variant)
     case 2:
         return LabelSet{reporterName(reporter), from, from, QStringLiteral("bounce.esp.example")};
     case 3:
-        return LabelSet{reporterName(reporter), from, QString(), QStringLiteral("forwarder.example")};
+        return LabelSet{reporterName(reporter), from, QString(),
+                        QStringLiteral("forwarder.example")};
     default:
         return LabelSet{reporterName(reporter), from, QStringLiteral("spoof.example"),
                         QStringLiteral("spoof.example")};
@@ -103,9 +117,9 @@ EmailCommit reportEmail(int dayNumber, QDate day, int index, QRandomGenerator &r
         }
     }
     EmailCommit email;
-    email.identity = EmailIdentity{QStringLiteral("bench"), QStringLiteral("INBOX"), 1,
-                                   quint32(dayNumber * kReportsPerDay + index),
-                                   QByteArray::number(index)};
+    email.identity =
+        EmailIdentity{QStringLiteral("bench"), QStringLiteral("INBOX"), 1,
+                      quint32(dayNumber * kReportsPerDay + index), QByteArray::number(index)};
     email.analysis.fromEmail = QStringLiteral("dmarc@%1").arg(report.orgName.toLower());
     email.analysis.candidates = 1;
     email.analysis.reports = {report};
@@ -146,6 +160,124 @@ int generate(const QString &directory)
                 labelSets ? qlonglong(labelSets->counters.size()) : -1LL,
                 double(QFileInfo(QDir(directory).filePath(Store::fileName())).size()) / 1e6);
     return 0;
+}
+
+// The sending sources of the year, written with SQL into the tables the commits fill (a commit
+// per day would take most of an hour for 7.3 million rows). Per day 20,000 rows: 16,000 from a
+// pool of 24,000 addresses that send every few days (the domain's own servers, Microsoft 365,
+// Google Workspace, ESPs, CRM and marketing platforms, forwarders, a few unnamed ones), named
+// as the known-senders map names them and with their PTR names in the reverse DNS cache, and
+// 4,000 addresses seen on that day only (spoofing and forwarding, "unknown", no PTR name). One
+// address in ten is IPv6; 60 % of the rows are for bigcorp.example, the rest for 24 of its
+// subdomains, an address always for the same one. source_day_domains (read by the drill-down
+// only) is left empty.
+int generateSources(const QString &directory)
+{
+    const QString connectionName = QStringLiteral("bench-sources");
+    int failed = 0;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connectionName);
+        db.setDatabaseName(QDir(directory).filePath(Store::fileName()));
+        QSqlQuery query(db);
+        const auto exec = [&query](const QString &sql) {
+            if (query.exec(sql))
+                return true;
+            std::fprintf(stderr, "%s\n", qPrintable(query.lastError().text()));
+            return false;
+        };
+        if (!db.open() || !exec(QStringLiteral("SELECT COUNT(*) FROM source_days")) ||
+            !query.next()) {
+            std::fprintf(stderr, "cannot read the sources of %s\n", qPrintable(directory));
+            failed = 1;
+        } else if (query.value(0).toLongLong() > 0) {
+            std::printf("sources: %lld rows (kept from an earlier run)\n",
+                        query.value(0).toLongLong());
+        } else {
+            QElapsedTimer timer;
+            timer.start();
+            // n: days back; k: the row of the day; id: the address (pool addresses below 24,000);
+            // b: the sender of a pool address (per cent).
+            const QString rows =
+                QStringLiteral(
+                    "WITH RECURSIVE days(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM days "
+                    "WHERE n < %1), "
+                    "ks(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM ks WHERE k < %2 - 1), "
+                    "r AS (SELECT n, CASE WHEN k < 16000 THEN (k + n * 331) % 24000 "
+                    "ELSE 24000 + n * 4000 + k - 16000 END AS id FROM days, ks), "
+                    "s AS (SELECT n, id, CASE WHEN id < 24000 THEN id % 100 ELSE 100 END AS b, "
+                    "1 + (id * 2654435761 + n * 40503) % "
+                    "CASE WHEN id < 24000 THEN 400 ELSE 5 END AS m FROM r) ")
+                    .arg(kDays)
+                    .arg(kSourceRowsPerDay);
+            const QString ip = QStringLiteral(
+                "CASE WHEN id % 10 = 0 THEN printf('2001:db8:%x:%x::%x', 1 + id / 65536, "
+                "1 + id % 65535, 1 + id % 4000) "
+                "ELSE printf('%d.%d.%d.%d', 20 + (id / 65536) % 180, "
+                "(id / 256) % 256, id % 256, 1 + (id * 7) % 250) END");
+            const QString name = QStringLiteral(
+                "CASE WHEN b < 25 THEN 'Microsoft 365' WHEN b < 40 THEN 'Google Workspace' "
+                "WHEN b < 55 THEN 'SendGrid' WHEN b < 65 THEN 'Amazon SES' "
+                "WHEN b < 73 THEN 'Mailchimp' WHEN b < 79 THEN 'Salesforce' "
+                "WHEN b < 84 THEN 'HubSpot' WHEN b < 87 THEN 'office' "
+                "WHEN b < 92 THEN 'Google Groups' ELSE 'unknown' END");
+            const QString type = QStringLiteral(
+                "CASE WHEN b < 40 THEN 'mailbox-provider' WHEN b < 65 THEN 'esp' "
+                "WHEN b < 73 THEN 'marketing' WHEN b < 84 THEN 'crm' WHEN b < 87 THEN 'own' "
+                "WHEN b < 92 THEN 'forwarder' ELSE '' END");
+            const QString ptr = QStringLiteral(
+                "CASE WHEN b < 25 THEN printf('mail-%d.outbound.protection.outlook.com', id) "
+                "WHEN b < 40 THEN printf('mail-%d.google.com', id) "
+                "WHEN b < 55 THEN printf('o%d.ptr.sendgrid.net', id) "
+                "WHEN b < 65 THEN printf('a%d.smtp-out.amazonses.com', id) "
+                "WHEN b < 73 THEN printf('mail%d.mcsv.net', id) "
+                "WHEN b < 79 THEN printf('smtp%d.mta.salesforce.com', id) "
+                "WHEN b < 84 THEN printf('o%d.hubspotemail.net', id) "
+                "WHEN b < 87 THEN printf('smtp%d.bigcorp.example', id) "
+                "WHEN b < 92 THEN printf('mail-%d.googlegroups.com', id) ELSE '' END");
+            const QString fromDomain =
+                QStringLiteral("CASE WHEN id % 5 < 3 THEN 'bigcorp.example' "
+                               "ELSE printf('mail%d.bigcorp.example', 1 + id % 24) END");
+            // Unnamed sources fail and are rejected, forwarders keep DKIM for 70 %.
+            const QString sourceDays =
+                rows %
+                QStringLiteral(
+                    "INSERT INTO source_days (day, from_domain, source_ip, source_name, "
+                    "source_type, messages, compliant, dkim_aligned, spf_aligned, "
+                    "quarantined, rejected) SELECT date('now', printf('-%d days', n)), ") %
+                fromDomain % QStringLiteral(", ") % ip % QStringLiteral(", ") % name %
+                QStringLiteral(", ") % type %
+                QStringLiteral(
+                    ", m, CASE WHEN b < 87 THEN m WHEN b < 92 THEN m * 7 / 10 ELSE 0 END, "
+                    "CASE WHEN b < 87 THEN m WHEN b < 92 THEN m * 7 / 10 ELSE 0 END, "
+                    "CASE WHEN b < 87 THEN m ELSE 0 END, 0, "
+                    "CASE WHEN b < 87 THEN 0 WHEN b < 92 THEN m - m * 7 / 10 ELSE m END "
+                    "FROM s");
+            const QString ptrCache =
+                QStringLiteral("WITH RECURSIVE pool(id) AS (SELECT 0 UNION ALL SELECT id + 1 FROM "
+                               "pool WHERE id < 23999), s AS (SELECT id, id % 100 AS b FROM pool) "
+                               "INSERT INTO ptr_cache (ip, outcome, name, expires) SELECT ") %
+                ip % QStringLiteral(", CASE WHEN b < 92 THEN 'name' ELSE 'no_name' END, ") % ptr %
+                QStringLiteral(", 4102444800 FROM s");
+            const bool written = exec(QStringLiteral("BEGIN")) && exec(sourceDays) &&
+                                 exec(ptrCache) && exec(QStringLiteral("COMMIT"));
+            const double seconds = double(timer.elapsed()) / 1000.0;
+            if (!written ||
+                !exec(QStringLiteral(
+                    "SELECT COUNT(*), COUNT(DISTINCT source_ip) FROM source_days")) ||
+                !query.next()) {
+                failed = 1;
+            } else {
+                std::printf("sources: %lld rows of %lld addresses written in %.1f s, a %.0f MB "
+                            "store\n",
+                            query.value(0).toLongLong(), query.value(1).toLongLong(), seconds,
+                            double(QFileInfo(db.databaseName()).size()) / 1e6);
+            }
+        }
+        query.finish();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(connectionName);
+    return failed;
 }
 
 double percentile(std::vector<double> values, double p)
@@ -240,32 +372,116 @@ int dashboard(const QString &directory, bool startOnly)
     return 0;
 }
 
+// The Sources view on the year with its sources: the Sources tab open on "Last 7 days", then
+// "Last 30 days" chosen, kSourceRounds times (back to "Last 7 days" in between, untimed): the
+// time to the view's rows (the answer in the model, sorted) and to their first paint, and the
+// store's and service's read alone (the same question asked of the queries directly).
+int sourcesDashboard(const QString &directory)
+{
+    QStandardPaths::setTestModeEnabled(true);
+    auto exporter = Test::startExporterWithUnreachableAccount(directory);
+    if (!exporter)
+        return 1;
+    Ui::DashboardWindow window(*exporter);
+    Ui::SourcesView *view = window.sourcesView();
+    window.tabs()->setCurrentWidget(view);
+    window.setRange(Ui::Range::Week);
+    window.show();
+    QElapsedTimer timer;
+    timer.start();
+    std::printf("start to the Sources view painted (Last 7 days): %.0f ms\n",
+                settleAndPaint(window, timer));
+    auto *table = view->findChild<QTableView *>(QStringLiteral("sourcesTable"));
+    bool answered = false;
+    QObject::connect(view->model(), &QAbstractItemModel::modelReset, &window,
+                     [&answered] { answered = true; });
+    const auto waitFor = [](const bool &flag) {
+        while (!flag)
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    };
+    const DayRange month = Ui::dayRange(Ui::Range::Month, QDateTime::currentDateTimeUtc().date());
+    std::vector<double> rowsIn, painted, settled, reads;
+    int rows = 0;
+    for (int round = 0; round < kSourceRounds; ++round) {
+        window.setRange(Ui::Range::Week);
+        settleAndPaint(window, timer);
+        answered = false;
+        timer.restart();
+        window.setRange(Ui::Range::Month);
+        waitFor(answered);
+        rowsIn.push_back(double(timer.nsecsElapsed()) / 1e6);
+        table->grab();
+        painted.push_back(double(timer.nsecsElapsed()) / 1e6);
+        settled.push_back(settleAndPaint(window, timer));
+        rows = view->model()->rowCount();
+
+        bool read = false;
+        timer.restart();
+        exporter->queries()->sources(month, SourceFilter{}, &window,
+                                     [&read, &timer, &reads](const Result<QList<SourceTotals>> &) {
+                                         reads.push_back(double(timer.nsecsElapsed()) / 1e6);
+                                         read = true;
+                                     });
+        waitFor(read);
+    }
+    const auto line = [](const char *what, const std::vector<double> &values) {
+        std::printf("%s: p50 %.0f ms, p99 %.0f ms (%zu times)\n", what, percentile(values, 0.5),
+                    percentile(values, 0.99), values.size());
+    };
+    std::printf("Last 30 days: %d source rows\n", rows);
+    line("Last 30 days chosen to the Sources view's rows in its model", rowsIn);
+    line("... to its first rows painted", painted);
+    line("... to the whole window's answers in and painted", settled);
+    line("the sources read alone (store and service)", reads);
+    std::printf("VmRSS: %.1f MB\n", double(residentKb()) / 1024.0);
+    window.close();
+    Test::stopExporter(exporter);
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     const bool startOnly = argc == 3 && qstrcmp(argv[1], "--start") == 0;
-    if (argc == 3 && (startOnly || qstrcmp(argv[1], "--dashboard") == 0)) {
+    const bool sourcesOnly = argc == 3 && qstrcmp(argv[1], "--sources-view") == 0;
+    if (argc == 3 && (startOnly || sourcesOnly || qstrcmp(argv[1], "--dashboard") == 0)) {
         qputenv("QT_QPA_PLATFORM", "offscreen");
         QApplication app(argc, argv);
-        return dashboard(QString::fromLocal8Bit(argv[2]), startOnly);
+        const QString directory = QString::fromLocal8Bit(argv[2]);
+        return sourcesOnly ? sourcesDashboard(directory) : dashboard(directory, startOnly);
     }
     QCoreApplication app(argc, argv);
+    // With --sources: the year with its sources, in a folder of its own.
+    const bool sources = argc >= 2 && qstrcmp(argv[1], "--sources") == 0;
+    const int folderArg = sources ? 2 : 1;
     // The store in a folder that outlives the run (a year takes a while to write), or a given one.
-    const QString directory = argc >= 2 ? QString::fromLocal8Bit(argv[1])
-                                        : QDir::temp().filePath(QStringLiteral("dmarc-bench-dashboard"));
+    const QString directory =
+        argc > folderArg ? QString::fromLocal8Bit(argv[folderArg])
+                         : QDir::temp().filePath(sources ? QStringLiteral("dmarc-bench-sources")
+                                                         : QStringLiteral("dmarc-bench-dashboard"));
     if (const int failed = generate(directory))
         return failed;
+    if (sources) {
+        if (const int failed = generateSources(directory))
+            return failed;
+        QProcess child;
+        child.setProcessChannelMode(QProcess::ForwardedChannels);
+        child.start(QCoreApplication::applicationFilePath(),
+                    {QStringLiteral("--sources-view"), directory});
+        child.waitForFinished(-1);
+        return child.exitCode();
+    }
     for (int run = 0; run < 3; ++run) {
         QProcess child;
         child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         QElapsedTimer timer;
         timer.start();
         // The first run measures everything, the others only the start.
-        child.start(QCoreApplication::applicationFilePath(),
-                    {run == 0 ? QStringLiteral("--dashboard") : QStringLiteral("--start"),
-                     directory});
+        child.start(
+            QCoreApplication::applicationFilePath(),
+            {run == 0 ? QStringLiteral("--dashboard") : QStringLiteral("--start"), directory});
         QByteArray output;
         while (!output.contains("painted\n") && child.waitForReadyRead(60000))
             output += child.readAllStandardOutput();
@@ -274,8 +490,8 @@ int main(int argc, char **argv)
             std::fprintf(stderr, "the dashboard did not start\n");
             return 1;
         }
-        std::printf("run %d: process start to a painted dashboard (Last 7 days): %.0f ms\n", run + 1,
-                    startMs);
+        std::printf("run %d: process start to a painted dashboard (Last 7 days): %.0f ms\n",
+                    run + 1, startMs);
         child.waitForFinished(600000);
         output += child.readAllStandardOutput();
         if (run == 0)

@@ -6,12 +6,17 @@
 // Usage: bench_endtoend PATH-TO-dmarc-metrics-exporter [EMAILS] [IDLE-SECONDS] [PHASES]
 //   EMAILS        emails of the timed batch (default 2000)
 //   IDLE-SECONDS  how long to watch the process in IDLE after the batch (default 40)
-//   PHASES        comma-separated: empty, batch, growth, tiny (default empty,batch,growth)
+//   PHASES        comma-separated: empty, batch, growth, tiny, versus (default empty,batch,growth)
 //     empty   the exporter on an empty inbox: VmRSS at rest (the reference)
 //     batch   the realistic batch: throughput, VmRSS at rest, then IDLE for IDLE-SECONDS
 //     growth  one exporter, three realistic batches that bring the store to 1,000, 10,000 and
 //             50,000 label sets: VmRSS at rest after each
 //     tiny    the former workload: EMAILS copies of one two-record report
+//     versus  the realistic batch taken in turns by the exporter BENCH_VERSUS=PATH (e.g. an
+//             earlier revision's) and by this one, BENCH_ROUNDS times each (default 3): each
+//             run's throughput and the exporter's CPU time, with the load average at its
+//             start, and the medians; BENCH_VERSUS_WITHOUT=KEY,... leaves top-level keys out
+//             of that exporter's configuration (a revision before `sources` refuses the key)
 // "At rest": the check has finished (every email counted, the inbox empty, the check's end
 // published) and the process's thread count is back to what it was at rest on an empty inbox
 // (the analysis helpers have ended) and has not changed for 2 s; at most 60 s.
@@ -36,6 +41,7 @@
 #include <QTextStream>
 #include <QTimer>
 
+#include <algorithm>
 #include <csignal>
 #include <unistd.h>
 
@@ -64,6 +70,15 @@ ProcessSample sample(qint64 pid)
                                 double(::sysconf(_SC_CLK_TCK));
     }
     return result;
+}
+
+// The 1, 5 and 15 minute load averages.
+QString loadAverage()
+{
+    QFile file(QStringLiteral("/proc/loadavg"));
+    if (!file.open(QIODevice::ReadOnly))
+        return QStringLiteral("unknown");
+    return QString::fromLatin1(file.readAll().split(' ').mid(0, 3).join(' '));
 }
 
 QString mb(qint64 kib)
@@ -96,20 +111,24 @@ const QString kLastCheck =
 class ExporterProcess
 {
 public:
-    ExporterProcess(const QString &binary, const DovecotServer &server)
+    // `leftOut`: top-level keys of the configuration left out (an earlier revision refuses the
+    // keys it does not know).
+    ExporterProcess(const QString &binary, const DovecotServer &server,
+                    const QStringList &leftOut = {})
     {
         m_port = freeLocalPort();
         const QString configPath = m_dir.filePath(QStringLiteral("config.json"));
         QFile config(configPath);
         config.open(QIODevice::WriteOnly);
         // The growth phase takes the store to 50,000 label sets, past the default limit.
-        QJsonObject json =
-            QJsonDocument::fromJson(
-                exporterConfig({dovecotAccount(server, QStringLiteral("bench"))},
-                               m_dir.filePath(QStringLiteral("state")), m_port, 60))
-                .object();
+        QJsonObject json = QJsonDocument::fromJson(
+                               exporterConfig({dovecotAccount(server, QStringLiteral("bench"))},
+                                              m_dir.filePath(QStringLiteral("state")), m_port, 60))
+                               .object();
         json.insert(QStringLiteral("limits"),
                     QJsonObject{{QStringLiteral("max_label_sets"), 100000}});
+        for (const QString &key : leftOut)
+            json.remove(key);
         config.write(QJsonDocument(json).toJson());
         config.close();
         m_process.setStandardOutputFile(QProcess::nullDevice());
@@ -274,7 +293,7 @@ struct Bench
         return true;
     }
 
-    bool batch(int count, int idleSeconds)
+    RealisticMailbox realisticBatch(int count)
     {
         MailboxShape shape;
         shape.seed = seed;
@@ -282,15 +301,32 @@ struct Bench
         shape.labelSets = count * 21 / 20;
         shape.generation = 0;
         shape.reportIdPrefix = nextPrefix();
-        const RealisticMailbox box = realisticMailbox(shape);
+        RealisticMailbox box = realisticMailbox(shape);
         out << "\n== realistic batch\n";
         describeMailbox(box);
+        return box;
+    }
+
+    bool batch(int count, int idleSeconds)
+    {
+        double emailsPerSecond = 0;
+        return take(binary, realisticBatch(count), idleSeconds, &emailsPerSecond);
+    }
+
+    // The batch `box` taken by a fresh `exporterBinary` on a fresh store: its throughput in
+    // `emailsPerSecond`; then, unless `idleSeconds` is negative, the process at rest and after
+    // `idleSeconds` in IDLE.
+    bool take(const QString &exporterBinary, const RealisticMailbox &box, int idleSeconds,
+              double *emailsPerSecond, const QStringList &leftOut = {},
+              double *cpuSeconds = nullptr)
+    {
+        const int count = int(box.emails.size());
         if (!deliver(server, box.emails))
             return false;
 
         QElapsedTimer clock;
         clock.start();
-        ExporterProcess exporter(binary, server);
+        ExporterProcess exporter(exporterBinary, server, leftOut);
         // Done when every email is decided and a check has finished, which it does only after
         // the moves. Asking Dovecot instead (doveadm) would compete with its own work on them.
         if (!waitForCheck(exporter, count, 1, 20, 300000))
@@ -301,13 +337,19 @@ struct Bench
             out << "the inbox still holds emails\n";
             return false;
         }
+        *emailsPerSecond = count / seconds;
         out << count << " emails (TLS, fetch + analyse + commit + move, start-up included): "
             << QString::number(seconds, 'f', 2) << " s, "
-            << QString::number(count / seconds, 'f', 0) << " emails/s\n";
+            << QString::number(*emailsPerSecond, 'f', 0) << " emails/s\n";
         out << "archive " << server.messageCount(QStringLiteral("Archive")) << ", invalid "
             << server.messageCount(QStringLiteral("Invalid")) << " emails\n";
-        out << "check ended: " << describe(done) << "\n";
+        out << "check ended: " << describe(done) << ", CPU "
+            << QString::number(done.cpuSeconds, 'f', 2) << " s\n";
         out.flush();
+        if (cpuSeconds)
+            *cpuSeconds = done.cpuSeconds;
+        if (idleSeconds < 0)
+            return true;
         double rest = 0;
         const ProcessSample atRest = waitForRest(exporter.pid(), idleThreads, &rest);
         out << "at rest (" << QString::number(rest, 'f', 1)
@@ -318,6 +360,51 @@ struct Bench
         out << "then " << idleSeconds << " s in IDLE: " << describe(after) << ", CPU "
             << QString::number(after.cpuSeconds - atRest.cpuSeconds, 'f', 3) << " s\n";
         out.flush();
+        return true;
+    }
+
+    // The same realistic batch taken by the exporter `other` (its configuration without the keys
+    // `otherLeftOut`) and by this one in turns, `rounds` times each, `other` first: each run's
+    // throughput and CPU time, and their medians. The machine's speed drifts, so only runs close
+    // together compare fairly.
+    bool versus(const QString &other, const QStringList &otherLeftOut, int count, int rounds)
+    {
+        if (other.isEmpty() || rounds < 1) {
+            out << "versus needs BENCH_VERSUS=PATH and BENCH_ROUNDS of at least 1\n";
+            return false;
+        }
+        const RealisticMailbox box = realisticBatch(count);
+        QList<double> figures[2];
+        QList<double> cpu[2];
+        const QString binaries[2] = {other, binary};
+        for (int round = 0; round < rounds; ++round) {
+            for (int which = 0; which < 2; ++which) {
+                out << "\n-- round " << round + 1 << ", " << binaries[which] << " (load average "
+                    << loadAverage() << ")\n";
+                double emailsPerSecond = 0;
+                double cpuSeconds = 0;
+                if (!take(binaries[which], box, -1, &emailsPerSecond,
+                          which == 0 ? otherLeftOut : QStringList(), &cpuSeconds))
+                    return false;
+                figures[which] << emailsPerSecond;
+                cpu[which] << cpuSeconds;
+            }
+        }
+        out << "\n";
+        // The median, lowest and highest of `values`, with `decimals` digits.
+        const auto spread = [rounds](QList<double> values, int decimals) {
+            std::sort(values.begin(), values.end());
+            const double median = (values.at((rounds - 1) / 2) + values.at(rounds / 2)) / 2;
+            return QStringLiteral("median %1 (%2 to %3)")
+                .arg(QString::number(median, 'f', decimals),
+                     QString::number(values.constFirst(), 'f', decimals),
+                     QString::number(values.constLast(), 'f', decimals));
+        };
+        for (int which = 0; which < 2; ++which) {
+            out << binaries[which] << ", " << rounds << " runs: emails/s "
+                << spread(figures[which], 0) << ", CPU seconds of the exporter "
+                << spread(cpu[which], 2) << "\n";
+        }
         return true;
     }
 
@@ -420,7 +507,7 @@ int main(int argc, char *argv[])
     const QStringList args = QCoreApplication::arguments();
     if (args.size() < 2) {
         out << "usage: bench_endtoend PATH-TO-dmarc-metrics-exporter [EMAILS] [IDLE-SECONDS] "
-               "[empty,batch,growth,tiny]\n";
+               "[empty,batch,growth,tiny,versus]\n";
         return 2;
     }
     const int count = args.value(2, QStringLiteral("2000")).toInt();
@@ -446,6 +533,12 @@ int main(int argc, char *argv[])
             ok = bench.growth();
         else if (phase == QLatin1String("tiny"))
             ok = bench.tiny(count);
+        else if (phase == QLatin1String("versus"))
+            ok = bench.versus(qEnvironmentVariable("BENCH_VERSUS"),
+                              qEnvironmentVariable("BENCH_VERSUS_WITHOUT")
+                                  .split(QLatin1Char(','), Qt::SkipEmptyParts),
+                              count,
+                              qEnvironmentVariable("BENCH_ROUNDS", QStringLiteral("3")).toInt());
         else if (phase != QLatin1String("empty"))
             ok = false;
         if (!ok)

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs a benchmark in an optimised (Release, -O2) build of its own.
-# Usage: bash tests/bench/run.sh report|store|endtoend|series|attack|dashboard     (BENCH_BUILD_DIR overrides the build directory)
+# Usage: bash tests/bench/run.sh report|store|endtoend|series|attack|dashboard|sources     (BENCH_BUILD_DIR overrides the build directory)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 name=${1:-}
+options=()
 case "$name" in
     report) target=bench_report ;;
     store) target=bench_store ;;
@@ -11,7 +12,8 @@ case "$name" in
     series) target=bench_series ;;
     attack) target=bench_attack ;;
     dashboard) target=bench_dashboard ;;
-    *) echo "usage: $0 report|store|endtoend|series|attack|dashboard" >&2; exit 2 ;;
+    sources) target=bench_dashboard; options=(--sources) ;;
+    *) echo "usage: $0 report|store|endtoend|series|attack|dashboard|sources" >&2; exit 2 ;;
 esac
 # The dashboard's benchmark needs the widgets, in a build of its own.
 gui=OFF
@@ -29,5 +31,5 @@ if [ "$target" = bench_endtoend ] || [ "$target" = bench_attack ] || [ "$target"
     cmake --build "$build" -j 2 --target dmarc-metrics-exporter
     "$build/tests/bench/$target" "$build/app/dmarc-metrics-exporter" "${@:2}"
 else
-    "$build/tests/bench/$target" "${@:2}"
+    "$build/tests/bench/$target" "${options[@]}" "${@:2}"
 fi
