@@ -4,19 +4,29 @@
 #include "sourcequeries.h"
 #include "store/store.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
+#include <QEvent>
 #include <QHash>
 #include <QMap>
 #include <QPointer>
 #include <QThread>
 
 #include <algorithm>
+#include <any>
 #include <limits>
 #include <memory>
 
 namespace Dmarc {
 
 namespace {
+
+// The key an answer is kept under: the question and what it was asked with.
+QString keyOf(QLatin1String question, DayRange range, const QString &more = QString())
+{
+    return question % QLatin1Char(' ') % range.from.toString(Qt::ISODate) % QLatin1Char(' ') %
+           range.to.toString(Qt::ISODate) % QLatin1Char(' ') % more;
+}
 
 const QString &labelOf(const LabelSet &labels, GroupBy by)
 {
@@ -180,6 +190,16 @@ Result<Trend> trendOf(const Store &store, DayRange range)
     return trend;
 }
 
+std::function<Result<RangeSummary>(const Store &)> summaryQuestion(DayRange range)
+{
+    return [range](const Store &store) { return summaryOf(store, range); };
+}
+
+std::function<Result<Trend>(const Store &)> trendQuestion(DayRange range)
+{
+    return [range](const Store &store) { return trendOf(store, range); };
+}
+
 Result<QList<LoggedReport>> recentReportsOf(const Store &store, int limit)
 {
     const auto entries = store.recentReports(limit);
@@ -294,13 +314,72 @@ Result<QList<FailureReportTotals>> failureReportsOf(const Store &store, DayRange
 } // namespace
 
 // The reading side, in the queries' thread: its store connection is opened, used and closed
-// there (Qt SQL connections belong to one thread).
+// there (Qt SQL connections belong to one thread), and the answers kept.
 class DashboardQueries::Reader : public QObject
 {
 public:
+    // A question asked ahead (prefetch()): posted with a low priority, it waits for every
+    // question asked the usual way, whenever that was asked.
+    class Ahead : public QEvent
+    {
+    public:
+        explicit Ahead(std::function<void()> job)
+            : QEvent(eventType())
+            , m_job(std::move(job))
+        {}
+        static QEvent::Type eventType()
+        {
+            static const auto type = QEvent::Type(QEvent::registerEventType());
+            return type;
+        }
+        void run() const { m_job(); }
+
+    private:
+        std::function<void()> m_job;
+    };
+
     explicit Reader(const StoreLocation &location)
         : m_location(location)
     {}
+
+    // The answer to `question`: the one kept under `key` while nothing has been committed to the
+    // store since it was read, else read now and kept (unless `key` is empty).
+    template<typename T>
+    Result<T> answer(const QString &key, const Question<T> &question)
+    {
+        const auto opened = store();
+        if (!opened)
+            return opened.error();
+        const Store &store = **opened;
+        if (key.isEmpty())
+            return question(store);
+        // Read before the answer: a commit in between leaves the answer kept under the mark
+        // before it, and so read again next time.
+        const auto mark = store.changeMark();
+        if (!mark || *mark != m_mark || m_kept.size() >= kMostKept) {
+            m_kept.clear();
+            m_mark = mark ? *mark : QString();
+        }
+        if (const auto kept = m_kept.constFind(key); kept != m_kept.cend())
+            return std::any_cast<T>(*kept);
+        Result<T> answer = question(store);
+        if (answer && mark)
+            m_kept.insert(key, *answer);
+        return answer;
+    }
+
+protected:
+    bool event(QEvent *event) override
+    {
+        if (event->type() != Ahead::eventType())
+            return QObject::event(event);
+        static_cast<const Ahead *>(event)->run();
+        return true;
+    }
+
+private:
+    // Answers of other days pile up while nothing is committed: a bound.
+    static constexpr qsizetype kMostKept = 64;
 
     Result<const Store *> store()
     {
@@ -313,9 +392,10 @@ public:
         return m_store.get();
     }
 
-private:
     StoreLocation m_location;
     std::unique_ptr<Store> m_store;
+    QString m_mark;                  // the store's change mark when m_kept was read
+    QHash<QString, std::any> m_kept; // by keyOf()
 };
 
 DashboardQueries::DashboardQueries(const StoreLocation &location, QObject *parent)
@@ -339,18 +419,22 @@ DashboardQueries::~DashboardQueries()
     }
 }
 
-template<typename T>
-void DashboardQueries::ask(QObject *context, std::function<Result<T>(const Store &)> question,
-                           Reply<T> reply)
+void DashboardQueries::startReading()
 {
     if (!m_thread->isRunning())
         m_thread->start(QThread::LowPriority);
+}
+
+template<typename T>
+void DashboardQueries::ask(QObject *context, const QString &key, Question<T> question,
+                           Reply<T> reply)
+{
+    startReading();
     QMetaObject::invokeMethod(
         m_reader,
-        [this, reader = m_reader, guard = QPointer<QObject>(context),
+        [this, reader = m_reader, key, guard = QPointer<QObject>(context),
          question = std::move(question), reply = std::move(reply)]() mutable {
-            const auto store = reader->store();
-            Result<T> answer = store ? question(**store) : Result<T>(store.error());
+            Result<T> answer = reader->answer<T>(key, question);
             // Back to this object's thread, which outlives the reader's: only there may the
             // context be looked at. The guard and the reply are moved, never copied, here.
             QMetaObject::invokeMethod(
@@ -367,26 +451,41 @@ void DashboardQueries::ask(QObject *context, std::function<Result<T>(const Store
 void DashboardQueries::totals(DayRange range, QObject *context, Reply<RangeTotals> reply)
 {
     ask<RangeTotals>(
-        context, [range](const Store &store) { return totalsOf(store, range); }, std::move(reply));
+        context, keyOf(QLatin1String("totals"), range),
+        [range](const Store &store) { return totalsOf(store, range); }, std::move(reply));
 }
 
 void DashboardQueries::summary(DayRange range, QObject *context, Reply<RangeSummary> reply)
 {
-    ask<RangeSummary>(
-        context, [range](const Store &store) { return summaryOf(store, range); }, std::move(reply));
+    ask<RangeSummary>(context, keyOf(QLatin1String("summary"), range), summaryQuestion(range),
+                      std::move(reply));
 }
 
 void DashboardQueries::trend(DayRange range, QObject *context, Reply<Trend> reply)
 {
-    ask<Trend>(
-        context, [range](const Store &store) { return trendOf(store, range); }, std::move(reply));
+    ask<Trend>(context, keyOf(QLatin1String("trend"), range), trendQuestion(range),
+               std::move(reply));
+}
+
+void DashboardQueries::prefetch(DayRange range)
+{
+    startReading();
+    QCoreApplication::postEvent(
+        m_reader, new Reader::Ahead([reader = m_reader, range] {
+            // Kept; a failure is the answer of the question asked later.
+            static_cast<void>(reader->answer<RangeSummary>(keyOf(QLatin1String("summary"), range),
+                                                           summaryQuestion(range)));
+            static_cast<void>(
+                reader->answer<Trend>(keyOf(QLatin1String("trend"), range), trendQuestion(range)));
+        }),
+        Qt::LowEventPriority);
 }
 
 void DashboardQueries::labelSetsBehind(GroupBy by, const QString &key, DayRange range,
                                        QObject *context, Reply<QList<LabelCounts>> reply)
 {
     ask<QList<LabelCounts>>(
-        context,
+        context, keyOf(QLatin1String("labelSetsBehind"), range, QString::number(int(by)) % key),
         [by, key, range](const Store &store) -> Result<QList<LabelCounts>> {
             auto labelSets = countersIn(store, range);
             if (labelSets)
@@ -400,21 +499,21 @@ void DashboardQueries::labelSetsBehind(GroupBy by, const QString &key, DayRange 
 void DashboardQueries::labelSets(QObject *context, Reply<QList<LabelCounts>> reply)
 {
     ask<QList<LabelCounts>>(
-        context, [](const Store &store) { return countersIn(store, DayRange{}); },
+        context, QString(), [](const Store &store) { return countersIn(store, DayRange{}); },
         std::move(reply));
 }
 
 void DashboardQueries::recentReports(int limit, QObject *context, Reply<QList<LoggedReport>> reply)
 {
     ask<QList<LoggedReport>>(
-        context, [limit](const Store &store) { return recentReportsOf(store, limit); },
-        std::move(reply));
+        context, keyOf(QLatin1String("recentReports"), DayRange{}, QString::number(limit)),
+        [limit](const Store &store) { return recentReportsOf(store, limit); }, std::move(reply));
 }
 
 void DashboardQueries::reportDetails(qint64 id, QObject *context, Reply<LoggedReportDetails> reply)
 {
     ask<LoggedReportDetails>(
-        context, [id](const Store &store) { return loggedReportDetailsOf(store, id); },
+        context, QString(), [id](const Store &store) { return loggedReportDetailsOf(store, id); },
         std::move(reply));
 }
 
@@ -422,7 +521,7 @@ void DashboardQueries::recentActivity(int limit, QObject *context,
                                       Reply<QList<ActivityEntry>> reply)
 {
     ask<QList<ActivityEntry>>(
-        context, [limit](const Store &store) { return recentActivityOf(store, limit); },
+        context, QString(), [limit](const Store &store) { return recentActivityOf(store, limit); },
         std::move(reply));
 }
 
@@ -430,8 +529,12 @@ void DashboardQueries::tlsSessions(DayRange range, TlsGroupBy by,
                                    std::optional<QString> policyDomain, QObject *context,
                                    Reply<QList<TlsSessionTotals>> reply)
 {
+    // "-" for every policy domain, else "=" and the domain.
+    QString which = QString::number(int(by)) + QLatin1Char(policyDomain ? '=' : '-');
+    if (policyDomain)
+        which += *policyDomain;
     ask<QList<TlsSessionTotals>>(
-        context,
+        context, keyOf(QLatin1String("tlsSessions"), range, which),
         [range, by, policyDomain = std::move(policyDomain)](const Store &store) {
             return tlsSessionsOf(store, range, by, policyDomain);
         },
@@ -442,7 +545,8 @@ void DashboardQueries::failureReports(DayRange range, FailureReportGroupBy by, Q
                                       Reply<QList<FailureReportTotals>> reply)
 {
     ask<QList<FailureReportTotals>>(
-        context, [range, by](const Store &store) { return failureReportsOf(store, range, by); },
+        context, keyOf(QLatin1String("failureReports"), range, QString::number(int(by))),
+        [range, by](const Store &store) { return failureReportsOf(store, range, by); },
         std::move(reply));
 }
 
@@ -450,7 +554,7 @@ void DashboardQueries::sources(DayRange range, SourceFilter filter, QObject *con
                                Reply<QList<SourceTotals>> reply)
 {
     ask<QList<SourceTotals>>(
-        context, [range, filter](const Store &store) { return sourcesOf(store, range, filter); },
+        context, QString(), [range, filter](const Store &store) { return sourcesOf(store, range, filter); },
         std::move(reply));
 }
 
@@ -458,7 +562,7 @@ void DashboardQueries::sourceDetails(const QString &ip, DayRange range, QObject 
                                      Reply<SourceDetails> reply)
 {
     ask<SourceDetails>(
-        context, [ip, range](const Store &store) { return sourceDetailsOf(store, ip, range); },
+        context, QString(), [ip, range](const Store &store) { return sourceDetailsOf(store, ip, range); },
         std::move(reply));
 }
 
@@ -466,7 +570,7 @@ void DashboardQueries::newFailingSources(DayRange range, QObject *context,
                                          Reply<QList<FailingSource>> reply)
 {
     ask<QList<FailingSource>>(
-        context, [range](const Store &store) { return newFailingSourcesOf(store, range); },
+        context, QString(), [range](const Store &store) { return newFailingSourcesOf(store, range); },
         std::move(reply));
 }
 

@@ -26,6 +26,12 @@ struct StoreLocation;
 // connection of its own to the store, so that a year of history never stalls the desktop;
 // questions are answered in the order they were asked. The answer is handed to `reply` on this
 // object's thread, where `context` lives too, and dropped when `context` is gone by then.
+//
+// The answers of totals(), summary(), trend(), labelSetsBehind(), recentReports(),
+// tlsSessions() and failureReports() are kept, and the same question is answered with the kept
+// answer for as long as nothing has been committed to the store since it was read
+// (Store::changeMark(): a commit of this exporter, of another process or of another exporter
+// sharing the database); the first question after a commit reads the store again.
 class DashboardQueries : public QObject
 {
     Q_OBJECT
@@ -76,11 +82,21 @@ public:
     // The sources newly failing DMARC in `range` (its first day valid), for the tray.
     void newFailingSources(DayRange range, QObject *context, Reply<QList<FailingSource>> reply);
 
+    // Reads the summary and the trend of `range` ahead and keeps them, behind every question
+    // asked before or after: switching to `range` then finds them read.
+    void prefetch(DayRange range);
+
 private:
     class Reader;
 
     template<typename T>
-    void ask(QObject *context, std::function<Result<T>(const Store &)> question, Reply<T> reply);
+    using Question = std::function<Result<T>(const Store &)>;
+
+    // `question`'s answer handed to `reply`; kept under `key` when it is not empty.
+    template<typename T>
+    void ask(QObject *context, const QString &key, Question<T> question, Reply<T> reply);
+    // Starts the thread with the first question.
+    void startReading();
 
     QThread *m_thread;
     Reader *m_reader; // lives in m_thread

@@ -780,6 +780,14 @@ Result<QList<ReportLogEntry>> Store::recentReports(int limit) const
     return entries;
 }
 
+Result<QString> Store::changeMark() const
+{
+    QSqlQuery query(connection().database());
+    if (!query.exec(m_dialect->changeMarkQuery()) || !query.next())
+        return connection().error(QStringLiteral("cannot read whether the store changed"), query);
+    return query.value(0).toString();
+}
+
 Result<std::optional<LoggedReportRecord>> Store::loggedReport(qint64 id) const
 {
     const StoreConnection store = connection();

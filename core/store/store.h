@@ -84,6 +84,10 @@ public:
 
     // Gives back the memory the database engine caches; for when the exporter goes idle.
     Result<void> releaseMemory() const;
+    // A value that is the same as long as no other connection has committed a change to the
+    // store (it may also change without one): what this store read after it, it would read
+    // again while the value stays the same.
+    Result<QString> changeMark() const;
 
     // Dashboard queries.
     // The counters per label set of the reports whose day (docs/counting.md 3.4) lies in

@@ -41,6 +41,9 @@ public:
     virtual QString tableExistsQuery() const = 0;
     // The names of all tables, whoever made them.
     virtual QString tablesQuery() const = 0;
+    // A query of one value that changes whenever another connection commits to the database
+    // (Store::changeMark()).
+    virtual QString changeMarkQuery() const = 0;
     // Reads, and sets to `id`, the number in a database that names the program it belongs to.
     // ownerQuery() reads `ownerTable()` when that is not empty (it is then read only when the
     // table exists) and gives no row while the number is not set.
@@ -83,6 +86,7 @@ public:
     QStringList beginWrite() const override { return {QStringLiteral("BEGIN IMMEDIATE")}; }
     QString tableExistsQuery() const override;
     QString tablesQuery() const override;
+    QString changeMarkQuery() const override { return QStringLiteral("PRAGMA data_version"); }
     QString ownerTable() const override { return QString(); }
     QString ownerQuery() const override { return QStringLiteral("PRAGMA application_id"); }
     QString setOwner(quint32 id) const override;
@@ -112,6 +116,12 @@ public:
     QStringList beginWrite() const override;
     QString tableExistsQuery() const override;
     QString tablesQuery() const override;
+    // Every transaction that writes, in any database of the server, changes the snapshot: it is
+    // listed while it runs, and the bound of the transactions begun moves when it ends.
+    QString changeMarkQuery() const override
+    {
+        return QStringLiteral("SELECT CAST(txid_current_snapshot() AS TEXT)");
+    }
     QString ownerTable() const override { return QStringLiteral("store_meta"); }
     QString ownerQuery() const override;
     QString setOwner(quint32 id) const override;
