@@ -10,6 +10,7 @@
 #include "storedetails.h"
 #include "storedialect.h"
 #include "storelock.h"
+#include "storemigration.h"
 #include "storesql.h"
 
 #include <QAtomicInteger>
@@ -167,6 +168,20 @@ QList<QStringList> migrations(const StoreDialect &dialect)
         ptrCacheMigration(),
         // Version 11: the days of a source IP found by its address.
         sourceReadsMigration(dialect)};
+}
+
+// The tables the migrations create, in that order: each after those it references.
+QStringList schemaTables(const StoreDialect &dialect)
+{
+    const QString create = QStringLiteral("CREATE TABLE ");
+    QStringList tables;
+    for (const QStringList &step : migrations(dialect)) {
+        for (const QString &statement : step) {
+            if (statement.startsWith(create))
+                tables << statement.mid(create.size()).section(QLatin1Char(' '), 0, 0);
+        }
+    }
+    return tables;
 }
 
 // Conditions on the `column` of days for the days from `from` to `to`, both included; an
@@ -828,6 +843,15 @@ Result<void> Store::keepPtrRecords(const QList<PtrRecord> &records)
     const StoreConnection store = connection();
     return store.transaction(StoreConnection::Access::Write,
                              [&] { return writePtrRecords(store, records); });
+}
+
+Result<StoreMigration> Store::copyInto(Store &target) const
+{
+    QStringList tables = schemaTables(*m_dialect);
+    // The schema's version and the owner stay the target's own.
+    tables.removeAll(QStringLiteral("schema_version"));
+    tables.removeAll(QStringLiteral("store_meta"));
+    return copyStore(connection(), target.connection(), tables);
 }
 
 Result<qint64> Store::dedupEntryCount() const

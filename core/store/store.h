@@ -3,6 +3,7 @@
 #include "common/result.h"
 #include "databasesettings.h"
 #include "sourcereads.h"
+#include "storemigrationreport.h"
 #include "storetypes.h"
 
 #include <QHash>
@@ -129,6 +130,10 @@ public:
 
     // Counts of stored rows, for logs and tests.
     Result<qint64> dedupEntryCount() const;
+
+    // Copies every table of this store but its schema bookkeeping into `target` (copyStore() of
+    // storemigration.h): one transaction of `target`, verified by counts and sums.
+    Result<StoreMigration> copyInto(Store &target) const;
 
 private:
     Store(QString connectionName, QString filePath, QString location, const StoreOptions &options,

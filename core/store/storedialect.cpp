@@ -13,6 +13,16 @@ QString placeholderRow(qsizetype values)
     return QLatin1Char('(') % placeholders.join(QStringLiteral(", ")) % QLatin1Char(')');
 }
 
+// "(?, ?), (?, ?)" for two rows of two values.
+QString placeholderRows(qsizetype rows, qsizetype values)
+{
+    const QString row = placeholderRow(values);
+    QStringList all;
+    for (qsizetype i = 0; i < rows; ++i)
+        all << row;
+    return all.join(QStringLiteral(", "));
+}
+
 } // namespace
 
 QStringList SqliteDialect::connectionSetup() const
@@ -92,11 +102,15 @@ QString StoreDialect::upsertSelected(const QString &table, const QStringList &ke
 
 QString StoreDialect::boundRows(qsizetype rows, int columns) const
 {
-    const QString row = placeholderRow(columns);
-    QStringList all;
-    for (qsizetype i = 0; i < rows; ++i)
-        all << row;
-    return QStringLiteral("(VALUES ") % all.join(QStringLiteral(", ")) % QLatin1Char(')');
+    return QStringLiteral("(VALUES ") % placeholderRows(rows, columns) % QLatin1Char(')');
+}
+
+QString StoreDialect::insertRows(const QString &table, const QStringList &columns,
+                                 qsizetype rows) const
+{
+    return QStringLiteral("INSERT INTO ") % table % QStringLiteral(" (") %
+           columns.join(QStringLiteral(", ")) % QStringLiteral(") VALUES ") %
+           placeholderRows(rows, columns.size());
 }
 
 QString PostgresDialect::errorCode(const QSqlError &error) const
@@ -156,6 +170,14 @@ QString PostgresDialect::weekStart(const QString &dayColumn) const
 {
     return QStringLiteral("to_char(date_trunc('week', CAST(") % dayColumn %
            QStringLiteral(" AS DATE)), 'YYYY-MM-DD')");
+}
+
+QStringList PostgresDialect::followInsertedIds(const QString &table) const
+{
+    // The identity column's sequence goes on after the largest id; an empty table keeps it.
+    return {QStringLiteral("SELECT setval(pg_get_serial_sequence('") % table %
+            QStringLiteral("', 'id'), MAX(id)) FROM ") % table %
+            QStringLiteral(" HAVING MAX(id) IS NOT NULL")};
 }
 
 } // namespace Dmarc

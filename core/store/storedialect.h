@@ -53,6 +53,9 @@ public:
     // The Monday of the ISO 8601 week of `dayColumn` (a day written YYYY-MM-DD), written the
     // same way.
     virtual QString weekStart(const QString &dayColumn) const = 0;
+    // Statements that make the next id of `table`'s autoIdColumn() follow the ids inserted in it
+    // explicitly (a copied store's rows keep their ids).
+    virtual QStringList followInsertedIds(const QString &table) const = 0;
 
     // What follows is the same on both engines.
 
@@ -71,6 +74,8 @@ public:
     // many keys through an index. PostgreSQL types its columns as text: a number column is
     // compared as CAST(k.column3 AS BIGINT).
     QString boundRows(qsizetype rows, int columns) const;
+    // INSERT INTO `table` (columns) VALUES (?, ?), ... for `rows` rows of bound values.
+    QString insertRows(const QString &table, const QStringList &columns, qsizetype rows) const;
 };
 
 // SQLite: WAL, durable commits (synchronous=FULL), and the application_id in the file header
@@ -91,6 +96,11 @@ public:
     QString ownerQuery() const override { return QStringLiteral("PRAGMA application_id"); }
     QString setOwner(quint32 id) const override;
     QString weekStart(const QString &dayColumn) const override;
+    // A new id is one more than the largest.
+    QStringList followInsertedIds(const QString &) const override { return {}; }
+    // Writes a consistent copy of the database, as of the statement, to the file bound to it;
+    // also over a read-only connection.
+    QString copyInto() const { return QStringLiteral("VACUUM INTO ?"); }
 };
 
 // PostgreSQL through QPSQL: a write transaction is READ COMMITTED under a transaction-level
@@ -126,6 +136,7 @@ public:
     QString ownerQuery() const override;
     QString setOwner(quint32 id) const override;
     QString weekStart(const QString &dayColumn) const override;
+    QStringList followInsertedIds(const QString &table) const override;
 };
 
 } // namespace Dmarc
