@@ -38,12 +38,18 @@ QString description()
               "                         report would be rejected; changes nothing\n"
               "  import FILE|DIR...     count local report files (folders recursively) into "
               "the\n"
-              "                         store, with the same deduplication as the mailbox");
+              "                         store, with the same deduplication as the mailbox\n"
+              "  migrate FILE|DIR       copy a SQLite store (its file, or its storage folder) "
+              "into the\n"
+              "                         PostgreSQL store of the configuration's database, "
+              "verified by\n"
+              "                         counts; does nothing when it was copied before");
 }
 
 bool isCommand(const char *argument)
 {
-    return std::strcmp(argument, "inspect") == 0 || std::strcmp(argument, "import") == 0;
+    return std::strcmp(argument, "inspect") == 0 || std::strcmp(argument, "import") == 0 ||
+           std::strcmp(argument, "migrate") == 0;
 }
 
 } // namespace
@@ -91,11 +97,13 @@ CommandLine parseCommandLine(const QStringList &arguments)
     const QCommandLineOption jsonOption(QStringLiteral("json"),
                                         tr("inspect: print JSON instead of text."));
     parser.addOptions({configOption, noGuiOption, debugOption, checkOption, jsonOption});
-    parser.addPositionalArgument(QStringLiteral("command"), tr("inspect or import (optional)."),
+    parser.addPositionalArgument(QStringLiteral("command"),
+                                 tr("inspect, import or migrate (optional)."),
                                  QStringLiteral("[command]"));
-    parser.addPositionalArgument(QStringLiteral("files"),
-                                 tr("Report files or folders for inspect and import."),
-                                 QStringLiteral("[files...]"));
+    parser.addPositionalArgument(
+        QStringLiteral("files"),
+        tr("Report files or folders for inspect and import; the SQLite store for migrate."),
+        QStringLiteral("[files...]"));
 
     CommandLine result;
     result.helpText = parser.helpText();
@@ -128,8 +136,13 @@ CommandLine parseCommandLine(const QStringList &arguments)
         result.action = command == QStringLiteral("inspect") ? CommandLine::Action::Inspect
                                                              : CommandLine::Action::Import;
         result.files = positional;
+    } else if (command == QStringLiteral("migrate")) {
+        if (positional.size() != 1)
+            return fail(tr("migrate: give the SQLite store to copy, its file or its folder"));
+        result.action = CommandLine::Action::Migrate;
+        result.files = positional;
     } else if (!command.isEmpty()) {
-        return fail(tr("Unknown command: %1 (expected inspect or import)").arg(command));
+        return fail(tr("Unknown command: %1 (expected inspect, import or migrate)").arg(command));
     } else if (parser.isSet(checkOption)) {
         result.action = CommandLine::Action::CheckConfig;
     }

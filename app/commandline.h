@@ -14,6 +14,7 @@ struct CommandLine
         CheckConfig, // validate and print the effective configuration
         Inspect,     // show what the exporter would make of report files
         Import,      // count local report files into the store
+        Migrate,     // copy a SQLite store into the configured PostgreSQL store
         ShowHelp,
         ShowVersion,
         Invalid
@@ -25,7 +26,7 @@ struct CommandLine
     bool noGui = false;
     bool debug = false;
     bool json = false; // inspect --json
-    QStringList files; // inspect/import arguments
+    QStringList files; // inspect/import arguments; migrate's one SQLite store
     QString helpText;
     QString errorText;
 };

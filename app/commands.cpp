@@ -5,6 +5,7 @@
 #include "config/config.h"
 #include "service/exporter.h"
 #include "service/fileimporter.h"
+#include "service/storemigrator.h"
 #include "signalwatcher.h"
 
 #include <QCoreApplication>
@@ -101,6 +102,49 @@ int runImport(const CommandLine &commandLine)
     if (summary->failed > 0)
         err << "Run `dmarc-metrics-exporter inspect FILE` to see why a file failed.\n";
     return (summary->failed > 0 || !allFound) ? 1 : 0;
+}
+
+int runMigrate(const CommandLine &commandLine)
+{
+    const auto config = loadOrComplain(commandLine);
+    if (!config)
+        return 2;
+    // What happened is printed below; the store's own lines only with --debug.
+    installLogging(*config, commandLine.debug, QtWarningMsg);
+    const auto migration = migrateToDatabase(*config, commandLine.files.constFirst());
+    if (!migration) {
+        QTextStream(stderr) << "migrate: " << migration.error().message << '\n';
+        return 1;
+    }
+    QTextStream out(stdout);
+    const QString source =
+        migration->source +
+        (migration->sourceVersion < migration->version
+             ? QStringLiteral(" (schema version %1, brought up to %2 on a copy; the file is "
+                              "unchanged)")
+                   .arg(migration->sourceVersion)
+                   .arg(migration->version)
+             : QStringLiteral(" (schema version %1)").arg(migration->version));
+    if (migration->copied)
+        out << "Copied " << source << "\ninto " << migration->target << ".\n";
+    else
+        out << "Nothing to copy: " << migration->target << "\nholds the rows of " << source
+            << " already; nothing was changed.\n";
+    out << '\n'
+        << QStringLiteral("%1 %2").arg(QStringLiteral("table"), -28).arg(QStringLiteral("rows"), 12)
+        << '\n';
+    qint64 messages = 0;
+    for (const TableTally &table : migration->tables) {
+        out << QStringLiteral("%1 %2").arg(table.table, -28).arg(table.rows, 12) << '\n';
+        for (const auto &[column, sum] : table.sums) {
+            if (table.table == QLatin1String("counters") && column == QLatin1String("total"))
+                messages = sum;
+        }
+    }
+    out << "\nVerified: every table has as many rows in both, and each of its number columns "
+           "the same sum.\nDMARC messages counted: "
+        << messages << ".\n";
+    return 0;
 }
 
 int runExporter(const CommandLine &commandLine)

@@ -20,6 +20,9 @@ int runCheckConfig(const CommandLine &commandLine);
 // path was there.
 QStringList collectReportFiles(const char *command, const QStringList &paths, bool *allFound);
 int runImport(const CommandLine &commandLine);
+// Copies the SQLite store named on the command line into the configuration's PostgreSQL store
+// and prints what each table holds in both.
+int runMigrate(const CommandLine &commandLine);
 
 // The headless exporter: loads the configuration and runs it until SIGTERM/SIGINT.
 int runExporter(const CommandLine &commandLine);

@@ -51,6 +51,8 @@ int main(int argc, char *argv[])
                                                               : QString());
     case App::CommandLine::Action::Import:
         return App::runImport(commandLine);
+    case App::CommandLine::Action::Migrate:
+        return App::runMigrate(commandLine);
     case App::CommandLine::Action::Run:
         break;
     }
