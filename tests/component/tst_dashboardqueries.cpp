@@ -1,7 +1,7 @@
 #include "queryanswer.h"
 #include "service/dashboardqueries.h"
 #include "store/store.h"
-#include "store/storesql.h"
+#include "storebackend.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -12,7 +12,7 @@
 #include <QThread>
 
 using namespace Dmarc;
-using Dmarc::Test::answerOf;
+using namespace Dmarc::Test;
 
 namespace {
 
@@ -152,23 +152,25 @@ QStringList described(const QList<FailureReportTotals> &rows)
 
 } // namespace
 
-// The dashboard's read API against a real store filled through Store::commit: every question's
-// answer, pinned.
+// The dashboard's read API against a real store filled through Store::commit, on both backends
+// (storebackend.h): every question's answer, pinned.
 class TestDashboardQueries : public QObject
 {
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    std::unique_ptr<DashboardQueries> m_queries;
-
-private Q_SLOTS:
-    void initTestCase()
+    // The store every question reads, one per backend, filled by its first case.
+    struct Filled
     {
-        QVERIFY(m_dir.isValid());
-        auto store = Store::open(m_dir.path());
-        if (!store)
-            QFAIL(qPrintable(store.error().message));
+        QTemporaryDir dir;
+        std::unique_ptr<DashboardQueries> queries;
+    };
+    std::unique_ptr<Filled> m_filled[2];
+    QString m_dir;                         // the folder of the current backend's store
+    DashboardQueries *m_queries = nullptr; // its queries
+
+    void fill(Store &store)
+    {
         const ReportCounts google = report(QStringLiteral("g-1"), kFirstDay,
                                            {LabelCounts{kGoogleCom, counted(10, 9, 0)},
                                             LabelCounts{kGoogleOrg, counted(4, 2, 1)}});
@@ -183,7 +185,7 @@ private Q_SLOTS:
                   {PayloadFailure{QStringLiteral("part 2"),
                                   Error{QStringLiteral("malformed"), QStringLiteral("bad XML")}}})};
         for (const EmailCommit &commit : emails) {
-            const auto committed = (*store)->commit({commit}, kProcessedAt);
+            const auto committed = store.commit({commit}, kProcessedAt);
             if (!committed)
                 QFAIL(qPrintable(committed.error().message));
         }
@@ -212,19 +214,49 @@ private Q_SLOTS:
                              failure(com, QStringLiteral("spf"), QStringLiteral("dkim"),
                                      QStringLiteral("delivered"))})};
         for (const EmailCommit &commit : tlsEmails) {
-            const auto committed = (*store)->commit({commit}, kProcessedAt);
+            const auto committed = store.commit({commit}, kProcessedAt);
             if (!committed)
                 QFAIL(qPrintable(committed.error().message));
         }
         // A failure report that arrived on the second day.
-        const auto earlier = (*store)->commit(
+        const auto earlier = store.commit(
             {failureEmail(10, {failure(QStringLiteral("example.org"), QStringLiteral("dkim"),
                                        QString(), QString())})},
             kSecondDay.startOfDay(Qt::UTC).toSecsSinceEpoch() + 3600);
         if (!earlier)
             QFAIL(qPrintable(earlier.error().message));
-        // Read while the writer's connection is still open, as in the exporter.
-        m_queries = std::make_unique<DashboardQueries>(StoreLocation{m_dir.path(), {}});
+    }
+
+private Q_SLOTS:
+    void initTestCase_data() { addStoreBackendRows(); }
+
+    void init()
+    {
+        const auto chosen = useStoreBackendOfRow();
+        QVERIFY2(chosen, chosen ? "" : qPrintable(chosen.error().message));
+        std::unique_ptr<Filled> &filled = m_filled[onPostgres() ? 1 : 0];
+        if (!filled) {
+            auto made = std::make_unique<Filled>();
+            QVERIFY(made->dir.isValid());
+            auto store = Store::open(locationOf(made->dir.path()));
+            if (!store)
+                QFAIL(qPrintable(store.error().message));
+            fill(**store);
+            if (QTest::currentTestFailed())
+                return;
+            // Read while the writer's connection is still open, as in the exporter.
+            made->queries = std::make_unique<DashboardQueries>(locationOf(made->dir.path()));
+            filled = std::move(made);
+        }
+        m_dir = filled->dir.path();
+        m_queries = filled->queries.get();
+    }
+
+    void cleanupTestCase()
+    {
+        for (std::unique_ptr<Filled> &filled : m_filled)
+            filled.reset();
+        stopStoreBackends();
     }
 
     void totalsOfARange_data()
@@ -288,8 +320,9 @@ private Q_SLOTS:
 
     void trendWithoutAStartBeginsAtTheFirstReport()
     {
-        const auto trend = answerOf<Trend>(
-            [&](QObject *c, auto reply) { m_queries->trend({QDate(), kLastDay}, c, reply); });
+        const auto trend = answerOf<Trend>([&](QObject *c, auto reply) {
+            m_queries->trend({QDate(), kLastDay}, c, reply);
+        });
         QVERIFY(trend && *trend);
         QCOMPARE((*trend)->points.size(), 4);
         QCOMPARE((*trend)->points.first().first, kFirstDay);
@@ -305,10 +338,10 @@ private Q_SLOTS:
         QTest::addColumn<int>("points");
         QTest::addColumn<QDate>("firstEnds");
         // Saturday 2026-01-10 and Sunday the 11th are one week; Tuesday the 13th the next.
-        QTest::newRow("61 days: weeks") << kLastDay.addDays(-60) << int(TrendPeriod::Week) << 10
-                                        << QDate(2025, 11, 16);
-        QTest::newRow("367 days: months") << kLastDay.addDays(-366) << int(TrendPeriod::Month)
-                                          << 13 << QDate(2025, 1, 31);
+        QTest::newRow("61 days: weeks")
+            << kLastDay.addDays(-60) << int(TrendPeriod::Week) << 10 << QDate(2025, 11, 16);
+        QTest::newRow("367 days: months")
+            << kLastDay.addDays(-366) << int(TrendPeriod::Month) << 13 << QDate(2025, 1, 31);
     }
 
     void trendOfLongRangesByWeekOrMonth()
@@ -317,8 +350,9 @@ private Q_SLOTS:
         QFETCH(int, period);
         QFETCH(int, points);
         QFETCH(QDate, firstEnds);
-        const auto trend = answerOf<Trend>(
-            [&](QObject *c, auto reply) { m_queries->trend({from, kLastDay}, c, reply); });
+        const auto trend = answerOf<Trend>([&](QObject *c, auto reply) {
+            m_queries->trend({from, kLastDay}, c, reply);
+        });
         QVERIFY(trend && *trend);
         QCOMPARE(int((*trend)->period), period);
         const QList<TrendPoint> &all = (*trend)->points;
@@ -373,8 +407,8 @@ private Q_SLOTS:
         QFETCH(int, by);
         QFETCH(QStringList, keys);
         QFETCH(QList<quint64>, messages);
-        const auto summary =
-            answerOf<RangeSummary>([&](QObject *c, auto reply) { m_queries->summary({}, c, reply); });
+        const auto summary = answerOf<RangeSummary>(
+            [&](QObject *c, auto reply) { m_queries->summary({}, c, reply); });
         QVERIFY(summary && *summary);
         QStringList gotKeys;
         QList<quint64> gotMessages;
@@ -591,7 +625,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         {
-            auto store = Store::open(dir.path());
+            auto store = Store::open(locationOf(dir.path()));
             QVERIFY(store);
             QVERIFY((*store)->commit(
                 {tlsEmail(1, tlsReport(QStringLiteral("Old"), QStringLiteral("o-1"), kFirstDay,
@@ -599,31 +633,10 @@ private Q_SLOTS:
                                                1, 1)}))},
                 kProcessedAt));
         }
+        const auto downgraded = downgradeStore(dir.filePath(Store::fileName()), 3);
+        QVERIFY2(downgraded, downgraded ? "" : qPrintable(downgraded.error().message));
         {
-            QSqlDatabase db =
-                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("downgrade"));
-            db.setDatabaseName(dir.filePath(Store::fileName()));
-            QVERIFY(db.open());
-            QSqlQuery query(db);
-            for (int t = kAllTimeCountTables; t < kCountTables; ++t)
-                QVERIFY(query.exec(QStringLiteral("DROP TABLE ") % countTables().at(t).name));
-            QVERIFY(query.exec(QStringLiteral("DROP TABLE ptr_cache")));
-            QVERIFY(query.exec(QStringLiteral("DROP TABLE weekly_counters")));
-            for (const char *table : {"source_days", "source_day_domains", "source_counters"})
-                QVERIFY(query.exec(QStringLiteral("DROP TABLE ") % QLatin1String(table)));
-            QVERIFY(query.exec(QStringLiteral("DROP TABLE daily_counters")));
-            QVERIFY(query.exec(QStringLiteral("DROP TABLE daily_totals")));
-            for (const char *table :
-                 {"logged_emails", "email_parts", "report_details", "report_rows", "activity"})
-                QVERIFY(query.exec(QStringLiteral("DROP TABLE ") % QLatin1String(table)));
-            QVERIFY(query.exec(QStringLiteral("DROP INDEX reports_log_email")));
-            QVERIFY(query.exec(QStringLiteral("ALTER TABLE reports_log DROP COLUMN email_id")));
-            QVERIFY(query.exec(QStringLiteral("UPDATE schema_version SET version = 3")));
-            db.close();
-        }
-        QSqlDatabase::removeDatabase(QStringLiteral("downgrade"));
-        {
-            auto store = Store::open(dir.path());
+            auto store = Store::open(locationOf(dir.path()));
             if (!store)
                 QFAIL(qPrintable(store.error().message));
             QVERIFY((*store)->commit(
@@ -632,7 +645,7 @@ private Q_SLOTS:
                                                3, 0)}))},
                 kProcessedAt));
         }
-        DashboardQueries queries(StoreLocation{dir.path(), {}});
+        DashboardQueries queries(locationOf(dir.path()));
         const auto rows = answerOf<QList<TlsSessionTotals>>([&](QObject *c, auto reply) {
             queries.tlsSessions({}, TlsGroupBy::PolicyDomain, std::nullopt, c, reply);
         });
@@ -651,7 +664,7 @@ private Q_SLOTS:
         const LabelSet newLabels{QStringLiteral("New"), QStringLiteral("new.example"),
                                  QStringLiteral("new.example"), QStringLiteral("new.example")};
         {
-            auto store = Store::open(dir.path());
+            auto store = Store::open(locationOf(dir.path()));
             QVERIFY(store);
             QVERIFY((*store)->commit({email(1, QStringLiteral("dmarc@old.example"),
                                             {report(QStringLiteral("o-1"), kFirstDay,
@@ -660,8 +673,7 @@ private Q_SLOTS:
         }
         {
             QSqlDatabase db =
-                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("before"));
-            db.setDatabaseName(dir.filePath(Store::fileName()));
+                rawDatabase(dir.filePath(Store::fileName()), QStringLiteral("before"));
             QVERIFY(db.open());
             QSqlQuery query(db);
             QVERIFY(query.exec(QStringLiteral("DELETE FROM weekly_counters")));
@@ -670,7 +682,7 @@ private Q_SLOTS:
         }
         QSqlDatabase::removeDatabase(QStringLiteral("before"));
         {
-            auto store = Store::open(dir.path());
+            auto store = Store::open(locationOf(dir.path()));
             if (!store)
                 QFAIL(qPrintable(store.error().message));
             QVERIFY((*store)->commit({email(2, QStringLiteral("dmarc@new.example"),
@@ -678,7 +690,7 @@ private Q_SLOTS:
                                                     {LabelCounts{newLabels, counted(2, 1, 0)}})})},
                                      kProcessedAt));
         }
-        DashboardQueries queries(StoreLocation{dir.path(), {}});
+        DashboardQueries queries(locationOf(dir.path()));
         const auto days = answerOf<RangeSummary>([&](QObject *c, auto reply) {
             queries.summary({kFirstDay, kLastDay}, c, reply);
         });
@@ -721,27 +733,34 @@ private Q_SLOTS:
         QVERIFY(!answered);
     }
 
+    // A folder that is a file, or a database that refuses the password: the error names it.
     void anUnreadableStoreIsAnError()
     {
         QTemporaryDir dir;
-        const QString notADirectory = dir.filePath(QStringLiteral("file"));
-        QFile file(notADirectory);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.close();
-        DashboardQueries queries(StoreLocation{notADirectory, {}});
+        StoreLocation location{dir.filePath(QStringLiteral("file")), {}};
+        QString where = location.directory;
+        if (onPostgres()) {
+            location = locationOf(dir.path());
+            location.database.password = QStringLiteral("not the password");
+            where = whereOf(dir.path());
+        } else {
+            QFile file(location.directory);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.close();
+        }
+        DashboardQueries queries(location);
         const auto totals =
             answerOf<RangeTotals>([&](QObject *c, auto reply) { queries.totals({}, c, reply); });
         QVERIFY(totals);
         QVERIFY(!*totals);
-        QVERIFY2(totals->error().message.contains(notADirectory),
-                 qPrintable(totals->error().message));
+        QVERIFY2(totals->error().message.contains(where), qPrintable(totals->error().message));
     }
 
     void droppedWithQuestionsOutstanding()
     {
         bool answered = false;
         {
-            DashboardQueries queries(StoreLocation{m_dir.path(), {}});
+            DashboardQueries queries(locationOf(m_dir));
             for (int i = 0; i < 20; ++i) {
                 queries.recentReports(100, this, [&answered](const Result<QList<LoggedReport>> &) {
                     answered = true;

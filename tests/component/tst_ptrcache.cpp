@@ -1,6 +1,6 @@
 // The reverse DNS answers kept in the store (ptr_cache), the resolver's cache over it, and the
-// lookups that a batch's commit waits for (docs/counting.md section 10.6), against real SQLite
-// files and a DNS server of the test's own on loopback.
+// lookups that a batch's commit waits for (docs/counting.md section 10.6), against a real store
+// on both backends (storebackend.h) and a DNS server of the test's own on loopback.
 
 #include "dnsserver.h"
 #include "metrics/metricsregistry.h"
@@ -8,6 +8,7 @@
 #include "service/ptrlookups.h"
 #include "service/storeptrcache.h"
 #include "store/store.h"
+#include "storebackend.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -16,7 +17,7 @@
 #include <QTest>
 
 using namespace Dmarc;
-using Dmarc::Test::DnsServer;
+using namespace Dmarc::Test;
 
 namespace {
 
@@ -31,7 +32,7 @@ QString queryName(const QString &ip)
 
 std::unique_ptr<Store> openStore(const QString &directory)
 {
-    auto store = Store::open(directory);
+    auto store = Store::open(locationOf(directory));
     if (!store) {
         qWarning("%s", qPrintable(store.error().message));
         return nullptr;
@@ -123,6 +124,16 @@ class TestPtrCache : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase_data() { addStoreBackendRows(); }
+
+    void init()
+    {
+        const auto chosen = useStoreBackendOfRow();
+        QVERIFY2(chosen, chosen ? "" : qPrintable(chosen.error().message));
+    }
+
+    void cleanupTestCase() { stopStoreBackends(); }
+
     void keptAcrossReopen()
     {
         QTemporaryDir dir;

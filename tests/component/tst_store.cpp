@@ -1,8 +1,7 @@
 #include "commitfixtures.h"
-#include "postgresserver.h"
 #include "store/legacyimport.h"
 #include "store/store.h"
-#include "store/storesql.h"
+#include "storebackend.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -27,57 +26,13 @@ using namespace Dmarc::Test;
 
 namespace {
 
-// The suite runs on both backends (initTestCase_data): SQLite in each case's temporary folder,
-// and PostgreSQL, where each such folder stands for a database of its own on one server. Cases
-// about what only SQLite has (files, their modes, the folder lock, the application_id in the
-// file header) say so and are skipped on PostgreSQL.
-bool g_onPostgres = false;
-std::unique_ptr<PostgresServer> g_server; // started with the first PostgreSQL case
-QHash<QString, QString> g_databases;      // the database of each folder
-int g_databaseCount = 0;
-
-// Where the store of the folder `dir` is on this backend.
-StoreLocation locationOf(const QString &dir)
-{
-    StoreLocation location{dir, {}};
-    if (!g_onPostgres)
-        return location;
-    const QString folder = QDir(dir).absolutePath();
-    QString name = g_databases.value(folder);
-    if (name.isEmpty()) {
-        name = QStringLiteral("store_%1").arg(++g_databaseCount);
-        if (auto created = g_server->createDatabase(name); !created)
-            qWarning("%s", qPrintable(created.error().message));
-        g_databases.insert(folder, name);
-    }
-    location.database = DatabaseSettings::fromUrl(g_server->url(name)).value();
-    location.database.password = g_server->password();
-    return location;
-}
+// The suite runs on both backends (storebackend.h). Cases about what only SQLite has (files,
+// their modes, the folder lock, the application_id in the file header) say so and are skipped
+// on PostgreSQL.
 
 Result<std::unique_ptr<Store>> openIn(const QString &dir, const StoreOptions &options = {})
 {
     return Store::open(locationOf(dir), options);
-}
-
-// A connection named `connectionName` (not opened) to the database of the store file `path`:
-// the file itself, or the folder's database on PostgreSQL.
-QSqlDatabase rawDatabase(const QString &path, const QString &connectionName)
-{
-    if (g_onPostgres)
-        return g_server->connection(connectionName,
-                                    locationOf(QFileInfo(path).path()).database.name);
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connectionName);
-    db.setDatabaseName(path);
-    return db;
-}
-
-// How errors name the store of the folder `dir`: its file, or its database's URL.
-QString whereOf(const QString &dir)
-{
-    if (g_onPostgres)
-        return locationOf(dir).database.shownUrl();
-    return QDir(dir).absoluteFilePath(Store::fileName());
 }
 
 std::unique_ptr<Store> openStore(const QString &dir, qint64 dedupSeconds = 7 * kDay)
@@ -117,55 +72,6 @@ quint64 invalidOf(Store &store, const QString &fromEmail)
             return entry.count;
     }
     return 0;
-}
-
-// Takes a store file back to `version` (1 or 2): drops the tables of version 3.
-void downgrade(const QString &path, int version)
-{
-    {
-        QSqlDatabase db = rawDatabase(path, QStringLiteral("downgrade"));
-        QVERIFY(db.open());
-        QSqlQuery query(db);
-        // What each version from 3 on added, undone down to `version`.
-        QStringList statements;
-        if (version < 11)
-            statements << QStringLiteral("DROP INDEX source_days_by_ip");
-        if (version < 10)
-            statements << QStringLiteral("DROP TABLE ptr_cache");
-        if (version < 9)
-            statements << QStringLiteral("DROP TABLE weekly_counters");
-        if (version < 8) {
-            for (const char *column : {"tls_counted", "failures_counted"})
-                statements << QStringLiteral("ALTER TABLE activity DROP COLUMN ") %
-                                  QLatin1String(column);
-        }
-        if (version < 7) {
-            for (const char *table : {"source_days", "source_day_domains", "source_counters"})
-                statements << QStringLiteral("DROP TABLE ") % QLatin1String(table);
-        }
-        if (version < 6) {
-            for (const char *table :
-                 {"logged_emails", "email_parts", "report_details", "report_rows", "activity"})
-                statements << QStringLiteral("DROP TABLE ") % QLatin1String(table);
-            statements << QStringLiteral("DROP INDEX reports_log_email")
-                       << QStringLiteral("ALTER TABLE reports_log DROP COLUMN email_id");
-        }
-        if (version < 5)
-            statements << QStringLiteral("DROP TABLE daily_counters")
-                       << QStringLiteral("DROP TABLE daily_totals");
-        for (int t = 0; t < kCountTables; ++t) {
-            if (version < (t < kAllTimeCountTables ? 3 : 4))
-                statements << QStringLiteral("DROP TABLE ") % countTables().at(t).name;
-        }
-        if (version < 3)
-            statements << QStringLiteral("DROP TABLE tls_dedup");
-        for (const QString &statement : std::as_const(statements))
-            QVERIFY2(query.exec(statement), qPrintable(query.lastError().text()));
-        QVERIFY(query.exec(QStringLiteral("UPDATE schema_version SET version = ") %
-                           QString::number(version)));
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(QStringLiteral("downgrade"));
 }
 
 QStringList countsOf(Store &store, CountTable table)
@@ -261,7 +167,7 @@ QStringList sourceCountersOf(Store &store)
 // application_id, or the row of store_meta on PostgreSQL.
 qint64 ownerOf(const QString &path)
 {
-    return rawSql(path, {g_onPostgres ? QStringLiteral("SELECT CAST(meta_value AS BIGINT) FROM "
+    return rawSql(path, {onPostgres() ? QStringLiteral("SELECT CAST(meta_value AS BIGINT) FROM "
                                                        "store_meta WHERE meta_key = "
                                                        "'application_id'")
                                       : QStringLiteral("PRAGMA application_id")})
@@ -271,7 +177,7 @@ qint64 ownerOf(const QString &path)
 // All a database holds: the SQLite file's bytes, or every table with its rows on PostgreSQL.
 QByteArray contentOf(const QString &path)
 {
-    if (!g_onPostgres) {
+    if (!onPostgres()) {
         QFile file(path);
         return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
     }
@@ -335,36 +241,26 @@ class TestStore : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase_data()
-    {
-        QTest::addColumn<bool>("postgres");
-        QTest::newRow("sqlite") << false;
-        QTest::newRow("postgresql") << true;
-    }
+    void initTestCase_data() { addStoreBackendRows(); }
 
     void init()
     {
-        QFETCH_GLOBAL(bool, postgres);
-        g_onPostgres = postgres;
-        if (postgres && !g_server) {
-            g_server = std::make_unique<PostgresServer>();
-            const auto started = g_server->start();
-            QVERIFY2(started, started ? "" : qPrintable(started.error().message));
-        }
+        const auto chosen = useStoreBackendOfRow();
+        QVERIFY2(chosen, chosen ? "" : qPrintable(chosen.error().message));
     }
 
-    void cleanupTestCase() { g_server.reset(); }
+    void cleanupTestCase() { stopStoreBackends(); }
 
     void createsOneFileWithSchema()
     {
         QTemporaryDir dir;
         auto store = openStore(dir.path());
         QVERIFY(store);
-        if (g_onPostgres) {
+        if (onPostgres()) {
             // Named by its URL, without the password; no file.
             QVERIFY(store->filePath().isEmpty());
             QCOMPARE(store->location(), QStringLiteral("database ") + whereOf(dir.path()));
-            QVERIFY(!store->location().contains(g_server->password()));
+            QVERIFY(!store->location().contains(postgresServer().password()));
             QVERIFY(QDir(dir.path()).isEmpty());
         } else {
             QCOMPARE(store->filePath(), whereOf(dir.path()));
@@ -615,8 +511,10 @@ private Q_SLOTS:
             for (const QList<EmailCommit> &batch : batches)
                 QVERIFY(store->commit(batch, kNow).ok());
         }
-        if (migrated)
-            downgrade(path, 8);
+        if (migrated) {
+            const auto downgraded = downgradeStore(path, 8);
+            QVERIFY2(downgraded, downgraded ? "" : qPrintable(downgraded.error().message));
+        }
         auto store = openStore(dir.path());
         QVERIFY(store);
         // Keyed by the Monday of each week: 2 October to 13 November.
@@ -723,7 +621,8 @@ private Q_SLOTS:
             db.close();
         }
         QSqlDatabase::removeDatabase(QStringLiteral("raw"));
-        downgrade(path, 1);
+        const auto downgraded = downgradeStore(path, 1);
+        QVERIFY2(downgraded, downgraded ? "" : qPrintable(downgraded.error().message));
         auto store = openStore(dir.path());
         QVERIFY(store);
         QCOMPARE(store->recentReports(10)->at(0).outcome, ReportOutcome::Malformed);
@@ -758,7 +657,8 @@ private Q_SLOTS:
                                  kNow)
                         .ok());
         }
-        downgrade(path, 5);
+        const auto downgraded = downgradeStore(path, 5);
+        QVERIFY2(downgraded, downgraded ? "" : qPrintable(downgraded.error().message));
         auto store = openStore(dir.path());
         QVERIFY(store);
         QCOMPARE(countersOf(*store, kLabels), counters(3, 3));
@@ -873,7 +773,8 @@ private Q_SLOTS:
                         kNow)
                     .ok());
         }
-        downgrade(path, 6);
+        const auto downgraded = downgradeStore(path, 6);
+        QVERIFY2(downgraded, downgraded ? "" : qPrintable(downgraded.error().message));
         auto store = openStore(dir.path());
         QVERIFY(store);
         QCOMPARE(rawSql(path, {QStringLiteral("SELECT version FROM schema_version")}).toInt(),
@@ -909,7 +810,8 @@ private Q_SLOTS:
                                  kNow)
                         .ok());
         }
-        downgrade(path, 2);
+        const auto downgraded = downgradeStore(path, 2);
+        QVERIFY2(downgraded, downgraded ? "" : qPrintable(downgraded.error().message));
         auto store = openStore(dir.path());
         QVERIFY(store);
         QCOMPARE(countersOf(*store, kLabels), counters(3, 3));
@@ -1091,7 +993,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(Store::fileName());
         QByteArray before;
-        if (g_onPostgres &&
+        if (onPostgres() &&
             (kind == QLatin1String("corrupt") || kind == QLatin1String("directory")))
             QSKIP("What is at the store file's path: SQLite only");
         if (kind == QLatin1String("corrupt")) {
@@ -1108,7 +1010,7 @@ private Q_SLOTS:
                 QVERIFY(
                     QSqlQuery(db).exec(QStringLiteral("UPDATE schema_version SET version = 99")));
                 db.close();
-            } else if (g_onPostgres) {
+            } else if (onPostgres()) {
                 // Transactions of new sessions may read, not write (SQLSTATE 25006).
                 rawSql(path,
                        {QStringLiteral("ALTER DATABASE ") % locationOf(dir.path()).database.name %
@@ -1124,7 +1026,7 @@ private Q_SLOTS:
         QVERIFY2(store.error().message.contains(whereOf(dir.path())),
                  qPrintable(store.error().message));
         QVERIFY2(store.error().message.contains(mentions), qPrintable(store.error().message));
-        if (kind == QLatin1String("readonly") && g_onPostgres)
+        if (kind == QLatin1String("readonly") && onPostgres())
             QCOMPARE(store.error().code, QStringLiteral("store_readonly"));
         if (kind != QLatin1String("directory"))
             QCOMPARE(contentOf(path), before); // never replaced or truncated
@@ -1146,7 +1048,7 @@ private Q_SLOTS:
                         .ok());
         }
         QCOMPARE(ownerOf(path), qint64(Store::kApplicationId));
-        rawSql(path, {g_onPostgres ? QStringLiteral("DELETE FROM store_meta WHERE meta_key = "
+        rawSql(path, {onPostgres() ? QStringLiteral("DELETE FROM store_meta WHERE meta_key = "
                                                     "'application_id'")
                                    : QStringLiteral("PRAGMA application_id = 0")});
         QCOMPARE(ownerOf(path), 0);
@@ -1195,13 +1097,13 @@ private Q_SLOTS:
         QFETCH(QStringList, setup);
         QFETCH(QString, mentions);
         QFETCH(QString, only);
-        if (!only.isEmpty() && only != QLatin1String(g_onPostgres ? "postgresql" : "sqlite"))
+        if (!only.isEmpty() && only != QLatin1String(onPostgres() ? "postgresql" : "sqlite"))
             QSKIP("Where the owner is kept differs between the backends");
         QTemporaryDir dir;
         const QString path = dir.filePath(Store::fileName());
         rawSql(path, setup);
         const QByteArray before = contentOf(path);
-        QVERIFY(!before.isEmpty() || !g_onPostgres);
+        QVERIFY(!before.isEmpty() || !onPostgres());
         const QByteArray digest = sha256Of(path);
         const auto store = openIn(dir.path());
         QVERIFY(!store.ok());
@@ -1211,7 +1113,7 @@ private Q_SLOTS:
         QVERIFY2(store.error().message.contains(QLatin1String("left unchanged")),
                  qPrintable(store.error().message));
         QCOMPARE(contentOf(path), before);
-        if (!g_onPostgres) {
+        if (!onPostgres()) {
             QVERIFY(!digest.isEmpty());
             QCOMPARE(sha256Of(path), digest);
             QVERIFY(!QFile::exists(path + QStringLiteral("-wal")));
@@ -1222,7 +1124,7 @@ private Q_SLOTS:
     // owner's alone; an older store's wider bits are tightened at the next start.
     void filesArePrivateWhateverTheUmask()
     {
-        if (g_onPostgres)
+        if (onPostgres())
             QSKIP("Files and their modes: SQLite only");
         QTemporaryDir dir;
         const QString folder = dir.filePath(QStringLiteral("state"));
@@ -1258,7 +1160,7 @@ private Q_SLOTS:
     // over; the file then names this process.
     void staleLockIsTakenOver()
     {
-        if (g_onPostgres)
+        if (onPostgres())
             QSKIP("The folder lock: SQLite only (a database is shared)");
         QTemporaryDir dir;
         QProcess gone;
@@ -1364,7 +1266,7 @@ private Q_SLOTS:
     // it made; both then work on the one store.
     void twoOpeningANewStoreCreateItOnce()
     {
-        if (!g_onPostgres)
+        if (!onPostgres())
             QSKIP("On SQLite the folder lock keeps a second exporter off the store");
         QTemporaryDir dir;
         const StoreLocation location = locationOf(dir.path());
@@ -1411,7 +1313,7 @@ private Q_SLOTS:
     // a new connection and counts it once.
     void lostConnectionFailsTheBatchCleanly()
     {
-        if (!g_onPostgres)
+        if (!onPostgres())
             QSKIP("A connection to a server: PostgreSQL only");
         QTemporaryDir dir;
         const QString path = dir.filePath(Store::fileName());
@@ -1431,7 +1333,8 @@ private Q_SLOTS:
             // Ends the store's session once it waits for the row.
             std::unique_ptr<QThread> ender(QThread::create([database] {
                 {
-                    QSqlDatabase db = g_server->connection(QStringLiteral("ender"), database);
+                    QSqlDatabase db =
+                        postgresServer().connection(QStringLiteral("ender"), database);
                     if (db.open()) {
                         QSqlQuery end(db);
                         QDeadlineTimer deadline(60000);
@@ -1454,7 +1357,7 @@ private Q_SLOTS:
             QVERIFY(ender->wait(60000));
             QVERIFY(!failed.ok());
             QCOMPARE(failed.error().code, QStringLiteral("store_unreachable"));
-            QVERIFY2(!failed.error().message.contains(g_server->password()),
+            QVERIFY2(!failed.error().message.contains(postgresServer().password()),
                      qPrintable(failed.error().message));
             holder.rollback();
             holder.close();
