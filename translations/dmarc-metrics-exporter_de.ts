@@ -233,8 +233,8 @@
         <translation>S&amp;PF-Domains</translation>
     </message>
     <message>
-        <source>Sources</source>
-        <translation>Quellen</translation>
+        <source>So&amp;urces</source>
+        <translation>&amp;Quellen</translation>
     </message>
     <message>
         <source>Recent rep&amp;orts</source>

@@ -233,8 +233,8 @@
         <translation>Domaines SP&amp;F</translation>
     </message>
     <message>
-        <source>Sources</source>
-        <translation>Sources</translation>
+        <source>So&amp;urces</source>
+        <translation>So&amp;urces</translation>
     </message>
     <message>
         <source>Recent rep&amp;orts</source>

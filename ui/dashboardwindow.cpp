@@ -110,7 +110,7 @@ DashboardWindow::DashboardWindow(Exporter &exporter, QWidget *parent)
     m_tabs->addTab(buildGroupTab(GroupBy::DkimDomain, tr("DKIM domain")), tr("D&KIM domains"));
     m_tabs->addTab(buildGroupTab(GroupBy::SpfDomain, tr("SPF domain")), tr("S&PF domains"));
     m_sourcesView = new SourcesView(m_tabs);
-    m_tabs->addTab(m_sourcesView, tr("Sources"));
+    m_tabs->addTab(m_sourcesView, tr("So&urces"));
     m_tabs->addTab(buildReportsTab(), tr("Recent rep&orts"));
     m_tabs->addTab(buildStatusTab(), tr("S&tatus and activity"));
     m_tlsView = new TlsView(m_tabs);
@@ -402,7 +402,22 @@ void DashboardWindow::refresh()
                                m_refreshing = false;
                                if (std::exchange(m_refreshAgain, false))
                                    refresh();
+                               else
+                                   prefetchOtherRanges();
                            });
+}
+
+void DashboardWindow::prefetchOtherRanges()
+{
+    DashboardQueries *queries = m_exporter.queries();
+    if (!queries || !isVisible())
+        return;
+    const QDate today = QDateTime::currentDateTimeUtc().date();
+    for (int i = 0; i < m_rangeBox->count(); ++i) {
+        const auto other = Range(m_rangeBox->itemData(i).toInt());
+        if (other != range())
+            queries->prefetch(dayRange(other, today));
+    }
 }
 
 void DashboardWindow::showTotals(const RangeTotals &totals)

@@ -105,6 +105,9 @@ private:
     template<typename T>
     DashboardQueries::Reply<T> shown(std::function<void(const T &)> show);
     void showTotals(const RangeTotals &totals);
+    // The cards, tables and chart of the ranges not shown, read ahead while the window is open,
+    // so that switching to one finds them read.
+    void prefetchOtherRanges();
     void updateAccount(int index, const AccountStatus &status);
     void updatePauseButton();
     void onEmailsProcessed();

@@ -22,7 +22,7 @@ QString keyHeader(FailureReportGroupBy by)
 } // namespace
 
 FailureReportView::FailureReportView(QWidget *parent)
-    : GroupedView(tr("Gro&up by:"), QStringLiteral("failureGroupBox"), parent)
+    : GroupedView(tr("&Group by:"), QStringLiteral("failureGroupBox"), parent)
     , m_reports(new FailureReportsModel(keyHeader(FailureReportGroupBy::ReportedDomain), this))
 {
     for (const FailureReportGroupBy by :

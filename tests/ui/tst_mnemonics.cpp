@@ -197,6 +197,11 @@ private Q_SLOTS:
 
         DashboardWindow dashboard(*m_exporter);
         checkUnique(QStringLiteral("dashboard"), mnemonicsOf(&dashboard), 16);
+        // Every tab of the dashboard has an Alt+letter of its own.
+        const QTabWidget *tabs = dashboard.tabs();
+        for (int i = 0; i < tabs->count(); ++i)
+            QVERIFY2(!QKeySequence::mnemonic(tabs->tabText(i)).isEmpty(),
+                     qPrintable(QStringLiteral("no mnemonic: ") + tabs->tabText(i)));
         // Paused, the same button reads "Resume".
         m_exporter->setPaused(true);
         DashboardWindow paused(*m_exporter);
