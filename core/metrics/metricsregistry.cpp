@@ -74,37 +74,76 @@ const ReportFamilySpec kReportFamilySpecs[kReportFamilies] = {
      {"from_domain", "source"}},
 };
 
+// Raises `served` to `held`; whether it rose.
+bool raise(quint64 &served, quint64 held)
+{
+    if (held <= served)
+        return false;
+    served = held;
+    return true;
+}
+
 } // namespace
 
 MetricsRegistry::MetricsRegistry() = default;
 MetricsRegistry::~MetricsRegistry() = default;
 
-void MetricsRegistry::restore(const QList<LabelCounts> &counters,
-                              const QList<InvalidCount> &invalidReports)
+Counters &MetricsRegistry::countersOf(const LabelSet &labels, bool *created)
 {
-    m_labelOrder.clear();
-    m_counters.clear();
-    m_invalidOrder.clear();
-    m_invalid.clear();
-    m_families = {};
-    for (const LabelCounts &entry : counters)
-        addCounts(entry.labels, entry.counters);
-    for (const InvalidCount &entry : invalidReports)
-        addInvalidReport(entry.fromEmail, entry.count);
+    auto it = m_counters.find(labels);
+    *created = it == m_counters.end();
+    if (*created) {
+        m_labelOrder << labels;
+        it = m_counters.insert(labels, Counters());
+    }
+    return *it;
+}
+
+quint64 &MetricsRegistry::invalidOf(const QString &fromEmail, bool *created)
+{
+    auto it = m_invalid.find(fromEmail);
+    *created = it == m_invalid.end();
+    if (*created) {
+        m_invalidOrder << fromEmail;
+        it = m_invalid.insert(fromEmail, 0);
+    }
+    return *it;
+}
+
+quint64 &MetricsRegistry::familySample(ReportFamily family, const QStringList &labels,
+                                       bool *created)
+{
+    FamilySamples &samples = m_families[size_t(family)];
+    auto it = samples.values.find(labels);
+    *created = it == samples.values.end();
+    if (*created) {
+        samples.order << labels;
+        it = samples.values.insert(labels, 0);
+    }
+    return *it;
+}
+
+void MetricsRegistry::countersChanged()
+{
     m_dirty = true;
     changed();
 }
 
 void MetricsRegistry::addCounts(const LabelSet &labels, const Counters &counters)
 {
-    auto it = m_counters.find(labels);
-    if (it == m_counters.end()) {
-        m_labelOrder << labels;
-        it = m_counters.insert(labels, Counters());
-    }
-    *it += counters;
-    m_dirty = true;
-    changed();
+    bool created = false;
+    countersOf(labels, &created) += counters;
+    countersChanged();
+}
+
+void MetricsRegistry::raiseCounts(const LabelSet &labels, const Counters &held)
+{
+    bool rose = false;
+    Counters &served = countersOf(labels, &rose);
+    for (const DmarcFamily &spec : kDmarcFamilies)
+        rose = raise(served.*spec.field, held.*spec.field) || rose;
+    if (rose)
+        countersChanged();
 }
 
 void MetricsRegistry::compact()
@@ -146,27 +185,30 @@ void MetricsRegistry::compact()
 
 void MetricsRegistry::addInvalidReport(const QString &fromEmail, quint64 count)
 {
-    auto it = m_invalid.find(fromEmail);
-    if (it == m_invalid.end()) {
-        m_invalidOrder << fromEmail;
-        it = m_invalid.insert(fromEmail, 0);
-    }
-    *it += count;
-    m_dirty = true;
-    changed();
+    bool created = false;
+    invalidOf(fromEmail, &created) += count;
+    countersChanged();
 }
 
 void MetricsRegistry::addToFamily(ReportFamily family, const QStringList &labels, quint64 value)
 {
-    FamilySamples &samples = m_families[size_t(family)];
-    auto it = samples.values.find(labels);
-    if (it == samples.values.end()) {
-        samples.order << labels;
-        it = samples.values.insert(labels, 0);
-    }
-    *it += value;
-    m_dirty = true;
-    changed();
+    bool created = false;
+    familySample(family, labels, &created) += value;
+    countersChanged();
+}
+
+void MetricsRegistry::raiseInvalidReport(const QString &fromEmail, quint64 held)
+{
+    bool created = false;
+    if (raise(invalidOf(fromEmail, &created), held) || created)
+        countersChanged();
+}
+
+void MetricsRegistry::raiseInFamily(ReportFamily family, const QStringList &labels, quint64 held)
+{
+    bool created = false;
+    if (raise(familySample(family, labels, &created), held) || created)
+        countersChanged();
 }
 
 std::optional<quint64> MetricsRegistry::familyValue(ReportFamily family,

@@ -102,15 +102,20 @@ public:
     MetricsRegistry(const MetricsRegistry &) = delete;
     MetricsRegistry &operator=(const MetricsRegistry &) = delete;
 
-    // Replaces all dmarc counters and invalid counts, and empties the report families (at
-    // start, with what the store holds).
-    void restore(const QList<LabelCounts> &counters, const QList<InvalidCount> &invalidReports);
-
     void addCounts(const LabelSet &labels, const Counters &counters);
     void addInvalidReport(const QString &fromEmail, quint64 count = 1);
     // Adds to the sample of `labels` (in the family's label order), creating it, even with 0: a
     // family shows every label set it has seen. A family appears once it has a sample.
     void addToFamily(ReportFamily family, const QStringList &labels, quint64 value = 1);
+
+    // The same samples raised to `held`, what the store holds, each value on its own: at start
+    // into an empty registry, and at each read of a store that several instances share
+    // (docs/metrics.md, "Several instances, one database"). A value above `held` stays, so a
+    // served counter never goes down; the exposition changes only when a value rose or a
+    // sample is new.
+    void raiseCounts(const LabelSet &labels, const Counters &held);
+    void raiseInvalidReport(const QString &fromEmail, quint64 held);
+    void raiseInFamily(ReportFamily family, const QStringList &labels, quint64 held);
     void countEmails(EmailVerdict verdict, quint64 count = 1);
     void countReports(ReportOutcome outcome, quint64 count = 1);
     // A report refused past a limit or from a foreign domain (docs/counting.md section 9).
@@ -170,6 +175,12 @@ private:
 
     void ensureCached();
     void changed();
+    // The cached families are stale: a value rose or a sample is new.
+    void countersChanged();
+    // The counters of `labels`, a sample of zeros appended when new.
+    Counters &countersOf(const LabelSet &labels, bool *created);
+    quint64 &invalidOf(const QString &fromEmail, bool *created);
+    quint64 &familySample(ReportFamily family, const QStringList &labels, bool *created);
 
     QList<LabelSet> m_labelOrder;
     QHash<LabelSet, Counters> m_counters;

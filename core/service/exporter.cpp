@@ -22,6 +22,8 @@
 #include <QJsonObject>
 #include <QTimer>
 
+#include <algorithm>
+
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -30,16 +32,26 @@ namespace Dmarc {
 
 namespace {
 
-// The store's TLS and failure-report tables as the metric families they feed (docs/counting.md
-// section 8.6); the session table feeds two.
-void restoreReportFamilies(MetricsRegistry &metrics, const CountRows &counts)
+// How often an instance sharing its database reads the counters back, and the least time
+// between two reads after its own commits (docs/metrics.md, "Several instances, one database").
+constexpr int kRefreshMs = 5000;
+constexpr int kRefreshGapMs = 1000;
+
+// Raises the served counters to what the store holds: every family the store keeps, the TLS
+// and failure-report tables as the families they feed (docs/counting.md section 8.6; the
+// session table feeds two) and the sending sources' pairs, zeros included.
+void raiseToStore(MetricsRegistry &metrics, const StoreSnapshot &snapshot)
 {
-    const auto rows = [&counts](CountTable table) -> const QList<CountRow> & {
-        return counts[size_t(table)];
+    for (const LabelCounts &entry : snapshot.counters)
+        metrics.raiseCounts(entry.labels, entry.counters);
+    for (const InvalidCount &entry : snapshot.invalidReports)
+        metrics.raiseInvalidReport(entry.fromEmail, entry.count);
+    const auto rows = [&snapshot](CountTable table) -> const QList<CountRow> & {
+        return snapshot.counts[size_t(table)];
     };
     for (const CountRow &row : rows(CountTable::TlsSessions)) {
-        metrics.addToFamily(ReportFamily::TlsSuccessfulSessions, row.labels, row.values.value(0));
-        metrics.addToFamily(ReportFamily::TlsFailedSessions, row.labels, row.values.value(1));
+        metrics.raiseInFamily(ReportFamily::TlsSuccessfulSessions, row.labels, row.values.value(0));
+        metrics.raiseInFamily(ReportFamily::TlsFailedSessions, row.labels, row.values.value(1));
     }
     const std::pair<CountTable, ReportFamily> single[] = {
         {CountTable::TlsFailureDetails, ReportFamily::TlsFailureDetailSessions},
@@ -48,7 +60,12 @@ void restoreReportFamilies(MetricsRegistry &metrics, const CountRows &counts)
         {CountTable::FailureReports, ReportFamily::FailureReports}};
     for (const auto &[table, family] : single) {
         for (const CountRow &row : rows(table))
-            metrics.addToFamily(family, row.labels, row.values.value(0));
+            metrics.raiseInFamily(family, row.labels, row.values.value(0));
+    }
+    for (const SourceCounter &counter : snapshot.sourceCounters) {
+        const QStringList pair{counter.pair.fromDomain, counter.pair.source};
+        metrics.raiseInFamily(ReportFamily::SourceMessages, pair, counter.total);
+        metrics.raiseInFamily(ReportFamily::SourceCompliant, pair, counter.compliant);
     }
 }
 
@@ -209,13 +226,7 @@ Result<void> Exporter::start()
     if (!snapshot)
         return snapshot.error();
     m_metrics = std::make_unique<MetricsRegistry>();
-    m_metrics->restore(snapshot->counters, snapshot->invalidReports);
-    restoreReportFamilies(*m_metrics, snapshot->counts);
-    for (const SourceCounter &counter : std::as_const(snapshot->sourceCounters)) {
-        const QStringList pair{counter.pair.fromDomain, counter.pair.source};
-        m_metrics->addToFamily(ReportFamily::SourceMessages, pair, counter.total);
-        m_metrics->addToFamily(ReportFamily::SourceCompliant, pair, counter.compliant);
-    }
+    raiseToStore(*m_metrics, *snapshot);
     auto naming = SourceNaming::fromSettings(m_config.sources);
     if (!naming)
         return naming.error();
@@ -246,9 +257,45 @@ Result<void> Exporter::start()
             for (int i = 0; i < m_watchers.size(); ++i)
                 Q_EMIT accountChanged(i, statusOf(m_watchers.at(i), m_watchers.at(i)->status()));
         });
+        // What the other instances counted is served here too: the counters are read back.
+        m_refreshTimer = new QTimer(this);
+        m_refreshTimer->setSingleShot(true);
+        connect(m_refreshTimer, &QTimer::timeout, this, &Exporter::refreshCounters);
+        m_lastRefresh.start();
+        m_refreshTimer->start(kRefreshMs);
     }
     startWatchers();
     return {};
+}
+
+void Exporter::refreshCounters()
+{
+    // On the main thread, as every use of the store; a scrape meanwhile is answered from the
+    // snapshot published last.
+    m_lastRefresh.start();
+    m_refreshTimer->start(kRefreshMs);
+    const auto snapshot = m_store->snapshot();
+    if (!snapshot) {
+        if (!m_refreshFailing)
+            Log::warning(lcStore(),
+                         QStringLiteral("Cannot read the counters back; serving those read last"),
+                         {{QStringLiteral("error"), snapshot.error().message}});
+        m_refreshFailing = true;
+        return;
+    }
+    if (m_refreshFailing)
+        Log::info(lcStore(), QStringLiteral("Reading the counters back again"), {});
+    m_refreshFailing = false;
+    raiseToStore(*m_metrics, *snapshot);
+    m_metrics->compact();
+}
+
+void Exporter::refreshSoon()
+{
+    const qint64 wait = std::max<qint64>(0, kRefreshGapMs - m_lastRefresh.elapsed());
+    const int remaining = m_refreshTimer->remainingTime();
+    if (remaining < 0 || remaining > wait)
+        m_refreshTimer->start(int(wait));
 }
 
 bool Exporter::mayWatch(const QString &account) const
@@ -275,8 +322,9 @@ AccountStatus Exporter::statusOf(const MailboxWatcher *watcher, const MailboxSta
 {
     AccountStatus shown = accountStatus(watcher->settings(), status);
     if (m_leases) {
-        shown.watcher = m_leases->holder(shown.name);
         shown.watchedHere = m_leases->holds(shown.name);
+        // The holders are read now and then; this instance knows its own leases at once.
+        shown.watcher = shown.watchedHere ? m_leases->instance() : m_leases->holder(shown.name);
     }
     return shown;
 }
@@ -509,6 +557,8 @@ Result<void> Exporter::commitAnalysed(MailboxWatcher *watcher, const AnalysedBat
                                                     ? settings.doneFolder
                                                     : settings.errorFolder);
     watcher->submitDestinations(destinations);
+    if (m_refreshTimer)
+        refreshSoon(); // what others added to the same series meanwhile
     Q_EMIT emailsProcessed(QList<EmailOutcome>(processed->begin(), processed->end()));
     addActivity(m_activity->emailsProcessed(watcher, settings, *processed,
                                             QDateTime::currentSecsSinceEpoch()));
@@ -622,6 +672,8 @@ void Exporter::stop(int graceMs)
     }
     if (m_endpoint)
         m_endpoint->stop();
+    if (m_refreshTimer)
+        m_refreshTimer->stop();
     if (m_running == 0) {
         QTimer::singleShot(0, this, &Exporter::stopped);
         return;

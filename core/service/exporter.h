@@ -7,6 +7,7 @@
 #include "service/emailoutcome.h"
 #include "service/storestatus.h"
 
+#include <QElapsedTimer>
 #include <QList>
 #include <QObject>
 #include <QUrl>
@@ -106,6 +107,11 @@ private:
     // and another holds its lease (docs/architecture.md, section 3).
     bool mayWatch(const QString &account) const;
     void applyLease(const QString &account, bool held);
+    // With a shared database: the served counters raised to what the store holds (every
+    // kRefreshMs, and soon after a commit of this instance's), so that every instance serves
+    // the same values (docs/metrics.md, "Several instances, one database").
+    void refreshCounters();
+    void refreshSoon();
     AccountStatus statusOf(const MailboxWatcher *watcher, const MailboxStatus &status) const;
 
     Config m_config;
@@ -124,6 +130,9 @@ private:
     bool m_paused = false;
     bool m_debugLogging = false;
     QTimer *m_graceTimer;
+    QTimer *m_refreshTimer = nullptr; // with a database only
+    QElapsedTimer m_lastRefresh;
+    bool m_refreshFailing = false; // said once until a read succeeds again
 };
 
 } // namespace Dmarc

@@ -88,6 +88,19 @@ Expected expectedCounts()
     return expected;
 }
 
+// The counter samples that instances sharing a database serve alike: every family but the
+// instance's own (dmarc_metrics_exporter_*, process_*).
+QMap<QString, double> sharedSamples(const ParsedExposition &scraped)
+{
+    QMap<QString, double> shared;
+    for (auto it = scraped.samples.cbegin(); it != scraped.samples.cend(); ++it) {
+        if (!it.key().startsWith(QLatin1String("dmarc_metrics_exporter_")) &&
+            !it.key().startsWith(QLatin1String("process_")))
+            shared.insert(it.key(), it.value());
+    }
+    return shared;
+}
+
 int invalidCount(const QList<QByteArray> &emails)
 {
     int invalid = 0;
@@ -225,8 +238,49 @@ private Q_SLOTS:
         storeHoldsTheExpectedCounts();
     }
 
+    void everyInstanceServesTheCountersOfTheDatabase()
+    {
+        // Only alpha reads a mailbox: the first, with a TLS report and a failure report beside
+        // the aggregate ones; beta watches an empty one and counts nothing itself.
+        QVERIFY(m_dovecot
+                    ->deliverToInbox({email({attachment("application/tlsrpt+gzip", "report.json.gz",
+                                                        gzip(readTestData(QStringLiteral(
+                                                            "tlsrpt/rfc8460-example.json"))))}),
+                                      readTestData(QStringLiteral("arf/auth-failure.eml"))})
+                    .ok());
+        QVERIFY(m_dovecot->createMailbox(QStringLiteral("Idle")).ok());
+        QVERIFY(writeConfig(*m_alpha, {QStringLiteral("first")}));
+        QVERIFY(writeConfig(*m_beta, {QStringLiteral("idle")}));
+        QVERIFY(m_beta->start());
+        QVERIFY(m_alpha->start());
+        const auto processed = [](const Instance &instance) {
+            const ParsedExposition scraped = scrape(instance.metrics);
+            double emails = 0;
+            for (const char *outcome : {"done", "error"}) {
+                emails += scraped.samples.value(
+                    QStringLiteral("dmarc_metrics_exporter_emails_processed_total{outcome=\"%1\"}")
+                        .arg(QLatin1String(outcome)));
+            }
+            return emails;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(processed(*m_alpha), double(kPerMailbox + 2), 60000);
+        ParsedExposition counted;
+        counted.samples = sharedSamples(scrape(m_alpha->metrics));
+        for (const char *family :
+             {"dmarc_total", "dmarc_invalid_reports_total", "tlsrpt_successful_sessions_total",
+              "dmarc_failure_reports_total", "dmarc_source_total"})
+            QVERIFY2(!counted.samplesOf(QLatin1String(family)).isEmpty(), family);
+        // Beta reads them back within its refresh interval, exactly.
+        QTRY_COMPARE_WITH_TIMEOUT(sharedSamples(scrape(m_beta->metrics)), counted.samples, 15000);
+        // Its own figures stay its own: it processed no email.
+        QCOMPARE(processed(*m_beta), 0.0);
+    }
+
 private:
-    bool writeConfig(Instance &instance)
+    // Writes the configuration of `instance`, with the accounts named in `accounts` among
+    // "first" (the inbox), "second" (the second inbox) and "idle" (a mailbox named Idle).
+    bool writeConfig(Instance &instance, const QStringList &accounts = {QStringLiteral("first"),
+                                                                        QStringLiteral("second")})
     {
         instance.configPath = m_dir->filePath(instance.name + QStringLiteral(".json"));
         const quint16 port = freeLocalPort();
@@ -242,13 +296,19 @@ private:
             json.insert(QStringLiteral("imap"), imap);
             return json;
         };
-        QJsonObject config =
-            QJsonDocument::fromJson(
-                exporterConfig({account(QStringLiteral("first"), QStringLiteral("INBOX"), {}),
-                                account(QStringLiteral("second"), kSecondInbox,
-                                        QStringLiteral("2"))},
-                               m_dir->filePath(instance.name), port, 0.2))
-                .object();
+        const QHash<QString, QJsonObject> known{
+            {QStringLiteral("first"),
+             account(QStringLiteral("first"), QStringLiteral("INBOX"), {})},
+            {QStringLiteral("second"),
+             account(QStringLiteral("second"), kSecondInbox, QStringLiteral("2"))},
+            {QStringLiteral("idle"),
+             account(QStringLiteral("idle"), QStringLiteral("Idle"), QStringLiteral("3"))}};
+        QList<QJsonObject> chosen;
+        for (const QString &name : accounts)
+            chosen << known.value(name);
+        QJsonObject config = QJsonDocument::fromJson(
+                                 exporterConfig(chosen, m_dir->filePath(instance.name), port, 0.2))
+                                 .object();
         config.insert(QStringLiteral("database"),
                       QJsonObject{{QStringLiteral("url"), m_postgres->url()},
                                   {QStringLiteral("password_file"), m_postgres->passwordFile()},

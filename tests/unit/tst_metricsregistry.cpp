@@ -199,8 +199,10 @@ private Q_SLOTS:
                  << LabelCounts{LabelSet{QStringLiteral("yahoo.com"), domain, sub, domain}, yahoo};
         const QList<InvalidCount> invalid{{QStringLiteral("someone@example.org"), 42}};
         MetricsRegistry registry;
-        registry.addCounts(kSampleLabels, sampleCounters()); // replaced by restore()
-        registry.restore(counters, invalid);
+        for (const LabelCounts &entry : std::as_const(counters))
+            registry.raiseCounts(entry.labels, entry.counters);
+        for (const InvalidCount &entry : invalid)
+            registry.raiseInvalidReport(entry.fromEmail, entry.count);
         compareWithGolden(registry.exposition(false).body(),
                           QStringLiteral("expected-metrics-exporter-unit-test.txt"));
     }
@@ -383,15 +385,62 @@ private Q_SLOTS:
         QCOMPARE(parsed.samples.value(QStringLiteral(
                      "dmarc_metrics_exporter_reports_processed_total{outcome=\"duplicate\"}")),
                  1.0);
+    }
 
-        // At start, restore() empties the families; what the store holds is added back.
-        registry.restore({}, {});
-        QCOMPARE(registry.exposition(false).cached, before);
-        registry.addToFamily(ReportFamily::TlsReports,
-                             {QStringLiteral("google.com"), QStringLiteral("mydomain.de")}, 4);
-        QCOMPARE(registry.familyValue(ReportFamily::TlsReports, {QStringLiteral("google.com"),
-                                                                 QStringLiteral("mydomain.de")}),
-                 std::optional<quint64>(4));
+    // Read back from a store that several instances share: each served value rises to what
+    // the store holds and never goes down, and an unchanged read leaves the exposition alone.
+    void raisedToTheStoreNeverDown()
+    {
+        MetricsRegistry registry;
+        int published = 0;
+        registry.setChangeHandler([&published] { ++published; });
+        Counters counted;
+        counted.total = 10;
+        counted.compliant = 8;
+        registry.addCounts(kSampleLabels, counted); // this instance's commit
+        (void)registry.snapshot();
+        const quint64 serialised = registry.serializations();
+
+        Counters held = counted; // the store: the same, and others' counts on some counters
+        held.total = 15;
+        held.compliant = 5; // below what is served (a store restored from an older backup)
+        held.reject = 2;
+        registry.raiseCounts(kSampleLabels, held);
+        Counters served = counted;
+        served.total = 15;
+        served.reject = 2;
+        QCOMPARE(registry.counters(kSampleLabels), served);
+        const LabelSet other{QStringLiteral("yahoo.com"), QStringLiteral("other.example"),
+                             QString(), QString()};
+        registry.raiseCounts(other, Counters()); // counted elsewhere: a new series, zeros too
+        QCOMPARE(registry.labelSetCount(), 2);
+        registry.raiseInvalidReport(QStringLiteral("a@b.example"), 3);
+        registry.raiseInvalidReport(QStringLiteral("a@b.example"), 1);
+        QCOMPARE(registry.invalidReports(QStringLiteral("a@b.example")), quint64(3));
+        const QStringList pair{QStringLiteral("mydomain.de"), QStringLiteral("Google")};
+        registry.raiseInFamily(ReportFamily::SourceMessages, pair, 7);
+        registry.raiseInFamily(ReportFamily::SourceMessages, pair, 6);
+        QCOMPARE(registry.familyValue(ReportFamily::SourceMessages, pair),
+                 std::optional<quint64>(7));
+        QCOMPARE(published, 2);
+        const QByteArray body = registry.exposition(false).body();
+        QCOMPARE(registry.serializations(), serialised + 1);
+        const ParsedExposition parsed = parseExposition(body);
+        QCOMPARE(
+            parsed.samples.value(QStringLiteral("dmarc_total") % Test::labelKey(kSampleLabels)),
+            15.0);
+        QCOMPARE(parsed.samples.value(QStringLiteral("dmarc_compliant_total") %
+                                      Test::labelKey(kSampleLabels)),
+                 8.0);
+
+        // The same read again, or one below what is served: nothing to publish or serialise.
+        registry.raiseCounts(kSampleLabels, held);
+        registry.raiseCounts(other, Counters());
+        registry.raiseInvalidReport(QStringLiteral("a@b.example"), 2);
+        registry.raiseInFamily(ReportFamily::SourceMessages, pair, 7);
+        (void)registry.exposition(false);
+        QCOMPARE(published, 2);
+        QCOMPARE(registry.serializations(), serialised + 1);
     }
 };
 
