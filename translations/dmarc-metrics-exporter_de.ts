@@ -333,6 +333,10 @@
         <translation>Letzter Fehler</translation>
     </message>
     <message>
+        <source>Instance</source>
+        <translation>Instanz</translation>
+    </message>
+    <message>
         <source>Recent activity</source>
         <translation>Letzte Aktivität</translation>
     </message>
@@ -1363,6 +1367,18 @@
     <message>
         <source>Mailbox check failed: %1</source>
         <translation>Postfachprüfung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Not watched by any instance</source>
+        <translation>Von keiner Instanz überwacht</translation>
+    </message>
+    <message>
+        <source>Watched by %1 (this instance)</source>
+        <translation>Überwacht von %1 (diese Instanz)</translation>
+    </message>
+    <message>
+        <source>Watched by %1</source>
+        <translation>Überwacht von %1</translation>
     </message>
     <message>
         <source>%1; next try at %2</source>

@@ -333,6 +333,10 @@
         <translation>Dernière erreur</translation>
     </message>
     <message>
+        <source>Instance</source>
+        <translation>Instance</translation>
+    </message>
+    <message>
         <source>Recent activity</source>
         <translation>Activité récente</translation>
     </message>
@@ -1363,6 +1367,18 @@
     <message>
         <source>Mailbox check failed: %1</source>
         <translation>Échec de la vérification de la boîte aux lettres : %1</translation>
+    </message>
+    <message>
+        <source>Not watched by any instance</source>
+        <translation>Surveillé par aucune instance</translation>
+    </message>
+    <message>
+        <source>Watched by %1 (this instance)</source>
+        <translation>Surveillé par %1 (cette instance)</translation>
+    </message>
+    <message>
+        <source>Watched by %1</source>
+        <translation>Surveillé par %1</translation>
     </message>
     <message>
         <source>%1; next try at %2</source>

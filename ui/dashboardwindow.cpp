@@ -50,6 +50,7 @@ namespace {
 constexpr int kReportsShown = 1000;
 // The accounts table's count of failed checks, a number.
 constexpr int kErrorsColumn = 5;
+constexpr int kWatcherColumn = 7;
 
 QString cardName(DashboardWindow::Card card)
 {
@@ -317,10 +318,13 @@ QWidget *DashboardWindow::buildStatusTab()
 {
     auto *page = new QWidget(this);
     auto *layout = new QVBoxLayout(page);
-    m_accounts = new QTableWidget(0, 7, page);
+    m_accounts = new QTableWidget(0, 8, page);
     m_accounts->setObjectName(QStringLiteral("accountsTable"));
     m_accounts->setHorizontalHeaderLabels({tr("Account"), tr("State"), tr("Mode"), tr("Last check"),
-                                           tr("Next check"), tr("Errors"), tr("Last error")});
+                                           tr("Next check"), tr("Errors"), tr("Last error"),
+                                           tr("Instance")});
+    // Which instance watches each account, where several share the database.
+    m_accounts->setColumnHidden(kWatcherColumn, !m_exporter.config().database.isSet());
     m_accounts->verticalHeader()->hide();
     m_accounts->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_accounts->horizontalHeader()->setStretchLastSection(true);
@@ -565,7 +569,8 @@ void DashboardWindow::updateAccount(int index, const AccountStatus &status)
                             whenText(status.lastSuccessfulPoll, now),
                             nextCheckText(status, now),
                             QLocale().toString(status.pollErrors),
-                            troubleText(status)};
+                            troubleText(status),
+                            watcherText(status)};
     for (int column = 0; column < cells.size(); ++column) {
         auto *item = new QTableWidgetItem(cells.at(column));
         if (column == kErrorsColumn)

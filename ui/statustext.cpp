@@ -110,4 +110,13 @@ QString accountLine(const AccountStatus &status, const QDateTime &now)
     return line;
 }
 
+QString watcherText(const AccountStatus &status)
+{
+    if (status.watcher.isEmpty())
+        return status.watchedHere ? QString() : StatusText::tr("Not watched by any instance");
+    if (status.watchedHere)
+        return StatusText::tr("Watched by %1 (this instance)").arg(status.watcher);
+    return StatusText::tr("Watched by %1").arg(status.watcher);
+}
+
 } // namespace Dmarc::Ui

@@ -25,5 +25,9 @@ QString troubleText(const AccountStatus &status);
 QString troubleLine(const AccountStatus &status, const QDateTime &now);
 // One line for the tray tooltip: "name: idle (IDLE), last check 12:04".
 QString accountLine(const AccountStatus &status, const QDateTime &now);
+// Where several instances share the database, which one watches the account: "Watched by
+// host-1 (this instance)", "Watched by host-2" or "Not watched by any instance"; empty without
+// a shared database (an account no instance watches is then not watched here either).
+QString watcherText(const AccountStatus &status);
 
 } // namespace Dmarc::Ui
