@@ -100,6 +100,13 @@ Result<void> commitYear(Store &store)
     return store.keepPtrRecords(ptr);
 }
 
+// A SQLite store in `folder` that committed one email holding `reports`.
+bool storeWith(const QString &folder, const QList<ReportCounts> &reports)
+{
+    auto store = Store::open(folder);
+    return store.ok() && (*store)->commit({emailCommit(1, reports)}, kNow).ok();
+}
+
 bool sameCounts(const QList<LabelCounts> &a, const QList<LabelCounts> &b)
 {
     return std::equal(a.cbegin(), a.cend(), b.cbegin(), b.cend(),
@@ -352,15 +359,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        {
-            auto store = Store::open(dir.path());
-            QVERIFY(store.ok());
-            QVERIFY((*store)
-                        ->commit({emailCommit(1, {reportCounts(QStringLiteral("google.com"),
-                                                               QStringLiteral("r1"), 4)})},
-                                 kNow)
-                        .ok());
-        }
+        QVERIFY(storeWith(dir.path(),
+                          {reportCounts(QStringLiteral("google.com"), QStringLiteral("r1"), 4)}));
         // Back to schema version 10: version 11 added an index only.
         const QString file = dir.filePath(Store::fileName());
         {
@@ -400,15 +400,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        {
-            auto store = Store::open(dir.path());
-            QVERIFY(store.ok());
-            QVERIFY((*store)
-                        ->commit({emailCommit(1, {reportCounts(QStringLiteral("google.com"),
-                                                               QStringLiteral("r1"))})},
-                                 kNow)
-                        .ok());
-        }
+        QVERIFY(storeWith(dir.path(),
+                          {reportCounts(QStringLiteral("google.com"), QStringLiteral("r1"))}));
         // A day's counters of a label set that does not exist: SQLite checks no foreign key
         // unless asked, PostgreSQL always does.
         {
@@ -478,17 +471,9 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const QString storage = dir.filePath(QStringLiteral("state"));
-        {
-            auto store = Store::open(storage);
-            QVERIFY(store.ok());
-            QVERIFY((*store)
-                        ->commit({emailCommit(1, {reportCounts(QStringLiteral("google.com"),
-                                                               QStringLiteral("r1"), 3),
-                                                  reportCounts(QStringLiteral("yahoo.com"),
-                                                               QStringLiteral("r2"), 4)})},
-                                 kNow)
-                        .ok());
-        }
+        QVERIFY(storeWith(storage,
+                          {reportCounts(QStringLiteral("google.com"), QStringLiteral("r1"), 3),
+                           reportCounts(QStringLiteral("yahoo.com"), QStringLiteral("r2"), 4)}));
         const auto database = newDatabase();
         QVERIFY(database.ok());
         const QString config = writeConfig(dir, storage, &*database);
@@ -511,6 +496,13 @@ private Q_SLOTS:
                  qPrintable(second.out));
         QVERIFY(second.out.contains(QStringLiteral("nothing was changed")));
         QVERIFY(second.out.contains(QStringLiteral("DMARC messages counted: 7.")));
+    }
+
+    void helpNamesMigrate()
+    {
+        const Run help = run({QStringLiteral("--help")});
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY2(help.out.contains(QStringLiteral("migrate FILE|DIR")), qPrintable(help.out));
     }
 
     void commandLineRefusesBadInputs()
