@@ -1,4 +1,6 @@
+#include "keptsources.h"
 #include "store/store.h"
+#include "storecrashbatch.h"
 
 #include <QProcess>
 #include <QRandomGenerator>
@@ -11,9 +13,11 @@
 #include <sys/resource.h>
 
 using namespace Dmarc;
+using namespace Dmarc::Test;
 
 // SIGKILL in the middle of a loop of commits, then a restart: the store holds exactly the
-// commits that completed, each one whole.
+// commits that completed, each one whole: the counters, and the sending sources with them
+// (docs/counting.md section 10.7).
 class TestStoreCrash : public QObject
 {
     Q_OBJECT
@@ -22,6 +26,11 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         qint64 committed = 0; // batches the store holds, checked after every kill
+        // The same batches committed here without a kill, as many as the killed store holds.
+        QTemporaryDir referenceDir;
+        auto reference = Store::open(referenceDir.path());
+        QVERIFY2(reference.ok(), reference.ok() ? "" : qPrintable(reference.error().message));
+        qint64 referenced = 0;
         QRandomGenerator random(20261126);
         for (int round = 0; round < 8; ++round) {
             QProcess child;
@@ -78,6 +87,35 @@ private Q_SLOTS:
             QCOMPARE(snapshot.invalidReports.size(), committed > 0 ? 1 : 0);
             if (committed > 0)
                 QCOMPARE(snapshot.invalidReports.at(0).count, quint64(committed));
+
+            // The per-source sums: the class "office" took 1 compliant message a report, the
+            // rotating sources what the rotating label set took, none of it compliant.
+            quint64 office = 0;
+            quint64 others = 0;
+            for (const SourceCounter &counter : snapshot.sourceCounters) {
+                if (counter.pair.source == QLatin1String("office")) {
+                    office = counter.total;
+                    QCOMPARE(counter.compliant, office);
+                } else {
+                    others += counter.total;
+                    QCOMPARE(counter.compliant, quint64(0));
+                }
+            }
+            QCOMPARE(office, quint64(5 * committed));
+            QCOMPARE(others, expectedRotating);
+            // Every row of the three source tables as a store that took exactly those commits.
+            for (; referenced < committed; ++referenced) {
+                const auto done =
+                    reference.value()->commit(crashBatch(referenced), 1700000000 + referenced);
+                QVERIFY2(done.ok(), done.ok() ? "" : qPrintable(done.error().message));
+            }
+            const auto kept = keptSources(*store.value());
+            const auto expected = keptSources(*reference.value());
+            QVERIFY2(kept.ok(), kept.ok() ? "" : qPrintable(kept.error().message));
+            QVERIFY2(expected.ok(), expected.ok() ? "" : qPrintable(expected.error().message));
+            QCOMPARE(kept->days, expected->days);
+            QCOMPARE(kept->domains, expected->domains);
+            QCOMPARE(kept->counters, expected->counters);
         }
         QVERIFY(committed >= 8 * 3);
     }
@@ -96,8 +134,8 @@ private Q_SLOTS:
         const auto refused = Store::open(dir.path());
         QVERIFY(!refused.ok());
         const QString message = refused.error().message;
-        QVERIFY2(message.contains(QStringLiteral("in use by another process (PID %1)")
-                                      .arg(child.processId())),
+        QVERIFY2(message.contains(
+                     QStringLiteral("in use by another process (PID %1)").arg(child.processId())),
                  qPrintable(message));
         QVERIFY2(message.contains(dir.path()), qPrintable(message));
 
