@@ -1,11 +1,14 @@
 #include "dovecotserver.h"
 #include "exporterharness.h"
+#include "keptsources.h"
 #include "metrics/metricsregistry.h"
 #include "reportfixtures.h"
 #include "service/pipeline.h"
+#include "sourcefixtures.h"
 #include "store/store.h"
 
 #include <QFile>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QProcess>
@@ -34,8 +37,8 @@ QByteArray tlsJson(int i)
            "failure-details": [{"result-type": "certificate-expired", "failed-session-count": 2}]}]})";
 }
 
-// 300 report emails: several reporters and domains, some duplicates (identical copies), some
-// without a report, some with one good and one corrupt attachment.
+// 300 report emails: several reporters, domains and sources, some duplicates (identical
+// copies), some without a report, some with one good and one corrupt attachment.
 QList<QByteArray> generateEmails()
 {
     QRandomGenerator random(20261126);
@@ -63,15 +66,13 @@ QList<QByteArray> generateEmails()
         const QByteArray domain = domains.at(int(random.bounded(domains.size())));
         QByteArray records;
         for (int r = 0, n = 1 + int(random.bounded(4)); r < n; ++r) {
-            records += record("<disposition>" + dispositions.at(int(random.bounded(4))) +
-                                  "</disposition><dkim>" + (random.bounded(2) ? "pass" : "fail") +
-                                  "</dkim><spf>" + (random.bounded(2) ? "pass" : "fail") + "</spf>",
-                              "<count>" + QByteArray::number(random.bounded(50)) + "</count>",
-                              "<header_from>" + domain + "</header_from>",
-                              "<dkim><domain>" + domain +
-                                  "</domain><result>pass</result></dkim>"
-                                  "<spf><domain>" +
-                                  domain + "</domain><result>fail</result></spf>");
+            const auto &sender = testSenders().at(int(random.bounded(testSenders().size())));
+            records +=
+                senderRecord(sender, domain,
+                             "<disposition>" + dispositions.at(int(random.bounded(4))) +
+                                 "</disposition><dkim>" + (random.bounded(2) ? "pass" : "fail") +
+                                 "</dkim><spf>" + (random.bounded(2) ? "pass" : "fail") + "</spf>",
+                             random.bounded(50));
         }
         const QByteArray xml =
             feedback(records, "crash-" + QByteArray::number(i), QByteArray(), reporter);
@@ -84,14 +85,23 @@ QList<QByteArray> generateEmails()
     return emails;
 }
 
-// What an uninterrupted run counts: the same emails through the pipeline into a fresh store.
-StoreSnapshot expectedCounters(const QList<QByteArray> &emails)
+struct Expected
+{
+    StoreSnapshot snapshot;
+    KeptSources sources;
+};
+
+// What an uninterrupted run counts and keeps: the same emails through the pipeline into a fresh
+// store, their sources named by the same settings.
+Expected expectedStore(const QList<QByteArray> &emails)
 {
     QTemporaryDir dir;
     auto store = Store::open(dir.path());
     MetricsRegistry metrics;
+    SourceSettings sources;
+    sources.classes = sourceClasses();
     Pipeline pipeline(store->get(), &metrics, PayloadLimits(),
-                      SourceNaming::fromSettings(SourceSettings()).value());
+                      SourceNaming::fromSettings(sources).value());
     QList<IncomingEmail> batch;
     for (int i = 0; i < emails.size(); ++i) {
         IncomingEmail email;
@@ -102,9 +112,8 @@ StoreSnapshot expectedCounters(const QList<QByteArray> &emails)
     }
     const auto processed = pipeline.process(batch, 1000);
     Q_ASSERT(processed.ok());
-    return *(*store)->snapshot();
+    return Expected{*(*store)->snapshot(), *keptSources(**store)};
 }
-
 
 } // namespace
 
@@ -124,7 +133,9 @@ private Q_SLOTS:
     void killedAtRandomPointsCountsExactlyOnce()
     {
         const QList<QByteArray> emails = generateEmails();
-        const StoreSnapshot expected = expectedCounters(emails);
+        const Expected reference = expectedStore(emails);
+        const StoreSnapshot &expected = reference.snapshot;
+        QVERIFY(expected.sourceCounters.size() >= 10); // every kind of name, for three domains
         int invalidEmails = 0;
         for (const InvalidCount &invalid : expected.invalidReports)
             invalidEmails += int(invalid.count);
@@ -148,7 +159,14 @@ private Q_SLOTS:
         QJsonObject imap = account.value(QStringLiteral("imap")).toObject();
         imap.insert(QStringLiteral("max_batch_bytes"), 20000);
         account.insert(QStringLiteral("imap"), imap);
-        config.write(exporterConfig({account}, dir.filePath(QStringLiteral("state")), port, 0.05));
+        QJsonObject settings =
+            QJsonDocument::fromJson(
+                exporterConfig({account}, dir.filePath(QStringLiteral("state")), port, 0.05))
+                .object();
+        settings.insert(QStringLiteral("sources"),
+                        QJsonObject{{QStringLiteral("reverse_dns"), false},
+                                    {QStringLiteral("classes"), sourceClassesJson()}});
+        config.write(QJsonDocument(settings).toJson());
         config.close();
 
         QRandomGenerator random = QRandomGenerator::securelySeeded();
@@ -203,11 +221,35 @@ private Q_SLOTS:
         QCOMPARE(metrics.samplesOf(QStringLiteral("dmarc_failure_reports_total")).first(),
                  double(failureReports.first().values.at(0)));
 
+        // docs/counting.md section 10.7: both source families, every pair exactly once.
+        for (const char *family : {"dmarc_source_total", "dmarc_source_compliant_total"}) {
+            QCOMPARE(metrics.samplesOf(QString::fromLatin1(family)).size(),
+                     qsizetype(expected.sourceCounters.size()));
+        }
+        for (const SourceCounter &counter : expected.sourceCounters) {
+            const QString labels = QStringLiteral("{from_domain=\"%1\",source=\"%2\"}")
+                                       .arg(counter.pair.fromDomain, counter.pair.source);
+            QCOMPARE(metrics.samples.value(QStringLiteral("dmarc_source_total") + labels, -1),
+                     double(counter.total));
+            QCOMPARE(
+                metrics.samples.value(QStringLiteral("dmarc_source_compliant_total") + labels, -1),
+                double(counter.compliant));
+        }
+
         // SIGTERM: a clean stop with exit code 0 well within 10 s.
         exporter.process.terminate();
         QVERIFY(exporter.waitForExit(10000));
         QCOMPARE(exporter.process.exitStatus(), QProcess::NormalExit);
         QCOMPARE(exporter.process.exitCode(), 0);
+
+        // The per-source sums the store keeps, row by row as the uninterrupted run's.
+        auto store = Store::open(dir.filePath(QStringLiteral("state")));
+        QVERIFY2(store.ok(), store.ok() ? "" : qPrintable(store.error().message));
+        const auto kept = keptSources(**store);
+        QVERIFY2(kept.ok(), kept.ok() ? "" : qPrintable(kept.error().message));
+        QCOMPARE(kept->days, reference.sources.days);
+        QCOMPARE(kept->domains, reference.sources.domains);
+        QCOMPARE(kept->counters, reference.sources.counters);
     }
 };
 
