@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the Ansible role: the example playbook parses, and the configuration template renders
 # awkward values (quotes, backslashes, braces, non-ASCII) into JSON that holds exactly them and
-# that the program accepts (the role validates with --check-config too).
+# that the program accepts (the role validates with --check-config too), with and without a
+# PostgreSQL store.
 # Usage: check-ansible.sh ANSIBLE_DIR OUT_DIR BINARY
 # Exit status 77 (skipped) without ansible-playbook (Debian package ansible-core).
 set -euo pipefail
@@ -27,4 +28,8 @@ ansible-playbook -i localhost, "$here/ansible-render.yml" \
     -e "role_dir=$ansible_dir/roles/dmarc_metrics_exporter" -e "out_dir=$out"
 python3 -m json.tool "$out/dmarc-metrics-exporter.json" >/dev/null
 "$binary" --check-config --configuration "$out/dmarc-metrics-exporter.json" >/dev/null
-echo "PASS: the role's template writes a configuration the program accepts"
+# The files the role's tasks put beside a configuration with a PostgreSQL store.
+printf 'secret' >"$out/database.password"
+printf 'a CA certificate\n' >"$out/database-ca.pem"
+"$binary" --check-config --configuration "$out/dmarc-metrics-exporter-database.json" >/dev/null
+echo "PASS: the role's template writes configurations the program accepts, SQLite and PostgreSQL"
