@@ -17,6 +17,7 @@
 #include "exporterharness.h"
 #include "processstatus.h"
 #include "reportfixtures.h"
+#include "scrapeload.h"
 #include "store/store.h"
 
 #include <QCoreApplication>
@@ -44,152 +45,6 @@ QTextStream out(stdout);
 
 int labelSetCount = Config().maxLabelSets;
 constexpr int kHostileLabelSets = 300000;
-
-// 40 reporters x 50 own domains x 25 (DKIM, SPF) pairs: the shape of a large sender's reports.
-LabelSet realisticLabelSet(int n)
-{
-    static const char *const reporters[] = {"google.com",  "Enterprise Outlook",
-                                            "Yahoo",       "Mail.Ru",
-                                            "AMAZON-SES",  "comcast.net",
-                                            "web.de",      "GMX",
-                                            "t-online.de", "Orange",
-                                            "Free.fr",     "Fastmail Pty Ltd",
-                                            "Proofpoint",  "Mimecast",
-                                            "zoho.com",    "seznam.cz",
-                                            "QQ Mail",     "163.com",
-                                            "Yandex",      "Rambler",
-                                            "Cisco",       "Barracuda",
-                                            "Trend Micro", "Sophos",
-                                            "Apple Inc.",  "ProtonMail",
-                                            "Tutanota",    "posteo.de",
-                                            "mailbox.org", "Hornetsecurity",
-                                            "NetEase",     "Sina",
-                                            "Naver",       "Daum",
-                                            "KPN",         "Ziggo",
-                                            "Telenet",     "Swisscom",
-                                            "Bluewin",     "A1 Telekom Austria"};
-    const int reporter = n % 40;
-    const int domain = (n / 40) % 50;
-    const int pair = n / 2000;
-    const QString from = QStringLiteral("brand%1.example.com").arg(domain);
-    static const char *const signers[] = {"sendgrid.net", "mailchimp.com", "amazonses.com",
-                                          "mktomail.com", ""};
-    const QString dkim = pair % 5 == 4 ? from : QString::fromLatin1(signers[pair % 5]);
-    const QString spf = QStringLiteral("bounce%1.%2").arg(pair / 5).arg(from);
-    return LabelSet{QString::fromLatin1(reporters[reporter]), from, dkim, spf};
-}
-
-// Fills a new store in `directory` with labelSetCount label sets, 500 per report.
-bool fillStore(const QString &directory)
-{
-    StoreOptions options;
-    options.maxLabelSets = labelSetCount; // a count above the default limit is asked for
-    auto store = Store::open(directory, options);
-    if (!store) {
-        out << store.error().message << "\n";
-        return false;
-    }
-    QList<EmailCommit> batch;
-    for (int first = 0; first < labelSetCount; first += 500) {
-        EmailCommit email;
-        email.identity = EmailIdentity{QStringLiteral("bench"), QStringLiteral("INBOX"), 1,
-                                       quint32(first / 500 + 1), QByteArray::number(first)};
-        email.analysis.fromEmail = QStringLiteral("noreply@reporter.example");
-        email.analysis.candidates = 1;
-        ReportCounts report;
-        report.orgName = QStringLiteral("bench");
-        report.reportId = QString::number(first);
-        report.policyDomain = QStringLiteral("example.com");
-        for (int n = first; n < std::min(first + 500, labelSetCount); ++n) {
-            Counters counters;
-            counters.total = counters.compliant = counters.dkimAligned = quint64(n % 97 + 1);
-            report.counts << LabelCounts{realisticLabelSet(n), counters};
-        }
-        email.analysis.reports << report;
-        batch << email;
-    }
-    const auto committed = (*store)->commit(batch, QDateTime::currentSecsSinceEpoch());
-    if (!committed)
-        out << committed.error().message << "\n";
-    return committed.ok();
-}
-
-// One GET /metrics on a new connection, read to the end as a scraper does (into one reused buffer,
-// nothing kept but the head): the body size, or -1.
-qint64 scrapeOnce(quint16 port, bool gzip)
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -1;
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const timeval timeout{5, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    const QByteArray request = QByteArrayLiteral("GET /metrics HTTP/1.1\r\nHost: localhost\r\n") +
-                               (gzip ? QByteArrayLiteral("Accept-Encoding: gzip\r\n") : QByteArray()) +
-                               QByteArrayLiteral("Connection: close\r\n\r\n");
-    qint64 total = 0;
-    qsizetype headEnd = -1;
-    QByteArray head;
-    if (::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0 &&
-        ::send(fd, request.constData(), size_t(request.size()), MSG_NOSIGNAL) == request.size()) {
-        static char buffer[1 << 20];
-        ssize_t got = 0;
-        while ((got = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
-            if (headEnd < 0) {
-                head.append(buffer, got);
-                headEnd = head.indexOf("\r\n\r\n");
-            }
-            total += got;
-        }
-    }
-    ::close(fd);
-    if (headEnd < 0 || !head.startsWith("HTTP/1.1 200"))
-        return -1;
-    return total - headEnd - 4;
-}
-
-struct Timings
-{
-    double p50 = 0;
-    double p99 = 0;
-    qint64 bytes = 0;
-};
-
-Timings scrapes(quint16 port, bool gzip, int count)
-{
-    QList<double> ms;
-    Timings timings;
-    for (int i = 0; i < count; ++i) {
-        QElapsedTimer clock;
-        clock.start();
-        timings.bytes = scrapeOnce(port, gzip);
-        ms << double(clock.nsecsElapsed()) / 1e6;
-    }
-    std::sort(ms.begin(), ms.end());
-    timings.p50 = ms.at(ms.size() / 2);
-    timings.p99 = ms.at(std::min<qsizetype>(ms.size() - 1, qsizetype(ms.size() * 0.99)));
-    return timings;
-}
-
-// A configuration with an account nobody answers for: the exporter serves what its store holds.
-QString writeConfig(const QTemporaryDir &dir, const QString &storage, quint16 port)
-{
-    QJsonObject account{
-        {QStringLiteral("name"), QStringLiteral("bench")},
-        {QStringLiteral("imap"), QJsonObject{{QStringLiteral("host"), QStringLiteral("127.0.0.1")},
-                                             {QStringLiteral("port"), freeLocalPort()},
-                                             {QStringLiteral("username"), QStringLiteral("u")},
-                                             {QStringLiteral("password"), QStringLiteral("p")},
-                                             {QStringLiteral("use_ssl"), false}}}};
-    const QString path = dir.filePath(QStringLiteral("config.json"));
-    QFile file(path);
-    file.open(QIODevice::WriteOnly);
-    file.write(exporterConfig({account}, storage, port, 3600));
-    return path;
-}
 
 // An email with one gzipped report of `labelSets` records, each its own label set.
 QByteArray hostileEmail(int labelSets)
@@ -261,7 +116,7 @@ int main(int argc, char **argv)
 
     QElapsedTimer clock;
     clock.start();
-    if (!fillStore(storage))
+    if (!fillStore(StoreLocation{storage, {}}, labelSetCount, out))
         return 1;
     out << "store filled with " << labelSetCount << " label sets in " << clock.elapsed() << " ms\n";
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a benchmark in an optimised (Release, -O2) build of its own.
-# Usage: bash tests/bench/run.sh report|store|endtoend|series|attack|dashboard|sources     (BENCH_BUILD_DIR overrides the build directory)
+# Usage: bash tests/bench/run.sh report|store|endtoend|series|sharedscrape|attack|dashboard|sources     (BENCH_BUILD_DIR overrides the build directory)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 name=${1:-}
@@ -10,10 +10,11 @@ case "$name" in
     store) target=bench_store ;;
     endtoend) target=bench_endtoend ;;
     series) target=bench_series ;;
+    sharedscrape) target=bench_sharedscrape ;;
     attack) target=bench_attack ;;
     dashboard) target=bench_dashboard ;;
     sources) target=bench_dashboard; options=(--sources) ;;
-    *) echo "usage: $0 report|store|endtoend|series|attack|dashboard|sources" >&2; exit 2 ;;
+    *) echo "usage: $0 report|store|endtoend|series|sharedscrape|attack|dashboard|sources" >&2; exit 2 ;;
 esac
 # The dashboard's benchmark needs the widgets, in a build of its own.
 gui=OFF
@@ -27,7 +28,8 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_REL
     -DBUILD_GUI=$gui -DBUILD_TESTING=ON -DBUILD_BENCHMARKS=ON >/dev/null
 cmake --build "$build" -j 2 --target "$target"
 echo "== $(nproc) cores, $(. /etc/os-release && echo "$PRETTY_NAME"), $(lscpu | sed -n 's/^Model name: *//p')"
-if [ "$target" = bench_endtoend ] || [ "$target" = bench_attack ] || [ "$target" = bench_series ]; then
+if [ "$target" = bench_endtoend ] || [ "$target" = bench_attack ] || [ "$target" = bench_series ] ||
+    [ "$target" = bench_sharedscrape ]; then
     cmake --build "$build" -j 2 --target dmarc-metrics-exporter
     "$build/tests/bench/$target" "$build/app/dmarc-metrics-exporter" "${@:2}"
 else
