@@ -264,8 +264,11 @@ Result<StoreMigration> migrateStore(const QString &source, const StoreLocation &
     if (!version)
         return version.error();
     auto copy = Store::open(copyFolder.path(), options);
-    if (!copy)
-        return copy.error();
+    if (!copy) {
+        Error failed = copy.error();
+        failed.message += QStringLiteral(" (on the copy of %1 that is read)").arg(file);
+        return failed;
+    }
     auto into = Store::open(StoreLocation{QString(), target.database}, options);
     if (!into)
         return into.error();

@@ -1,4 +1,5 @@
 #include "commitfixtures.h"
+#include "exporterharness.h"
 #include "postgresserver.h"
 #include "store/legacyimport.h"
 #include "store/store.h"
@@ -6,6 +7,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSqlQuery>
@@ -503,6 +505,50 @@ private Q_SLOTS:
         const Run help = run({QStringLiteral("--help")});
         QCOMPARE(help.exitCode, 0);
         QVERIFY2(help.out.contains(QStringLiteral("migrate FILE|DIR")), qPrintable(help.out));
+    }
+
+    void aStoreInUseIsRefused()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString storage = dir.filePath(QStringLiteral("state"));
+        QVERIFY(
+            storeWith(storage, {reportCounts(QStringLiteral("google.com"), QStringLiteral("r1"))}));
+        // An exporter running on the store: its account's server never answers, so it runs on,
+        // holding the folder's lock.
+        ExporterChild exporter;
+        exporter.configPath = dir.filePath(QStringLiteral("exporter.json"));
+        const QJsonObject account{
+            {QStringLiteral("name"), QStringLiteral("main")},
+            {QStringLiteral("imap"),
+             QJsonObject{{QStringLiteral("host"), QStringLiteral("127.0.0.1")},
+                         {QStringLiteral("port"), freeLocalPort()},
+                         {QStringLiteral("username"), QStringLiteral("u")},
+                         {QStringLiteral("password"), QStringLiteral("p")}}}};
+        QFile config(exporter.configPath);
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(exporterConfig({account}, storage));
+        config.close();
+        QVERIFY(exporter.start());
+        const QString pid = QString::number(exporter.process.processId());
+        const auto lockHolder = [&storage] {
+            QFile lock(storage + QStringLiteral("/dmarc-metrics-exporter.lock"));
+            return lock.open(QIODevice::ReadOnly) ? QString::fromLatin1(lock.readAll()).trimmed()
+                                                  : QString();
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(lockHolder() == pid, qPrintable(exporter.log()), 30000);
+
+        const auto database = newDatabase();
+        QVERIFY(database.ok());
+        const auto refused = migrateStore(storage, StoreLocation{QString(), *database}, {});
+        exporter.process.kill();
+        QVERIFY(exporter.waitForExit(30000));
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().message.contains(
+                     QStringLiteral("in use by another process (PID ") + pid),
+                 qPrintable(refused.error().message));
+        // Refused before the database was touched: not even its tables were made.
+        QVERIFY(postgresCounts(*database, {QStringLiteral("counters")}).isEmpty());
     }
 
     void commandLineRefusesBadInputs()
