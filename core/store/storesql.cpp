@@ -3,7 +3,10 @@
 #include "storedialect.h"
 #include "storetypes.h"
 
+#include <QSet>
 #include <QVariant>
+
+#include <algorithm>
 
 namespace Dmarc {
 
@@ -61,6 +64,120 @@ const QStringList &labelColumns()
                                         QStringLiteral("dkim_domain"),
                                         QStringLiteral("spf_domain")};
     return columns;
+}
+
+namespace {
+
+// Rows of values in one statement at most: well below SQLite's 32,766 bound values and
+// PostgreSQL's 65,535.
+constexpr qsizetype kValuesAtOnce = 20000;
+constexpr qsizetype kRowsAtOnce = 500;
+
+// The names in "(a, b, c)" starting at `open`, the index of "(", and the index after ")".
+QStringList columnList(const QString &sql, qsizetype open, qsizetype *end)
+{
+    const qsizetype close = sql.indexOf(QLatin1Char(')'), open);
+    if (open < 0 || close < 0)
+        return {};
+    *end = close + 1;
+    QStringList names = sql.mid(open + 1, close - open - 1).split(QLatin1Char(','));
+    for (QString &name : names)
+        name = name.trimmed();
+    return names;
+}
+
+} // namespace
+
+QString RowsStatement::sql(qsizetype rows) const
+{
+    QStringList all;
+    all.reserve(rows);
+    for (qsizetype i = 0; i < rows; ++i)
+        all << row;
+    return head % all.join(QStringLiteral(", ")) % tail;
+}
+
+std::optional<RowsStatement> rowsStatement(const QString &sql)
+{
+    static const QString insert = QStringLiteral("INSERT INTO ");
+    static const QString valuesWord = QStringLiteral(" VALUES ");
+    static const QString conflict = QStringLiteral(" ON CONFLICT ");
+    if (!sql.startsWith(insert))
+        return std::nullopt;
+    qsizetype afterColumns = 0;
+    const QStringList columns = columnList(sql, sql.indexOf(QLatin1Char('(')), &afterColumns);
+    if (!sql.mid(afterColumns).startsWith(valuesWord))
+        return std::nullopt;
+    RowsStatement statement;
+    const qsizetype rowStart = afterColumns + valuesWord.size();
+    qsizetype rowEnd = 0;
+    const QStringList placeholders = columnList(sql, rowStart, &rowEnd);
+    if (sql.at(rowStart) != QLatin1Char('(') || placeholders.size() != columns.size() ||
+        placeholders.count(QStringLiteral("?")) != placeholders.size())
+        return std::nullopt;
+    statement.head = sql.left(rowStart);
+    statement.row = sql.mid(rowStart, rowEnd - rowStart);
+    statement.tail = sql.mid(rowEnd);
+    statement.values = placeholders.size();
+    if (statement.tail.startsWith(conflict)) {
+        qsizetype afterKeys = 0;
+        for (const QString &key :
+             columnList(statement.tail, statement.tail.indexOf(QLatin1Char('(')), &afterKeys)) {
+            const qsizetype at = columns.indexOf(key);
+            if (at < 0)
+                return std::nullopt;
+            statement.keys << at;
+        }
+    } else if (!statement.tail.isEmpty()) {
+        return std::nullopt;
+    }
+    statement.rowsAtOnce = std::max<qsizetype>(
+        1, std::min(kRowsAtOnce, kValuesAtOnce / std::max<qsizetype>(1, statement.values)));
+    return statement;
+}
+
+Result<void> execRows(const StoreConnection &connection, const QString &what,
+                      const RowsStatement &statement, const QVariantList &values)
+{
+    const qsizetype rows = values.size() / statement.values;
+    QSqlQuery query(connection.database());
+    qsizetype prepared = 0; // rows of the statement prepared last
+    QSet<QString> keys;     // of the rows in the statement being gathered
+    qsizetype first = 0;    // its first row
+    const auto run = [&](qsizetype end) -> Result<void> {
+        const qsizetype count = end - first;
+        if (count != prepared) {
+            if (!query.prepare(statement.sql(count)))
+                return connection.error(what, query);
+            prepared = count;
+        }
+        for (qsizetype i = first * statement.values; i < end * statement.values; ++i)
+            query.addBindValue(values.at(i));
+        if (!query.exec())
+            return connection.error(what, query);
+        first = end;
+        keys.clear();
+        return {};
+    };
+    for (qsizetype r = 0; r < rows; ++r) {
+        if (!statement.keys.isEmpty()) {
+            QString key;
+            for (const qsizetype at : statement.keys)
+                key += values.at(r * statement.values + at).toString() % QChar(0x1f);
+            if (keys.contains(key)) {
+                if (auto ran = run(r); !ran)
+                    return ran;
+            }
+            keys.insert(key);
+        }
+        if (r - first + 1 == statement.rowsAtOnce) {
+            if (auto ran = run(r + 1); !ran)
+                return ran;
+        }
+    }
+    if (first < rows)
+        return run(rows);
+    return {};
 }
 
 Result<void> execWith(const StoreConnection &connection, const QString &what, const QString &sql,

@@ -10,6 +10,9 @@
 #include <QSqlQuery>
 #include <QString>
 #include <QStringList>
+#include <QVariantList>
+
+#include <optional>
 
 namespace Dmarc {
 
@@ -86,7 +89,29 @@ inline QString storedText(const QString &value)
     return value.isNull() ? QStringLiteral("") : value;
 }
 
-// Prepares `sql` once and runs it for every row, `bind` binding the row's values.
+// A statement "INSERT INTO t (a, b) VALUES (?, ?) ..." in parts, to run for many rows at once:
+// its row of placeholders repeated, one round trip to a server for many rows.
+struct RowsStatement
+{
+    QString head;             // up to and with "VALUES "
+    QString row;              // "(?, ?)"
+    QString tail;             // what follows the row, e.g. " ON CONFLICT (a) DO UPDATE SET ..."
+    qsizetype values = 0;     // placeholders per row
+    QList<qsizetype> keys;    // the positions in a row of the ON CONFLICT columns
+    qsizetype rowsAtOnce = 1; // rows per statement at most
+
+    QString sql(qsizetype rows) const;
+};
+// `sql` in parts, or nothing when it is not such an INSERT (then it runs once per row).
+std::optional<RowsStatement> rowsStatement(const QString &sql);
+// Runs `statement` for the rows whose values `values` holds one row after another, as many rows
+// per statement as it takes, and never two rows with the same key in one statement: PostgreSQL
+// refuses to change a row twice in one INSERT ... ON CONFLICT DO UPDATE.
+Result<void> execRows(const StoreConnection &connection, const QString &what,
+                      const RowsStatement &statement, const QVariantList &values);
+
+// Prepares `sql` once and runs it for every row, `bind` binding the row's values; an INSERT of
+// one row of placeholders (rowsStatement) runs for many rows per statement.
 template<typename Row, typename Bind>
 Result<void> execForEach(const StoreConnection &connection, const QString &what, const QString &sql,
                          const QList<Row> &rows, Bind bind)
@@ -94,6 +119,15 @@ Result<void> execForEach(const StoreConnection &connection, const QString &what,
     if (rows.isEmpty())
         return {};
     QSqlQuery query(connection.database());
+    if (const auto statement = rows.size() > 1 ? rowsStatement(sql) : std::nullopt) {
+        // Bound without a statement, the rows' values pile up in order.
+        for (const Row &row : rows)
+            bind(query, row);
+        const QVariantList values = query.boundValues();
+        if (values.size() == rows.size() * statement->values)
+            return execRows(connection, what, *statement, values);
+        query = QSqlQuery(connection.database());
+    }
     if (!query.prepare(sql))
         return connection.error(what, query);
     for (const Row &row : rows) {

@@ -1,12 +1,21 @@
 // Store and endpoint benchmark: scrape latency with 10,000 label sets, and commit throughput
 // with 1,000,000 dedup entries. Run through tests/bench/run.sh store.
+//
+// Usage: bench_store [--postgresql]
+//   --postgresql  the commits against a private PostgreSQL server of the test support's
+//                 (storebackend.h) instead of a SQLite file; no scrape
+#include "analysis/emailanalyzer.h"
 #include "metrics/metricsendpoint.h"
 #include "metrics/metricsregistry.h"
+#include "realisticmailbox.h"
+#include "service/sourcenaming.h"
 #include "store/store.h"
+#include "storebackend.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -18,13 +27,15 @@
 #include <vector>
 
 using namespace Dmarc;
+using namespace Dmarc::Test;
 
 namespace {
 
 constexpr int kLabelSets = 10000;
 constexpr int kScrapes = 500;
 constexpr int kDedupEntries = 1000000;
-constexpr int kCommitEmails = 20000;
+constexpr int kRealisticEmails = 2000; // analysed once, committed again under new ids
+constexpr int kCommitEmails = 10000;
 constexpr int kBatchSize = 100;
 
 LabelSet labels(int i)
@@ -149,37 +160,78 @@ void benchScrape()
     }
 }
 
-// Fills the dedup table directly: 1,000,000 counted reports from the last days.
+// Fills the dedup table directly: 1,000,000 counted reports from the last days, from the
+// reporters preloaded-org-0 to -39, entry i being report preloaded-i of preloaded-org-(i % 40).
 bool preloadDedup(const QString &path, qint64 now)
 {
     const QString name = QStringLiteral("bench-preload");
     bool ok = false;
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        db.setDatabaseName(path);
-        ok = db.open() && db.transaction();
+        QSqlDatabase db = rawDatabase(path, name);
         QSqlQuery insert(db);
-        ok = ok && insert.prepare(QStringLiteral("INSERT INTO dedup (org_name, report_id, "
-                                                 "first_seen) VALUES (?, ?, ?)"));
-        for (int i = 0; ok && i < kDedupEntries; ++i) {
-            insert.addBindValue(QStringLiteral("Reporter %1").arg(i % 50));
-            insert.addBindValue(QStringLiteral("preloaded-%1").arg(i));
-            insert.addBindValue(now - (i % 500000));
-            ok = insert.exec();
-        }
-        ok = ok && db.commit();
+        ok = db.open() &&
+             insert.exec(QStringLiteral("WITH RECURSIVE entry(i) AS (SELECT 0 UNION ALL SELECT i + "
+                                        "1 FROM entry WHERE i < %1) INSERT INTO dedup (org_name, "
+                                        "report_id, first_seen) SELECT 'preloaded-org-' || (i % "
+                                        "40), 'preloaded-' || i, %2 - (i % 500000) FROM entry")
+                             .arg(kDedupEntries - 1)
+                             .arg(now));
+        if (!ok)
+            std::printf("commit: %s\n", qPrintable(insert.lastError().text()));
+        insert.finish();
         db.close();
     }
     QSqlDatabase::removeDatabase(name);
     return ok;
 }
 
-void benchCommits()
+// What the pipeline hands the store for a realistic mailbox (realisticmailbox.h: 40 reporters,
+// 3,000 label sets, reports of 1 to thousands of records from many source IPs, a few invalid
+// emails): each email analysed and its sources named as the exporter does.
+QList<EmailCommit> realisticCommits()
 {
+    MailboxShape shape;
+    shape.emails = kRealisticEmails;
+    shape.labelSets = 3000;
+    RealisticMailbox box = realisticMailbox(shape);
+    const auto naming = SourceNaming::fromSettings({});
+    if (!naming.ok()) {
+        std::printf("commit: %s\n", qPrintable(naming.error().message));
+        return {};
+    }
+    QList<EmailCommit> commits;
+    qint64 records = 0;
+    for (QByteArray &raw : box.emails) {
+        EmailCommit email;
+        email.analysis = analyzeEmail(raw, PayloadLimits{});
+        email.sourceLabels = naming->name(email.analysis, {});
+        email.identity.digest = QByteArray(32, char(commits.size()));
+        for (const ReportCounts &report : std::as_const(email.analysis.reports))
+            records += qint64(report.counts.size());
+        commits << email;
+        raw = QByteArray();
+    }
+    std::printf("commit: a realistic mailbox of %d emails (%d invalid), %d label sets, %lld label "
+                "set rows in its reports, %.1f MB of XML\n",
+                kRealisticEmails, box.invalid, box.labelSets, static_cast<long long>(records),
+                double(box.xmlBytes) / 1e6);
+    return commits;
+}
+
+void benchCommits(bool postgres)
+{
+    const char *backend = postgres ? "postgresql" : "sqlite";
+    if (const auto chosen = useStoreBackend(postgres); !chosen.ok()) {
+        std::printf("commit: %s\n", qPrintable(chosen.error().message));
+        return;
+    }
+    const QList<EmailCommit> realistic = realisticCommits();
+    if (realistic.isEmpty())
+        return;
     QTemporaryDir dir;
     const qint64 now = 1700000000;
     {
-        auto store = Store::open(dir.path());
+        auto store = Store::open(locationOf(dir.path()));
         if (!store.ok()) {
             std::printf("commit: %s\n", qPrintable(store.error().message));
             return;
@@ -191,29 +243,28 @@ void benchCommits()
         std::printf("commit: preloading failed\n");
         return;
     }
-    std::printf("commit: preloaded %d dedup entries in %.1f s\n", kDedupEntries,
+    std::printf("commit (%s): preloaded %d dedup entries in %.1f s\n", backend, kDedupEntries,
                 double(timer.elapsed()) / 1000.0);
-    auto store = std::move(Store::open(dir.path())).value();
+    auto store = std::move(Store::open(locationOf(dir.path()))).value();
 
-    const auto makeEmail = [](int n) {
-        ReportCounts report;
-        report.orgName = QStringLiteral("Reporter %1").arg(n % 50);
-        // Every fourth report was seen before: a lookup that hits.
-        report.reportId = n % 4 == 0 ? QStringLiteral("preloaded-%1").arg(n * 7 % 400000)
-                                     : QStringLiteral("new-%1").arg(n);
-        report.dateBegin = 1700000000 - (n % 30) * 86400;
-        report.records = 2;
-        report.messages = 5;
-        Counters c;
-        c.total = 3;
-        c.compliant = 2;
-        report.counts << LabelCounts{labels(n % 1000), c} << LabelCounts{labels(n % 777), c};
-        EmailCommit email;
-        email.identity = EmailIdentity{QStringLiteral("main"), QStringLiteral("INBOX"), 1,
-                                       quint32(n), QByteArray(32, char(n))};
-        email.analysis.fromEmail = QStringLiteral("noreply@reporter.example");
-        email.analysis.candidates = 1;
-        email.analysis.reports << report;
+    // Email n of a pass: a realistic one under an identity and report ids of its own; every
+    // fourth report was seen before (a lookup that hits).
+    const auto makeEmail = [&realistic](int n) {
+        EmailCommit email = realistic.at(n % kRealisticEmails);
+        email.identity.account = QStringLiteral("main");
+        email.identity.mailbox = QStringLiteral("INBOX");
+        email.identity.uidValidity = 1;
+        email.identity.uid = quint32(n);
+        for (qsizetype r = 0; r < email.analysis.reports.size(); ++r) {
+            ReportCounts &report = email.analysis.reports[r];
+            if ((n + r) % 4 == 0) {
+                const int seen = n * 7 % 400000;
+                report.orgName = QStringLiteral("preloaded-org-%1").arg(seen % 40);
+                report.reportId = QStringLiteral("preloaded-%1").arg(seen);
+            } else {
+                report.reportId += QStringLiteral("-%1").arg(n);
+            }
+        }
         return email;
     };
 
@@ -235,13 +286,15 @@ void benchCommits()
         }
         const double seconds = double(timer.nsecsElapsed()) / 1e9;
         const double cpu = cpuSeconds() - cpuBefore;
-        std::printf("commit: %d emails in batches of %d: %.0f emails/s (%.2f ms per commit), "
-                    "%.0f emails per CPU second\n",
-                    emails, batchSize, double(emails) / seconds,
+        std::printf("commit (%s): %d emails in batches of %d: %.0f emails/s (%.2f ms per "
+                    "commit), %.0f emails per CPU second of this process\n",
+                    backend, emails, batchSize, double(emails) / seconds,
                     seconds * 1000.0 * batchSize / emails, double(emails) / cpu);
     }
-    std::printf("commit: %lld dedup entries at the end\n",
+    std::printf("commit (%s): %lld dedup entries at the end\n", backend,
                 static_cast<long long>(*store->dedupEntryCount()));
+    store.reset();
+    stopStoreBackends();
 }
 
 } // namespace
@@ -249,7 +302,9 @@ void benchCommits()
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    benchScrape();
-    benchCommits();
+    const bool postgres = app.arguments().contains(QStringLiteral("--postgresql"));
+    if (!postgres)
+        benchScrape();
+    benchCommits(postgres);
     return 0;
 }
