@@ -435,8 +435,7 @@ int runInspect(const QStringList &paths, bool json, const QString &configuration
         sources = config->sources;
         reverseDns = config->reverseDns;
     }
-    const auto namer =
-        SourceNamer::fromSettings(sources, QString::fromLatin1(PublicSuffixList::kDefaultPath));
+    const auto namer = SourceNamer::fromSettings(sources);
     if (!namer) {
         QTextStream(stderr) << "inspect: cannot name sources: " << namer.error().message << '\n';
         return 2;

@@ -15,11 +15,12 @@ namespace Dmarc {
 
 namespace {
 
-// The system's Public Suffix List, read once; none when it cannot be read (said once in the log).
+// The system's Public Suffix List, the one the naming of sources holds too; none when it cannot
+// be read (said once in the log).
 const PublicSuffixList *publicSuffixList()
 {
     static const std::shared_ptr<const PublicSuffixList> list = [] {
-        auto loaded = PublicSuffixList::load(QString::fromLatin1(PublicSuffixList::kDefaultPath));
+        auto loaded = PublicSuffixList::system();
         if (!loaded) {
             Log::warning(lcStore(), QStringLiteral("The Sources view shows no registrable domains"),
                          {{QStringLiteral("error"), loaded.error().message}});

@@ -37,6 +37,13 @@ Result<std::shared_ptr<const PublicSuffixList>> PublicSuffixList::load(const QSt
     return std::shared_ptr<const PublicSuffixList>(new PublicSuffixList(context));
 }
 
+Result<std::shared_ptr<const PublicSuffixList>> PublicSuffixList::system()
+{
+    static const Result<std::shared_ptr<const PublicSuffixList>> list =
+        load(QString::fromLatin1(kDefaultPath));
+    return list;
+}
+
 PublicSuffixList::~PublicSuffixList()
 {
     psl_free(m_context);

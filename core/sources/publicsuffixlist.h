@@ -28,6 +28,10 @@ public:
     // `path` in libpsl's DAFSA form or the list's text form; an error naming the file (and the
     // package that brings it) when it cannot be read.
     static Result<std::shared_ptr<const PublicSuffixList>> load(const QString &path);
+    // The list at kDefaultPath, read on the first call and shared by every later caller of the
+    // process (the naming of sources, each reload's naming, the Sources view), so that it is
+    // held once; the error of that first read is every caller's.
+    static Result<std::shared_ptr<const PublicSuffixList>> system();
 
     ~PublicSuffixList();
     PublicSuffixList(const PublicSuffixList &) = delete;

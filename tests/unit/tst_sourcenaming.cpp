@@ -16,8 +16,7 @@ SourceNamer namer()
     SourceSettings settings;
     settings.classes = {{QStringLiteral("office"), {QStringLiteral("192.0.2.0/24")}},
                         {QStringLiteral("cloud"), {QStringLiteral("2001:db8::/32")}}};
-    auto result =
-        SourceNamer::fromSettings(settings, QString::fromLatin1(PublicSuffixList::kDefaultPath));
+    auto result = SourceNamer::fromSettings(settings);
     if (!result)
         qFatal("%s", qPrintable(result.error().message));
     return std::move(result).value();
@@ -158,8 +157,7 @@ private Q_SLOTS:
                                                "base_reverse_dns,name,type\n"
                                                "sendgrid.net,Newsletter,marketing\n"
                                                "partner.example,Partner,other\n");
-        const auto named = SourceNamer::fromSettings(
-            settings, QString::fromLatin1(PublicSuffixList::kDefaultPath));
+        const auto named = SourceNamer::fromSettings(settings);
         QVERIFY(named.ok());
         compareName(named->name(evidence("203.0.113.5", "sendgrid.net")),
                     {QStringLiteral("Newsletter"), SourceType::Marketing, SourceRule::Signature,
@@ -173,14 +171,19 @@ private Q_SLOTS:
     {
         SourceSettings settings;
         settings.classes = {{QStringLiteral("office"), {QStringLiteral("192.0.2.0/40")}}};
-        auto named = SourceNamer::fromSettings(settings,
-                                               QString::fromLatin1(PublicSuffixList::kDefaultPath));
+        const auto named = SourceNamer::fromSettings(settings);
         QVERIFY(!named.ok());
         QVERIFY(named.error().message.startsWith(QStringLiteral("class \"office\"")));
+    }
 
-        named = SourceNamer::fromSettings(SourceSettings(), QStringLiteral("/nonexistent/psl"));
-        QVERIFY(!named.ok());
-        QVERIFY(named.error().message.contains(QStringLiteral("package publicsuffix")));
+    // The system's list is read once: every naming, and the Sources view, hold the same one.
+    void publicSuffixListIsShared()
+    {
+        const auto first = PublicSuffixList::system();
+        const auto second = PublicSuffixList::system();
+        QVERIFY2(first.ok(), first.ok() ? "" : qPrintable(first.error().message));
+        QVERIFY(second.ok());
+        QCOMPARE(first->get(), second->get());
     }
 };
 
