@@ -413,13 +413,19 @@ Result<QStringList> Exporter::reload()
 {
     const Log::Fields trigger{{QStringLiteral("file"), m_config.sourcePath}};
     Result<Config> reloaded = loadConfig(m_config.sourcePath, systemEnvironment());
-    if (!reloaded) {
+    // The naming of sources anew: the map file is read again, as it may have changed in place.
+    Result<SourceNaming> naming = reloaded ? SourceNaming::fromSettings(reloaded->sources)
+                                           : Result<SourceNaming>(reloaded.error());
+    if (!naming) {
         Log::warning(lcApp(), QStringLiteral("Configuration not reloaded; running on unchanged"),
-                     trigger + Log::Fields{{QStringLiteral("error"), reloaded.error().message}});
-        return reloaded.error();
+                     trigger + Log::Fields{{QStringLiteral("error"), naming.error().message}});
+        return naming.error();
     }
     QStringList changed;
     differences(fileForm(m_config), fileForm(*reloaded), QString(), changed);
+    const QString mapFile = QStringLiteral("sources.map_file");
+    if (!changed.contains(mapFile) && !naming->hasSameMap(m_pipeline->naming()))
+        changed.append(mapFile);
     if (changed.isEmpty()) {
         Log::info(lcApp(), QStringLiteral("Configuration reloaded; nothing changed"), trigger);
         return QStringList();
@@ -439,6 +445,7 @@ Result<QStringList> Exporter::reload()
     bool accounts = false;
     bool endpoint = false;
     bool reverseDns = false;
+    bool sourceNaming = false;
     for (const QString &key : std::as_const(changed)) {
         if (under(key, {"logging"}))
             logging = true;
@@ -448,6 +455,8 @@ Result<QStringList> Exporter::reload()
             endpoint = true;
         else if (under(key, {"sources.reverse_dns", "sources.dns_server"}))
             reverseDns = true;
+        else if (under(key, {"sources.classes", "sources.map_file"}))
+            sourceNaming = true;
         else {
             restart.append(key);
             continue;
@@ -485,6 +494,11 @@ Result<QStringList> Exporter::reload()
         if (auto started = m_ptrLookups->apply(m_config.reverseDns); !started)
             Log::warning(lcApp(), QStringLiteral("Reverse DNS is off"),
                          {{QStringLiteral("error"), started.error().message}});
+    }
+    // The sources of the commits from now on; what is committed keeps its names.
+    if (sourceNaming) {
+        m_config.sources = reloaded->sources;
+        m_pipeline->setNaming(std::move(naming).value());
     }
     if (accounts && !m_stopping) {
         m_config.accounts = reloaded->accounts;

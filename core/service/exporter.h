@@ -51,10 +51,12 @@ public:
     void stop(int graceMs = 8000);
 
     // Reads the configuration file again (SIGHUP, or the settings saved on the desktop) and
-    // applies in place what changed: the log level and format, the accounts (restarted) and the
-    // metrics endpoint (listening anew); the store stays open and the counters stay. The other
-    // keys take effect at the next start. One log line names the keys applied and those that
-    // need a restart, which are returned. When the file is not valid, or the endpoint cannot
+    // applies in place what changed: the log level and format, the accounts (restarted), the
+    // metrics endpoint (listening anew), reverse DNS, and the classes and map file that name the
+    // sources of the commits from then on (the map file is read again even under the same name);
+    // the store stays open and the counters stay. The other keys take effect at the next start.
+    // One log line names the keys applied and those that need a restart, which are returned.
+    // When the file is not valid (a bad line of the map file among it), or the endpoint cannot
     // listen as asked, the error is logged and returned and the running configuration is kept.
     Result<QStringList> reload();
     // --debug: the log level stays at debug through reloads.

@@ -62,6 +62,10 @@ public:
     // Where the commit finds the PTR names known for rule 2 of docs/counting.md section 10.2;
     // none by default.
     void setKnownPtr(KnownPtr knownPtr) { m_knownPtr = std::move(knownPtr); }
+    // The naming of the sources of the commits from now on (a reload's classes and map); what
+    // is committed keeps its names.
+    void setNaming(SourceNaming naming) { m_naming = std::move(naming); }
+    const SourceNaming &naming() const { return m_naming; }
 
     // Commits the whole batch in one transaction, or nothing (then the error says why and no
     // email may be moved).

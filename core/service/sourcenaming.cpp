@@ -7,8 +7,7 @@ namespace Dmarc {
 
 Result<SourceNaming> SourceNaming::fromSettings(const SourceSettings &settings)
 {
-    auto namer =
-        SourceNamer::fromSettings(settings, QString::fromLatin1(PublicSuffixList::kDefaultPath));
+    auto namer = SourceNamer::fromSettings(settings);
     if (!namer)
         return namer.error();
     return SourceNaming(std::make_shared<const SourceNamer>(std::move(namer).value()));
@@ -32,6 +31,11 @@ QList<QList<SourceLabel>> SourceNaming::name(const EmailAnalysis &analysis,
         }
     }
     return labels;
+}
+
+bool SourceNaming::hasSameMap(const SourceNaming &other) const
+{
+    return m_namer->senders() == other.m_namer->senders();
 }
 
 } // namespace Dmarc

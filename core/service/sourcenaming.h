@@ -26,13 +26,18 @@ class SourceNaming
 {
 public:
     // The classes and map file of `settings` over the built-in map, and the Public Suffix List
-    // of the publicsuffix package; the first of them that cannot be read is the error.
+    // of the publicsuffix package (read once, shared by every naming); the first of them that
+    // cannot be read is the error.
     static Result<SourceNaming> fromSettings(const SourceSettings &settings);
 
     // Each source of each report of `analysis`, as EmailCommit::sourceLabels holds them: the IP
     // normalised, its name and type by the rules of docs/counting.md section 10.2, the PTR name
     // from `knownPtr` when there is one.
     QList<QList<SourceLabel>> name(const EmailAnalysis &analysis, const KnownPtr &knownPtr) const;
+
+    // Whether `other` names by the same known-senders map (the built-in table and the map file's
+    // senders over it): a reload tells by it that the map file changed under the same name.
+    bool hasSameMap(const SourceNaming &other) const;
 
 private:
     explicit SourceNaming(std::shared_ptr<const SourceNamer> namer)

@@ -67,6 +67,10 @@ public:
     std::optional<KnownSender> find(const QString &domain, const QString &registrableDomain) const;
 
     qsizetype size() const { return m_senders.size(); }
+    friend bool operator==(const KnownSenders &a, const KnownSenders &b)
+    {
+        return a.m_senders == b.m_senders;
+    }
     QStringList domains() const { return m_senders.keys(); }
 
 private:

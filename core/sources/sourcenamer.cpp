@@ -20,8 +20,7 @@ SourceNamer::SourceNamer(SourceClasses classes, KnownSenders senders,
     , m_suffixes(std::move(suffixes))
 {}
 
-Result<SourceNamer> SourceNamer::fromSettings(const SourceSettings &settings,
-                                              const QString &publicSuffixPath)
+Result<SourceNamer> SourceNamer::fromSettings(const SourceSettings &settings)
 {
     auto classes = SourceClasses::fromSettings(settings.classes);
     if (!classes)
@@ -29,7 +28,7 @@ Result<SourceNamer> SourceNamer::fromSettings(const SourceSettings &settings,
     auto senders = KnownSenders::builtInWith(settings.mapFile);
     if (!senders)
         return senders.error();
-    auto suffixes = PublicSuffixList::load(publicSuffixPath);
+    auto suffixes = PublicSuffixList::system();
     if (!suffixes)
         return suffixes.error();
     return SourceNamer(std::move(classes).value(), std::move(senders).value(),

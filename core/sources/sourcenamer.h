@@ -47,12 +47,12 @@ public:
     SourceNamer(SourceClasses classes, KnownSenders senders,
                 std::shared_ptr<const PublicSuffixList> suffixes);
 
-    // The classes and the map file of `settings` (over the built-in map), the Public Suffix List
-    // from `publicSuffixPath`; the first thing that cannot be read is the error.
-    static Result<SourceNamer> fromSettings(const SourceSettings &settings,
-                                            const QString &publicSuffixPath);
+    // The classes and the map file of `settings` (over the built-in map), the system's Public
+    // Suffix List (PublicSuffixList::system()); the first thing that cannot be read is the error.
+    static Result<SourceNamer> fromSettings(const SourceSettings &settings);
 
     SourceName name(const SourceEvidence &evidence) const;
+    const KnownSenders &senders() const { return m_senders; }
 
 private:
     // Rules 2 and 3 for one domain: the own domain, else the map's sender; nothing when neither.
