@@ -86,6 +86,28 @@ QString labelText(QWidget *parent, const QString &name)
     return label ? label->text() : QStringLiteral("<no label %1>").arg(name);
 }
 
+// The labels of `view` shown smaller than their text needs: narrower than a line that does not
+// wrap, or lower than their lines at their width.
+QStringList cutLabels(QWidget *view)
+{
+    QStringList cut;
+    for (QLabel *label : view->findChildren<QLabel *>()) {
+        if (!label->isVisibleTo(view) || label->text().isEmpty())
+            continue;
+        const QSize hint = label->sizeHint();
+        const int needed =
+            label->wordWrap() ? label->heightForWidth(label->width()) : hint.height();
+        if ((!label->wordWrap() && label->width() < hint.width()) || label->height() < needed)
+            cut << QStringLiteral("\"%1\" %2x%3, needs %4x%5")
+                       .arg(label->text())
+                       .arg(label->width())
+                       .arg(label->height())
+                       .arg(label->wordWrap() ? label->width() : hint.width())
+                       .arg(needed);
+    }
+    return cut;
+}
+
 } // namespace
 
 class TestReportView : public QObject
@@ -250,6 +272,21 @@ private Q_SLOTS:
         view->resize(900, 900);
         QTRY_VERIFY(policy->height() >= policy->minimumSizeHint().height());
         QVERIFY(saveScreenshot(view->grab(), QStringLiteral("report-view.png")));
+        view->close();
+    }
+
+    // At the size it opens with, every label of a report can be read whole (the page scrolls
+    // rather than squash them).
+    void everyLabelFitsAtTheDefaultSize()
+    {
+        ReportView *view = open(
+            [](const LoggedReport &entry) { return entry.reportId == QStringLiteral("known-42"); });
+        QVERIFY(view);
+        QCOMPARE(view->size(), QSize(900, 640));
+        auto *policy = view->findChild<QGroupBox *>(QStringLiteral("reportPolicy"));
+        QVERIFY(policy);
+        QTRY_VERIFY(policy->isVisible());
+        QTRY_COMPARE(cutLabels(view), QStringList());
         view->close();
     }
 
