@@ -474,7 +474,7 @@
         <translation>Gemeldete Domain</translation>
     </message>
     <message>
-        <source>Gro&amp;up by:</source>
+        <source>&amp;Group by:</source>
         <translation>Gruppieren &amp;nach:</translation>
     </message>
 </context>

@@ -474,8 +474,8 @@
         <translation>Domaine signalé</translation>
     </message>
     <message>
-        <source>Gro&amp;up by:</source>
-        <translation>Gro&amp;uper par :</translation>
+        <source>&amp;Group by:</source>
+        <translation>&amp;Grouper par :</translation>
     </message>
 </context>
 <context>
