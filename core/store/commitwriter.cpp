@@ -342,21 +342,46 @@ Result<void> CommitWriter::addHistory(const QList<HistoryRow> &deltas) const
 Result<void> CommitWriter::addPeriodCounters(const QString &table, const QString &period,
                                              const QList<DailyLabelCounts> &deltas) const
 {
-    QStringList values{QStringLiteral("?"), QStringLiteral("id")};
-    for (qsizetype i = 0; i < counterColumns().size(); ++i)
-        values << QStringLiteral("CAST(? AS BIGINT)");
-    const QString select = QStringLiteral("SELECT ") % values.join(QStringLiteral(", ")) %
-                           QStringLiteral(" FROM counters WHERE reporter = ? AND from_domain = ? "
-                                          "AND dkim_domain = ? AND spf_domain = ?");
-    return execForEach(
-        m_connection, QStringLiteral("cannot update the counters of ") % table,
-        m_connection.dialect->upsertSelected(table, {period, QStringLiteral("label_set")},
-                                             counterColumns(), select, StoreDialect::Upsert::Add),
-        deltas, [](QSqlQuery &query, const DailyLabelCounts &delta) {
+    // Many rows per statement, each row's label set found in counters by a join: the period,
+    // the counters, then the labels.
+    const qsizetype counterCount = counterColumns().size();
+    QStringList values{QStringLiteral("k.column1"), QStringLiteral("c.id")};
+    for (qsizetype i = 0; i < counterCount; ++i)
+        values << QStringLiteral("CAST(k.column%1 AS BIGINT)").arg(i + 2);
+    QStringList joins;
+    for (qsizetype i = 0; i < labelColumns().size(); ++i)
+        joins << QStringLiteral("c.%1 = k.column%2")
+                     .arg(labelColumns().at(i))
+                     .arg(i + 2 + counterCount);
+    QSqlQuery query(m_connection.database());
+    qsizetype prepared = 0;
+    for (qsizetype first = 0; first < deltas.size(); first += kKeysPerQuery) {
+        const qsizetype count = std::min(kKeysPerQuery, deltas.size() - first);
+        if (count != prepared) {
+            const QString select =
+                QStringLiteral("SELECT ") % values.join(QStringLiteral(", ")) %
+                QStringLiteral(" FROM ") %
+                m_connection.dialect->boundRows(count, int(1 + counterCount + 4)) %
+                QStringLiteral(" AS k JOIN counters AS c ON ") %
+                joins.join(QStringLiteral(" AND ")) % QStringLiteral(" WHERE 1 = 1");
+            if (!query.prepare(m_connection.dialect->upsertSelected(
+                    table, {period, QStringLiteral("label_set")}, counterColumns(), select,
+                    StoreDialect::Upsert::Add)))
+                return m_connection.error(QStringLiteral("cannot update the counters of ") % table,
+                                          query);
+            prepared = count;
+        }
+        for (qsizetype i = first; i < first + count; ++i) {
+            const DailyLabelCounts &delta = deltas.at(i);
             query.addBindValue(delta.day.toString(Qt::ISODate));
             bindCounters(query, delta.counts.counters);
             bindLabels(query, delta.counts.labels);
-        });
+        }
+        if (!query.exec())
+            return m_connection.error(QStringLiteral("cannot update the counters of ") % table,
+                                      query);
+    }
+    return {};
 }
 
 Result<void> CommitWriter::appendReportsLog(const CommitPlan &plan) const
