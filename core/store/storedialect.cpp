@@ -71,6 +71,11 @@ QString SqliteDialect::weekStart(const QString &dayColumn) const
     return QStringLiteral("date(") % dayColumn % QStringLiteral(", 'weekday 0', '-6 days')");
 }
 
+QString SqliteDialect::joinedText(const QString &expression) const
+{
+    return QStringLiteral("group_concat(") % expression % QStringLiteral(", '')");
+}
+
 QString StoreDialect::upsert(const QString &table, const QStringList &keyColumns,
                              const QStringList &valueColumns, Upsert mode) const
 {
@@ -170,6 +175,11 @@ QString PostgresDialect::weekStart(const QString &dayColumn) const
 {
     return QStringLiteral("to_char(date_trunc('week', CAST(") % dayColumn %
            QStringLiteral(" AS DATE)), 'YYYY-MM-DD')");
+}
+
+QString PostgresDialect::joinedText(const QString &expression) const
+{
+    return QStringLiteral("string_agg(") % expression % QStringLiteral(", '')");
 }
 
 QStringList PostgresDialect::followInsertedIds(const QString &table) const

@@ -53,6 +53,9 @@ public:
     // The Monday of the ISO 8601 week of `dayColumn` (a day written YYYY-MM-DD), written the
     // same way.
     virtual QString weekStart(const QString &dayColumn) const = 0;
+    // An aggregate that joins the text `expression` of a group's rows, in no particular order,
+    // with no separator.
+    virtual QString joinedText(const QString &expression) const = 0;
     // Statements that make the next id of `table`'s autoIdColumn() follow the ids inserted in it
     // explicitly (a copied store's rows keep their ids).
     virtual QStringList followInsertedIds(const QString &table) const = 0;
@@ -96,6 +99,7 @@ public:
     QString ownerQuery() const override { return QStringLiteral("PRAGMA application_id"); }
     QString setOwner(quint32 id) const override;
     QString weekStart(const QString &dayColumn) const override;
+    QString joinedText(const QString &expression) const override;
     // A new id is one more than the largest.
     QStringList followInsertedIds(const QString &) const override { return {}; }
     // Writes a consistent copy of the database, as of the statement, to the file bound to it;
@@ -136,6 +140,7 @@ public:
     QString ownerQuery() const override;
     QString setOwner(quint32 id) const override;
     QString weekStart(const QString &dayColumn) const override;
+    QString joinedText(const QString &expression) const override;
     QStringList followInsertedIds(const QString &table) const override;
 };
 
