@@ -4,6 +4,8 @@
 #include <QDateTime>
 #include <QLocale>
 
+#include <algorithm>
+
 namespace Dmarc::Ui {
 
 DayRange dayRange(Range range, QDate today)
@@ -113,6 +115,12 @@ CountsTableModel::CountsTableModel(const QStringList &keyHeaders, QObject *paren
 
 void CountsTableModel::setRows(QList<Row> rows)
 {
+    // The same rows again (a kept answer, a tab shown again): nothing to take in.
+    const auto same = [](const Row &a, const Row &b) {
+        return a.keys == b.keys && a.counters == b.counters;
+    };
+    if (std::equal(rows.cbegin(), rows.cend(), m_rows.cbegin(), m_rows.cend(), same))
+        return;
     beginResetModel();
     m_rows = std::move(rows);
     endResetModel();
@@ -226,6 +234,10 @@ QVariant CountsTableModel::headerData(int section, Qt::Orientation orientation, 
 
 void ReportsTableModel::setEntries(QList<LoggedReport> entries)
 {
+    // An entry of the log never changes: the same entries are the same ids.
+    const auto same = [](const LoggedReport &a, const LoggedReport &b) { return a.id == b.id; };
+    if (std::equal(entries.cbegin(), entries.cend(), m_entries.cbegin(), m_entries.cend(), same))
+        return;
     beginResetModel();
     m_entries = std::move(entries);
     endResetModel();

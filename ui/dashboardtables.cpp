@@ -8,6 +8,13 @@
 
 namespace Dmarc::Ui {
 
+namespace {
+
+// About two screens of rows.
+constexpr int kRowsMeasured = 100;
+
+} // namespace
+
 QTableView *makeTable(QAbstractItemModel *model, QWidget *parent)
 {
     auto *view = new QTableView(parent);
@@ -18,7 +25,9 @@ QTableView *makeTable(QAbstractItemModel *model, QWidget *parent)
     view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     view->setAlternatingRowColors(true);
     view->verticalHeader()->hide();
-    // The names take the spare width; the numbers stay next to them.
+    // The names take the spare width; the numbers stay next to them. A column is as wide as
+    // the rows in sight and the next kRowsMeasured need, not every row of a long table.
+    view->horizontalHeader()->setResizeContentsPrecision(kRowsMeasured);
     view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     view->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     return view;

@@ -124,6 +124,7 @@ DashboardWindow::DashboardWindow(Exporter &exporter, QWidget *parent)
     connect(m_tlsView, &TlsView::readFailed, this, readFailed);
     connect(m_failureReportView, &FailureReportView::readFailed, this, readFailed);
     connect(m_sourcesView, &SourcesView::readFailed, this, readFailed);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &DashboardWindow::showGroups);
     splitter->addWidget(m_chart);
     splitter->addWidget(m_tabs);
     splitter->setStretchFactor(0, 1);
@@ -270,7 +271,7 @@ QWidget *DashboardWindow::buildGroupTab(GroupBy by, const QString &keyHeader)
             openDrillDown(by, model->row(proxy->mapToSource(index).row()).keys.value(0));
     };
     connect(view, &QTableView::activated, this, drill);
-    m_groupTables.append(GroupTable{by, model, proxy, view});
+    m_groupTables.append(GroupTable{by, model, proxy, view, page});
     return page;
 }
 
@@ -390,8 +391,8 @@ void DashboardWindow::refresh()
     queries->summary(days, this, shown<RangeSummary>([this](const RangeSummary &summary) {
                          showError(QString());
                          showTotals(summary.totals);
-                         for (const GroupTable &table : std::as_const(m_groupTables))
-                             table.model->setGroups(summary.groupsBy(table.by));
+                         m_summary = summary;
+                         showGroups();
                      }));
     queries->trend(days, this,
                    shown<Trend>([this](const Trend &trend) { m_chart->setTrend(trend); }));
@@ -421,6 +422,14 @@ void DashboardWindow::prefetchOtherRanges()
         const auto other = Range(m_rangeBox->itemData(i).toInt());
         if (other != range())
             queries->prefetch(dayRange(other, today));
+    }
+}
+
+void DashboardWindow::showGroups()
+{
+    for (const GroupTable &table : std::as_const(m_groupTables)) {
+        if (table.page == m_tabs->currentWidget())
+            table.model->setGroups(m_summary.groupsBy(table.by));
     }
 }
 

@@ -90,6 +90,7 @@ private:
         CountsTableModel *model;
         QSortFilterProxyModel *proxy;
         QTableView *view;
+        QWidget *page; // its tab
     };
 
     QWidget *buildHeader();
@@ -105,6 +106,8 @@ private:
     template<typename T>
     DashboardQueries::Reply<T> shown(std::function<void(const T &)> show);
     void showTotals(const RangeTotals &totals);
+    // The grouped table in sight takes in the range's rows; the others when their tab is shown.
+    void showGroups();
     // The cards, tables and chart of the ranges not shown, read ahead while the window is open,
     // so that switching to one finds them read.
     void prefetchOtherRanges();
@@ -125,6 +128,7 @@ private:
     ProblemBanner *m_problemBanner = nullptr;
     QTabWidget *m_tabs = nullptr;
     QList<GroupTable> m_groupTables;
+    RangeSummary m_summary; // as last answered
     ReportsTableModel *m_reports = nullptr;
     TlsView *m_tlsView = nullptr;
     FailureReportView *m_failureReportView = nullptr;

@@ -137,6 +137,7 @@ private Q_SLOTS:
         pickRange(Range(range));
         const QLocale locale;
         for (int tab = 0; tab < 4; ++tab) {
+            m_window->tabs()->setCurrentIndex(tab); // a table takes in the range when shown
             auto *view = m_window->tabs()->widget(tab)->findChild<QTableView *>();
             QVERIFY(view);
             const QAbstractItemModel *model = view->model();
@@ -148,6 +149,31 @@ private Q_SLOTS:
             QCOMPARE(locale.toString(columnSum(model, 1 + CountsTableModel::Rejected)),
                      m_window->cardText(DashboardWindow::Card::Rejected));
         }
+    }
+
+    // A range switch fills the table in sight; a table on another tab takes in the range's rows
+    // when its tab is shown, not before.
+    void hiddenTablesFollowTheRangeWhenShown()
+    {
+        auto *tabs = m_window->tabs();
+        const auto messages = [tabs](int tab) {
+            return columnSum(tabs->widget(tab)->findChild<QTableView *>()->model(),
+                             1 + CountsTableModel::Messages);
+        };
+        tabs->setCurrentIndex(1); // reporters
+        m_window->setRange(Range::Week);
+        settle();
+        const quint64 week = messages(1);
+        QCOMPARE(QLocale().toString(week), m_window->cardText(DashboardWindow::Card::Messages));
+        tabs->setCurrentIndex(0); // sending domains
+        m_window->setRange(Range::All);
+        settle();
+        const QString all = m_window->cardText(DashboardWindow::Card::Messages);
+        QVERIFY(all != QLocale().toString(week));
+        QCOMPARE(QLocale().toString(messages(0)), all);
+        QCOMPARE(messages(1), week); // not shown yet: still the last range it showed
+        tabs->setCurrentIndex(1);
+        QCOMPARE(QLocale().toString(messages(1)), all);
     }
 
     void rangesDiffer()
