@@ -49,7 +49,10 @@ void CommitRetry::submit(const QObject *owner, Commit commit)
         it->commit = std::move(commit);
     else
         m_waiting.append(Waiting{owner, std::move(commit)});
-    if (m_status.usable)
+    // After a failure a commit waits for the retry, unless that retry has come already and
+    // found nothing to try (the failed batch was dropped, its watcher stopped): then nobody
+    // would try it.
+    if (m_status.usable || !m_timer->isActive())
         run();
 }
 

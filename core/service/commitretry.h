@@ -31,8 +31,9 @@ public:
 
     explicit CommitRetry(MetricsRegistry *metrics, QObject *parent = nullptr);
 
-    // Commits now, unless commits wait for the store: then this one waits behind them. One
-    // commit waits per `owner`: a newer one replaces it (a watcher has one batch at a time).
+    // Commits now, unless commits wait for the store's next retry: then this one waits behind
+    // them. One commit waits per `owner`: a newer one replaces it (a watcher has one batch at
+    // a time).
     void submit(const QObject *owner, Commit commit);
     // Forgets the waiting commit of `owner` (its batch is abandoned; the emails stay).
     void drop(const QObject *owner);
