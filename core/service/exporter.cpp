@@ -312,10 +312,26 @@ void Exporter::applyLease(const QString &account, bool held)
         // A watcher that loses its lease abandons its batch, as on stop(): nothing of it moves
         // before its commit, and the instance that takes over finds the emails in the inbox.
         if (!held)
-            watcher->stop();
+            stopWatching(watcher);
         else if (!m_paused && !m_stopping)
-            watcher->start();
+            startWatching(watcher);
     }
+}
+
+void Exporter::startWatching(MailboxWatcher *watcher)
+{
+    // The lease may come back (a short break of the database connection) before the watcher
+    // that lost it has logged out.
+    if (watcher->status().activity == MailboxStatus::Activity::Stopped)
+        watcher->start();
+    else
+        m_startWhenStopped.insert(watcher);
+}
+
+void Exporter::stopWatching(MailboxWatcher *watcher)
+{
+    m_startWhenStopped.remove(watcher);
+    watcher->stop();
 }
 
 AccountStatus Exporter::statusOf(const MailboxWatcher *watcher, const MailboxStatus &status) const
@@ -383,6 +399,10 @@ void Exporter::startWatchers()
         // A stopped watcher has abandoned its batch: its commit no longer waits.
         connect(watcher, &MailboxWatcher::stopped, m_commits,
                 [this, watcher] { dropBatch(watcher); });
+        connect(watcher, &MailboxWatcher::stopped, this, [this, watcher] {
+            if (m_startWhenStopped.remove(watcher))
+                watcher->start();
+        });
         if (!m_paused && mayWatch(settings.displayName()))
             watcher->start();
     }
@@ -393,6 +413,7 @@ void Exporter::retireWatchers()
     // A retired watcher abandons its batch as on stop() (nothing of it is moved before its
     // commit) and logs out on its own; it is gone once it has stopped. Its index and its
     // stopping are no longer the exporter's.
+    m_startWhenStopped.clear();
     for (MailboxWatcher *watcher : std::as_const(m_watchers)) {
         disconnect(watcher, &MailboxWatcher::batchReady, this, nullptr);
         disconnect(watcher, &MailboxWatcher::statusChanged, this, nullptr);
@@ -666,9 +687,9 @@ void Exporter::setPaused(bool paused)
     Log::info(lcApp(), paused ? QStringLiteral("Paused") : QStringLiteral("Resumed"), {});
     for (MailboxWatcher *watcher : std::as_const(m_watchers)) {
         if (paused)
-            watcher->stop();
+            stopWatching(watcher);
         else if (mayWatch(watcher->settings().displayName()))
-            watcher->start();
+            startWatching(watcher);
     }
 }
 
@@ -678,6 +699,7 @@ void Exporter::stop(int graceMs)
         return;
     m_stopping = true;
     m_running = 0;
+    m_startWhenStopped.clear();
     for (MailboxWatcher *watcher : std::as_const(m_watchers)) {
         if (watcher->status().activity != MailboxStatus::Activity::Stopped) {
             ++m_running;

@@ -10,6 +10,7 @@
 #include <QElapsedTimer>
 #include <QList>
 #include <QObject>
+#include <QSet>
 #include <QUrl>
 
 #include <memory>
@@ -105,6 +106,10 @@ private:
     // The watcher's batch is abandoned: it is neither committed nor waits for PTR names.
     void dropBatch(MailboxWatcher *watcher);
     void watcherStopped();
+    // start() and stop() of a watcher as the leases and pausing ask: a watcher asked to start
+    // while it still logs out after a stop() (which start() ignores) starts once it has stopped.
+    void startWatching(MailboxWatcher *watcher);
+    void stopWatching(MailboxWatcher *watcher);
     // Whether this instance may watch `account`: always, unless instances share the database
     // and another holds its lease (docs/architecture.md, section 3).
     bool mayWatch(const QString &account) const;
@@ -127,6 +132,7 @@ private:
     MetricsEndpoint *m_endpoint = nullptr;
     DashboardQueries *m_queries = nullptr;
     QList<MailboxWatcher *> m_watchers;
+    QSet<MailboxWatcher *> m_startWhenStopped;
     int m_running = 0; // watchers not yet stopped while stopping
     bool m_stopping = false;
     bool m_paused = false;

@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -73,32 +74,20 @@ Expected expectedCounts()
     for (int i = 0; i < kPerMailbox + kPerMailbox / 2; ++i) {
         if (i % 10 == 3)
             continue;
-        const QString domain = i % 2 ? QStringLiteral("example.org") : QStringLiteral("example.net");
+        const QString domain =
+            i % 2 ? QStringLiteral("example.org") : QStringLiteral("example.net");
         const LabelSet labels{i % 3 ? QStringLiteral("google.com") : QStringLiteral("yahoo.com"),
                               domain, domain, domain};
         expected.totals[labels] += quint64(1 + i % 7);
     }
-    for (const QList<int> &mailbox : {QList<int>{0, kPerMailbox}, QList<int>{kPerMailbox / 2,
-                                                                          kPerMailbox * 3 / 2}}) {
+    for (const QList<int> &mailbox :
+         {QList<int>{0, kPerMailbox}, QList<int>{kPerMailbox / 2, kPerMailbox * 3 / 2}}) {
         for (int i = mailbox.at(0); i < mailbox.at(1); ++i) {
             if (i % 10 == 3)
                 ++expected.invalid[QStringLiteral("noreply-%1@reporter.example").arg(i)];
         }
     }
     return expected;
-}
-
-// The counter samples that instances sharing a database serve alike: every family but the
-// instance's own (dmarc_metrics_exporter_*, process_*).
-QMap<QString, double> sharedSamples(const ParsedExposition &scraped)
-{
-    QMap<QString, double> shared;
-    for (auto it = scraped.samples.cbegin(); it != scraped.samples.cend(); ++it) {
-        if (!it.key().startsWith(QLatin1String("dmarc_metrics_exporter_")) &&
-            !it.key().startsWith(QLatin1String("process_")))
-            shared.insert(it.key(), it.value());
-    }
-    return shared;
 }
 
 int invalidCount(const QList<QByteArray> &emails)
@@ -128,7 +117,8 @@ struct Instance : ExporterChild
 
 // Two exporters, one PostgreSQL store, two mailboxes of one Dovecot with overlapping reports
 // (docs/architecture.md, section 3): every report counted once, every email moved once, also
-// when the lease holder is killed or PostgreSQL restarts mid-run.
+// when the lease holder is killed or PostgreSQL restarts mid-run; and a watcher whose lease
+// comes back while it still logs out watches again.
 class TestMultiInstance : public QObject
 {
     Q_OBJECT
@@ -145,16 +135,15 @@ private Q_SLOTS:
         QVERIFY(m_dovecot->start().ok());
         QVERIFY(m_dovecot->createMailbox(kSecondInbox).ok());
         QVERIFY(m_dovecot->deliverToInbox(firstMailbox()).ok());
-        for (const QByteArray &message : secondMailbox())
-            QVERIFY(m_dovecot->deliver(kSecondInbox, message).ok());
+        QVERIFY(m_dovecot->deliverMany(kSecondInbox, secondMailbox()).ok());
         m_postgres = std::make_unique<PostgresServer>();
         const auto started = m_postgres->start();
         QVERIFY2(started.ok(), started.ok() ? "" : qPrintable(started.error().message));
         m_dir = std::make_unique<QTemporaryDir>();
         for (auto *instance : {&m_alpha, &m_beta}) {
             instance->reset(new Instance);
-            (*instance)->name = instance == &m_alpha ? QStringLiteral("alpha")
-                                                     : QStringLiteral("beta");
+            (*instance)->name =
+                instance == &m_alpha ? QStringLiteral("alpha") : QStringLiteral("beta");
             QVERIFY(writeConfig(**instance));
         }
     }
@@ -195,8 +184,8 @@ private Q_SLOTS:
         // left in both inboxes are logged: on a fast machine the first may be done already).
         QVERIFY(m_alpha->start());
         QVERIFY(m_beta->start());
-        QTRY_VERIFY_WITH_TIMEOUT(
-            m_dovecot->messageCount(QStringLiteral("INBOX")) < kPerMailbox, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_dovecot->messageCount(QStringLiteral("INBOX")) < kPerMailbox,
+                                 30000);
         const int alphaWatches = m_alpha->watches(QStringLiteral("first"));
         Instance &holder = alphaWatches == 1 ? *m_alpha : *m_beta;
         Instance &other = alphaWatches == 1 ? *m_beta : *m_alpha;
@@ -209,8 +198,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(other.watches(QStringLiteral("first")), 1,
                                   kTakeoverSeconds * 1000 + 2000);
         QTRY_COMPARE(other.watches(QStringLiteral("second")), 1);
-        qInfo("%s watches both accounts %lld ms after the other was killed",
-              qPrintable(other.name), takeover.elapsed());
+        qInfo("%s watches both accounts %lld ms after the other was killed", qPrintable(other.name),
+              takeover.elapsed());
         everyEmailMovedOnce();
         if (QTest::currentTestFailed())
             return;
@@ -221,8 +210,8 @@ private Q_SLOTS:
     {
         QVERIFY(m_alpha->start());
         QVERIFY(m_beta->start());
-        QTRY_VERIFY_WITH_TIMEOUT(
-            m_dovecot->messageCount(QStringLiteral("INBOX")) < kPerMailbox, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_dovecot->messageCount(QStringLiteral("INBOX")) < kPerMailbox,
+                                 30000);
         m_postgres->stop();
         // Both report it: their leases are gone and the store does not take commits.
         for (Instance *instance : {m_alpha.get(), m_beta.get()}) {
@@ -232,10 +221,50 @@ private Q_SLOTS:
         }
         const auto restarted = m_postgres->restart();
         QVERIFY2(restarted.ok(), restarted.ok() ? "" : qPrintable(restarted.error().message));
+        // A batch whose commit failed stays in the inbox; its watcher stopped with the lease,
+        // and once it has the lease again it takes that batch anew: that commit must not wait
+        // for a retry of the dropped one.
         everyEmailMovedOnce();
+        for (Instance *instance : {m_alpha.get(), m_beta.get()})
+            qInfo("%s: %lld commits failed while PostgreSQL was away", qPrintable(instance->name),
+                  static_cast<long long>(instance->log().count(QLatin1String("Cannot commit"))));
         if (QTest::currentTestFailed())
             return;
         storeHoldsTheExpectedCounts();
+    }
+
+    void aLeaseTakenBackWhileItsWatcherLogsOutIsWatchedAgain()
+    {
+        // Alpha alone, on the first inbox. Its lease session ends while Dovecot hangs, so that
+        // the watcher told to stop is still logging out when the lease is taken back (as after
+        // a short break of the database connection): once it has stopped, it watches again.
+        QVERIFY(writeConfig(*m_alpha, {QStringLiteral("first")}));
+        QVERIFY(m_alpha->start());
+        QTRY_COMPARE_WITH_TIMEOUT(m_dovecot->messageCount(QStringLiteral("INBOX")), 0, 60000);
+        const QString lastCheck = QStringLiteral(
+            "dmarc_metrics_exporter_imap_last_success_timestamp_seconds{account=\"first\"}");
+        QTRY_VERIFY(scrape(m_alpha->metrics).samples.value(lastCheck) > 0);
+        const QString taken = QStringLiteral("Account lease taken");
+        QCOMPARE(m_alpha->log().count(taken), qsizetype(1));
+
+        m_dovecot->setFrozen(true);
+        auto thaw = qScopeGuard([this] { m_dovecot->setFrozen(false); });
+        const auto ended = m_postgres->executeAsSuperuser(
+            QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE application_name = 'alpha'"));
+        QVERIFY2(ended.ok(), ended.ok() ? "" : qPrintable(ended.error().message));
+        QTRY_COMPARE_WITH_TIMEOUT(m_alpha->log().count(taken), qsizetype(2),
+                                  kTakeoverSeconds * 1000 + 5000);
+        QVERIFY(m_alpha->log().contains(QLatin1String("Account leases lost with their session")));
+        thaw.dismiss();
+        m_dovecot->setFrozen(false);
+
+        // New mail is taken by the watcher that started again.
+        QVERIFY(m_dovecot->deliverToInbox(secondMailbox()).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(m_dovecot->messageCount(QStringLiteral("INBOX")), 0, 60000);
+        QCOMPARE(m_dovecot->messageCount(QStringLiteral("Invalid")),
+                 invalidCount(firstMailbox()) + invalidCount(secondMailbox()));
+        QCOMPARE(m_alpha->watches(QStringLiteral("first")), 1);
     }
 
     void everyInstanceServesTheCountersOfTheDatabase()
@@ -265,13 +294,13 @@ private Q_SLOTS:
         };
         QTRY_COMPARE_WITH_TIMEOUT(processed(*m_alpha), double(kPerMailbox + 2), 60000);
         ParsedExposition counted;
-        counted.samples = sharedSamples(scrape(m_alpha->metrics));
+        counted.samples = scrape(m_alpha->metrics).sharedSamples();
         for (const char *family :
              {"dmarc_total", "dmarc_invalid_reports_total", "tlsrpt_successful_sessions_total",
               "dmarc_failure_reports_total", "dmarc_source_total"})
             QVERIFY2(!counted.samplesOf(QLatin1String(family)).isEmpty(), family);
         // Beta reads them back within its refresh interval, exactly.
-        QTRY_COMPARE_WITH_TIMEOUT(sharedSamples(scrape(m_beta->metrics)), counted.samples, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(scrape(m_beta->metrics).sharedSamples(), counted.samples, 15000);
         // Its own figures stay its own: it processed no email.
         QCOMPARE(processed(*m_beta), 0.0);
     }
@@ -288,9 +317,9 @@ private:
         // Small batches, so that a kill lands between commits and moves.
         const auto account = [this](const QString &name, const QString &inbox,
                                     const QString &suffix) {
-            QJsonObject json = dovecotAccount(*m_dovecot, name, inbox,
-                                              QStringLiteral("Archive") + suffix,
-                                              QStringLiteral("Invalid") + suffix);
+            QJsonObject json =
+                dovecotAccount(*m_dovecot, name, inbox, QStringLiteral("Archive") + suffix,
+                               QStringLiteral("Invalid") + suffix);
             QJsonObject imap = json.value(QStringLiteral("imap")).toObject();
             imap.insert(QStringLiteral("max_batch_bytes"), 8000);
             json.insert(QStringLiteral("imap"), imap);
@@ -315,8 +344,7 @@ private:
                                   {QStringLiteral("instance"), instance.name},
                                   {QStringLiteral("takeover_seconds"), kTakeoverSeconds}});
         QFile file(instance.configPath);
-        return file.open(QIODevice::WriteOnly) &&
-               file.write(QJsonDocument(config).toJson()) > 0;
+        return file.open(QIODevice::WriteOnly) && file.write(QJsonDocument(config).toJson()) > 0;
     }
 
     // Both inboxes emptied; each email in its account's done or error folder, once.
@@ -332,8 +360,7 @@ private:
         QCOMPARE(m_dovecot->messageCount(QStringLiteral("Invalid")), firstInvalid);
         QCOMPARE(m_dovecot->messageCount(QStringLiteral("Archive")), kPerMailbox - firstInvalid);
         QCOMPARE(m_dovecot->messageCount(QStringLiteral("Invalid2")), secondInvalid);
-        QCOMPARE(m_dovecot->messageCount(QStringLiteral("Archive2")),
-                 kPerMailbox - secondInvalid);
+        QCOMPARE(m_dovecot->messageCount(QStringLiteral("Archive2")), kPerMailbox - secondInvalid);
     }
 
     // The shared store holds what one uninterrupted instance counts.

@@ -172,6 +172,12 @@ void DovecotServer::stop()
     m_process.reset();
 }
 
+void DovecotServer::setFrozen(bool frozen)
+{
+    if (m_process && m_process->state() != QProcess::NotRunning)
+        ::kill(-static_cast<pid_t>(m_process->processId()), frozen ? SIGSTOP : SIGCONT);
+}
+
 Result<void> DovecotServer::prepareDirectory()
 {
     if (m_dir)
@@ -418,11 +424,23 @@ Result<void> DovecotServer::deliver(const QString &mailbox, const QByteArray &me
 
 Result<void> DovecotServer::deliverToInbox(const QList<QByteArray> &messages)
 {
+    return deliverMany(QStringLiteral("INBOX"), messages);
+}
+
+Result<void> DovecotServer::deliverMany(const QString &mailbox, const QList<QByteArray> &messages)
+{
     // Let Dovecot create the maildir with the right owner first.
-    if (messageCount(QStringLiteral("INBOX")) < 0)
-        return failure(QStringLiteral("cannot open INBOX"));
-    const QString maildir = directory() + QLatin1Char('/') + QStringLiteral("mail/") + userName() +
-                            QStringLiteral("/Maildir");
+    if (messageCount(mailbox) < 0) {
+        if (auto created = createMailbox(mailbox); !created)
+            return created;
+    }
+    if (messageCount(mailbox) < 0)
+        return failure(QStringLiteral("cannot open ") + mailbox);
+    // Maildir++: INBOX is the maildir itself, another folder the subdirectory "." + its name.
+    QString maildir = directory() + QLatin1Char('/') + QStringLiteral("mail/") + userName() +
+                      QStringLiteral("/Maildir");
+    if (mailbox != QLatin1String("INBOX"))
+        maildir += QStringLiteral("/.") + mailbox;
     QFileInfo owner(maildir);
     // Names never used before in this process, also when a later delivery holds emails of the
     // same sizes.

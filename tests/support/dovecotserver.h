@@ -44,6 +44,10 @@ public:
     void stop();
     // Starts it again on the same ports with the same mail, e.g. after stop().
     Result<void> restart();
+    // Halts every Dovecot process where it stands (SIGSTOP to the process group) or lets them go
+    // on (SIGCONT): connections stay open and unanswered, as with a server that hangs. The
+    // mailbox access below waits for the server meanwhile.
+    void setFrozen(bool frozen);
     bool isRunning() const;
 
     QString host() const { return QStringLiteral("127.0.0.1"); }
@@ -64,6 +68,8 @@ public:
     Result<void> deliver(const QString &mailbox, const QByteArray &message);
     // Many messages into INBOX at once, written straight into its maildir (fast).
     Result<void> deliverToInbox(const QList<QByteArray> &messages);
+    // The same into `mailbox`, a folder at the top level, created if missing.
+    Result<void> deliverMany(const QString &mailbox, const QList<QByteArray> &messages);
     Result<void> createMailbox(const QString &mailbox);
     // -1 when the mailbox does not exist.
     int messageCount(const QString &mailbox) const;

@@ -25,6 +25,19 @@ struct ParsedExposition
         }
         return result;
     }
+
+    // The samples that instances sharing one database serve alike: every family but each
+    // instance's own (dmarc_metrics_exporter_*, process_*).
+    QMap<QString, double> sharedSamples() const
+    {
+        QMap<QString, double> shared;
+        for (auto it = samples.cbegin(); it != samples.cend(); ++it) {
+            if (!it.key().startsWith(QLatin1String("dmarc_metrics_exporter_")) &&
+                !it.key().startsWith(QLatin1String("process_")))
+                shared.insert(it.key(), it.value());
+        }
+        return shared;
+    }
 };
 
 inline ParsedExposition parseExposition(const QByteArray &text)
