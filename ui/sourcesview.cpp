@@ -12,7 +12,10 @@
 #include <QLocale>
 #include <QSortFilterProxyModel>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace Dmarc::Ui {
 
@@ -58,18 +61,81 @@ QTableView *addTable(QAbstractItemModel *model, int sortColumn, QWidget *parent)
     return view;
 }
 
+// A proxy that leaves the order of the rows to its source: sorting asks the source model.
+class SourceOrderProxy : public QSortFilterProxyModel
+{
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+
+    void sort(int column, Qt::SortOrder order) override { sourceModel()->sort(column, order); }
+};
+
 } // namespace
 
 SourcesModel::SourcesModel(QObject *parent)
-    : KeyedRowsModel(keyHeaderOf(Grouping::Address), Columns, parent)
+    : QAbstractTableModel(parent)
+    , m_keyHeader(keyHeaderOf(Grouping::Address))
 {}
+
+void SourcesModel::setPage(const SourcePage &page, const QString &keyHeader)
+{
+    m_fetching = false;
+    m_total = page.total;
+    if (page.offset == 0) {
+        beginResetModel();
+        m_rows = page.rows;
+        m_keyHeader = keyHeader;
+        endResetModel();
+        return;
+    }
+    if (page.offset != m_rows.size() || page.rows.isEmpty()) {
+        m_total = std::max(m_total, m_rows.size());
+        return;
+    }
+    beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page.rows.size() - 1));
+    m_rows += page.rows;
+    endInsertRows();
+}
+
+int SourcesModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int SourcesModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : Columns;
+}
+
+bool SourcesModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && !m_fetching && m_rows.size() < m_total;
+}
+
+void SourcesModel::fetchMore(const QModelIndex &parent)
+{
+    if (!canFetchMore(parent))
+        return;
+    m_fetching = true;
+    Q_EMIT moreWanted(m_rows.size());
+}
+
+void SourcesModel::sort(int column, Qt::SortOrder order)
+{
+    if (column < 0 || column >= Columns)
+        return;
+    const SourceOrder wanted{SourceSort(column), order == Qt::DescendingOrder};
+    if (wanted.by == m_order.by && wanted.descending == m_order.descending)
+        return;
+    m_order = wanted;
+    Q_EMIT orderChanged();
+}
 
 QVariant SourcesModel::data(const QModelIndex &index, int role) const
 {
-    const SourceTotals *found = rowOf(index);
-    if (!found)
+    if (!index.isValid() || index.row() >= m_rows.size())
         return {};
-    const SourceTotals &row = *found;
+    const SourceTotals &row = m_rows.at(index.row());
     const Counters &c = row.counters;
     if (role == Qt::BackgroundRole)
         return isFailing(c) ? QVariant(failingRowColor()) : QVariant();
@@ -127,7 +193,7 @@ QVariant SourcesModel::headerData(int section, Qt::Orientation orientation, int 
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (Column(section)) {
     case Key:
-        return keyHeader();
+        return m_keyHeader;
     case PtrName:
         return tr("PTR name");
     case RegistrableDomain:
@@ -186,6 +252,7 @@ SourcesView::SourcesView(QWidget *parent)
     , m_model(new SourcesModel(this))
     , m_failingOnly(new QCheckBox(tr("Wit&h failures"), this))
     , m_newOnly(new QCheckBox(tr("Ne&w in the range"), this))
+    , m_searchPause(new QTimer(this))
 {
     addGroup(tr("Source IP"), int(Grouping::Address));
     addGroup(tr("Source name"), int(Grouping::Name));
@@ -196,13 +263,17 @@ SourcesView::SourcesView(QWidget *parent)
     for (QCheckBox *box : {m_failingOnly, m_newOnly})
         connect(box, &QCheckBox::toggled, this, &SourcesView::askAgain);
 
-    QTableView *table = addTable(m_model, SourcesModel::Messages, this);
+    auto *proxy = new SourceOrderProxy(this);
+    proxy->setSourceModel(m_model);
+    proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    proxy->setFilterKeyColumn(-1);
+    QTableView *table = makeTable(proxy, this);
+    table->sortByColumn(SourcesModel::Messages, Qt::DescendingOrder);
     table->setObjectName(QStringLiteral("sourcesTable"));
     table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     table->horizontalHeader()->setStretchLastSection(true); // the from domains
     table->setToolTip(tr("Double-click (or Enter) an address for its days, reporters and DKIM "
                          "and SPF domains, a source name for its addresses"));
-    auto *proxy = static_cast<QSortFilterProxyModel *>(table->model());
     connect(table, &QTableView::activated, this, [this, proxy](const QModelIndex &index) {
         if (index.isValid())
             open(m_model->row(proxy->mapToSource(index).row()));
@@ -213,6 +284,13 @@ SourcesView::SourcesView(QWidget *parent)
     header->addWidget(m_failingOnly);
     header->addWidget(m_newOnly);
     m_search = findChild<QLineEdit *>(QStringLiteral("search"));
+    // The store filters by the search too, once typing pauses.
+    m_searchPause->setSingleShot(true);
+    m_searchPause->setInterval(300);
+    connect(m_search, &QLineEdit::textChanged, m_searchPause, qOverload<>(&QTimer::start));
+    connect(m_searchPause, &QTimer::timeout, this, &SourcesView::askAgain);
+    connect(m_model, &SourcesModel::orderChanged, this, &SourcesView::askAgain);
+    connect(m_model, &SourcesModel::moreWanted, this, &SourcesView::askPage);
     layout->addLayout(header);
     layout->addWidget(table, 1);
 }
@@ -220,7 +298,7 @@ SourcesView::SourcesView(QWidget *parent)
 SourceFilter SourcesView::filter() const
 {
     return SourceFilter{m_failingOnly->isChecked(), m_newOnly->isChecked(),
-                        Grouping(group()) == Grouping::Name};
+                        Grouping(group()) == Grouping::Name, m_search->text().trimmed()};
 }
 
 void SourcesView::setFilter(SourceFilter filter)
@@ -230,6 +308,8 @@ void SourcesView::setFilter(SourceFilter filter)
     const QSignalBlocker fresh(m_newOnly);
     m_failingOnly->setChecked(filter.failingOnly);
     m_newOnly->setChecked(filter.newOnly);
+    m_search->setText(filter.text);
+    m_searchPause->stop(); // asked below
     const Grouping grouping = filter.byName ? Grouping::Name : Grouping::Address;
     if (Grouping(group()) != grouping)
         setGroup(int(grouping)); // asks
@@ -241,13 +321,26 @@ void SourcesView::ask(DashboardQueries &queries, DayRange range)
 {
     m_queries = &queries;
     m_range = range;
+    ++m_asked;
+    askPage(0);
+}
+
+void SourcesView::askPage(qsizetype offset)
+{
+    if (!m_queries)
+        return;
     const SourceFilter asked = filter();
-    queries.sources(range, asked, this, [this, asked](const Result<QList<SourceTotals>> &rows) {
-        if (rows)
-            m_model->setRows(*rows, keyHeaderOf(asked.byName ? Grouping::Name : Grouping::Address));
-        else
-            Q_EMIT readFailed(rows.error().message);
-    });
+    m_queries->sources(
+        m_range, asked, m_model->order(), offset, m_pageRows, this,
+        [this, asked, question = m_asked](const Result<SourcePage> &page) {
+            if (question != m_asked)
+                return;
+            if (page)
+                m_model->setPage(
+                    *page, keyHeaderOf(asked.byName ? Grouping::Name : Grouping::Address));
+            else
+                Q_EMIT readFailed(page.error().message);
+        });
 }
 
 void SourcesView::open(const SourceTotals &row)
@@ -259,7 +352,7 @@ void SourcesView::open(const SourceTotals &row)
     // A source name: its addresses.
     SourceFilter addresses = filter();
     addresses.byName = false;
-    m_search->setText(row.name);
+    addresses.text = row.name;
     setFilter(addresses);
 }
 

@@ -550,11 +550,21 @@ void DashboardQueries::failureReports(DayRange range, FailureReportGroupBy by, Q
         std::move(reply));
 }
 
-void DashboardQueries::sources(DayRange range, SourceFilter filter, QObject *context,
-                               Reply<QList<SourceTotals>> reply)
+void DashboardQueries::sources(DayRange range, const SourceFilter &filter, SourceOrder order,
+                               qsizetype offset, qsizetype limit, QObject *context,
+                               Reply<SourcePage> reply)
 {
-    ask<QList<SourceTotals>>(
-        context, QString(), [range, filter](const Store &store) { return sourcesOf(store, range, filter); },
+    const QString which = QString::number(int(filter.failingOnly)) %
+                          QString::number(int(filter.newOnly)) %
+                          QString::number(int(filter.byName)) % QLatin1Char(' ') %
+                          QString::number(int(order.by)) % QLatin1Char(order.descending ? 'd' : 'a') %
+                          QLatin1Char(' ') % QString::number(offset) % QLatin1Char(' ') %
+                          QString::number(limit) % QLatin1Char(' ') % filter.text;
+    ask<SourcePage>(
+        context, keyOf(QLatin1String("sources"), range, which),
+        [range, filter, order, offset, limit](const Store &store) {
+            return sourcePageOf(store, range, filter, order, offset, limit);
+        },
         std::move(reply));
 }
 

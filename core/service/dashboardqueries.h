@@ -28,8 +28,8 @@ struct StoreLocation;
 // object's thread, where `context` lives too, and dropped when `context` is gone by then.
 //
 // The answers of totals(), summary(), trend(), labelSetsBehind(), recentReports(),
-// tlsSessions() and failureReports() are kept, and the same question is answered with the kept
-// answer for as long as nothing has been committed to the store since it was read
+// tlsSessions(), failureReports() and sources() are kept, and the same question is answered with
+// the kept answer for as long as nothing has been committed to the store since it was read
 // (Store::changeMark(): a commit of this exporter, of another process or of another exporter
 // sharing the database); the first question after a commit reads the store again.
 class DashboardQueries : public QObject
@@ -73,9 +73,11 @@ public:
     // Failure reports that arrived in `range`, per key of `by`, by key.
     void failureReports(DayRange range, FailureReportGroupBy by, QObject *context,
                         Reply<QList<FailureReportTotals>> reply);
-    // The rows of the Sources view over `range` as `filter` asks (sourcequeries.h).
-    void sources(DayRange range, SourceFilter filter, QObject *context,
-                 Reply<QList<SourceTotals>> reply);
+    // Up to `limit` rows of the Sources view over `range` as `filter` asks, sorted by `order`,
+    // from row `offset` on, and the number of rows of every page (sourcequeries.h). Each page
+    // is kept, as the answers above are.
+    void sources(DayRange range, const SourceFilter &filter, SourceOrder order, qsizetype offset,
+                 qsizetype limit, QObject *context, Reply<SourcePage> reply);
     // What lies behind the source IP `ip` over `range`: its days, reporters, DKIM and SPF domains.
     void sourceDetails(const QString &ip, DayRange range, QObject *context,
                        Reply<SourceDetails> reply);

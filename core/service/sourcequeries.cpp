@@ -36,48 +36,54 @@ bool isFailing(const Counters &counters)
     return counters.compliant < counters.total;
 }
 
-// Adds `row` of one IP to its totals; the name is that of its latest day.
-void addRow(SourceTotals &totals, const SourceRangeRow &row, QDate &namedOn)
+// The store's order of `sort`.
+SourcePageOrder pageOrder(SourceSort sort)
 {
-    totals.counters += row.counters;
-    totals.fromDomains << row.fromDomain;
-    if (!namedOn.isValid() || row.lastDay > namedOn) {
-        namedOn = row.lastDay;
-        totals.name = row.source.name;
-        totals.type = row.source.type;
+    switch (sort) {
+    case SourceSort::Key:
+        return SourcePageOrder::Key;
+    case SourceSort::PtrName:
+    case SourceSort::RegistrableDomain:
+        return SourcePageOrder::PtrName;
+    case SourceSort::Name:
+        return SourcePageOrder::Name;
+    case SourceSort::Type:
+        return SourcePageOrder::Type;
+    case SourceSort::Messages:
+        return SourcePageOrder::Messages;
+    case SourceSort::Compliance:
+        return SourcePageOrder::Compliance;
+    case SourceSort::DkimAligned:
+        return SourcePageOrder::DkimAligned;
+    case SourceSort::SpfAligned:
+        return SourcePageOrder::SpfAligned;
+    case SourceSort::Quarantined:
+        return SourcePageOrder::Quarantined;
+    case SourceSort::Rejected:
+        return SourcePageOrder::Rejected;
+    case SourceSort::FirstSeen:
+        return SourcePageOrder::FirstSeen;
+    case SourceSort::LastSeen:
+        return SourcePageOrder::LastSeen;
+    case SourceSort::FromDomains:
+        break;
     }
-    totals.lastSeen = std::max(totals.lastSeen, row.lastDay);
+    return SourcePageOrder::FromDomains;
 }
 
-// One row per source name of the IP rows `ips`.
-QList<SourceTotals> groupedByName(const QList<SourceTotals> &ips)
+// One string for every equal one of a page: the names, types and domains its rows repeat share
+// their text.
+class Interned
 {
-    QHash<QString, qsizetype> index;
-    QList<SourceTotals> names;
-    for (const SourceTotals &ip : ips) {
-        auto found = index.constFind(ip.name);
-        if (found == index.cend()) {
-            found = index.insert(ip.name, names.size());
-            SourceTotals name;
-            name.name = ip.name;
-            name.type = ip.type;
-            name.firstSeen = ip.firstSeen;
-            name.addresses = 0;
-            names << name;
-        }
-        SourceTotals &name = names[*found];
-        name.counters += ip.counters;
-        name.firstSeen = std::min(name.firstSeen, ip.firstSeen);
-        name.lastSeen = std::max(name.lastSeen, ip.lastSeen);
-        name.fromDomains += ip.fromDomains;
-        ++name.addresses;
+public:
+    QString operator()(const QString &text)
+    {
+        return *m_texts.insert(text);
     }
-    for (SourceTotals &name : names) {
-        name.fromDomains.sort();
-        name.fromDomains.removeDuplicates();
-    }
-    return names;
-}
+
+private:
+    QSet<QString> m_texts;
+};
 
 // The messages per domain of `counts`, most first, equal ones by domain.
 QList<SourceDomainTotals> mostMessagesFirst(const QHash<QString, quint64> &counts)
@@ -95,47 +101,46 @@ QList<SourceDomainTotals> mostMessagesFirst(const QHash<QString, quint64> &count
 
 } // namespace
 
-Result<QList<SourceTotals>> sourcesOf(const Store &store, DayRange range, SourceFilter filter)
+Result<SourcePage> sourcePageOf(const Store &store, DayRange range, const SourceFilter &filter,
+                                SourceOrder order, qsizetype offset, qsizetype limit)
 {
-    const auto rows = store.sourcesIn(range.from, range.to);
+    SourcePageQuery query;
+    query.from = range.from;
+    query.to = range.to;
+    query.failingOnly = filter.failingOnly;
+    query.newOnly = filter.newOnly;
+    query.byName = filter.byName;
+    query.text = filter.text;
+    query.order = pageOrder(order.by);
+    query.descending = order.descending;
+    query.offset = offset;
+    query.limit = limit;
+    const auto rows = store.sourcePage(query);
     if (!rows)
         return rows.error();
-    QHash<QString, qsizetype> index;
-    QList<SourceTotals> ips;
-    QList<QDate> namedOn;
-    QSet<QString> seenBefore;
-    for (const SourceRangeRow &row : *rows) {
-        auto found = index.constFind(row.source.ip);
-        if (found == index.cend()) {
-            found = index.insert(row.source.ip, ips.size());
-            SourceTotals ip;
-            ip.ip = row.source.ip;
-            ip.ptrName = row.ptrName;
-            ip.firstSeen = row.firstSeen;
-            ips << ip;
-            namedOn << QDate();
-        }
-        addRow(ips[*found], row, namedOn[*found]);
-        if (row.seenBefore.isValid())
-            seenBefore.insert(row.source.ip);
-    }
     const PublicSuffixList *suffixes = publicSuffixList();
-    ips.removeIf([&](const SourceTotals &ip) {
-        return (filter.failingOnly && !isFailing(ip.counters)) ||
-               (filter.newOnly && seenBefore.contains(ip.ip));
-    });
-    for (SourceTotals &ip : ips) {
-        ip.fromDomains.sort();
-        if (suffixes && !ip.ptrName.isEmpty())
-            ip.registrableDomain = suffixes->registrableDomain(ip.ptrName);
+    Interned interned;
+    SourcePage page;
+    page.offset = offset;
+    page.total = rows->total;
+    page.rows.reserve(rows->rows.size());
+    for (const SourcePageRow &row : rows->rows) {
+        SourceTotals totals;
+        totals.ip = row.ip;
+        totals.ptrName = row.ptrName;
+        if (suffixes && !row.ptrName.isEmpty())
+            totals.registrableDomain = interned(suffixes->registrableDomain(row.ptrName));
+        totals.name = interned(row.name);
+        totals.type = interned(row.type);
+        totals.counters = row.counters;
+        totals.firstSeen = row.firstSeen;
+        totals.lastSeen = row.lastSeen;
+        for (const QString &domain : row.fromDomains)
+            totals.fromDomains << interned(domain);
+        totals.addresses = int(row.addresses);
+        page.rows << totals;
     }
-    QList<SourceTotals> answer = filter.byName ? groupedByName(ips) : std::move(ips);
-    std::sort(answer.begin(), answer.end(), [](const SourceTotals &a, const SourceTotals &b) {
-        if (a.counters.total != b.counters.total)
-            return a.counters.total > b.counters.total;
-        return a.ip != b.ip ? a.ip < b.ip : a.name < b.name;
-    });
-    return answer;
+    return page;
 }
 
 Result<QList<FailingSource>> newFailingSourcesOf(const Store &store, DayRange range)

@@ -13,10 +13,12 @@ class Store;
 
 // The service's side of the sending sources the store keeps (docs/counting.md section 10.8).
 
-// The rows of the Sources view over `range` as `filter` asks, most messages first (equal ones by
-// IP or name). The registrable domain of each PTR name by the system's Public Suffix List; none
-// when the list cannot be read.
-Result<QList<SourceTotals>> sourcesOf(const Store &store, DayRange range, SourceFilter filter);
+// Up to `limit` rows of the Sources view over `range` as `filter` asks, sorted as `order` says
+// (equal ones by IP or name), from row `offset` on: the store sorts, filters and limits. The
+// registrable domain of each PTR name by the system's Public Suffix List; none when the list
+// cannot be read.
+Result<SourcePage> sourcePageOf(const Store &store, DayRange range, const SourceFilter &filter,
+                                SourceOrder order, qsizetype offset, qsizetype limit);
 
 // The days, reporters and DKIM and SPF domains of the source IP `ip` over `range`.
 Result<SourceDetails> sourceDetailsOf(const Store &store, const QString &ip, DayRange range);

@@ -15,6 +15,36 @@ struct SourceFilter
     bool failingOnly = false; // rows with messages that failed DMARC
     bool newOnly = false;     // IPs first seen in the range: none of their days lies before it
     bool byName = false;      // one row per source name instead of one per IP
+    QString text; // when not empty: IPs whose address, a name or a from domain in the range
+                  // holds it, whatever the case
+};
+
+// The column the Sources view's rows are sorted by, in the order of its columns. Name and type
+// sort an IP by the largest name it had in the range, from domains by the first of them, the
+// registrable domain by the PTR name.
+enum class SourceSort
+{
+    Key, // the IP, or the number of IPs of a source name
+    PtrName,
+    RegistrableDomain,
+    Name,
+    Type,
+    Messages,
+    Compliance,
+    DkimAligned,
+    SpfAligned,
+    Quarantined,
+    Rejected,
+    FirstSeen,
+    LastSeen,
+    FromDomains
+};
+
+// How the Sources view's rows are sorted.
+struct SourceOrder
+{
+    SourceSort by = SourceSort::Messages;
+    bool descending = true;
 };
 
 // One row of the Sources view over a range of days: a source IP, or with
@@ -31,6 +61,14 @@ struct SourceTotals
     QDate lastSeen;          // its last day in the range
     QStringList fromDomains; // sorted
     int addresses = 1;       // the IPs of the row
+};
+
+// Rows of the Sources view from `offset` on, and how many rows every page together holds.
+struct SourcePage
+{
+    QList<SourceTotals> rows;
+    qsizetype offset = 0;
+    qsizetype total = 0;
 };
 
 // One day of a source IP with one from domain.

@@ -1,5 +1,6 @@
 #include "commitwriter.h"
 
+#include "sourcepages.h"
 #include "sourcewrites.h"
 #include "storedetails.h"
 #include "storedialect.h"
@@ -241,6 +242,8 @@ Result<void> CommitWriter::apply(const CommitPlan &plan) const
         !added)
         return added;
     if (auto added = writeSources(m_connection, plan); !added)
+        return added;
+    if (auto added = writeSourceSummaries(m_connection, plan); !added)
         return added;
     for (int table = 0; table < kCountTables; ++table) {
         if (auto added = addCounts(CountTable(table), plan.counts[size_t(table)]); !added)

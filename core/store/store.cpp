@@ -167,7 +167,10 @@ QList<QStringList> migrations(const StoreDialect &dialect)
         // Version 10: the reverse DNS answers for the source IPs.
         ptrCacheMigration(),
         // Version 11: the days of a source IP found by its address.
-        sourceReadsMigration(dialect)};
+        sourceReadsMigration(dialect),
+        // Version 12: the sources per week and each address's first day, for the Sources
+        // view's pages.
+        sourcePagesMigration(dialect)};
 }
 
 // The tables the migrations create, in that order: each after those it references.
@@ -665,16 +668,7 @@ Result<QList<LabelCounts>> Store::countersPerLabelSet(QDate from, QDate to) cons
     // The weeks that lie whole in the range come from the counters per week, the days at its
     // ends from those per day. The rows are read as they lie and summed here per label set: the
     // engine's GROUP BY would sort them first.
-    const QDate firstWeek = from.isValid() ? weekStart(from.addDays(6)) : QDate();
-    const QDate lastWeek = to.isValid() ? weekStart(to.addDays(1)).addDays(-7) : QDate();
-    const bool weeks = !firstWeek.isValid() || !lastWeek.isValid() || firstWeek <= lastWeek;
-    QList<std::pair<QDate, QDate>> days; // [first, last] of the days outside those weeks
-    if (!weeks)
-        days << std::pair(from, to);
-    if (weeks && from.isValid() && from < firstWeek)
-        days << std::pair(from, firstWeek.addDays(-1));
-    if (weeks && to.isValid() && lastWeek.addDays(6) < to)
-        days << std::pair(lastWeek.addDays(7), to);
+    const WeeksAndDays split = weeksAndDays(from, to);
     QHash<qint64, Counters> sums;
     const auto add = [&](const QString &table, const QString &key, QDate first,
                          QDate last) -> Result<void> {
@@ -701,13 +695,13 @@ Result<QList<LabelCounts>> Store::countersPerLabelSet(QDate from, QDate to) cons
     // One read transaction: the weeks and the days agree.
     const StoreConnection store = connection();
     return store.transaction(StoreConnection::Access::Read, [&]() -> Result<QList<LabelCounts>> {
-        if (weeks) {
+        if (split.weeks) {
             if (auto read = add(QStringLiteral("weekly_counters"), QStringLiteral("week"),
-                                firstWeek, lastWeek);
+                                split.firstWeek, split.lastWeek);
                 !read)
                 return read.error();
         }
-        for (const auto &[first, last] : std::as_const(days)) {
+        for (const auto &[first, last] : split.days) {
             if (auto read =
                     add(QStringLiteral("daily_counters"), QStringLiteral("day"), first, last);
                 !read)

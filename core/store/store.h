@@ -2,6 +2,7 @@
 
 #include "common/result.h"
 #include "databasesettings.h"
+#include "sourcepages.h"
 #include "sourcereads.h"
 #include "storemigrationreport.h"
 #include "storetypes.h"
@@ -36,7 +37,7 @@ struct StoreLocation
 class Store
 {
 public:
-    static constexpr int kSchemaVersion = 11;
+    static constexpr int kSchemaVersion = 12;
     // The SQLite application_id that marks a database as this program's store ("DMRC").
     static constexpr quint32 kApplicationId = 0x444D5243;
     static QString fileName() { return QStringLiteral("dmarc-metrics-exporter.sqlite"); }
@@ -119,6 +120,8 @@ public:
     Result<QList<SourceDay>> sourceDaysOf(const QString &ip, QDate from, QDate to) const;
     // The reporters and DKIM and SPF domains of one source IP's days in [from, to].
     Result<QList<SourceDayDomain>> sourceDomainsOf(const QString &ip, QDate from, QDate to) const;
+    // One page of the Sources view (sourcepages.h), and how many rows all its pages hold.
+    Result<SourcePageRows> sourcePage(const SourcePageQuery &page) const;
     // The source names of the days in [from, to], sorted.
     Result<QStringList> sourceNamesIn(QDate from, QDate to) const;
 

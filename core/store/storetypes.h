@@ -215,6 +215,32 @@ inline QDate weekStart(QDate day)
     return day.addDays(1 - day.dayOfWeek());
 }
 
+// A range of days [from, to] (an invalid date: no bound there) as the weeks it holds whole,
+// read from what is kept per week, and the days at its ends, read from what is kept per day.
+struct WeeksAndDays
+{
+    bool weeks = false; // whether [firstWeek, lastWeek] holds a week
+    QDate firstWeek;    // Mondays; an invalid one is no bound there
+    QDate lastWeek;
+    QList<std::pair<QDate, QDate>> days; // [first, last] of the days outside those weeks
+};
+
+inline WeeksAndDays weeksAndDays(QDate from, QDate to)
+{
+    WeeksAndDays split;
+    split.firstWeek = from.isValid() ? weekStart(from.addDays(6)) : QDate();
+    split.lastWeek = to.isValid() ? weekStart(to.addDays(1)).addDays(-7) : QDate();
+    split.weeks = !split.firstWeek.isValid() || !split.lastWeek.isValid() ||
+                  split.firstWeek <= split.lastWeek;
+    if (!split.weeks)
+        split.days << std::pair(from, to);
+    if (split.weeks && from.isValid() && from < split.firstWeek)
+        split.days << std::pair(from, split.firstWeek.addDays(-1));
+    if (split.weeks && to.isValid() && split.lastWeek.addDays(6) < to)
+        split.days << std::pair(split.lastWeek.addDays(7), to);
+    return split;
+}
+
 struct ReportLogEntry
 {
     QString orgName;

@@ -4,6 +4,7 @@
 #include "store/legacyimport.h"
 #include "store/store.h"
 #include "store/storemigration.h"
+#include "storebackend.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -363,20 +364,10 @@ private Q_SLOTS:
         QVERIFY(dir.isValid());
         QVERIFY(storeWith(dir.path(),
                           {reportCounts(QStringLiteral("google.com"), QStringLiteral("r1"), 4)}));
-        // Back to schema version 10: version 11 added an index only.
+        // Back to schema version 10.
         const QString file = dir.filePath(Store::fileName());
-        {
-            QSqlDatabase db =
-                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("downgrade"));
-            db.setDatabaseName(file);
-            QVERIFY(db.open());
-            QSqlQuery query(db);
-            QVERIFY(query.exec(QStringLiteral("DROP INDEX source_days_by_ip")));
-            QVERIFY(query.exec(QStringLiteral("UPDATE schema_version SET version = 10")));
-            QVERIFY(query.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")));
-            db.close();
-        }
-        QSqlDatabase::removeDatabase(QStringLiteral("downgrade"));
+        const auto downgraded = downgradeStore(file, 10);
+        QVERIFY2(downgraded, downgraded ? "" : qPrintable(downgraded.error().message));
         QFile read(file);
         QVERIFY(read.open(QIODevice::ReadOnly));
         const QByteArray bytes = read.readAll();

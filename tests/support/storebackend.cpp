@@ -112,6 +112,9 @@ Result<void> downgradeStore(const QString &path, int version)
 {
     // What each version from 3 on added, undone down to `version`.
     QStringList statements;
+    if (version < 12)
+        statements << QStringLiteral("DROP TABLE source_weeks")
+                   << QStringLiteral("DROP TABLE source_ips");
     if (version < 11)
         statements << QStringLiteral("DROP INDEX source_days_by_ip");
     if (version < 10)

@@ -189,7 +189,7 @@ private Q_SLOTS:
     // Over the last 7 days only the spoofing address was not seen before.
     void newInTheRange()
     {
-        show(SourceFilter{false, true, false});
+        show(SourceFilter{false, true, false, QString()});
         QCOMPARE(model()->rowCount(), 4); // the store begins within the last 30 days
         m_window->setRange(Range::Week);
         settle();
@@ -202,7 +202,7 @@ private Q_SLOTS:
 
     void groupedByName()
     {
-        show(SourceFilter{false, false, true});
+        show(SourceFilter{false, false, true, QString()});
         QCOMPARE(model()->headerData(0, Qt::Horizontal).toString(), SourcesView::tr("Addresses"));
         QStringList names;
         for (int row = 0; row < model()->rowCount(); ++row)
@@ -234,7 +234,73 @@ private Q_SLOTS:
         QVERIFY(!view()->filter().byName);
         QCOMPARE(proxy->rowCount(), 2);
         view()->findChild<QLineEdit *>(QStringLiteral("search"))->clear();
-        QCOMPARE(proxy->rowCount(), 4);
+        QTRY_COMPARE(proxy->rowCount(), 4);
+    }
+
+    // The view asks for a page at a time, most messages first: the first page, then the next
+    // as the table wants more, the last page ending the asking.
+    void pages()
+    {
+        view()->setPageRows(2);
+        show(SourceFilter{});
+        QCOMPARE(model()->rowCount(), 2);
+        QCOMPARE(model()->total(), 4);
+        QVERIFY(model()->canFetchMore({}));
+        QVERIFY(value(model(), 0, SourcesModel::Messages) >=
+                value(model(), 1, SourcesModel::Messages));
+        QSignalSpy inserted(model(), &QAbstractItemModel::rowsInserted);
+        // The table asks for more when it has room; else ask as a scroll to the end would.
+        if (model()->rowCount() == 2)
+            const_cast<SourcesModel *>(model())->fetchMore({});
+        QTRY_COMPARE(model()->rowCount(), 4);
+        QVERIFY(!model()->canFetchMore({}));
+        QCOMPARE(keys(model()), (QStringList{kSpoof, kSendGrid, kShop, kOffice}));
+        for (int row = 1; row < model()->rowCount(); ++row)
+            QVERIFY(value(model(), row - 1, SourcesModel::Messages) >=
+                    value(model(), row, SourcesModel::Messages));
+        view()->setPageRows(SourcesView::kPageRows);
+    }
+
+    // Sorting by a column asks the store for the first page in that order.
+    void sortingAsksTheStore()
+    {
+        view()->setPageRows(2);
+        show(SourceFilter{});
+        auto *table = view()->findChild<QTableView *>(QStringLiteral("sourcesTable"));
+        QSignalSpy reset(model(), &QAbstractItemModel::modelReset);
+        table->sortByColumn(SourcesModel::Key, Qt::AscendingOrder);
+        QVERIFY(reset.wait());
+        QCOMPARE(model()->rowCount(), 2);
+        QCOMPARE(model()->index(0, 0).data(Qt::UserRole).toString(), kSpoof);
+        QCOMPARE(model()->index(1, 0).data(Qt::UserRole).toString(), kSendGrid);
+        const_cast<SourcesModel *>(model())->fetchMore({});
+        QTRY_COMPARE(model()->rowCount(), 4);
+        QCOMPARE(model()->index(2, 0).data(Qt::UserRole).toString(), kShop);
+        QCOMPARE(model()->index(3, 0).data(Qt::UserRole).toString(), kOffice);
+        table->sortByColumn(SourcesModel::Messages, Qt::DescendingOrder);
+        QVERIFY(reset.wait());
+        view()->setPageRows(SourcesView::kPageRows);
+    }
+
+    // The filters and the search go to the store: the totals count only what they keep.
+    void filtersAskTheStore()
+    {
+        view()->setPageRows(2);
+        show(SourceFilter{true, false, false, QString()});
+        QCOMPARE(model()->total(), 3);
+        show(SourceFilter{false, false, false, QStringLiteral("SENDGRID")});
+        QCOMPARE(model()->total(), 1);
+        QCOMPARE(keys(model()), QStringList{kSendGrid});
+        show(SourceFilter{false, false, false, QStringLiteral("nothing.invalid")});
+        QCOMPARE(model()->total(), 0);
+        // Typed, the search asks once typing pauses.
+        QSignalSpy reset(model(), &QAbstractItemModel::modelReset);
+        view()->findChild<QLineEdit *>(QStringLiteral("search"))->setText(QStringLiteral("2001:"));
+        QVERIFY(reset.wait());
+        QCOMPARE(keys(model()), QStringList{kShop});
+        show(SourceFilter{});
+        QCOMPARE(model()->total(), 4);
+        view()->setPageRows(SourcesView::kPageRows);
     }
 
     // The tray's news: over the last 7 days only the spoofing address fails and was not seen

@@ -1,0 +1,84 @@
+#pragma once
+
+#include "common/result.h"
+#include "report/counters.h"
+
+#include <QDate>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace Dmarc {
+
+class StoreDialect;
+struct CommitPlan;
+struct StoreConnection;
+
+// The Sources view's pages (docs/counting.md section 10.8): one page of rows at a time, sorted,
+// filtered and limited by the engine, over the sums per week and source (source_weeks) for the
+// weeks a range holds whole and those per day (source_days) at its ends, with each address's
+// first day kept beside it (source_ips).
+
+// The column a page is sorted by. Name and type sort an address by the largest name it had in
+// the range, from domains by the first of them, the registrable domain by the PTR name.
+enum class SourcePageOrder
+{
+    Key, // the address, or the number of addresses of a name
+    PtrName,
+    Name,
+    Type,
+    Messages,
+    Compliance,
+    DkimAligned,
+    SpfAligned,
+    Quarantined,
+    Rejected,
+    FirstSeen,
+    LastSeen,
+    FromDomains
+};
+
+// What one page holds: the rows of [from, to] (an invalid date: no bound there) as the filters
+// ask, sorted by `order`, `limit` rows from `offset` on.
+struct SourcePageQuery
+{
+    QDate from;
+    QDate to;
+    bool failingOnly = false; // addresses with messages that failed DMARC in the range
+    bool newOnly = false;     // addresses whose first day lies in the range
+    bool byName = false;      // a row per source name instead of per address
+    QString text;             // when not empty: addresses whose IP, a name or a from domain in
+                              // the range holds it, whatever the case
+    SourcePageOrder order = SourcePageOrder::Messages;
+    bool descending = true;
+    qsizetype offset = 0;
+    qsizetype limit = 100;
+};
+
+// A row of a page: an address, or with byName every address of one source name.
+struct SourcePageRow
+{
+    QString ip;      // "" for a row of a source name
+    QString ptrName; // the PTR name the store has for the address, if any
+    QString name;    // an address's name and type of its last day in the range
+    QString type;
+    Counters counters; // all but dkimPass and spfPass
+    QDate firstSeen;   // the first day the store has of it
+    QDate lastSeen;    // its last day in the range
+    QStringList fromDomains; // sorted
+    qsizetype addresses = 1;
+};
+
+struct SourcePageRows
+{
+    QList<SourcePageRow> rows;
+    qsizetype total = 0; // the rows of every page; 0 when this one is past the last
+};
+
+// The schema version that adds source_weeks and source_ips, filled from source_days.
+QStringList sourcePagesMigration(const StoreDialect &dialect);
+
+// Adds the plan's source days to source_weeks and source_ips, in the open transaction.
+Result<void> writeSourceSummaries(const StoreConnection &connection, const CommitPlan &plan);
+
+} // namespace Dmarc
