@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a benchmark in an optimised (Release, -O2) build of its own.
-# Usage: bash tests/bench/run.sh report|store|endtoend|series|sharedscrape|attack|dashboard|sources     (BENCH_BUILD_DIR overrides the build directory)
+# Usage: bash tests/bench/run.sh report|store|endtoend|series|sharedscrape|twoinstances|attack|dashboard|sources     (BENCH_BUILD_DIR overrides the build directory)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 name=${1:-}
@@ -11,10 +11,11 @@ case "$name" in
     endtoend) target=bench_endtoend ;;
     series) target=bench_series ;;
     sharedscrape) target=bench_sharedscrape ;;
+    twoinstances) target=bench_twoinstances ;;
     attack) target=bench_attack ;;
     dashboard) target=bench_dashboard ;;
     sources) target=bench_dashboard; options=(--sources) ;;
-    *) echo "usage: $0 report|store|endtoend|series|sharedscrape|attack|dashboard|sources" >&2; exit 2 ;;
+    *) echo "usage: $0 report|store|endtoend|series|sharedscrape|twoinstances|attack|dashboard|sources" >&2; exit 2 ;;
 esac
 # The dashboard's benchmark needs the widgets, in a build of its own.
 gui=OFF
