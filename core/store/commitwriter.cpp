@@ -1,6 +1,5 @@
 #include "commitwriter.h"
 
-#include "sourcepages.h"
 #include "sourcewrites.h"
 #include "storedetails.h"
 #include "storedialect.h"
@@ -19,39 +18,32 @@ namespace {
 // Keys per lookup statement: well below SQLite's limit of bound values.
 constexpr qsizetype kKeysPerQuery = 200;
 
-// Runs the statement `sql(n)` for the keys, n at a time, handing each row found to `read`.
+// Adds the statement `sql(n)` for the keys, n at a time, handing each row found to `read`.
 template<typename Key, typename Sql, typename Bind, typename Read>
-Result<void> lookUp(const StoreConnection &connection, const QString &what, const QList<Key> &keys,
-                    Sql sql, Bind bind, Read read)
+void addLookUps(StatementBatch &batch, const QString &what, const QList<Key> &keys, Sql sql,
+                Bind bind, Read read)
 {
-    QSqlQuery query(connection.database());
-    query.setForwardOnly(true);
+    QSqlQuery binder(batch.connection().database());
     for (qsizetype first = 0; first < keys.size(); first += kKeysPerQuery) {
         const qsizetype count = std::min(kKeysPerQuery, keys.size() - first);
-        if (!query.prepare(sql(count)))
-            return connection.error(what, query);
         for (qsizetype i = first; i < first + count; ++i)
-            bind(query, keys.at(i));
-        if (!query.exec())
-            return connection.error(what, query);
-        while (query.next())
-            read(query);
+            bind(binder, keys.at(i));
+        batch.add(what, sql(count), binder.boundValues(), read);
+        binder = QSqlQuery(batch.connection().database());
     }
-    return {};
 }
 
-} // namespace
-
-Result<QHash<EmailIdentity, DecidedEmail>> readDecidedEmails(const StoreConnection &connection,
-                                                             const QList<EmailIdentity> &identities)
+// Adds the lookup of the decided-email rows stored for `identities` into `decided`.
+void addDecidedEmailsLookUp(StatementBatch &batch, const QList<EmailIdentity> &identities,
+                            QHash<EmailIdentity, DecidedEmail> &decided)
 {
-    QHash<EmailIdentity, DecidedEmail> decided;
-    const auto read = lookUp(
-        connection, QStringLiteral("cannot look up an email"), identities,
+    const StoreDialect &dialect = *batch.connection().dialect;
+    addLookUps(
+        batch, QStringLiteral("cannot look up an email"), identities,
         [&](qsizetype count) -> QString {
             return QStringLiteral("SELECT d.account, d.mailbox, d.uid_validity, d.uid, d.digest, "
                                   "d.verdict, d.decided_at FROM ") %
-                   connection.dialect->boundRows(count, 4) %
+                   dialect.boundRows(count, 4) %
                    QStringLiteral(" AS k JOIN decided_emails AS d ON d.account = k.column1 AND "
                                   "d.mailbox = k.column2 AND "
                                   "d.uid_validity = CAST(k.column3 AS BIGINT) AND "
@@ -63,7 +55,7 @@ Result<QHash<EmailIdentity, DecidedEmail>> readDecidedEmails(const StoreConnecti
             query.addBindValue(qint64(identity.uidValidity));
             query.addBindValue(qint64(identity.uid));
         },
-        [&](const QSqlQuery &query) {
+        [&decided](const QSqlQuery &query) {
             DecidedEmail row;
             row.identity = EmailIdentity{query.value(0).toString(), query.value(1).toString(),
                                          quint32(query.value(2).toLongLong()),
@@ -74,7 +66,17 @@ Result<QHash<EmailIdentity, DecidedEmail>> readDecidedEmails(const StoreConnecti
             row.decidedAt = query.value(6).toLongLong();
             decided.insert(row.identity, row);
         });
-    if (!read)
+}
+
+} // namespace
+
+Result<QHash<EmailIdentity, DecidedEmail>> readDecidedEmails(const StoreConnection &connection,
+                                                             const QList<EmailIdentity> &identities)
+{
+    QHash<EmailIdentity, DecidedEmail> decided;
+    StatementBatch batch(connection);
+    addDecidedEmailsLookUp(batch, identities, decided);
+    if (auto read = batch.run(); !read)
         return read.error();
     return decided;
 }
@@ -104,19 +106,18 @@ Result<CommitState> readCommitState(const StoreConnection &connection,
         for (const TlsReport &report : email.analysis.tlsReports)
             want(DedupKey{report.organizationName, report.reportId, ReportKind::Tls});
     }
-    auto decided = readDecidedEmails(connection, identities);
-    if (!decided)
-        return decided.error();
+    // Every lookup at once: one round trip to a server.
     CommitState state;
-    state.decided = std::move(decided).value();
+    StatementBatch reads(connection);
+    addDecidedEmailsLookUp(reads, identities, state.decided);
     for (const ReportKind kind : {ReportKind::Aggregate, ReportKind::Tls}) {
         QList<DedupKey> keys;
         for (const DedupKey &key : std::as_const(keySet)) {
             if (key.kind == kind)
                 keys << key;
         }
-        const auto read = lookUp(
-            connection, QStringLiteral("cannot look up a report"), keys,
+        addLookUps(
+            reads, QStringLiteral("cannot look up a report"), keys,
             [&](qsizetype count) -> QString {
                 return QStringLiteral("SELECT d.org_name, d.report_id, d.first_seen FROM ") %
                        connection.dialect->boundRows(count, 2) % QStringLiteral(" AS k JOIN ") %
@@ -128,21 +129,14 @@ Result<CommitState> readCommitState(const StoreConnection &connection,
                 query.addBindValue(storedText(key.orgName));
                 query.addBindValue(storedText(key.reportId));
             },
-            [&](const QSqlQuery &query) {
+            [&state, kind](const QSqlQuery &query) {
                 state.dedupFirstSeen.insert(
                     DedupKey{query.value(0).toString(), query.value(1).toString(), kind},
                     query.value(2).toLongLong());
             });
-        if (!read)
-            return read.error();
     }
-    // What limits.max_label_sets is checked against (docs/counting.md section 9.1).
-    QSqlQuery count(connection.database());
-    if (!count.exec(QStringLiteral("SELECT COUNT(*) FROM counters")) || !count.next())
-        return connection.error(QStringLiteral("cannot count the label sets"), count);
-    state.labelSets = count.value(0).toLongLong();
-    const auto stored = lookUp(
-        connection, QStringLiteral("cannot look up a label set"), labelSets.values(),
+    addLookUps(
+        reads, QStringLiteral("cannot look up a label set"), labelSets.values(),
         [&](qsizetype n) -> QString {
             return QStringLiteral("SELECT c.reporter, c.from_domain, c.dkim_domain, c.spf_domain "
                                   "FROM ") %
@@ -152,19 +146,13 @@ Result<CommitState> readCommitState(const StoreConnection &connection,
                                   "c.spf_domain = k.column4");
         },
         [](QSqlQuery &query, const LabelSet &labels) { bindLabels(query, labels); },
-        [&](const QSqlQuery &query) {
+        [&state](const QSqlQuery &query) {
             state.storedLabelSets.insert(
                 LabelSet{query.value(0).toString(), query.value(1).toString(),
                          query.value(2).toString(), query.value(3).toString()});
         });
-    if (!stored)
-        return stored.error();
-    // The same for the source pairs (docs/counting.md section 10.7).
-    if (!count.exec(QStringLiteral("SELECT COUNT(*) FROM source_counters")) || !count.next())
-        return connection.error(QStringLiteral("cannot count the source pairs"), count);
-    state.sourcePairs = count.value(0).toLongLong();
-    const auto storedPairs = lookUp(
-        connection, QStringLiteral("cannot look up a source"), sourcePairs.values(),
+    addLookUps(
+        reads, QStringLiteral("cannot look up a source"), sourcePairs.values(),
         [&](qsizetype n) -> QString {
             return QStringLiteral("SELECT c.from_domain, c.source FROM ") %
                    connection.dialect->boundRows(n, 2) %
@@ -175,19 +163,51 @@ Result<CommitState> readCommitState(const StoreConnection &connection,
             query.addBindValue(storedText(pair.fromDomain));
             query.addBindValue(storedText(pair.source));
         },
-        [&](const QSqlQuery &query) {
+        [&state](const QSqlQuery &query) {
             state.storedSourcePairs.insert(
                 SourcePair{query.value(0).toString(), query.value(1).toString()});
         });
-    if (!storedPairs)
-        return storedPairs.error();
+    if (auto read = reads.run(); !read)
+        return read.error();
+    // What limits.max_label_sets is checked against (docs/counting.md section 9.1), and the
+    // same for the source pairs (section 10.7). The plan reads a count only for a label set or
+    // pair the store does not hold, so a table is counted (a scan of it) only then.
+    const auto holdsAll = [](const auto &wanted, const auto &stored) {
+        return std::all_of(wanted.cbegin(), wanted.cend(),
+                           [&stored](const auto &key) { return stored.contains(key); });
+    };
+    if (!holdsAll(labelSets, state.storedLabelSets)) {
+        reads.add(
+            QStringLiteral("cannot count the label sets"),
+            QStringLiteral("SELECT COUNT(*) FROM counters"), {},
+            [&state](const QSqlQuery &query) { state.labelSets = query.value(0).toLongLong(); });
+    }
+    if (!holdsAll(sourcePairs, state.storedSourcePairs)) {
+        reads.add(
+            QStringLiteral("cannot count the source pairs"),
+            QStringLiteral("SELECT COUNT(*) FROM source_counters"), {},
+            [&state](const QSqlQuery &query) { state.sourcePairs = query.value(0).toLongLong(); });
+    }
+    if (auto counted = reads.run(); !counted)
+        return counted.error();
     return state;
 }
 
 Result<void> CommitWriter::apply(const CommitPlan &plan) const
 {
-    if (auto pruned = prune(plan); !pruned)
-        return pruned;
+    // The keys of the reports log's new entries and of their emails, read under the write lock.
+    qint64 firstEntry = 0;
+    qint64 firstEmail = 0;
+    if (!plan.reportsLog.isEmpty()) {
+        StatementBatch keys(m_connection);
+        addNextId(keys, QStringLiteral("reports_log"), &firstEntry);
+        addNextId(keys, QStringLiteral("logged_emails"), &firstEmail);
+        if (auto read = keys.run(); !read)
+            return read;
+    }
+    // Then every write of the plan at once: one round trip to a server.
+    StatementBatch batch(m_connection);
+    addPrune(batch, plan);
     const StoreDialect &dialect = *m_connection.dialect;
     for (const ReportKind kind : {ReportKind::Aggregate, ReportKind::Tls}) {
         QList<DedupEntry> entries;
@@ -195,133 +215,131 @@ Result<void> CommitWriter::apply(const CommitPlan &plan) const
             if (entry.key.kind == kind)
                 entries << entry;
         }
-        const auto recorded = execForEach(
-            m_connection, QStringLiteral("cannot record a report"),
-            dialect.upsert(dedupTable(kind),
-                           {QStringLiteral("org_name"), QStringLiteral("report_id")},
-                           {QStringLiteral("first_seen")}, StoreDialect::Upsert::Replace),
-            entries, [](QSqlQuery &query, const DedupEntry &entry) {
-                query.addBindValue(storedText(entry.key.orgName));
-                query.addBindValue(storedText(entry.key.reportId));
-                query.addBindValue(entry.firstSeen);
-            });
-        if (!recorded)
-            return recorded;
+        batch.addForEach(QStringLiteral("cannot record a report"),
+                         dialect.upsert(dedupTable(kind),
+                                        {QStringLiteral("org_name"), QStringLiteral("report_id")},
+                                        {QStringLiteral("first_seen")},
+                                        StoreDialect::Upsert::Replace),
+                         entries, [](QSqlQuery &query, const DedupEntry &entry) {
+                             query.addBindValue(storedText(entry.key.orgName));
+                             query.addBindValue(storedText(entry.key.reportId));
+                             query.addBindValue(entry.firstSeen);
+                         });
     }
-    const auto recorded =
-        execForEach(m_connection, QStringLiteral("cannot record an email"),
-                    dialect.upsert(QStringLiteral("decided_emails"),
-                                   {QStringLiteral("account"), QStringLiteral("mailbox"),
-                                    QStringLiteral("uid_validity"), QStringLiteral("uid")},
-                                   {QStringLiteral("digest"), QStringLiteral("verdict"),
-                                    QStringLiteral("decided_at")},
-                                   StoreDialect::Upsert::Replace),
-                    plan.decided, [](QSqlQuery &query, const DecidedEmail &email) {
-                        query.addBindValue(storedText(email.identity.account));
-                        query.addBindValue(storedText(email.identity.mailbox));
-                        query.addBindValue(qint64(email.identity.uidValidity));
-                        query.addBindValue(qint64(email.identity.uid));
-                        query.addBindValue(QString::fromLatin1(email.identity.digest.toHex()));
-                        query.addBindValue(QString(outcomeName(email.verdict)));
-                        query.addBindValue(email.decidedAt);
-                    });
-    if (!recorded)
-        return recorded;
-    if (auto added = addCounters(plan.counters); !added)
-        return added;
-    if (auto added = addInvalidCounts(plan.invalidCounts); !added)
-        return added;
-    if (auto added = addHistory(plan.history); !added)
-        return added;
-    if (auto added = addPeriodCounters(QStringLiteral("daily_counters"), QStringLiteral("day"),
-                                       plan.dailyCounters);
-        !added)
-        return added;
-    if (auto added = addPeriodCounters(QStringLiteral("weekly_counters"), QStringLiteral("week"),
-                                       plan.weeklyCounters);
-        !added)
-        return added;
-    if (auto added = writeSources(m_connection, plan); !added)
-        return added;
-    if (auto added = writeSourceSummaries(m_connection, plan); !added)
-        return added;
-    for (int table = 0; table < kCountTables; ++table) {
-        if (auto added = addCounts(CountTable(table), plan.counts[size_t(table)]); !added)
-            return added;
-    }
-    return appendReportsLog(plan);
+    batch.addForEach(QStringLiteral("cannot record an email"),
+                     dialect.upsert(QStringLiteral("decided_emails"),
+                                    {QStringLiteral("account"), QStringLiteral("mailbox"),
+                                     QStringLiteral("uid_validity"), QStringLiteral("uid")},
+                                    {QStringLiteral("digest"), QStringLiteral("verdict"),
+                                     QStringLiteral("decided_at")},
+                                    StoreDialect::Upsert::Replace),
+                     plan.decided, [](QSqlQuery &query, const DecidedEmail &email) {
+                         query.addBindValue(storedText(email.identity.account));
+                         query.addBindValue(storedText(email.identity.mailbox));
+                         query.addBindValue(qint64(email.identity.uidValidity));
+                         query.addBindValue(qint64(email.identity.uid));
+                         query.addBindValue(QString::fromLatin1(email.identity.digest.toHex()));
+                         query.addBindValue(QString(outcomeName(email.verdict)));
+                         query.addBindValue(email.decidedAt);
+                     });
+    addCounters(batch, plan.counters);
+    addInvalidCounts(batch, plan.invalidCounts);
+    addHistory(batch, plan.history);
+    addPeriodCounters(batch, QStringLiteral("daily_counters"), QStringLiteral("day"),
+                      plan.dailyCounters);
+    addPeriodCounters(batch, QStringLiteral("weekly_counters"), QStringLiteral("week"),
+                      plan.weeklyCounters);
+    for (int table = 0; table < kCountTables; ++table)
+        addCounts(batch, CountTable(table), plan.counts[size_t(table)]);
+    appendReportsLog(batch, plan, firstEntry, firstEmail);
+    if (auto written = batch.run(); !written)
+        return written;
+    return writeSources(m_connection, plan);
 }
 
-Result<void> CommitWriter::prune(const CommitPlan &plan) const
+void CommitWriter::addPrune(StatementBatch &batch, const CommitPlan &plan)
 {
     for (const ReportKind kind : {ReportKind::Aggregate, ReportKind::Tls}) {
-        if (auto pruned =
-                execWith(m_connection, QStringLiteral("cannot prune the deduplication window"),
-                         QStringLiteral("DELETE FROM ") % dedupTable(kind) %
-                             QStringLiteral(" WHERE first_seen <= ?"),
-                         plan.dedupExpiredUpTo);
-            !pruned)
-            return pruned;
+        batch.add(QStringLiteral("cannot prune the deduplication window"),
+                  QStringLiteral("DELETE FROM ") % dedupTable(kind) %
+                      QStringLiteral(" WHERE first_seen <= ?"),
+                  {plan.dedupExpiredUpTo});
     }
-    return execWith(m_connection, QStringLiteral("cannot prune decided emails"),
-                    QStringLiteral("DELETE FROM decided_emails WHERE decided_at <= ?"),
-                    plan.decidedExpiredUpTo);
+    batch.add(QStringLiteral("cannot prune decided emails"),
+              QStringLiteral("DELETE FROM decided_emails WHERE decided_at <= ?"),
+              {plan.decidedExpiredUpTo});
 }
 
 Result<void> CommitWriter::addCounters(const QList<LabelCounts> &deltas) const
 {
-    return execForEach(m_connection, QStringLiteral("cannot update the counters"),
-                       m_connection.dialect->upsert(QStringLiteral("counters"), labelColumns(),
-                                                    counterColumns(), StoreDialect::Upsert::Add),
-                       deltas, [](QSqlQuery &query, const LabelCounts &delta) {
-                           bindLabels(query, delta.labels);
-                           bindCounters(query, delta.counters);
-                       });
+    StatementBatch batch(m_connection);
+    addCounters(batch, deltas);
+    return batch.run();
 }
 
 Result<void> CommitWriter::addInvalidCounts(const QList<InvalidCount> &deltas) const
 {
-    return execForEach(m_connection, QStringLiteral("cannot update the invalid counts"),
-                       m_connection.dialect->upsert(
-                           QStringLiteral("invalid_reports"), {QStringLiteral("from_email")},
-                           {QStringLiteral("invalid_count")}, StoreDialect::Upsert::Add),
-                       deltas, [](QSqlQuery &query, const InvalidCount &delta) {
-                           query.addBindValue(storedText(delta.fromEmail));
-                           query.addBindValue(qint64(delta.count));
-                       });
+    StatementBatch batch(m_connection);
+    addInvalidCounts(batch, deltas);
+    return batch.run();
 }
 
-Result<void> CommitWriter::addCounts(CountTable table, const QList<CountRow> &deltas) const
+void CommitWriter::addCounters(StatementBatch &batch, const QList<LabelCounts> &deltas)
+{
+    batch.addForEach(QStringLiteral("cannot update the counters"),
+                     batch.connection().dialect->upsert(QStringLiteral("counters"), labelColumns(),
+                                                        counterColumns(),
+                                                        StoreDialect::Upsert::Add),
+                     deltas, [](QSqlQuery &query, const LabelCounts &delta) {
+                         bindLabels(query, delta.labels);
+                         bindCounters(query, delta.counters);
+                     });
+}
+
+void CommitWriter::addInvalidCounts(StatementBatch &batch, const QList<InvalidCount> &deltas)
+{
+    batch.addForEach(QStringLiteral("cannot update the invalid counts"),
+                     batch.connection().dialect->upsert(
+                         QStringLiteral("invalid_reports"), {QStringLiteral("from_email")},
+                         {QStringLiteral("invalid_count")}, StoreDialect::Upsert::Add),
+                     deltas, [](QSqlQuery &query, const InvalidCount &delta) {
+                         query.addBindValue(storedText(delta.fromEmail));
+                         query.addBindValue(qint64(delta.count));
+                     });
+}
+
+void CommitWriter::addCounts(StatementBatch &batch, CountTable table, const QList<CountRow> &deltas)
 {
     const CountTableSpec &spec = countTables().at(int(table));
-    return execForEach(m_connection, QStringLiteral("cannot update the counts of ") % spec.name,
-                       m_connection.dialect->upsert(spec.name, spec.labelColumns, spec.valueColumns,
-                                                    StoreDialect::Upsert::Add),
-                       deltas, [](QSqlQuery &query, const CountRow &delta) {
-                           for (const QString &label : delta.labels)
-                               query.addBindValue(storedText(label));
-                           for (const quint64 value : delta.values)
-                               query.addBindValue(qint64(value));
-                       });
+    batch.addForEach(QStringLiteral("cannot update the counts of ") % spec.name,
+                     batch.connection().dialect->upsert(spec.name, spec.labelColumns,
+                                                        spec.valueColumns,
+                                                        StoreDialect::Upsert::Add),
+                     deltas, [](QSqlQuery &query, const CountRow &delta) {
+                         for (const QString &label : delta.labels)
+                             query.addBindValue(storedText(label));
+                         for (const quint64 value : delta.values)
+                             query.addBindValue(qint64(value));
+                     });
 }
 
-Result<void> CommitWriter::addHistory(const QList<HistoryRow> &deltas) const
+void CommitWriter::addHistory(StatementBatch &batch, const QList<HistoryRow> &deltas)
 {
-    auto added = execForEach(
-        m_connection, QStringLiteral("cannot update the history"),
-        m_connection.dialect->upsert(
-            QStringLiteral("daily_history"),
-            {QStringLiteral("day"), QStringLiteral("reporter"), QStringLiteral("from_domain")},
-            counterColumns() + QStringList{QStringLiteral("reports")}, StoreDialect::Upsert::Add),
-        deltas, [](QSqlQuery &query, const HistoryRow &delta) {
-            query.addBindValue(delta.day.toString(Qt::ISODate));
-            query.addBindValue(storedText(delta.reporter));
-            query.addBindValue(storedText(delta.fromDomain));
-            bindCounters(query, delta.counters);
-            query.addBindValue(qint64(delta.reports));
-        });
-    if (!added)
-        return added;
+    const StoreDialect &dialect = *batch.connection().dialect;
+    const QString what = QStringLiteral("cannot update the history");
+    batch.addForEach(what,
+                     dialect.upsert(QStringLiteral("daily_history"),
+                                    {QStringLiteral("day"), QStringLiteral("reporter"),
+                                     QStringLiteral("from_domain")},
+                                    counterColumns() + QStringList{QStringLiteral("reports")},
+                                    StoreDialect::Upsert::Add),
+                     deltas, [](QSqlQuery &query, const HistoryRow &delta) {
+                         query.addBindValue(delta.day.toString(Qt::ISODate));
+                         query.addBindValue(storedText(delta.reporter));
+                         query.addBindValue(storedText(delta.fromDomain));
+                         bindCounters(query, delta.counters);
+                         query.addBindValue(qint64(delta.reports));
+                     });
     // The same summed per day.
     QMap<QDate, HistoryRow> days;
     for (const HistoryRow &delta : deltas) {
@@ -330,23 +348,23 @@ Result<void> CommitWriter::addHistory(const QList<HistoryRow> &deltas) const
         day.counters += delta.counters;
         day.reports += delta.reports;
     }
-    return execForEach(
-        m_connection, QStringLiteral("cannot update the history"),
-        m_connection.dialect->upsert(QStringLiteral("daily_totals"), {QStringLiteral("day")},
-                                     counterColumns() + QStringList{QStringLiteral("reports")},
-                                     StoreDialect::Upsert::Add),
-        days.values(), [](QSqlQuery &query, const HistoryRow &day) {
-            query.addBindValue(day.day.toString(Qt::ISODate));
-            bindCounters(query, day.counters);
-            query.addBindValue(qint64(day.reports));
-        });
+    batch.addForEach(what,
+                     dialect.upsert(QStringLiteral("daily_totals"), {QStringLiteral("day")},
+                                    counterColumns() + QStringList{QStringLiteral("reports")},
+                                    StoreDialect::Upsert::Add),
+                     days.values(), [](QSqlQuery &query, const HistoryRow &day) {
+                         query.addBindValue(day.day.toString(Qt::ISODate));
+                         bindCounters(query, day.counters);
+                         query.addBindValue(qint64(day.reports));
+                     });
 }
 
-Result<void> CommitWriter::addPeriodCounters(const QString &table, const QString &period,
-                                             const QList<DailyLabelCounts> &deltas) const
+void CommitWriter::addPeriodCounters(StatementBatch &batch, const QString &table,
+                                     const QString &period, const QList<DailyLabelCounts> &deltas)
 {
     // Many rows per statement, each row's label set found in counters by a join: the period,
     // the counters, then the labels.
+    const StoreDialect &dialect = *batch.connection().dialect;
     const qsizetype counterCount = counterColumns().size();
     QStringList values{QStringLiteral("k.column1"), QStringLiteral("c.id")};
     for (qsizetype i = 0; i < counterCount; ++i)
@@ -356,58 +374,53 @@ Result<void> CommitWriter::addPeriodCounters(const QString &table, const QString
         joins << QStringLiteral("c.%1 = k.column%2")
                      .arg(labelColumns().at(i))
                      .arg(i + 2 + counterCount);
-    QSqlQuery query(m_connection.database());
-    qsizetype prepared = 0;
+    const auto sql = [&](qsizetype count) {
+        const QString select = QStringLiteral("SELECT ") % values.join(QStringLiteral(", ")) %
+                               QStringLiteral(" FROM ") %
+                               dialect.boundRows(count, int(1 + counterCount + 4)) %
+                               QStringLiteral(" AS k JOIN counters AS c ON ") %
+                               joins.join(QStringLiteral(" AND ")) % QStringLiteral(" WHERE 1 = 1");
+        return dialect.upsertSelected(table, {period, QStringLiteral("label_set")},
+                                      counterColumns(), select, StoreDialect::Upsert::Add);
+    };
+    QString statement; // for as many rows as the last one
+    qsizetype statementRows = 0;
     for (qsizetype first = 0; first < deltas.size(); first += kKeysPerQuery) {
         const qsizetype count = std::min(kKeysPerQuery, deltas.size() - first);
-        if (count != prepared) {
-            const QString select =
-                QStringLiteral("SELECT ") % values.join(QStringLiteral(", ")) %
-                QStringLiteral(" FROM ") %
-                m_connection.dialect->boundRows(count, int(1 + counterCount + 4)) %
-                QStringLiteral(" AS k JOIN counters AS c ON ") %
-                joins.join(QStringLiteral(" AND ")) % QStringLiteral(" WHERE 1 = 1");
-            if (!query.prepare(m_connection.dialect->upsertSelected(
-                    table, {period, QStringLiteral("label_set")}, counterColumns(), select,
-                    StoreDialect::Upsert::Add)))
-                return m_connection.error(QStringLiteral("cannot update the counters of ") % table,
-                                          query);
-            prepared = count;
+        if (count != statementRows) {
+            statement = sql(count);
+            statementRows = count;
         }
+        QSqlQuery binder(batch.connection().database());
         for (qsizetype i = first; i < first + count; ++i) {
             const DailyLabelCounts &delta = deltas.at(i);
-            query.addBindValue(delta.day.toString(Qt::ISODate));
-            bindCounters(query, delta.counts.counters);
-            bindLabels(query, delta.counts.labels);
+            binder.addBindValue(delta.day.toString(Qt::ISODate));
+            bindCounters(binder, delta.counts.counters);
+            bindLabels(binder, delta.counts.labels);
         }
-        if (!query.exec())
-            return m_connection.error(QStringLiteral("cannot update the counters of ") % table,
-                                      query);
+        batch.add(QStringLiteral("cannot update the counters of ") % table, statement,
+                  binder.boundValues());
     }
-    return {};
 }
 
-Result<void> CommitWriter::appendReportsLog(const CommitPlan &plan) const
+void CommitWriter::appendReportsLog(StatementBatch &batch, const CommitPlan &plan,
+                                    qint64 firstEntry, qint64 firstEmail)
 {
     const QList<ReportLogEntry> &rows = plan.reportsLog;
     if (rows.isEmpty())
-        return {};
+        return;
     // Keys given here, not by the engine: the details and the emails refer to them.
-    const auto firstId = nextId(m_connection, QStringLiteral("reports_log"));
-    if (!firstId)
-        return firstId.error();
-    const auto emailIds = writeLoggedEmails(m_connection, plan.loggedEmails, rows.size());
-    if (!emailIds)
-        return emailIds.error();
-    qint64 id = *firstId;
-    auto appended = execForEach(
-        m_connection, QStringLiteral("cannot write the reports log"),
+    const QList<qint64> emailIds =
+        addLoggedEmails(batch, plan.loggedEmails, rows.size(), firstEmail);
+    qint64 id = firstEntry;
+    batch.addForEach(
+        QStringLiteral("cannot write the reports log"),
         QStringLiteral("INSERT INTO reports_log (id, email_id, org_name, report_id, from_email, "
                        "date_begin, date_end, records, messages, outcome, reason, processed_at) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         rows, [&](QSqlQuery &query, const ReportLogEntry &row) {
             query.addBindValue(id);
-            query.addBindValue(emailIds->at(id - *firstId));
+            query.addBindValue(emailIds.at(id - firstEntry));
             ++id;
             query.addBindValue(storedText(row.orgName));
             query.addBindValue(storedText(row.reportId));
@@ -420,17 +433,12 @@ Result<void> CommitWriter::appendReportsLog(const CommitPlan &plan) const
             query.addBindValue(storedText(row.reason));
             query.addBindValue(row.processedAt);
         });
-    if (!appended)
-        return appended;
-    if (auto written = writeReportDetails(m_connection, rows, *firstId); !written)
-        return written;
-    auto pruned = execWith(m_connection, QStringLiteral("cannot prune the reports log"),
-                           QStringLiteral("DELETE FROM reports_log WHERE id <= "
-                                          "(SELECT MAX(id) FROM reports_log) - ?"),
-                           plan.reportsLogKeep);
-    if (!pruned)
-        return pruned;
-    return pruneReportDetails(m_connection);
+    addReportDetails(batch, rows, firstEntry);
+    batch.add(QStringLiteral("cannot prune the reports log"),
+              QStringLiteral("DELETE FROM reports_log WHERE id <= "
+                             "(SELECT MAX(id) FROM reports_log) - ?"),
+              {plan.reportsLogKeep});
+    addReportDetailsPrune(batch);
 }
 
 } // namespace Dmarc

@@ -36,18 +36,22 @@ public:
     Result<void> addCounters(const QList<LabelCounts> &deltas) const;
     // Adds to the invalid counts, creating senders (in list order) that are new.
     Result<void> addInvalidCounts(const QList<InvalidCount> &deltas) const;
-    // Adds to a count table of the TLS and failure-report families, creating rows that are new.
-    Result<void> addCounts(CountTable table, const QList<CountRow> &deltas) const;
 
 private:
-    Result<void> prune(const CommitPlan &plan) const;
-    Result<void> addHistory(const QList<HistoryRow> &deltas) const;
+    static void addPrune(StatementBatch &batch, const CommitPlan &plan);
+    static void addCounters(StatementBatch &batch, const QList<LabelCounts> &deltas);
+    static void addInvalidCounts(StatementBatch &batch, const QList<InvalidCount> &deltas);
+    // Adds to a count table of the TLS and failure-report families, creating rows that are new.
+    static void addCounts(StatementBatch &batch, CountTable table, const QList<CountRow> &deltas);
+    static void addHistory(StatementBatch &batch, const QList<HistoryRow> &deltas);
     // The counters per day or week (`period`, the key column of `table`) and label set. After
     // addCounters(): the label sets are in the counters by then.
-    Result<void> addPeriodCounters(const QString &table, const QString &period,
-                                   const QList<DailyLabelCounts> &deltas) const;
-    // With the entries' details and emails (storedetails.h).
-    Result<void> appendReportsLog(const CommitPlan &plan) const;
+    static void addPeriodCounters(StatementBatch &batch, const QString &table,
+                                  const QString &period, const QList<DailyLabelCounts> &deltas);
+    // With the entries' details and emails (storedetails.h), the entries' keys from
+    // `firstEntry` on and their emails' from `firstEmail` on.
+    static void appendReportsLog(StatementBatch &batch, const CommitPlan &plan, qint64 firstEntry,
+                                 qint64 firstEmail);
 
     StoreConnection m_connection;
 };

@@ -194,24 +194,27 @@ QStringList activityKindsMigration()
                 "ALTER TABLE activity ADD COLUMN failures_counted BIGINT NOT NULL DEFAULT 0")};
 }
 
-Result<qint64> nextId(const StoreConnection &connection, const QString &table)
+void addNextId(StatementBatch &batch, const QString &table, qint64 *id)
 {
-    QSqlQuery query(connection.database());
-    if (!query.exec(QStringLiteral("SELECT COALESCE(MAX(id), 0) + 1 FROM ") % table) ||
-        !query.next())
-        return connection.error(QStringLiteral("cannot read the keys of ") % table, query);
-    return query.value(0).toLongLong();
+    batch.add(QStringLiteral("cannot read the keys of ") % table,
+              QStringLiteral("SELECT COALESCE(MAX(id), 0) + 1 FROM ") % table, {},
+              [id](const QSqlQuery &query) { *id = query.value(0).toLongLong(); });
 }
 
-Result<QList<qint64>> writeLoggedEmails(const StoreConnection &connection,
-                                        const QList<LoggedEmailRows> &emails, qsizetype rowCount)
+Result<qint64> nextId(const StoreConnection &connection, const QString &table)
+{
+    qint64 id = 0;
+    StatementBatch batch(connection);
+    addNextId(batch, table, &id);
+    if (auto read = batch.run(); !read)
+        return read.error();
+    return id;
+}
+
+QList<qint64> addLoggedEmails(StatementBatch &batch, const QList<LoggedEmailRows> &emails,
+                              qsizetype rowCount, qint64 firstId)
 {
     QList<qint64> emailOfRow(rowCount, 0);
-    if (emails.isEmpty())
-        return emailOfRow;
-    const auto firstId = nextId(connection, QStringLiteral("logged_emails"));
-    if (!firstId)
-        return firstId.error();
     struct Part
     {
         qint64 email;
@@ -219,9 +222,9 @@ Result<QList<qint64>> writeLoggedEmails(const StoreConnection &connection,
         const EmailPart *part;
     };
     QList<Part> parts;
-    qint64 id = *firstId;
-    const auto written = execForEach(
-        connection, QStringLiteral("cannot write an email of the reports log"),
+    qint64 id = firstId;
+    batch.addForEach(
+        QStringLiteral("cannot write an email of the reports log"),
         QStringLiteral("INSERT INTO logged_emails (id, account, mailbox, uid, from_email, subject, "
                        "size, part_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
         emails, [&](QSqlQuery &query, const LoggedEmailRows &logged) {
@@ -239,10 +242,8 @@ Result<QList<qint64>> writeLoggedEmails(const StoreConnection &connection,
             query.addBindValue(email.size);
             query.addBindValue(qint64(email.partCount));
         });
-    if (!written)
-        return written.error();
-    const auto partsWritten = execForEach(
-        connection, QStringLiteral("cannot write the parts of an email"),
+    batch.addForEach(
+        QStringLiteral("cannot write the parts of an email"),
         QStringLiteral("INSERT INTO email_parts (email_id, position, section, content_type, "
                        "file_name, size, kind) VALUES (?, ?, ?, ?, ?, ?, ?)"),
         parts, [](QSqlQuery &query, const Part &part) {
@@ -254,13 +255,10 @@ Result<QList<qint64>> writeLoggedEmails(const StoreConnection &connection,
             query.addBindValue(part.part->size);
             query.addBindValue(QString(partKindName(part.part->kind)));
         });
-    if (!partsWritten)
-        return partsWritten.error();
     return emailOfRow;
 }
 
-Result<void> writeReportDetails(const StoreConnection &connection,
-                                const QList<ReportLogEntry> &rows, qint64 firstId)
+void addReportDetails(StatementBatch &batch, const QList<ReportLogEntry> &rows, qint64 firstId)
 {
     struct Detailed
     {
@@ -283,21 +281,18 @@ Result<void> writeReportDetails(const StoreConnection &connection,
         for (qsizetype r = 0; r < details.rows.size(); ++r)
             records << Row{firstId + i, r, &details.rows.at(r)};
     }
-    const auto written =
-        execForEach(connection, QStringLiteral("cannot write a report's details"),
-                    QStringLiteral("INSERT INTO report_details (log_id, reporter_email, ") %
-                        policyColumns().join(QStringLiteral(", ")) % QStringLiteral(") VALUES (") %
-                        placeholders(2 + policyColumns().size()) % QLatin1Char(')'),
-                    detailed, [](QSqlQuery &query, const Detailed &entry) {
-                        query.addBindValue(entry.id);
-                        query.addBindValue(storedText(entry.details->reporterEmail));
-                        for (QString PolicyPublished::*field : policyFields())
-                            query.addBindValue(storedText(entry.details->policy.*field));
-                    });
-    if (!written)
-        return written;
-    return execForEach(
-        connection, QStringLiteral("cannot write a report's records"),
+    batch.addForEach(QStringLiteral("cannot write a report's details"),
+                     QStringLiteral("INSERT INTO report_details (log_id, reporter_email, ") %
+                         policyColumns().join(QStringLiteral(", ")) % QStringLiteral(") VALUES (") %
+                         placeholders(2 + policyColumns().size()) % QLatin1Char(')'),
+                     detailed, [](QSqlQuery &query, const Detailed &entry) {
+                         query.addBindValue(entry.id);
+                         query.addBindValue(storedText(entry.details->reporterEmail));
+                         for (QString PolicyPublished::*field : policyFields())
+                             query.addBindValue(storedText(entry.details->policy.*field));
+                     });
+    batch.addForEach(
+        QStringLiteral("cannot write a report's records"),
         QStringLiteral("INSERT INTO report_rows (log_id, position, source_ip, message_count, ") %
             rowTextColumns().join(QStringLiteral(", ")) % QStringLiteral(") VALUES (") %
             placeholders(4 + rowTextColumns().size()) % QLatin1Char(')'),
@@ -311,7 +306,7 @@ Result<void> writeReportDetails(const StoreConnection &connection,
         });
 }
 
-Result<void> pruneReportDetails(const StoreConnection &connection)
+void addReportDetailsPrune(StatementBatch &batch)
 {
     // Keys only grow: whatever lies below the log's oldest entry (or its oldest email) is gone.
     const QString oldestEntry = QStringLiteral("(SELECT MIN(id) FROM reports_log)");
@@ -322,12 +317,9 @@ Result<void> pruneReportDetails(const StoreConnection &connection)
         {QStringLiteral("report_rows WHERE log_id < "), oldestEntry},
         {QStringLiteral("email_parts WHERE email_id < "), oldestEmail},
         {QStringLiteral("logged_emails WHERE id < "), oldestEmail}};
-    QSqlQuery query(connection.database());
-    for (const auto &[what, bound] : prunes) {
-        if (!query.exec(QStringLiteral("DELETE FROM ") % what % bound))
-            return connection.error(QStringLiteral("cannot prune the reports log"), query);
-    }
-    return {};
+    for (const auto &[what, bound] : prunes)
+        batch.add(QStringLiteral("cannot prune the reports log"),
+                  QStringLiteral("DELETE FROM ") % what % bound);
 }
 
 QString reportsLogColumns()

@@ -22,19 +22,19 @@ QStringList reportDetailsMigration(const StoreDialect &dialect);
 // reports.
 QStringList activityKindsMigration();
 
-// One more than the highest id of `table` (1 when empty). Read in the write transaction that
-// inserts with it, so that no other writer takes it meanwhile.
+// Reads one more than the highest id of `table` (1 when empty) into `id`. Read in the write
+// transaction that inserts with it, so that no other writer takes it meanwhile.
+void addNextId(StatementBatch &batch, const QString &table, qint64 *id);
 Result<qint64> nextId(const StoreConnection &connection, const QString &table);
 
-// Writes the emails with their parts; the id of the email of each of the `rowCount` reports log
-// entries to append (0 for an entry without one).
-Result<QList<qint64>> writeLoggedEmails(const StoreConnection &connection,
-                                        const QList<LoggedEmailRows> &emails, qsizetype rowCount);
+// Writes the emails with their parts, the first taking the id `firstId`; the id of the email of
+// each of the `rowCount` reports log entries to append (0 for an entry without one).
+QList<qint64> addLoggedEmails(StatementBatch &batch, const QList<LoggedEmailRows> &emails,
+                              qsizetype rowCount, qint64 firstId);
 // Writes the details of the entries that have them; `rows` get the ids from `firstId` on.
-Result<void> writeReportDetails(const StoreConnection &connection,
-                                const QList<ReportLogEntry> &rows, qint64 firstId);
+void addReportDetails(StatementBatch &batch, const QList<ReportLogEntry> &rows, qint64 firstId);
 // Drops the details and the emails of entries the reports log no longer holds.
-Result<void> pruneReportDetails(const StoreConnection &connection);
+void addReportDetailsPrune(StatementBatch &batch);
 
 // The reports log's columns in the order readReportLogEntry() reads them.
 QString reportsLogColumns();

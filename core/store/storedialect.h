@@ -59,6 +59,12 @@ public:
     // Statements that make the next id of `table`'s autoIdColumn() follow the ids inserted in it
     // explicitly (a copied store's rows keep their ids).
     virtual QStringList followInsertedIds(const QString &table) const = 0;
+    // Whether statements run together (StatementBatch) go to the engine as one text, their
+    // values written into it as the driver writes them: for a server, one round trip for them
+    // all, where Qt spends three on each prepared statement (PREPARE, EXECUTE, DEALLOCATE).
+    // Otherwise each is prepared and its values bound, which costs nothing more for an engine
+    // in the process.
+    virtual bool runsStatementsAsText() const = 0;
 
     // What follows is the same on both engines.
 
@@ -102,6 +108,7 @@ public:
     QString joinedText(const QString &expression) const override;
     // A new id is one more than the largest.
     QStringList followInsertedIds(const QString &) const override { return {}; }
+    bool runsStatementsAsText() const override { return false; }
     // Writes a consistent copy of the database, as of the statement, to the file bound to it;
     // also over a read-only connection.
     QString copyInto() const { return QStringLiteral("VACUUM INTO ?"); }
@@ -142,6 +149,7 @@ public:
     QString weekStart(const QString &dayColumn) const override;
     QString joinedText(const QString &expression) const override;
     QStringList followInsertedIds(const QString &table) const override;
+    bool runsStatementsAsText() const override { return true; }
 };
 
 } // namespace Dmarc

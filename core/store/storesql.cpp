@@ -4,6 +4,8 @@
 #include "storetypes.h"
 
 #include <QSet>
+#include <QSqlDriver>
+#include <QSqlField>
 #include <QVariant>
 
 #include <algorithm>
@@ -36,17 +38,15 @@ Result<void> StoreConnection::begin(Access access) const
     }
     // A write transaction takes the write lock at once: what it reads then stays true until it
     // commits, also when another process writes to the same database.
-    QSqlQuery query(db);
+    StatementBatch batch(*this);
     const QStringList statements = dialect->beginWrite();
-    for (qsizetype i = 0; i < statements.size(); ++i) {
-        if (!query.exec(statements.at(i))) {
-            const Error failed = error(QStringLiteral("cannot begin a transaction"), query);
-            if (i > 0 && db.isOpen())
-                db.rollback();
-            return failed;
-        }
-    }
-    return {};
+    for (const QString &statement : statements)
+        batch.add(QStringLiteral("cannot begin a transaction"), statement);
+    auto begun = batch.run();
+    // A transaction begun by the first statement ends with the failure of a later one.
+    if (!begun && statements.size() > 1 && db.isOpen())
+        db.rollback();
+    return begun;
 }
 
 const QStringList &counterColumns()
@@ -136,55 +136,167 @@ std::optional<RowsStatement> rowsStatement(const QString &sql)
     return statement;
 }
 
-Result<void> execRows(const StoreConnection &connection, const QString &what,
-                      const RowsStatement &statement, const QVariantList &values)
+void StatementBatch::add(const QString &what, const QString &sql, const QVariantList &values,
+                         const Read &read)
 {
-    const qsizetype rows = values.size() / statement.values;
-    QSqlQuery query(connection.database());
-    qsizetype prepared = 0; // rows of the statement prepared last
-    QSet<QString> keys;     // of the rows in the statement being gathered
-    qsizetype first = 0;    // its first row
-    const auto run = [&](qsizetype end) -> Result<void> {
-        const qsizetype count = end - first;
-        if (count != prepared) {
-            if (!query.prepare(statement.sql(count)))
-                return connection.error(what, query);
-            prepared = count;
-        }
-        for (qsizetype i = first * statement.values; i < end * statement.values; ++i)
-            query.addBindValue(values.at(i));
-        if (!query.exec())
-            return connection.error(what, query);
+    m_statements << Statement{what, sql, values, read};
+}
+
+void StatementBatch::addRows(const QString &what, const QString &sql, qsizetype rows,
+                             const QVariantList &values)
+{
+    const qsizetype perRow = values.size() / rows;
+    const auto statement = rows > 1 ? rowsStatement(sql) : std::nullopt;
+    if (!statement || statement->values != perRow) {
+        for (qsizetype r = 0; r < rows; ++r)
+            add(what, sql, values.mid(r * perRow, perRow));
+        return;
+    }
+    QSet<QString> keys;  // of the rows in the statement being gathered
+    qsizetype first = 0; // its first row
+    const auto gathered = [&](qsizetype end) {
+        add(what, statement->sql(end - first), values.mid(first * perRow, (end - first) * perRow));
         first = end;
         keys.clear();
-        return {};
     };
     for (qsizetype r = 0; r < rows; ++r) {
-        if (!statement.keys.isEmpty()) {
+        if (!statement->keys.isEmpty()) {
             QString key;
-            for (const qsizetype at : statement.keys)
-                key += values.at(r * statement.values + at).toString() % QChar(0x1f);
-            if (keys.contains(key)) {
-                if (auto ran = run(r); !ran)
-                    return ran;
-            }
+            for (const qsizetype at : statement->keys)
+                key += values.at(r * perRow + at).toString() % QChar(0x1f);
+            if (keys.contains(key))
+                gathered(r);
             keys.insert(key);
         }
-        if (r - first + 1 == statement.rowsAtOnce) {
-            if (auto ran = run(r + 1); !ran)
-                return ran;
-        }
+        if (r - first + 1 == statement->rowsAtOnce)
+            gathered(r + 1);
     }
     if (first < rows)
-        return run(rows);
+        gathered(rows);
+}
+
+Result<void> StatementBatch::run()
+{
+    if (m_statements.isEmpty())
+        return {};
+    auto ran = m_connection.dialect->runsStatementsAsText() ? runAsText() : runPrepared();
+    m_statements.clear();
+    return ran;
+}
+
+namespace {
+
+// Whether the driver would bind `value` as NULL.
+bool isNullValue(const QVariant &value)
+{
+    if (value.isNull())
+        return true;
+    if (value.metaType().id() == QMetaType::QString)
+        return value.toString().isNull();
+    if (value.metaType().id() == QMetaType::QByteArray)
+        return value.toByteArray().isNull();
+    return false;
+}
+
+// Appends `sql` to `text` with each placeholder outside quotes replaced by its value, written
+// as the driver writes a value into SQL (what Qt's PostgreSQL driver sends for a bound value
+// anyway); false when the values do not match the placeholders.
+bool appendWithValues(QString &text, const QString &sql, const QVariantList &values,
+                      const QSqlDriver &driver)
+{
+    QSqlField field;
+    qsizetype next = 0;   // the value for the next placeholder
+    qsizetype copied = 0; // of sql
+    QChar quote;
+    for (qsizetype i = 0; i < sql.size(); ++i) {
+        const QChar c = sql.at(i);
+        if (!quote.isNull()) {
+            if (c == quote)
+                quote = QChar();
+        } else if (c == QLatin1Char('\'') || c == QLatin1Char('"')) {
+            quote = c;
+        } else if (c == QLatin1Char('?')) {
+            if (next == values.size())
+                return false;
+            text += QStringView(sql).mid(copied, i - copied);
+            copied = i + 1;
+            const QVariant &value = values.at(next++);
+            field.setMetaType(value.metaType());
+            if (isNullValue(value))
+                field.clear();
+            else
+                field.setValue(value);
+            const QString written = driver.formatValue(field);
+            // In parentheses, a negative number cannot turn "- ?" into the start of a comment.
+            if (written.startsWith(QLatin1Char('-')))
+                text += QLatin1Char('(') % written % QLatin1Char(')');
+            else
+                text += written;
+        }
+    }
+    text += QStringView(sql).mid(copied);
+    return next == values.size();
+}
+
+} // namespace
+
+Result<void> StatementBatch::runAsText()
+{
+    QSqlDatabase db = m_connection.database();
+    QString text;
+    for (const Statement &statement : std::as_const(m_statements)) {
+        if (!text.isEmpty())
+            text += QStringLiteral(";\n");
+        if (!appendWithValues(text, statement.sql, statement.values, *db.driver()))
+            return m_connection.error(statement.what,
+                                      QStringLiteral("the values do not match the statement"));
+    }
+    // Each statement gives a result of its own, in order, up to the first that failed.
+    QSqlQuery query(db);
+    bool ok = query.exec(text);
+    for (qsizetype i = 0; i < m_statements.size(); ++i) {
+        if (i > 0)
+            ok = query.nextResult();
+        const Statement &statement = m_statements.at(i);
+        if (!ok)
+            return m_connection.error(statement.what, query);
+        if (statement.read) {
+            while (query.next())
+                statement.read(query);
+        }
+    }
+    return {};
+}
+
+Result<void> StatementBatch::runPrepared()
+{
+    QSqlQuery query(m_connection.database());
+    query.setForwardOnly(true);
+    const QString *prepared = nullptr; // the statement prepared last, reused for the same text
+    for (const Statement &statement : std::as_const(m_statements)) {
+        if (!prepared || *prepared != statement.sql) {
+            if (!query.prepare(statement.sql))
+                return m_connection.error(statement.what, query);
+            prepared = &statement.sql;
+        }
+        for (const QVariant &value : statement.values)
+            query.addBindValue(value);
+        if (!query.exec())
+            return m_connection.error(statement.what, query);
+        if (statement.read) {
+            while (query.next())
+                statement.read(query);
+        }
+    }
     return {};
 }
 
 Result<void> execWith(const StoreConnection &connection, const QString &what, const QString &sql,
                       const QVariant &value)
 {
-    return execForEach(connection, what, sql, QVariantList{value},
-                       [](QSqlQuery &query, const QVariant &v) { query.addBindValue(v); });
+    StatementBatch batch(connection);
+    batch.add(what, sql, {value});
+    return batch.run();
 }
 
 void bindLabels(QSqlQuery &query, const LabelSet &labels)

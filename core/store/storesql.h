@@ -12,6 +12,7 @@
 #include <QStringList>
 #include <QVariantList>
 
+#include <functional>
 #include <optional>
 
 namespace Dmarc {
@@ -90,7 +91,7 @@ inline QString storedText(const QString &value)
 }
 
 // A statement "INSERT INTO t (a, b) VALUES (?, ?) ..." in parts, to run for many rows at once:
-// its row of placeholders repeated, one round trip to a server for many rows.
+// its row of placeholders repeated, one statement for many rows.
 struct RowsStatement
 {
     QString head;             // up to and with "VALUES "
@@ -104,38 +105,68 @@ struct RowsStatement
 };
 // `sql` in parts, or nothing when it is not such an INSERT (then it runs once per row).
 std::optional<RowsStatement> rowsStatement(const QString &sql);
-// Runs `statement` for the rows whose values `values` holds one row after another, as many rows
-// per statement as it takes, and never two rows with the same key in one statement: PostgreSQL
-// refuses to change a row twice in one INSERT ... ON CONFLICT DO UPDATE.
-Result<void> execRows(const StoreConnection &connection, const QString &what,
-                      const RowsStatement &statement, const QVariantList &values);
 
-// Prepares `sql` once and runs it for every row, `bind` binding the row's values; an INSERT of
-// one row of placeholders (rowsStatement) runs for many rows per statement.
+// Statements that run one after another as one piece of work, each with its values bound to its
+// placeholders (?) in order; a statement given `read` hands it each row of its result. Where the
+// dialect runs statements as text (PostgreSQL), the whole batch reaches the server at once: one
+// round trip, however many statements. The first statement that fails ends the run with its
+// error, named by its `what`; those after it do not run.
+class StatementBatch
+{
+public:
+    using Read = std::function<void(const QSqlQuery &)>;
+
+    explicit StatementBatch(StoreConnection connection)
+        : m_connection(std::move(connection))
+    {}
+
+    void add(const QString &what, const QString &sql, const QVariantList &values = {},
+             const Read &read = {});
+    // `sql` for every row, `bind` binding the row's values. An INSERT of one row of placeholders
+    // (rowsStatement) becomes statements of many rows, and never two rows with the same key in
+    // one statement: PostgreSQL refuses to change a row twice in one INSERT ... ON CONFLICT DO
+    // UPDATE.
+    template<typename Row, typename Bind>
+    void addForEach(const QString &what, const QString &sql, const QList<Row> &rows, Bind bind)
+    {
+        if (rows.isEmpty())
+            return;
+        // Bound without a statement, the rows' values pile up in order.
+        QSqlQuery query(m_connection.database());
+        for (const Row &row : rows)
+            bind(query, row);
+        addRows(what, sql, rows.size(), query.boundValues());
+    }
+    const StoreConnection &connection() const { return m_connection; }
+    // Runs the statements added, in order, and forgets them.
+    Result<void> run();
+
+private:
+    struct Statement
+    {
+        QString what;
+        QString sql;
+        QVariantList values;
+        Read read;
+    };
+
+    void addRows(const QString &what, const QString &sql, qsizetype rows,
+                 const QVariantList &values);
+    Result<void> runAsText();
+    Result<void> runPrepared();
+
+    StoreConnection m_connection;
+    QList<Statement> m_statements;
+};
+
+// A batch of the statement `sql` for every row (StatementBatch::addForEach), run at once.
 template<typename Row, typename Bind>
 Result<void> execForEach(const StoreConnection &connection, const QString &what, const QString &sql,
                          const QList<Row> &rows, Bind bind)
 {
-    if (rows.isEmpty())
-        return {};
-    QSqlQuery query(connection.database());
-    if (const auto statement = rows.size() > 1 ? rowsStatement(sql) : std::nullopt) {
-        // Bound without a statement, the rows' values pile up in order.
-        for (const Row &row : rows)
-            bind(query, row);
-        const QVariantList values = query.boundValues();
-        if (values.size() == rows.size() * statement->values)
-            return execRows(connection, what, *statement, values);
-        query = QSqlQuery(connection.database());
-    }
-    if (!query.prepare(sql))
-        return connection.error(what, query);
-    for (const Row &row : rows) {
-        bind(query, row);
-        if (!query.exec())
-            return connection.error(what, query);
-    }
-    return {};
+    StatementBatch batch(connection);
+    batch.addForEach(what, sql, rows, bind);
+    return batch.run();
 }
 
 // Runs `sql` once with one bound value.
