@@ -171,11 +171,12 @@ Result<QList<ProcessedEmail>> Pipeline::commit(const AnalysedBatch &batch, qint6
     const QList<qsizetype> &toAnalyse = batch.toCommit;
     QList<EmailCommit> commits;
     commits.reserve(toAnalyse.size());
+    SourceNaming::Memo named;
     for (const qsizetype at : toAnalyse) {
         EmailCommit email;
         email.identity = processed.at(at).identity;
         email.analysis = processed.at(at).analysis;
-        email.sourceLabels = m_naming.name(email.analysis, m_knownPtr);
+        email.sourceLabels = m_naming.name(email.analysis, m_knownPtr, named);
         commits.append(email);
     }
     if (!commits.isEmpty()) {

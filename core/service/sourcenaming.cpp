@@ -14,7 +14,7 @@ Result<SourceNaming> SourceNaming::fromSettings(const SourceSettings &settings)
 }
 
 QList<QList<SourceLabel>> SourceNaming::name(const EmailAnalysis &analysis,
-                                             const KnownPtr &knownPtr) const
+                                             const KnownPtr &knownPtr, Memo &memo) const
 {
     QList<QList<SourceLabel>> labels;
     labels.reserve(analysis.reports.size());
@@ -22,12 +22,23 @@ QList<QList<SourceLabel>> SourceNaming::name(const EmailAnalysis &analysis,
         QList<SourceLabel> &ofReport = labels.emplace_back();
         ofReport.reserve(report.sources.size());
         for (const SourceCounts &source : report.sources) {
-            SourceEvidence evidence{normalizeSourceIp(source.sourceIp), source.fromDomain,
-                                    source.dkimDomain, source.spfDomain, QString()};
-            if (knownPtr && !evidence.ip.isEmpty())
-                evidence.ptrName = knownPtr(evidence.ip);
-            const SourceName named = m_namer->name(evidence);
-            ofReport.append(SourceLabel{evidence.ip, named.name, sourceTypeName(named.type)});
+            auto address = memo.m_addresses.constFind(source.sourceIp);
+            if (address == memo.m_addresses.cend()) {
+                const QString ip = normalizeSourceIp(source.sourceIp);
+                address = memo.m_addresses.insert(
+                    source.sourceIp,
+                    {ip, knownPtr && !ip.isEmpty() ? knownPtr(ip) : QString()});
+            }
+            const Memo::Key key{address->first, source.fromDomain, source.dkimDomain,
+                                source.spfDomain, address->second};
+            auto label = memo.m_labels.constFind(key);
+            if (label == memo.m_labels.cend()) {
+                const SourceName named = m_namer->name(SourceEvidence{
+                    key.ip, key.fromDomain, key.dkimDomain, key.spfDomain, key.ptrName});
+                label = memo.m_labels.insert(
+                    key, SourceLabel{key.ip, named.name, sourceTypeName(named.type)});
+            }
+            ofReport.append(*label);
         }
     }
     return labels;

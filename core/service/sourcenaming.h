@@ -5,6 +5,7 @@
 #include "sources/sourcesettings.h"
 #include "store/storetypes.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -30,10 +31,40 @@ public:
     // cannot be read is the error.
     static Result<SourceNaming> fromSettings(const SourceSettings &settings);
 
+    // What the naming of one batch has found: each address spelt one way is normalised, and
+    // asked for its PTR name, once, and the same evidence of a record is named once. A batch's
+    // sources mostly come from a few servers again and again.
+    class Memo
+    {
+    private:
+        friend class SourceNaming;
+        // A record's evidence as SourceEvidence holds it.
+        struct Key
+        {
+            QString ip, fromDomain, dkimDomain, spfDomain, ptrName;
+
+            friend bool operator==(const Key &a, const Key &b)
+            {
+                return a.ip == b.ip && a.fromDomain == b.fromDomain &&
+                       a.dkimDomain == b.dkimDomain && a.spfDomain == b.spfDomain &&
+                       a.ptrName == b.ptrName;
+            }
+            friend size_t qHash(const Key &key, size_t seed = 0)
+            {
+                return qHashMulti(seed, key.ip, key.fromDomain, key.dkimDomain, key.spfDomain,
+                                  key.ptrName);
+            }
+        };
+        QHash<QString, std::pair<QString, QString>> m_addresses; // as written: normalised, PTR
+        QHash<Key, SourceLabel> m_labels;
+    };
+
     // Each source of each report of `analysis`, as EmailCommit::sourceLabels holds them: the IP
     // normalised, its name and type by the rules of docs/counting.md section 10.2, the PTR name
-    // from `knownPtr` when there is one.
-    QList<QList<SourceLabel>> name(const EmailAnalysis &analysis, const KnownPtr &knownPtr) const;
+    // from `knownPtr` when there is one. `memo` is the batch's: what it holds is not looked at
+    // again.
+    QList<QList<SourceLabel>> name(const EmailAnalysis &analysis, const KnownPtr &knownPtr,
+                                   Memo &memo) const;
 
     // Whether `other` names by the same known-senders map (the built-in table and the map file's
     // senders over it): a reload tells by it that the map file changed under the same name.

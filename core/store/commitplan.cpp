@@ -27,23 +27,20 @@ struct HistoryKey
     }
 };
 
-// A row of source_days, or with a kind and a domain one of source_day_domains.
+// A row of source_days.
 struct SourceDayKey
 {
     QDate day;
     QString fromDomain;
     QString ip;
-    SourceDomainKind kind = SourceDomainKind::Reporter;
-    QString domain;
 
     friend bool operator==(const SourceDayKey &a, const SourceDayKey &b)
     {
-        return std::tie(a.day, a.fromDomain, a.ip, a.kind, a.domain) ==
-               std::tie(b.day, b.fromDomain, b.ip, b.kind, b.domain);
+        return a.day == b.day && a.ip == b.ip && a.fromDomain == b.fromDomain;
     }
     friend size_t qHash(const SourceDayKey &key, size_t seed = 0)
     {
-        return qHashMulti(seed, key.day, key.fromDomain, key.ip, int(key.kind), key.domain);
+        return qHashMulti(seed, key.day, key.fromDomain, key.ip);
     }
 };
 
@@ -330,23 +327,13 @@ private:
         for (qsizetype i = 0; i < report.sources.size() && i < labels.size(); ++i) {
             const SourceCounts &source = report.sources.at(i);
             const SourceLabel &label = labels.at(i);
-            const SourceDayKey key{day, source.fromDomain, label.ip, {}, {}};
-            SourceDay &row = rowFor(m_plan.sourceDays, m_sourceDayIndex, key,
-                                    SourceDay{day, source.fromDomain, label, {}});
-            row.source = label; // named as the last report that counted it named it
-            row.counters += source.counters;
-            const std::pair<SourceDomainKind, QString> domains[] = {
-                {SourceDomainKind::Reporter, report.orgName},
-                {SourceDomainKind::Dkim, source.dkimDomain},
-                {SourceDomainKind::Spf, source.spfDomain}};
-            for (const auto &[kind, domain] : domains) {
-                if (domain.isEmpty())
-                    continue;
-                const SourceDayKey domainKey{day, source.fromDomain, label.ip, kind, domain};
-                rowFor(m_plan.sourceDayDomains, m_sourceDomainIndex, domainKey,
-                       SourceDayDomain{day, source.fromDomain, label.ip, kind, domain, 0})
-                    .messages += source.counters.total;
-            }
+            const SourceDayKey key{day, source.fromDomain, label.ip};
+            PlannedSourceDay &planned =
+                rowFor(m_plan.sourceDays, m_sourceDayIndex, key,
+                       PlannedSourceDay{SourceDay{day, source.fromDomain, label, {}}, {}});
+            planned.row.source = label; // named as the last report that counted it named it
+            planned.row.counters += source.counters;
+            addAuth(planned.auth, report.orgName, source);
             const SourcePair pair{source.fromDomain, label.name};
             m_newSourcePairs += isNew(pair) ? 1 : 0;
             SourceCounter &counter = rowFor(m_plan.sourceCounters, m_sourceCounterIndex, pair,
@@ -354,6 +341,24 @@ private:
             counter.total += source.counters.total;
             counter.compliant += source.counters.compliant;
         }
+    }
+
+    // What `reporter` said of `source` added to a source day's combinations: a source day has
+    // few of them (mostly one), so a look along the list finds it.
+    static void addAuth(QList<SourceDayAuth> &auth, const QString &reporter,
+                        const SourceCounts &source)
+    {
+        if (reporter.isEmpty() && source.dkimDomain.isEmpty() && source.spfDomain.isEmpty())
+            return;
+        for (SourceDayAuth &known : auth) {
+            if (known.reporter == reporter && known.dkimDomain == source.dkimDomain &&
+                known.spfDomain == source.spfDomain) {
+                known.messages += source.counters.total;
+                return;
+            }
+        }
+        auth << SourceDayAuth{reporter, source.dkimDomain, source.spfDomain,
+                              source.counters.total};
     }
 
     ReportLogEntry logRow(const ReportCounts &report, ReportOutcome outcome,
@@ -397,7 +402,6 @@ private:
     QHash<std::pair<QDate, LabelSet>, qsizetype> m_dailyIndex;
     QHash<std::pair<QDate, LabelSet>, qsizetype> m_weeklyIndex;
     QHash<SourceDayKey, qsizetype> m_sourceDayIndex;
-    QHash<SourceDayKey, qsizetype> m_sourceDomainIndex;
     QHash<SourcePair, qsizetype> m_sourceCounterIndex;
     std::array<QHash<QStringList, qsizetype>, kCountTables> m_countIndex;
 };

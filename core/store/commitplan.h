@@ -59,6 +59,24 @@ struct CommitState
     QSet<SourcePair> storedSourcePairs;
 };
 
+// The reporter and the passing DKIM and SPF domains ("" when none passed) of some of a source
+// day's messages (docs/counting.md section 10.7).
+struct SourceDayAuth
+{
+    QString reporter;
+    QString dkimDomain;
+    QString spfDomain;
+    quint64 messages = 0;
+};
+
+// A row of source_days to add to: its sums and name, and what reported and passed its messages,
+// each combination once.
+struct PlannedSourceDay
+{
+    SourceDay row;
+    QList<SourceDayAuth> auth;
+};
+
 // An email with entries in the reports log: its rows are reportsLog[firstLogRow] and the
 // logRows after it.
 struct LoggedEmailRows
@@ -80,8 +98,7 @@ struct CommitPlan
     QList<HistoryRow> history;         // to add, per (day, reporter, from domain)
     QList<DailyLabelCounts> dailyCounters; // to add, per (day, label set)
     QList<DailyLabelCounts> weeklyCounters; // the same per (week's Monday, label set)
-    QList<SourceDay> sourceDays;           // to add, per (day, from domain, source IP)
-    QList<SourceDayDomain> sourceDayDomains; // to add, per source day, kind and domain
+    QList<PlannedSourceDay> sourceDays;    // to add, per (day, from domain, source IP)
     QList<SourceCounter> sourceCounters;   // to add, per (from domain, source name)
     QList<ReportLogEntry> reportsLog;  // to append
     QList<LoggedEmailRows> loggedEmails; // the emails of reportsLog's entries

@@ -4,6 +4,8 @@
 #include "store.h"
 #include "storesql.h"
 
+#include <QMap>
+
 namespace Dmarc {
 
 namespace {
@@ -36,15 +38,6 @@ Counters readSourceCounters(const QSqlQuery &query, int first)
     c.quarantine = quint64(query.value(first + 4).toLongLong());
     c.reject = quint64(query.value(first + 5).toLongLong());
     return c;
-}
-
-SourceDomainKind sourceDomainKind(const QString &name)
-{
-    if (name == sourceDomainKindName(SourceDomainKind::Dkim))
-        return SourceDomainKind::Dkim;
-    if (name == sourceDomainKindName(SourceDomainKind::Spf))
-        return SourceDomainKind::Spf;
-    return SourceDomainKind::Reporter;
 }
 
 // Runs `sql` with `values` bound in order, forward only.
@@ -131,20 +124,35 @@ Result<QList<SourceDay>> Store::sourceDaysOf(const QString &ip, QDate from, QDat
 Result<QList<SourceDayDomain>> Store::sourceDomainsOf(const QString &ip, QDate from, QDate to) const
 {
     auto query = run(connection(), QStringLiteral("cannot read the domains of a source"),
-                     QStringLiteral("SELECT day, from_domain, kind, domain, messages "
-                                    "FROM source_day_domains WHERE source_ip = ? AND day >= ? "
-                                    "AND day <= ? ORDER BY day, from_domain, kind, domain"),
+                     QStringLiteral("SELECT day, from_domain, domains FROM source_days "
+                                    "WHERE source_ip = ? AND day >= ? AND day <= ? "
+                                    "ORDER BY day, from_domain"),
                      {storedText(ip), firstDayBound(from), lastDayBound(to)});
     if (!query)
         return query.error();
     QList<SourceDayDomain> domains;
     while (query->next()) {
-        domains << SourceDayDomain{dayOf(query->value(0)),
-                                   query->value(1).toString(),
-                                   ip,
-                                   sourceDomainKind(query->value(2).toString()),
-                                   query->value(3).toString(),
-                                   quint64(query->value(4).toLongLong())};
+        // Each name of the day's combinations with its messages, by kind ("dkim", "reporter",
+        // "spf") and name.
+        QMap<std::pair<QString, QString>, std::pair<SourceDomainKind, quint64>> sums;
+        const auto add = [&sums](SourceDomainKind kind, const QString &kindName,
+                                 const QString &domain, quint64 messages) {
+            if (domain.isEmpty())
+                return;
+            auto &sum = sums[{kindName, domain}];
+            sum.first = kind;
+            sum.second += messages;
+        };
+        for (const SourceDayAuth &auth : sourceDayAuth(query->value(2).toString())) {
+            add(SourceDomainKind::Reporter, QStringLiteral("reporter"), auth.reporter,
+                auth.messages);
+            add(SourceDomainKind::Dkim, QStringLiteral("dkim"), auth.dkimDomain, auth.messages);
+            add(SourceDomainKind::Spf, QStringLiteral("spf"), auth.spfDomain, auth.messages);
+        }
+        const QDate day = dayOf(query->value(0));
+        const QString fromDomain = query->value(1).toString();
+        for (auto it = sums.cbegin(); it != sums.cend(); ++it)
+            domains << SourceDayDomain{day, fromDomain, ip, it->first, it.key().second, it->second};
     }
     return domains;
 }

@@ -9,17 +9,17 @@ namespace Dmarc {
 namespace {
 
 // Rows per statement: one statement for many rows costs Qt and the engine far less than one
-// statement a row; 200 rows of source_days bind 2,200 values, far below the engines' limits.
+// statement a row; 200 rows of source_days bind 2,400 values, far below the engines' limits.
 constexpr qsizetype kRowsPerStatement = 200;
 
-const QStringList &sourceDayKey()
-{
-    static const QStringList columns{QStringLiteral("day"), QStringLiteral("from_domain"),
-                                     QStringLiteral("source_ip")};
-    return columns;
-}
+// A source day's combinations of reporter, DKIM and SPF domain are kept as text in its row
+// (column `domains`): each one its three names, then its messages, each field ended by the unit
+// separator and the combination by the record separator. XML text cannot hold either, so no
+// name does. A commit appends its combinations to the text; a read sums them.
+constexpr QChar kFieldEnd(0x1f);
+constexpr QChar kCombinationEnd(0x1e);
 
-// The counters a source day keeps, in the order of bindSourceCounters().
+// The counters a source day keeps, in the order a commit binds them.
 const QStringList &sourceDayCounters()
 {
     static const QStringList columns{QStringLiteral("messages"),     QStringLiteral("compliant"),
@@ -28,56 +28,60 @@ const QStringList &sourceDayCounters()
     return columns;
 }
 
-void bindSourceCounters(QSqlQuery &query, const Counters &c)
+// A source day's text of its combinations.
+QString authText(const QList<SourceDayAuth> &auth)
 {
-    for (const quint64 value :
-         {c.total, c.compliant, c.dkimAligned, c.spfAligned, c.quarantine, c.reject})
-        query.addBindValue(qint64(value));
+    QString text;
+    for (const SourceDayAuth &a : auth) {
+        text += a.reporter % kFieldEnd % a.dkimDomain % kFieldEnd % a.spfDomain % kFieldEnd %
+                QString::number(a.messages) % kCombinationEnd;
+    }
+    return text;
 }
 
-void bindSourceDay(QSqlQuery &query, QDate day, const QString &fromDomain, const QString &ip)
+// Adds a source day's rows, many a statement, each in one statement: its name and type
+// replaced, its counters added, its combinations appended. The rows' keys are distinct: an
+// engine may refuse to update one row twice in a statement.
+Result<void> upsertSourceDays(const StoreConnection &connection, const QString &what,
+                              const QList<PlannedSourceDay> &rows)
 {
-    query.addBindValue(day.toString(Qt::ISODate));
-    query.addBindValue(storedText(fromDomain));
-    query.addBindValue(storedText(ip));
-}
-
-// "VALUES (?, ?), (?, ?)" for two rows of two values.
-QString valueRows(qsizetype rows, qsizetype values)
-{
-    QStringList placeholders;
-    for (qsizetype i = 0; i < values; ++i)
-        placeholders << QStringLiteral("?");
-    const QString row =
-        QLatin1Char('(') % placeholders.join(QStringLiteral(", ")) % QLatin1Char(')');
-    QStringList all;
-    for (qsizetype i = 0; i < rows; ++i)
-        all << row;
-    return QStringLiteral("VALUES ") % all.join(QStringLiteral(", "));
-}
-
-// Upserts `rows`, many a statement; `bind` binds a row's key columns, then its value columns.
-// The rows' keys are distinct: an engine may refuse to update one row twice in a statement.
-template<typename Row, typename Bind>
-Result<void> upsertRows(const StoreConnection &connection, const QString &what,
-                        const QString &table, const QStringList &keyColumns,
-                        const QStringList &valueColumns, StoreDialect::Upsert mode,
-                        const QList<Row> &rows, Bind bind)
-{
+    const QString table = QStringLiteral("source_days");
+    QStringList updates{QStringLiteral("source_name = excluded.source_name"),
+                        QStringLiteral("source_type = excluded.source_type")};
+    for (const QString &column : sourceDayCounters())
+        updates << column % QStringLiteral(" = source_days.") % column %
+                       QStringLiteral(" + excluded.") % column;
+    updates << QStringLiteral("domains = source_days.domains || excluded.domains");
+    const QStringList columns = QStringList{QStringLiteral("day"), QStringLiteral("from_domain"),
+                                            QStringLiteral("source_ip"),
+                                            QStringLiteral("source_name"),
+                                            QStringLiteral("source_type")} +
+                                sourceDayCounters() + QStringList{QStringLiteral("domains")};
+    const QString onConflict =
+        QStringLiteral(" ON CONFLICT (day, from_domain, source_ip) DO UPDATE SET ") %
+        updates.join(QStringLiteral(", "));
     QSqlQuery query(connection.database());
     qsizetype prepared = 0; // the rows of the statement prepared
     for (qsizetype first = 0; first < rows.size(); first += kRowsPerStatement) {
         const qsizetype count = std::min(kRowsPerStatement, rows.size() - first);
         if (count != prepared) {
-            const QString sql = connection.dialect->upsertSelected(
-                table, keyColumns, valueColumns,
-                valueRows(count, keyColumns.size() + valueColumns.size()), mode);
-            if (!query.prepare(sql))
+            if (!query.prepare(connection.dialect->insertRows(table, columns, count) % onConflict))
                 return connection.error(what, query);
             prepared = count;
         }
-        for (qsizetype i = first; i < first + count; ++i)
-            bind(query, rows.at(i));
+        for (qsizetype i = first; i < first + count; ++i) {
+            const SourceDay &row = rows.at(i).row;
+            query.addBindValue(row.day.toString(Qt::ISODate));
+            query.addBindValue(storedText(row.fromDomain));
+            query.addBindValue(storedText(row.source.ip));
+            query.addBindValue(storedText(row.source.name));
+            query.addBindValue(storedText(row.source.type));
+            const Counters &c = row.counters;
+            for (const quint64 value :
+                 {c.total, c.compliant, c.dkimAligned, c.spfAligned, c.quarantine, c.reject})
+                query.addBindValue(qint64(value));
+            query.addBindValue(authText(rows.at(i).auth));
+        }
         if (!query.exec())
             return connection.error(what, query);
     }
@@ -110,61 +114,55 @@ QStringList sourcesMigration(const StoreDialect &dialect)
     };
 }
 
-QString sourceDomainKindName(SourceDomainKind kind)
+QStringList sourceDomainsMigration(const StoreDialect &dialect)
 {
-    switch (kind) {
-    case SourceDomainKind::Dkim:
-        return QStringLiteral("dkim");
-    case SourceDomainKind::Spf:
-        return QStringLiteral("spf");
-    case SourceDomainKind::Reporter:
-        break;
+    // Each row of source_day_domains becomes a combination of one name, in its kind's field.
+    const QString field(kFieldEnd);
+    const QString combination =
+        QStringLiteral("CASE d.kind WHEN 'reporter' THEN d.domain || '") % field % field % field %
+        QStringLiteral("' WHEN 'dkim' THEN '") % field % QStringLiteral("' || d.domain || '") %
+        field % field % QStringLiteral("' ELSE '") % field % field %
+        QStringLiteral("' || d.domain || '") % field %
+        QStringLiteral("' END || CAST(d.messages AS TEXT) || '") % QString(kCombinationEnd) %
+        QLatin1Char('\'');
+    const QString sameDay = QStringLiteral(
+        " FROM source_day_domains AS d WHERE d.day = source_days.day AND d.from_domain = "
+        "source_days.from_domain AND d.source_ip = source_days.source_ip");
+    return {
+        QStringLiteral("ALTER TABLE source_days ADD COLUMN domains TEXT NOT NULL DEFAULT ''"),
+        QStringLiteral("UPDATE source_days SET domains = (SELECT ") %
+            dialect.joinedText(combination) % sameDay % QStringLiteral(") WHERE EXISTS (SELECT 1") %
+            sameDay % QLatin1Char(')'),
+        QStringLiteral("DROP TABLE source_day_domains"),
+    };
+}
+
+QList<SourceDayAuth> sourceDayAuth(const QString &text)
+{
+    QList<SourceDayAuth> auth;
+    for (const QStringView combination :
+         QStringView(text).split(kCombinationEnd, Qt::SkipEmptyParts)) {
+        const QList<QStringView> fields = combination.split(kFieldEnd);
+        if (fields.size() == 4) {
+            auth << SourceDayAuth{fields.at(0).toString(), fields.at(1).toString(),
+                                  fields.at(2).toString(), fields.at(3).toULongLong()};
+        }
     }
-    return QStringLiteral("reporter");
+    return auth;
 }
 
 Result<void> writeSources(const StoreConnection &connection, const CommitPlan &plan)
 {
-    using Upsert = StoreDialect::Upsert;
     const QString what = QStringLiteral("cannot update the sources");
-    // The names, then the counters: an engine checks a row's NOT NULL columns before it finds
-    // the conflict, so the counters' statement inserts the name's default ("") in passing.
-    auto written =
-        upsertRows(connection, what, QStringLiteral("source_days"), sourceDayKey(),
-                   {QStringLiteral("source_name"), QStringLiteral("source_type")}, Upsert::Replace,
-                   plan.sourceDays, [](QSqlQuery &query, const SourceDay &row) {
-                       bindSourceDay(query, row.day, row.fromDomain, row.source.ip);
-                       query.addBindValue(storedText(row.source.name));
-                       query.addBindValue(storedText(row.source.type));
-                   });
-    if (!written)
-        return written;
-    written = upsertRows(connection, what, QStringLiteral("source_days"), sourceDayKey(),
-                         sourceDayCounters(), Upsert::Add, plan.sourceDays,
-                         [](QSqlQuery &query, const SourceDay &row) {
-                             bindSourceDay(query, row.day, row.fromDomain, row.source.ip);
-                             bindSourceCounters(query, row.counters);
-                         });
-    if (!written)
-        return written;
-    written =
-        upsertRows(connection, what, QStringLiteral("source_day_domains"),
-                   sourceDayKey() + QStringList{QStringLiteral("kind"), QStringLiteral("domain")},
-                   {QStringLiteral("messages")}, Upsert::Add, plan.sourceDayDomains,
-                   [](QSqlQuery &query, const SourceDayDomain &row) {
-                       bindSourceDay(query, row.day, row.fromDomain, row.ip);
-                       query.addBindValue(sourceDomainKindName(row.kind));
-                       query.addBindValue(storedText(row.domain));
-                       query.addBindValue(qint64(row.messages));
-                   });
-    if (!written)
+    if (auto written = upsertSourceDays(connection, what, plan.sourceDays); !written)
         return written;
     // One statement a row: the order of the ids is the order the metrics show them in.
     return execForEach(connection, what,
                        connection.dialect->upsert(
                            QStringLiteral("source_counters"),
                            {QStringLiteral("from_domain"), QStringLiteral("source")},
-                           {QStringLiteral("total"), QStringLiteral("compliant")}, Upsert::Add),
+                           {QStringLiteral("total"), QStringLiteral("compliant")},
+                           StoreDialect::Upsert::Add),
                        plan.sourceCounters, [](QSqlQuery &query, const SourceCounter &row) {
                            query.addBindValue(storedText(row.pair.fromDomain));
                            query.addBindValue(storedText(row.pair.source));

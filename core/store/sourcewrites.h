@@ -11,15 +11,20 @@
 namespace Dmarc {
 
 // The sending sources in the store (docs/counting.md section 10.7): per day, from domain and
-// source IP the sums and the name (source_days), the reporters and passing DKIM and SPF domains
-// seen there (source_day_domains), and per from domain and source name the counters the metrics
-// serve (source_counters).
+// source IP the sums, the name and the reporters and passing DKIM and SPF domains seen there
+// (source_days), and per from domain and source name the counters the metrics serve
+// (source_counters).
 
 // The schema version that adds the tables of this file.
 QStringList sourcesMigration(const StoreDialect &dialect);
 
-// The kind column's value: "reporter", "dkim" or "spf".
-QString sourceDomainKindName(SourceDomainKind kind);
+// The schema version (13) that keeps a source day's reporters and DKIM and SPF domains in its row of
+// source_days (column `domains`) instead of a row each in source_day_domains, which it drops.
+QStringList sourceDomainsMigration(const StoreDialect &dialect);
+
+// The combinations of reporter, DKIM and SPF domain that a source day's `domains` holds, as
+// commits appended them (the same combination may come more than once).
+QList<SourceDayAuth> sourceDayAuth(const QString &text);
 
 // Adds the plan's source rows, in the open transaction.
 Result<void> writeSources(const StoreConnection &connection, const CommitPlan &plan);

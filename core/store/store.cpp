@@ -170,18 +170,24 @@ QList<QStringList> migrations(const StoreDialect &dialect)
         sourceReadsMigration(dialect),
         // Version 12: the sources per week and each address's first day, for the Sources
         // view's pages.
-        sourcePagesMigration(dialect)};
+        sourcePagesMigration(dialect),
+        // Version 13: a source day's reporters and DKIM and SPF domains in its own row.
+        sourceDomainsMigration(dialect)};
 }
 
-// The tables the migrations create, in that order: each after those it references.
+// The tables the migrations create and do not drop, in that order: each after those it
+// references.
 QStringList schemaTables(const StoreDialect &dialect)
 {
     const QString create = QStringLiteral("CREATE TABLE ");
+    const QString drop = QStringLiteral("DROP TABLE ");
     QStringList tables;
     for (const QStringList &step : migrations(dialect)) {
         for (const QString &statement : step) {
             if (statement.startsWith(create))
                 tables << statement.mid(create.size()).section(QLatin1Char(' '), 0, 0);
+            else if (statement.startsWith(drop))
+                tables.removeAll(statement.mid(drop.size()));
         }
     }
     return tables;

@@ -150,6 +150,26 @@ QStringList sourceDaysOf(const QString &path)
                                        "ORDER BY day, from_domain, source_ip"));
 }
 
+// What the drill-down reads of the reporters and passing domains of the sources `ips`
+// (Store::sourceDomainsOf, every day), each "from_domain|ip|kind|domain|messages", sorted.
+QStringList sourceDomainsOf(const Store &store, const QStringList &ips)
+{
+    const char *const kinds[] = {"reporter", "dkim", "spf"};
+    QStringList rows;
+    for (const QString &ip : ips) {
+        const auto domains = store.sourceDomainsOf(ip, QDate(), QDate());
+        if (!domains)
+            return {domains.error().message};
+        for (const SourceDayDomain &domain : *domains) {
+            rows << QStringList{domain.fromDomain, ip, QLatin1String(kinds[int(domain.kind)]),
+                                domain.domain, QString::number(domain.messages)}
+                        .join(QLatin1Char('|'));
+        }
+    }
+    rows.sort();
+    return rows;
+}
+
 QStringList sourceCountersOf(Store &store)
 {
     const auto snapshot = store.snapshot();
@@ -743,15 +763,13 @@ private Q_SLOTS:
                                              "0|0|0|0|0"),
                               QStringLiteral("2023-11-13|other.example|192.0.2.1|SendGrid|other|"
                                              "3|3|3|0|0|0")}));
-        QCOMPARE(rowsOf(path, QStringLiteral("SELECT from_domain, source_ip, kind, domain, "
-                                             "messages FROM source_day_domains ORDER BY "
-                                             "from_domain, source_ip, kind, domain")),
-                 (QStringList{QStringLiteral("mydomain.de||reporter|Yahoo|2"),
-                              QStringLiteral("mydomain.de|192.0.2.1|dkim|mydomain.de|6"),
+        QCOMPARE(sourceDomainsOf(*store, {QString(), ip, ipv6}),
+                 (QStringList{QStringLiteral("mydomain.de|192.0.2.1|dkim|mydomain.de|6"),
                               QStringLiteral("mydomain.de|192.0.2.1|dkim|sendgrid.net|5"),
                               QStringLiteral("mydomain.de|192.0.2.1|reporter|Yahoo|5"),
                               QStringLiteral("mydomain.de|192.0.2.1|reporter|google.com|6"),
                               QStringLiteral("mydomain.de|2001:db8::1|reporter|google.com|4"),
+                              QStringLiteral("mydomain.de||reporter|Yahoo|2"),
                               QStringLiteral("other.example|192.0.2.1|reporter|Yahoo|3")}));
     }
 
@@ -794,6 +812,60 @@ private Q_SLOTS:
                                             "0|0|0")});
         QCOMPARE(sourceCountersOf(*store), QStringList{QStringLiteral("mydomain.de/unknown=2,2")});
         QCOMPARE(countersOf(*store, kLabels), counters(5, 5));
+    }
+
+    // Schema version 13 keeps a source day's reporters and DKIM and SPF domains in its row: the
+    // rows of source_day_domains move there, read as before, and commits add to them.
+    void migratesSourceDomains()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(Store::fileName());
+        const QString ip = QStringLiteral("192.0.2.1");
+        const ReportCounts report =
+            withSource(reportCounts(QStringLiteral("google.com"), QStringLiteral("old"), 3), ip, 3);
+        {
+            auto store = openStore(dir.path());
+            QVERIFY(store->commit({withSourceNames(emailCommit(1, {report}))}, kNow).ok());
+        }
+        const auto downgraded = downgradeStore(path, 12);
+        QVERIFY2(downgraded, downgraded ? "" : qPrintable(downgraded.error().message));
+        // What version 12 held of that commit, and a second source day of the address.
+        const QString insert = QStringLiteral(
+            "INSERT INTO source_day_domains (day, from_domain, source_ip, kind, domain, messages) "
+            "VALUES ");
+        rawSql(path, {insert % QStringLiteral("('2023-11-13', 'mydomain.de', '192.0.2.1', "
+                                              "'reporter', 'google.com', 3)"),
+                      QStringLiteral("INSERT INTO source_days (day, from_domain, source_ip, "
+                                     "source_name, source_type, messages) VALUES ('2023-11-12', "
+                                     "'mydomain.de', '192.0.2.1', 'SendGrid', 'esp', 7)"),
+                      insert % QStringLiteral("('2023-11-12', 'mydomain.de', '192.0.2.1', "
+                                              "'reporter', 'Yahoo', 7)"),
+                      insert % QStringLiteral("('2023-11-12', 'mydomain.de', '192.0.2.1', "
+                                              "'dkim', 'sendgrid.net', 6)"),
+                      insert % QStringLiteral("('2023-11-12', 'mydomain.de', '192.0.2.1', "
+                                              "'spf', 'sendgrid.net', 5)")});
+        auto store = openStore(dir.path());
+        QVERIFY(store);
+        QCOMPARE(rawSql(path, {QStringLiteral("SELECT version FROM schema_version")}).toInt(),
+                 Store::kSchemaVersion);
+        const QStringList before{QStringLiteral("mydomain.de|192.0.2.1|dkim|sendgrid.net|6"),
+                                 QStringLiteral("mydomain.de|192.0.2.1|reporter|Yahoo|7"),
+                                 QStringLiteral("mydomain.de|192.0.2.1|reporter|google.com|3"),
+                                 QStringLiteral("mydomain.de|192.0.2.1|spf|sendgrid.net|5")};
+        QCOMPARE(sourceDomainsOf(*store, {ip}), before);
+        QVERIFY(!rawSql(path, {QStringLiteral("SELECT COUNT(*) FROM source_days WHERE "
+                                              "domains = ''")})
+                     .toBool());
+        ReportCounts again =
+            withSource(reportCounts(QStringLiteral("google.com"), QStringLiteral("new"), 2), ip, 2,
+                       2, QStringLiteral("mydomain.de"));
+        QVERIFY(store->commit({withSourceNames(emailCommit(2, {again}))}, kNow + 1).ok());
+        QCOMPARE(sourceDomainsOf(*store, {ip}),
+                 (QStringList{QStringLiteral("mydomain.de|192.0.2.1|dkim|mydomain.de|2"),
+                              QStringLiteral("mydomain.de|192.0.2.1|dkim|sendgrid.net|6"),
+                              QStringLiteral("mydomain.de|192.0.2.1|reporter|Yahoo|7"),
+                              QStringLiteral("mydomain.de|192.0.2.1|reporter|google.com|5"),
+                              QStringLiteral("mydomain.de|192.0.2.1|spf|sendgrid.net|5")}));
     }
 
     // Schema version 3 adds the TLS and failure-report tables; what version 2 held stays.

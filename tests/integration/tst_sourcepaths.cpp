@@ -155,9 +155,9 @@ class TestSourcePaths : public QObject
 private Q_SLOTS:
     // The same reports through the mailbox (emails with gzip, zip or XML attached, one of them
     // twice) and through `import` of a folder (bare .xml, .xml.gz and .zip files, emails as
-    // .eml files in a subfolder, a copy of a report): the same rows of source_days and
-    // source_day_domains, the same names and types, the same source counters, and the same
-    // samples of both families on /metrics.
+    // .eml files in a subfolder, a copy of a report): the same rows of source_days with the
+    // same reporters and passing domains, the same names and types, the same source counters,
+    // and the same samples of both families on /metrics.
     void importFillsTheSourcesAsTheMailbox()
     {
         const QList<QByteArray> reports = generateReports();

@@ -12,7 +12,7 @@ namespace Dmarc::Test {
 struct KeptSources
 {
     QStringList days;     // source_days, by source IP, day and from domain
-    QStringList domains;  // source_day_domains, the same way, then by kind and domain
+    QStringList domains;  // reporters and passing domains per source day, the same way, then by kind and domain
     QStringList counters; // source_counters, sorted
 };
 

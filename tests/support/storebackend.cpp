@@ -1,5 +1,7 @@
 #include "storebackend.h"
 
+#include "store/sourcewrites.h"
+#include "store/storedialect.h"
 #include "store/storesql.h"
 
 #include <QDir>
@@ -112,6 +114,18 @@ Result<void> downgradeStore(const QString &path, int version)
 {
     // What each version from 3 on added, undone down to `version`.
     QStringList statements;
+    if (version < 13) {
+        // Version 7's table of a source day's domains, empty; what the column held is lost.
+        statements << QStringLiteral("ALTER TABLE source_days DROP COLUMN domains");
+        const SqliteDialect sqlite;
+        const PostgresDialect postgres;
+        const StoreDialect &dialect = onPostgres() ? static_cast<const StoreDialect &>(postgres)
+                                                   : sqlite;
+        for (const QString &statement : sourcesMigration(dialect)) {
+            if (statement.startsWith(QLatin1String("CREATE TABLE source_day_domains ")))
+                statements << statement;
+        }
+    }
     if (version < 12)
         statements << QStringLiteral("DROP TABLE source_weeks")
                    << QStringLiteral("DROP TABLE source_ips");

@@ -127,13 +127,14 @@ QString describe(const SourceDay &row)
                .join(QLatin1Char(','));
 }
 
-QString describe(const SourceDayDomain &row)
+// A planned source day, then what reported and passed its messages: "reporter|dkim|spf=messages".
+QString describe(const PlannedSourceDay &planned)
 {
-    const char *kinds[] = {"reporter", "dkim", "spf"};
-    return QStringList{row.day.toString(Qt::ISODate), row.fromDomain, row.ip,
-                       QLatin1String(kinds[int(row.kind)]), row.domain}
-               .join(QLatin1Char(' ')) %
-           QLatin1Char('=') % QString::number(row.messages);
+    QStringList auth;
+    for (const SourceDayAuth &a : planned.auth)
+        auth << a.reporter % QLatin1Char('|') % a.dkimDomain % QLatin1Char('|') % a.spfDomain %
+                    QLatin1Char('=') % QString::number(a.messages);
+    return describe(planned.row) % QStringLiteral(" by ") % auth.join(QLatin1Char(' '));
 }
 
 QString describe(const SourceCounter &row)
@@ -883,16 +884,13 @@ private Q_SLOTS:
                                                 {ReportOutcome::Malformed}}));
         const QString day = QStringLiteral("2023-11-13 ");
         QCOMPARE(describeAll(planned.sourceDays),
-                 (QStringList{day + QStringLiteral("mydomain.de 192.0.2.1 SendGrid other=11,8,8,0,0,0"),
-                              day + QStringLiteral("mydomain.de 2001:db8::1 unknown other=4,0,0,0,0,0"),
-                              day + QStringLiteral("other.example 192.0.2.1 SendGrid other=3,3,3,0,0,0")}));
-        QCOMPARE(describeAll(planned.sourceDayDomains),
-                 (QStringList{day + QStringLiteral("mydomain.de 192.0.2.1 reporter google.com=6"),
-                              day + QStringLiteral("mydomain.de 192.0.2.1 dkim mydomain.de=6"),
-                              day + QStringLiteral("mydomain.de 2001:db8::1 reporter google.com=4"),
-                              day + QStringLiteral("mydomain.de 192.0.2.1 reporter Yahoo=5"),
-                              day + QStringLiteral("mydomain.de 192.0.2.1 dkim sendgrid.net=5"),
-                              day + QStringLiteral("other.example 192.0.2.1 reporter Yahoo=3")}));
+                 (QStringList{day + QStringLiteral("mydomain.de 192.0.2.1 SendGrid other=11,8,8,0,0,0 "
+                                                   "by google.com|mydomain.de|=6 "
+                                                   "Yahoo|sendgrid.net|=5"),
+                              day + QStringLiteral("mydomain.de 2001:db8::1 unknown other=4,0,0,0,0,0 "
+                                                   "by google.com||=4"),
+                              day + QStringLiteral("other.example 192.0.2.1 SendGrid other=3,3,3,0,0,0 "
+                                                   "by Yahoo||=3")}));
         QCOMPARE(describeAll(planned.sourceCounters),
                  (QStringList{QStringLiteral("mydomain.de/own domain=6,6"),
                               QStringLiteral("mydomain.de/unknown=4,0"),
@@ -914,11 +912,38 @@ private Q_SLOTS:
                                                   later})),
                   emailCommit(2, {withSource(reportCounts(kOrg, QStringLiteral("c"), 5), ip, 5)})});
         QCOMPARE(describeAll(planned.sourceDays),
-                 (QStringList{QStringLiteral("2023-11-13 mydomain.de 192.0.2.1 unknown other=1,0,0,0,0,0"),
-                              QStringLiteral("2023-11-14 mydomain.de 192.0.2.1 unknown other=2,0,0,0,0,0")}));
+                 (QStringList{QStringLiteral("2023-11-13 mydomain.de 192.0.2.1 unknown other=1,0,0,0,0,0 "
+                                             "by google.com||=1"),
+                              QStringLiteral("2023-11-14 mydomain.de 192.0.2.1 unknown other=2,0,0,0,0,0 "
+                                             "by google.com||=2")}));
         QCOMPARE(describeAll(planned.sourceCounters),
                  QStringList{QStringLiteral("mydomain.de/unknown=3,0")});
         QCOMPARE(countedTotal(planned), quint64(8));
+    }
+
+    // A source day keeps each combination of reporter, passing DKIM and passing SPF domain once,
+    // with the messages of every report that counted it there; a combination without any name
+    // is not kept.
+    void sourceCombinationsSummed()
+    {
+        const QString ip = QStringLiteral("192.0.2.1");
+        const QString own = QStringLiteral("mydomain.de");
+        ReportCounts first = withSource(
+            withSource(reportCounts(kOrg, QStringLiteral("a"), 5), ip, 2, 2, own), ip, 1);
+        first.sources[1].spfDomain = own;
+        const ReportCounts second =
+            withSource(reportCounts(kOrg, QStringLiteral("b"), 3), ip, 3, 3, own);
+        ReportCounts anonymous =
+            withSource(reportCounts(QString(), QStringLiteral("c"), 4), ip, 4);
+        const CommitPlan planned =
+            plan({withSourceNames(emailCommit(1, {first, second})),
+                  withSourceNames(emailCommit(2, {anonymous}))});
+        QCOMPARE(describeAll(planned.sourceDays),
+                 QStringList{QStringLiteral("2023-11-13 mydomain.de 192.0.2.1 unknown "
+                                            "other=10,5,5,0,0,0 by google.com|mydomain.de|=5 "
+                                            "google.com||mydomain.de=1")});
+        QCOMPARE(describeAll(planned.sourceCounters),
+                 QStringList{QStringLiteral("mydomain.de/unknown=10,5")});
     }
 
     // docs/counting.md section 10.7: the pairs of from domain and source name are bounded by
