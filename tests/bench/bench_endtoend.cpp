@@ -21,6 +21,9 @@
 // published) and the process's thread count is back to what it was at rest on an empty inbox
 // (the analysis helpers have ended) and has not changed for 2 s; at most 60 s.
 // BENCH_LOG=FILE keeps the exporter's log. BENCH_SEED=N changes the mailbox (default 1).
+// BENCH_ADDRESSES=new gives every record of the realistic mailboxes an address of its own (the
+// heaviest case for the store); by default most come from a pool of sending servers used again
+// and again, as a domain's reports do (SourceAddresses in tests/support/realisticmailbox.h).
 // BENCH_WRAPPER="heaptrack -o FILE" (or any command) runs the exporter under it.
 
 #include "dovecotserver.h"
@@ -261,7 +264,8 @@ void describeMailbox(const RealisticMailbox &box)
 {
     out << "mailbox: " << box.emails.size() << " emails (" << box.valid << " valid, " << box.invalid
         << " invalid), " << box.labelSets << " new label sets, " << box.records << " records, "
-        << mb(box.xmlBytes / 1024) << " MB of XML (largest report "
+        << box.addresses << " source addresses, " << mb(box.xmlBytes / 1024)
+        << " MB of XML (largest report "
         << QString::number(double(box.largestXml) / 1024.0, 'f', 0) << " KB), "
         << mb(box.emailBytes / 1024) << " MB of email; attachments: " << box.zip << " zip, "
         << box.gzip << " gzip, " << box.xml << " XML\n";
@@ -274,6 +278,7 @@ struct Bench
     DovecotServer server;
     int idleThreads = 0; // threads of an exporter at rest on an empty inbox
     quint64 seed = 1;
+    SourceAddresses addresses = SourceAddresses::KnownSenders;
     int batches = 0; // report id prefixes already used
 
     QByteArray nextPrefix() { return "b" + QByteArray::number(++batches); }
@@ -297,6 +302,7 @@ struct Bench
     {
         MailboxShape shape;
         shape.seed = seed;
+        shape.addresses = addresses;
         shape.emails = count;
         shape.labelSets = count * 21 / 20;
         shape.generation = 0;
@@ -459,6 +465,7 @@ struct Bench
         for (int step = 0; step < 3; ++step) {
             MailboxShape shape;
             shape.seed = seed;
+            shape.addresses = addresses;
             shape.emails = steps[step].emails;
             shape.labelSets = steps[step].labelSets - total;
             shape.generation = 100 + step;
@@ -518,6 +525,8 @@ int main(int argc, char *argv[])
     Bench bench;
     bench.binary = args.at(1);
     bench.seed = qEnvironmentVariable("BENCH_SEED", QStringLiteral("1")).toULongLong();
+    if (qEnvironmentVariable("BENCH_ADDRESSES") == QLatin1String("new"))
+        bench.addresses = SourceAddresses::EveryRecordNew;
     if (!bench.server.start().ok())
         return 1;
     QElapsedTimer clock;

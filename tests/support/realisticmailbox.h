@@ -14,8 +14,22 @@
 #include <QString>
 
 #include <algorithm>
+#include <optional>
 
 namespace Dmarc::Test {
+
+// Where the records' source addresses come from.
+enum class SourceAddresses
+{
+    // Every record an address of its own: the heaviest case for the store, each record a source
+    // never seen before.
+    EveryRecordNew,
+    // As a domain sees them: most records (85 %) from a pool of 3,000 sending servers used
+    // again and again, each sender (the DKIM domain, else the SPF domain, else the From domain)
+    // sending from its busiest servers most (Zipf-like), the rest from addresses seen once
+    // (spoofers, forwarders).
+    KnownSenders,
+};
 
 struct MailboxShape
 {
@@ -28,6 +42,8 @@ struct MailboxShape
     // Report ids start with it: batches with different prefixes are never duplicates.
     QByteArray reportIdPrefix = "rm";
     int invalidPerMille = 30; // emails without a countable report (error folder)
+    // Only the addresses differ between the two: the records are otherwise the same.
+    SourceAddresses addresses = SourceAddresses::EveryRecordNew;
 };
 
 struct RealisticMailbox
@@ -37,6 +53,7 @@ struct RealisticMailbox
     int invalid = 0;
     int labelSets = 0;
     qint64 records = 0;
+    int addresses = 0;     // distinct source addresses of the records
     qint64 xmlBytes = 0;   // XML of every report, uncompressed
     qint64 emailBytes = 0; // the emails as delivered
     qint64 largestXml = 0;
@@ -162,14 +179,61 @@ inline QByteArray sourceIp(Random &random)
            '.' + QByteArray::number(random.between(1, 254));
 }
 
-inline QByteArray recordXml(Random &random, const Triple &t)
+// The pool of sending servers of SourceAddresses::KnownSenders, with a random stream of its
+// own so that the records are otherwise the same as with every address new.
+class SenderPool
+{
+public:
+    static constexpr int kServers = 3000;
+    static constexpr int kSeenOncePercent = 15;
+
+    explicit SenderPool(quint64 seed)
+        : m_random(seed ^ 0x5eed5eed5eedULL)
+    {
+        double sum = 0;
+        for (int rank = 0; rank < kServers; ++rank) {
+            m_servers << sourceIp(m_random);
+            sum += 1.0 / (rank + 1);
+            m_cumulative << sum;
+        }
+    }
+
+    // The address of a record of `t`'s sender.
+    QByteArray pick(const Triple &t)
+    {
+        if (m_random.below(100) < kSeenOncePercent)
+            return sourceIp(m_random);
+        const QByteArray &sender = !t.dkim.isEmpty() ? t.dkim : !t.spf.isEmpty() ? t.spf : t.from;
+        const double at = m_random.unit() * m_cumulative.constLast();
+        const int rank =
+            int(std::lower_bound(m_cumulative.cbegin(), m_cumulative.cend(), at) -
+                m_cumulative.cbegin());
+        // FNV-1a: each sender's busiest server is a server of its own.
+        quint64 hash = 0xcbf29ce484222325ULL;
+        for (const char c : sender)
+            hash = (hash ^ quint8(c)) * 0x100000001b3ULL;
+        return m_servers.at(int((hash + quint64(rank)) % kServers));
+    }
+
+private:
+    Random m_random;
+    QList<QByteArray> m_servers;
+    QList<double> m_cumulative; // of the Zipf weights 1/(rank + 1)
+};
+
+// A record of `t`; its address from `pool`, or new when there is none.
+inline QByteArray recordXml(Random &random, const Triple &t, SenderPool *pool,
+                            QSet<QByteArray> &addresses)
 {
     const int roll = random.below(100);
     const QByteArray disposition = roll < 85 ? "none" : roll < 95 ? "quarantine" : "reject";
     const bool dkimPass = !t.dkim.isEmpty() && random.below(100) < 80;
     const bool spfPass = random.below(100) < 75;
     const int count = random.below(4) == 0 ? random.between(1, 5000) : random.between(1, 20);
-    QByteArray out = "  <record>\n    <row>\n      <source_ip>" + sourceIp(random) +
+    const QByteArray fresh = sourceIp(random);
+    const QByteArray ip = pool ? pool->pick(t) : fresh;
+    addresses.insert(ip);
+    QByteArray out = "  <record>\n    <row>\n      <source_ip>" + ip +
                      "</source_ip>\n      <count>" + QByteArray::number(count) +
                      "</count>\n      <policy_evaluated>\n        <disposition>" + disposition +
                      "</disposition>\n        <dkim>" + (dkimPass ? "pass" : "fail") +
@@ -298,6 +362,10 @@ inline RealisticMailbox realisticMailbox(const MailboxShape &shape)
 
     RealisticMailbox box;
     box.labelSets = made;
+    std::optional<SenderPool> pool;
+    if (shape.addresses == SourceAddresses::KnownSenders)
+        pool.emplace(shape.seed);
+    QSet<QByteArray> addresses;
     QList<int> emailIndexOf(allReporters.size(), 0);
     const qint64 dayZero = 1704067200; // 2024-01-01
     for (int i = 0; i < shape.emails; ++i) {
@@ -342,13 +410,13 @@ inline RealisticMailbox realisticMailbox(const MailboxShape &shape)
             for (int k = 0; k < records; ++k) {
                 const Triple &t =
                     k < mine.size() ? *mine.at(k) : sets.at(random.below(int(sets.size())));
-                body += recordXml(random, t);
+                body += recordXml(random, t, pool ? &*pool : nullptr, addresses);
             }
             box.records += records;
         } else {
             Triple t{policyDomain, policyDomain, "bounce." + policyDomain};
             for (int k = 0; k < records; ++k)
-                body += recordXml(random, t);
+                body += recordXml(random, t, pool ? &*pool : nullptr, addresses);
         }
         QByteArray xml = documentXml(reporter, reportId, policyDomain, begin, body);
         box.xmlBytes += xml.size();
@@ -391,6 +459,7 @@ inline RealisticMailbox realisticMailbox(const MailboxShape &shape)
     }
     for (const QByteArray &email : std::as_const(box.emails))
         box.emailBytes += email.size();
+    box.addresses = int(addresses.size());
     return box;
 }
 
