@@ -15,17 +15,19 @@ namespace Dmarc {
 
 namespace {
 
-// Keys per lookup statement: well below SQLite's limit of bound values.
+// Keys per lookup statement at most.
 constexpr qsizetype kKeysPerQuery = 200;
 
-// Adds the statement `sql(n)` for the keys, n at a time, handing each row found to `read`.
+// Adds the statement `sql(n)` for the keys (`columns` values each), n at a time, handing each
+// row found to `read`.
 template<typename Key, typename Sql, typename Bind, typename Read>
-void addLookUps(StatementBatch &batch, const QString &what, const QList<Key> &keys, Sql sql,
-                Bind bind, Read read)
+void addLookUps(StatementBatch &batch, const QString &what, const QList<Key> &keys, int columns,
+                Sql sql, Bind bind, Read read)
 {
+    const qsizetype atOnce = rowsPerStatement(*batch.connection().dialect, columns, kKeysPerQuery);
     QSqlQuery binder(batch.connection().database());
-    for (qsizetype first = 0; first < keys.size(); first += kKeysPerQuery) {
-        const qsizetype count = std::min(kKeysPerQuery, keys.size() - first);
+    for (qsizetype first = 0; first < keys.size(); first += atOnce) {
+        const qsizetype count = std::min(atOnce, keys.size() - first);
         for (qsizetype i = first; i < first + count; ++i)
             bind(binder, keys.at(i));
         batch.add(what, sql(count), binder.boundValues(), read);
@@ -39,7 +41,7 @@ void addDecidedEmailsLookUp(StatementBatch &batch, const QList<EmailIdentity> &i
 {
     const StoreDialect &dialect = *batch.connection().dialect;
     addLookUps(
-        batch, QStringLiteral("cannot look up an email"), identities,
+        batch, QStringLiteral("cannot look up an email"), identities, 4,
         [&](qsizetype count) -> QString {
             return QStringLiteral("SELECT d.account, d.mailbox, d.uid_validity, d.uid, d.digest, "
                                   "d.verdict, d.decided_at FROM ") %
@@ -117,7 +119,7 @@ Result<CommitState> readCommitState(const StoreConnection &connection,
                 keys << key;
         }
         addLookUps(
-            reads, QStringLiteral("cannot look up a report"), keys,
+            reads, QStringLiteral("cannot look up a report"), keys, 2,
             [&](qsizetype count) -> QString {
                 return QStringLiteral("SELECT d.org_name, d.report_id, d.first_seen FROM ") %
                        connection.dialect->boundRows(count, 2) % QStringLiteral(" AS k JOIN ") %
@@ -136,7 +138,7 @@ Result<CommitState> readCommitState(const StoreConnection &connection,
             });
     }
     addLookUps(
-        reads, QStringLiteral("cannot look up a label set"), labelSets.values(),
+        reads, QStringLiteral("cannot look up a label set"), labelSets.values(), 4,
         [&](qsizetype n) -> QString {
             return QStringLiteral("SELECT c.reporter, c.from_domain, c.dkim_domain, c.spf_domain "
                                   "FROM ") %
@@ -152,7 +154,7 @@ Result<CommitState> readCommitState(const StoreConnection &connection,
                          query.value(2).toString(), query.value(3).toString()});
         });
     addLookUps(
-        reads, QStringLiteral("cannot look up a source"), sourcePairs.values(),
+        reads, QStringLiteral("cannot look up a source"), sourcePairs.values(), 2,
         [&](qsizetype n) -> QString {
             return QStringLiteral("SELECT c.from_domain, c.source FROM ") %
                    connection.dialect->boundRows(n, 2) %
@@ -385,8 +387,9 @@ void CommitWriter::addPeriodCounters(StatementBatch &batch, const QString &table
     };
     QString statement; // for as many rows as the last one
     qsizetype statementRows = 0;
-    for (qsizetype first = 0; first < deltas.size(); first += kKeysPerQuery) {
-        const qsizetype count = std::min(kKeysPerQuery, deltas.size() - first);
+    const qsizetype atOnce = rowsPerStatement(dialect, 1 + counterCount + 4, kKeysPerQuery);
+    for (qsizetype first = 0; first < deltas.size(); first += atOnce) {
+        const qsizetype count = std::min(atOnce, deltas.size() - first);
         if (count != statementRows) {
             statement = sql(count);
             statementRows = count;

@@ -65,6 +65,8 @@ public:
     // Otherwise each is prepared and its values bound, which costs nothing more for an engine
     // in the process.
     virtual bool runsStatementsAsText() const = 0;
+    // Bound values one statement takes at most (StatementBatch splits rows into statements).
+    virtual qsizetype valuesPerStatement() const = 0;
 
     // What follows is the same on both engines.
 
@@ -109,6 +111,9 @@ public:
     // A new id is one more than the largest.
     QStringList followInsertedIds(const QString &) const override { return {}; }
     bool runsStatementsAsText() const override { return false; }
+    // Qt's driver looks up each placeholder of a statement among all of them as it binds it, a
+    // cost that grows with their number squared: small statements are the cheaper.
+    qsizetype valuesPerStatement() const override { return 250; }
     // Writes a consistent copy of the database, as of the statement, to the file bound to it;
     // also over a read-only connection.
     QString copyInto() const { return QStringLiteral("VACUUM INTO ?"); }
@@ -150,6 +155,7 @@ public:
     QString joinedText(const QString &expression) const override;
     QStringList followInsertedIds(const QString &table) const override;
     bool runsStatementsAsText() const override { return true; }
+    qsizetype valuesPerStatement() const override { return 20000; }
 };
 
 } // namespace Dmarc

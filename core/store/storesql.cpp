@@ -97,6 +97,12 @@ QString RowsStatement::sql(qsizetype rows) const
     return head % all.join(QStringLiteral(", ")) % tail;
 }
 
+qsizetype rowsPerStatement(const StoreDialect &dialect, qsizetype valuesPerRow, qsizetype most)
+{
+    return std::clamp<qsizetype>(
+        dialect.valuesPerStatement() / std::max<qsizetype>(1, valuesPerRow), 1, most);
+}
+
 std::optional<RowsStatement> rowsStatement(const QString &sql)
 {
     static const QString insert = QStringLiteral("INSERT INTO ");
@@ -152,6 +158,8 @@ void StatementBatch::addRows(const QString &what, const QString &sql, qsizetype 
             add(what, sql, values.mid(r * perRow, perRow));
         return;
     }
+    const qsizetype rowsAtOnce =
+        rowsPerStatement(*m_connection.dialect, perRow, statement->rowsAtOnce);
     QSet<QString> keys;  // of the rows in the statement being gathered
     qsizetype first = 0; // its first row
     const auto gathered = [&](qsizetype end) {
@@ -168,7 +176,7 @@ void StatementBatch::addRows(const QString &what, const QString &sql, qsizetype 
                 gathered(r);
             keys.insert(key);
         }
-        if (r - first + 1 == statement->rowsAtOnce)
+        if (r - first + 1 == rowsAtOnce)
             gathered(r + 1);
     }
     if (first < rows)

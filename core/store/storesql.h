@@ -105,6 +105,8 @@ struct RowsStatement
 };
 // `sql` in parts, or nothing when it is not such an INSERT (then it runs once per row).
 std::optional<RowsStatement> rowsStatement(const QString &sql);
+// Rows of `valuesPerRow` values one statement takes on `dialect`: at least one, at most `most`.
+qsizetype rowsPerStatement(const StoreDialect &dialect, qsizetype valuesPerRow, qsizetype most);
 
 // Statements that run one after another as one piece of work, each with its values bound to its
 // placeholders (?) in order; a statement given `read` hands it each row of its result. Where the
