@@ -250,10 +250,11 @@ QList<EmailCommit> realisticCommits()
     }
     QList<EmailCommit> commits;
     qint64 records = 0;
+    SourceNaming::Memo named;
     for (QByteArray &raw : box.emails) {
         EmailCommit email;
         email.analysis = analyzeEmail(raw, PayloadLimits{});
-        email.sourceLabels = naming->name(email.analysis, {});
+        email.sourceLabels = naming->name(email.analysis, {}, named);
         email.identity.digest = QByteArray(32, char(commits.size()));
         for (const ReportCounts &report : std::as_const(email.analysis.reports))
             records += qint64(report.counts.size());
