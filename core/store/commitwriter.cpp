@@ -1,5 +1,6 @@
 #include "commitwriter.h"
 
+#include "sourcepages.h"
 #include "sourcewrites.h"
 #include "storedetails.h"
 #include "storedialect.h"
@@ -256,7 +257,9 @@ Result<void> CommitWriter::apply(const CommitPlan &plan) const
     appendReportsLog(batch, plan, firstEntry, firstEmail);
     if (auto written = batch.run(); !written)
         return written;
-    return writeSources(m_connection, plan);
+    if (auto added = writeSources(m_connection, plan); !added)
+        return added;
+    return writeSourceSummaries(m_connection, plan);
 }
 
 void CommitWriter::addPrune(StatementBatch &batch, const CommitPlan &plan)
