@@ -8,10 +8,6 @@ namespace Dmarc {
 
 namespace {
 
-// Rows per statement: one statement for many rows costs Qt and the engine far less than one
-// statement a row; 200 rows of source_days bind 2,400 values, far below the engines' limits.
-constexpr qsizetype kRowsPerStatement = 200;
-
 // A source day's combinations of reporter, DKIM and SPF domain are kept as text in its row
 // (column `domains`): each one its three names, then its messages, each field ended by the unit
 // separator and the combination by the record separator. XML text cannot hold either, so no
@@ -60,10 +56,13 @@ Result<void> upsertSourceDays(const StoreConnection &connection, const QString &
     const QString onConflict =
         QStringLiteral(" ON CONFLICT (day, from_domain, source_ip) DO UPDATE SET ") %
         updates.join(QStringLiteral(", "));
+    // Many rows a statement, as many as the engine binds well at once.
+    const qsizetype rowsPerStatement =
+        std::max<qsizetype>(1, connection.dialect->valuesPerStatement() / columns.size());
     QSqlQuery query(connection.database());
     qsizetype prepared = 0; // the rows of the statement prepared
-    for (qsizetype first = 0; first < rows.size(); first += kRowsPerStatement) {
-        const qsizetype count = std::min(kRowsPerStatement, rows.size() - first);
+    for (qsizetype first = 0; first < rows.size(); first += rowsPerStatement) {
+        const qsizetype count = std::min(rowsPerStatement, rows.size() - first);
         if (count != prepared) {
             if (!query.prepare(connection.dialect->insertRows(table, columns, count) % onConflict))
                 return connection.error(what, query);
