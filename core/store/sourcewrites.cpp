@@ -56,35 +56,22 @@ Result<void> upsertSourceDays(const StoreConnection &connection, const QString &
     const QString onConflict =
         QStringLiteral(" ON CONFLICT (day, from_domain, source_ip) DO UPDATE SET ") %
         updates.join(QStringLiteral(", "));
-    // Many rows a statement, as many as the engine binds well at once.
-    const qsizetype rowsPerStatement =
-        std::max<qsizetype>(1, connection.dialect->valuesPerStatement() / columns.size());
-    QSqlQuery query(connection.database());
-    qsizetype prepared = 0; // the rows of the statement prepared
-    for (qsizetype first = 0; first < rows.size(); first += rowsPerStatement) {
-        const qsizetype count = std::min(rowsPerStatement, rows.size() - first);
-        if (count != prepared) {
-            if (!query.prepare(connection.dialect->insertRows(table, columns, count) % onConflict))
-                return connection.error(what, query);
-            prepared = count;
-        }
-        for (qsizetype i = first; i < first + count; ++i) {
-            const SourceDay &row = rows.at(i).row;
-            query.addBindValue(row.day.toString(Qt::ISODate));
-            query.addBindValue(storedText(row.fromDomain));
-            query.addBindValue(storedText(row.source.ip));
-            query.addBindValue(storedText(row.source.name));
-            query.addBindValue(storedText(row.source.type));
-            const Counters &c = row.counters;
-            for (const quint64 value :
-                 {c.total, c.compliant, c.dkimAligned, c.spfAligned, c.quarantine, c.reject})
-                query.addBindValue(qint64(value));
-            query.addBindValue(authText(rows.at(i).auth));
-        }
-        if (!query.exec())
-            return connection.error(what, query);
-    }
-    return {};
+    // Many rows a statement, as many as the engine binds well at once (StatementBatch).
+    return execForEach(connection, what,
+                       connection.dialect->insertRows(table, columns, 1) % onConflict, rows,
+                       [](QSqlQuery &query, const PlannedSourceDay &planned) {
+                           const SourceDay &row = planned.row;
+                           query.addBindValue(row.day.toString(Qt::ISODate));
+                           query.addBindValue(storedText(row.fromDomain));
+                           query.addBindValue(storedText(row.source.ip));
+                           query.addBindValue(storedText(row.source.name));
+                           query.addBindValue(storedText(row.source.type));
+                           const Counters &c = row.counters;
+                           for (const quint64 value : {c.total, c.compliant, c.dkimAligned,
+                                                       c.spfAligned, c.quarantine, c.reject})
+                               query.addBindValue(qint64(value));
+                           query.addBindValue(authText(planned.auth));
+                       });
 }
 
 } // namespace
