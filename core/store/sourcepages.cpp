@@ -1,6 +1,7 @@
 #include "sourcepages.h"
 
 #include "commitplan.h"
+#include "sourcewrites.h"
 #include "store.h"
 #include "storedialect.h"
 #include "storesql.h"
@@ -17,18 +18,10 @@ namespace Dmarc {
 namespace {
 
 // The counters a source keeps per day and per week, in the order of SourcePageRow's reading.
-const QStringList &counterNames()
-{
-    static const QStringList columns{QStringLiteral("messages"),     QStringLiteral("compliant"),
-                                     QStringLiteral("dkim_aligned"), QStringLiteral("spf_aligned"),
-                                     QStringLiteral("quarantined"),  QStringLiteral("rejected")};
-    return columns;
-}
-
 QString joinedCounters(const QString &prefix = QString())
 {
     QStringList columns;
-    for (const QString &column : counterNames())
+    for (const QString &column : sourceDayCounters())
         columns << prefix % column;
     return columns.join(QStringLiteral(", "));
 }
@@ -36,7 +29,7 @@ QString joinedCounters(const QString &prefix = QString())
 QString summedCounters()
 {
     QStringList sums;
-    for (const QString &column : counterNames())
+    for (const QString &column : sourceDayCounters())
         sums << QStringLiteral("SUM(") % column % QStringLiteral(") AS ") % column;
     return sums.join(QStringLiteral(", "));
 }
@@ -49,18 +42,6 @@ QString dayText(QDate day)
 QDate dayOf(const QVariant &value)
 {
     return QDate::fromString(value.toString(), Qt::ISODate);
-}
-
-Counters countersAt(const QSqlQuery &query, int first)
-{
-    Counters c;
-    c.total = quint64(query.value(first).toLongLong());
-    c.compliant = quint64(query.value(first + 1).toLongLong());
-    c.dkimAligned = quint64(query.value(first + 2).toLongLong());
-    c.spfAligned = quint64(query.value(first + 3).toLongLong());
-    c.quarantine = quint64(query.value(first + 4).toLongLong());
-    c.reject = quint64(query.value(first + 5).toLongLong());
-    return c;
 }
 
 // The row of source_days a plan adds to, whichever way the plan holds it.
@@ -85,8 +66,9 @@ QString bounds(const QString &column, QDate first, QDate last, QVariantList &val
         conditions << column % QStringLiteral(" <= ?");
         values << dayText(last);
     }
-    return conditions.isEmpty() ? QString()
-                                : QStringLiteral(" WHERE ") % conditions.join(QStringLiteral(" AND "));
+    return conditions.isEmpty()
+               ? QString()
+               : QStringLiteral(" WHERE ") % conditions.join(QStringLiteral(" AND "));
 }
 
 // The range's rows, (from_domain, source_ip, source_name, source_type, last_day, counters...):
@@ -126,7 +108,8 @@ QString orderBy(const SourcePageQuery &page)
         return QStringLiteral("COALESCE(1.0 * g.") % column %
                QStringLiteral(" / NULLIF(g.messages, 0), -1)");
     };
-    const QString tie = page.byName ? QStringLiteral("g.source_name") : QStringLiteral("g.source_ip");
+    const QString tie =
+        page.byName ? QStringLiteral("g.source_name") : QStringLiteral("g.source_ip");
     QString key;
     switch (page.order) {
     case SourcePageOrder::Key:
@@ -173,21 +156,6 @@ QString orderBy(const SourcePageQuery &page)
     return QStringLiteral(" ORDER BY ") % key % direction % QStringLiteral(", ") % tie % direction;
 }
 
-Result<QSqlQuery> run(const StoreConnection &connection, const QString &sql,
-                      const QVariantList &values)
-{
-    const QString what = QStringLiteral("cannot read the sources");
-    QSqlQuery query(connection.database());
-    query.setForwardOnly(true);
-    if (!query.prepare(sql))
-        return connection.error(what, query);
-    for (const QVariant &value : values)
-        query.addBindValue(value);
-    if (!query.exec())
-        return connection.error(what, query);
-    return query;
-}
-
 // "?, ?, ?" for `count` values.
 QString placeholders(qsizetype count)
 {
@@ -222,7 +190,7 @@ Result<void> nameAddresses(const StoreConnection &connection, QDate from, QDate 
         values << dayText(to);
     }
     sql += QStringLiteral(" ORDER BY source_ip, day, from_domain");
-    auto query = run(connection, sql, values);
+    auto query = runRead(connection, QStringLiteral("cannot read the sources"), sql, values);
     if (!query)
         return query.error();
     while (query->next()) {
@@ -291,13 +259,13 @@ Result<void> fromDomainsOfNames(const StoreConnection &connection, const SourceP
         index.insert(rows.at(i).name, i);
         values << storedText(rows.at(i).name);
     }
-    auto query = run(connection,
-                     addresses %
-                         QStringLiteral(" SELECT DISTINCT n.source_name, r.from_domain FROM r "
-                                        "JOIN n ON n.source_ip = r.source_ip "
-                                        "WHERE n.source_name IN (") %
-                         placeholders(rows.size()) % QLatin1Char(')'),
-                     values);
+    auto query = runRead(connection, QStringLiteral("cannot read the sources"),
+                         addresses %
+                             QStringLiteral(" SELECT DISTINCT n.source_name, r.from_domain FROM r "
+                                            "JOIN n ON n.source_ip = r.source_ip "
+                                            "WHERE n.source_name IN (") %
+                             placeholders(rows.size()) % QLatin1Char(')'),
+                         values);
     if (!query)
         return query.error();
     while (query->next())
@@ -312,7 +280,7 @@ Result<void> fromDomainsOfNames(const StoreConnection &connection, const SourceP
 QStringList sourcePagesMigration(const StoreDialect &dialect)
 {
     QStringList counters;
-    for (const QString &column : counterNames())
+    for (const QString &column : sourceDayCounters())
         counters << column % QStringLiteral(" BIGINT NOT NULL DEFAULT 0");
     const QString week = dialect.weekStart(QStringLiteral("day"));
     return {
@@ -362,7 +330,7 @@ Result<void> writeSourceSummaries(const StoreConnection &connection, const Commi
             first = day.day;
     }
     QStringList counterUpdates;
-    for (const QString &column : counterNames())
+    for (const QString &column : sourceDayCounters())
         counterUpdates << column % QStringLiteral(" = source_weeks.") % column %
                               QStringLiteral(" + excluded.") % column;
     // A week's name is that of its last day: a commit of an earlier day leaves it.
@@ -373,7 +341,7 @@ Result<void> writeSourceSummaries(const StoreConnection &connection, const Commi
             QStringList{QStringLiteral("week"), QStringLiteral("from_domain"),
                         QStringLiteral("source_ip"), QStringLiteral("source_name"),
                         QStringLiteral("source_type"), QStringLiteral("last_day")} +
-                counterNames(),
+                sourceDayCounters(),
             1) %
         QStringLiteral(" ON CONFLICT (week, from_domain, source_ip) DO UPDATE SET "
                        "source_name = CASE WHEN ") %
@@ -392,20 +360,21 @@ Result<void> writeSourceSummaries(const StoreConnection &connection, const Commi
             rows << std::pair(std::get<0>(it.key()), *it);
         return rows;
     }();
-    auto written = execForEach(connection, what, weeksSql, weekRows,
-                               [](QSqlQuery &query, const std::pair<QDate, SourceDay> &row) {
-                                   const SourceDay &week = row.second;
-                                   query.addBindValue(dayText(row.first));
-                                   query.addBindValue(storedText(week.fromDomain));
-                                   query.addBindValue(storedText(week.source.ip));
-                                   query.addBindValue(storedText(week.source.name));
-                                   query.addBindValue(storedText(week.source.type));
-                                   query.addBindValue(dayText(week.day));
-                                   const Counters &c = week.counters;
-                                   for (const quint64 value : {c.total, c.compliant, c.dkimAligned,
-                                                               c.spfAligned, c.quarantine, c.reject})
-                                       query.addBindValue(qint64(value));
-                               });
+    auto written =
+        execForEach(connection, what, weeksSql, weekRows,
+                    [](QSqlQuery &query, const std::pair<QDate, SourceDay> &row) {
+                        const SourceDay &week = row.second;
+                        query.addBindValue(dayText(row.first));
+                        query.addBindValue(storedText(week.fromDomain));
+                        query.addBindValue(storedText(week.source.ip));
+                        query.addBindValue(storedText(week.source.name));
+                        query.addBindValue(storedText(week.source.type));
+                        query.addBindValue(dayText(week.day));
+                        const Counters &c = week.counters;
+                        for (const quint64 value : {c.total, c.compliant, c.dkimAligned,
+                                                    c.spfAligned, c.quarantine, c.reject})
+                            query.addBindValue(qint64(value));
+                    });
     if (!written)
         return written;
     const QString ipsSql =
@@ -435,7 +404,7 @@ Result<SourcePageRows> Store::sourcePage(const SourcePageQuery &page) const
     } else {
         // Per name, the sums of the addresses it names.
         QStringList sums;
-        for (const QString &column : counterNames())
+        for (const QString &column : sourceDayCounters())
             sums << QStringLiteral("SUM(a.") % column % QStringLiteral(") AS ") % column;
         sql += QStringLiteral(" SELECT g.source_name, ") % joinedCounters(QStringLiteral("g.")) %
                QStringLiteral(", g.last_day, g.first_day, g.source_type, g.addresses, "
@@ -451,7 +420,7 @@ Result<SourcePageRows> Store::sourcePage(const SourcePageQuery &page) const
     const StoreConnection store = connection();
     // One read transaction: the page and the names of its addresses agree.
     return store.transaction(StoreConnection::Access::Read, [&]() -> Result<SourcePageRows> {
-        auto query = run(store, sql, values);
+        auto query = runRead(store, QStringLiteral("cannot read the sources"), sql, values);
         if (!query)
             return query.error();
         SourcePageRows answer;
@@ -465,7 +434,7 @@ Result<SourcePageRows> Store::sourcePage(const SourcePageQuery &page) const
                 row.ip = query->value(0).toString();
                 row.ptrName = query->value(9).toString();
             }
-            row.counters = countersAt(*query, 1);
+            row.counters = readSourceCounters(*query, 1);
             row.lastSeen = dayOf(query->value(7));
             row.firstSeen = dayOf(query->value(8));
             answer.total = qsizetype(query->value(page.byName ? 11 : 10).toLongLong());

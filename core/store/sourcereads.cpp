@@ -27,7 +27,8 @@ QDate dayOf(const QVariant &value)
     return QDate::fromString(value.toString(), Qt::ISODate);
 }
 
-// The six counters of source_days from column `first` on, in the migration's order.
+} // namespace
+
 Counters readSourceCounters(const QSqlQuery &query, int first)
 {
     Counters c;
@@ -39,23 +40,6 @@ Counters readSourceCounters(const QSqlQuery &query, int first)
     c.reject = quint64(query.value(first + 5).toLongLong());
     return c;
 }
-
-// Runs `sql` with `values` bound in order, forward only.
-Result<QSqlQuery> run(const StoreConnection &connection, const QString &what, const QString &sql,
-                      const QVariantList &values)
-{
-    QSqlQuery query(connection.database());
-    query.setForwardOnly(true);
-    if (!query.prepare(sql))
-        return connection.error(what, query);
-    for (const QVariant &value : values)
-        query.addBindValue(value);
-    if (!query.exec())
-        return connection.error(what, query);
-    return query;
-}
-
-} // namespace
 
 QStringList sourceReadsMigration(const StoreDialect &)
 {
@@ -81,8 +65,8 @@ Result<QList<SourceRangeRow>> Store::sourcesIn(QDate from, QDate to) const
         "JOIN source_days AS d ON d.day = g.last_day AND d.from_domain = g.from_domain "
         "AND d.source_ip = g.source_ip LEFT JOIN ptr_cache AS p ON p.ip = g.source_ip");
     const QString first = firstDayBound(from);
-    auto query = run(connection(), QStringLiteral("cannot read the sources"), sql,
-                     {first, first, lastDayBound(to)});
+    auto query = runRead(connection(), QStringLiteral("cannot read the sources"), sql,
+                         {first, first, lastDayBound(to)});
     if (!query)
         return query.error();
     QList<SourceRangeRow> rows;
@@ -104,12 +88,13 @@ Result<QList<SourceRangeRow>> Store::sourcesIn(QDate from, QDate to) const
 
 Result<QList<SourceDay>> Store::sourceDaysOf(const QString &ip, QDate from, QDate to) const
 {
-    auto query = run(connection(), QStringLiteral("cannot read the days of a source"),
-                     QStringLiteral("SELECT day, from_domain, source_name, source_type, messages, "
-                                    "compliant, dkim_aligned, spf_aligned, quarantined, rejected "
-                                    "FROM source_days WHERE source_ip = ? AND day >= ? AND "
-                                    "day <= ? ORDER BY day, from_domain"),
-                     {storedText(ip), firstDayBound(from), lastDayBound(to)});
+    auto query =
+        runRead(connection(), QStringLiteral("cannot read the days of a source"),
+                QStringLiteral("SELECT day, from_domain, source_name, source_type, messages, "
+                               "compliant, dkim_aligned, spf_aligned, quarantined, rejected "
+                               "FROM source_days WHERE source_ip = ? AND day >= ? AND "
+                               "day <= ? ORDER BY day, from_domain"),
+                {storedText(ip), firstDayBound(from), lastDayBound(to)});
     if (!query)
         return query.error();
     QList<SourceDay> days;
@@ -123,11 +108,11 @@ Result<QList<SourceDay>> Store::sourceDaysOf(const QString &ip, QDate from, QDat
 
 Result<QList<SourceDayDomain>> Store::sourceDomainsOf(const QString &ip, QDate from, QDate to) const
 {
-    auto query = run(connection(), QStringLiteral("cannot read the domains of a source"),
-                     QStringLiteral("SELECT day, from_domain, domains FROM source_days "
-                                    "WHERE source_ip = ? AND day >= ? AND day <= ? "
-                                    "ORDER BY day, from_domain"),
-                     {storedText(ip), firstDayBound(from), lastDayBound(to)});
+    auto query = runRead(connection(), QStringLiteral("cannot read the domains of a source"),
+                         QStringLiteral("SELECT day, from_domain, domains FROM source_days "
+                                        "WHERE source_ip = ? AND day >= ? AND day <= ? "
+                                        "ORDER BY day, from_domain"),
+                         {storedText(ip), firstDayBound(from), lastDayBound(to)});
     if (!query)
         return query.error();
     QList<SourceDayDomain> domains;
@@ -159,10 +144,10 @@ Result<QList<SourceDayDomain>> Store::sourceDomainsOf(const QString &ip, QDate f
 
 Result<QStringList> Store::sourceNamesIn(QDate from, QDate to) const
 {
-    auto query = run(connection(), QStringLiteral("cannot read the source names"),
-                     QStringLiteral("SELECT DISTINCT source_name FROM source_days "
-                                    "WHERE day >= ? AND day <= ? ORDER BY source_name"),
-                     {firstDayBound(from), lastDayBound(to)});
+    auto query = runRead(connection(), QStringLiteral("cannot read the source names"),
+                         QStringLiteral("SELECT DISTINCT source_name FROM source_days "
+                                        "WHERE day >= ? AND day <= ? ORDER BY source_name"),
+                         {firstDayBound(from), lastDayBound(to)});
     if (!query)
         return query.error();
     QStringList names;

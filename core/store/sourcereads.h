@@ -7,6 +7,8 @@
 #include <QString>
 #include <QStringList>
 
+class QSqlQuery;
+
 namespace Dmarc {
 
 class StoreDialect;
@@ -26,6 +28,9 @@ struct SourceRangeRow
     QDate seenBefore; // its last day before the range, with any from domain; invalid if none
     QString ptrName;  // the PTR name the store has for the IP, if any
 };
+
+// The six counters of source_days (sourceDayCounters()) read from column `first` on.
+Counters readSourceCounters(const QSqlQuery &query, int first);
 
 // The index that finds a source IP's days (its first day, its days before a range).
 QStringList sourceReadsMigration(const StoreDialect &dialect);

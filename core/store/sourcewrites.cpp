@@ -6,6 +6,14 @@
 
 namespace Dmarc {
 
+const QStringList &sourceDayCounters()
+{
+    static const QStringList columns{QStringLiteral("messages"),     QStringLiteral("compliant"),
+                                     QStringLiteral("dkim_aligned"), QStringLiteral("spf_aligned"),
+                                     QStringLiteral("quarantined"),  QStringLiteral("rejected")};
+    return columns;
+}
+
 namespace {
 
 // A source day's combinations of reporter, DKIM and SPF domain are kept as text in its row
@@ -14,15 +22,6 @@ namespace {
 // name does. A commit appends its combinations to the text; a read sums them.
 constexpr QChar kFieldEnd(0x1f);
 constexpr QChar kCombinationEnd(0x1e);
-
-// The counters a source day keeps, in the order a commit binds them.
-const QStringList &sourceDayCounters()
-{
-    static const QStringList columns{QStringLiteral("messages"),     QStringLiteral("compliant"),
-                                     QStringLiteral("dkim_aligned"), QStringLiteral("spf_aligned"),
-                                     QStringLiteral("quarantined"),  QStringLiteral("rejected")};
-    return columns;
-}
 
 // A source day's text of its combinations.
 QString authText(const QList<SourceDayAuth> &auth)
@@ -48,11 +47,11 @@ Result<void> upsertSourceDays(const StoreConnection &connection, const QString &
         updates << column % QStringLiteral(" = source_days.") % column %
                        QStringLiteral(" + excluded.") % column;
     updates << QStringLiteral("domains = source_days.domains || excluded.domains");
-    const QStringList columns = QStringList{QStringLiteral("day"), QStringLiteral("from_domain"),
-                                            QStringLiteral("source_ip"),
-                                            QStringLiteral("source_name"),
-                                            QStringLiteral("source_type")} +
-                                sourceDayCounters() + QStringList{QStringLiteral("domains")};
+    const QStringList columns =
+        QStringList{QStringLiteral("day"), QStringLiteral("from_domain"),
+                    QStringLiteral("source_ip"), QStringLiteral("source_name"),
+                    QStringLiteral("source_type")} +
+        sourceDayCounters() + QStringList{QStringLiteral("domains")};
     const QString onConflict =
         QStringLiteral(" ON CONFLICT (day, from_domain, source_ip) DO UPDATE SET ") %
         updates.join(QStringLiteral(", "));
@@ -104,13 +103,13 @@ QStringList sourceDomainsMigration(const StoreDialect &dialect)
 {
     // Each row of source_day_domains becomes a combination of one name, in its kind's field.
     const QString field(kFieldEnd);
-    const QString combination =
-        QStringLiteral("CASE d.kind WHEN 'reporter' THEN d.domain || '") % field % field % field %
-        QStringLiteral("' WHEN 'dkim' THEN '") % field % QStringLiteral("' || d.domain || '") %
-        field % field % QStringLiteral("' ELSE '") % field % field %
-        QStringLiteral("' || d.domain || '") % field %
-        QStringLiteral("' END || CAST(d.messages AS TEXT) || '") % QString(kCombinationEnd) %
-        QLatin1Char('\'');
+    const QString combination = QStringLiteral("CASE d.kind WHEN 'reporter' THEN d.domain || '") %
+                                field % field % field % QStringLiteral("' WHEN 'dkim' THEN '") %
+                                field % QStringLiteral("' || d.domain || '") % field % field %
+                                QStringLiteral("' ELSE '") % field % field %
+                                QStringLiteral("' || d.domain || '") % field %
+                                QStringLiteral("' END || CAST(d.messages AS TEXT) || '") %
+                                QString(kCombinationEnd) % QLatin1Char('\'');
     const QString sameDay = QStringLiteral(
         " FROM source_day_domains AS d WHERE d.day = source_days.day AND d.from_domain = "
         "source_days.from_domain AND d.source_ip = source_days.source_ip");
@@ -143,18 +142,18 @@ Result<void> writeSources(const StoreConnection &connection, const CommitPlan &p
     if (auto written = upsertSourceDays(connection, what, plan.sourceDays); !written)
         return written;
     // One statement a row: the order of the ids is the order the metrics show them in.
-    return execForEach(connection, what,
-                       connection.dialect->upsert(
-                           QStringLiteral("source_counters"),
-                           {QStringLiteral("from_domain"), QStringLiteral("source")},
-                           {QStringLiteral("total"), QStringLiteral("compliant")},
-                           StoreDialect::Upsert::Add),
-                       plan.sourceCounters, [](QSqlQuery &query, const SourceCounter &row) {
-                           query.addBindValue(storedText(row.pair.fromDomain));
-                           query.addBindValue(storedText(row.pair.source));
-                           query.addBindValue(qint64(row.total));
-                           query.addBindValue(qint64(row.compliant));
-                       });
+    return execForEach(
+        connection, what,
+        connection.dialect->upsert(QStringLiteral("source_counters"),
+                                   {QStringLiteral("from_domain"), QStringLiteral("source")},
+                                   {QStringLiteral("total"), QStringLiteral("compliant")},
+                                   StoreDialect::Upsert::Add),
+        plan.sourceCounters, [](QSqlQuery &query, const SourceCounter &row) {
+            query.addBindValue(storedText(row.pair.fromDomain));
+            query.addBindValue(storedText(row.pair.source));
+            query.addBindValue(qint64(row.total));
+            query.addBindValue(qint64(row.compliant));
+        });
 }
 
 Result<QList<SourceCounter>> readSourceCounters(const StoreConnection &connection)

@@ -18,13 +18,16 @@ namespace Dmarc {
 // The schema version that adds the tables of this file.
 QStringList sourcesMigration(const StoreDialect &dialect);
 
-// The schema version (13) that keeps a source day's reporters and DKIM and SPF domains in its row of
-// source_days (column `domains`) instead of a row each in source_day_domains, which it drops.
+// The schema version (13) that keeps a source day's reporters and DKIM and SPF domains in its row
+// of source_days (column `domains`) instead of a row each in source_day_domains, which it drops.
 QStringList sourceDomainsMigration(const StoreDialect &dialect);
 
 // The combinations of reporter, DKIM and SPF domain that a source day's `domains` holds, as
 // commits appended them (the same combination may come more than once).
 QList<SourceDayAuth> sourceDayAuth(const QString &text);
+
+// The six counter columns of source_days (and of the sums per week), in the migration's order.
+const QStringList &sourceDayCounters();
 
 // Adds the plan's source rows, in the open transaction.
 Result<void> writeSources(const StoreConnection &connection, const CommitPlan &plan);

@@ -307,6 +307,20 @@ Result<void> execWith(const StoreConnection &connection, const QString &what, co
     return batch.run();
 }
 
+Result<QSqlQuery> runRead(const StoreConnection &connection, const QString &what,
+                          const QString &sql, const QVariantList &values)
+{
+    QSqlQuery query(connection.database());
+    query.setForwardOnly(true);
+    if (!query.prepare(sql))
+        return connection.error(what, query);
+    for (const QVariant &value : values)
+        query.addBindValue(value);
+    if (!query.exec())
+        return connection.error(what, query);
+    return query;
+}
+
 void bindLabels(QSqlQuery &query, const LabelSet &labels)
 {
     for (const QString &label :

@@ -174,6 +174,9 @@ Result<void> execForEach(const StoreConnection &connection, const QString &what,
 // Runs `sql` once with one bound value.
 Result<void> execWith(const StoreConnection &connection, const QString &what, const QString &sql,
                       const QVariant &value);
+// Runs the read `sql` with `values` bound in order, forward only.
+Result<QSqlQuery> runRead(const StoreConnection &connection, const QString &what,
+                          const QString &sql, const QVariantList &values);
 
 void bindLabels(QSqlQuery &query, const LabelSet &labels);
 void bindCounters(QSqlQuery &query, const Counters &counters);
