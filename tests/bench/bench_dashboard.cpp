@@ -174,8 +174,9 @@ int generate(const QString &directory)
 // as the known-senders map names them and with their PTR names in the reverse DNS cache, and
 // 4,000 addresses seen on that day only (spoofing and forwarding, "unknown", no PTR name). One
 // address in ten is IPv6; 60 % of the rows are for bigcorp.example, the rest for 24 of its
-// subdomains, an address always for the same one. source_day_domains (read by the drill-down
-// only) is left empty; the sums per week and each address's first day are filled from the days.
+// subdomains, an address always for the same one. A day's reporters and DKIM and SPF domains
+// (source_days.domains, read by the drill-down only) are left empty; the sums per week and each
+// address's first day are filled from the days.
 int generateSources(const QString &directory)
 {
     const QString connectionName = QStringLiteral("bench-sources");
