@@ -26,6 +26,7 @@
 // and again, as a domain's reports do (SourceAddresses in tests/support/realisticmailbox.h).
 // BENCH_WRAPPER="heaptrack -o FILE" (or any command) runs the exporter under it.
 
+#include "benchtools.h"
 #include "dovecotserver.h"
 #include "exporterharness.h"
 #include "processstatus.h"
@@ -46,7 +47,6 @@
 
 #include <algorithm>
 #include <csignal>
-#include <unistd.h>
 
 using namespace Dmarc::Test;
 
@@ -64,24 +64,8 @@ ProcessSample sample(qint64 pid)
 {
     ProcessSample result;
     static_cast<ProcessStatus &>(result) = processStatus(pid);
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (stat.open(QIODevice::ReadOnly)) {
-        const QByteArray text = stat.readAll();
-        const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
-        if (fields.size() > 13)
-            result.cpuSeconds = (fields.at(11).toDouble() + fields.at(12).toDouble()) /
-                                double(::sysconf(_SC_CLK_TCK));
-    }
+    result.cpuSeconds = cpuSecondsOf(pid);
     return result;
-}
-
-// The 1, 5 and 15 minute load averages.
-QString loadAverage()
-{
-    QFile file(QStringLiteral("/proc/loadavg"));
-    if (!file.open(QIODevice::ReadOnly))
-        return QStringLiteral("unknown");
-    return QString::fromLatin1(file.readAll().split(' ').mid(0, 3).join(' '));
 }
 
 QString mb(qint64 kib)
@@ -94,13 +78,6 @@ QString describe(const ProcessSample &s)
     return QStringLiteral("VmRSS %1 MB (RssAnon %2, RssFile %3), peak %4 MB, %5 threads")
         .arg(mb(s.rssKiB), mb(s.anonKiB), mb(s.fileKiB), mb(s.hwmKiB))
         .arg(s.threads);
-}
-
-void waitMs(int ms)
-{
-    QEventLoop loop;
-    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
-    loop.exec();
 }
 
 const QString kDone =
@@ -265,10 +242,9 @@ void describeMailbox(const RealisticMailbox &box)
     out << "mailbox: " << box.emails.size() << " emails (" << box.valid << " valid, " << box.invalid
         << " invalid), " << box.labelSets << " new label sets, " << box.records << " records, "
         << box.addresses << " source addresses, " << mb(box.xmlBytes / 1024)
-        << " MB of XML (largest report "
-        << QString::number(double(box.largestXml) / 1024.0, 'f', 0) << " KB), "
-        << mb(box.emailBytes / 1024) << " MB of email; attachments: " << box.zip << " zip, "
-        << box.gzip << " gzip, " << box.xml << " XML\n";
+        << " MB of XML (largest report " << QString::number(double(box.largestXml) / 1024.0, 'f', 0)
+        << " KB), " << mb(box.emailBytes / 1024) << " MB of email; attachments: " << box.zip
+        << " zip, " << box.gzip << " gzip, " << box.xml << " XML\n";
     out.flush();
 }
 

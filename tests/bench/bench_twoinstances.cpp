@@ -19,6 +19,7 @@
 // phase's. BENCH_ROUNDS=N runs the phases N times in turns (default 1) and prints each phase's
 // median. BENCH_KEEP=1 keeps the exporters' folders (configurations and logs) and names them.
 
+#include "benchtools.h"
 #include "dovecotserver.h"
 #include "exporterharness.h"
 #include "postgresserver.h"
@@ -36,7 +37,6 @@
 
 #include <algorithm>
 #include <memory>
-#include <unistd.h>
 
 using namespace Dmarc::Test;
 
@@ -46,22 +46,6 @@ QTextStream out(stdout);
 
 const QString kSecondInbox = QStringLiteral("Second");
 
-// utime + stime, and with `children` the reaped children's too, of /proc/PID/stat in seconds.
-double cpuSeconds(qint64 pid, bool children = false)
-{
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return 0;
-    const QByteArray text = stat.readAll();
-    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
-    if (fields.size() < 15)
-        return 0;
-    double ticks = fields.at(11).toDouble() + fields.at(12).toDouble();
-    if (children)
-        ticks += fields.at(13).toDouble() + fields.at(14).toDouble();
-    return ticks / double(::sysconf(_SC_CLK_TCK));
-}
-
 // The PostgreSQL server's CPU time so far: the postmaster, the children it reaped and the
 // backends still running.
 double serverCpuSeconds(const PostgresServer &server)
@@ -70,30 +54,15 @@ double serverCpuSeconds(const PostgresServer &server)
     if (!pidFile.open(QIODevice::ReadOnly))
         return 0;
     const qint64 postmaster = pidFile.readLine().trimmed().toLongLong();
-    double seconds = cpuSeconds(postmaster, true);
+    double seconds = cpuSecondsOf(postmaster, true);
     QFile children(QStringLiteral("/proc/%1/task/%1/children").arg(postmaster));
     if (children.open(QIODevice::ReadOnly)) {
         for (const QByteArray &child : children.readAll().trimmed().split(' ')) {
             if (!child.isEmpty())
-                seconds += cpuSeconds(child.toLongLong());
+                seconds += cpuSecondsOf(child.toLongLong());
         }
     }
     return seconds;
-}
-
-QString loadAverage()
-{
-    QFile file(QStringLiteral("/proc/loadavg"));
-    if (!file.open(QIODevice::ReadOnly))
-        return QStringLiteral("unknown");
-    return QString::fromLatin1(file.readAll().split(' ').mid(0, 3).join(' '));
-}
-
-void waitMs(int ms)
-{
-    QEventLoop loop;
-    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
-    loop.exec();
 }
 
 QString fixed(double value, int decimals)
@@ -273,7 +242,7 @@ struct Bench
                     continue;
                 finished[i] = true;
                 ++done;
-                instance.cpu = cpuSeconds(instance.process.processId());
+                instance.cpu = cpuSecondsOf(instance.process.processId());
                 instance.peakKiB = processStatus(instance.process.processId()).hwmKiB;
                 out << instance.name << " done after " << fixed(clock.elapsed() / 1000.0, 2)
                     << " s\n";
