@@ -330,14 +330,16 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     const QStringList args = QCoreApplication::arguments();
-    const int count = args.value(1, QStringLiteral("2000")).toInt();
+    bool counted = false;
+    const int count = args.value(1, QStringLiteral("2000")).toInt(&counted);
     const QStringList phases =
         args.value(2, QStringLiteral("sqlite,postgres,two")).split(QLatin1Char(','));
     const int rounds =
         std::max(1, qEnvironmentVariable("BENCH_ROUNDS", QStringLiteral("1")).toInt());
     for (const QString &phase : phases) {
-        if (phase != QLatin1String("sqlite") && phase != QLatin1String("postgres") &&
-            phase != QLatin1String("two")) {
+        if (!counted || count < 2 ||
+            (phase != QLatin1String("sqlite") && phase != QLatin1String("postgres") &&
+             phase != QLatin1String("two"))) {
             out << "usage: bench_twoinstances [EMAILS] [sqlite,postgres,two]\n";
             return 2;
         }
