@@ -80,10 +80,6 @@ QString describe(const ProcessSample &s)
         .arg(s.threads);
 }
 
-const QString kDone =
-    QStringLiteral("dmarc_metrics_exporter_emails_processed_total{outcome=\"done\"}");
-const QString kError =
-    QStringLiteral("dmarc_metrics_exporter_emails_processed_total{outcome=\"error\"}");
 const QString kLastCheck =
     QStringLiteral("dmarc_metrics_exporter_imap_last_success_timestamp_seconds");
 

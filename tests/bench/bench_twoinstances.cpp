@@ -70,10 +70,6 @@ QString fixed(double value, int decimals)
     return QString::number(value, 'f', decimals);
 }
 
-const QString kDone =
-    QStringLiteral("dmarc_metrics_exporter_emails_processed_total{outcome=\"done\"}");
-const QString kError =
-    QStringLiteral("dmarc_metrics_exporter_emails_processed_total{outcome=\"error\"}");
 const QString kLastCheck =
     QStringLiteral("dmarc_metrics_exporter_imap_last_success_timestamp_seconds{account=\"%1\"}");
 

@@ -1,7 +1,8 @@
 #pragma once
 
-// Small tools the benchmarks that run the exporter as a process share: the machine's load, a
-// wait that keeps the event loop turning, and a process's CPU time read from /proc.
+// Small tools the benchmarks that run the exporter as a process share: the samples of its decided
+// emails, the machine's load, a wait that keeps the event loop turning, and a process's CPU time
+// read from /proc.
 
 #include <QByteArray>
 #include <QEventLoop>
@@ -13,6 +14,12 @@
 #include <unistd.h>
 
 namespace Dmarc::Test {
+
+// The exporter's samples of the emails it decided, by outcome.
+inline const QString kDone =
+    QStringLiteral("dmarc_metrics_exporter_emails_processed_total{outcome=\"done\"}");
+inline const QString kError =
+    QStringLiteral("dmarc_metrics_exporter_emails_processed_total{outcome=\"error\"}");
 
 // The 1, 5 and 15 minute load averages.
 inline QString loadAverage()
