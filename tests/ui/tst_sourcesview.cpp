@@ -270,10 +270,12 @@ private Q_SLOTS:
         QSignalSpy reset(model(), &QAbstractItemModel::modelReset);
         table->sortByColumn(SourcesModel::Key, Qt::AscendingOrder);
         QVERIFY(reset.wait());
-        QCOMPARE(model()->rowCount(), 2);
+        // The first page holds two rows; the table may already have asked for the next one.
+        QVERIFY(model()->rowCount() == 2 || model()->rowCount() == 4);
         QCOMPARE(model()->index(0, 0).data(Qt::UserRole).toString(), kSpoof);
         QCOMPARE(model()->index(1, 0).data(Qt::UserRole).toString(), kSendGrid);
-        const_cast<SourcesModel *>(model())->fetchMore({});
+        if (model()->rowCount() == 2)
+            const_cast<SourcesModel *>(model())->fetchMore({});
         QTRY_COMPARE(model()->rowCount(), 4);
         QCOMPARE(model()->index(2, 0).data(Qt::UserRole).toString(), kShop);
         QCOMPARE(model()->index(3, 0).data(Qt::UserRole).toString(), kOffice);
