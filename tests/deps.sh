@@ -5,6 +5,7 @@ dmarc_packages=(
     g++ cmake ninja-build pkg-config
     qt6-base-dev qt6-tools-dev qt6-l10n-tools qt6-translations-l10n libqt6sql6-sqlite libqt6svg6
     libquazip1-qt6-dev prometheus-cpp-dev zlib1g-dev libcrypt-dev libpsl-dev publicsuffix libc-ares-dev
+    libsqlite3-dev
     dovecot-imapd openssl
     postgresql-15 libqt6sql6-psql
     xvfb xauth trayer xdotool imagemagick

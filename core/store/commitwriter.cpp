@@ -26,13 +26,12 @@ void addLookUps(StatementBatch &batch, const QString &what, const QList<Key> &ke
                 Sql sql, Bind bind, Read read)
 {
     const qsizetype atOnce = rowsPerStatement(*batch.connection().dialect, columns, kKeysPerQuery);
-    QSqlQuery binder(batch.connection().database());
     for (qsizetype first = 0; first < keys.size(); first += atOnce) {
         const qsizetype count = std::min(atOnce, keys.size() - first);
+        BoundValues binder;
         for (qsizetype i = first; i < first + count; ++i)
             bind(binder, keys.at(i));
-        batch.add(what, sql(count), binder.boundValues(), read);
-        binder = QSqlQuery(batch.connection().database());
+        batch.add(what, sql(count), binder.values(), read);
     }
 }
 
@@ -52,11 +51,11 @@ void addDecidedEmailsLookUp(StatementBatch &batch, const QList<EmailIdentity> &i
                                   "d.uid_validity = CAST(k.column3 AS BIGINT) AND "
                                   "d.uid = CAST(k.column4 AS BIGINT)");
         },
-        [](QSqlQuery &query, const EmailIdentity &identity) {
-            query.addBindValue(storedText(identity.account));
-            query.addBindValue(storedText(identity.mailbox));
-            query.addBindValue(qint64(identity.uidValidity));
-            query.addBindValue(qint64(identity.uid));
+        [](BoundValues &bound, const EmailIdentity &identity) {
+            bound.addBindValue(storedText(identity.account));
+            bound.addBindValue(storedText(identity.mailbox));
+            bound.addBindValue(qint64(identity.uidValidity));
+            bound.addBindValue(qint64(identity.uid));
         },
         [&decided](const QSqlQuery &query) {
             DecidedEmail row;
@@ -128,9 +127,9 @@ Result<CommitState> readCommitState(const StoreConnection &connection,
                        QStringLiteral(" AS d ON d.org_name = k.column1 AND "
                                       "d.report_id = k.column2");
             },
-            [](QSqlQuery &query, const DedupKey &key) {
-                query.addBindValue(storedText(key.orgName));
-                query.addBindValue(storedText(key.reportId));
+            [](BoundValues &bound, const DedupKey &key) {
+                bound.addBindValue(storedText(key.orgName));
+                bound.addBindValue(storedText(key.reportId));
             },
             [&state, kind](const QSqlQuery &query) {
                 state.dedupFirstSeen.insert(
@@ -148,7 +147,7 @@ Result<CommitState> readCommitState(const StoreConnection &connection,
                                   "c.from_domain = k.column2 AND c.dkim_domain = k.column3 AND "
                                   "c.spf_domain = k.column4");
         },
-        [](QSqlQuery &query, const LabelSet &labels) { bindLabels(query, labels); },
+        [](BoundValues &bound, const LabelSet &labels) { bindLabels(bound, labels); },
         [&state](const QSqlQuery &query) {
             state.storedLabelSets.insert(
                 LabelSet{query.value(0).toString(), query.value(1).toString(),
@@ -162,9 +161,9 @@ Result<CommitState> readCommitState(const StoreConnection &connection,
                    QStringLiteral(" AS k JOIN source_counters AS c ON c.from_domain = k.column1 "
                                   "AND c.source = k.column2");
         },
-        [](QSqlQuery &query, const SourcePair &pair) {
-            query.addBindValue(storedText(pair.fromDomain));
-            query.addBindValue(storedText(pair.source));
+        [](BoundValues &bound, const SourcePair &pair) {
+            bound.addBindValue(storedText(pair.fromDomain));
+            bound.addBindValue(storedText(pair.source));
         },
         [&state](const QSqlQuery &query) {
             state.storedSourcePairs.insert(
@@ -223,10 +222,10 @@ Result<void> CommitWriter::apply(const CommitPlan &plan) const
                                         {QStringLiteral("org_name"), QStringLiteral("report_id")},
                                         {QStringLiteral("first_seen")},
                                         StoreDialect::Upsert::Replace),
-                         entries, [](QSqlQuery &query, const DedupEntry &entry) {
-                             query.addBindValue(storedText(entry.key.orgName));
-                             query.addBindValue(storedText(entry.key.reportId));
-                             query.addBindValue(entry.firstSeen);
+                         entries, [](BoundValues &bound, const DedupEntry &entry) {
+                             bound.addBindValue(storedText(entry.key.orgName));
+                             bound.addBindValue(storedText(entry.key.reportId));
+                             bound.addBindValue(entry.firstSeen);
                          });
     }
     batch.addForEach(QStringLiteral("cannot record an email"),
@@ -236,14 +235,14 @@ Result<void> CommitWriter::apply(const CommitPlan &plan) const
                                     {QStringLiteral("digest"), QStringLiteral("verdict"),
                                      QStringLiteral("decided_at")},
                                     StoreDialect::Upsert::Replace),
-                     plan.decided, [](QSqlQuery &query, const DecidedEmail &email) {
-                         query.addBindValue(storedText(email.identity.account));
-                         query.addBindValue(storedText(email.identity.mailbox));
-                         query.addBindValue(qint64(email.identity.uidValidity));
-                         query.addBindValue(qint64(email.identity.uid));
-                         query.addBindValue(QString::fromLatin1(email.identity.digest.toHex()));
-                         query.addBindValue(QString(outcomeName(email.verdict)));
-                         query.addBindValue(email.decidedAt);
+                     plan.decided, [](BoundValues &bound, const DecidedEmail &email) {
+                         bound.addBindValue(storedText(email.identity.account));
+                         bound.addBindValue(storedText(email.identity.mailbox));
+                         bound.addBindValue(qint64(email.identity.uidValidity));
+                         bound.addBindValue(qint64(email.identity.uid));
+                         bound.addBindValue(QString::fromLatin1(email.identity.digest.toHex()));
+                         bound.addBindValue(QString(outcomeName(email.verdict)));
+                         bound.addBindValue(email.decidedAt);
                      });
     addCounters(batch, plan.counters);
     addInvalidCounts(batch, plan.invalidCounts);
@@ -295,9 +294,9 @@ void CommitWriter::addCounters(StatementBatch &batch, const QList<LabelCounts> &
                      batch.connection().dialect->upsert(QStringLiteral("counters"), labelColumns(),
                                                         counterColumns(),
                                                         StoreDialect::Upsert::Add),
-                     deltas, [](QSqlQuery &query, const LabelCounts &delta) {
-                         bindLabels(query, delta.labels);
-                         bindCounters(query, delta.counters);
+                     deltas, [](BoundValues &bound, const LabelCounts &delta) {
+                         bindLabels(bound, delta.labels);
+                         bindCounters(bound, delta.counters);
                      });
 }
 
@@ -307,9 +306,9 @@ void CommitWriter::addInvalidCounts(StatementBatch &batch, const QList<InvalidCo
                      batch.connection().dialect->upsert(
                          QStringLiteral("invalid_reports"), {QStringLiteral("from_email")},
                          {QStringLiteral("invalid_count")}, StoreDialect::Upsert::Add),
-                     deltas, [](QSqlQuery &query, const InvalidCount &delta) {
-                         query.addBindValue(storedText(delta.fromEmail));
-                         query.addBindValue(qint64(delta.count));
+                     deltas, [](BoundValues &bound, const InvalidCount &delta) {
+                         bound.addBindValue(storedText(delta.fromEmail));
+                         bound.addBindValue(qint64(delta.count));
                      });
 }
 
@@ -320,11 +319,11 @@ void CommitWriter::addCounts(StatementBatch &batch, CountTable table, const QLis
                      batch.connection().dialect->upsert(spec.name, spec.labelColumns,
                                                         spec.valueColumns,
                                                         StoreDialect::Upsert::Add),
-                     deltas, [](QSqlQuery &query, const CountRow &delta) {
+                     deltas, [](BoundValues &bound, const CountRow &delta) {
                          for (const QString &label : delta.labels)
-                             query.addBindValue(storedText(label));
+                             bound.addBindValue(storedText(label));
                          for (const quint64 value : delta.values)
-                             query.addBindValue(qint64(value));
+                             bound.addBindValue(qint64(value));
                      });
 }
 
@@ -338,12 +337,12 @@ void CommitWriter::addHistory(StatementBatch &batch, const QList<HistoryRow> &de
                                      QStringLiteral("from_domain")},
                                     counterColumns() + QStringList{QStringLiteral("reports")},
                                     StoreDialect::Upsert::Add),
-                     deltas, [](QSqlQuery &query, const HistoryRow &delta) {
-                         query.addBindValue(delta.day.toString(Qt::ISODate));
-                         query.addBindValue(storedText(delta.reporter));
-                         query.addBindValue(storedText(delta.fromDomain));
-                         bindCounters(query, delta.counters);
-                         query.addBindValue(qint64(delta.reports));
+                     deltas, [](BoundValues &bound, const HistoryRow &delta) {
+                         bound.addBindValue(delta.day.toString(Qt::ISODate));
+                         bound.addBindValue(storedText(delta.reporter));
+                         bound.addBindValue(storedText(delta.fromDomain));
+                         bindCounters(bound, delta.counters);
+                         bound.addBindValue(qint64(delta.reports));
                      });
     // The same summed per day.
     QMap<QDate, HistoryRow> days;
@@ -357,10 +356,10 @@ void CommitWriter::addHistory(StatementBatch &batch, const QList<HistoryRow> &de
                      dialect.upsert(QStringLiteral("daily_totals"), {QStringLiteral("day")},
                                     counterColumns() + QStringList{QStringLiteral("reports")},
                                     StoreDialect::Upsert::Add),
-                     days.values(), [](QSqlQuery &query, const HistoryRow &day) {
-                         query.addBindValue(day.day.toString(Qt::ISODate));
-                         bindCounters(query, day.counters);
-                         query.addBindValue(qint64(day.reports));
+                     days.values(), [](BoundValues &bound, const HistoryRow &day) {
+                         bound.addBindValue(day.day.toString(Qt::ISODate));
+                         bindCounters(bound, day.counters);
+                         bound.addBindValue(qint64(day.reports));
                      });
 }
 
@@ -397,7 +396,7 @@ void CommitWriter::addPeriodCounters(StatementBatch &batch, const QString &table
             statement = sql(count);
             statementRows = count;
         }
-        QSqlQuery binder(batch.connection().database());
+        BoundValues binder;
         for (qsizetype i = first; i < first + count; ++i) {
             const DailyLabelCounts &delta = deltas.at(i);
             binder.addBindValue(delta.day.toString(Qt::ISODate));
@@ -405,7 +404,7 @@ void CommitWriter::addPeriodCounters(StatementBatch &batch, const QString &table
             bindLabels(binder, delta.counts.labels);
         }
         batch.add(QStringLiteral("cannot update the counters of ") % table, statement,
-                  binder.boundValues());
+                  binder.values());
     }
 }
 
@@ -424,20 +423,20 @@ void CommitWriter::appendReportsLog(StatementBatch &batch, const CommitPlan &pla
         QStringLiteral("INSERT INTO reports_log (id, email_id, org_name, report_id, from_email, "
                        "date_begin, date_end, records, messages, outcome, reason, processed_at) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        rows, [&](QSqlQuery &query, const ReportLogEntry &row) {
-            query.addBindValue(id);
-            query.addBindValue(emailIds.at(id - firstEntry));
+        rows, [&](BoundValues &bound, const ReportLogEntry &row) {
+            bound.addBindValue(id);
+            bound.addBindValue(emailIds.at(id - firstEntry));
             ++id;
-            query.addBindValue(storedText(row.orgName));
-            query.addBindValue(storedText(row.reportId));
-            query.addBindValue(storedText(row.fromEmail));
-            query.addBindValue(row.dateBegin);
-            query.addBindValue(row.dateEnd);
-            query.addBindValue(qint64(row.records));
-            query.addBindValue(qint64(row.messages));
-            query.addBindValue(QString(outcomeName(row.outcome)));
-            query.addBindValue(storedText(row.reason));
-            query.addBindValue(row.processedAt);
+            bound.addBindValue(storedText(row.orgName));
+            bound.addBindValue(storedText(row.reportId));
+            bound.addBindValue(storedText(row.fromEmail));
+            bound.addBindValue(row.dateBegin);
+            bound.addBindValue(row.dateEnd);
+            bound.addBindValue(qint64(row.records));
+            bound.addBindValue(qint64(row.messages));
+            bound.addBindValue(QString(outcomeName(row.outcome)));
+            bound.addBindValue(storedText(row.reason));
+            bound.addBindValue(row.processedAt);
         });
     addReportDetails(batch, rows, firstEntry);
     batch.add(QStringLiteral("cannot prune the reports log"),

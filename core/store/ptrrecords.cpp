@@ -40,11 +40,11 @@ Result<void> writePtrRecords(const StoreConnection &connection, const QList<PtrR
             QStringLiteral("ptr_cache"), {QStringLiteral("ip")},
             {QStringLiteral("outcome"), QStringLiteral("name"), QStringLiteral("expires")},
             StoreDialect::Upsert::Replace),
-        records, [](QSqlQuery &query, const PtrRecord &record) {
-            query.addBindValue(storedText(record.ip));
-            query.addBindValue(storedText(record.outcome));
-            query.addBindValue(storedText(record.name));
-            query.addBindValue(record.expires);
+        records, [](BoundValues &bound, const PtrRecord &record) {
+            bound.addBindValue(storedText(record.ip));
+            bound.addBindValue(storedText(record.outcome));
+            bound.addBindValue(storedText(record.name));
+            bound.addBindValue(record.expires);
         });
 }
 

@@ -362,18 +362,18 @@ Result<void> writeSourceSummaries(const StoreConnection &connection, const Commi
     }();
     auto written =
         execForEach(connection, what, weeksSql, weekRows,
-                    [](QSqlQuery &query, const std::pair<QDate, SourceDay> &row) {
+                    [](BoundValues &bound, const std::pair<QDate, SourceDay> &row) {
                         const SourceDay &week = row.second;
-                        query.addBindValue(dayText(row.first));
-                        query.addBindValue(storedText(week.fromDomain));
-                        query.addBindValue(storedText(week.source.ip));
-                        query.addBindValue(storedText(week.source.name));
-                        query.addBindValue(storedText(week.source.type));
-                        query.addBindValue(dayText(week.day));
+                        bound.addBindValue(dayText(row.first));
+                        bound.addBindValue(storedText(week.fromDomain));
+                        bound.addBindValue(storedText(week.source.ip));
+                        bound.addBindValue(storedText(week.source.name));
+                        bound.addBindValue(storedText(week.source.type));
+                        bound.addBindValue(dayText(week.day));
                         const Counters &c = week.counters;
                         for (const quint64 value : {c.total, c.compliant, c.dkimAligned,
                                                     c.spfAligned, c.quarantine, c.reject})
-                            query.addBindValue(qint64(value));
+                            bound.addBindValue(qint64(value));
                     });
     if (!written)
         return written;
@@ -387,9 +387,10 @@ Result<void> writeSourceSummaries(const StoreConnection &connection, const Commi
     const QList<std::pair<QString, QDate>> ipRows(firstDays.keyValueBegin(),
                                                   firstDays.keyValueEnd());
     return execForEach(connection, QStringLiteral("cannot update the first days of the sources"),
-                       ipsSql, ipRows, [](QSqlQuery &query, const std::pair<QString, QDate> &row) {
-                           query.addBindValue(storedText(row.first));
-                           query.addBindValue(dayText(row.second));
+                       ipsSql, ipRows,
+                       [](BoundValues &bound, const std::pair<QString, QDate> &row) {
+                           bound.addBindValue(storedText(row.first));
+                           bound.addBindValue(dayText(row.second));
                        });
 }
 

@@ -58,18 +58,18 @@ Result<void> upsertSourceDays(const StoreConnection &connection, const QString &
     // Many rows a statement, as many as the engine binds well at once (StatementBatch).
     return execForEach(connection, what,
                        connection.dialect->insertRows(table, columns, 1) % onConflict, rows,
-                       [](QSqlQuery &query, const PlannedSourceDay &planned) {
+                       [](BoundValues &bound, const PlannedSourceDay &planned) {
                            const SourceDay &row = planned.row;
-                           query.addBindValue(row.day.toString(Qt::ISODate));
-                           query.addBindValue(storedText(row.fromDomain));
-                           query.addBindValue(storedText(row.source.ip));
-                           query.addBindValue(storedText(row.source.name));
-                           query.addBindValue(storedText(row.source.type));
+                           bound.addBindValue(row.day.toString(Qt::ISODate));
+                           bound.addBindValue(storedText(row.fromDomain));
+                           bound.addBindValue(storedText(row.source.ip));
+                           bound.addBindValue(storedText(row.source.name));
+                           bound.addBindValue(storedText(row.source.type));
                            const Counters &c = row.counters;
                            for (const quint64 value : {c.total, c.compliant, c.dkimAligned,
                                                        c.spfAligned, c.quarantine, c.reject})
-                               query.addBindValue(qint64(value));
-                           query.addBindValue(authText(planned.auth));
+                               bound.addBindValue(qint64(value));
+                           bound.addBindValue(authText(planned.auth));
                        });
 }
 
@@ -148,11 +148,11 @@ Result<void> writeSources(const StoreConnection &connection, const CommitPlan &p
                                    {QStringLiteral("from_domain"), QStringLiteral("source")},
                                    {QStringLiteral("total"), QStringLiteral("compliant")},
                                    StoreDialect::Upsert::Add),
-        plan.sourceCounters, [](QSqlQuery &query, const SourceCounter &row) {
-            query.addBindValue(storedText(row.pair.fromDomain));
-            query.addBindValue(storedText(row.pair.source));
-            query.addBindValue(qint64(row.total));
-            query.addBindValue(qint64(row.compliant));
+        plan.sourceCounters, [](BoundValues &bound, const SourceCounter &row) {
+            bound.addBindValue(storedText(row.pair.fromDomain));
+            bound.addBindValue(storedText(row.pair.source));
+            bound.addBindValue(qint64(row.total));
+            bound.addBindValue(qint64(row.compliant));
         });
 }
 

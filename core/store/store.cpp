@@ -7,6 +7,7 @@
 #include "legacyimport.h"
 #include "ptrrecords.h"
 #include "sourcewrites.h"
+#include "sqlitenative.h"
 #include "storedetails.h"
 #include "storedialect.h"
 #include "storelock.h"
@@ -327,6 +328,7 @@ Result<std::unique_ptr<Store>> Store::open(const StoreLocation &location,
     if (!lock)
         return lock.error();
     const QString path = QDir(directory).absoluteFilePath(fileName());
+    configureSqlite();
     std::unique_ptr<Store> store(new Store(
         nextConnectionName(), path, QStringLiteral("storage file ") + path, options,
         std::make_unique<SqliteDialect>(), std::make_unique<StoreLock>(std::move(*lock))));

@@ -227,33 +227,33 @@ QList<qint64> addLoggedEmails(StatementBatch &batch, const QList<LoggedEmailRows
         QStringLiteral("cannot write an email of the reports log"),
         QStringLiteral("INSERT INTO logged_emails (id, account, mailbox, uid, from_email, subject, "
                        "size, part_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-        emails, [&](QSqlQuery &query, const LoggedEmailRows &logged) {
+        emails, [&](BoundValues &bound, const LoggedEmailRows &logged) {
             const LoggedEmail &email = logged.email;
             for (qsizetype row = 0; row < logged.logRows; ++row)
                 emailOfRow[logged.firstLogRow + row] = id;
             for (qsizetype p = 0; p < email.parts.size(); ++p)
                 parts << Part{id, p, &email.parts.at(p)};
-            query.addBindValue(id++);
-            query.addBindValue(storedText(email.account));
-            query.addBindValue(storedText(email.mailbox));
-            query.addBindValue(qint64(email.uid));
-            query.addBindValue(storedText(email.fromEmail));
-            query.addBindValue(storedText(email.subject));
-            query.addBindValue(email.size);
-            query.addBindValue(qint64(email.partCount));
+            bound.addBindValue(id++);
+            bound.addBindValue(storedText(email.account));
+            bound.addBindValue(storedText(email.mailbox));
+            bound.addBindValue(qint64(email.uid));
+            bound.addBindValue(storedText(email.fromEmail));
+            bound.addBindValue(storedText(email.subject));
+            bound.addBindValue(email.size);
+            bound.addBindValue(qint64(email.partCount));
         });
     batch.addForEach(
         QStringLiteral("cannot write the parts of an email"),
         QStringLiteral("INSERT INTO email_parts (email_id, position, section, content_type, "
                        "file_name, size, kind) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-        parts, [](QSqlQuery &query, const Part &part) {
-            query.addBindValue(part.email);
-            query.addBindValue(qint64(part.position));
-            query.addBindValue(storedText(part.part->section));
-            query.addBindValue(storedText(part.part->contentType));
-            query.addBindValue(storedText(part.part->fileName));
-            query.addBindValue(part.part->size);
-            query.addBindValue(QString(partKindName(part.part->kind)));
+        parts, [](BoundValues &bound, const Part &part) {
+            bound.addBindValue(part.email);
+            bound.addBindValue(qint64(part.position));
+            bound.addBindValue(storedText(part.part->section));
+            bound.addBindValue(storedText(part.part->contentType));
+            bound.addBindValue(storedText(part.part->fileName));
+            bound.addBindValue(part.part->size);
+            bound.addBindValue(QString(partKindName(part.part->kind)));
         });
     return emailOfRow;
 }
@@ -285,24 +285,24 @@ void addReportDetails(StatementBatch &batch, const QList<ReportLogEntry> &rows, 
                      QStringLiteral("INSERT INTO report_details (log_id, reporter_email, ") %
                          policyColumns().join(QStringLiteral(", ")) % QStringLiteral(") VALUES (") %
                          placeholders(2 + policyColumns().size()) % QLatin1Char(')'),
-                     detailed, [](QSqlQuery &query, const Detailed &entry) {
-                         query.addBindValue(entry.id);
-                         query.addBindValue(storedText(entry.details->reporterEmail));
+                     detailed, [](BoundValues &bound, const Detailed &entry) {
+                         bound.addBindValue(entry.id);
+                         bound.addBindValue(storedText(entry.details->reporterEmail));
                          for (QString PolicyPublished::*field : policyFields())
-                             query.addBindValue(storedText(entry.details->policy.*field));
+                             bound.addBindValue(storedText(entry.details->policy.*field));
                      });
     batch.addForEach(
         QStringLiteral("cannot write a report's records"),
         QStringLiteral("INSERT INTO report_rows (log_id, position, source_ip, message_count, ") %
             rowTextColumns().join(QStringLiteral(", ")) % QStringLiteral(") VALUES (") %
             placeholders(4 + rowTextColumns().size()) % QLatin1Char(')'),
-        records, [](QSqlQuery &query, const Row &record) {
-            query.addBindValue(record.id);
-            query.addBindValue(qint64(record.position));
-            query.addBindValue(storedText(record.row->sourceIp));
-            query.addBindValue(qint64(record.row->count));
+        records, [](BoundValues &bound, const Row &record) {
+            bound.addBindValue(record.id);
+            bound.addBindValue(qint64(record.position));
+            bound.addBindValue(storedText(record.row->sourceIp));
+            bound.addBindValue(qint64(record.row->count));
             for (QString ReportRow::*field : rowTextFields())
-                query.addBindValue(storedText(record.row->*field));
+                bound.addBindValue(storedText(record.row->*field));
         });
 }
 
@@ -392,18 +392,18 @@ Result<void> writeActivity(const StoreConnection &connection, QList<ActivityReco
         execForEach(connection, QStringLiteral("cannot write the recent activity"),
                     QStringLiteral("INSERT INTO activity (") % kActivityColumns %
                         QStringLiteral(") VALUES (") % placeholders(13) % QLatin1Char(')'),
-                    records, [](QSqlQuery &query, const ActivityRecord &record) {
-                        query.addBindValue(record.id);
-                        query.addBindValue(record.at);
+                    records, [](BoundValues &bound, const ActivityRecord &record) {
+                        bound.addBindValue(record.id);
+                        bound.addBindValue(record.at);
                         for (const QString &text : {record.account, record.host, record.event,
                                                     record.label, record.fromEmail})
-                            query.addBindValue(storedText(text));
-                        query.addBindValue(qint64(record.counted));
-                        query.addBindValue(qint64(record.duplicates));
-                        query.addBindValue(storedText(record.folder));
-                        query.addBindValue(storedText(record.detail));
-                        query.addBindValue(qint64(record.tlsCounted));
-                        query.addBindValue(qint64(record.failuresCounted));
+                            bound.addBindValue(storedText(text));
+                        bound.addBindValue(qint64(record.counted));
+                        bound.addBindValue(qint64(record.duplicates));
+                        bound.addBindValue(storedText(record.folder));
+                        bound.addBindValue(storedText(record.detail));
+                        bound.addBindValue(qint64(record.tlsCounted));
+                        bound.addBindValue(qint64(record.failuresCounted));
                     });
     if (!written)
         return written;

@@ -1,5 +1,6 @@
 #include "storesql.h"
 
+#include "sqlitenative.h"
 #include "storedialect.h"
 #include "storetypes.h"
 
@@ -278,10 +279,18 @@ Result<void> StatementBatch::runAsText()
 
 Result<void> StatementBatch::runPrepared()
 {
-    QSqlQuery query(m_connection.database());
+    QSqlDatabase db = m_connection.database();
+    // Writes go straight to SQLite; a statement that reads hands Qt's query to its `read`.
+    SqliteWrites writes(db);
+    QSqlQuery query(db);
     query.setForwardOnly(true);
     const QString *prepared = nullptr; // the statement prepared last, reused for the same text
     for (const Statement &statement : std::as_const(m_statements)) {
+        if (!statement.read) {
+            if (const auto failed = writes.run(statement.sql, statement.values))
+                return m_connection.error(statement.what, *failed);
+            continue;
+        }
         if (!prepared || *prepared != statement.sql) {
             if (!query.prepare(statement.sql))
                 return m_connection.error(statement.what, query);
@@ -321,18 +330,18 @@ Result<QSqlQuery> runRead(const StoreConnection &connection, const QString &what
     return query;
 }
 
-void bindLabels(QSqlQuery &query, const LabelSet &labels)
+void bindLabels(BoundValues &values, const LabelSet &labels)
 {
     for (const QString &label :
          {labels.reporter, labels.fromDomain, labels.dkimDomain, labels.spfDomain})
-        query.addBindValue(storedText(label));
+        values.addBindValue(storedText(label));
 }
 
-void bindCounters(QSqlQuery &query, const Counters &c)
+void bindCounters(BoundValues &values, const Counters &c)
 {
     for (quint64 value : {c.total, c.compliant, c.quarantine, c.reject, c.dkimAligned, c.spfAligned,
                           c.dkimPass, c.spfPass})
-        query.addBindValue(qint64(value));
+        values.addBindValue(qint64(value));
 }
 
 Counters readCounters(const QSqlQuery &query, int first)

@@ -108,6 +108,18 @@ std::optional<RowsStatement> rowsStatement(const QString &sql);
 // Rows of `valuesPerRow` values one statement takes on `dialect`: at least one, at most `most`.
 qsizetype rowsPerStatement(const StoreDialect &dialect, qsizetype valuesPerRow, qsizetype most);
 
+// The values of rows in the order their placeholders take them, as the bind function of
+// StatementBatch::addForEach gives them: kept as they come, nothing looked up.
+class BoundValues
+{
+public:
+    void addBindValue(const QVariant &value) { m_values.append(value); }
+    const QVariantList &values() const { return m_values; }
+
+private:
+    QVariantList m_values;
+};
+
 // Statements that run one after another as one piece of work, each with its values bound to its
 // placeholders (?) in order; a statement given `read` hands it each row of its result. Where the
 // dialect runs statements as text (PostgreSQL), the whole batch reaches the server at once: one
@@ -133,11 +145,10 @@ public:
     {
         if (rows.isEmpty())
             return;
-        // Bound without a statement, the rows' values pile up in order.
-        QSqlQuery query(m_connection.database());
+        BoundValues values;
         for (const Row &row : rows)
-            bind(query, row);
-        addRows(what, sql, rows.size(), query.boundValues());
+            bind(values, row);
+        addRows(what, sql, rows.size(), values.values());
     }
     const StoreConnection &connection() const { return m_connection; }
     // Runs the statements added, in order, and forgets them.
@@ -178,8 +189,8 @@ Result<void> execWith(const StoreConnection &connection, const QString &what, co
 Result<QSqlQuery> runRead(const StoreConnection &connection, const QString &what,
                           const QString &sql, const QVariantList &values);
 
-void bindLabels(QSqlQuery &query, const LabelSet &labels);
-void bindCounters(QSqlQuery &query, const Counters &counters);
+void bindLabels(BoundValues &values, const LabelSet &labels);
+void bindCounters(BoundValues &values, const Counters &counters);
 // Reads the eight counter columns starting at `first`.
 Counters readCounters(const QSqlQuery &query, int first);
 
