@@ -26,19 +26,12 @@ QList<QList<SourceLabel>> SourceNaming::name(const EmailAnalysis &analysis,
             if (address == memo.m_addresses.cend()) {
                 const QString ip = normalizeSourceIp(source.sourceIp);
                 address = memo.m_addresses.insert(
-                    source.sourceIp,
-                    {ip, knownPtr && !ip.isEmpty() ? knownPtr(ip) : QString()});
+                    source.sourceIp, {ip, knownPtr && !ip.isEmpty() ? knownPtr(ip) : QString()});
             }
-            const Memo::Key key{address->first, source.fromDomain, source.dkimDomain,
-                                source.spfDomain, address->second};
-            auto label = memo.m_labels.constFind(key);
-            if (label == memo.m_labels.cend()) {
-                const SourceName named = m_namer->name(SourceEvidence{
-                    key.ip, key.fromDomain, key.dkimDomain, key.spfDomain, key.ptrName});
-                label = memo.m_labels.insert(
-                    key, SourceLabel{key.ip, named.name, sourceTypeName(named.type)});
-            }
-            ofReport.append(*label);
+            const SourceName named =
+                m_namer->name(SourceEvidence{address->first, source.fromDomain, source.dkimDomain,
+                                             source.spfDomain, address->second});
+            ofReport.append(SourceLabel{address->first, named.name, sourceTypeName(named.type)});
         }
     }
     return labels;

@@ -32,31 +32,13 @@ public:
     static Result<SourceNaming> fromSettings(const SourceSettings &settings);
 
     // What the naming of one batch has found: each address spelt one way is normalised, and
-    // asked for its PTR name, once, and the same evidence of a record is named once. A batch's
-    // sources mostly come from a few servers again and again.
+    // asked for its PTR name, once. A batch's sources mostly come from a few servers again and
+    // again. (Naming a record is cheaper than remembering it: its evidence seldom repeats.)
     class Memo
     {
     private:
         friend class SourceNaming;
-        // A record's evidence as SourceEvidence holds it.
-        struct Key
-        {
-            QString ip, fromDomain, dkimDomain, spfDomain, ptrName;
-
-            friend bool operator==(const Key &a, const Key &b)
-            {
-                return a.ip == b.ip && a.fromDomain == b.fromDomain &&
-                       a.dkimDomain == b.dkimDomain && a.spfDomain == b.spfDomain &&
-                       a.ptrName == b.ptrName;
-            }
-            friend size_t qHash(const Key &key, size_t seed = 0)
-            {
-                return qHashMulti(seed, key.ip, key.fromDomain, key.dkimDomain, key.spfDomain,
-                                  key.ptrName);
-            }
-        };
         QHash<QString, std::pair<QString, QString>> m_addresses; // as written: normalised, PTR
-        QHash<Key, SourceLabel> m_labels;
     };
 
     // Each source of each report of `analysis`, as EmailCommit::sourceLabels holds them: the IP

@@ -317,12 +317,13 @@ private:
                 ++history.reports;
             }
         }
-        addSources(report, day, labels);
+        addSources(report, day, week, labels);
         return ReportOutcome::Counted;
     }
 
     // docs/counting.md section 10.7: what a counted report's named sources add.
-    void addSources(const ReportCounts &report, QDate day, const QList<SourceLabel> &labels)
+    void addSources(const ReportCounts &report, QDate day, QDate week,
+                    const QList<SourceLabel> &labels)
     {
         for (qsizetype i = 0; i < report.sources.size() && i < labels.size(); ++i) {
             const SourceCounts &source = report.sources.at(i);
@@ -334,6 +335,19 @@ private:
             planned.row.source = label; // named as the last report that counted it named it
             planned.row.counters += source.counters;
             addAuth(planned.auth, report.orgName, source);
+            // The week's name is that of its latest day (a later report of that day renames it).
+            PlannedSourceWeek &ofWeek =
+                rowFor(m_plan.sourceWeeks, m_sourceWeekIndex,
+                       SourceDayKey{week, source.fromDomain, label.ip},
+                       PlannedSourceWeek{week, SourceDay{day, source.fromDomain, label, {}}});
+            ofWeek.row.counters += source.counters;
+            if (day >= ofWeek.row.day) {
+                ofWeek.row.day = day;
+                ofWeek.row.source = label;
+            }
+            std::pair<QString, QDate> &firstDay =
+                rowFor(m_plan.sourceFirstDays, m_firstDayIndex, label.ip, std::pair(label.ip, day));
+            firstDay.second = std::min(firstDay.second, day);
             const SourcePair pair{source.fromDomain, label.name};
             m_newSourcePairs += isNew(pair) ? 1 : 0;
             SourceCounter &counter = rowFor(m_plan.sourceCounters, m_sourceCounterIndex, pair,
@@ -357,8 +371,7 @@ private:
                 return;
             }
         }
-        auth << SourceDayAuth{reporter, source.dkimDomain, source.spfDomain,
-                              source.counters.total};
+        auth << SourceDayAuth{reporter, source.dkimDomain, source.spfDomain, source.counters.total};
     }
 
     ReportLogEntry logRow(const ReportCounts &report, ReportOutcome outcome,
@@ -392,7 +405,7 @@ private:
     const qint64 m_now;
     const StoreOptions &m_options;
     CommitPlan m_plan;
-    qsizetype m_newLabelSets = 0; // label sets this plan adds that the store does not hold
+    qsizetype m_newLabelSets = 0;   // label sets this plan adds that the store does not hold
     qsizetype m_newSourcePairs = 0; // the same for source pairs
     QHash<EmailIdentity, EmailVerdict> m_decidedInBatch;
     QSet<DedupKey> m_countedInBatch;
@@ -402,6 +415,8 @@ private:
     QHash<std::pair<QDate, LabelSet>, qsizetype> m_dailyIndex;
     QHash<std::pair<QDate, LabelSet>, qsizetype> m_weeklyIndex;
     QHash<SourceDayKey, qsizetype> m_sourceDayIndex;
+    QHash<SourceDayKey, qsizetype> m_sourceWeekIndex;
+    QHash<QString, qsizetype> m_firstDayIndex;
     QHash<SourcePair, qsizetype> m_sourceCounterIndex;
     std::array<QHash<QStringList, qsizetype>, kCountTables> m_countIndex;
 };

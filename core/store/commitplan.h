@@ -77,6 +77,14 @@ struct PlannedSourceDay
     QList<SourceDayAuth> auth;
 };
 
+// A row of source_weeks to add to: the week's Monday, and the sums of its days in the plan named
+// as the latest of them was (row.day is that day).
+struct PlannedSourceWeek
+{
+    QDate week;
+    SourceDay row;
+};
+
 // An email with entries in the reports log: its rows are reportsLog[firstLogRow] and the
 // logRows after it.
 struct LoggedEmailRows
@@ -91,22 +99,24 @@ struct LoggedEmailRows
 // section 6).
 struct CommitPlan
 {
-    QList<EmailCommitResult> results;  // one per email of the batch, in order
-    QList<LabelCounts> counters;       // to add, per label set
-    QList<InvalidCount> invalidCounts; // to add, per from address
-    CountRows counts;                  // TLS and failure-report counts to add, per table
-    QList<HistoryRow> history;         // to add, per (day, reporter, from domain)
-    QList<DailyLabelCounts> dailyCounters; // to add, per (day, label set)
+    QList<EmailCommitResult> results;       // one per email of the batch, in order
+    QList<LabelCounts> counters;            // to add, per label set
+    QList<InvalidCount> invalidCounts;      // to add, per from address
+    CountRows counts;                       // TLS and failure-report counts to add, per table
+    QList<HistoryRow> history;              // to add, per (day, reporter, from domain)
+    QList<DailyLabelCounts> dailyCounters;  // to add, per (day, label set)
     QList<DailyLabelCounts> weeklyCounters; // the same per (week's Monday, label set)
-    QList<PlannedSourceDay> sourceDays;    // to add, per (day, from domain, source IP)
-    QList<SourceCounter> sourceCounters;   // to add, per (from domain, source name)
-    QList<ReportLogEntry> reportsLog;  // to append
-    QList<LoggedEmailRows> loggedEmails; // the emails of reportsLog's entries
-    QList<DedupEntry> dedup;           // to insert, or to restart when the old entry expired
-    QList<DecidedEmail> decided;       // to insert or replace, one per email decided now
-    qint64 dedupExpiredUpTo = 0;       // dedup entries first seen then or earlier are out
-    qint64 decidedExpiredUpTo = 0;     // decided emails remembered since then or earlier are out
-    int reportsLogKeep = 0;            // the log keeps its newest entries, this many
+    QList<PlannedSourceDay> sourceDays;     // to add, per (day, from domain, source IP)
+    QList<PlannedSourceWeek> sourceWeeks;   // to add, per (week, from domain, source IP)
+    QList<std::pair<QString, QDate>> sourceFirstDays; // each source IP's earliest day in the plan
+    QList<SourceCounter> sourceCounters;              // to add, per (from domain, source name)
+    QList<ReportLogEntry> reportsLog;                 // to append
+    QList<LoggedEmailRows> loggedEmails;              // the emails of reportsLog's entries
+    QList<DedupEntry> dedup;       // to insert, or to restart when the old entry expired
+    QList<DecidedEmail> decided;   // to insert or replace, one per email decided now
+    qint64 dedupExpiredUpTo = 0;   // dedup entries first seen then or earlier are out
+    qint64 decidedExpiredUpTo = 0; // decided emails remembered since then or earlier are out
+    int reportsLogKeep = 0;        // the log keeps its newest entries, this many
 };
 
 // Decides a batch (docs/counting.md sections 4 and 5, daily history and log as in section 3.4,

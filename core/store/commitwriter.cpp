@@ -338,7 +338,7 @@ void CommitWriter::addHistory(StatementBatch &batch, const QList<HistoryRow> &de
                                     counterColumns() + QStringList{QStringLiteral("reports")},
                                     StoreDialect::Upsert::Add),
                      deltas, [](BoundValues &bound, const HistoryRow &delta) {
-                         bound.addBindValue(delta.day.toString(Qt::ISODate));
+                         bound.addBindValue(dayText(delta.day));
                          bound.addBindValue(storedText(delta.reporter));
                          bound.addBindValue(storedText(delta.fromDomain));
                          bindCounters(bound, delta.counters);
@@ -357,7 +357,7 @@ void CommitWriter::addHistory(StatementBatch &batch, const QList<HistoryRow> &de
                                     counterColumns() + QStringList{QStringLiteral("reports")},
                                     StoreDialect::Upsert::Add),
                      days.values(), [](BoundValues &bound, const HistoryRow &day) {
-                         bound.addBindValue(day.day.toString(Qt::ISODate));
+                         bound.addBindValue(dayText(day.day));
                          bindCounters(bound, day.counters);
                          bound.addBindValue(qint64(day.reports));
                      });
@@ -399,7 +399,7 @@ void CommitWriter::addPeriodCounters(StatementBatch &batch, const QString &table
         BoundValues binder;
         for (qsizetype i = first; i < first + count; ++i) {
             const DailyLabelCounts &delta = deltas.at(i);
-            binder.addBindValue(delta.day.toString(Qt::ISODate));
+            binder.addBindValue(dayText(delta.day));
             bindCounters(binder, delta.counts.counters);
             bindLabels(binder, delta.counts.labels);
         }

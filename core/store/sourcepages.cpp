@@ -7,11 +7,7 @@
 #include "storesql.h"
 
 #include <QHash>
-#include <QMap>
 #include <QSet>
-
-#include <tuple>
-#include <type_traits>
 
 namespace Dmarc {
 
@@ -34,24 +30,9 @@ QString summedCounters()
     return sums.join(QStringLiteral(", "));
 }
 
-QString dayText(QDate day)
-{
-    return day.toString(Qt::ISODate);
-}
-
 QDate dayOf(const QVariant &value)
 {
     return QDate::fromString(value.toString(), Qt::ISODate);
-}
-
-// The row of source_days a plan adds to, whichever way the plan holds it.
-template<typename Planned>
-const SourceDay &sourceDayOf(const Planned &planned)
-{
-    if constexpr (std::is_same_v<Planned, SourceDay>)
-        return planned;
-    else
-        return planned.row;
 }
 
 // Conditions on `column` for [first, last]; an invalid date sets no bound.
@@ -312,23 +293,6 @@ QStringList sourcePagesMigration(const StoreDialect &dialect)
 
 Result<void> writeSourceSummaries(const StoreConnection &connection, const CommitPlan &plan)
 {
-    // The plan's days summed per week and source, named as the latest of them; and each
-    // address's first day among them.
-    QMap<std::tuple<QDate, QString, QString>, SourceDay> weeks;
-    QMap<QString, QDate> firstDays;
-    for (const auto &planned : plan.sourceDays) {
-        const SourceDay &day = sourceDayOf(planned);
-        SourceDay &week = weeks[{weekStart(day.day), day.fromDomain, day.source.ip}];
-        week.counters += day.counters;
-        if (!week.day.isValid() || day.day >= week.day) {
-            week.day = day.day;
-            week.fromDomain = day.fromDomain;
-            week.source = day.source;
-        }
-        QDate &first = firstDays[day.source.ip];
-        if (!first.isValid() || day.day < first)
-            first = day.day;
-    }
     QStringList counterUpdates;
     for (const QString &column : sourceDayCounters())
         counterUpdates << column % QStringLiteral(" = source_weeks.") % column %
@@ -354,17 +318,11 @@ Result<void> writeSourceSummaries(const StoreConnection &connection, const Commi
         newer % QStringLiteral(" THEN excluded.last_day ELSE source_weeks.last_day END, ") %
         counterUpdates.join(QStringLiteral(", "));
     const QString what = QStringLiteral("cannot update the sources per week");
-    const QList<std::pair<QDate, SourceDay>> weekRows = [&weeks] {
-        QList<std::pair<QDate, SourceDay>> rows;
-        for (auto it = weeks.cbegin(); it != weeks.cend(); ++it)
-            rows << std::pair(std::get<0>(it.key()), *it);
-        return rows;
-    }();
     auto written =
-        execForEach(connection, what, weeksSql, weekRows,
-                    [](BoundValues &bound, const std::pair<QDate, SourceDay> &row) {
-                        const SourceDay &week = row.second;
-                        bound.addBindValue(dayText(row.first));
+        execForEach(connection, what, weeksSql, plan.sourceWeeks,
+                    [](BoundValues &bound, const PlannedSourceWeek &row) {
+                        const SourceDay &week = row.row;
+                        bound.addBindValue(dayText(row.week));
                         bound.addBindValue(storedText(week.fromDomain));
                         bound.addBindValue(storedText(week.source.ip));
                         bound.addBindValue(storedText(week.source.name));
@@ -384,10 +342,8 @@ Result<void> writeSourceSummaries(const StoreConnection &connection, const Commi
         QStringLiteral(" ON CONFLICT (source_ip) DO UPDATE SET first_day = CASE WHEN "
                        "excluded.first_day < source_ips.first_day THEN excluded.first_day "
                        "ELSE source_ips.first_day END");
-    const QList<std::pair<QString, QDate>> ipRows(firstDays.keyValueBegin(),
-                                                  firstDays.keyValueEnd());
     return execForEach(connection, QStringLiteral("cannot update the first days of the sources"),
-                       ipsSql, ipRows,
+                       ipsSql, plan.sourceFirstDays,
                        [](BoundValues &bound, const std::pair<QString, QDate> &row) {
                            bound.addBindValue(storedText(row.first));
                            bound.addBindValue(dayText(row.second));

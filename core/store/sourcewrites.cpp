@@ -60,7 +60,7 @@ Result<void> upsertSourceDays(const StoreConnection &connection, const QString &
                        connection.dialect->insertRows(table, columns, 1) % onConflict, rows,
                        [](BoundValues &bound, const PlannedSourceDay &planned) {
                            const SourceDay &row = planned.row;
-                           bound.addBindValue(row.day.toString(Qt::ISODate));
+                           bound.addBindValue(dayText(row.day));
                            bound.addBindValue(storedText(row.fromDomain));
                            bound.addBindValue(storedText(row.source.ip));
                            bound.addBindValue(storedText(row.source.name));

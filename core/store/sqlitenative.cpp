@@ -54,6 +54,8 @@ std::optional<QSqlError> SqliteWrites::run(const QString &sql, const QVariantLis
         return QSqlError(QStringLiteral("Unable to execute statement"),
                          QStringLiteral("the values do not match the statement"),
                          QSqlError::StatementError);
+    m_texts.clear();
+    m_texts.reserve(size_t(values.size()));
     for (int i = 0; i < values.size(); ++i) {
         const QVariant &value = values.at(i);
         const int at = i + 1;
@@ -83,11 +85,15 @@ std::optional<QSqlError> SqliteWrites::run(const QString &sql, const QVariantLis
             break;
         }
         case QMetaType::QString: {
+            // In the database's encoding (UTF-8), converted here: faster than SQLite's own.
             const QString *text = static_cast<const QString *>(value.constData());
-            bound = text->isNull()
-                        ? sqlite3_bind_null(m_statement, at)
-                        : sqlite3_bind_text16(m_statement, at, text->utf16(),
-                                              int(text->size() * sizeof(QChar)), SQLITE_STATIC);
+            if (text->isNull()) {
+                bound = sqlite3_bind_null(m_statement, at);
+                break;
+            }
+            const QByteArray &utf8 = m_texts.emplace_back(text->toUtf8());
+            bound = sqlite3_bind_text64(m_statement, at, utf8.constData(),
+                                        sqlite3_uint64(utf8.size()), SQLITE_STATIC, SQLITE_UTF8);
             break;
         }
         default: {

@@ -6,6 +6,7 @@
 #include <QVariantList>
 
 #include <optional>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -39,7 +40,8 @@ private:
 
     sqlite3 *m_database = nullptr;
     sqlite3_stmt *m_statement = nullptr;
-    QString m_sql; // of m_statement
+    QString m_sql;                   // of m_statement
+    std::vector<QByteArray> m_texts; // the text values bound to it, in UTF-8
 };
 
 } // namespace Dmarc

@@ -330,6 +330,24 @@ Result<QSqlQuery> runRead(const StoreConnection &connection, const QString &what
     return query;
 }
 
+QString dayText(QDate day)
+{
+    int year = 0;
+    int month = 0;
+    int dayOfMonth = 0;
+    day.getDate(&year, &month, &dayOfMonth);
+    if (!day.isValid() || year < 1 || year > 9999)
+        return day.toString(Qt::ISODate);
+    // Written digit by digit: QDate::toString goes through the calendar and the locale, and a
+    // commit writes a day for each of its many rows.
+    const auto digit = [](int value) { return QChar(u'0' + value % 10); };
+    const QChar text[] = {digit(year / 1000), digit(year / 100), digit(year / 10),
+                          digit(year),        QLatin1Char('-'),  digit(month / 10),
+                          digit(month),       QLatin1Char('-'),  digit(dayOfMonth / 10),
+                          digit(dayOfMonth)};
+    return QString(text, 10);
+}
+
 void bindLabels(BoundValues &values, const LabelSet &labels)
 {
     for (const QString &label :

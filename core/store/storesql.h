@@ -5,6 +5,7 @@
 #include "report/outcome.h"
 #include "storedialect.h"
 
+#include <QDate>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -84,6 +85,9 @@ const QList<CountTableSpec> &countTables();
 // The dedup table of a report kind: aggregate and TLS reports have a namespace each.
 QString dedupTable(ReportKind kind);
 
+// A day as the store writes it: ISO 8601, "2026-12-03"; "" for an invalid date.
+QString dayText(QDate day);
+
 // A null QString would be bound as SQL NULL; our text columns hold "" instead.
 inline QString storedText(const QString &value)
 {
@@ -114,6 +118,7 @@ class BoundValues
 {
 public:
     void addBindValue(const QVariant &value) { m_values.append(value); }
+    void reserve(qsizetype size) { m_values.reserve(size); }
     const QVariantList &values() const { return m_values; }
 
 private:
@@ -146,8 +151,10 @@ public:
         if (rows.isEmpty())
             return;
         BoundValues values;
-        for (const Row &row : rows)
-            bind(values, row);
+        bind(values, rows.constFirst());
+        values.reserve(values.values().size() * rows.size());
+        for (qsizetype i = 1; i < rows.size(); ++i)
+            bind(values, rows.at(i));
         addRows(what, sql, rows.size(), values.values());
     }
     const StoreConnection &connection() const { return m_connection; }

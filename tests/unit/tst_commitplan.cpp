@@ -121,9 +121,9 @@ QString describe(const SourceDay &row)
                        row.source.name, row.source.type}
                .join(QLatin1Char(' ')) %
            QLatin1Char('=') %
-           QStringList{QString::number(c.total), QString::number(c.compliant),
+           QStringList{QString::number(c.total),       QString::number(c.compliant),
                        QString::number(c.dkimAligned), QString::number(c.spfAligned),
-                       QString::number(c.quarantine), QString::number(c.reject)}
+                       QString::number(c.quarantine),  QString::number(c.reject)}
                .join(QLatin1Char(','));
 }
 
@@ -857,14 +857,12 @@ private Q_SLOTS:
         const QString ip = QStringLiteral("192.0.2.1");
         const QString ipv6 = QStringLiteral("2001:db8::1");
         const QString yahoo = QStringLiteral("Yahoo");
-        ReportCounts first = withSource(
-            withSource(reportCounts(kOrg, QStringLiteral("a"), 10), ip, 6, 6,
-                       QStringLiteral("mydomain.de")),
-            ipv6, 4);
-        ReportCounts second = withSource(
-            withSource(reportCounts(yahoo, QStringLiteral("b"), 8), ip, 5, 2,
-                       QStringLiteral("sendgrid.net")),
-            ip, 3, 3, QString(), QStringLiteral("other.example"));
+        ReportCounts first = withSource(withSource(reportCounts(kOrg, QStringLiteral("a"), 10), ip,
+                                                   6, 6, QStringLiteral("mydomain.de")),
+                                        ipv6, 4);
+        ReportCounts second = withSource(withSource(reportCounts(yahoo, QStringLiteral("b"), 8), ip,
+                                                    5, 2, QStringLiteral("sendgrid.net")),
+                                         ip, 3, 3, QString(), QStringLiteral("other.example"));
         const ReportCounts duplicate =
             withSource(reportCounts(kOrg, QStringLiteral("a"), 7), QString(), 7);
         ReportCounts refused = withSource(reportOfLabelSets(QStringLiteral("c"), 0, 1), ip, 9);
@@ -883,14 +881,15 @@ private Q_SLOTS:
                                                 {ReportOutcome::Duplicate},
                                                 {ReportOutcome::Malformed}}));
         const QString day = QStringLiteral("2023-11-13 ");
-        QCOMPARE(describeAll(planned.sourceDays),
-                 (QStringList{day + QStringLiteral("mydomain.de 192.0.2.1 SendGrid other=11,8,8,0,0,0 "
-                                                   "by google.com|mydomain.de|=6 "
-                                                   "Yahoo|sendgrid.net|=5"),
-                              day + QStringLiteral("mydomain.de 2001:db8::1 unknown other=4,0,0,0,0,0 "
-                                                   "by google.com||=4"),
-                              day + QStringLiteral("other.example 192.0.2.1 SendGrid other=3,3,3,0,0,0 "
-                                                   "by Yahoo||=3")}));
+        QCOMPARE(
+            describeAll(planned.sourceDays),
+            (QStringList{day + QStringLiteral("mydomain.de 192.0.2.1 SendGrid other=11,8,8,0,0,0 "
+                                              "by google.com|mydomain.de|=6 "
+                                              "Yahoo|sendgrid.net|=5"),
+                         day + QStringLiteral("mydomain.de 2001:db8::1 unknown other=4,0,0,0,0,0 "
+                                              "by google.com||=4"),
+                         day + QStringLiteral("other.example 192.0.2.1 SendGrid other=3,3,3,0,0,0 "
+                                              "by Yahoo||=3")}));
         QCOMPARE(describeAll(planned.sourceCounters),
                  (QStringList{QStringLiteral("mydomain.de/own domain=6,6"),
                               QStringLiteral("mydomain.de/unknown=4,0"),
@@ -906,16 +905,15 @@ private Q_SLOTS:
         ReportCounts later = withSource(reportCounts(kOrg, QStringLiteral("b"), 2), ip, 2);
         later.dateBegin += kDay;
         const CommitPlan planned =
-            plan({withSourceNames(emailCommit(1, {withSource(reportCounts(kOrg, QStringLiteral("a"),
-                                                                          1),
-                                                             ip, 1),
-                                                  later})),
+            plan({withSourceNames(emailCommit(
+                      1, {withSource(reportCounts(kOrg, QStringLiteral("a"), 1), ip, 1), later})),
                   emailCommit(2, {withSource(reportCounts(kOrg, QStringLiteral("c"), 5), ip, 5)})});
         QCOMPARE(describeAll(planned.sourceDays),
-                 (QStringList{QStringLiteral("2023-11-13 mydomain.de 192.0.2.1 unknown other=1,0,0,0,0,0 "
-                                             "by google.com||=1"),
-                              QStringLiteral("2023-11-14 mydomain.de 192.0.2.1 unknown other=2,0,0,0,0,0 "
-                                             "by google.com||=2")}));
+                 (QStringList{
+                     QStringLiteral("2023-11-13 mydomain.de 192.0.2.1 unknown other=1,0,0,0,0,0 "
+                                    "by google.com||=1"),
+                     QStringLiteral("2023-11-14 mydomain.de 192.0.2.1 unknown other=2,0,0,0,0,0 "
+                                    "by google.com||=2")}));
         QCOMPARE(describeAll(planned.sourceCounters),
                  QStringList{QStringLiteral("mydomain.de/unknown=3,0")});
         QCOMPARE(countedTotal(planned), quint64(8));
@@ -933,17 +931,57 @@ private Q_SLOTS:
         first.sources[1].spfDomain = own;
         const ReportCounts second =
             withSource(reportCounts(kOrg, QStringLiteral("b"), 3), ip, 3, 3, own);
-        ReportCounts anonymous =
-            withSource(reportCounts(QString(), QStringLiteral("c"), 4), ip, 4);
-        const CommitPlan planned =
-            plan({withSourceNames(emailCommit(1, {first, second})),
-                  withSourceNames(emailCommit(2, {anonymous}))});
+        ReportCounts anonymous = withSource(reportCounts(QString(), QStringLiteral("c"), 4), ip, 4);
+        const CommitPlan planned = plan({withSourceNames(emailCommit(1, {first, second})),
+                                         withSourceNames(emailCommit(2, {anonymous}))});
         QCOMPARE(describeAll(planned.sourceDays),
                  QStringList{QStringLiteral("2023-11-13 mydomain.de 192.0.2.1 unknown "
                                             "other=10,5,5,0,0,0 by google.com|mydomain.de|=5 "
                                             "google.com||mydomain.de=1")});
         QCOMPARE(describeAll(planned.sourceCounters),
                  QStringList{QStringLiteral("mydomain.de/unknown=10,5")});
+    }
+
+    // The sums per week (its Monday) and source, named as the latest day of the week in the
+    // batch was named, whatever the order of the reports; and each address's earliest day.
+    void sourceWeeksAndFirstDays()
+    {
+        const QString ip = QStringLiteral("192.0.2.1");
+        const QString ipv6 = QStringLiteral("2001:db8::1");
+        const auto onDay = [](ReportCounts report, int days) {
+            report.dateBegin += days * kDay;
+            return report;
+        };
+        const auto named = [](const ReportCounts &report, const QString &name) {
+            return withSourceNames(emailCommit(report.reportId.at(0).unicode(), {report}),
+                                   {{QStringLiteral("192.0.2.1"), name}});
+        };
+        const CommitPlan planned = plan(
+            {named(onDay(withSource(reportCounts(kOrg, QStringLiteral("a"), 2), ip, 2), 0),
+                   QStringLiteral("first")),
+             named(onDay(withSource(withSource(reportCounts(kOrg, QStringLiteral("b"), 4), ip, 3),
+                                    ipv6, 1),
+                         2),
+                   QStringLiteral("latest")),
+             named(onDay(withSource(reportCounts(kOrg, QStringLiteral("c"), 1), ip, 1), 1),
+                   QStringLiteral("between")),
+             named(onDay(withSource(reportCounts(kOrg, QStringLiteral("d"), 5), ip, 5), 7),
+                   QStringLiteral("next week"))});
+        QStringList weeks;
+        for (const PlannedSourceWeek &week : planned.sourceWeeks)
+            weeks << week.week.toString(Qt::ISODate) % QLatin1Char(' ') % describe(week.row);
+        QCOMPARE(weeks,
+                 (QStringList{QStringLiteral("2023-11-13 2023-11-15 mydomain.de 192.0.2.1 latest "
+                                             "other=6,0,0,0,0,0"),
+                              QStringLiteral("2023-11-13 2023-11-15 mydomain.de 2001:db8::1 "
+                                             "unknown other=1,0,0,0,0,0"),
+                              QStringLiteral("2023-11-20 2023-11-20 mydomain.de 192.0.2.1 "
+                                             "next week other=5,0,0,0,0,0")}));
+        QStringList firstDays;
+        for (const auto &[address, day] : planned.sourceFirstDays)
+            firstDays << address % QLatin1Char(' ') % day.toString(Qt::ISODate);
+        QCOMPARE(firstDays, (QStringList{QStringLiteral("192.0.2.1 2023-11-13"),
+                                         QStringLiteral("2001:db8::1 2023-11-15")}));
     }
 
     // docs/counting.md section 10.7: the pairs of from domain and source name are bounded by
@@ -964,25 +1002,26 @@ private Q_SLOTS:
         state.labelSets = 1;
         state.storedLabelSets.insert(kLabels);
         state.sourcePairs = 1;
-        state.storedSourcePairs.insert(SourcePair{QStringLiteral("mydomain.de"), QStringLiteral("A")});
+        state.storedSourcePairs.insert(
+            SourcePair{QStringLiteral("mydomain.de"), QStringLiteral("A")});
         StoreOptions limited = options();
         limited.maxLabelSets = 2;
         const CommitPlan planned = planCommit(
-            {withSourceNames(emailCommit(1, {report(QStringLiteral("a"),
-                                                    {QStringLiteral("192.0.2.2"),
-                                                     QStringLiteral("192.0.2.3")})}),
-                             names),
-             withSourceNames(emailCommit(2, {report(QStringLiteral("b"),
-                                                    {QStringLiteral("192.0.2.1"),
-                                                     QStringLiteral("192.0.2.2")})}),
-                             names),
-             withSourceNames(emailCommit(3, {report(QStringLiteral("c"),
-                                                    {QStringLiteral("192.0.2.3")})}),
-                             names),
-             withSourceNames(emailCommit(4, {report(QStringLiteral("d"),
-                                                    {QStringLiteral("192.0.2.1"),
-                                                     QStringLiteral("192.0.2.2")})}),
-                             names)},
+            {withSourceNames(
+                 emailCommit(1, {report(QStringLiteral("a"), {QStringLiteral("192.0.2.2"),
+                                                              QStringLiteral("192.0.2.3")})}),
+                 names),
+             withSourceNames(
+                 emailCommit(2, {report(QStringLiteral("b"), {QStringLiteral("192.0.2.1"),
+                                                              QStringLiteral("192.0.2.2")})}),
+                 names),
+             withSourceNames(
+                 emailCommit(3, {report(QStringLiteral("c"), {QStringLiteral("192.0.2.3")})}),
+                 names),
+             withSourceNames(
+                 emailCommit(4, {report(QStringLiteral("d"), {QStringLiteral("192.0.2.1"),
+                                                              QStringLiteral("192.0.2.2")})}),
+                 names)},
             state, kNow, limited);
         QCOMPARE(outcomesOf(planned), (Outcomes{{ReportOutcome::Malformed},
                                                 {ReportOutcome::Counted},
