@@ -130,6 +130,18 @@ public:
 
     CommitPlan take() { return std::move(m_plan); }
 
+    // Room for the rows of `sources` records of sources, at most: rows, and their keys, are
+    // added without the lists and tables growing (and copying) again and again.
+    void reserveSources(qsizetype sources)
+    {
+        m_plan.sourceDays.reserve(sources);
+        m_plan.sourceWeeks.reserve(sources);
+        m_plan.sourceFirstDays.reserve(sources);
+        m_sourceDayIndex.reserve(sources);
+        m_sourceWeekIndex.reserve(sources);
+        m_firstDayIndex.reserve(sources);
+    }
+
 private:
     // The verdict of an email committed earlier with the same content, in the store (while it
     // is remembered) or earlier in this batch.
@@ -427,6 +439,12 @@ CommitPlan planCommit(const QList<EmailCommit> &batch, const CommitState &state,
                       const StoreOptions &options)
 {
     Planner planner(state, nowSecs, options);
+    qsizetype sources = 0;
+    for (const EmailCommit &email : batch) {
+        for (const ReportCounts &report : email.analysis.reports)
+            sources += report.sources.size();
+    }
+    planner.reserveSources(sources);
     for (const EmailCommit &email : batch)
         planner.add(email);
     return planner.take();

@@ -6,7 +6,6 @@
 #include <QVariantList>
 
 #include <optional>
-#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -40,8 +39,8 @@ private:
 
     sqlite3 *m_database = nullptr;
     sqlite3_stmt *m_statement = nullptr;
-    QString m_sql;                   // of m_statement
-    std::vector<QByteArray> m_texts; // the text values bound to it, in UTF-8
+    QString m_sql;      // of m_statement
+    QByteArray m_texts; // the text values bound to it, in UTF-8
 };
 
 } // namespace Dmarc

@@ -150,29 +150,39 @@ void StatementBatch::add(const QString &what, const QString &sql, const QVariant
 }
 
 void StatementBatch::addRows(const QString &what, const QString &sql, qsizetype rows,
-                             const QVariantList &values)
+                             QVariantList values)
 {
     const qsizetype perRow = values.size() / rows;
     const auto statement = rows > 1 ? rowsStatement(sql) : std::nullopt;
+    // The values of rows [first, end), moved into a statement of their own.
+    const auto valuesOf = [&values, perRow](qsizetype first, qsizetype end) {
+        QVariantList taken;
+        taken.reserve((end - first) * perRow);
+        for (qsizetype i = first * perRow; i < end * perRow; ++i)
+            taken.append(std::move(values[i]));
+        return taken;
+    };
     if (!statement || statement->values != perRow) {
         for (qsizetype r = 0; r < rows; ++r)
-            add(what, sql, values.mid(r * perRow, perRow));
+            add(what, sql, valuesOf(r, r + 1));
         return;
     }
     const qsizetype rowsAtOnce =
         rowsPerStatement(*m_connection.dialect, perRow, statement->rowsAtOnce);
-    QSet<QString> keys;  // of the rows in the statement being gathered
+    // The keys of the rows in the statement being gathered, by their hash: two keys of the same
+    // hash end the statement as two equal ones would, which is only one statement more.
+    QSet<size_t> keys;
     qsizetype first = 0; // its first row
     const auto gathered = [&](qsizetype end) {
-        add(what, statement->sql(end - first), values.mid(first * perRow, (end - first) * perRow));
+        add(what, statement->sql(end - first), valuesOf(first, end));
         first = end;
         keys.clear();
     };
     for (qsizetype r = 0; r < rows; ++r) {
         if (!statement->keys.isEmpty()) {
-            QString key;
+            size_t key = 0;
             for (const qsizetype at : statement->keys)
-                key += values.at(r * perRow + at).toString() % QChar(0x1f);
+                key = qHashMulti(key, values.at(r * perRow + at).toString());
             if (keys.contains(key))
                 gathered(r);
             keys.insert(key);

@@ -120,6 +120,7 @@ public:
     void addBindValue(const QVariant &value) { m_values.append(value); }
     void reserve(qsizetype size) { m_values.reserve(size); }
     const QVariantList &values() const { return m_values; }
+    QVariantList take() { return std::move(m_values); }
 
 private:
     QVariantList m_values;
@@ -155,7 +156,7 @@ public:
         values.reserve(values.values().size() * rows.size());
         for (qsizetype i = 1; i < rows.size(); ++i)
             bind(values, rows.at(i));
-        addRows(what, sql, rows.size(), values.values());
+        addRows(what, sql, rows.size(), values.take());
     }
     const StoreConnection &connection() const { return m_connection; }
     // Runs the statements added, in order, and forgets them.
@@ -170,8 +171,7 @@ private:
         Read read;
     };
 
-    void addRows(const QString &what, const QString &sql, qsizetype rows,
-                 const QVariantList &values);
+    void addRows(const QString &what, const QString &sql, qsizetype rows, QVariantList values);
     Result<void> runAsText();
     Result<void> runPrepared();
 
