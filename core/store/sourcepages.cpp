@@ -304,8 +304,8 @@ Result<void> writeSourceSummaries(const StoreConnection &connection, const Commi
             QStringLiteral("source_weeks"),
             QStringList{QStringLiteral("week"), QStringLiteral("from_domain"),
                         QStringLiteral("source_ip"), QStringLiteral("source_name"),
-                        QStringLiteral("source_type"), QStringLiteral("last_day")} +
-                sourceDayCounters(),
+                        QStringLiteral("source_type")} +
+                sourceDayCounters() + QStringList{QStringLiteral("last_day")},
             1) %
         QStringLiteral(" ON CONFLICT (week, from_domain, source_ip) DO UPDATE SET "
                        "source_name = CASE WHEN ") %
@@ -318,21 +318,11 @@ Result<void> writeSourceSummaries(const StoreConnection &connection, const Commi
         newer % QStringLiteral(" THEN excluded.last_day ELSE source_weeks.last_day END, ") %
         counterUpdates.join(QStringLiteral(", "));
     const QString what = QStringLiteral("cannot update the sources per week");
-    auto written =
-        execForEach(connection, what, weeksSql, plan.sourceWeeks,
-                    [](BoundValues &bound, const PlannedSourceWeek &row) {
-                        const SourceDay &week = row.row;
-                        bound.addBindValue(dayText(row.week));
-                        bound.addBindValue(storedText(week.fromDomain));
-                        bound.addBindValue(storedText(week.source.ip));
-                        bound.addBindValue(storedText(week.source.name));
-                        bound.addBindValue(storedText(week.source.type));
-                        bound.addBindValue(dayText(week.day));
-                        const Counters &c = week.counters;
-                        for (const quint64 value : {c.total, c.compliant, c.dkimAligned,
-                                                    c.spfAligned, c.quarantine, c.reject})
-                            bound.addBindValue(qint64(value));
-                    });
+    auto written = execForEach(connection, what, weeksSql, plan.sourceWeeks,
+                               [](BoundValues &bound, const PlannedSourceWeek &week) {
+                                   bindSourceRow(bound, week.week, week.row);
+                                   bound.addBindValue(dayText(week.row.day));
+                               });
     if (!written)
         return written;
     const QString ipsSql =

@@ -14,6 +14,19 @@ const QStringList &sourceDayCounters()
     return columns;
 }
 
+void bindSourceRow(BoundValues &bound, QDate period, const SourceDay &row)
+{
+    bound.addBindValue(dayText(period));
+    bound.addBindValue(storedText(row.fromDomain));
+    bound.addBindValue(storedText(row.source.ip));
+    bound.addBindValue(storedText(row.source.name));
+    bound.addBindValue(storedText(row.source.type));
+    const Counters &c = row.counters;
+    for (const quint64 value :
+         {c.total, c.compliant, c.dkimAligned, c.spfAligned, c.quarantine, c.reject})
+        bound.addBindValue(qint64(value));
+}
+
 namespace {
 
 // A source day's combinations of reporter, DKIM and SPF domain are kept as text in its row
@@ -59,16 +72,7 @@ Result<void> upsertSourceDays(const StoreConnection &connection, const QString &
     return execForEach(connection, what,
                        connection.dialect->insertRows(table, columns, 1) % onConflict, rows,
                        [](BoundValues &bound, const PlannedSourceDay &planned) {
-                           const SourceDay &row = planned.row;
-                           bound.addBindValue(dayText(row.day));
-                           bound.addBindValue(storedText(row.fromDomain));
-                           bound.addBindValue(storedText(row.source.ip));
-                           bound.addBindValue(storedText(row.source.name));
-                           bound.addBindValue(storedText(row.source.type));
-                           const Counters &c = row.counters;
-                           for (const quint64 value : {c.total, c.compliant, c.dkimAligned,
-                                                       c.spfAligned, c.quarantine, c.reject})
-                               bound.addBindValue(qint64(value));
+                           bindSourceRow(bound, planned.row.day, planned.row);
                            bound.addBindValue(authText(planned.auth));
                        });
 }

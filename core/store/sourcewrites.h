@@ -28,6 +28,9 @@ QList<SourceDayAuth> sourceDayAuth(const QString &text);
 
 // The six counter columns of source_days (and of the sums per week), in the migration's order.
 const QStringList &sourceDayCounters();
+// Binds the columns a row of source_days or source_weeks starts with: its day (or week),
+// from_domain, source_ip, source_name, source_type, then sourceDayCounters().
+void bindSourceRow(BoundValues &bound, QDate period, const SourceDay &row);
 
 // Adds the plan's source rows, in the open transaction.
 Result<void> writeSources(const StoreConnection &connection, const CommitPlan &plan);
