@@ -111,8 +111,10 @@ public:
     // A new id is one more than the largest.
     QStringList followInsertedIds(const QString &) const override { return {}; }
     bool runsStatementsAsText() const override { return false; }
-    // Qt's driver looks up each placeholder of a statement among all of them as it binds it, a
-    // cost that grows with their number squared: small statements are the cheaper.
+    // Qt's driver, which binds the values of reads, looks up each placeholder of a statement
+    // among all of them as it binds it, a cost that grows with their number squared: small
+    // statements are the cheaper. Writes are bound by SqliteWrites, for which 2,000 values a
+    // statement measured no faster than 250.
     qsizetype valuesPerStatement() const override { return 250; }
     // Writes a consistent copy of the database, as of the statement, to the file bound to it;
     // also over a read-only connection.
