@@ -205,12 +205,19 @@ QString addressesOf(const SourcePageQuery &page, QVariantList &values)
         havingValues << pattern << pattern << pattern;
     }
     const bool newOnly = page.newOnly && page.from.isValid();
+    // An address's name, type and first from domain, only for what sorts or groups by them: each
+    // is a text compared for every row of the range.
+    const bool labelled = page.byName || page.order == SourcePageOrder::Name ||
+                          page.order == SourcePageOrder::Type ||
+                          page.order == SourcePageOrder::FromDomains;
     QString sql =
         QStringLiteral("WITH r AS (") % rangeRows(page.from, page.to, values) %
         QStringLiteral("), s AS (SELECT source_ip, ") % summedCounters() %
-        QStringLiteral(", MAX(last_day) AS last_day, MAX(source_name) AS source_name, "
-                       "MAX(source_type) AS source_type, MIN(from_domain) AS from_domain "
-                       "FROM r GROUP BY source_ip") %
+        QStringLiteral(", MAX(last_day) AS last_day") %
+        (labelled ? QStringLiteral(", MAX(source_name) AS source_name, MAX(source_type) AS "
+                                   "source_type, MIN(from_domain) AS from_domain")
+                  : QString()) %
+        QStringLiteral(" FROM r GROUP BY source_ip") %
         (having.isEmpty() ? QString()
                           : QStringLiteral(" HAVING ") % having.join(QStringLiteral(" AND "))) %
         QStringLiteral("), a AS (SELECT s.*, i.first_day FROM s JOIN source_ips AS i ON "
@@ -344,7 +351,21 @@ Result<SourcePageRows> Store::sourcePage(const SourcePageQuery &page) const
 {
     QVariantList values;
     QString sql = addressesOf(page, values);
-    if (!page.byName) {
+    // Each address's first day and PTR name joined before the page is cut only when a filter or
+    // the order needs them; else to the page's rows alone.
+    const bool joinedFirst = (page.newOnly && page.from.isValid()) ||
+                             page.order == SourcePageOrder::FirstSeen ||
+                             page.order == SourcePageOrder::PtrName;
+    if (!page.byName && !joinedFirst) {
+        sql += QStringLiteral(" SELECT g.source_ip, ") % joinedCounters(QStringLiteral("g.")) %
+               QStringLiteral(", g.last_day, i.first_day, p.name, g.total FROM (SELECT g.*, "
+                              "COUNT(*) OVER () AS total FROM s AS g") %
+               orderBy(page) %
+               QStringLiteral(" LIMIT ? OFFSET ?) AS g LEFT JOIN source_ips AS i ON "
+                              "i.source_ip = g.source_ip LEFT JOIN ptr_cache AS p ON "
+                              "p.ip = g.source_ip") %
+               orderBy(page);
+    } else if (!page.byName) {
         sql += QStringLiteral(" SELECT g.source_ip, ") % joinedCounters(QStringLiteral("g.")) %
                QStringLiteral(", g.last_day, g.first_day, p.name, COUNT(*) OVER () FROM a AS g "
                               "LEFT JOIN ptr_cache AS p ON p.ip = g.source_ip");
@@ -362,7 +383,8 @@ Result<SourcePageRows> Store::sourcePage(const SourcePageQuery &page) const
                               "from_domain, COUNT(*) AS addresses FROM a JOIN n ON "
                               "n.source_ip = a.source_ip GROUP BY n.source_name) AS g");
     }
-    sql += orderBy(page) % QStringLiteral(" LIMIT ? OFFSET ?");
+    if (page.byName || joinedFirst)
+        sql += orderBy(page) % QStringLiteral(" LIMIT ? OFFSET ?");
     values << qint64(page.limit) << qint64(page.offset);
     const StoreConnection store = connection();
     // One read transaction: the page and the names of its addresses agree.
