@@ -35,8 +35,8 @@ QDate dayOf(const QVariant &value)
     return QDate::fromString(value.toString(), Qt::ISODate);
 }
 
-// Conditions on `column` for [first, last]; an invalid date sets no bound.
-QString bounds(const QString &column, QDate first, QDate last, QVariantList &values)
+// Conditions on `column` for [first, last], each bound to its day; an invalid date sets none.
+QStringList dayConditions(const QString &column, QDate first, QDate last, QVariantList &values)
 {
     QStringList conditions;
     if (first.isValid()) {
@@ -47,25 +47,43 @@ QString bounds(const QString &column, QDate first, QDate last, QVariantList &val
         conditions << column % QStringLiteral(" <= ?");
         values << dayText(last);
     }
+    return conditions;
+}
+
+// The same as a WHERE clause; none without conditions.
+QString bounds(const QString &column, QDate first, QDate last, QVariantList &values)
+{
+    const QStringList conditions = dayConditions(column, first, last, values);
     return conditions.isEmpty()
                ? QString()
                : QStringLiteral(" WHERE ") % conditions.join(QStringLiteral(" AND "));
 }
 
-// The range's rows, (from_domain, source_ip, source_name, source_type, last_day, counters...):
-// one per week and source for the weeks it holds whole, one per day and source at its ends.
-QString rangeRows(QDate from, QDate to, QVariantList &values)
+// Which columns the rows of a range have.
+enum class RangeColumns
+{
+    All,         // from_domain, source_ip, source_name, source_type, last_day, counters...
+    MessagesOnly // source_ip, messages
+};
+
+// The range's rows: one per week and source for the weeks it holds whole, one per day and source
+// at its ends.
+QString rangeRows(QDate from, QDate to, QVariantList &values,
+                  RangeColumns wanted = RangeColumns::All)
 {
     const WeeksAndDays split = weeksAndDays(from, to);
-    const QString columns = QStringLiteral("SELECT from_domain, source_ip, source_name, "
-                                           "source_type, ");
+    const bool all = wanted == RangeColumns::All;
+    const QString columns = all ? QStringLiteral("SELECT from_domain, source_ip, source_name, "
+                                                 "source_type, ")
+                                : QStringLiteral("SELECT source_ip, messages");
     QStringList parts;
     if (split.weeks)
-        parts << columns % QStringLiteral("last_day, ") % joinedCounters() %
+        parts << columns % (all ? QStringLiteral("last_day, ") % joinedCounters() : QString()) %
                      QStringLiteral(" FROM source_weeks") %
                      bounds(QStringLiteral("week"), split.firstWeek, split.lastWeek, values);
     for (const auto &[first, last] : split.days)
-        parts << columns % QStringLiteral("day AS last_day, ") % joinedCounters() %
+        parts << columns %
+                     (all ? QStringLiteral("day AS last_day, ") % joinedCounters() : QString()) %
                      QStringLiteral(" FROM source_days") %
                      bounds(QStringLiteral("day"), first, last, values);
     return parts.join(QStringLiteral(" UNION ALL "));
@@ -162,14 +180,8 @@ Result<void> nameAddresses(const StoreConnection &connection, QDate from, QDate 
     QString sql = QStringLiteral("SELECT source_ip, day, from_domain, source_name, source_type "
                                  "FROM source_days WHERE source_ip IN (") %
                   placeholders(values.size()) % QLatin1Char(')');
-    if (from.isValid()) {
-        sql += QStringLiteral(" AND day >= ?");
-        values << dayText(from);
-    }
-    if (to.isValid()) {
-        sql += QStringLiteral(" AND day <= ?");
-        values << dayText(to);
-    }
+    for (const QString &condition : dayConditions(QStringLiteral("day"), from, to, values))
+        sql += QStringLiteral(" AND ") % condition;
     sql += QStringLiteral(" ORDER BY source_ip, day, from_domain");
     auto query = runRead(connection, QStringLiteral("cannot read the sources"), sql, values);
     if (!query)
@@ -231,6 +243,86 @@ QString addressesOf(const SourcePageQuery &page, QVariantList &values)
                               "MAX(r.source_type) AS source_type FROM r JOIN a ON "
                               "a.source_ip = r.source_ip AND a.last_day = r.last_day "
                               "GROUP BY r.source_ip)");
+    return sql;
+}
+
+// A page of addresses without filters, most messages first or by address: the range's addresses
+// grouped by their messages alone, the page cut, and only its addresses summed again from their
+// days (the same days the range's weeks sum) with their first day and PTR name. Columns as
+// Store::sourcePage reads them.
+QString pageOfAddresses(const SourcePageQuery &page, QVariantList &values)
+{
+    QStringList sums;
+    for (const QString &column : sourceDayCounters())
+        sums << QStringLiteral("SUM(") % column % QStringLiteral(") AS ") % column;
+    QString sql =
+        QStringLiteral("WITH r AS (") %
+        rangeRows(page.from, page.to, values, RangeColumns::MessagesOnly) %
+        QStringLiteral("), s AS (SELECT source_ip, SUM(messages) AS messages FROM r GROUP BY "
+                       "source_ip), pg AS (SELECT g.*, COUNT(*) OVER () AS total FROM s AS g") %
+        orderBy(page) % QStringLiteral(" LIMIT ? OFFSET ?), d AS (SELECT source_ip, ") %
+        sums.join(QStringLiteral(", ")) %
+        QStringLiteral(", MAX(day) AS last_day FROM source_days WHERE source_ip IN (SELECT "
+                       "source_ip FROM pg)");
+    values << qint64(page.limit) << qint64(page.offset);
+    for (const QString &condition :
+         dayConditions(QStringLiteral("day"), page.from, page.to, values))
+        sql += QStringLiteral(" AND ") % condition;
+    return sql % QStringLiteral(" GROUP BY source_ip) SELECT g.source_ip, ") %
+           joinedCounters(QStringLiteral("d.")) %
+           QStringLiteral(", d.last_day, i.first_day, p.name, g.total FROM pg AS g JOIN d ON "
+                          "d.source_ip = g.source_ip LEFT JOIN source_ips AS i ON "
+                          "i.source_ip = g.source_ip LEFT JOIN ptr_cache AS p ON "
+                          "p.ip = g.source_ip") %
+           orderBy(page);
+}
+
+// Whether the "new" filter or the order needs each address's first day or PTR name before a
+// page is cut.
+bool joinsBeforePage(const SourcePageQuery &page)
+{
+    return (page.newOnly && page.from.isValid()) || page.order == SourcePageOrder::FirstSeen ||
+           page.order == SourcePageOrder::PtrName;
+}
+
+// A page as the filters and the order ask, grouping every address of the range with all its sums
+// (and by name, with byName). Columns as Store::sourcePage reads them.
+QString filteredPage(const SourcePageQuery &page, QVariantList &values)
+{
+    // Each address's first day and PTR name joined before the page is cut only when a filter or
+    // the order needs them; else to the page's rows alone.
+    const bool joinedFirst = joinsBeforePage(page);
+    QString sql = addressesOf(page, values);
+    if (!page.byName && !joinedFirst) {
+        sql += QStringLiteral(" SELECT g.source_ip, ") % joinedCounters(QStringLiteral("g.")) %
+               QStringLiteral(", g.last_day, i.first_day, p.name, g.total FROM (SELECT g.*, "
+                              "COUNT(*) OVER () AS total FROM s AS g") %
+               orderBy(page) %
+               QStringLiteral(" LIMIT ? OFFSET ?) AS g LEFT JOIN source_ips AS i ON "
+                              "i.source_ip = g.source_ip LEFT JOIN ptr_cache AS p ON "
+                              "p.ip = g.source_ip") %
+               orderBy(page);
+    } else if (!page.byName) {
+        sql += QStringLiteral(" SELECT g.source_ip, ") % joinedCounters(QStringLiteral("g.")) %
+               QStringLiteral(", g.last_day, g.first_day, p.name, COUNT(*) OVER () FROM a AS g "
+                              "LEFT JOIN ptr_cache AS p ON p.ip = g.source_ip");
+    } else {
+        // Per name, the sums of the addresses it names.
+        QStringList sums;
+        for (const QString &column : sourceDayCounters())
+            sums << QStringLiteral("SUM(a.") % column % QStringLiteral(") AS ") % column;
+        sql += QStringLiteral(" SELECT g.source_name, ") % joinedCounters(QStringLiteral("g.")) %
+               QStringLiteral(", g.last_day, g.first_day, g.source_type, g.addresses, "
+                              "COUNT(*) OVER () FROM (SELECT n.source_name, ") %
+               sums.join(QStringLiteral(", ")) %
+               QStringLiteral(", MAX(a.last_day) AS last_day, MIN(a.first_day) AS first_day, "
+                              "MAX(n.source_type) AS source_type, MIN(a.from_domain) AS "
+                              "from_domain, COUNT(*) AS addresses FROM a JOIN n ON "
+                              "n.source_ip = a.source_ip GROUP BY n.source_name) AS g");
+    }
+    if (page.byName || joinedFirst)
+        sql += orderBy(page) % QStringLiteral(" LIMIT ? OFFSET ?");
+    values << qint64(page.limit) << qint64(page.offset);
     return sql;
 }
 
@@ -350,42 +442,10 @@ Result<void> writeSourceSummaries(const StoreConnection &connection, const Commi
 Result<SourcePageRows> Store::sourcePage(const SourcePageQuery &page) const
 {
     QVariantList values;
-    QString sql = addressesOf(page, values);
-    // Each address's first day and PTR name joined before the page is cut only when a filter or
-    // the order needs them; else to the page's rows alone.
-    const bool joinedFirst = (page.newOnly && page.from.isValid()) ||
-                             page.order == SourcePageOrder::FirstSeen ||
-                             page.order == SourcePageOrder::PtrName;
-    if (!page.byName && !joinedFirst) {
-        sql += QStringLiteral(" SELECT g.source_ip, ") % joinedCounters(QStringLiteral("g.")) %
-               QStringLiteral(", g.last_day, i.first_day, p.name, g.total FROM (SELECT g.*, "
-                              "COUNT(*) OVER () AS total FROM s AS g") %
-               orderBy(page) %
-               QStringLiteral(" LIMIT ? OFFSET ?) AS g LEFT JOIN source_ips AS i ON "
-                              "i.source_ip = g.source_ip LEFT JOIN ptr_cache AS p ON "
-                              "p.ip = g.source_ip") %
-               orderBy(page);
-    } else if (!page.byName) {
-        sql += QStringLiteral(" SELECT g.source_ip, ") % joinedCounters(QStringLiteral("g.")) %
-               QStringLiteral(", g.last_day, g.first_day, p.name, COUNT(*) OVER () FROM a AS g "
-                              "LEFT JOIN ptr_cache AS p ON p.ip = g.source_ip");
-    } else {
-        // Per name, the sums of the addresses it names.
-        QStringList sums;
-        for (const QString &column : sourceDayCounters())
-            sums << QStringLiteral("SUM(a.") % column % QStringLiteral(") AS ") % column;
-        sql += QStringLiteral(" SELECT g.source_name, ") % joinedCounters(QStringLiteral("g.")) %
-               QStringLiteral(", g.last_day, g.first_day, g.source_type, g.addresses, "
-                              "COUNT(*) OVER () FROM (SELECT n.source_name, ") %
-               sums.join(QStringLiteral(", ")) %
-               QStringLiteral(", MAX(a.last_day) AS last_day, MIN(a.first_day) AS first_day, "
-                              "MAX(n.source_type) AS source_type, MIN(a.from_domain) AS "
-                              "from_domain, COUNT(*) AS addresses FROM a JOIN n ON "
-                              "n.source_ip = a.source_ip GROUP BY n.source_name) AS g");
-    }
-    if (page.byName || joinedFirst)
-        sql += orderBy(page) % QStringLiteral(" LIMIT ? OFFSET ?");
-    values << qint64(page.limit) << qint64(page.offset);
+    const bool unfiltered =
+        !page.byName && !joinsBeforePage(page) && !page.failingOnly && page.text.isEmpty() &&
+        (page.order == SourcePageOrder::Messages || page.order == SourcePageOrder::Key);
+    const QString sql = unfiltered ? pageOfAddresses(page, values) : filteredPage(page, values);
     const StoreConnection store = connection();
     // One read transaction: the page and the names of its addresses agree.
     return store.transaction(StoreConnection::Access::Read, [&]() -> Result<SourcePageRows> {
