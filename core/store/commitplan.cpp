@@ -289,7 +289,7 @@ private:
     // The label of a ...ByDay count table for the UTC day of `secs`.
     static QStringList dayOf(qint64 secs)
     {
-        return {QDateTime::fromSecsSinceEpoch(secs, QTimeZone::utc()).date().toString(Qt::ISODate)};
+        return {dayText(QDateTime::fromSecsSinceEpoch(secs, QTimeZone::utc()).date())};
     }
 
     // A refused report is Malformed, and why is appended to `refusals`. `labels` names the

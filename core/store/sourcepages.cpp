@@ -30,27 +30,7 @@ QString summedCounters()
     return sums.join(QStringLiteral(", "));
 }
 
-QDate dayOf(const QVariant &value)
-{
-    return QDate::fromString(value.toString(), Qt::ISODate);
-}
-
-// Conditions on `column` for [first, last], each bound to its day; an invalid date sets none.
-QStringList dayConditions(const QString &column, QDate first, QDate last, QVariantList &values)
-{
-    QStringList conditions;
-    if (first.isValid()) {
-        conditions << column % QStringLiteral(" >= ?");
-        values << dayText(first);
-    }
-    if (last.isValid()) {
-        conditions << column % QStringLiteral(" <= ?");
-        values << dayText(last);
-    }
-    return conditions;
-}
-
-// The same as a WHERE clause; none without conditions.
+// Conditions on `column` for [first, last] as a WHERE clause; none for two invalid dates.
 QString bounds(const QString &column, QDate first, QDate last, QVariantList &values)
 {
     const QStringList conditions = dayConditions(column, first, last, values);

@@ -14,17 +14,12 @@ namespace {
 // these sort before and after every day.
 QString firstDayBound(QDate from)
 {
-    return from.isValid() ? from.toString(Qt::ISODate) : QStringLiteral("0000-00-00");
+    return from.isValid() ? dayText(from) : QStringLiteral("0000-00-00");
 }
 
 QString lastDayBound(QDate to)
 {
-    return to.isValid() ? to.toString(Qt::ISODate) : QStringLiteral("9999-99-99");
-}
-
-QDate dayOf(const QVariant &value)
-{
-    return QDate::fromString(value.toString(), Qt::ISODate);
+    return to.isValid() ? dayText(to) : QStringLiteral("9999-99-99");
 }
 
 } // namespace

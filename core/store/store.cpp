@@ -194,21 +194,6 @@ QStringList schemaTables(const StoreDialect &dialect)
     return tables;
 }
 
-// Conditions on the `column` of days for the days from `from` to `to`, both included; an
-// invalid date sets no bound.
-void addDayBounds(QDate from, QDate to, QStringList &conditions, QVariantList &values,
-                  const QString &column = QStringLiteral("day"))
-{
-    if (from.isValid()) {
-        conditions << column % QStringLiteral(" >= ?");
-        values << from.toString(Qt::ISODate);
-    }
-    if (to.isValid()) {
-        conditions << column % QStringLiteral(" <= ?");
-        values << to.toString(Qt::ISODate);
-    }
-}
-
 // The rows of a count table that meet every condition (bound to `values`), in first-seen order;
 // those of a ...ByDay table by day first.
 Result<QList<CountRow>> readCountRows(const StoreConnection &connection, CountTable table,
@@ -667,7 +652,7 @@ Result<QList<CountRow>> Store::countsByDay(CountTable table, QDate from, QDate t
 {
     QStringList conditions;
     QVariantList values;
-    addDayBounds(from, to, conditions, values);
+    conditions << dayConditions(QStringLiteral("day"), from, to, values);
     return readCountRows(connection(), table, conditions, values);
 }
 
@@ -682,7 +667,7 @@ Result<QList<LabelCounts>> Store::countersPerLabelSet(QDate from, QDate to) cons
                          QDate last) -> Result<void> {
         QStringList conditions;
         QVariantList values;
-        addDayBounds(first, last, conditions, values, key);
+        conditions << dayConditions(key, first, last, values);
         QString sql = QStringLiteral("SELECT label_set, ") %
                       counterColumns().join(QStringLiteral(", ")) % QStringLiteral(" FROM ") %
                       table;
@@ -761,7 +746,7 @@ Result<QList<HistoryRow>> Store::dailyTotals(QDate from, QDate to) const
 {
     QStringList conditions;
     QVariantList values;
-    addDayBounds(from, to, conditions, values);
+    conditions << dayConditions(QStringLiteral("day"), from, to, values);
     QString sql = QStringLiteral("SELECT day, ") % counterColumns().join(QStringLiteral(", ")) %
                   QStringLiteral(", reports FROM daily_totals");
     if (!conditions.isEmpty())

@@ -358,6 +358,25 @@ QString dayText(QDate day)
     return QString(text, 10);
 }
 
+QDate dayOf(const QVariant &value)
+{
+    return QDate::fromString(value.toString(), Qt::ISODate);
+}
+
+QStringList dayConditions(const QString &column, QDate from, QDate to, QVariantList &values)
+{
+    QStringList conditions;
+    if (from.isValid()) {
+        conditions << column % QStringLiteral(" >= ?");
+        values << dayText(from);
+    }
+    if (to.isValid()) {
+        conditions << column % QStringLiteral(" <= ?");
+        values << dayText(to);
+    }
+    return conditions;
+}
+
 void bindLabels(BoundValues &values, const LabelSet &labels)
 {
     for (const QString &label :

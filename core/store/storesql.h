@@ -87,6 +87,11 @@ QString dedupTable(ReportKind kind);
 
 // A day as the store writes it: ISO 8601, "2026-12-03"; "" for an invalid date.
 QString dayText(QDate day);
+// A day read back from a column of days.
+QDate dayOf(const QVariant &value);
+// Conditions on the `column` of days for the days from `from` to `to`, both included, each bound
+// to its day in `values`; an invalid date sets no bound.
+QStringList dayConditions(const QString &column, QDate from, QDate to, QVariantList &values);
 
 // A null QString would be bound as SQL NULL; our text columns hold "" instead.
 inline QString storedText(const QString &value)

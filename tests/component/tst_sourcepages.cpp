@@ -52,6 +52,24 @@ bool inRange(QDate day, QDate from, QDate to)
     return (!from.isValid() || day >= from) && (!to.isValid() || day <= to);
 }
 
+// The addresses of the rows `keep` keeps, in their order.
+template<typename Keep>
+QStringList addressesOf(const QList<SourcePageRow> &rows, Keep keep)
+{
+    QStringList addresses;
+    for (const SourcePageRow &row : rows) {
+        if (keep(row))
+            addresses << row.ip;
+    }
+    return addresses;
+}
+
+QStringList sorted(QStringList list)
+{
+    list.sort();
+    return list;
+}
+
 // The rows of every page of `query`, read `limit` rows at a time; empty with a failure.
 QList<SourcePageRow> allPages(const Store &store, SourcePageQuery query, qsizetype limit,
                               qsizetype *total = nullptr)
@@ -228,48 +246,26 @@ private:
                 // By address, ascending; the filters.
                 query.order = SourcePageOrder::Key;
                 query.descending = false;
-                QStringList ips;
-                for (const SourcePageRow &row : allPages(store, query, 3))
-                    ips << row.ip;
-                QStringList sortedIps;
-                for (const SourcePageRow &row : expected)
-                    sortedIps << row.ip;
-                sortedIps.sort();
-                QCOMPARE(ips, sortedIps);
+                const auto every = [](const SourcePageRow &) { return true; };
+                QCOMPARE(addressesOf(allPages(store, query, 3), every),
+                         sorted(addressesOf(expected, every)));
                 query.failingOnly = true;
-                QStringList failing;
-                for (const SourcePageRow &row : allPages(store, query, 100))
-                    failing << row.ip;
-                QStringList failingWanted;
-                for (const SourcePageRow &row : expected) {
-                    if (row.counters.compliant < row.counters.total)
-                        failingWanted << row.ip;
-                }
-                failingWanted.sort();
-                QCOMPARE(failing, failingWanted);
+                QCOMPARE(addressesOf(allPages(store, query, 100), every),
+                         sorted(addressesOf(expected, [](const SourcePageRow &row) {
+                             return row.counters.compliant < row.counters.total;
+                         })));
                 query.failingOnly = false;
                 query.newOnly = true;
-                QStringList fresh;
-                for (const SourcePageRow &row : allPages(store, query, 100))
-                    fresh << row.ip;
-                QStringList freshWanted;
-                for (const SourcePageRow &row : expected) {
-                    if (!from.isValid() || row.firstSeen >= from)
-                        freshWanted << row.ip;
-                }
-                freshWanted.sort();
-                QCOMPARE(fresh, freshWanted);
+                QCOMPARE(addressesOf(allPages(store, query, 100), every),
+                         sorted(addressesOf(expected, [from](const SourcePageRow &row) {
+                             return !from.isValid() || row.firstSeen >= from;
+                         })));
                 query.newOnly = false;
                 query.text = QStringLiteral("OTHER.example");
-                QStringList found;
-                for (const SourcePageRow &row : allPages(store, query, 100))
-                    found << row.ip;
-                QStringList foundWanted;
-                for (const SourcePageRow &row : expected) {
-                    if (row.fromDomains.contains(kOther))
-                        foundWanted << row.ip;
-                }
-                QCOMPARE(found, foundWanted);
+                QCOMPARE(addressesOf(allPages(store, query, 100), every),
+                         addressesOf(expected, [](const SourcePageRow &row) {
+                             return row.fromDomains.contains(kOther);
+                         }));
             }
         }
         // Per name, all time: the sums of the addresses it names.
