@@ -1,13 +1,18 @@
 #include "sourcepages.h"
 
 #include "commitplan.h"
+#include "sourcereads.h"
 #include "sourcewrites.h"
+#include "sqlitenative.h"
 #include "store.h"
 #include "storedialect.h"
 #include "storesql.h"
 
 #include <QHash>
 #include <QSet>
+
+#include <algorithm>
+#include <vector>
 
 namespace Dmarc {
 
@@ -226,35 +231,198 @@ QString addressesOf(const SourcePageQuery &page, QVariantList &values)
     return sql;
 }
 
-// A page of addresses without filters, most messages first or by address: the range's addresses
-// grouped by their messages alone, the page cut, and only its addresses summed again from their
-// days (the same days the range's weeks sum) with their first day and PTR name. Columns as
-// Store::sourcePage reads them.
-QString pageOfAddresses(const SourcePageQuery &page, QVariantList &values)
+// A row of an address read from its columns: the address, its sums, its last day in the range,
+// its first day, its PTR name.
+SourcePageRow addressRow(const QSqlQuery &query)
 {
+    SourcePageRow row;
+    row.ip = query.value(0).toString();
+    row.counters = readSourceCounters(query, 1);
+    row.lastSeen = dayOf(query.value(7));
+    row.firstSeen = dayOf(query.value(8));
+    row.ptrName = query.value(9).toString();
+    return row;
+}
+
+// The addresses of a page without filters, in its order, and how many addresses the range has.
+struct AddressPage
+{
+    QStringList addresses;
+    qsizetype total = 0;
+};
+
+// Whether a page without filters sorts `a` before `b`, of which `aMessages` and `bMessages`:
+// most messages first (or fewest), equal ones by address in the same direction; or by address.
+bool sortsBefore(const SourcePageQuery &page, qint64 aMessages, QByteArrayView a, qint64 bMessages,
+                 QByteArrayView b)
+{
+    if (page.order == SourcePageOrder::Messages && aMessages != bMessages)
+        return page.descending ? aMessages > bMessages : aMessages < bMessages;
+    const int compared = a.compare(b); // byte by byte, as SQLite compares text
+    return page.descending ? compared > 0 : compared < 0;
+}
+
+// The messages per address of a range's rows, summed as SQLite hands them over: a month of a
+// large domain is some 300,000 rows of 150,000 addresses, which SQLite groups by sorting them
+// (twice as slow as the reading itself). The addresses are kept one after another in one
+// buffer, the sums in a table of open addressing of 16 bytes an address.
+class AddressSums
+{
+public:
+    void add(QByteArrayView address, qint64 messages)
+    {
+        if (size_t(m_used + 1) * 4 > m_slots.size() * 3)
+            grow();
+        const size_t hash = qHash(address);
+        const auto tag = quint16(hash >> 16);
+        const size_t mask = m_slots.size() - 1;
+        for (size_t i = hash & mask;; i = (i + 1) & mask) {
+            Slot &slot = m_slots[i];
+            if (slot.messages < 0) {
+                // An address is a few dozen bytes of text at most.
+                slot = Slot{quint32(m_addresses.size()), quint16(address.size()), tag, messages};
+                m_addresses.append(address);
+                ++m_used;
+                return;
+            }
+            if (slot.tag == tag && this->address(slot) == address) {
+                slot.messages += messages;
+                return;
+            }
+        }
+    }
+
+    qsizetype size() const { return m_used; }
+
+    // The addresses [offset, offset + limit) in the page's order.
+    QStringList page(const SourcePageQuery &page) const
+    {
+        std::vector<const Slot *> sorted;
+        sorted.reserve(size_t(m_used));
+        for (const Slot &slot : m_slots) {
+            if (slot.messages >= 0)
+                sorted.push_back(&slot);
+        }
+        const auto end = qMin(m_used, page.offset + page.limit);
+        const auto begin = qMin(m_used, page.offset);
+        std::partial_sort(
+            sorted.begin(), sorted.begin() + end, sorted.end(), [&](const Slot *a, const Slot *b) {
+                return sortsBefore(page, a->messages, address(*a), b->messages, address(*b));
+            });
+        QStringList addresses;
+        for (auto i = begin; i < end; ++i)
+            addresses << QString::fromUtf8(address(*sorted.at(size_t(i))));
+        return addresses;
+    }
+
+private:
+    struct Slot
+    {
+        quint32 offset = 0; // in m_addresses
+        quint16 size = 0;
+        quint16 tag = 0;      // bits of the address's hash that the slot's place does not show
+        qint64 messages = -1; // -1: an empty slot
+    };
+
+    QByteArrayView address(const Slot &slot) const
+    {
+        return QByteArrayView(m_addresses.constData() + slot.offset, slot.size);
+    }
+
+    void grow()
+    {
+        std::vector<Slot> slots(qMax<size_t>(4096, m_slots.size() * 2));
+        const size_t mask = slots.size() - 1;
+        for (const Slot &slot : m_slots) {
+            if (slot.messages < 0)
+                continue;
+            size_t i = qHash(address(slot)) & mask;
+            while (slots[i].messages >= 0)
+                i = (i + 1) & mask;
+            slots[i] = slot;
+        }
+        m_slots.swap(slots);
+    }
+
+    std::vector<Slot> m_slots;
+    QByteArray m_addresses;
+    qsizetype m_used = 0;
+};
+
+// The addresses of a page without filters: on SQLite summed here from the range's rows as SQLite
+// reads them (AddressSums), elsewhere grouped and sorted by the engine.
+Result<AddressPage> addressPage(const StoreConnection &connection, const SourcePageQuery &page)
+{
+    QVariantList values;
+    const QString rows = rangeRows(page.from, page.to, values, RangeColumns::MessagesOnly);
+    const QString what = QStringLiteral("cannot read the sources");
+    SqliteStatements sqlite(connection.database());
+    if (sqlite.isOpen()) {
+        AddressSums sums;
+        const auto failed = sqlite.run(
+            rows, values, [&sums](const SqliteRow &row) { sums.add(row.text(0), row.integer(1)); });
+        if (failed)
+            return connection.error(what, *failed);
+        return AddressPage{sums.page(page), sums.size()};
+    }
+    values << qint64(page.limit) << qint64(page.offset);
+    auto query = runRead(connection, what,
+                         QStringLiteral("WITH r AS (") % rows %
+                             QStringLiteral("), s AS (SELECT source_ip, SUM(messages) AS "
+                                            "messages FROM r GROUP BY source_ip) SELECT "
+                                            "g.source_ip, COUNT(*) OVER () FROM s AS g") %
+                             orderBy(page) % QStringLiteral(" LIMIT ? OFFSET ?"),
+                         values);
+    if (!query)
+        return query.error();
+    AddressPage answer;
+    while (query->next()) {
+        answer.addresses << query->value(0).toString();
+        answer.total = qsizetype(query->value(1).toLongLong());
+    }
+    return answer;
+}
+
+// A page of addresses without filters, most messages first or by address: its addresses found
+// by their messages alone (addressPage), then only they summed from their days (the same days
+// the range's weeks sum) with their first day and PTR name.
+Result<SourcePageRows> pageOfAddresses(const StoreConnection &connection,
+                                       const SourcePageQuery &page)
+{
+    const auto found = addressPage(connection, page);
+    if (!found)
+        return found.error();
+    SourcePageRows answer;
+    if (found->addresses.isEmpty())
+        return answer; // past the last page
+    answer.total = found->total;
+    QVariantList values;
+    QHash<QString, qsizetype> index;
+    for (const QString &address : found->addresses) {
+        index.insert(address, index.size());
+        values << storedText(address);
+    }
     QStringList sums;
     for (const QString &column : sourceDayCounters())
         sums << QStringLiteral("SUM(") % column % QStringLiteral(") AS ") % column;
-    QString sql =
-        QStringLiteral("WITH r AS (") %
-        rangeRows(page.from, page.to, values, RangeColumns::MessagesOnly) %
-        QStringLiteral("), s AS (SELECT source_ip, SUM(messages) AS messages FROM r GROUP BY "
-                       "source_ip), pg AS (SELECT g.*, COUNT(*) OVER () AS total FROM s AS g") %
-        orderBy(page) % QStringLiteral(" LIMIT ? OFFSET ?), d AS (SELECT source_ip, ") %
-        sums.join(QStringLiteral(", ")) %
-        QStringLiteral(", MAX(day) AS last_day FROM source_days WHERE source_ip IN (SELECT "
-                       "source_ip FROM pg)");
-    values << qint64(page.limit) << qint64(page.offset);
+    QString sql = QStringLiteral("SELECT d.source_ip, ") % joinedCounters(QStringLiteral("d.")) %
+                  QStringLiteral(", d.last_day, i.first_day, p.name FROM (SELECT source_ip, ") %
+                  sums.join(QStringLiteral(", ")) %
+                  QStringLiteral(", MAX(day) AS last_day FROM source_days WHERE source_ip IN (") %
+                  placeholders(values.size()) % QLatin1Char(')');
     for (const QString &condition :
          dayConditions(QStringLiteral("day"), page.from, page.to, values))
         sql += QStringLiteral(" AND ") % condition;
-    return sql % QStringLiteral(" GROUP BY source_ip) SELECT g.source_ip, ") %
-           joinedCounters(QStringLiteral("d.")) %
-           QStringLiteral(", d.last_day, i.first_day, p.name, g.total FROM pg AS g JOIN d ON "
-                          "d.source_ip = g.source_ip LEFT JOIN source_ips AS i ON "
-                          "i.source_ip = g.source_ip LEFT JOIN ptr_cache AS p ON "
-                          "p.ip = g.source_ip") %
-           orderBy(page);
+    sql += QStringLiteral(" GROUP BY source_ip) AS d LEFT JOIN source_ips AS i ON "
+                          "i.source_ip = d.source_ip LEFT JOIN ptr_cache AS p ON "
+                          "p.ip = d.source_ip");
+    auto query = runRead(connection, QStringLiteral("cannot read the sources"), sql, values);
+    if (!query)
+        return query.error();
+    answer.rows.resize(found->addresses.size());
+    while (query->next())
+        answer.rows[index.value(query->value(0).toString())] = addressRow(*query);
+    return answer;
 }
 
 // Whether the "new" filter or the order needs each address's first day or PTR name before a
@@ -265,9 +433,9 @@ bool joinsBeforePage(const SourcePageQuery &page)
            page.order == SourcePageOrder::PtrName;
 }
 
-// A page as the filters and the order ask, grouping every address of the range with all its sums
-// (and by name, with byName). Columns as Store::sourcePage reads them.
-QString filteredPage(const SourcePageQuery &page, QVariantList &values)
+// The statement of a page as the filters and the order ask, grouping every address of the range
+// with all its sums (and by name, with byName). Columns as filteredPage reads them.
+QString filteredPageSql(const SourcePageQuery &page, QVariantList &values)
 {
     // Each address's first day and PTR name joined before the page is cut only when a filter or
     // the order needs them; else to the page's rows alone.
@@ -306,6 +474,33 @@ QString filteredPage(const SourcePageQuery &page, QVariantList &values)
     return sql;
 }
 
+// A page as the filters and the order ask.
+Result<SourcePageRows> filteredPage(const StoreConnection &connection, const SourcePageQuery &page)
+{
+    QVariantList values;
+    const QString sql = filteredPageSql(page, values);
+    auto query = runRead(connection, QStringLiteral("cannot read the sources"), sql, values);
+    if (!query)
+        return query.error();
+    SourcePageRows answer;
+    while (query->next()) {
+        if (page.byName) {
+            SourcePageRow row;
+            row.name = query->value(0).toString();
+            row.counters = readSourceCounters(*query, 1);
+            row.lastSeen = dayOf(query->value(7));
+            row.firstSeen = dayOf(query->value(8));
+            row.type = query->value(9).toString();
+            row.addresses = qsizetype(query->value(10).toLongLong());
+            answer.rows << row;
+        } else {
+            answer.rows << addressRow(*query);
+        }
+        answer.total = qsizetype(query->value(page.byName ? 11 : 10).toLongLong());
+    }
+    return answer;
+}
+
 // The from domains in the range of the addresses of each source name of a page.
 Result<void> fromDomainsOfNames(const StoreConnection &connection, const SourcePageQuery &page,
                                 QList<SourcePageRow> &rows)
@@ -335,22 +530,28 @@ Result<void> fromDomainsOfNames(const StoreConnection &connection, const SourceP
     return {};
 }
 
-} // namespace
-
-QStringList sourcePagesMigration(const StoreDialect &dialect)
+// The CREATE TABLE of source_weeks, `options` after its columns.
+QString createSourceWeeks(const QString &options)
 {
     QStringList counters;
     for (const QString &column : sourceDayCounters())
         counters << column % QStringLiteral(" BIGINT NOT NULL DEFAULT 0");
+    return QStringLiteral("CREATE TABLE source_weeks (week VARCHAR(10) NOT NULL, "
+                          "from_domain TEXT NOT NULL, source_ip TEXT NOT NULL, "
+                          "source_name TEXT NOT NULL DEFAULT '', "
+                          "source_type VARCHAR(32) NOT NULL DEFAULT '', "
+                          "last_day VARCHAR(10) NOT NULL, ") %
+           counters.join(QStringLiteral(", ")) %
+           QStringLiteral(", PRIMARY KEY (week, from_domain, source_ip))") % options;
+}
+
+} // namespace
+
+QStringList sourcePagesMigration(const StoreDialect &dialect)
+{
     const QString week = dialect.weekStart(QStringLiteral("day"));
     return {
-        QStringLiteral("CREATE TABLE source_weeks (week VARCHAR(10) NOT NULL, "
-                       "from_domain TEXT NOT NULL, source_ip TEXT NOT NULL, "
-                       "source_name TEXT NOT NULL DEFAULT '', "
-                       "source_type VARCHAR(32) NOT NULL DEFAULT '', "
-                       "last_day VARCHAR(10) NOT NULL, ") %
-            counters.join(QStringLiteral(", ")) %
-            QStringLiteral(", PRIMARY KEY (week, from_domain, source_ip))"),
+        createSourceWeeks(QString()),
         // Each week's sums, named as its last day was.
         QStringLiteral("INSERT INTO source_weeks (week, from_domain, source_ip, source_name, "
                        "source_type, last_day, ") %
@@ -368,6 +569,29 @@ QStringList sourcePagesMigration(const StoreDialect &dialect)
         QStringLiteral("INSERT INTO source_ips (source_ip, first_day) SELECT source_ip, MIN(day) "
                        "FROM source_days GROUP BY source_ip"),
     };
+}
+
+QStringList keyOrderedSourcesMigration(const StoreDialect &dialect)
+{
+    const QString options = dialect.keyOrderedTable();
+    if (options.isEmpty())
+        return {};
+    QStringList statements;
+    // Each table renamed, made again with the same columns in the same order, filled, dropped.
+    const std::pair<QString, QString> tables[] = {
+        {QStringLiteral("source_days"),
+         createSourceDays(QStringLiteral(", ") % sourceDomainsColumn(), options)},
+        {QStringLiteral("source_weeks"), createSourceWeeks(options)}};
+    for (const auto &[table, create] : tables) {
+        const QString old = table % QStringLiteral("_by_rowid");
+        statements << QStringLiteral("ALTER TABLE ") % table % QStringLiteral(" RENAME TO ") % old
+                   << create
+                   << QStringLiteral("INSERT INTO ") % table % QStringLiteral(" SELECT * FROM ") %
+                          old
+                   << QStringLiteral("DROP TABLE ") % old;
+    }
+    // The index of source_days went with its old table.
+    return statements + sourceReadsMigration(dialect);
 }
 
 Result<void> writeSourceSummaries(const StoreConnection &connection, const CommitPlan &plan)
@@ -421,40 +645,20 @@ Result<void> writeSourceSummaries(const StoreConnection &connection, const Commi
 
 Result<SourcePageRows> Store::sourcePage(const SourcePageQuery &page) const
 {
-    QVariantList values;
     const bool unfiltered =
         !page.byName && !joinsBeforePage(page) && !page.failingOnly && page.text.isEmpty() &&
         (page.order == SourcePageOrder::Messages || page.order == SourcePageOrder::Key);
-    const QString sql = unfiltered ? pageOfAddresses(page, values) : filteredPage(page, values);
     const StoreConnection store = connection();
     // One read transaction: the page and the names of its addresses agree.
     return store.transaction(StoreConnection::Access::Read, [&]() -> Result<SourcePageRows> {
-        auto query = runRead(store, QStringLiteral("cannot read the sources"), sql, values);
-        if (!query)
-            return query.error();
-        SourcePageRows answer;
-        while (query->next()) {
-            SourcePageRow row;
-            if (page.byName) {
-                row.name = query->value(0).toString();
-                row.type = query->value(9).toString();
-                row.addresses = qsizetype(query->value(10).toLongLong());
-            } else {
-                row.ip = query->value(0).toString();
-                row.ptrName = query->value(9).toString();
-            }
-            row.counters = readSourceCounters(*query, 1);
-            row.lastSeen = dayOf(query->value(7));
-            row.firstSeen = dayOf(query->value(8));
-            answer.total = qsizetype(query->value(page.byName ? 11 : 10).toLongLong());
-            answer.rows << row;
-        }
-        query->finish();
-        auto named = page.byName ? fromDomainsOfNames(store, page, answer.rows)
-                                 : nameAddresses(store, page.from, page.to, answer.rows);
+        auto paged = unfiltered ? pageOfAddresses(store, page) : filteredPage(store, page);
+        if (!paged)
+            return paged.error();
+        auto named = page.byName ? fromDomainsOfNames(store, page, paged->rows)
+                                 : nameAddresses(store, page.from, page.to, paged->rows);
         if (!named)
             return named.error();
-        return answer;
+        return paged;
     });
 }
 

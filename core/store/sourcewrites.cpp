@@ -79,18 +79,28 @@ Result<void> upsertSourceDays(const StoreConnection &connection, const QString &
 
 } // namespace
 
-QStringList sourcesMigration(const StoreDialect &dialect)
+QString createSourceDays(const QString &laterColumns, const QString &options)
 {
     QStringList counters;
     for (const QString &column : sourceDayCounters())
         counters << column % QStringLiteral(" BIGINT NOT NULL DEFAULT 0");
+    return QStringLiteral("CREATE TABLE source_days (day VARCHAR(10) NOT NULL, "
+                          "from_domain TEXT NOT NULL, source_ip TEXT NOT NULL, "
+                          "source_name TEXT NOT NULL DEFAULT '', "
+                          "source_type VARCHAR(32) NOT NULL DEFAULT '', ") %
+           counters.join(QStringLiteral(", ")) % laterColumns %
+           QStringLiteral(", PRIMARY KEY (day, from_domain, source_ip))") % options;
+}
+
+QString sourceDomainsColumn()
+{
+    return QStringLiteral("domains TEXT NOT NULL DEFAULT ''");
+}
+
+QStringList sourcesMigration(const StoreDialect &dialect)
+{
     return {
-        QStringLiteral("CREATE TABLE source_days (day VARCHAR(10) NOT NULL, "
-                       "from_domain TEXT NOT NULL, source_ip TEXT NOT NULL, "
-                       "source_name TEXT NOT NULL DEFAULT '', "
-                       "source_type VARCHAR(32) NOT NULL DEFAULT '', ") %
-            counters.join(QStringLiteral(", ")) %
-            QStringLiteral(", PRIMARY KEY (day, from_domain, source_ip))"),
+        createSourceDays(QString(), QString()),
         QStringLiteral("CREATE TABLE source_day_domains (day VARCHAR(10) NOT NULL, "
                        "from_domain TEXT NOT NULL, source_ip TEXT NOT NULL, "
                        "kind VARCHAR(8) NOT NULL, domain TEXT NOT NULL, "
@@ -118,7 +128,7 @@ QStringList sourceDomainsMigration(const StoreDialect &dialect)
         " FROM source_day_domains AS d WHERE d.day = source_days.day AND d.from_domain = "
         "source_days.from_domain AND d.source_ip = source_days.source_ip");
     return {
-        QStringLiteral("ALTER TABLE source_days ADD COLUMN domains TEXT NOT NULL DEFAULT ''"),
+        QStringLiteral("ALTER TABLE source_days ADD COLUMN ") % sourceDomainsColumn(),
         QStringLiteral("UPDATE source_days SET domains = (SELECT ") %
             dialect.joinedText(combination) % sameDay % QStringLiteral(") WHERE EXISTS (SELECT 1") %
             sameDay % QLatin1Char(')'),

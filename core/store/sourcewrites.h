@@ -18,6 +18,13 @@ namespace Dmarc {
 // The schema version that adds the tables of this file.
 QStringList sourcesMigration(const StoreDialect &dialect);
 
+// The CREATE TABLE of source_days: `laterColumns` (", ..." or empty) after the counters,
+// `options` after the columns.
+QString createSourceDays(const QString &laterColumns, const QString &options);
+
+// The definition of source_days' column `domains` (schema version 13).
+QString sourceDomainsColumn();
+
 // The schema version (13) that keeps a source day's reporters and DKIM and SPF domains in its row
 // of source_days (column `domains`) instead of a row each in source_day_domains, which it drops.
 QStringList sourceDomainsMigration(const StoreDialect &dialect);

@@ -7,35 +7,38 @@
 
 namespace Dmarc {
 
-void configureSqlite()
-{
-    static const bool configured = [] {
-        sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 * 1024 * 1024);
-        return true;
-    }();
-    Q_UNUSED(configured);
-}
-
-SqliteWrites::SqliteWrites(const QSqlDatabase &database)
+SqliteStatements::SqliteStatements(const QSqlDatabase &database)
 {
     const QVariant handle = database.driver() ? database.driver()->handle() : QVariant();
     if (handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)
         m_database = *static_cast<sqlite3 *const *>(handle.constData());
 }
 
-SqliteWrites::~SqliteWrites()
+SqliteStatements::~SqliteStatements()
 {
     sqlite3_finalize(m_statement);
 }
 
-QSqlError SqliteWrites::error(int code) const
+QSqlError SqliteStatements::error(int code) const
 {
     return QSqlError(QStringLiteral("Unable to execute statement"),
                      QString::fromUtf8(sqlite3_errmsg(m_database)), QSqlError::StatementError,
                      QString::number(code));
 }
 
-std::optional<QSqlError> SqliteWrites::run(const QString &sql, const QVariantList &values)
+QByteArrayView SqliteRow::text(int column) const
+{
+    const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(m_statement, column));
+    return QByteArrayView(text, sqlite3_column_bytes(m_statement, column));
+}
+
+qint64 SqliteRow::integer(int column) const
+{
+    return sqlite3_column_int64(m_statement, column);
+}
+
+std::optional<QSqlError> SqliteStatements::run(const QString &sql, const QVariantList &values,
+                                               const std::function<void(const SqliteRow &)> &row)
 {
     if (!m_database)
         return QSqlError(QStringLiteral("Unable to execute statement"),
@@ -118,9 +121,12 @@ std::optional<QSqlError> SqliteWrites::run(const QString &sql, const QVariantLis
             return error(bound);
         }
     }
+    const SqliteRow read(m_statement);
     int stepped = sqlite3_step(m_statement);
-    while (stepped == SQLITE_ROW)
-        stepped = sqlite3_step(m_statement);
+    for (; stepped == SQLITE_ROW; stepped = sqlite3_step(m_statement)) {
+        if (row)
+            row(read);
+    }
     std::optional<QSqlError> failed;
     if (stepped != SQLITE_DONE)
         failed = error(stepped);

@@ -7,7 +7,6 @@
 #include "legacyimport.h"
 #include "ptrrecords.h"
 #include "sourcewrites.h"
-#include "sqlitenative.h"
 #include "storedetails.h"
 #include "storedialect.h"
 #include "storelock.h"
@@ -173,7 +172,9 @@ QList<QStringList> migrations(const StoreDialect &dialect)
         // view's pages.
         sourcePagesMigration(dialect),
         // Version 13: a source day's reporters and DKIM and SPF domains in its own row.
-        sourceDomainsMigration(dialect)};
+        sourceDomainsMigration(dialect),
+        // Version 14: the sources per day and per week kept in the order of their keys.
+        keyOrderedSourcesMigration(dialect)};
 }
 
 // The tables the migrations create and do not drop, in that order: each after those it
@@ -185,10 +186,14 @@ QStringList schemaTables(const StoreDialect &dialect)
     QStringList tables;
     for (const QStringList &step : migrations(dialect)) {
         for (const QString &statement : step) {
-            if (statement.startsWith(create))
-                tables << statement.mid(create.size()).section(QLatin1Char(' '), 0, 0);
-            else if (statement.startsWith(drop))
+            if (statement.startsWith(create)) {
+                // A table made again keeps its place.
+                const QString made = statement.mid(create.size()).section(QLatin1Char(' '), 0, 0);
+                if (!tables.contains(made))
+                    tables << made;
+            } else if (statement.startsWith(drop)) {
                 tables.removeAll(statement.mid(drop.size()));
+            }
         }
     }
     return tables;
@@ -313,7 +318,6 @@ Result<std::unique_ptr<Store>> Store::open(const StoreLocation &location,
     if (!lock)
         return lock.error();
     const QString path = QDir(directory).absoluteFilePath(fileName());
-    configureSqlite();
     std::unique_ptr<Store> store(new Store(
         nextConnectionName(), path, QStringLiteral("storage file ") + path, options,
         std::make_unique<SqliteDialect>(), std::make_unique<StoreLock>(std::move(*lock))));
@@ -603,7 +607,12 @@ Result<QList<EmailCommitResult>> Store::commit(const QList<EmailCommit> &batch, 
     // write lock, so a second exporter on the same file cannot count the same email or report
     // in between.
     const StoreConnection store = connection();
-    return store.transaction(StoreConnection::Access::Write, [&]() -> Result<Results> {
+    // The commit's statement journals in memory for its transaction alone (commitJournals).
+    if (const QString journals = m_dialect->commitJournals(true); !journals.isEmpty()) {
+        if (auto set = exec(journals); !set.ok())
+            return set.error();
+    }
+    auto committed = store.transaction(StoreConnection::Access::Write, [&]() -> Result<Results> {
         const auto state = readCommitState(store, batch);
         if (!state)
             return state.error();
@@ -612,6 +621,12 @@ Result<QList<EmailCommitResult>> Store::commit(const QList<EmailCommit> &batch, 
             return applied.error();
         return std::move(plan.results);
     });
+    if (const QString journals = m_dialect->commitJournals(false);
+        !journals.isEmpty() && store.database().isOpen()) {
+        if (auto set = exec(journals); !set.ok() && committed)
+            return set.error();
+    }
+    return committed;
 }
 
 Result<StoreSnapshot> Store::snapshot() const
@@ -704,9 +719,8 @@ Result<QList<LabelCounts>> Store::countersPerLabelSet(QDate from, QDate to) cons
         // are read again only when a label set is new here.
         QList<qint64> ids = sums.keys();
         std::sort(ids.begin(), ids.end());
-        const bool unnamed = std::any_of(ids.cbegin(), ids.cend(), [this](qint64 id) {
-            return !m_labelSetNames.contains(id);
-        });
+        const bool unnamed = std::any_of(
+            ids.cbegin(), ids.cend(), [this](qint64 id) { return !m_labelSetNames.contains(id); });
         if (unnamed) {
             QSqlQuery query(store.database());
             query.setForwardOnly(true);
@@ -714,10 +728,10 @@ Result<QList<LabelCounts>> Store::countersPerLabelSet(QDate from, QDate to) cons
                                            "spf_domain FROM counters")))
                 return store.error(QStringLiteral("cannot read the label sets"), query);
             while (query.next()) {
-                m_labelSetNames.insert(query.value(0).toLongLong(),
-                                       LabelSet{query.value(1).toString(), query.value(2).toString(),
-                                                query.value(3).toString(),
-                                                query.value(4).toString()});
+                m_labelSetNames.insert(
+                    query.value(0).toLongLong(),
+                    LabelSet{query.value(1).toString(), query.value(2).toString(),
+                             query.value(3).toString(), query.value(4).toString()});
             }
         }
         QList<LabelCounts> counts;
@@ -728,8 +742,7 @@ Result<QList<LabelCounts>> Store::countersPerLabelSet(QDate from, QDate to) cons
     });
 }
 
-Result<quint64> Store::loggedOutcomes(ReportOutcome outcome, qint64 fromSecs,
-                                      qint64 endSecs) const
+Result<quint64> Store::loggedOutcomes(ReportOutcome outcome, qint64 fromSecs, qint64 endSecs) const
 {
     QSqlQuery query(connection().database());
     query.prepare(QStringLiteral("SELECT COUNT(*) FROM reports_log WHERE outcome = ? AND "
@@ -761,8 +774,11 @@ Result<QList<HistoryRow>> Store::dailyTotals(QDate from, QDate to) const
         return connection().error(QStringLiteral("cannot read the history"), query);
     QList<HistoryRow> rows;
     while (query.next()) {
-        rows << HistoryRow{QDate::fromString(query.value(0).toString(), Qt::ISODate), {}, {},
-                           readCounters(query, 1), quint64(query.value(9).toLongLong())};
+        rows << HistoryRow{QDate::fromString(query.value(0).toString(), Qt::ISODate),
+                           {},
+                           {},
+                           readCounters(query, 1),
+                           quint64(query.value(9).toLongLong())};
     }
     return rows;
 }

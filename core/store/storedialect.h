@@ -56,6 +56,13 @@ public:
     // An aggregate that joins the text `expression` of a group's rows, in no particular order,
     // with no separator.
     virtual QString joinedText(const QString &expression) const = 0;
+    // What follows a CREATE TABLE's columns for a table whose rows are kept in the order of its
+    // primary key, so that a range of the key is read in one pass: SQLite's WITHOUT ROWID. Empty
+    // where tables keep their rows apart from their keys either way (PostgreSQL's heap).
+    virtual QString keyOrderedTable() const = 0;
+    // The statement that keeps the statement journals of the transactions that follow in memory
+    // (inMemory) or puts them back where the engine keeps them; empty where nothing is needed.
+    virtual QString commitJournals(bool inMemory) const = 0;
     // Statements that make the next id of `table`'s autoIdColumn() follow the ids inserted in it
     // explicitly (a copied store's rows keep their ids).
     virtual QStringList followInsertedIds(const QString &table) const = 0;
@@ -108,12 +115,14 @@ public:
     QString setOwner(quint32 id) const override;
     QString weekStart(const QString &dayColumn) const override;
     QString joinedText(const QString &expression) const override;
+    QString keyOrderedTable() const override;
+    QString commitJournals(bool inMemory) const override;
     // A new id is one more than the largest.
     QStringList followInsertedIds(const QString &) const override { return {}; }
     bool runsStatementsAsText() const override { return false; }
     // Qt's driver, which binds the values of reads, looks up each placeholder of a statement
     // among all of them as it binds it, a cost that grows with their number squared: small
-    // statements are the cheaper. Writes are bound by SqliteWrites, for which 2,000 values a
+    // statements are the cheaper. Writes are bound by SqliteStatements, for which 2,000 values a
     // statement measured no faster than 250.
     qsizetype valuesPerStatement() const override { return 250; }
     // Writes a consistent copy of the database, as of the statement, to the file bound to it;
@@ -155,6 +164,8 @@ public:
     QString setOwner(quint32 id) const override;
     QString weekStart(const QString &dayColumn) const override;
     QString joinedText(const QString &expression) const override;
+    QString keyOrderedTable() const override;
+    QString commitJournals(bool inMemory) const override;
     QStringList followInsertedIds(const QString &table) const override;
     bool runsStatementsAsText() const override { return true; }
     qsizetype valuesPerStatement() const override { return 20000; }

@@ -291,7 +291,7 @@ Result<void> StatementBatch::runPrepared()
 {
     QSqlDatabase db = m_connection.database();
     // Writes go straight to SQLite; a statement that reads hands Qt's query to its `read`.
-    SqliteWrites writes(db);
+    SqliteStatements writes(db);
     QSqlQuery query(db);
     query.setForwardOnly(true);
     const QString *prepared = nullptr; // the statement prepared last, reused for the same text

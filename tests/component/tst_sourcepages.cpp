@@ -347,6 +347,56 @@ private Q_SLOTS:
         QCOMPARE(rowsOf(path, ipsSql), ips);
         checkPages(**store);
     }
+
+    // Schema version 14 makes source_days and source_weeks again, on SQLite in the order of their
+    // keys: every row is kept, also in tables of many megabytes (dropping such a table failed
+    // with "database or disk is full" when SQLite kept statement journals of up to 4 MiB in
+    // memory).
+    void keyOrderedTablesKeepEveryRow()
+    {
+        QTemporaryDir dir;
+        commitSources(dir.path());
+        const QString path = dir.filePath(Store::fileName());
+        // 20,000 more days (6 MB): 28 days of February 2020 for 715 addresses, 300 bytes each.
+        rowsOf(path, QStringLiteral(
+                         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE "
+                         "i < 19999) INSERT INTO source_days (day, from_domain, source_ip, "
+                         "source_name, source_type, messages, compliant, domains) SELECT "
+                         "'2020-02-' || CASE WHEN i % 28 < 9 THEN '0' ELSE '' END || "
+                         "CAST(i % 28 + 1 AS TEXT), 'mydomain.de', '10.' || "
+                         "CAST(i / 28 / 250 AS TEXT) || '.' || CAST(i / 28 % 250 AS TEXT) || "
+                         "'.1', 'unknown', '', i % 7 + 1, i % 3, '") %
+                         QString(300, QLatin1Char('x')) % QStringLiteral("' FROM n"));
+        const QString daysSql =
+            QStringLiteral("SELECT day, from_domain, source_ip, source_name, source_type, "
+                           "messages, compliant, dkim_aligned, spf_aligned, quarantined, "
+                           "rejected, domains FROM source_days ORDER BY day, from_domain, "
+                           "source_ip");
+        const QString weeksSql =
+            QStringLiteral("SELECT week, from_domain, source_ip, source_name, last_day, messages, "
+                           "compliant FROM source_weeks ORDER BY week, from_domain, source_ip");
+        const QStringList days = rowsOf(path, daysSql);
+        const QStringList weeks = rowsOf(path, weeksSql);
+        QVERIFY(days.size() > 20000);
+        QVERIFY(weeks.size() > 5);
+        const auto downgraded = downgradeStore(path, 13);
+        QVERIFY2(downgraded, downgraded ? "" : qPrintable(downgraded.error().message));
+        auto store = Store::open(locationOf(dir.path()));
+        QVERIFY2(store, store ? "" : qPrintable(store.error().message));
+        QCOMPARE(rowsOf(path, QStringLiteral("SELECT version FROM schema_version")),
+                 QStringList{QString::number(Store::kSchemaVersion)});
+        QCOMPARE(rowsOf(path, daysSql), days);
+        QCOMPARE(rowsOf(path, weeksSql), weeks);
+        if (!onPostgres()) {
+            QCOMPARE(rowsOf(path, QStringLiteral("SELECT name FROM sqlite_master WHERE sql LIKE "
+                                                 "'%WITHOUT ROWID' ORDER BY name")),
+                     (QStringList{QStringLiteral("source_days"), QStringLiteral("source_weeks")}));
+            QCOMPARE(rowsOf(path, QStringLiteral("SELECT tbl_name FROM sqlite_master WHERE "
+                                                 "name = 'source_days_by_ip'")),
+                     QStringList{QStringLiteral("source_days")});
+        }
+        checkPages(**store);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSourcePages)
