@@ -545,6 +545,14 @@ QString createSourceWeeks(const QString &options)
            QStringLiteral(", PRIMARY KEY (week, from_domain, source_ip))") % options;
 }
 
+// The CREATE TABLE of source_ips, `options` after its columns.
+QString createSourceIps(const QString &options)
+{
+    return QStringLiteral("CREATE TABLE source_ips (source_ip TEXT NOT NULL PRIMARY KEY, "
+                          "first_day VARCHAR(10) NOT NULL)") %
+           options;
+}
+
 } // namespace
 
 QStringList sourcePagesMigration(const StoreDialect &dialect)
@@ -564,8 +572,7 @@ QStringList sourcePagesMigration(const StoreDialect &dialect)
             QStringLiteral(", from_domain, source_ip) AS g JOIN source_days AS d ON "
                            "d.day = g.last_day AND d.from_domain = g.from_domain AND "
                            "d.source_ip = g.source_ip"),
-        QStringLiteral("CREATE TABLE source_ips (source_ip TEXT NOT NULL PRIMARY KEY, "
-                       "first_day VARCHAR(10) NOT NULL)"),
+        createSourceIps(QString()),
         QStringLiteral("INSERT INTO source_ips (source_ip, first_day) SELECT source_ip, MIN(day) "
                        "FROM source_days GROUP BY source_ip"),
     };
@@ -581,7 +588,8 @@ QStringList keyOrderedSourcesMigration(const StoreDialect &dialect)
     const std::pair<QString, QString> tables[] = {
         {QStringLiteral("source_days"),
          createSourceDays(QStringLiteral(", ") % sourceDomainsColumn(), options)},
-        {QStringLiteral("source_weeks"), createSourceWeeks(options)}};
+        {QStringLiteral("source_weeks"), createSourceWeeks(options)},
+        {QStringLiteral("source_ips"), createSourceIps(options)}};
     for (const auto &[table, create] : tables) {
         const QString old = table % QStringLiteral("_by_rowid");
         statements << QStringLiteral("ALTER TABLE ") % table % QStringLiteral(" RENAME TO ") % old
@@ -632,9 +640,9 @@ Result<void> writeSourceSummaries(const StoreConnection &connection, const Commi
         connection.dialect->insertRows(QStringLiteral("source_ips"),
                                        {QStringLiteral("source_ip"), QStringLiteral("first_day")},
                                        1) %
-        QStringLiteral(" ON CONFLICT (source_ip) DO UPDATE SET first_day = CASE WHEN "
-                       "excluded.first_day < source_ips.first_day THEN excluded.first_day "
-                       "ELSE source_ips.first_day END");
+        // Only an earlier day is written: the row of an address seen before stays as it is.
+        QStringLiteral(" ON CONFLICT (source_ip) DO UPDATE SET first_day = excluded.first_day "
+                       "WHERE excluded.first_day < source_ips.first_day");
     return execForEach(connection, QStringLiteral("cannot update the first days of the sources"),
                        ipsSql, plan.sourceFirstDays,
                        [](BoundValues &bound, const std::pair<QString, QDate> &row) {

@@ -78,8 +78,8 @@ struct SourcePageRows
 // The schema version that adds source_weeks and source_ips, filled from source_days.
 QStringList sourcePagesMigration(const StoreDialect &dialect);
 
-// The schema version (14) that keeps the rows of source_days and source_weeks in the order of
-// their keys where the engine can (StoreDialect::keyOrderedTable), so that the rows of a range of
+// The schema version (14) that keeps the rows of source_days, source_weeks and source_ips in the
+// order of their keys where the engine can (StoreDialect::keyOrderedTable), so that the rows of a range of
 // days or weeks are read in one pass instead of one lookup each.
 QStringList keyOrderedSourcesMigration(const StoreDialect &dialect);
 

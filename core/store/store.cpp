@@ -173,7 +173,8 @@ QList<QStringList> migrations(const StoreDialect &dialect)
         sourcePagesMigration(dialect),
         // Version 13: a source day's reporters and DKIM and SPF domains in its own row.
         sourceDomainsMigration(dialect),
-        // Version 14: the sources per day and per week kept in the order of their keys.
+        // Version 14: the sources per day and per week and their first days kept in the order
+        // of their keys.
         keyOrderedSourcesMigration(dialect)};
 }
 

@@ -348,8 +348,8 @@ private Q_SLOTS:
         checkPages(**store);
     }
 
-    // Schema version 14 makes source_days and source_weeks again, on SQLite in the order of their
-    // keys: every row is kept, also in tables of many megabytes (dropping such a table failed
+    // Schema version 14 makes source_days, source_weeks and source_ips again, on SQLite in the
+    // order of their keys: every row is kept, also in tables of many megabytes (dropping such a table failed
     // with "database or disk is full" when SQLite kept statement journals of up to 4 MiB in
     // memory).
     void keyOrderedTablesKeepEveryRow()
@@ -375,8 +375,12 @@ private Q_SLOTS:
         const QString weeksSql =
             QStringLiteral("SELECT week, from_domain, source_ip, source_name, last_day, messages, "
                            "compliant FROM source_weeks ORDER BY week, from_domain, source_ip");
+        const QString ipsSql =
+            QStringLiteral("SELECT source_ip, first_day FROM source_ips ORDER BY source_ip");
         const QStringList days = rowsOf(path, daysSql);
         const QStringList weeks = rowsOf(path, weeksSql);
+        const QStringList ips = rowsOf(path, ipsSql);
+        QCOMPARE(ips.size(), 5);
         QVERIFY(days.size() > 20000);
         QVERIFY(weeks.size() > 5);
         const auto downgraded = downgradeStore(path, 13);
@@ -387,10 +391,12 @@ private Q_SLOTS:
                  QStringList{QString::number(Store::kSchemaVersion)});
         QCOMPARE(rowsOf(path, daysSql), days);
         QCOMPARE(rowsOf(path, weeksSql), weeks);
+        QCOMPARE(rowsOf(path, ipsSql), ips);
         if (!onPostgres()) {
             QCOMPARE(rowsOf(path, QStringLiteral("SELECT name FROM sqlite_master WHERE sql LIKE "
                                                  "'%WITHOUT ROWID' ORDER BY name")),
-                     (QStringList{QStringLiteral("source_days"), QStringLiteral("source_weeks")}));
+                     (QStringList{QStringLiteral("source_days"), QStringLiteral("source_ips"),
+                                  QStringLiteral("source_weeks")}));
             QCOMPARE(rowsOf(path, QStringLiteral("SELECT tbl_name FROM sqlite_master WHERE "
                                                  "name = 'source_days_by_ip'")),
                      QStringList{QStringLiteral("source_days")});
