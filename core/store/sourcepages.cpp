@@ -402,12 +402,9 @@ Result<SourcePageRows> pageOfAddresses(const StoreConnection &connection,
         index.insert(address, index.size());
         values << storedText(address);
     }
-    QStringList sums;
-    for (const QString &column : sourceDayCounters())
-        sums << QStringLiteral("SUM(") % column % QStringLiteral(") AS ") % column;
     QString sql = QStringLiteral("SELECT d.source_ip, ") % joinedCounters(QStringLiteral("d.")) %
                   QStringLiteral(", d.last_day, i.first_day, p.name FROM (SELECT source_ip, ") %
-                  sums.join(QStringLiteral(", ")) %
+                  summedCounters() %
                   QStringLiteral(", MAX(day) AS last_day FROM source_days WHERE source_ip IN (") %
                   placeholders(values.size()) % QLatin1Char(')');
     for (const QString &condition :
