@@ -608,11 +608,10 @@ Result<QList<EmailCommitResult>> Store::commit(const QList<EmailCommit> &batch, 
     // write lock, so a second exporter on the same file cannot count the same email or report
     // in between.
     const StoreConnection store = connection();
-    // The commit's statement journals in memory for its transaction alone (commitJournals).
-    if (const QString journals = m_dialect->commitJournals(true); !journals.isEmpty()) {
-        if (auto set = exec(journals); !set.ok())
-            return set.error();
-    }
+    // The commit's statement journals in memory for its transaction alone (commitJournals):
+    // only a matter of speed, so that neither setting it nor setting it back can fail a commit.
+    if (const QString journals = m_dialect->commitJournals(true); !journals.isEmpty())
+        static_cast<void>(exec(journals));
     auto committed = store.transaction(StoreConnection::Access::Write, [&]() -> Result<Results> {
         const auto state = readCommitState(store, batch);
         if (!state)
@@ -623,10 +622,8 @@ Result<QList<EmailCommitResult>> Store::commit(const QList<EmailCommit> &batch, 
         return std::move(plan.results);
     });
     if (const QString journals = m_dialect->commitJournals(false);
-        !journals.isEmpty() && store.database().isOpen()) {
-        if (auto set = exec(journals); !set.ok() && committed)
-            return set.error();
-    }
+        !journals.isEmpty() && store.database().isOpen())
+        static_cast<void>(exec(journals));
     return committed;
 }
 
