@@ -359,6 +359,7 @@ QString DashboardWindow::cardText(Card card) const
 
 void DashboardWindow::showError(const QString &message)
 {
+    m_failedNow = m_failedNow || (m_refreshing && !message.isEmpty());
     m_errorLabel->setText(message);
     m_errorLabel->setVisible(!message.isEmpty());
 }
@@ -384,21 +385,30 @@ void DashboardWindow::refresh()
         return;
     }
     m_refreshing = true;
+    m_failedNow = false;
     const QDate today = QDateTime::currentDateTimeUtc().date();
     const DayRange days = dayRange(range(), today);
-    // The answers come in the order asked: the first clears an earlier error, the last ends the
-    // refresh.
+    // The answers come in the order asked, the last ending the refresh. The table of a TLS,
+    // failure report or Sources tab in sight is asked first: its rows are what the person waits
+    // for, the cards and the chart come next. The summary's answer clears an error of an
+    // earlier refresh, not one of this.
+    const QList<GroupedView *> views{m_tlsView, m_failureReportView, m_sourcesView};
+    auto *const inSight = qobject_cast<GroupedView *>(m_tabs->currentWidget());
+    if (views.contains(inSight))
+        inSight->refresh(queries, days);
     queries->summary(days, this, shown<RangeSummary>([this](const RangeSummary &summary) {
-                         showError(QString());
+                         if (!m_failedNow)
+                             showError(QString());
                          showTotals(summary.totals);
                          m_summary = summary;
                          showGroups();
                      }));
     queries->trend(days, this,
                    shown<Trend>([this](const Trend &trend) { m_chart->setTrend(trend); }));
-    m_tlsView->refresh(queries, days);
-    m_failureReportView->refresh(queries, days);
-    m_sourcesView->refresh(queries, days);
+    for (GroupedView *view : views) {
+        if (view != inSight)
+            view->refresh(queries, days);
+    }
     const auto showReports = shown<QList<LoggedReport>>(
         [this](const QList<LoggedReport> &reports) { m_reports->setEntries(reports); });
     queries->recentReports(kReportsShown, this,

@@ -140,6 +140,7 @@ private:
     QList<AccountStatus> m_accountStates; // as last shown, to build the banner on a change
     bool m_refreshing = false;
     bool m_refreshAgain = false;
+    bool m_failedNow = false; // a read of the refresh under way failed
 };
 
 } // namespace Dmarc::Ui

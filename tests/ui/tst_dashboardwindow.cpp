@@ -7,6 +7,7 @@
 #include "samplestore.h"
 #include "service/dashboardqueries.h"
 #include "service/exporter.h"
+#include "sourcesview.h"
 #include "trayicon.h"
 #include "trendchart.h"
 
@@ -174,6 +175,29 @@ private Q_SLOTS:
         QCOMPARE(messages(1), week); // not shown yet: still the last range it showed
         tabs->setCurrentIndex(1);
         QCOMPARE(QLocale().toString(messages(1)), all);
+    }
+
+    // The table of the tab in sight is answered before the cards and the chart: on the Sources
+    // tab a range switch shows the new rows while the cards still show the range before.
+    void tableInSightIsAnsweredFirst()
+    {
+        auto *tabs = m_window->tabs();
+        SourcesView *sources = m_window->sourcesView();
+        tabs->setCurrentWidget(sources);
+        m_window->setRange(Range::Week);
+        settle();
+        const QString week = m_window->cardText(DashboardWindow::Card::Messages);
+        QString cardsAtRows;
+        const auto noted = connect(sources->model(), &QAbstractItemModel::modelReset, this, [&] {
+            if (cardsAtRows.isEmpty())
+                cardsAtRows = m_window->cardText(DashboardWindow::Card::Messages);
+        });
+        m_window->setRange(Range::All);
+        settle();
+        disconnect(noted);
+        tabs->setCurrentIndex(0);
+        QCOMPARE(cardsAtRows, week);
+        QVERIFY(m_window->cardText(DashboardWindow::Card::Messages) != week);
     }
 
     void rangesDiffer()
