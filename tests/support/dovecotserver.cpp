@@ -14,10 +14,12 @@
 
 #include <atomic>
 #include <grp.h>
+#include <memory>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
+#include <vector>
 
 namespace Dmarc::Test {
 
@@ -34,15 +36,6 @@ bool runningAsRoot()
 Error failure(const QString &message)
 {
     return Error{QStringLiteral("dovecot"), QStringLiteral("test Dovecot: ") + message};
-}
-
-// A port on 127.0.0.1 that nothing listens on right now.
-quint16 freePort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return probe.serverPort();
 }
 
 bool portIsFree(quint16 port)
@@ -116,16 +109,21 @@ Result<void> DovecotServer::start(const Options &options)
     if (isRunning())
         return failure(QStringLiteral("already running"));
     m_options = options;
+    // Each port chosen is held until both are: one let go could be handed out again for the
+    // other, and Dovecot refuses a configuration that listens twice on one port.
+    std::vector<std::unique_ptr<QTcpServer>> held;
     for (quint16 *port : {&m_options.imapPort, &m_options.imapsPort}) {
         if (*port == 0) {
-            *port = freePort();
-            if (*port == 0)
+            held.push_back(std::make_unique<QTcpServer>());
+            if (!held.back()->listen(QHostAddress::LocalHost, 0))
                 return failure(QStringLiteral("no free port on 127.0.0.1"));
+            *port = held.back()->serverPort();
         } else if (!portIsFree(*port)) {
             return failure(
                 QStringLiteral("port %1 on 127.0.0.1 is busy; refusing to start").arg(*port));
         }
     }
+    held.clear();
     if (auto result = prepareDirectory(); !result)
         return result;
     if (auto result = writeCertificates(); !result)
