@@ -274,7 +274,7 @@ public:
         if (size_t(m_used + 1) * 4 > m_slots.size() * 3)
             grow();
         const size_t hash = qHash(address);
-        const auto tag = quint16(hash >> 16);
+        const auto tag = quint16(hash >> (8 * sizeof(size_t) - 16)); // bits no slot place uses
         const size_t mask = m_slots.size() - 1;
         for (size_t i = hash & mask;; i = (i + 1) & mask) {
             Slot &slot = m_slots[i];
@@ -320,7 +320,7 @@ private:
     {
         quint32 offset = 0; // in m_addresses
         quint16 size = 0;
-        quint16 tag = 0;      // bits of the address's hash that the slot's place does not show
+        quint16 tag = 0;      // the top bits of the address's hash, which its place does not show
         qint64 messages = -1; // -1: an empty slot
     };
 

@@ -772,10 +772,7 @@ Result<QList<HistoryRow>> Store::dailyTotals(QDate from, QDate to) const
         return connection().error(QStringLiteral("cannot read the history"), query);
     QList<HistoryRow> rows;
     while (query.next()) {
-        rows << HistoryRow{QDate::fromString(query.value(0).toString(), Qt::ISODate),
-                           {},
-                           {},
-                           readCounters(query, 1),
+        rows << HistoryRow{dayOf(query.value(0)), {}, {}, readCounters(query, 1),
                            quint64(query.value(9).toLongLong())};
     }
     return rows;
