@@ -37,6 +37,10 @@ namespace {
 constexpr int kRefreshMs = 5000;
 constexpr int kRefreshGapMs = 1000;
 
+// How long after a mailbox check the weeks its commits added sources to are summed again
+// (Store::sumSourceWeeks): checks close together, as with IDLE, share one sum.
+constexpr int kSourceWeeksDelayMs = 5 * 60 * 1000;
+
 // Raises the served counters to what the store holds: every family the store keeps, the TLS
 // and failure-report tables as the families they feed (docs/counting.md section 8.6; the
 // session table feeds two) and the sending sources' pairs, zeros included.
@@ -188,7 +192,11 @@ Exporter::Exporter(Config config, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
     , m_graceTimer(new QTimer(this))
+    , m_sourceWeeksTimer(new QTimer(this))
 {
+    m_sourceWeeksTimer->setSingleShot(true);
+    m_sourceWeeksTimer->setInterval(kSourceWeeksDelayMs);
+    connect(m_sourceWeeksTimer, &QTimer::timeout, this, &Exporter::sumSourceWeeks);
     m_graceTimer->setSingleShot(true);
     connect(m_graceTimer, &QTimer::timeout, this, [this] {
         Log::warning(lcApp(), QStringLiteral("Accounts did not log out in time; stopping anyway"),
@@ -264,8 +272,22 @@ Result<void> Exporter::start()
         m_lastRefresh.start();
         m_refreshTimer->start(kRefreshMs);
     }
+    m_sourceWeeksTimer->start(); // what an earlier run left to sum
     startWatchers();
     return {};
+}
+
+void Exporter::sumSourceWeeks()
+{
+    const auto summed = m_store->sumSourceWeeks(QDateTime::currentDateTimeUtc().date());
+    if (!summed) {
+        // The next check tries again; the Sources view reads the weeks from their days meanwhile.
+        Log::warning(lcStore(), QStringLiteral("Cannot sum the sources per week"),
+                     {{QStringLiteral("error"), summed.error().message}});
+    } else if (*summed > 0) {
+        Log::info(lcStore(), QStringLiteral("Sources summed per week"),
+                  {{QStringLiteral("weeks"), QString::number(*summed)}});
+    }
 }
 
 void Exporter::refreshCounters()
@@ -381,6 +403,8 @@ void Exporter::startWatchers()
                     }
                     addActivity(m_activity->checkEnded(watcher, watcher->settings(), ok, error,
                                                        QDateTime::currentSecsSinceEpoch()));
+                    if (!m_sourceWeeksTimer->isActive())
+                        m_sourceWeeksTimer->start();
                     releaseIdleMemory();
                 });
         connect(watcher, &QObject::destroyed, this,

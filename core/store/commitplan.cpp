@@ -135,10 +135,8 @@ public:
     void reserveSources(qsizetype sources)
     {
         m_plan.sourceDays.reserve(sources);
-        m_plan.sourceWeeks.reserve(sources);
         m_plan.sourceFirstDays.reserve(sources);
         m_sourceDayIndex.reserve(sources);
-        m_sourceWeekIndex.reserve(sources);
         m_firstDayIndex.reserve(sources);
     }
 
@@ -347,15 +345,10 @@ private:
             planned.row.source = label; // named as the last report that counted it named it
             planned.row.counters += source.counters;
             addAuth(planned.auth, report.orgName, source);
-            // The week's name is that of its latest day (a later report of that day renames it).
-            PlannedSourceWeek &ofWeek =
-                rowFor(m_plan.sourceWeeks, m_sourceWeekIndex,
-                       SourceDayKey{week, source.fromDomain, label.ip},
-                       PlannedSourceWeek{week, SourceDay{day, source.fromDomain, label, {}}});
-            ofWeek.row.counters += source.counters;
-            if (day >= ofWeek.row.day) {
-                ofWeek.row.day = day;
-                ofWeek.row.source = label;
+            // The week is summed again from its days later (sumSourceWeeks).
+            if (!m_sourceWeekSeen.contains(week)) {
+                m_sourceWeekSeen.insert(week);
+                m_plan.sourceWeeks << week;
             }
             std::pair<QString, QDate> &firstDay =
                 rowFor(m_plan.sourceFirstDays, m_firstDayIndex, label.ip, std::pair(label.ip, day));
@@ -427,7 +420,7 @@ private:
     QHash<std::pair<QDate, LabelSet>, qsizetype> m_dailyIndex;
     QHash<std::pair<QDate, LabelSet>, qsizetype> m_weeklyIndex;
     QHash<SourceDayKey, qsizetype> m_sourceDayIndex;
-    QHash<SourceDayKey, qsizetype> m_sourceWeekIndex;
+    QSet<QDate> m_sourceWeekSeen;
     QHash<QString, qsizetype> m_firstDayIndex;
     QHash<SourcePair, qsizetype> m_sourceCounterIndex;
     std::array<QHash<QStringList, qsizetype>, kCountTables> m_countIndex;

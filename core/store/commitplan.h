@@ -77,14 +77,6 @@ struct PlannedSourceDay
     QList<SourceDayAuth> auth;
 };
 
-// A row of source_weeks to add to: the week's Monday, and the sums of its days in the plan named
-// as the latest of them was (row.day is that day).
-struct PlannedSourceWeek
-{
-    QDate week;
-    SourceDay row;
-};
-
 // An email with entries in the reports log: its rows are reportsLog[firstLogRow] and the
 // logRows after it.
 struct LoggedEmailRows
@@ -107,7 +99,7 @@ struct CommitPlan
     QList<DailyLabelCounts> dailyCounters;  // to add, per (day, label set)
     QList<DailyLabelCounts> weeklyCounters; // the same per (week's Monday, label set)
     QList<PlannedSourceDay> sourceDays;     // to add, per (day, from domain, source IP)
-    QList<PlannedSourceWeek> sourceWeeks;   // to add, per (week, from domain, source IP)
+    QList<QDate> sourceWeeks;               // the weeks of sourceDays, each once, to sum again
     QList<std::pair<QString, QDate>> sourceFirstDays; // each source IP's earliest day in the plan
     QList<SourceCounter> sourceCounters;              // to add, per (from domain, source name)
     QList<ReportLogEntry> reportsLog;                 // to append

@@ -51,9 +51,18 @@ enum class RangeColumns
     MessagesOnly // source_ip, messages
 };
 
+// "?, ?, ?" for `count` values.
+QString placeholders(qsizetype count)
+{
+    QStringList marks;
+    for (qsizetype i = 0; i < count; ++i)
+        marks << QStringLiteral("?");
+    return marks.join(QStringLiteral(", "));
+}
+
 // The range's rows: one per week and source for the weeks it holds whole, one per day and source
-// at its ends.
-QString rangeRows(QDate from, QDate to, QVariantList &values,
+// at its ends and in the weeks of `pending` (pendingWeeks: their sums are not yet summed again).
+QString rangeRows(QDate from, QDate to, const QList<QDate> &pending, QVariantList &values,
                   RangeColumns wanted = RangeColumns::All)
 {
     const WeeksAndDays split = weeksAndDays(from, to);
@@ -62,16 +71,51 @@ QString rangeRows(QDate from, QDate to, QVariantList &values,
                                                  "source_type, ")
                                 : QStringLiteral("SELECT source_ip, messages");
     QStringList parts;
-    if (split.weeks)
+    QList<std::pair<QDate, QDate>> days = split.days;
+    if (split.weeks) {
+        QStringList conditions =
+            dayConditions(QStringLiteral("week"), split.firstWeek, split.lastWeek, values);
+        if (!pending.isEmpty()) {
+            conditions << QStringLiteral("week NOT IN (") % placeholders(pending.size()) %
+                              QLatin1Char(')');
+            for (const QDate week : pending) {
+                values << dayText(week);
+                days << std::pair(week, week.addDays(6));
+            }
+        }
         parts << columns % (all ? QStringLiteral("last_day, ") % joinedCounters() : QString()) %
                      QStringLiteral(" FROM source_weeks") %
-                     bounds(QStringLiteral("week"), split.firstWeek, split.lastWeek, values);
-    for (const auto &[first, last] : split.days)
+                     (conditions.isEmpty()
+                          ? QString()
+                          : QStringLiteral(" WHERE ") % conditions.join(QStringLiteral(" AND ")));
+    }
+    for (const auto &[first, last] : std::as_const(days))
         parts << columns %
                      (all ? QStringLiteral("day AS last_day, ") % joinedCounters() : QString()) %
                      QStringLiteral(" FROM source_days") %
                      bounds(QStringLiteral("day"), first, last, values);
     return parts.join(QStringLiteral(" UNION ALL "));
+}
+
+// The weeks of [from, to]'s whole weeks whose rows of source_weeks are to be summed again from
+// their days (source_weeks_pending): a commit adds to the days alone.
+Result<QList<QDate>> pendingWeeks(const StoreConnection &connection, QDate from, QDate to)
+{
+    const WeeksAndDays split = weeksAndDays(from, to);
+    QList<QDate> weeks;
+    if (!split.weeks)
+        return weeks;
+    QVariantList values;
+    auto query =
+        runRead(connection, QStringLiteral("cannot read the weeks of the sources"),
+                QStringLiteral("SELECT week FROM source_weeks_pending") %
+                    bounds(QStringLiteral("week"), split.firstWeek, split.lastWeek, values),
+                values);
+    if (!query)
+        return query.error();
+    while (query->next())
+        weeks << dayOf(query->value(0));
+    return weeks;
 }
 
 // `text` as a LIKE pattern that finds it anywhere, in lower case, its wildcards escaped.
@@ -140,15 +184,6 @@ QString orderBy(const SourcePageQuery &page)
     return QStringLiteral(" ORDER BY ") % key % direction % QStringLiteral(", ") % tie % direction;
 }
 
-// "?, ?, ?" for `count` values.
-QString placeholders(qsizetype count)
-{
-    QStringList marks;
-    for (qsizetype i = 0; i < count; ++i)
-        marks << QStringLiteral("?");
-    return marks.join(QStringLiteral(", "));
-}
-
 // The name and type of each address's last day in [from, to] and its from domains there, for
 // the addresses of a page: their days found through source_days_by_ip.
 Result<void> nameAddresses(const StoreConnection &connection, QDate from, QDate to,
@@ -188,7 +223,7 @@ Result<void> nameAddresses(const StoreConnection &connection, QDate from, QDate 
 // The common part of a page's statements, with its values: the range's rows (r), the sums per
 // address the filters keep (a, with its first day), and with byName each address's name, that of
 // its last day in the range (n).
-QString addressesOf(const SourcePageQuery &page, QVariantList &values)
+QString addressesOf(const SourcePageQuery &page, const QList<QDate> &pending, QVariantList &values)
 {
     QStringList having;
     QVariantList havingValues;
@@ -208,7 +243,7 @@ QString addressesOf(const SourcePageQuery &page, QVariantList &values)
                           page.order == SourcePageOrder::Type ||
                           page.order == SourcePageOrder::FromDomains;
     QString sql =
-        QStringLiteral("WITH r AS (") % rangeRows(page.from, page.to, values) %
+        QStringLiteral("WITH r AS (") % rangeRows(page.from, page.to, pending, values) %
         QStringLiteral("), s AS (SELECT source_ip, ") % summedCounters() %
         QStringLiteral(", MAX(last_day) AS last_day") %
         (labelled ? QStringLiteral(", MAX(source_name) AS source_name, MAX(source_type) AS "
@@ -351,10 +386,11 @@ private:
 
 // The addresses of a page without filters: on SQLite summed here from the range's rows as SQLite
 // reads them (AddressSums), elsewhere grouped and sorted by the engine.
-Result<AddressPage> addressPage(const StoreConnection &connection, const SourcePageQuery &page)
+Result<AddressPage> addressPage(const StoreConnection &connection, const SourcePageQuery &page,
+                                const QList<QDate> &pending)
 {
     QVariantList values;
-    const QString rows = rangeRows(page.from, page.to, values, RangeColumns::MessagesOnly);
+    const QString rows = rangeRows(page.from, page.to, pending, values, RangeColumns::MessagesOnly);
     const QString what = QStringLiteral("cannot read the sources");
     SqliteStatements sqlite(connection.database());
     if (sqlite.isOpen()) {
@@ -387,9 +423,9 @@ Result<AddressPage> addressPage(const StoreConnection &connection, const SourceP
 // by their messages alone (addressPage), then only they summed from their days (the same days
 // the range's weeks sum) with their first day and PTR name.
 Result<SourcePageRows> pageOfAddresses(const StoreConnection &connection,
-                                       const SourcePageQuery &page)
+                                       const SourcePageQuery &page, const QList<QDate> &pending)
 {
-    const auto found = addressPage(connection, page);
+    const auto found = addressPage(connection, page, pending);
     if (!found)
         return found.error();
     SourcePageRows answer;
@@ -432,12 +468,13 @@ bool joinsBeforePage(const SourcePageQuery &page)
 
 // The statement of a page as the filters and the order ask, grouping every address of the range
 // with all its sums (and by name, with byName). Columns as filteredPage reads them.
-QString filteredPageSql(const SourcePageQuery &page, QVariantList &values)
+QString filteredPageSql(const SourcePageQuery &page, const QList<QDate> &pending,
+                        QVariantList &values)
 {
     // Each address's first day and PTR name joined before the page is cut only when a filter or
     // the order needs them; else to the page's rows alone.
     const bool joinedFirst = joinsBeforePage(page);
-    QString sql = addressesOf(page, values);
+    QString sql = addressesOf(page, pending, values);
     if (!page.byName && !joinedFirst) {
         sql += QStringLiteral(" SELECT g.source_ip, ") % joinedCounters(QStringLiteral("g.")) %
                QStringLiteral(", g.last_day, i.first_day, p.name, g.total FROM (SELECT g.*, "
@@ -472,10 +509,11 @@ QString filteredPageSql(const SourcePageQuery &page, QVariantList &values)
 }
 
 // A page as the filters and the order ask.
-Result<SourcePageRows> filteredPage(const StoreConnection &connection, const SourcePageQuery &page)
+Result<SourcePageRows> filteredPage(const StoreConnection &connection, const SourcePageQuery &page,
+                                    const QList<QDate> &pending)
 {
     QVariantList values;
-    const QString sql = filteredPageSql(page, values);
+    const QString sql = filteredPageSql(page, pending, values);
     auto query = runRead(connection, QStringLiteral("cannot read the sources"), sql, values);
     if (!query)
         return query.error();
@@ -500,12 +538,12 @@ Result<SourcePageRows> filteredPage(const StoreConnection &connection, const Sou
 
 // The from domains in the range of the addresses of each source name of a page.
 Result<void> fromDomainsOfNames(const StoreConnection &connection, const SourcePageQuery &page,
-                                QList<SourcePageRow> &rows)
+                                const QList<QDate> &pending, QList<SourcePageRow> &rows)
 {
     if (rows.isEmpty())
         return {};
     QVariantList values;
-    const QString addresses = addressesOf(page, values);
+    const QString addresses = addressesOf(page, pending, values);
     QHash<QString, qsizetype> index;
     for (qsizetype i = 0; i < rows.size(); ++i) {
         index.insert(rows.at(i).name, i);
@@ -550,25 +588,32 @@ QString createSourceIps(const QString &options)
            options;
 }
 
+// Sums source_days into source_weeks: a row per week, from domain and address, named as its
+// latest day was. `where` (empty, or " WHERE ...") picks the days.
+QString sumIntoWeeks(const StoreDialect &dialect, const QString &where)
+{
+    const QString week = dialect.weekStart(QStringLiteral("day"));
+    return QStringLiteral("INSERT INTO source_weeks (week, from_domain, source_ip, source_name, "
+                          "source_type, last_day, ") %
+           joinedCounters() %
+           QStringLiteral(") SELECT g.week, g.from_domain, g.source_ip, d.source_name, "
+                          "d.source_type, g.last_day, ") %
+           joinedCounters(QStringLiteral("g.")) % QStringLiteral(" FROM (SELECT ") % week %
+           QStringLiteral(" AS week, from_domain, source_ip, MAX(day) AS last_day, ") %
+           summedCounters() % QStringLiteral(" FROM source_days") % where %
+           QStringLiteral(" GROUP BY ") % week %
+           QStringLiteral(", from_domain, source_ip) AS g JOIN source_days AS d ON "
+                          "d.day = g.last_day AND d.from_domain = g.from_domain AND "
+                          "d.source_ip = g.source_ip");
+}
+
 } // namespace
 
 QStringList sourcePagesMigration(const StoreDialect &dialect)
 {
-    const QString week = dialect.weekStart(QStringLiteral("day"));
     return {
         createSourceWeeks(QString()),
-        // Each week's sums, named as its last day was.
-        QStringLiteral("INSERT INTO source_weeks (week, from_domain, source_ip, source_name, "
-                       "source_type, last_day, ") %
-            joinedCounters() %
-            QStringLiteral(") SELECT g.week, g.from_domain, g.source_ip, d.source_name, "
-                           "d.source_type, g.last_day, ") %
-            joinedCounters(QStringLiteral("g.")) % QStringLiteral(" FROM (SELECT ") % week %
-            QStringLiteral(" AS week, from_domain, source_ip, MAX(day) AS last_day, ") %
-            summedCounters() % QStringLiteral(" FROM source_days GROUP BY ") % week %
-            QStringLiteral(", from_domain, source_ip) AS g JOIN source_days AS d ON "
-                           "d.day = g.last_day AND d.from_domain = g.from_domain AND "
-                           "d.source_ip = g.source_ip"),
+        sumIntoWeeks(dialect, QString()),
         createSourceIps(QString()),
         QStringLiteral("INSERT INTO source_ips (source_ip, first_day) SELECT source_ip, MIN(day) "
                        "FROM source_days GROUP BY source_ip"),
@@ -599,38 +644,23 @@ QStringList keyOrderedSourcesMigration(const StoreDialect &dialect)
     return statements + sourceReadsMigration(dialect);
 }
 
+QStringList pendingSourceWeeksMigration()
+{
+    return {QStringLiteral(
+        "CREATE TABLE source_weeks_pending (week VARCHAR(10) NOT NULL PRIMARY KEY)")};
+}
+
 Result<void> writeSourceSummaries(const StoreConnection &connection, const CommitPlan &plan)
 {
-    QStringList counterUpdates;
-    for (const QString &column : sourceDayCounters())
-        counterUpdates << column % QStringLiteral(" = source_weeks.") % column %
-                              QStringLiteral(" + excluded.") % column;
-    // A week's name is that of its last day: a commit of an earlier day leaves it.
-    const QString newer = QStringLiteral("excluded.last_day >= source_weeks.last_day");
-    const QString weeksSql =
-        connection.dialect->insertRows(
-            QStringLiteral("source_weeks"),
-            QStringList{QStringLiteral("week"), QStringLiteral("from_domain"),
-                        QStringLiteral("source_ip"), QStringLiteral("source_name"),
-                        QStringLiteral("source_type")} +
-                sourceDayCounters() + QStringList{QStringLiteral("last_day")},
-            1) %
-        QStringLiteral(" ON CONFLICT (week, from_domain, source_ip) DO UPDATE SET "
-                       "source_name = CASE WHEN ") %
-        newer %
-        QStringLiteral(" THEN excluded.source_name ELSE source_weeks.source_name END, "
-                       "source_type = CASE WHEN ") %
-        newer %
-        QStringLiteral(" THEN excluded.source_type ELSE source_weeks.source_type END, "
-                       "last_day = CASE WHEN ") %
-        newer % QStringLiteral(" THEN excluded.last_day ELSE source_weeks.last_day END, ") %
-        counterUpdates.join(QStringLiteral(", "));
-    const QString what = QStringLiteral("cannot update the sources per week");
-    auto written = execForEach(connection, what, weeksSql, plan.sourceWeeks,
-                               [](BoundValues &bound, const PlannedSourceWeek &week) {
-                                   bindSourceRow(bound, week.week, week.row);
-                                   bound.addBindValue(dayText(week.row.day));
-                               });
+    // The weeks are summed again later, from their days (Store::sumSourceWeeks): a commit writes
+    // a row a week, not one a week and source.
+    auto written =
+        execForEach(connection, QStringLiteral("cannot mark the weeks of the sources"),
+                    connection.dialect->insertRows(QStringLiteral("source_weeks_pending"),
+                                                   {QStringLiteral("week")}, 1) %
+                        QStringLiteral(" ON CONFLICT (week) DO NOTHING"),
+                    plan.sourceWeeks,
+                    [](BoundValues &bound, QDate week) { bound.addBindValue(dayText(week)); });
     if (!written)
         return written;
     const QString ipsSql =
@@ -656,15 +686,59 @@ Result<SourcePageRows> Store::sourcePage(const SourcePageQuery &page) const
     const StoreConnection store = connection();
     // One read transaction: the page and the names of its addresses agree.
     return store.transaction(StoreConnection::Access::Read, [&]() -> Result<SourcePageRows> {
-        auto paged = unfiltered ? pageOfAddresses(store, page) : filteredPage(store, page);
+        const auto pending = pendingWeeks(store, page.from, page.to);
+        if (!pending)
+            return pending.error();
+        auto paged = unfiltered ? pageOfAddresses(store, page, *pending)
+                                : filteredPage(store, page, *pending);
         if (!paged)
             return paged.error();
-        auto named = page.byName ? fromDomainsOfNames(store, page, paged->rows)
+        auto named = page.byName ? fromDomainsOfNames(store, page, *pending, paged->rows)
                                  : nameAddresses(store, page.from, page.to, paged->rows);
         if (!named)
             return named.error();
         return paged;
     });
+}
+
+Result<int> Store::sumSourceWeeks(QDate today)
+{
+    const StoreConnection store = connection();
+    const QString what = QStringLiteral("cannot sum the sources per week");
+    const auto weeks = store.transaction(StoreConnection::Access::Read, [&] {
+        return pendingWeeks(store, QDate(), today.addDays(-1));
+    });
+    if (!weeks)
+        return weeks.error();
+    int summed = 0;
+    // A transaction a week: each holds the store's write lock for a week's days alone.
+    for (const QDate week : *weeks) {
+        const QString day = dayText(week);
+        auto done = store.transaction(StoreConnection::Access::Write, [&]() -> Result<bool> {
+            // Another process sharing the database may have summed it meanwhile.
+            auto marked =
+                runRead(store, what,
+                        QStringLiteral("SELECT 1 FROM source_weeks_pending WHERE week = ?"), {day});
+            if (!marked)
+                return marked.error();
+            if (!marked->next())
+                return false;
+            StatementBatch batch(store);
+            batch.add(what, QStringLiteral("DELETE FROM source_weeks WHERE week = ?"), {day});
+            batch.add(what,
+                      sumIntoWeeks(*store.dialect, QStringLiteral(" WHERE day >= ? AND day <= ?")),
+                      {day, dayText(week.addDays(6))});
+            batch.add(what, QStringLiteral("DELETE FROM source_weeks_pending WHERE week = ?"),
+                      {day});
+            if (auto ran = batch.run(); !ran)
+                return ran.error();
+            return true;
+        });
+        if (!done)
+            return done.error();
+        summed += *done ? 1 : 0;
+    }
+    return summed;
 }
 
 } // namespace Dmarc

@@ -83,7 +83,12 @@ QStringList sourcePagesMigration(const StoreDialect &dialect);
 // days or weeks are read in one pass instead of one lookup each.
 QStringList keyOrderedSourcesMigration(const StoreDialect &dialect);
 
-// Adds the plan's source days to source_weeks and source_ips, in the open transaction.
+// The schema version (15) that has commits mark the weeks they add source days to
+// (source_weeks_pending), summed again from their days later, instead of adding to source_weeks.
+QStringList pendingSourceWeeksMigration();
+
+// Marks the weeks of the plan's source days to be summed again and adds its first days to
+// source_ips, in the open transaction.
 Result<void> writeSourceSummaries(const StoreConnection &connection, const CommitPlan &plan);
 
 } // namespace Dmarc

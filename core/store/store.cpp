@@ -175,7 +175,9 @@ QList<QStringList> migrations(const StoreDialect &dialect)
         sourceDomainsMigration(dialect),
         // Version 14: the sources per day and per week and their first days kept in the order
         // of their keys.
-        keyOrderedSourcesMigration(dialect)};
+        keyOrderedSourcesMigration(dialect),
+        // Version 15: the weeks of the sources summed again from their days, not by each commit.
+        pendingSourceWeeksMigration()};
 }
 
 // The tables the migrations create and do not drop, in that order: each after those it

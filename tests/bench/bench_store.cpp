@@ -376,6 +376,22 @@ void benchCommits(bool postgres)
             std::printf("\n");
         }
     }
+    // What the commits left to the sums per week of the Sources view (Store::sumSourceWeeks),
+    // which the exporter runs after a mailbox check.
+    timer.restart();
+    const double cpuBefore = cpuSeconds();
+    const double serverBefore = childrenCpuSeconds();
+    const auto summed = store->sumSourceWeeks(QDate(2100, 1, 1));
+    if (!summed.ok()) {
+        std::printf("commit: %s\n", qPrintable(summed.error().message));
+        return;
+    }
+    std::printf("commit (%s): the sources of every commit above summed per week: %d weeks in "
+                "%.2f s, %.2f CPU seconds of this process",
+                backend, *summed, double(timer.nsecsElapsed()) / 1e9, cpuSeconds() - cpuBefore);
+    if (postgres)
+        std::printf(", %.2f of the server", childrenCpuSeconds() - serverBefore);
+    std::printf("\n");
     std::printf("commit (%s): %lld dedup entries at the end\n", backend,
                 static_cast<long long>(*store->dedupEntryCount()));
     store.reset();

@@ -167,6 +167,17 @@ private:
         }
     }
 
+    // Sums every week of the store in `dir` from its days, as the exporter does once a week has
+    // ended.
+    void sumAllWeeks(const QString &dir)
+    {
+        auto store = Store::open(locationOf(dir));
+        QVERIFY2(store, store ? "" : qPrintable(store.error().message));
+        const auto summed = (*store)->sumSourceWeeks(QDate(2100, 1, 1));
+        QVERIFY2(summed, summed ? "" : qPrintable(summed.error().message));
+        QVERIFY(*summed > 5);
+    }
+
     // The rows per address of [from, to] from what was committed, by address.
     QList<SourcePageRow> expectedAddresses(QDate from, QDate to) const
     {
@@ -320,12 +331,75 @@ private Q_SLOTS:
         checkPages(**store);
     }
 
+    // A commit marks the weeks it adds source days to (source_weeks_pending) and adds nothing to
+    // source_weeks; sumSourceWeeks sums the weeks that have ended from their days and leaves the
+    // current one marked; a late report of a summed week marks it again. The pages are exact at
+    // every step: a marked week is read from its days.
+    void weeksAreSummedFromTheirDays()
+    {
+        QTemporaryDir dir;
+        commitSources(dir.path());
+        const QString path = dir.filePath(Store::fileName());
+        const QString pendingSql =
+            QStringLiteral("SELECT week FROM source_weeks_pending ORDER BY week");
+        const QString weeksSql = QStringLiteral("SELECT COUNT(DISTINCT week) FROM source_weeks");
+        QCOMPARE(rowsOf(path, pendingSql),
+                 (QStringList{QStringLiteral("2023-10-02"), QStringLiteral("2023-10-09"),
+                              QStringLiteral("2023-10-16"), QStringLiteral("2023-10-23"),
+                              QStringLiteral("2023-10-30"), QStringLiteral("2023-11-06"),
+                              QStringLiteral("2023-11-13")}));
+        QCOMPARE(rowsOf(path, weeksSql), QStringList{QStringLiteral("0")});
+        auto store = Store::open(locationOf(dir.path()));
+        QVERIFY2(store, store ? "" : qPrintable(store.error().message));
+        checkPages(**store);
+
+        // On Tuesday 14 November the week of Monday 13 November has not ended.
+        auto summed = (*store)->sumSourceWeeks(QDate(2023, 11, 14));
+        QVERIFY2(summed, summed ? "" : qPrintable(summed.error().message));
+        QCOMPARE(*summed, 6);
+        QCOMPARE(rowsOf(path, pendingSql), QStringList{QStringLiteral("2023-11-13")});
+        QCOMPARE(rowsOf(path, weeksSql), QStringList{QStringLiteral("6")});
+        // A week of 192.0.2.1 is named as its last day was, whichever commit came later: the
+        // second commit named Saturday 21 October "SendGrid", the first Sunday 22 October
+        // "office"; it named Sunday 5 November "SendGrid".
+        QCOMPARE(rowsOf(path, QStringLiteral("SELECT week, source_name, last_day FROM "
+                                             "source_weeks WHERE week IN ('2023-10-16', "
+                                             "'2023-10-30') AND source_ip = '192.0.2.1' "
+                                             "ORDER BY week")),
+                 (QStringList{QStringLiteral("2023-10-16|office|2023-10-22"),
+                              QStringLiteral("2023-10-30|SendGrid|2023-11-05")}));
+        checkPages(**store);
+
+        // A late report of Wednesday 18 October.
+        ReportCounts late = reportCounts(QStringLiteral("r"), QStringLiteral("late"));
+        late.dateBegin =
+            QDateTime(QDate(2023, 10, 18), QTime(0, 0), QTimeZone::utc()).toSecsSinceEpoch();
+        late = withSource(late, QStringLiteral("192.0.2.2"), 7, 7);
+        const auto committed = (*store)->commit(
+            {withSourceNames(emailCommit(900, {late}),
+                             {{QStringLiteral("192.0.2.2"), QStringLiteral("unknown")}})},
+            kNow);
+        QVERIFY2(committed, committed ? "" : qPrintable(committed.error().message));
+        m_committed << Committed{QDate(2023, 10, 18),         2,
+                                 QStringLiteral("192.0.2.2"), kMine,
+                                 QStringLiteral("unknown"),   counters(7, 7)};
+        QCOMPARE(rowsOf(path, pendingSql),
+                 (QStringList{QStringLiteral("2023-10-16"), QStringLiteral("2023-11-13")}));
+        checkPages(**store);
+        summed = (*store)->sumSourceWeeks(QDate(2023, 11, 14));
+        QVERIFY2(summed, summed ? "" : qPrintable(summed.error().message));
+        QCOMPARE(*summed, 1);
+        QCOMPARE(rowsOf(path, pendingSql), QStringList{QStringLiteral("2023-11-13")});
+        checkPages(**store);
+    }
+
     // The schema version that adds the sums per week and the first days fills them from
-    // source_days with what the commits write.
+    // source_days as the sums of the weeks and the commits write them.
     void migrationFillsWhatCommitsWrite()
     {
         QTemporaryDir dir;
         commitSources(dir.path());
+        sumAllWeeks(dir.path());
         const QString path = dir.filePath(Store::fileName());
         const QString weeksSql =
             QStringLiteral("SELECT week, from_domain, source_ip, source_name, source_type, "
@@ -356,6 +430,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         commitSources(dir.path());
+        sumAllWeeks(dir.path());
         const QString path = dir.filePath(Store::fileName());
         // 20,000 more days (6 MB): 28 days of February 2020 for 715 addresses, 300 bytes each.
         rowsOf(path, QStringLiteral(

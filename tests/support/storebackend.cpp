@@ -114,7 +114,9 @@ Result<void> downgradeStore(const QString &path, int version)
 {
     // What each version from 3 on added, undone down to `version`.
     QStringList statements;
-    // Version 14 changed only how two tables keep their rows: nothing to undo.
+    if (version < 15)
+        statements << QStringLiteral("DROP TABLE source_weeks_pending");
+    // Version 14 changed only how three tables keep their rows: nothing to undo.
     if (version < 13) {
         // Version 7's table of a source day's domains, empty; what the column held is lost.
         statements << QStringLiteral("ALTER TABLE source_days DROP COLUMN domains");

@@ -942,8 +942,9 @@ private Q_SLOTS:
                  QStringList{QStringLiteral("mydomain.de/unknown=10,5")});
     }
 
-    // The sums per week (its Monday) and source, named as the latest day of the week in the
-    // batch was named, whatever the order of the reports; and each address's earliest day.
+    // The weeks (their Mondays) of the batch's source days, each once, to be summed again from
+    // the days later (the store's sumSourceWeeks, where a week's name is pinned); and each
+    // address's earliest day.
     void sourceWeeksAndFirstDays()
     {
         const QString ip = QStringLiteral("192.0.2.1");
@@ -967,16 +968,7 @@ private Q_SLOTS:
                    QStringLiteral("between")),
              named(onDay(withSource(reportCounts(kOrg, QStringLiteral("d"), 5), ip, 5), 7),
                    QStringLiteral("next week"))});
-        QStringList weeks;
-        for (const PlannedSourceWeek &week : planned.sourceWeeks)
-            weeks << week.week.toString(Qt::ISODate) % QLatin1Char(' ') % describe(week.row);
-        QCOMPARE(weeks,
-                 (QStringList{QStringLiteral("2023-11-13 2023-11-15 mydomain.de 192.0.2.1 latest "
-                                             "other=6,0,0,0,0,0"),
-                              QStringLiteral("2023-11-13 2023-11-15 mydomain.de 2001:db8::1 "
-                                             "unknown other=1,0,0,0,0,0"),
-                              QStringLiteral("2023-11-20 2023-11-20 mydomain.de 192.0.2.1 "
-                                             "next week other=5,0,0,0,0,0")}));
+        QCOMPARE(planned.sourceWeeks, (QList<QDate>{QDate(2023, 11, 13), QDate(2023, 11, 20)}));
         QStringList firstDays;
         for (const auto &[address, day] : planned.sourceFirstDays)
             firstDays << address % QLatin1Char(' ') % day.toString(Qt::ISODate);
