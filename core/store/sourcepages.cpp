@@ -12,6 +12,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
 namespace Dmarc {
@@ -300,32 +301,29 @@ bool sortsBefore(const SourcePageQuery &page, qint64 aMessages, QByteArrayView a
 // The messages per address of a range's rows, summed as SQLite hands them over: a month of a
 // large domain is some 300,000 rows of 150,000 addresses, which SQLite groups by sorting them
 // (twice as slow as the reading itself). The addresses are kept one after another in one
-// buffer, the sums in a table of open addressing of 16 bytes an address.
+// buffer, the sums in a table of open addressing of 16 bytes an address. Rows wait in batches:
+// the slots of a batch's addresses, and the text of those found there, are asked of memory for
+// the whole batch before any row is summed, so that the batch's fetches overlap rather than each
+// row waiting for its own (the table is megabytes, the rows come in no order of it).
 class AddressSums
 {
 public:
     void add(QByteArrayView address, qint64 messages)
     {
-        if (size_t(m_used + 1) * 4 > m_slots.size() * 3)
-            grow();
-        const size_t hash = qHash(address);
-        const auto tag = quint16(hash >> (8 * sizeof(size_t) - 16)); // bits no slot place uses
-        const size_t mask = m_slots.size() - 1;
-        for (size_t i = hash & mask;; i = (i + 1) & mask) {
-            Slot &slot = m_slots[i];
-            if (slot.messages < 0) {
-                // An address is a few dozen bytes of text at most.
-                slot = Slot{quint32(m_addresses.size()), quint16(address.size()), tag, messages};
-                m_addresses.append(address);
-                ++m_used;
-                return;
-            }
-            if (slot.tag == tag && this->address(slot) == address) {
-                slot.messages += messages;
-                return;
-            }
+        if (address.size() > kLongest) {
+            insert(address, qHash(address), messages);
+            return;
         }
+        Waiting &row = m_batch[m_waiting++];
+        std::memcpy(row.text, address.data(), size_t(address.size()));
+        row.size = quint8(address.size());
+        row.messages = messages;
+        if (m_waiting == kBatch)
+            sumBatch();
     }
+
+    // Sums the rows still waiting: after the last add(), before size() and page().
+    void finish() { sumBatch(); }
 
     qsizetype size() const { return m_used; }
 
@@ -351,6 +349,65 @@ public:
     }
 
 private:
+    static constexpr qsizetype kBatch = 32;
+    static constexpr qsizetype kLongest = 48; // an IP address as text is 45 bytes at most
+
+    struct Waiting
+    {
+        char text[kLongest];
+        quint8 size = 0;
+        size_t hash = 0;
+        qint64 messages = 0;
+    };
+
+    static quint16 tagOf(size_t hash)
+    {
+        return quint16(hash >> (8 * sizeof(size_t) - 16)); // bits no slot's place uses
+    }
+
+    void sumBatch()
+    {
+        while (size_t(m_used + m_waiting) * 4 > m_slots.size() * 3)
+            grow();
+        const size_t mask = m_slots.size() - 1;
+        for (qsizetype i = 0; i < m_waiting; ++i) {
+            Waiting &row = m_batch[i];
+            row.hash = qHash(QByteArrayView(row.text, row.size));
+            __builtin_prefetch(&m_slots[row.hash & mask]);
+        }
+        for (qsizetype i = 0; i < m_waiting; ++i) {
+            const Slot &slot = m_slots[m_batch[i].hash & mask];
+            if (slot.messages >= 0 && slot.tag == tagOf(m_batch[i].hash))
+                __builtin_prefetch(m_addresses.constData() + slot.offset);
+        }
+        for (qsizetype i = 0; i < m_waiting; ++i) {
+            const Waiting &row = m_batch[i];
+            insert(QByteArrayView(row.text, row.size), row.hash, row.messages);
+        }
+        m_waiting = 0;
+    }
+
+    void insert(QByteArrayView address, size_t hash, qint64 messages)
+    {
+        if (size_t(m_used + 1) * 4 > m_slots.size() * 3)
+            grow();
+        const quint16 tag = tagOf(hash);
+        const size_t mask = m_slots.size() - 1;
+        for (size_t i = hash & mask;; i = (i + 1) & mask) {
+            Slot &slot = m_slots[i];
+            if (slot.messages < 0) {
+                slot = Slot{quint32(m_addresses.size()), quint16(address.size()), tag, messages};
+                m_addresses.append(address);
+                ++m_used;
+                return;
+            }
+            if (slot.tag == tag && this->address(slot) == address) {
+                slot.messages += messages;
+                return;
+            }
+        }
+    }
+
     struct Slot
     {
         quint32 offset = 0; // in m_addresses
@@ -382,6 +439,8 @@ private:
     std::vector<Slot> m_slots;
     QByteArray m_addresses;
     qsizetype m_used = 0;
+    Waiting m_batch[kBatch];
+    qsizetype m_waiting = 0;
 };
 
 // The addresses of a page without filters: on SQLite summed here from the range's rows as SQLite
@@ -399,6 +458,7 @@ Result<AddressPage> addressPage(const StoreConnection &connection, const SourceP
             rows, values, [&sums](const SqliteRow &row) { sums.add(row.text(0), row.integer(1)); });
         if (failed)
             return connection.error(what, *failed);
+        sums.finish();
         return AddressPage{sums.page(page), sums.size()};
     }
     values << qint64(page.limit) << qint64(page.offset);

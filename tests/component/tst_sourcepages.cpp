@@ -393,6 +393,62 @@ private Q_SLOTS:
         checkPages(**store);
     }
 
+    // The first order's pages of a range of many addresses (summed in the program on SQLite, in
+    // batches and in a table that grows as it fills; by the engine on PostgreSQL): 5,000
+    // addresses on three days, most messages first and equal ones by address, or by address;
+    // every page and the count exact.
+    void manyAddressesArePagedExactly()
+    {
+        QTemporaryDir dir;
+        {
+            auto store = Store::open(locationOf(dir.path()));
+            QVERIFY2(store, store ? "" : qPrintable(store.error().message));
+        }
+        const QString path = dir.filePath(Store::fileName());
+        // Row i: address i / 3 on day 15 + i % 3 of March 2021 (a Monday to a Wednesday, read
+        // from the days), (i * 7919) % 500 + 1 messages.
+        rowsOf(path,
+               QStringLiteral(
+                   "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < "
+                   "14999) INSERT INTO source_days (day, from_domain, source_ip, source_name, "
+                   "source_type, messages, compliant) SELECT '2021-03-1' || CAST(5 + i % 3 AS "
+                   "TEXT), 'mydomain.de', '10.' || CAST(i / 3 / 250 AS TEXT) || '.' || "
+                   "CAST(i / 3 % 250 AS TEXT) || '.1', 'unknown', '', (i * 7919) % 500 + 1, 0 "
+                   "FROM n"));
+        QMap<QString, quint64> sums;
+        for (int i = 0; i < 15000; ++i)
+            sums[QStringLiteral("10.%1.%2.1").arg(i / 3 / 250).arg(i / 3 % 250)] +=
+                quint64((i * 7919) % 500 + 1);
+        QList<std::pair<QString, quint64>> expected(sums.keyValueBegin(), sums.keyValueEnd());
+        QStringList byAddress;
+        for (const auto &[address, messages] : std::as_const(expected))
+            byAddress << address % QLatin1Char('=') % QString::number(messages);
+        std::sort(expected.begin(), expected.end(), [](const auto &a, const auto &b) {
+            return a.second != b.second ? a.second > b.second : a.first > b.first;
+        });
+        QStringList byMessages;
+        for (const auto &[address, messages] : std::as_const(expected))
+            byMessages << address % QLatin1Char('=') % QString::number(messages);
+
+        auto store = Store::open(locationOf(dir.path()));
+        QVERIFY2(store, store ? "" : qPrintable(store.error().message));
+        SourcePageQuery query;
+        query.from = QDate(2021, 3, 15);
+        query.to = QDate(2021, 3, 17);
+        const auto lines = [](const QList<SourcePageRow> &rows) {
+            QStringList lines;
+            for (const SourcePageRow &row : rows)
+                lines << row.ip % QLatin1Char('=') % QString::number(row.counters.total);
+            return lines;
+        };
+        qsizetype total = 0;
+        QCOMPARE(lines(allPages(**store, query, 200, &total)), byMessages);
+        QCOMPARE(total, 5000);
+        query.order = SourcePageOrder::Key;
+        query.descending = false;
+        QCOMPARE(lines(allPages(**store, query, 700)), byAddress);
+    }
+
     // The schema version that adds the sums per week and the first days fills them from
     // source_days as the sums of the weeks and the commits write them.
     void migrationFillsWhatCommitsWrite()
