@@ -38,8 +38,11 @@ constexpr int kRefreshMs = 5000;
 constexpr int kRefreshGapMs = 1000;
 
 // How long after a mailbox check the weeks its commits added sources to are summed again
-// (Store::sumSourceWeeks): checks close together, as with IDLE, share one sum.
+// (Store::sumSourceWeeks): checks close together, as with IDLE, share one sum. A week is summed
+// once two days have passed after it: the reports of a day come within a day or two of its end,
+// so a week is rarely marked again by a late report and summed twice (a sum reads its days).
 constexpr int kSourceWeeksDelayMs = 5 * 60 * 1000;
+constexpr int kSourceWeeksSettleDays = 2;
 
 // Raises the served counters to what the store holds: every family the store keeps, the TLS
 // and failure-report tables as the families they feed (docs/counting.md section 8.6; the
@@ -279,7 +282,8 @@ Result<void> Exporter::start()
 
 void Exporter::sumSourceWeeks()
 {
-    const auto summed = m_store->sumSourceWeeks(QDateTime::currentDateTimeUtc().date());
+    const auto summed = m_store->sumSourceWeeks(
+        QDateTime::currentDateTimeUtc().date().addDays(-kSourceWeeksSettleDays));
     if (!summed) {
         // The next check tries again; the Sources view reads the weeks from their days meanwhile.
         Log::warning(lcStore(), QStringLiteral("Cannot sum the sources per week"),
