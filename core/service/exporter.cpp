@@ -282,6 +282,8 @@ Result<void> Exporter::start()
 
 void Exporter::sumSourceWeeks()
 {
+    QElapsedTimer timer;
+    timer.start();
     const auto summed = m_store->sumSourceWeeks(
         QDateTime::currentDateTimeUtc().date().addDays(-kSourceWeeksSettleDays));
     if (!summed) {
@@ -290,7 +292,8 @@ void Exporter::sumSourceWeeks()
                      {{QStringLiteral("error"), summed.error().message}});
     } else if (*summed > 0) {
         Log::info(lcStore(), QStringLiteral("Sources summed per week"),
-                  {{QStringLiteral("weeks"), QString::number(*summed)}});
+                  {{QStringLiteral("weeks"), QString::number(*summed)},
+                   {QStringLiteral("seconds"), QString::number(timer.elapsed() / 1000.0)}});
     }
 }
 
