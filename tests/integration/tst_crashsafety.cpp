@@ -37,8 +37,8 @@ QByteArray tlsJson(int i)
            "failure-details": [{"result-type": "certificate-expired", "failed-session-count": 2}]}]})";
 }
 
-// 300 report emails: several reporters, domains and sources, some duplicates (identical
-// copies), some without a report, some with one good and one corrupt attachment.
+// 300 report emails: several reporters, domains and sources over ten days, some duplicates
+// (identical copies), some without a report, some with one good and one corrupt attachment.
 QList<QByteArray> generateEmails()
 {
     QRandomGenerator random(20261126);
@@ -74,8 +74,9 @@ QList<QByteArray> generateEmails()
                                  "</dkim><spf>" + (random.bounded(2) ? "pass" : "fail") + "</spf>",
                              random.bounded(50));
         }
-        const QByteArray xml =
-            feedback(records, "crash-" + QByteArray::number(i), QByteArray(), reporter);
+        // Over ten days, two weeks with a Sunday between them.
+        const QByteArray xml = reportOnDay(
+            feedback(records, "crash-" + QByteArray::number(i), QByteArray(), reporter), i % 10);
         QList<Part> parts{attachment("application/gzip", "r.xml.gz", gzip(xml))};
         if (i % 20 == 13)
             parts << attachment("application/zip", "broken.zip",
@@ -245,11 +246,18 @@ private Q_SLOTS:
         // The per-source sums the store keeps, row by row as the uninterrupted run's.
         auto store = Store::open(dir.filePath(QStringLiteral("state")));
         QVERIFY2(store.ok(), store.ok() ? "" : qPrintable(store.error().message));
+        // Its weeks summed again from its days, as the exporter does five minutes after a check;
+        // the uninterrupted run's read from their days.
+        const auto summed = (*store)->sumSourceWeeks(QDate(2100, 1, 1));
+        QVERIFY2(summed.ok(), summed.ok() ? "" : qPrintable(summed.error().message));
+        QVERIFY(*summed > 0);
         const auto kept = keptSources(**store);
         QVERIFY2(kept.ok(), kept.ok() ? "" : qPrintable(kept.error().message));
         QCOMPARE(kept->days, reference.sources.days);
         QCOMPARE(kept->domains, reference.sources.domains);
         QCOMPARE(kept->counters, reference.sources.counters);
+        QVERIFY(!kept->weeks.isEmpty());
+        QCOMPARE(kept->weeks, reference.sources.weeks);
     }
 };
 

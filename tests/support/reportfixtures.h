@@ -48,6 +48,16 @@ inline QByteArray feedback(const QByteArray &records = record(), const QByteArra
            records + "\n</feedback>\n";
 }
 
+// The report `xml` of feedback() moved `day` days on from its day, Thursday 2020-10-01.
+inline QByteArray reportOnDay(QByteArray xml, int day)
+{
+    const qint64 begin = 1601510400 + 86400 * day;
+    const QByteArray newBegin = "<begin>" + QByteArray::number(begin) + "</begin>";
+    const QByteArray newEnd = "<end>" + QByteArray::number(begin + 86399) + "</end>";
+    return xml.replace("<begin>1601510400</begin>", newBegin)
+        .replace("<end>1601596799</end>", newEnd);
+}
+
 // "reporter|from|dkim|spf: total compliant quarantine reject dkim_aligned spf_aligned dkim_pass
 // spf_pass", one label set after the other.
 inline QString countsSummary(const ReportCounts &report)
