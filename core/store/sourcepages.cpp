@@ -36,13 +36,18 @@ QString summedCounters()
     return sums.join(QStringLiteral(", "));
 }
 
-// Conditions on `column` for [first, last] as a WHERE clause; none for two invalid dates.
-QString bounds(const QString &column, QDate first, QDate last, QVariantList &values)
+// " WHERE " and the conditions joined by AND; nothing for none.
+QString whereClause(const QStringList &conditions)
 {
-    const QStringList conditions = dayConditions(column, first, last, values);
     return conditions.isEmpty()
                ? QString()
                : QStringLiteral(" WHERE ") % conditions.join(QStringLiteral(" AND "));
+}
+
+// Conditions on `column` for [first, last] as a WHERE clause; none for two invalid dates.
+QString bounds(const QString &column, QDate first, QDate last, QVariantList &values)
+{
+    return whereClause(dayConditions(column, first, last, values));
 }
 
 // Which columns the rows of a range have.
@@ -51,15 +56,6 @@ enum class RangeColumns
     All,         // from_domain, source_ip, source_name, source_type, last_day, counters...
     MessagesOnly // source_ip, messages
 };
-
-// "?, ?, ?" for `count` values.
-QString placeholders(qsizetype count)
-{
-    QStringList marks;
-    for (qsizetype i = 0; i < count; ++i)
-        marks << QStringLiteral("?");
-    return marks.join(QStringLiteral(", "));
-}
 
 // The range's rows: one per week and source for the weeks it holds whole, one per day and source
 // at its ends and in the weeks of `pending` (pendingWeeks: their sums are not yet summed again).
@@ -85,10 +81,7 @@ QString rangeRows(QDate from, QDate to, const QList<QDate> &pending, QVariantLis
             }
         }
         parts << columns % (all ? QStringLiteral("last_day, ") % joinedCounters() : QString()) %
-                     QStringLiteral(" FROM source_weeks") %
-                     (conditions.isEmpty()
-                          ? QString()
-                          : QStringLiteral(" WHERE ") % conditions.join(QStringLiteral(" AND ")));
+                     QStringLiteral(" FROM source_weeks") % whereClause(conditions);
     }
     for (const auto &[first, last] : std::as_const(days))
         parts << columns %

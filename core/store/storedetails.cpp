@@ -58,14 +58,6 @@ QString textColumns(const QStringList &names)
     return columns.join(QStringLiteral(", "));
 }
 
-QString placeholders(qsizetype count)
-{
-    QStringList marks;
-    for (qsizetype i = 0; i < count; ++i)
-        marks << QStringLiteral("?");
-    return marks.join(QStringLiteral(", "));
-}
-
 const QString kActivityColumns =
     QStringLiteral("id, at, account, host, event, label, from_email, counted, duplicates, folder, "
                    "detail, tls_counted, failures_counted");

@@ -1,5 +1,7 @@
 #include "storedialect.h"
 
+#include "storesql.h"
+
 namespace Dmarc {
 
 namespace {
@@ -7,10 +9,7 @@ namespace {
 // "(?, ?, ?)" for three values.
 QString placeholderRow(qsizetype values)
 {
-    QStringList placeholders;
-    for (qsizetype i = 0; i < values; ++i)
-        placeholders << QStringLiteral("?");
-    return QLatin1Char('(') % placeholders.join(QStringLiteral(", ")) % QLatin1Char(')');
+    return QLatin1Char('(') % placeholders(values) % QLatin1Char(')');
 }
 
 // "(?, ?), (?, ?)" for two rows of two values.

@@ -363,6 +363,14 @@ QDate dayOf(const QVariant &value)
     return QDate::fromString(value.toString(), Qt::ISODate);
 }
 
+QString placeholders(qsizetype count)
+{
+    QStringList marks;
+    for (qsizetype i = 0; i < count; ++i)
+        marks << QStringLiteral("?");
+    return marks.join(QStringLiteral(", "));
+}
+
 QStringList dayConditions(const QString &column, QDate from, QDate to, QVariantList &values)
 {
     QStringList conditions;

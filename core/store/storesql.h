@@ -93,6 +93,9 @@ QDate dayOf(const QVariant &value);
 // to its day in `values`; an invalid date sets no bound.
 QStringList dayConditions(const QString &column, QDate from, QDate to, QVariantList &values);
 
+// "?, ?, ?" for three values.
+QString placeholders(qsizetype count);
+
 // A null QString would be bound as SQL NULL; our text columns hold "" instead.
 inline QString storedText(const QString &value)
 {
