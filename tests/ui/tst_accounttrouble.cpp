@@ -11,6 +11,7 @@
 #include "settingsdialog.h"
 
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileDialog>
 #include <QJsonArray>
@@ -263,19 +264,30 @@ private Q_SLOTS:
                               SettingsDialog::Mode::Edit);
         auto *browse = dialog.findChild<QPushButton *>(QStringLiteral("caFileBrowse"));
         QVERIFY(browse);
-        // The chooser runs its own event loop: pick the file there once it shows.
+        // The chooser runs its own event loop: pick the file there once it shows, and again at
+        // each tick while it stays open. A chooser not found within 30 s is closed, so that the
+        // test fails rather than waits for ctest's timeout (one full run here timed out in this
+        // test, which neither this nor 8 runs at once on a busy machine did again).
         bool picked = false;
         QTimer chooser;
+        QElapsedTimer waited;
+        waited.start();
         connect(&chooser, &QTimer::timeout, &dialog, [&] {
             if (auto *files = qobject_cast<QFileDialog *>(QApplication::activeModalWidget())) {
-                chooser.stop();
                 files->selectFile(notPem);
                 static_cast<QDialog *>(files)->accept(); // public there
                 picked = true;
+            } else if (waited.elapsed() > 30000) {
+                for (QWidget *window : QApplication::topLevelWidgets()) {
+                    if (auto *other = qobject_cast<QDialog *>(window);
+                        other && other != &dialog && other->isVisible())
+                        other->reject();
+                }
             }
         });
         chooser.start(10);
         browse->click();
+        chooser.stop();
         QVERIFY(picked);
         QCOMPARE(dialog.findChild<QLineEdit *>(QStringLiteral("caFile"))->text(), notPem);
         const QString message = dialog.findChild<QLabel *>(QStringLiteral("message"))->text();
