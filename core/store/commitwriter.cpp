@@ -31,7 +31,7 @@ void addLookUps(StatementBatch &batch, const QString &what, const QList<Key> &ke
         BoundValues binder;
         for (qsizetype i = first; i < first + count; ++i)
             bind(binder, keys.at(i));
-        batch.add(what, sql(count), binder.values(), read);
+        batch.addRowsTable(what, sql(count), columns, binder.take(), read);
     }
 }
 
@@ -197,14 +197,13 @@ Result<CommitState> readCommitState(const StoreConnection &connection,
 
 Result<void> CommitWriter::apply(const CommitPlan &plan) const
 {
-    // The keys of the reports log's new entries and of their emails, read under the write lock.
-    qint64 firstEntry = 0;
-    qint64 firstEmail = 0;
+    // The keys of the reports log's new entries and of their emails, read under the write lock,
+    // with the oldest email of the entries the log keeps.
+    ReportsLogKeys keys;
     if (!plan.reportsLog.isEmpty()) {
-        StatementBatch keys(m_connection);
-        addNextId(keys, QStringLiteral("reports_log"), &firstEntry);
-        addNextId(keys, QStringLiteral("logged_emails"), &firstEmail);
-        if (auto read = keys.run(); !read)
+        StatementBatch reads(m_connection);
+        addReportsLogKeys(reads, plan.reportsLog.size() - plan.reportsLogKeep, &keys);
+        if (auto read = reads.run(); !read)
             return read;
     }
     // Then every write of the plan at once: one round trip to a server.
@@ -253,7 +252,7 @@ Result<void> CommitWriter::apply(const CommitPlan &plan) const
                       plan.weeklyCounters);
     for (int table = 0; table < kCountTables; ++table)
         addCounts(batch, CountTable(table), plan.counts[size_t(table)]);
-    appendReportsLog(batch, plan, firstEntry, firstEmail);
+    appendReportsLog(batch, plan, keys);
     if (auto written = batch.run(); !written)
         return written;
     if (auto added = writeSources(m_connection, plan); !added)
@@ -403,21 +402,21 @@ void CommitWriter::addPeriodCounters(StatementBatch &batch, const QString &table
             bindCounters(binder, delta.counts.counters);
             bindLabels(binder, delta.counts.labels);
         }
-        batch.add(QStringLiteral("cannot update the counters of ") % table, statement,
-                  binder.values());
+        batch.addRowsTable(QStringLiteral("cannot update the counters of ") % table, statement,
+                           int(1 + counterCount + 4), binder.take());
     }
 }
 
 void CommitWriter::appendReportsLog(StatementBatch &batch, const CommitPlan &plan,
-                                    qint64 firstEntry, qint64 firstEmail)
+                                    const ReportsLogKeys &keys)
 {
     const QList<ReportLogEntry> &rows = plan.reportsLog;
     if (rows.isEmpty())
         return;
     // Keys given here, not by the engine: the details and the emails refer to them.
     const QList<qint64> emailIds =
-        addLoggedEmails(batch, plan.loggedEmails, rows.size(), firstEmail);
-    qint64 id = firstEntry;
+        addLoggedEmails(batch, plan.loggedEmails, rows.size(), keys.firstEmail);
+    qint64 id = keys.firstEntry;
     batch.addForEach(
         QStringLiteral("cannot write the reports log"),
         QStringLiteral("INSERT INTO reports_log (id, email_id, org_name, report_id, from_email, "
@@ -425,7 +424,7 @@ void CommitWriter::appendReportsLog(StatementBatch &batch, const CommitPlan &pla
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         rows, [&](BoundValues &bound, const ReportLogEntry &row) {
             bound.addBindValue(id);
-            bound.addBindValue(emailIds.at(id - firstEntry));
+            bound.addBindValue(emailIds.at(id - keys.firstEntry));
             ++id;
             bound.addBindValue(storedText(row.orgName));
             bound.addBindValue(storedText(row.reportId));
@@ -438,12 +437,17 @@ void CommitWriter::appendReportsLog(StatementBatch &batch, const CommitPlan &pla
             bound.addBindValue(storedText(row.reason));
             bound.addBindValue(row.processedAt);
         });
-    addReportDetails(batch, rows, firstEntry);
-    batch.add(QStringLiteral("cannot prune the reports log"),
-              QStringLiteral("DELETE FROM reports_log WHERE id <= "
-                             "(SELECT MAX(id) FROM reports_log) - ?"),
-              {plan.reportsLogKeep});
-    addReportDetailsPrune(batch);
+    addReportDetails(batch, rows, keys.firstEntry);
+    // The log keeps its newest entries, those from `keptEntry` on; the oldest email they refer
+    // to is the oldest of the old entries kept or else of the new ones.
+    const qint64 keptEntry = keys.firstEntry + rows.size() - plan.reportsLogKeep;
+    std::optional<qint64> keptEmail = keys.oldestKeptEmail;
+    for (qsizetype i = std::max<qint64>(0, keptEntry - keys.firstEntry);
+         i < rows.size() && !keptEmail; ++i) {
+        if (emailIds.at(i) > 0)
+            keptEmail = emailIds.at(i);
+    }
+    addReportsLogPrune(batch, keys, keptEntry, keptEmail);
 }
 
 } // namespace Dmarc

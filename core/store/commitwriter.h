@@ -2,6 +2,7 @@
 
 #include "commitplan.h"
 #include "common/result.h"
+#include "storedetails.h"
 #include "storesql.h"
 
 #include <QHash>
@@ -49,9 +50,10 @@ private:
     static void addPeriodCounters(StatementBatch &batch, const QString &table,
                                   const QString &period, const QList<DailyLabelCounts> &deltas);
     // With the entries' details and emails (storedetails.h), the entries' keys from
-    // `firstEntry` on and their emails' from `firstEmail` on.
-    static void appendReportsLog(StatementBatch &batch, const CommitPlan &plan, qint64 firstEntry,
-                                 qint64 firstEmail);
+    // keys.firstEntry on and their emails' from keys.firstEmail on; drops what the log no longer
+    // keeps.
+    static void appendReportsLog(StatementBatch &batch, const CommitPlan &plan,
+                                 const ReportsLogKeys &keys);
 
     StoreConnection m_connection;
 };

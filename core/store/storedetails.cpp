@@ -186,18 +186,13 @@ QStringList activityKindsMigration()
                 "ALTER TABLE activity ADD COLUMN failures_counted BIGINT NOT NULL DEFAULT 0")};
 }
 
-void addNextId(StatementBatch &batch, const QString &table, qint64 *id)
-{
-    batch.add(QStringLiteral("cannot read the keys of ") % table,
-              QStringLiteral("SELECT COALESCE(MAX(id), 0) + 1 FROM ") % table, {},
-              [id](const QSqlQuery &query) { *id = query.value(0).toLongLong(); });
-}
-
 Result<qint64> nextId(const StoreConnection &connection, const QString &table)
 {
     qint64 id = 0;
     StatementBatch batch(connection);
-    addNextId(batch, table, &id);
+    batch.add(QStringLiteral("cannot read the keys of ") % table,
+              QStringLiteral("SELECT COALESCE(MAX(id), 0) + 1 FROM ") % table, {},
+              [&id](const QSqlQuery &query) { id = query.value(0).toLongLong(); });
     if (auto read = batch.run(); !read)
         return read.error();
     return id;
@@ -298,20 +293,54 @@ void addReportDetails(StatementBatch &batch, const QList<ReportLogEntry> &rows, 
         });
 }
 
-void addReportDetailsPrune(StatementBatch &batch)
+void addReportsLogKeys(StatementBatch &batch, qsizetype surplus, ReportsLogKeys *keys)
 {
-    // Keys only grow: whatever lies below the log's oldest entry (or its oldest email) is gone.
-    const QString oldestEntry = QStringLiteral("(SELECT MIN(id) FROM reports_log)");
-    const QString oldestEmail =
-        QStringLiteral("(SELECT MIN(email_id) FROM reports_log WHERE email_id > 0)");
-    const std::pair<QString, QString> prunes[] = {
-        {QStringLiteral("report_details WHERE log_id < "), oldestEntry},
-        {QStringLiteral("report_rows WHERE log_id < "), oldestEntry},
-        {QStringLiteral("email_parts WHERE email_id < "), oldestEmail},
-        {QStringLiteral("logged_emails WHERE id < "), oldestEmail}};
-    for (const auto &[what, bound] : prunes)
-        batch.add(QStringLiteral("cannot prune the reports log"),
-                  QStringLiteral("DELETE FROM ") % what % bound);
+    // A MIN or a MAX of its own, which both engines read from the key's index.
+    const auto addKeys = [&batch](const QString &table, qint64 *oldest, qint64 *first) {
+        batch.add(QStringLiteral("cannot read the keys of ") % table,
+                  QStringLiteral("SELECT (SELECT MIN(id) FROM ") % table %
+                      QStringLiteral("), (SELECT MAX(id) FROM ") % table % QLatin1Char(')'),
+                  {}, [oldest, first](const QSqlQuery &query) {
+                      if (query.value(1).isNull())
+                          return;
+                      *oldest = query.value(0).toLongLong();
+                      *first = query.value(1).toLongLong() + 1;
+                  });
+    };
+    addKeys(QStringLiteral("reports_log"), &keys->oldestEntry, &keys->firstEntry);
+    addKeys(QStringLiteral("logged_emails"), &keys->oldestEmail, &keys->firstEmail);
+    // Emails are appended with their entries, so the oldest kept entry with an email has the
+    // oldest email.
+    batch.add(QStringLiteral("cannot read the emails of the reports log"),
+              QStringLiteral("SELECT email_id FROM reports_log WHERE email_id > 0 AND "
+                             "id > (SELECT COALESCE(MAX(id), 0) FROM reports_log) + ? "
+                             "ORDER BY id LIMIT 1"),
+              {qint64(surplus)}, [keys](const QSqlQuery &query) {
+                  keys->oldestKeptEmail = query.value(0).toLongLong();
+              });
+}
+
+void addReportsLogPrune(StatementBatch &batch, const ReportsLogKeys &keys, qint64 keptEntry,
+                        std::optional<qint64> keptEmail)
+{
+    const QString what = QStringLiteral("cannot prune the reports log");
+    const auto drop = [&](const QString &table, const QString &key, qint64 from, qint64 to) {
+        batch.add(what,
+                  QStringLiteral("DELETE FROM ") % table % QStringLiteral(" WHERE ") % key %
+                      QStringLiteral(" >= ? AND ") % key % QStringLiteral(" < ?"),
+                  {from, to});
+    };
+    if (keys.oldestEntry < keptEntry) {
+        drop(QStringLiteral("reports_log"), QStringLiteral("id"), keys.oldestEntry, keptEntry);
+        drop(QStringLiteral("report_details"), QStringLiteral("log_id"), keys.oldestEntry,
+             keptEntry);
+        drop(QStringLiteral("report_rows"), QStringLiteral("log_id"), keys.oldestEntry, keptEntry);
+    }
+    if (keptEmail && keys.oldestEmail < *keptEmail) {
+        drop(QStringLiteral("email_parts"), QStringLiteral("email_id"), keys.oldestEmail,
+             *keptEmail);
+        drop(QStringLiteral("logged_emails"), QStringLiteral("id"), keys.oldestEmail, *keptEmail);
+    }
 }
 
 QString reportsLogColumns()

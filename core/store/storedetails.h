@@ -22,9 +22,8 @@ QStringList reportDetailsMigration(const StoreDialect &dialect);
 // reports.
 QStringList activityKindsMigration();
 
-// Reads one more than the highest id of `table` (1 when empty) into `id`. Read in the write
-// transaction that inserts with it, so that no other writer takes it meanwhile.
-void addNextId(StatementBatch &batch, const QString &table, qint64 *id);
+// One more than the highest id of `table` (1 when empty). Read in the write transaction that
+// inserts with it, so that no other writer takes it meanwhile.
 Result<qint64> nextId(const StoreConnection &connection, const QString &table);
 
 // Writes the emails with their parts, the first taking the id `firstId`; the id of the email of
@@ -33,8 +32,25 @@ QList<qint64> addLoggedEmails(StatementBatch &batch, const QList<LoggedEmailRows
                               qsizetype rowCount, qint64 firstId);
 // Writes the details of the entries that have them; `rows` get the ids from `firstId` on.
 void addReportDetails(StatementBatch &batch, const QList<ReportLogEntry> &rows, qint64 firstId);
-// Drops the details and the emails of entries the reports log no longer holds.
-void addReportDetailsPrune(StatementBatch &batch);
+// The keys of the reports log and of its emails as a commit finds them, read under the write
+// lock.
+struct ReportsLogKeys
+{
+    qint64 firstEntry = 1;  // the next entry's
+    qint64 oldestEntry = 1; // the oldest entry's (firstEntry when the log is empty)
+    qint64 firstEmail = 1;  // the same for the emails
+    qint64 oldestEmail = 1;
+    // The oldest email of the entries that stay when `surplus` entries more than the log keeps
+    // are appended (addReportsLogKeys); none when none of them has one.
+    std::optional<qint64> oldestKeptEmail;
+};
+void addReportsLogKeys(StatementBatch &batch, qsizetype surplus, ReportsLogKeys *keys);
+// Drops the reports log's entries before `keptEntry` with their details, and the emails before
+// `keptEmail` (none: no email is kept, and none is dropped either). Each a range of keys from
+// the oldest, with both ends known to the writer: an engine that plans for a bound it cannot
+// see, or for a table it has no statistics of (PostgreSQL), otherwise reads all of the table.
+void addReportsLogPrune(StatementBatch &batch, const ReportsLogKeys &keys, qint64 keptEntry,
+                        std::optional<qint64> keptEmail);
 
 // The reports log's columns in the order readReportLogEntry() reads them.
 QString reportsLogColumns();

@@ -125,7 +125,20 @@ QString StoreDialect::upsertSelected(const QString &table, const QStringList &ke
 
 QString StoreDialect::boundRows(qsizetype rows, int columns) const
 {
-    return QStringLiteral("(VALUES ") % placeholderRows(rows, columns) % QLatin1Char(')');
+    if (rowBinding() == RowBinding::Values)
+        return QStringLiteral("(VALUES ") % placeholderRows(rows, columns) % QLatin1Char(')');
+    QStringList names;
+    for (int i = 1; i <= columns; ++i)
+        names << QStringLiteral("column%1").arg(i);
+    return QStringLiteral("(SELECT * FROM unnest(") % placeholders(columns) %
+           QStringLiteral(") AS k (") % names.join(QStringLiteral(", ")) % QStringLiteral("))");
+}
+
+QString StoreDialect::insertedRows(qsizetype rows, int columns) const
+{
+    if (rowBinding() == RowBinding::Values)
+        return QStringLiteral("VALUES ") % placeholderRows(rows, columns);
+    return QStringLiteral("SELECT * FROM ") % boundRows(rows, columns) % QStringLiteral(" AS k");
 }
 
 QString StoreDialect::insertRows(const QString &table, const QStringList &columns,

@@ -89,13 +89,9 @@ QStringList columnList(const QString &sql, qsizetype open, qsizetype *end)
 
 } // namespace
 
-QString RowsStatement::sql(qsizetype rows) const
+QString RowsStatement::sql(qsizetype rows, const StoreDialect &dialect) const
 {
-    QStringList all;
-    all.reserve(rows);
-    for (qsizetype i = 0; i < rows; ++i)
-        all << row;
-    return head % all.join(QStringLiteral(", ")) % tail;
+    return head % dialect.insertedRows(rows, int(values)) % tail;
 }
 
 qsizetype rowsPerStatement(const StoreDialect &dialect, qsizetype valuesPerRow, qsizetype most)
@@ -122,8 +118,7 @@ std::optional<RowsStatement> rowsStatement(const QString &sql)
     if (sql.at(rowStart) != QLatin1Char('(') || placeholders.size() != columns.size() ||
         placeholders.count(QStringLiteral("?")) != placeholders.size())
         return std::nullopt;
-    statement.head = sql.left(rowStart);
-    statement.row = sql.mid(rowStart, rowEnd - rowStart);
+    statement.head = sql.left(afterColumns + 1);
     statement.tail = sql.mid(rowEnd);
     statement.values = placeholders.size();
     if (statement.tail.startsWith(conflict)) {
@@ -147,6 +142,13 @@ void StatementBatch::add(const QString &what, const QString &sql, const QVariant
                          const Read &read)
 {
     m_statements << Statement{what, sql, values, read};
+}
+
+void StatementBatch::addRowsTable(const QString &what, const QString &sql, int columns,
+                                  QVariantList values, const Read &read)
+{
+    const bool arrays = m_connection.dialect->rowBinding() == StoreDialect::RowBinding::Arrays;
+    m_statements << Statement{what, sql, std::move(values), read, arrays ? columns : 0};
 }
 
 void StatementBatch::addRows(const QString &what, const QString &sql, qsizetype rows,
@@ -174,7 +176,8 @@ void StatementBatch::addRows(const QString &what, const QString &sql, qsizetype 
     QSet<size_t> keys;
     qsizetype first = 0; // its first row
     const auto gathered = [&](qsizetype end) {
-        add(what, statement->sql(end - first), valuesOf(first, end));
+        addRowsTable(what, statement->sql(end - first, *m_connection.dialect), int(perRow),
+                     valuesOf(first, end));
         first = end;
         keys.clear();
     };
@@ -217,13 +220,65 @@ bool isNullValue(const QVariant &value)
     return false;
 }
 
-// Appends `sql` to `text` with each placeholder outside quotes replaced by its value, written
-// as the driver writes a value into SQL (what Qt's PostgreSQL driver sends for a bound value
-// anyway); false when the values do not match the placeholders.
-bool appendWithValues(QString &text, const QString &sql, const QVariantList &values,
-                      const QSqlDriver &driver)
+// `value` as the driver writes it into SQL (what Qt's PostgreSQL driver sends for a bound value
+// anyway).
+QString writtenValue(const QVariant &value, const QSqlDriver &driver)
 {
     QSqlField field;
+    field.setMetaType(value.metaType());
+    if (!isNullValue(value))
+        field.setValue(value);
+    return driver.formatValue(field);
+}
+
+bool isWholeNumber(const QVariant &value)
+{
+    switch (value.metaType().id()) {
+    case QMetaType::Int:
+    case QMetaType::UInt:
+    case QMetaType::LongLong:
+    case QMetaType::ULongLong:
+        return true;
+    default:
+        return false;
+    }
+}
+
+// The values of rows of `columns` values as one array a column, each written as a typed array
+// literal: bigint[] for a column of whole numbers, else text[].
+QStringList writtenArrays(const QVariantList &values, int columns, const QSqlDriver &driver)
+{
+    QStringList arrays;
+    for (int column = 0; column < columns; ++column) {
+        bool numbers = true;
+        QString elements;
+        for (qsizetype i = column; i < values.size(); i += columns) {
+            const QVariant &value = values.at(i);
+            if (!elements.isEmpty())
+                elements += QLatin1Char(',');
+            if (isNullValue(value)) {
+                elements += QStringLiteral("NULL");
+            } else if (isWholeNumber(value)) {
+                elements += value.toString();
+            } else {
+                // Quoted, so that no text reads as NULL, a separator or a nested array.
+                numbers = false;
+                QString text = value.toString();
+                text.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
+                text.replace(QLatin1Char('"'), QStringLiteral("\\\""));
+                elements += QLatin1Char('"') % text % QLatin1Char('"');
+            }
+        }
+        arrays << writtenValue(QString(QLatin1Char('{') % elements % QLatin1Char('}')), driver) %
+                      (numbers ? QStringLiteral("::bigint[]") : QStringLiteral("::text[]"));
+    }
+    return arrays;
+}
+
+// Appends `sql` to `text` with each placeholder outside quotes replaced by its value, already
+// written as SQL; false when the values do not match the placeholders.
+bool appendWithValues(QString &text, const QString &sql, const QStringList &values)
+{
     qsizetype next = 0;   // the value for the next placeholder
     qsizetype copied = 0; // of sql
     QChar quote;
@@ -239,13 +294,7 @@ bool appendWithValues(QString &text, const QString &sql, const QVariantList &val
                 return false;
             text += QStringView(sql).mid(copied, i - copied);
             copied = i + 1;
-            const QVariant &value = values.at(next++);
-            field.setMetaType(value.metaType());
-            if (isNullValue(value))
-                field.clear();
-            else
-                field.setValue(value);
-            const QString written = driver.formatValue(field);
+            const QString &written = values.at(next++);
             // In parentheses, a negative number cannot turn "- ?" into the start of a comment.
             if (written.startsWith(QLatin1Char('-')))
                 text += QLatin1Char('(') % written % QLatin1Char(')');
@@ -266,7 +315,14 @@ Result<void> StatementBatch::runAsText()
     for (const Statement &statement : std::as_const(m_statements)) {
         if (!text.isEmpty())
             text += QStringLiteral(";\n");
-        if (!appendWithValues(text, statement.sql, statement.values, *db.driver()))
+        QStringList written;
+        if (statement.arrayColumns > 0) {
+            written = writtenArrays(statement.values, statement.arrayColumns, *db.driver());
+        } else {
+            for (const QVariant &value : statement.values)
+                written << writtenValue(value, *db.driver());
+        }
+        if (!appendWithValues(text, statement.sql, written))
             return m_connection.error(statement.what,
                                       QStringLiteral("the values do not match the statement"));
     }

@@ -103,17 +103,16 @@ inline QString storedText(const QString &value)
 }
 
 // A statement "INSERT INTO t (a, b) VALUES (?, ?) ..." in parts, to run for many rows at once:
-// its row of placeholders repeated, one statement for many rows.
+// one statement for many rows (StoreDialect::insertedRows()).
 struct RowsStatement
 {
-    QString head;             // up to and with "VALUES "
-    QString row;              // "(?, ?)"
+    QString head;             // up to and with the column list and a space
     QString tail;             // what follows the row, e.g. " ON CONFLICT (a) DO UPDATE SET ..."
     qsizetype values = 0;     // placeholders per row
     QList<qsizetype> keys;    // the positions in a row of the ON CONFLICT columns
     qsizetype rowsAtOnce = 1; // rows per statement at most
 
-    QString sql(qsizetype rows) const;
+    QString sql(qsizetype rows, const StoreDialect &dialect) const;
 };
 // `sql` in parts, or nothing when it is not such an INSERT (then it runs once per row).
 std::optional<RowsStatement> rowsStatement(const QString &sql);
@@ -150,6 +149,12 @@ public:
 
     void add(const QString &what, const QString &sql, const QVariantList &values = {},
              const Read &read = {});
+    // A statement whose bound values are those of a table of bound rows (StoreDialect::
+    // boundRows() or insertedRows()) of `columns` values each: `values` holds them row after
+    // row, and becomes an array a column where the dialect binds Arrays (which only a dialect
+    // that runs statements as text does).
+    void addRowsTable(const QString &what, const QString &sql, int columns, QVariantList values,
+                      const Read &read = {});
     // `sql` for every row, `bind` binding the row's values. An INSERT of one row of placeholders
     // (rowsStatement) becomes statements of many rows, and never two rows with the same key in
     // one statement: PostgreSQL refuses to change a row twice in one INSERT ... ON CONFLICT DO
@@ -177,6 +182,7 @@ private:
         QString sql;
         QVariantList values;
         Read read;
+        int arrayColumns = 0; // the values are rows of this many, each column bound as an array
     };
 
     void addRows(const QString &what, const QString &sql, qsizetype rows, QVariantList values);

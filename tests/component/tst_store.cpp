@@ -349,6 +349,43 @@ private Q_SLOTS:
         QCOMPARE(*store->dedupEntryCount(), qint64(3));
     }
 
+    // Text reaches the store as it came, whatever it holds, and is found again by the lookups
+    // of later commits (PostgreSQL takes many rows as one array a column, written as text).
+    void storesAnyTextExactly()
+    {
+        QTemporaryDir dir;
+        const QString quoted = QStringLiteral("a\"b\\c{d},e'f");
+        const LabelSet labels{quoted, QStringLiteral("NULL"), QString(),
+                              QStringLiteral(" \u00fc\u20ac }{\\\\ ") +
+                                  QString::fromUtf8("\xf0\x9d\x84\x9e")};
+        const auto email = [&](quint32 uid, const QString &id) {
+            EmailCommit commit = emailCommit(uid, {reportCounts(quoted, id, 2, labels)});
+            commit.identity.account = QStringLiteral("NULL");
+            commit.identity.mailbox = quoted;
+            return commit;
+        };
+        {
+            auto store = openStore(dir.path());
+            const auto first = store->commit({email(1, QStringLiteral("{\"x\", NULL}"))}, kNow);
+            QVERIFY2(first.ok(), first.ok() ? "" : qPrintable(first.error().message));
+            QCOMPARE(first->at(0).reports, QList<ReportOutcome>{ReportOutcome::Counted});
+        }
+        auto store = openStore(dir.path());
+        const auto again = store->commit({email(1, QStringLiteral("{\"x\", NULL}")),
+                                          email(2, QStringLiteral("{\"x\", NULL}")),
+                                          email(3, QStringLiteral("y"))},
+                                         kNow + 10);
+        QVERIFY2(again.ok(), again.ok() ? "" : qPrintable(again.error().message));
+        QVERIFY(again->at(0).alreadyDecided);
+        QCOMPARE(again->at(1).reports, QList<ReportOutcome>{ReportOutcome::Duplicate});
+        QCOMPARE(again->at(2).reports, QList<ReportOutcome>{ReportOutcome::Counted});
+        QCOMPARE(countersOf(*store, labels), counters(4, 4));
+        const auto log = store->recentReports(10);
+        QCOMPARE(log->size(), 3);
+        QCOMPARE(log->at(2).orgName, quoted);
+        QCOMPARE(log->at(2).reportId, QStringLiteral("{\"x\", NULL}"));
+    }
+
     void failedReportDoesNotEnterDedup()
     {
         QTemporaryDir dir;
@@ -939,21 +976,73 @@ private Q_SLOTS:
                  QStringList{QStringLiteral("google.com/mydomain.de/sts=7,1")});
     }
 
+    // The reports log keeps its newest entries; the details of the entries it drops go with
+    // them, and an email goes once no entry kept is of it.
     void reportsLogIsBounded()
     {
         QTemporaryDir dir;
         StoreOptions options;
         options.reportsLogLimit = 5;
         auto store = std::move(openIn(dir.path(), options)).value();
-        for (quint32 uid = 1; uid <= 8; ++uid)
-            QVERIFY(store
-                        ->commit({emailCommit(uid, {reportCounts(QStringLiteral("o"),
-                                                                 QString::number(uid))})},
-                                 kNow)
-                        .ok());
-        const auto log = store->recentReports(100);
+        // Email n has reports n-a and n-b, each with a record, and one part.
+        const auto email = [](quint32 uid) {
+            QList<ReportCounts> reports;
+            for (const char *suffix : {"-a", "-b"}) {
+                ReportCounts report =
+                    reportCounts(QStringLiteral("o"), QString::number(uid) + QLatin1String(suffix));
+                ReportRow row;
+                row.sourceIp = QStringLiteral("192.0.2.1");
+                row.count = 1;
+                report.details.rows = {row};
+                reports << report;
+            }
+            EmailCommit commit = emailCommit(uid, reports);
+            commit.analysis.parts = {
+                EmailPart{QStringLiteral("1"), QStringLiteral("application/gzip"),
+                          QStringLiteral("r.xml.gz"), 512, EmailPart::Kind::Report}};
+            commit.analysis.partCount = 1;
+            return commit;
+        };
+        const auto rowsOf = [&dir](const QString &table) {
+            int rows = -1;
+            {
+                QSqlDatabase db =
+                    rawDatabase(dir.filePath(Store::fileName()), QStringLiteral("raw"));
+                QSqlQuery query(db);
+                if (db.open() && query.exec(QStringLiteral("SELECT COUNT(*) FROM ") + table) &&
+                    query.next())
+                    rows = query.value(0).toInt();
+            }
+            QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+            return rows;
+        };
+        for (quint32 uid = 1; uid <= 4; ++uid)
+            QVERIFY(store->commit({email(uid)}, kNow).ok());
+        // Eight entries logged, five kept: 2-b, 3-a, 3-b, 4-a, 4-b, and emails 2 to 4.
+        auto log = store->recentReports(100);
         QCOMPARE(log->size(), 5);
-        QCOMPARE(log->at(0).reportId, QStringLiteral("8"));
+        QCOMPARE(log->at(0).reportId, QStringLiteral("4-b"));
+        QCOMPARE(log->at(4).reportId, QStringLiteral("2-b"));
+        QCOMPARE(rowsOf(QStringLiteral("report_details")), 5);
+        QCOMPARE(rowsOf(QStringLiteral("report_rows")), 5);
+        QCOMPARE(rowsOf(QStringLiteral("logged_emails")), 3);
+        QCOMPARE(rowsOf(QStringLiteral("email_parts")), 3);
+        const auto straddling = store->loggedReport(log->at(4).id);
+        QVERIFY(straddling && *straddling && (*straddling)->email);
+        QCOMPARE((*straddling)->email->uid, quint32(2));
+        QCOMPARE((*straddling)->entry.details->rows.size(), 1);
+        // A batch of more entries than the log keeps: only its own newest stay.
+        QVERIFY(store->commit({email(5), email(6), email(7)}, kNow).ok());
+        log = store->recentReports(100);
+        QCOMPARE(log->size(), 5);
+        QCOMPARE(log->at(4).reportId, QStringLiteral("5-b"));
+        QCOMPARE(rowsOf(QStringLiteral("report_details")), 5);
+        QCOMPARE(rowsOf(QStringLiteral("report_rows")), 5);
+        QCOMPARE(rowsOf(QStringLiteral("logged_emails")), 3);
+        QCOMPARE(rowsOf(QStringLiteral("email_parts")), 3);
+        const auto oldest = store->loggedReport(log->at(4).id);
+        QVERIFY(oldest && *oldest && (*oldest)->email);
+        QCOMPARE((*oldest)->email->uid, quint32(5));
     }
 
     void importsLegacyMetrics_data()
