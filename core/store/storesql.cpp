@@ -70,9 +70,9 @@ const QStringList &labelColumns()
 namespace {
 
 // Rows of values in one statement at most: well below SQLite's 32,766 bound values and
-// PostgreSQL's 65,535.
+// PostgreSQL's 65,535 (which arrays of rows do not come near: a value a column).
 constexpr qsizetype kValuesAtOnce = 20000;
-constexpr qsizetype kRowsAtOnce = 500;
+constexpr qsizetype kRowsAtOnce = 2000;
 
 // The names in "(a, b, c)" starting at `open`, the index of "(", and the index after ")".
 QStringList columnList(const QString &sql, qsizetype open, qsizetype *end)
@@ -263,10 +263,20 @@ QStringList writtenArrays(const QVariantList &values, int columns, const QSqlDri
             } else {
                 // Quoted, so that no text reads as NULL, a separator or a nested array.
                 numbers = false;
-                QString text = value.toString();
-                text.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
-                text.replace(QLatin1Char('"'), QStringLiteral("\\\""));
-                elements += QLatin1Char('"') % text % QLatin1Char('"');
+                const QString text = value.metaType().id() == QMetaType::QString
+                                         ? *static_cast<const QString *>(value.constData())
+                                         : value.toString();
+                elements += QLatin1Char('"');
+                if (text.contains(QLatin1Char('\\')) || text.contains(QLatin1Char('"'))) {
+                    for (const QChar c : text) {
+                        if (c == QLatin1Char('\\') || c == QLatin1Char('"'))
+                            elements += QLatin1Char('\\');
+                        elements += c;
+                    }
+                } else {
+                    elements += text;
+                }
+                elements += QLatin1Char('"');
             }
         }
         arrays << writtenValue(QString(QLatin1Char('{') % elements % QLatin1Char('}')), driver) %
