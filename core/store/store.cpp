@@ -89,6 +89,16 @@ QStringList weeklyCountersMigration(const StoreDialect &dialect)
     };
 }
 
+// The tables whose rows most commits add to (StoreDialect::leaveRoomForUpdates).
+QStringList roomForUpdatesMigration(const StoreDialect &dialect)
+{
+    QStringList statements;
+    for (const char *table : {"counters", "daily_counters", "weekly_counters", "daily_history",
+                              "daily_totals", "source_days", "source_counters"})
+        statements << dialect.leaveRoomForUpdates(QLatin1String(table));
+    return statements;
+}
+
 QList<QStringList> migrations(const StoreDialect &dialect)
 {
     const QString autoId = dialect.autoIdColumn();
@@ -177,7 +187,9 @@ QList<QStringList> migrations(const StoreDialect &dialect)
         // of their keys.
         keyOrderedSourcesMigration(dialect),
         // Version 15: the weeks of the sources summed again from their days, not by each commit.
-        pendingSourceWeeksMigration()};
+        pendingSourceWeeksMigration(),
+        // Version 16: room for updates in the pages of the tables commits update.
+        roomForUpdatesMigration(dialect)};
 }
 
 // The tables the migrations create and do not drop, in that order: each after those it

@@ -223,6 +223,11 @@ QString PostgresDialect::joinedText(const QString &expression) const
     return QStringLiteral("string_agg(") % expression % QStringLiteral(", '')");
 }
 
+QStringList PostgresDialect::leaveRoomForUpdates(const QString &table) const
+{
+    return {QStringLiteral("ALTER TABLE ") % table % QStringLiteral(" SET (fillfactor = 70)")};
+}
+
 QStringList PostgresDialect::followInsertedIds(const QString &table) const
 {
     // The identity column's sequence goes on after the largest id; an empty table keeps it.

@@ -66,6 +66,12 @@ public:
     // Statements that make the next id of `table`'s autoIdColumn() follow the ids inserted in it
     // explicitly (a copied store's rows keep their ids).
     virtual QStringList followInsertedIds(const QString &table) const = 0;
+    // Statements that leave free room in the pages of `table`, whose rows most commits update,
+    // so that an engine that writes an updated row anew (PostgreSQL) can keep it on the row's
+    // page and leave the indexes as they are (a HOT update): pages filled to 70 % took a sixth
+    // less of the server's time for the statements of realistic commits. Empty where rows are
+    // updated in place (SQLite).
+    virtual QStringList leaveRoomForUpdates(const QString &table) const = 0;
     // Whether statements run together (StatementBatch) go to the engine as one text, their
     // values written into it as the driver writes them: for a server, one round trip for them
     // all, where Qt spends three on each prepared statement (PREPARE, EXECUTE, DEALLOCATE).
@@ -136,6 +142,7 @@ public:
     QString commitJournals(bool inMemory) const override;
     // A new id is one more than the largest.
     QStringList followInsertedIds(const QString &) const override { return {}; }
+    QStringList leaveRoomForUpdates(const QString &) const override { return {}; }
     bool runsStatementsAsText() const override { return false; }
     RowBinding rowBinding() const override { return RowBinding::Values; }
     // Qt's driver, which binds the values of reads, looks up each placeholder of a statement
@@ -185,6 +192,8 @@ public:
     QString keyOrderedTable() const override;
     QString commitJournals(bool inMemory) const override;
     QStringList followInsertedIds(const QString &table) const override;
+    // Pages written after it are filled to 70 %; those written before stay as they are.
+    QStringList leaveRoomForUpdates(const QString &table) const override;
     bool runsStatementsAsText() const override { return true; }
     RowBinding rowBinding() const override { return RowBinding::Arrays; }
     qsizetype valuesPerStatement() const override { return 20000; }

@@ -1004,17 +1004,9 @@ private Q_SLOTS:
             return commit;
         };
         const auto rowsOf = [&dir](const QString &table) {
-            int rows = -1;
-            {
-                QSqlDatabase db =
-                    rawDatabase(dir.filePath(Store::fileName()), QStringLiteral("raw"));
-                QSqlQuery query(db);
-                if (db.open() && query.exec(QStringLiteral("SELECT COUNT(*) FROM ") + table) &&
-                    query.next())
-                    rows = query.value(0).toInt();
-            }
-            QSqlDatabase::removeDatabase(QStringLiteral("raw"));
-            return rows;
+            return rawSql(dir.filePath(Store::fileName()),
+                          {QStringLiteral("SELECT COUNT(*) FROM ") + table})
+                .toInt();
         };
         // The log holds five entries with their details, the oldest `oldestId` of email
         // `oldestUid`, and the three emails of those.
@@ -1040,6 +1032,31 @@ private Q_SLOTS:
         // A batch of more entries than the log keeps: only its own newest stay.
         QVERIFY(store->commit({email(5), email(6), email(7)}, kNow).ok());
         keeps(QStringLiteral("5-b"), 5);
+    }
+
+    // Schema version 16: on PostgreSQL the tables that commits update keep room in their pages
+    // for the rows' new versions (docs/architecture.md, section 3).
+    void leavesRoomForUpdates()
+    {
+        if (!onPostgres())
+            QSKIP("SQLite updates a row in place");
+        QTemporaryDir dir;
+        const QString path = dir.filePath(Store::fileName());
+        const QString roomy = QStringLiteral(
+            "SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relkind = 'r' "
+            "AND 'fillfactor=70' = ANY(reloptions)");
+        const QString expected = QStringLiteral("counters,daily_counters,daily_history,"
+                                                "daily_totals,source_counters,source_days,"
+                                                "weekly_counters");
+        QVERIFY(openStore(dir.path()));
+        QCOMPARE(rawSql(path, {roomy}).toString(), expected);
+        const auto downgraded = downgradeStore(path, 15);
+        QVERIFY2(downgraded, downgraded ? "" : qPrintable(downgraded.error().message));
+        rawSql(path, {QStringLiteral("ALTER TABLE source_days RESET (fillfactor)")});
+        QCOMPARE(rawSql(path, {roomy}).toString(),
+                 QString(expected).remove(QStringLiteral("source_days,")));
+        QVERIFY(openStore(dir.path()));
+        QCOMPARE(rawSql(path, {roomy}).toString(), expected);
     }
 
     void importsLegacyMetrics_data()

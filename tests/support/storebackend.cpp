@@ -114,6 +114,7 @@ Result<void> downgradeStore(const QString &path, int version)
 {
     // What each version from 3 on added, undone down to `version`.
     QStringList statements;
+    // Version 16 changed only how PostgreSQL fills pages: nothing to undo.
     if (version < 15)
         statements << QStringLiteral("DROP TABLE source_weeks_pending");
     // Version 14 changed only how three tables keep their rows: nothing to undo.
