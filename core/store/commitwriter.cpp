@@ -72,6 +72,20 @@ void addDecidedEmailsLookUp(StatementBatch &batch, const QList<EmailIdentity> &i
         });
 }
 
+// The keys whose text the store keeps in another form (storedText()), by that form: a row read
+// back then names the batch's own key.
+template<typename Key, typename Stored>
+QHash<Key, Key> byStoredForm(const QSet<Key> &keys, Stored stored)
+{
+    QHash<Key, Key> forms;
+    for (const Key &key : keys) {
+        const Key form = stored(key);
+        if (!(form == key))
+            forms.insert(form, key);
+    }
+    return forms;
+}
+
 } // namespace
 
 Result<QHash<EmailIdentity, DecidedEmail>> readDecidedEmails(const StoreConnection &connection,
@@ -110,6 +124,18 @@ Result<CommitState> readCommitState(const StoreConnection &connection,
         for (const TlsReport &report : email.analysis.tlsReports)
             want(DedupKey{report.organizationName, report.reportId, ReportKind::Tls});
     }
+    const QHash<DedupKey, DedupKey> keyForms = byStoredForm(keySet, [](const DedupKey &key) {
+        return DedupKey{storedText(key.orgName), storedText(key.reportId), key.kind};
+    });
+    const QHash<LabelSet, LabelSet> labelForms =
+        byStoredForm(labelSets, [](const LabelSet &labels) {
+            return LabelSet{storedText(labels.reporter), storedText(labels.fromDomain),
+                            storedText(labels.dkimDomain), storedText(labels.spfDomain)};
+        });
+    const QHash<SourcePair, SourcePair> pairForms =
+        byStoredForm(sourcePairs, [](const SourcePair &pair) {
+            return SourcePair{storedText(pair.fromDomain), storedText(pair.source)};
+        });
     // Every lookup at once: one round trip to a server.
     CommitState state;
     StatementBatch reads(connection);
@@ -133,10 +159,9 @@ Result<CommitState> readCommitState(const StoreConnection &connection,
                 bound.addBindValue(storedText(key.orgName));
                 bound.addBindValue(storedText(key.reportId));
             },
-            [&state, kind](const QSqlQuery &query) {
-                state.dedupFirstSeen.insert(
-                    DedupKey{query.value(0).toString(), query.value(1).toString(), kind},
-                    query.value(2).toLongLong());
+            [&state, &keyForms, kind](const QSqlQuery &query) {
+                const DedupKey key{query.value(0).toString(), query.value(1).toString(), kind};
+                state.dedupFirstSeen.insert(keyForms.value(key, key), query.value(2).toLongLong());
             });
     }
     addLookUps(
@@ -150,10 +175,10 @@ Result<CommitState> readCommitState(const StoreConnection &connection,
                                   "c.spf_domain = k.column4");
         },
         [](BoundValues &bound, const LabelSet &labels) { bindLabels(bound, labels); },
-        [&state](const QSqlQuery &query) {
-            state.storedLabelSets.insert(
-                LabelSet{query.value(0).toString(), query.value(1).toString(),
-                         query.value(2).toString(), query.value(3).toString()});
+        [&state, &labelForms](const QSqlQuery &query) {
+            const LabelSet labels{query.value(0).toString(), query.value(1).toString(),
+                                  query.value(2).toString(), query.value(3).toString()};
+            state.storedLabelSets.insert(labelForms.value(labels, labels));
         });
     addLookUps(
         reads, QStringLiteral("cannot look up a source"), sourcePairs.values(), 2,
@@ -167,9 +192,9 @@ Result<CommitState> readCommitState(const StoreConnection &connection,
             bound.addBindValue(storedText(pair.fromDomain));
             bound.addBindValue(storedText(pair.source));
         },
-        [&state](const QSqlQuery &query) {
-            state.storedSourcePairs.insert(
-                SourcePair{query.value(0).toString(), query.value(1).toString()});
+        [&state, &pairForms](const QSqlQuery &query) {
+            const SourcePair pair{query.value(0).toString(), query.value(1).toString()};
+            state.storedSourcePairs.insert(pairForms.value(pair, pair));
         });
     if (auto read = reads.run(); !read)
         return read.error();

@@ -73,7 +73,7 @@ Result<void> upsertSourceDays(const StoreConnection &connection, const QString &
                        connection.dialect->insertRows(table, columns, 1) % onConflict, rows,
                        [](BoundValues &bound, const PlannedSourceDay &planned) {
                            bindSourceRow(bound, planned.row.day, planned.row);
-                           bound.addBindValue(authText(planned.auth));
+                           bound.addBindValue(storedText(authText(planned.auth)));
                        });
 }
 

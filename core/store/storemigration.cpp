@@ -93,8 +93,13 @@ Result<void> copyRows(const StoreConnection &source, const StoreConnection &targ
                 return target.error(what, insert);
             prepared = rows;
         }
-        for (const QVariant &value : std::as_const(values))
-            insert.addBindValue(value);
+        // Text as the target keeps it: a SQLite store of an earlier release may hold U+0000.
+        for (const QVariant &value : std::as_const(values)) {
+            if (value.metaType().id() == QMetaType::QString && value.toString().contains(QChar(0)))
+                insert.addBindValue(storedText(value.toString()));
+            else
+                insert.addBindValue(value);
+        }
         if (!insert.exec())
             return target.error(what, insert);
         values.clear();

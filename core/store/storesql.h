@@ -96,10 +96,18 @@ QStringList dayConditions(const QString &column, QDate from, QDate to, QVariantL
 // "?, ?, ?" for three values.
 QString placeholders(qsizetype count);
 
-// A null QString would be bound as SQL NULL; our text columns hold "" instead.
+// Text as the store keeps it: "" for a null QString (which would be bound as SQL NULL), and
+// U+0000, which PostgreSQL's text cannot hold (it ended the statement's text and failed the
+// commit), as U+FFFD on both backends. Hostile mail can bring it: a JSON report's "\u0000", a
+// header's encoded word. The commit's lookups name rows by it too (readCommitState).
 inline QString storedText(const QString &value)
 {
-    return value.isNull() ? QStringLiteral("") : value;
+    if (value.isNull())
+        return QStringLiteral("");
+    if (!value.contains(QChar(0)))
+        return value;
+    QString replaced = value;
+    return replaced.replace(QChar(0), QChar(QChar::ReplacementCharacter));
 }
 
 // A statement "INSERT INTO t (a, b) VALUES (?, ?) ..." in parts, to run for many rows at once:

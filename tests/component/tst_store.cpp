@@ -386,6 +386,42 @@ private Q_SLOTS:
         QCOMPARE(log->at(2).reportId, QStringLiteral("{\"x\", NULL}"));
     }
 
+    // U+0000, which hostile mail can bring (a JSON report's "\u0000", a header's encoded
+    // word) and PostgreSQL's text cannot hold, is kept as U+FFFD on both backends: the commit
+    // succeeds, and the same report and label set are found again.
+    void keepsTextWithNul()
+    {
+        QTemporaryDir dir;
+        const QString nul = QStringLiteral("a") + QChar(0) + QStringLiteral("b");
+        const QString kept = QStringLiteral("a\ufffdb");
+        const LabelSet labels{nul, QStringLiteral("mydomain.de"), nul, QString()};
+        const auto email = [&](quint32 uid, const QString &id) {
+            EmailCommit commit = emailCommit(uid, {reportCounts(nul, id, 2, labels)});
+            commit.analysis.subject = nul;
+            commit.analysis.tlsReports << tlsReport(nul, nul);
+            return commit;
+        };
+        // The label set found again is not a new one past the limit.
+        StoreOptions options;
+        options.maxLabelSets = 1;
+        auto store = std::move(openIn(dir.path(), options)).value();
+        const auto first = store->commit({email(1, nul)}, kNow);
+        QVERIFY2(first.ok(), first.ok() ? "" : qPrintable(first.error().message));
+        QCOMPARE(first->at(0).reports, QList<ReportOutcome>{ReportOutcome::Counted});
+        const auto again = store->commit({email(2, nul), email(3, QStringLiteral("c"))}, kNow + 10);
+        QVERIFY2(again.ok(), again.ok() ? "" : qPrintable(again.error().message));
+        QCOMPARE(again->at(0).reports, QList<ReportOutcome>{ReportOutcome::Duplicate});
+        QCOMPARE(again->at(0).tlsReports, QList<ReportOutcome>{ReportOutcome::Duplicate});
+        QCOMPARE(again->at(1).reports, QList<ReportOutcome>{ReportOutcome::Counted});
+        const LabelSet keptLabels{kept, QStringLiteral("mydomain.de"), kept, QString()};
+        QCOMPARE(countersOf(*store, keptLabels), counters(4, 4));
+        const auto log = store->recentReports(10);
+        QCOMPARE(log->at(log->size() - 1).reportId, kept);
+        const auto logged = store->loggedReport(log->at(log->size() - 1).id);
+        QVERIFY(logged && *logged && (*logged)->email);
+        QCOMPARE((*logged)->email->subject, kept);
+    }
+
     void failedReportDoesNotEnterDedup()
     {
         QTemporaryDir dir;

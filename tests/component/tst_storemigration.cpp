@@ -133,6 +133,25 @@ QHash<QString, qint64> rowCounts(QSqlDatabase db, const QStringList &tables)
     return counts;
 }
 
+// Runs `sql` with `values` bound on the SQLite store file `path`, over a connection of its own.
+bool execOnFile(const QString &path, const QString &sql, const QVariantList &values = {})
+{
+    bool ran = false;
+    {
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("file"));
+        db.setDatabaseName(path);
+        QSqlQuery query(db);
+        if (db.open() && query.prepare(sql)) {
+            for (const QVariant &value : values)
+                query.addBindValue(value);
+            ran = query.exec();
+        }
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("file"));
+    return ran;
+}
+
 } // namespace
 
 // migrate: a SQLite store copied into PostgreSQL, checked through the store's reads and by plain
@@ -389,6 +408,27 @@ private Q_SLOTS:
         QVERIFY(counters->sums.contains(std::pair(QStringLiteral("total"), qint64(4))));
     }
 
+    // A SQLite store of an earlier release may hold U+0000, which PostgreSQL's text cannot: it
+    // is copied as U+FFFD, as the store keeps it since.
+    void textWithNulIsCopied()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QVERIFY(storeWith(dir.path(),
+                          {reportCounts(QStringLiteral("google.com"), QStringLiteral("r1"))}));
+        QVERIFY(execOnFile(dir.filePath(Store::fileName()),
+                           QStringLiteral("UPDATE reports_log SET org_name = ?"),
+                           {QString(QStringLiteral("a") + QChar(0) + QStringLiteral("b"))}));
+
+        const auto database = newDatabase();
+        QVERIFY(database.ok());
+        const auto migrated = migrateStore(dir.path(), StoreLocation{QString(), *database}, {});
+        QVERIFY2(migrated.ok(), migrated.ok() ? "" : qPrintable(migrated.error().message));
+        auto store = Store::open(StoreLocation{QString(), *database});
+        QVERIFY(store.ok());
+        QCOMPARE((*store)->recentReports(1)->at(0).orgName, QStringLiteral("a\ufffdb"));
+    }
+
     void aFailedCopyKeepsNothing()
     {
         QTemporaryDir dir;
@@ -397,17 +437,9 @@ private Q_SLOTS:
                           {reportCounts(QStringLiteral("google.com"), QStringLiteral("r1"))}));
         // A day's counters of a label set that does not exist: SQLite checks no foreign key
         // unless asked, PostgreSQL always does.
-        {
-            QSqlDatabase db =
-                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("dangling"));
-            db.setDatabaseName(dir.filePath(Store::fileName()));
-            QVERIFY(db.open());
-            QSqlQuery query(db);
-            QVERIFY(query.exec(QStringLiteral("INSERT INTO daily_counters (day, label_set, total) "
-                                              "VALUES ('2023-01-01', 999, 1)")));
-            db.close();
-        }
-        QSqlDatabase::removeDatabase(QStringLiteral("dangling"));
+        QVERIFY(execOnFile(dir.filePath(Store::fileName()),
+                           QStringLiteral("INSERT INTO daily_counters (day, label_set, total) "
+                                          "VALUES ('2023-01-01', 999, 1)")));
 
         const auto database = newDatabase();
         QVERIFY(database.ok());
