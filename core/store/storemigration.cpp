@@ -95,10 +95,8 @@ Result<void> copyRows(const StoreConnection &source, const StoreConnection &targ
         }
         // Text as the target keeps it: a SQLite store of an earlier release may hold U+0000.
         for (const QVariant &value : std::as_const(values)) {
-            if (value.metaType().id() == QMetaType::QString && value.toString().contains(QChar(0)))
-                insert.addBindValue(storedText(value.toString()));
-            else
-                insert.addBindValue(value);
+            const bool text = value.metaType().id() == QMetaType::QString && !value.isNull();
+            insert.addBindValue(text ? QVariant(storedText(value.toString())) : value);
         }
         if (!insert.exec())
             return target.error(what, insert);
