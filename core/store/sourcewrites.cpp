@@ -30,20 +30,13 @@ void bindSourceRow(BoundValues &bound, QDate period, const SourceDay &row)
 namespace {
 
 // A source day's combinations of reporter, DKIM and SPF domain are kept as text in its row
-// (column `domains`): each one its three names, then its messages, each field ended by the unit
-// separator and the combination by the record separator. XML text cannot hold either, so no
-// name does. A commit appends its combinations to the text; a read sums them.
-constexpr QChar kFieldEnd(0x1f);
-constexpr QChar kCombinationEnd(0x1e);
-
-// A source day's text of its combinations.
+// (column `domains`), a row of text each (appendTextRow): its three names, then its messages. A
+// commit appends its combinations to the text; a read sums them.
 QString authText(const QList<SourceDayAuth> &auth)
 {
     QString text;
-    for (const SourceDayAuth &a : auth) {
-        text += a.reporter % kFieldEnd % a.dkimDomain % kFieldEnd % a.spfDomain % kFieldEnd %
-                QString::number(a.messages) % kCombinationEnd;
-    }
+    for (const SourceDayAuth &a : auth)
+        appendTextRow(text, {a.reporter, a.dkimDomain, a.spfDomain, QString::number(a.messages)});
     return text;
 }
 
@@ -116,22 +109,22 @@ QStringList sourcesMigration(const StoreDialect &dialect)
 QStringList sourceDomainsMigration(const StoreDialect &dialect)
 {
     // Each row of source_day_domains becomes a combination of one name, in its kind's field.
-    const QString field(kFieldEnd);
+    const QString field(kFieldSeparator);
     const QString combination = QStringLiteral("CASE d.kind WHEN 'reporter' THEN d.domain || '") %
                                 field % field % field % QStringLiteral("' WHEN 'dkim' THEN '") %
                                 field % QStringLiteral("' || d.domain || '") % field % field %
                                 QStringLiteral("' ELSE '") % field % field %
                                 QStringLiteral("' || d.domain || '") % field %
                                 QStringLiteral("' END || CAST(d.messages AS TEXT) || '") %
-                                QString(kCombinationEnd) % QLatin1Char('\'');
+                                QString(kRowEnd) % QLatin1Char('\'');
     const QString sameDay = QStringLiteral(
         " FROM source_day_domains AS d WHERE d.day = source_days.day AND d.from_domain = "
         "source_days.from_domain AND d.source_ip = source_days.source_ip");
     return {
         QStringLiteral("ALTER TABLE source_days ADD COLUMN ") % sourceDomainsColumn(),
         QStringLiteral("UPDATE source_days SET domains = (SELECT ") %
-            dialect.joinedText(combination) % sameDay % QStringLiteral(") WHERE EXISTS (SELECT 1") %
-            sameDay % QLatin1Char(')'),
+            dialect.joinedText(combination, QString()) % sameDay %
+            QStringLiteral(") WHERE EXISTS (SELECT 1") % sameDay % QLatin1Char(')'),
         QStringLiteral("DROP TABLE source_day_domains"),
     };
 }
@@ -139,9 +132,7 @@ QStringList sourceDomainsMigration(const StoreDialect &dialect)
 QList<SourceDayAuth> sourceDayAuth(const QString &text)
 {
     QList<SourceDayAuth> auth;
-    for (const QStringView combination :
-         QStringView(text).split(kCombinationEnd, Qt::SkipEmptyParts)) {
-        const QList<QStringView> fields = combination.split(kFieldEnd);
+    for (const QList<QStringView> &fields : textRows(text)) {
         if (fields.size() == 4) {
             auth << SourceDayAuth{fields.at(0).toString(), fields.at(1).toString(),
                                   fields.at(2).toString(), fields.at(3).toULongLong()};

@@ -189,7 +189,9 @@ QList<QStringList> migrations(const StoreDialect &dialect)
         // Version 15: the weeks of the sources summed again from their days, not by each commit.
         pendingSourceWeeksMigration(),
         // Version 16: room for updates in the pages of the tables commits update.
-        roomForUpdatesMigration(dialect)};
+        roomForUpdatesMigration(dialect),
+        // Version 17: a report's records in the reports log as one text, not a row each.
+        reportRecordsMigration(dialect)};
 }
 
 // The tables the migrations create and do not drop, in that order: each after those it

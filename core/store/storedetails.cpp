@@ -50,6 +50,20 @@ const QStringList &rowTextColumns()
     return columns;
 }
 
+// A report's records as the text of report_details.records: a row of text a record
+// (appendTextRow), its address, messages, then its text columns.
+QString recordsText(const QList<ReportRow> &records)
+{
+    QString text;
+    for (const ReportRow &row : records) {
+        QStringList fields{row.sourceIp, QString::number(row.count)};
+        for (QString ReportRow::*field : rowTextFields())
+            fields << row.*field;
+        appendTextRow(text, fields);
+    }
+    return text;
+}
+
 QString textColumns(const QStringList &names)
 {
     QStringList columns;
@@ -83,7 +97,7 @@ Result<std::optional<ReportDetails>> readDetails(const StoreConnection &connecti
 {
     QSqlQuery query(connection.database());
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT reporter_email, ") %
+    query.prepare(QStringLiteral("SELECT reporter_email, records, ") %
                   policyColumns().join(QStringLiteral(", ")) %
                   QStringLiteral(" FROM report_details WHERE log_id = ?"));
     query.addBindValue(id);
@@ -93,22 +107,19 @@ Result<std::optional<ReportDetails>> readDetails(const StoreConnection &connecti
         return std::optional<ReportDetails>();
     ReportDetails details;
     details.reporterEmail = query.value(0).toString();
-    int column = 1;
+    int column = 2;
     for (QString PolicyPublished::*field : policyFields())
         details.policy.*field = query.value(column++).toString();
-    query.prepare(QStringLiteral("SELECT source_ip, message_count, ") %
-                  rowTextColumns().join(QStringLiteral(", ")) %
-                  QStringLiteral(" FROM report_rows WHERE log_id = ? ORDER BY position"));
-    query.addBindValue(id);
-    if (!query.exec())
-        return connection.error(QStringLiteral("cannot read a report's records"), query);
-    while (query.next()) {
+    const QString records = query.value(1).toString();
+    for (const QList<QStringView> &fields : textRows(records)) {
+        if (fields.size() != 2 + rowTextFields().size())
+            continue;
         ReportRow row;
-        row.sourceIp = query.value(0).toString();
-        row.count = quint64(query.value(1).toLongLong());
+        row.sourceIp = fields.at(0).toString();
+        row.count = fields.at(1).toULongLong();
         int text = 2;
         for (QString ReportRow::*field : rowTextFields())
-            row.*field = query.value(text++).toString();
+            row.*field = fields.at(text++).toString();
         details.rows << row;
     }
     return std::optional<ReportDetails>(std::move(details));
@@ -175,6 +186,33 @@ QStringList reportDetailsMigration(const StoreDialect &dialect)
                            "from_email TEXT NOT NULL, counted BIGINT NOT NULL, "
                            "duplicates BIGINT NOT NULL, folder TEXT NOT NULL, "
                            "detail TEXT NOT NULL)"),
+    };
+}
+
+QStringList reportRecordsMigration(const StoreDialect &dialect)
+{
+    // Each record of report_rows becomes a row of the text (recordsText), in its order.
+    const auto kept = [](const QString &column) {
+        QString sql = QStringLiteral("r.") % column;
+        for (const QChar separator : {kFieldSeparator, kRowEnd})
+            sql = QStringLiteral("REPLACE(") % sql % QStringLiteral(", '") % separator %
+                  QStringLiteral("', '") % QChar(QChar::ReplacementCharacter) %
+                  QStringLiteral("')");
+        return sql;
+    };
+    QStringList fields{kept(QStringLiteral("source_ip")),
+                       QStringLiteral("CAST(r.message_count AS TEXT)")};
+    for (const QString &column : rowTextColumns())
+        fields << kept(column);
+    const QString record =
+        fields.join(QStringLiteral(" || '") % kFieldSeparator % QStringLiteral("' || ")) %
+        QStringLiteral(" || '") % kRowEnd % QLatin1Char('\'');
+    return {
+        QStringLiteral("ALTER TABLE report_details ADD COLUMN records TEXT NOT NULL DEFAULT ''"),
+        QStringLiteral("UPDATE report_details SET records = COALESCE((SELECT ") %
+            dialect.joinedText(record, QStringLiteral("r.position")) %
+            QStringLiteral(" FROM report_rows AS r WHERE r.log_id = report_details.log_id), '')"),
+        QStringLiteral("DROP TABLE report_rows"),
     };
 }
 
@@ -252,44 +290,22 @@ void addReportDetails(StatementBatch &batch, const QList<ReportLogEntry> &rows, 
         qint64 id;
         const ReportDetails *details;
     };
-    struct Row
-    {
-        qint64 id;
-        qsizetype position;
-        const ReportRow *row;
-    };
     QList<Detailed> detailed;
-    QList<Row> records;
     for (qsizetype i = 0; i < rows.size(); ++i) {
-        if (!rows.at(i).details)
-            continue;
-        const ReportDetails &details = *rows.at(i).details;
-        detailed << Detailed{firstId + i, &details};
-        for (qsizetype r = 0; r < details.rows.size(); ++r)
-            records << Row{firstId + i, r, &details.rows.at(r)};
+        if (rows.at(i).details)
+            detailed << Detailed{firstId + i, &*rows.at(i).details};
     }
-    batch.addForEach(QStringLiteral("cannot write a report's details"),
-                     QStringLiteral("INSERT INTO report_details (log_id, reporter_email, ") %
-                         policyColumns().join(QStringLiteral(", ")) % QStringLiteral(") VALUES (") %
-                         placeholders(2 + policyColumns().size()) % QLatin1Char(')'),
-                     detailed, [](BoundValues &bound, const Detailed &entry) {
-                         bound.addBindValue(entry.id);
-                         bound.addBindValue(storedText(entry.details->reporterEmail));
-                         for (QString PolicyPublished::*field : policyFields())
-                             bound.addBindValue(storedText(entry.details->policy.*field));
-                     });
     batch.addForEach(
-        QStringLiteral("cannot write a report's records"),
-        QStringLiteral("INSERT INTO report_rows (log_id, position, source_ip, message_count, ") %
-            rowTextColumns().join(QStringLiteral(", ")) % QStringLiteral(") VALUES (") %
-            placeholders(4 + rowTextColumns().size()) % QLatin1Char(')'),
-        records, [](BoundValues &bound, const Row &record) {
-            bound.addBindValue(record.id);
-            bound.addBindValue(qint64(record.position));
-            bound.addBindValue(storedText(record.row->sourceIp));
-            bound.addBindValue(qint64(record.row->count));
-            for (QString ReportRow::*field : rowTextFields())
-                bound.addBindValue(storedText(record.row->*field));
+        QStringLiteral("cannot write a report's details"),
+        QStringLiteral("INSERT INTO report_details (log_id, reporter_email, records, ") %
+            policyColumns().join(QStringLiteral(", ")) % QStringLiteral(") VALUES (") %
+            placeholders(3 + policyColumns().size()) % QLatin1Char(')'),
+        detailed, [](BoundValues &bound, const Detailed &entry) {
+            bound.addBindValue(entry.id);
+            bound.addBindValue(storedText(entry.details->reporterEmail));
+            bound.addBindValue(storedText(recordsText(entry.details->rows)));
+            for (QString PolicyPublished::*field : policyFields())
+                bound.addBindValue(storedText(entry.details->policy.*field));
         });
 }
 
@@ -334,7 +350,6 @@ void addReportsLogPrune(StatementBatch &batch, const ReportsLogKeys &keys, qint6
         drop(QStringLiteral("reports_log"), QStringLiteral("id"), keys.oldestEntry, keptEntry);
         drop(QStringLiteral("report_details"), QStringLiteral("log_id"), keys.oldestEntry,
              keptEntry);
-        drop(QStringLiteral("report_rows"), QStringLiteral("log_id"), keys.oldestEntry, keptEntry);
     }
     if (keptEmail && keys.oldestEmail < *keptEmail) {
         drop(QStringLiteral("email_parts"), QStringLiteral("email_id"), keys.oldestEmail,

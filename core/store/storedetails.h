@@ -18,6 +18,8 @@ namespace Dmarc {
 
 // Schema version 6: the tables of this file, and the email of each reports log entry.
 QStringList reportDetailsMigration(const StoreDialect &dialect);
+// Schema version 17: a report's records kept as one text in its details, not a row each.
+QStringList reportRecordsMigration(const StoreDialect &dialect);
 // Schema version 8: the TLS and failure reports of each activity line apart from the aggregate
 // reports.
 QStringList activityKindsMigration();

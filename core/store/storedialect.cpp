@@ -89,7 +89,7 @@ QString SqliteDialect::commitJournals(bool inMemory) const
                     : QStringLiteral("PRAGMA temp_store=DEFAULT");
 }
 
-QString SqliteDialect::joinedText(const QString &expression) const
+QString SqliteDialect::joinedText(const QString &expression, const QString &) const
 {
     return QStringLiteral("group_concat(") % expression % QStringLiteral(", '')");
 }
@@ -218,8 +218,11 @@ QString PostgresDialect::commitJournals(bool) const
     return QString();
 }
 
-QString PostgresDialect::joinedText(const QString &expression) const
+QString PostgresDialect::joinedText(const QString &expression, const QString &order) const
 {
+    if (!order.isEmpty())
+        return QStringLiteral("string_agg(") % expression % QStringLiteral(", '' ORDER BY ") %
+               order % QLatin1Char(')');
     return QStringLiteral("string_agg(") % expression % QStringLiteral(", '')");
 }
 

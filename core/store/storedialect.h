@@ -53,9 +53,10 @@ public:
     // The Monday of the ISO 8601 week of `dayColumn` (a day written YYYY-MM-DD), written the
     // same way.
     virtual QString weekStart(const QString &dayColumn) const = 0;
-    // An aggregate that joins the text `expression` of a group's rows, in no particular order,
-    // with no separator.
-    virtual QString joinedText(const QString &expression) const = 0;
+    // An aggregate that joins the text `expression` of a group's rows with no separator, in the
+    // order of `order` (empty: any order). SQLite's takes no order: it joins the rows in the order
+    // it reads them, which is that of the index that finds them.
+    virtual QString joinedText(const QString &expression, const QString &order) const = 0;
     // What follows a CREATE TABLE's columns for a table whose rows are kept in the order of its
     // primary key, so that a range of the key is read in one pass: SQLite's WITHOUT ROWID. Empty
     // where tables keep their rows apart from their keys either way (PostgreSQL's heap).
@@ -137,7 +138,7 @@ public:
     QString ownerQuery() const override { return QStringLiteral("PRAGMA application_id"); }
     QString setOwner(quint32 id) const override;
     QString weekStart(const QString &dayColumn) const override;
-    QString joinedText(const QString &expression) const override;
+    QString joinedText(const QString &expression, const QString &order) const override;
     QString keyOrderedTable() const override;
     QString commitJournals(bool inMemory) const override;
     // A new id is one more than the largest.
@@ -188,7 +189,7 @@ public:
     QString ownerQuery() const override;
     QString setOwner(quint32 id) const override;
     QString weekStart(const QString &dayColumn) const override;
-    QString joinedText(const QString &expression) const override;
+    QString joinedText(const QString &expression, const QString &order) const override;
     QString keyOrderedTable() const override;
     QString commitJournals(bool inMemory) const override;
     QStringList followInsertedIds(const QString &table) const override;

@@ -100,6 +100,32 @@ qsizetype rowsPerStatement(const StoreDialect &dialect, qsizetype valuesPerRow, 
         dialect.valuesPerStatement() / std::max<qsizetype>(1, valuesPerRow), 1, most);
 }
 
+void appendTextRow(QString &text, const QStringList &fields)
+{
+    bool first = true;
+    for (const QString &field : fields) {
+        if (!first)
+            text += kFieldSeparator;
+        first = false;
+        if (field.contains(kFieldSeparator) || field.contains(kRowEnd)) {
+            QString kept = field;
+            text += kept.replace(kFieldSeparator, QChar::ReplacementCharacter)
+                        .replace(kRowEnd, QChar::ReplacementCharacter);
+        } else {
+            text += field;
+        }
+    }
+    text += kRowEnd;
+}
+
+QList<QList<QStringView>> textRows(QStringView text)
+{
+    QList<QList<QStringView>> rows;
+    for (const QStringView row : text.split(kRowEnd, Qt::SkipEmptyParts))
+        rows << row.split(kFieldSeparator);
+    return rows;
+}
+
 std::optional<RowsStatement> rowsStatement(const QString &sql)
 {
     static const QString insert = QStringLiteral("INSERT INTO ");

@@ -110,6 +110,15 @@ inline QString storedText(const QString &value)
     return replaced.replace(QChar(0), QChar(QChar::ReplacementCharacter));
 }
 
+// Rows of texts kept in one text column (a source day's combinations, a report's records): the
+// fields of a row apart by U+001F, each row ended by U+001E. XML text cannot hold either; a field
+// that holds one anyway keeps U+FFFD in its place.
+inline constexpr QChar kFieldSeparator(0x1f);
+inline constexpr QChar kRowEnd(0x1e);
+void appendTextRow(QString &text, const QStringList &fields);
+// The rows of such a text, each its fields.
+QList<QList<QStringView>> textRows(QStringView text);
+
 // A statement "INSERT INTO t (a, b) VALUES (?, ?) ..." in parts, to run for many rows at once:
 // one statement for many rows (StoreDialect::insertedRows()).
 struct RowsStatement

@@ -1,6 +1,7 @@
 #include "storebackend.h"
 
 #include "store/sourcewrites.h"
+#include "store/storedetails.h"
 #include "store/storedialect.h"
 #include "store/storesql.h"
 
@@ -114,6 +115,15 @@ Result<void> downgradeStore(const QString &path, int version)
 {
     // What each version from 3 on added, undone down to `version`.
     QStringList statements;
+    if (version < 17 && version >= 6) {
+        // A report's records as rows again, none: what the text held is lost.
+        statements << QStringLiteral("ALTER TABLE report_details DROP COLUMN records");
+        const SqliteDialect sqlite;
+        for (const QString &statement : reportDetailsMigration(sqlite)) {
+            if (statement.startsWith(QLatin1String("CREATE TABLE report_rows ")))
+                statements << statement;
+        }
+    }
     // Version 16 changed only how PostgreSQL fills pages: nothing to undo.
     if (version < 15)
         statements << QStringLiteral("DROP TABLE source_weeks_pending");
@@ -149,8 +159,7 @@ Result<void> downgradeStore(const QString &path, int version)
             statements << QStringLiteral("DROP TABLE ") % QLatin1String(table);
     }
     if (version < 6) {
-        for (const char *table :
-             {"logged_emails", "email_parts", "report_details", "report_rows", "activity"})
+        for (const char *table : {"logged_emails", "email_parts", "report_details", "activity"})
             statements << QStringLiteral("DROP TABLE ") % QLatin1String(table);
         statements << QStringLiteral("DROP INDEX reports_log_email")
                    << QStringLiteral("ALTER TABLE reports_log DROP COLUMN email_id");

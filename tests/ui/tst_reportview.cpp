@@ -334,8 +334,8 @@ private Q_SLOTS:
             db.setDatabaseName(m_storage.filePath(QStringLiteral("dmarc-metrics-exporter.sqlite")));
             QVERIFY(db.open());
             QSqlQuery query(db);
-            for (const char *sql : {"DELETE FROM report_rows", "DELETE FROM report_details",
-                                    "UPDATE reports_log SET email_id = 0"})
+            for (const char *sql :
+                 {"DELETE FROM report_details", "UPDATE reports_log SET email_id = 0"})
                 QVERIFY2(query.exec(QString::fromLatin1(sql)),
                          qPrintable(query.lastError().text()));
             db.close();
