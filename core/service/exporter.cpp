@@ -37,12 +37,12 @@ namespace {
 constexpr int kRefreshMs = 5000;
 constexpr int kRefreshGapMs = 1000;
 
-// How long after a mailbox check the weeks its commits added sources to are summed again
-// (Store::sumSourceWeeks): checks close together, as with IDLE, share one sum. A week is summed
+// How long after a mailbox check the weeks its commits added to are summed again per week
+// (Store::sumWeeks): checks close together, as with IDLE, share one sum. A week is summed
 // once two days have passed after it: the reports of a day come within a day or two of its end,
 // so a week is rarely marked again by a late report and summed twice (a sum reads its days).
-constexpr int kSourceWeeksDelayMs = 5 * 60 * 1000;
-constexpr int kSourceWeeksSettleDays = 2;
+constexpr int kWeeksDelayMs = 5 * 60 * 1000;
+constexpr int kWeeksSettleDays = 2;
 
 // Raises the served counters to what the store holds: every family the store keeps, the TLS
 // and failure-report tables as the families they feed (docs/counting.md section 8.6; the
@@ -195,11 +195,11 @@ Exporter::Exporter(Config config, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
     , m_graceTimer(new QTimer(this))
-    , m_sourceWeeksTimer(new QTimer(this))
+    , m_weeksTimer(new QTimer(this))
 {
-    m_sourceWeeksTimer->setSingleShot(true);
-    m_sourceWeeksTimer->setInterval(kSourceWeeksDelayMs);
-    connect(m_sourceWeeksTimer, &QTimer::timeout, this, &Exporter::sumSourceWeeks);
+    m_weeksTimer->setSingleShot(true);
+    m_weeksTimer->setInterval(kWeeksDelayMs);
+    connect(m_weeksTimer, &QTimer::timeout, this, &Exporter::sumWeeks);
     m_graceTimer->setSingleShot(true);
     connect(m_graceTimer, &QTimer::timeout, this, [this] {
         Log::warning(lcApp(), QStringLiteral("Accounts did not log out in time; stopping anyway"),
@@ -275,23 +275,23 @@ Result<void> Exporter::start()
         m_lastRefresh.start();
         m_refreshTimer->start(kRefreshMs);
     }
-    m_sourceWeeksTimer->start(); // what an earlier run left to sum
+    m_weeksTimer->start(); // what an earlier run left to sum
     startWatchers();
     return {};
 }
 
-void Exporter::sumSourceWeeks()
+void Exporter::sumWeeks()
 {
     QElapsedTimer timer;
     timer.start();
-    const auto summed = m_store->sumSourceWeeks(
-        QDateTime::currentDateTimeUtc().date().addDays(-kSourceWeeksSettleDays));
+    const auto summed =
+        m_store->sumWeeks(QDateTime::currentDateTimeUtc().date().addDays(-kWeeksSettleDays));
     if (!summed) {
-        // The next check tries again; the Sources view reads the weeks from their days meanwhile.
-        Log::warning(lcStore(), QStringLiteral("Cannot sum the sources per week"),
+        // The next check tries again; the dashboard reads the weeks from their days meanwhile.
+        Log::warning(lcStore(), QStringLiteral("Cannot sum the weeks again"),
                      {{QStringLiteral("error"), summed.error().message}});
     } else if (*summed > 0) {
-        Log::info(lcStore(), QStringLiteral("Sources summed per week"),
+        Log::info(lcStore(), QStringLiteral("Weeks summed again"),
                   {{QStringLiteral("weeks"), QString::number(*summed)},
                    {QStringLiteral("seconds"), QString::number(timer.elapsed() / 1000.0)}});
     }
@@ -410,8 +410,8 @@ void Exporter::startWatchers()
                     }
                     addActivity(m_activity->checkEnded(watcher, watcher->settings(), ok, error,
                                                        QDateTime::currentSecsSinceEpoch()));
-                    if (!m_sourceWeeksTimer->isActive())
-                        m_sourceWeeksTimer->start();
+                    if (!m_weeksTimer->isActive())
+                        m_weeksTimer->start();
                     releaseIdleMemory();
                 });
         connect(watcher, &QObject::destroyed, this,

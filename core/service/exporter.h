@@ -119,7 +119,7 @@ private:
     // the same values (docs/metrics.md, "Several instances, one database").
     void refreshCounters();
     void refreshSoon();
-    void sumSourceWeeks();
+    void sumWeeks();
     AccountStatus statusOf(const MailboxWatcher *watcher, const MailboxStatus &status) const;
 
     Config m_config;
@@ -139,7 +139,7 @@ private:
     bool m_paused = false;
     bool m_debugLogging = false;
     QTimer *m_graceTimer;
-    QTimer *m_sourceWeeksTimer;
+    QTimer *m_weeksTimer;
     QTimer *m_refreshTimer = nullptr; // with a database only
     QElapsedTimer m_lastRefresh;
     bool m_refreshFailing = false; // said once until a read succeeds again

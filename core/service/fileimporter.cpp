@@ -115,7 +115,7 @@ Result<ImportSummary> FileImporter::run(const Config &config, const QStringList 
     if (auto flushed = flush(); !flushed)
         return flushed.error();
     // An archive is mostly of weeks long over: they are summed now, not by the next exporter.
-    if (auto summed = (*store)->sumSourceWeeks(QDateTime::currentDateTimeUtc().date()); !summed)
+    if (auto summed = (*store)->sumWeeks(QDateTime::currentDateTimeUtc().date()); !summed)
         return summed.error();
     return summary;
 }

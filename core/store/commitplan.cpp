@@ -318,22 +318,23 @@ private:
             rowFor(m_plan.dailyCounters, m_dailyIndex, std::pair(day, counts.labels),
                    DailyLabelCounts{day, LabelCounts{counts.labels, {}}})
                 .counts.counters += counts.counters;
-            rowFor(m_plan.weeklyCounters, m_weeklyIndex, std::pair(week, counts.labels),
-                   DailyLabelCounts{week, LabelCounts{counts.labels, {}}})
-                .counts.counters += counts.counters;
             // A report counts once per history row, however many label sets it adds there.
             if (!historyOfReport.contains(key)) {
                 historyOfReport.insert(key);
                 ++history.reports;
             }
         }
-        addSources(report, day, week, labels);
+        // The week's sums per week are summed again from its days later (Store::sumWeeks).
+        if (!m_weekSeen.contains(week)) {
+            m_weekSeen.insert(week);
+            m_plan.pendingWeeks << week;
+        }
+        addSources(report, day, labels);
         return ReportOutcome::Counted;
     }
 
     // docs/counting.md section 10.7: what a counted report's named sources add.
-    void addSources(const ReportCounts &report, QDate day, QDate week,
-                    const QList<SourceLabel> &labels)
+    void addSources(const ReportCounts &report, QDate day, const QList<SourceLabel> &labels)
     {
         for (qsizetype i = 0; i < report.sources.size() && i < labels.size(); ++i) {
             const SourceCounts &source = report.sources.at(i);
@@ -345,11 +346,6 @@ private:
             planned.row.source = label; // named as the last report that counted it named it
             planned.row.counters += source.counters;
             addAuth(planned.auth, report.orgName, source);
-            // The week is summed again from its days later (sumSourceWeeks).
-            if (!m_sourceWeekSeen.contains(week)) {
-                m_sourceWeekSeen.insert(week);
-                m_plan.sourceWeeks << week;
-            }
             std::pair<QString, QDate> &firstDay =
                 rowFor(m_plan.sourceFirstDays, m_firstDayIndex, label.ip, std::pair(label.ip, day));
             firstDay.second = std::min(firstDay.second, day);
@@ -418,9 +414,8 @@ private:
     QHash<QString, qsizetype> m_invalidIndex;
     QHash<HistoryKey, qsizetype> m_historyIndex;
     QHash<std::pair<QDate, LabelSet>, qsizetype> m_dailyIndex;
-    QHash<std::pair<QDate, LabelSet>, qsizetype> m_weeklyIndex;
     QHash<SourceDayKey, qsizetype> m_sourceDayIndex;
-    QSet<QDate> m_sourceWeekSeen;
+    QSet<QDate> m_weekSeen;
     QHash<QString, qsizetype> m_firstDayIndex;
     QHash<SourcePair, qsizetype> m_sourceCounterIndex;
     std::array<QHash<QStringList, qsizetype>, kCountTables> m_countIndex;

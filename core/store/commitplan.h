@@ -97,9 +97,9 @@ struct CommitPlan
     CountRows counts;                       // TLS and failure-report counts to add, per table
     QList<HistoryRow> history;              // to add, per (day, reporter, from domain)
     QList<DailyLabelCounts> dailyCounters;  // to add, per (day, label set)
-    QList<DailyLabelCounts> weeklyCounters; // the same per (week's Monday, label set)
-    QList<PlannedSourceDay> sourceDays;     // to add, per (day, from domain, source IP)
-    QList<QDate> sourceWeeks;               // the weeks of sourceDays, each once, to sum again
+    QList<QDate> pendingWeeks; // the weeks (Mondays) of the reports counted, each once: their
+                               // sums per week are summed again from their days later
+    QList<PlannedSourceDay> sourceDays;               // to add, per (day, from domain, source IP)
     QList<std::pair<QString, QDate>> sourceFirstDays; // each source IP's earliest day in the plan
     QList<SourceCounter> sourceCounters;              // to add, per (from domain, source name)
     QList<ReportLogEntry> reportsLog;                 // to append

@@ -273,10 +273,15 @@ Result<void> CommitWriter::apply(const CommitPlan &plan) const
     addCounters(batch, plan.counters);
     addInvalidCounts(batch, plan.invalidCounts);
     addHistory(batch, plan.history);
-    addPeriodCounters(batch, QStringLiteral("daily_counters"), QStringLiteral("day"),
-                      plan.dailyCounters);
-    addPeriodCounters(batch, QStringLiteral("weekly_counters"), QStringLiteral("week"),
-                      plan.weeklyCounters);
+    addDailyCounters(batch, plan.dailyCounters);
+    // The weeks are summed again later, from their days (Store::sumWeeks): a commit writes a row
+    // a week, not one a week and label set or source.
+    batch.addForEach(
+        QStringLiteral("cannot mark the weeks counted"),
+        dialect.insertRows(QStringLiteral("pending_weeks"), {QStringLiteral("week")}, 1) %
+            QStringLiteral(" ON CONFLICT (week) DO NOTHING"),
+        plan.pendingWeeks,
+        [](BoundValues &bound, QDate week) { bound.addBindValue(dayText(week)); });
     for (int table = 0; table < kCountTables; ++table)
         addCounts(batch, CountTable(table), plan.counts[size_t(table)]);
     appendReportsLog(batch, plan, keys);
@@ -284,7 +289,7 @@ Result<void> CommitWriter::apply(const CommitPlan &plan) const
         return written;
     if (auto added = writeSources(m_connection, plan); !added)
         return added;
-    return writeSourceSummaries(m_connection, plan);
+    return writeSourceFirstDays(m_connection, plan);
 }
 
 void CommitWriter::addPrune(StatementBatch &batch, const CommitPlan &plan)
@@ -389,11 +394,10 @@ void CommitWriter::addHistory(StatementBatch &batch, const QList<HistoryRow> &de
                      });
 }
 
-void CommitWriter::addPeriodCounters(StatementBatch &batch, const QString &table,
-                                     const QString &period, const QList<DailyLabelCounts> &deltas)
+void CommitWriter::addDailyCounters(StatementBatch &batch, const QList<DailyLabelCounts> &deltas)
 {
-    // Many rows per statement, each row's label set found in counters by a join: the period,
-    // the counters, then the labels.
+    // Many rows per statement, each row's label set found in counters by a join: the day, the
+    // counters, then the labels.
     const StoreDialect &dialect = *batch.connection().dialect;
     const qsizetype counterCount = counterColumns().size();
     QStringList values{QStringLiteral("k.column1"), QStringLiteral("c.id")};
@@ -410,7 +414,8 @@ void CommitWriter::addPeriodCounters(StatementBatch &batch, const QString &table
                                dialect.boundRows(count, int(1 + counterCount + 4)) %
                                QStringLiteral(" AS k JOIN counters AS c ON ") %
                                joins.join(QStringLiteral(" AND ")) % QStringLiteral(" WHERE 1 = 1");
-        return dialect.upsertSelected(table, {period, QStringLiteral("label_set")},
+        return dialect.upsertSelected(QStringLiteral("daily_counters"),
+                                      {QStringLiteral("day"), QStringLiteral("label_set")},
                                       counterColumns(), select, StoreDialect::Upsert::Add);
     };
     QString statement; // for as many rows as the last one
@@ -429,7 +434,7 @@ void CommitWriter::addPeriodCounters(StatementBatch &batch, const QString &table
             bindCounters(binder, delta.counts.counters);
             bindLabels(binder, delta.counts.labels);
         }
-        batch.addRowsTable(QStringLiteral("cannot update the counters of ") % table, statement,
+        batch.addRowsTable(QStringLiteral("cannot update the counters per day"), statement,
                            int(1 + counterCount + 4), binder.take());
     }
 }

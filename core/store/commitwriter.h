@@ -45,10 +45,9 @@ private:
     // Adds to a count table of the TLS and failure-report families, creating rows that are new.
     static void addCounts(StatementBatch &batch, CountTable table, const QList<CountRow> &deltas);
     static void addHistory(StatementBatch &batch, const QList<HistoryRow> &deltas);
-    // The counters per day or week (`period`, the key column of `table`) and label set. After
-    // addCounters(): the label sets are in the counters by then.
-    static void addPeriodCounters(StatementBatch &batch, const QString &table,
-                                  const QString &period, const QList<DailyLabelCounts> &deltas);
+    // The counters per day and label set. After addCounters(): the label sets are in the
+    // counters by then.
+    static void addDailyCounters(StatementBatch &batch, const QList<DailyLabelCounts> &deltas);
     // With the entries' details and emails (storedetails.h), the entries' keys from
     // keys.firstEntry on and their emails' from keys.firstEmail on; drops what the log no longer
     // keeps.

@@ -91,27 +91,6 @@ QString rangeRows(QDate from, QDate to, const QList<QDate> &pending, QVariantLis
     return parts.join(QStringLiteral(" UNION ALL "));
 }
 
-// The weeks of [from, to]'s whole weeks whose rows of source_weeks are to be summed again from
-// their days (source_weeks_pending): a commit adds to the days alone.
-Result<QList<QDate>> pendingWeeks(const StoreConnection &connection, QDate from, QDate to)
-{
-    const WeeksAndDays split = weeksAndDays(from, to);
-    QList<QDate> weeks;
-    if (!split.weeks)
-        return weeks;
-    QVariantList values;
-    auto query =
-        runRead(connection, QStringLiteral("cannot read the weeks of the sources"),
-                QStringLiteral("SELECT week FROM source_weeks_pending") %
-                    bounds(QStringLiteral("week"), split.firstWeek, split.lastWeek, values),
-                values);
-    if (!query)
-        return query.error();
-    while (query->next())
-        weeks << dayOf(query->value(0));
-    return weeks;
-}
-
 // `text` as a LIKE pattern that finds it anywhere, in lower case, its wildcards escaped.
 QString containing(const QString &text)
 {
@@ -662,6 +641,25 @@ QString sumIntoWeeks(const StoreDialect &dialect, const QString &where)
 
 } // namespace
 
+Result<QList<QDate>> pendingWeeks(const StoreConnection &connection, QDate from, QDate to)
+{
+    const WeeksAndDays split = weeksAndDays(from, to);
+    QList<QDate> weeks;
+    if (!split.weeks)
+        return weeks;
+    QVariantList values;
+    auto query =
+        runRead(connection, QStringLiteral("cannot read the weeks to sum again"),
+                QStringLiteral("SELECT week FROM pending_weeks") %
+                    bounds(QStringLiteral("week"), split.firstWeek, split.lastWeek, values),
+                values);
+    if (!query)
+        return query.error();
+    while (query->next())
+        weeks << dayOf(query->value(0));
+    return weeks;
+}
+
 QStringList sourcePagesMigration(const StoreDialect &dialect)
 {
     return {
@@ -703,19 +701,19 @@ QStringList pendingSourceWeeksMigration()
         "CREATE TABLE source_weeks_pending (week VARCHAR(10) NOT NULL PRIMARY KEY)")};
 }
 
-Result<void> writeSourceSummaries(const StoreConnection &connection, const CommitPlan &plan)
+void addSourceWeekSum(StatementBatch &batch, QDate week)
 {
-    // The weeks are summed again later, from their days (Store::sumSourceWeeks): a commit writes
-    // a row a week, not one a week and source.
-    auto written =
-        execForEach(connection, QStringLiteral("cannot mark the weeks of the sources"),
-                    connection.dialect->insertRows(QStringLiteral("source_weeks_pending"),
-                                                   {QStringLiteral("week")}, 1) %
-                        QStringLiteral(" ON CONFLICT (week) DO NOTHING"),
-                    plan.sourceWeeks,
-                    [](BoundValues &bound, QDate week) { bound.addBindValue(dayText(week)); });
-    if (!written)
-        return written;
+    const QString what = QStringLiteral("cannot sum the sources per week");
+    const QString day = dayText(week);
+    batch.add(what, QStringLiteral("DELETE FROM source_weeks WHERE week = ?"), {day});
+    batch.add(
+        what,
+        sumIntoWeeks(*batch.connection().dialect, QStringLiteral(" WHERE day >= ? AND day <= ?")),
+        {day, dayText(week.addDays(6))});
+}
+
+Result<void> writeSourceFirstDays(const StoreConnection &connection, const CommitPlan &plan)
+{
     const QString ipsSql =
         connection.dialect->insertRows(QStringLiteral("source_ips"),
                                        {QStringLiteral("source_ip"), QStringLiteral("first_day")},
@@ -752,46 +750,6 @@ Result<SourcePageRows> Store::sourcePage(const SourcePageQuery &page) const
             return named.error();
         return paged;
     });
-}
-
-Result<int> Store::sumSourceWeeks(QDate today)
-{
-    const StoreConnection store = connection();
-    const QString what = QStringLiteral("cannot sum the sources per week");
-    const auto weeks = store.transaction(StoreConnection::Access::Read, [&] {
-        return pendingWeeks(store, QDate(), today.addDays(-1));
-    });
-    if (!weeks)
-        return weeks.error();
-    int summed = 0;
-    // A transaction a week: each holds the store's write lock for a week's days alone.
-    for (const QDate week : *weeks) {
-        const QString day = dayText(week);
-        auto done = store.transaction(StoreConnection::Access::Write, [&]() -> Result<bool> {
-            // Another process sharing the database may have summed it meanwhile.
-            auto marked =
-                runRead(store, what,
-                        QStringLiteral("SELECT 1 FROM source_weeks_pending WHERE week = ?"), {day});
-            if (!marked)
-                return marked.error();
-            if (!marked->next())
-                return false;
-            StatementBatch batch(store);
-            batch.add(what, QStringLiteral("DELETE FROM source_weeks WHERE week = ?"), {day});
-            batch.add(what,
-                      sumIntoWeeks(*store.dialect, QStringLiteral(" WHERE day >= ? AND day <= ?")),
-                      {day, dayText(week.addDays(6))});
-            batch.add(what, QStringLiteral("DELETE FROM source_weeks_pending WHERE week = ?"),
-                      {day});
-            if (auto ran = batch.run(); !ran)
-                return ran.error();
-            return true;
-        });
-        if (!done)
-            return done.error();
-        summed += *done ? 1 : 0;
-    }
-    return summed;
 }
 
 } // namespace Dmarc

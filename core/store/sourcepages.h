@@ -10,6 +10,7 @@
 
 namespace Dmarc {
 
+class StatementBatch;
 class StoreDialect;
 struct CommitPlan;
 struct StoreConnection;
@@ -87,8 +88,13 @@ QStringList keyOrderedSourcesMigration(const StoreDialect &dialect);
 // (source_weeks_pending), summed again from their days later, instead of adding to source_weeks.
 QStringList pendingSourceWeeksMigration();
 
-// Marks the weeks of the plan's source days to be summed again and adds its first days to
-// source_ips, in the open transaction.
-Result<void> writeSourceSummaries(const StoreConnection &connection, const CommitPlan &plan);
+// Adds the plan's first days to source_ips, in the open transaction.
+Result<void> writeSourceFirstDays(const StoreConnection &connection, const CommitPlan &plan);
+
+// The weeks of [from, to]'s whole weeks whose sums per week (source_weeks, weekly_counters) are
+// to be summed again from their days (pending_weeks): a commit adds to the days alone.
+Result<QList<QDate>> pendingWeeks(const StoreConnection &connection, QDate from, QDate to);
+// Adds the statements that sum the sources of `week` (a Monday) again from its days.
+void addSourceWeekSum(StatementBatch &batch, QDate week);
 
 } // namespace Dmarc

@@ -6,6 +6,7 @@
 #include "common/logging.h"
 #include "legacyimport.h"
 #include "ptrrecords.h"
+#include "sourcepages.h"
 #include "sourcewrites.h"
 #include "storedetails.h"
 #include "storedialect.h"
@@ -18,8 +19,8 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-
 #include <QHash>
+
 #include <algorithm>
 
 namespace Dmarc {
@@ -75,18 +76,34 @@ QStringList countTablesMigration(const StoreDialect &dialect)
 // Schema version N is reached by running migrations()[N - 1] on version N - 1.
 // The counters per label set and week (keyed by its Monday, weekStart()), filled from those per
 // day: a range of days then reads a row per label set for each week it holds whole.
-QStringList weeklyCountersMigration(const StoreDialect &dialect)
+// Sums daily_counters into weekly_counters; `where` (empty, or " WHERE ...") picks the days.
+QString sumCountersIntoWeeks(const StoreDialect &dialect, const QString &where)
 {
     const QString week = dialect.weekStart(QStringLiteral("day"));
+    return QStringLiteral("INSERT INTO weekly_counters (week, label_set, ") %
+           counterColumns().join(QStringLiteral(", ")) % QStringLiteral(") SELECT ") % week %
+           QStringLiteral(", label_set, ") % sums().join(QStringLiteral(", ")) %
+           QStringLiteral(" FROM daily_counters") % where % QStringLiteral(" GROUP BY ") % week %
+           QStringLiteral(", label_set");
+}
+
+QStringList weeklyCountersMigration(const StoreDialect &dialect)
+{
     return {
         QStringLiteral("CREATE TABLE weekly_counters (week VARCHAR(10) NOT NULL, "
                        "label_set BIGINT NOT NULL REFERENCES counters (id), ") %
             counterColumnsSql() % QStringLiteral(", PRIMARY KEY (week, label_set))"),
-        QStringLiteral("INSERT INTO weekly_counters (week, label_set, ") %
-            counterColumns().join(QStringLiteral(", ")) % QStringLiteral(") SELECT ") % week %
-            QStringLiteral(", label_set, ") % sums().join(QStringLiteral(", ")) %
-            QStringLiteral(" FROM daily_counters GROUP BY ") % week % QStringLiteral(", label_set"),
+        sumCountersIntoWeeks(dialect, QString()),
     };
+}
+
+// The weeks to sum again, of the counters as of the sources: the sources' marks kept.
+QStringList pendingWeeksMigration()
+{
+    return {
+        QStringLiteral("CREATE TABLE pending_weeks (week VARCHAR(10) NOT NULL PRIMARY KEY)"),
+        QStringLiteral("INSERT INTO pending_weeks (week) SELECT week FROM source_weeks_pending"),
+        QStringLiteral("DROP TABLE source_weeks_pending")};
 }
 
 // The tables whose rows most commits add to (StoreDialect::leaveRoomForUpdates).
@@ -191,7 +208,9 @@ QList<QStringList> migrations(const StoreDialect &dialect)
         // Version 16: room for updates in the pages of the tables commits update.
         roomForUpdatesMigration(dialect),
         // Version 17: a report's records in the reports log as one text, not a row each.
-        reportRecordsMigration(dialect)};
+        reportRecordsMigration(dialect),
+        // Version 18: the counters per week summed again from their days, not by each commit.
+        pendingWeeksMigration()};
 }
 
 // The tables the migrations create and do not drop, in that order: each after those it
@@ -688,15 +707,22 @@ Result<QList<CountRow>> Store::countsByDay(CountTable table, QDate from, QDate t
 Result<QList<LabelCounts>> Store::countersPerLabelSet(QDate from, QDate to) const
 {
     // The weeks that lie whole in the range come from the counters per week, the days at its
-    // ends from those per day. The rows are read as they lie and summed here per label set: the
-    // engine's GROUP BY would sort them first.
-    const WeeksAndDays split = weeksAndDays(from, to);
+    // ends and those of the weeks not yet summed again (pendingWeeks) from those per day. The
+    // rows are read as they lie and summed here per label set: the engine's GROUP BY would sort
+    // them first.
+    WeeksAndDays split = weeksAndDays(from, to);
     QHash<qint64, Counters> sums;
-    const auto add = [&](const QString &table, const QString &key, QDate first,
-                         QDate last) -> Result<void> {
+    const auto add = [&](const QString &table, const QString &key, QDate first, QDate last,
+                         const QList<QDate> &except = {}) -> Result<void> {
         QStringList conditions;
         QVariantList values;
         conditions << dayConditions(key, first, last, values);
+        if (!except.isEmpty()) {
+            conditions << key % QStringLiteral(" NOT IN (") % placeholders(except.size()) %
+                              QLatin1Char(')');
+            for (const QDate day : except)
+                values << dayText(day);
+        }
         QString sql = QStringLiteral("SELECT label_set, ") %
                       counterColumns().join(QStringLiteral(", ")) % QStringLiteral(" FROM ") %
                       table;
@@ -718,8 +744,13 @@ Result<QList<LabelCounts>> Store::countersPerLabelSet(QDate from, QDate to) cons
     const StoreConnection store = connection();
     return store.transaction(StoreConnection::Access::Read, [&]() -> Result<QList<LabelCounts>> {
         if (split.weeks) {
+            const auto pending = pendingWeeks(store, from, to);
+            if (!pending)
+                return pending.error();
+            for (const QDate week : *pending)
+                split.days << std::pair(week, week.addDays(6));
             if (auto read = add(QStringLiteral("weekly_counters"), QStringLiteral("week"),
-                                split.firstWeek, split.lastWeek);
+                                split.firstWeek, split.lastWeek, *pending);
                 !read)
                 return read.error();
         }
@@ -754,6 +785,46 @@ Result<QList<LabelCounts>> Store::countersPerLabelSet(QDate from, QDate to) cons
             counts << LabelCounts{m_labelSetNames.value(id), sums.value(id)};
         return counts;
     });
+}
+
+Result<int> Store::sumWeeks(QDate today)
+{
+    const StoreConnection store = connection();
+    const QString what = QStringLiteral("cannot sum the weeks again");
+    const auto weeks = store.transaction(StoreConnection::Access::Read, [&] {
+        return pendingWeeks(store, QDate(), today.addDays(-1));
+    });
+    if (!weeks)
+        return weeks.error();
+    int summed = 0;
+    // A transaction a week: each holds the store's write lock for a week's days alone.
+    for (const QDate week : *weeks) {
+        const QString day = dayText(week);
+        auto done = store.transaction(StoreConnection::Access::Write, [&]() -> Result<bool> {
+            // Another process sharing the database may have summed it meanwhile.
+            auto marked = runRead(
+                store, what, QStringLiteral("SELECT 1 FROM pending_weeks WHERE week = ?"), {day});
+            if (!marked)
+                return marked.error();
+            if (!marked->next())
+                return false;
+            StatementBatch batch(store);
+            addSourceWeekSum(batch, week);
+            batch.add(what, QStringLiteral("DELETE FROM weekly_counters WHERE week = ?"), {day});
+            batch.add(what,
+                      sumCountersIntoWeeks(*store.dialect,
+                                           QStringLiteral(" WHERE day >= ? AND day <= ?")),
+                      {day, dayText(week.addDays(6))});
+            batch.add(what, QStringLiteral("DELETE FROM pending_weeks WHERE week = ?"), {day});
+            if (auto ran = batch.run(); !ran)
+                return ran.error();
+            return true;
+        });
+        if (!done)
+            return done.error();
+        summed += *done ? 1 : 0;
+    }
+    return summed;
 }
 
 Result<quint64> Store::loggedOutcomes(ReportOutcome outcome, qint64 fromSecs, qint64 endSecs) const

@@ -37,7 +37,7 @@ struct StoreLocation
 class Store
 {
 public:
-    static constexpr int kSchemaVersion = 17;
+    static constexpr int kSchemaVersion = 18;
     // The SQLite application_id that marks a database as this program's store ("DMRC").
     static constexpr quint32 kApplicationId = 0x444D5243;
     static QString fileName() { return QStringLiteral("dmarc-metrics-exporter.sqlite"); }
@@ -124,10 +124,11 @@ public:
     Result<SourcePageRows> sourcePage(const SourcePageQuery &page) const;
     // The source names of the days in [from, to], sorted.
     Result<QStringList> sourceNamesIn(QDate from, QDate to) const;
-    // Sums again, from their days, the sources per week of the weeks that commits added to and
-    // that ended before `today` (a commit adds to the days alone; until then the Sources view
-    // reads such a week from its days). A transaction a week; how many weeks it summed.
-    Result<int> sumSourceWeeks(QDate today);
+    // Sums again, from their days, the counters and the sources per week of the weeks that
+    // commits added to and that ended before `today` (a commit adds to the days alone; until then
+    // the dashboard and the Sources view read such a week from its days). A transaction a week;
+    // how many weeks it summed.
+    Result<int> sumWeeks(QDate today);
 
     // The reverse DNS answers kept for these source IPs (docs/counting.md section 10.6),
     // expired ones too, in the order of `ips`; an IP never asked about is left out.

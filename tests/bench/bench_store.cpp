@@ -376,17 +376,17 @@ void benchCommits(bool postgres)
             std::printf("\n");
         }
     }
-    // What the commits left to the sums per week of the Sources view (Store::sumSourceWeeks),
-    // which the exporter runs after a mailbox check.
+    // What the commits left to the sums per week of the counters and the sources
+    // (Store::sumWeeks), which the exporter runs after a mailbox check.
     timer.restart();
     const double cpuBefore = cpuSeconds();
     const double serverBefore = childrenCpuSeconds();
-    const auto summed = store->sumSourceWeeks(QDate(2100, 1, 1));
+    const auto summed = store->sumWeeks(QDate(2100, 1, 1));
     if (!summed.ok()) {
         std::printf("commit: %s\n", qPrintable(summed.error().message));
         return;
     }
-    std::printf("commit (%s): the sources of every commit above summed per week: %d weeks in "
+    std::printf("commit (%s): the weeks of every commit above summed again: %d weeks in "
                 "%.2f s, %.2f CPU seconds of this process",
                 backend, *summed, double(timer.nsecsElapsed()) / 1e9, cpuSeconds() - cpuBefore);
     if (postgres)

@@ -173,7 +173,7 @@ private:
     {
         auto store = Store::open(locationOf(dir));
         QVERIFY2(store, store ? "" : qPrintable(store.error().message));
-        const auto summed = (*store)->sumSourceWeeks(QDate(2100, 1, 1));
+        const auto summed = (*store)->sumWeeks(QDate(2100, 1, 1));
         QVERIFY2(summed, summed ? "" : qPrintable(summed.error().message));
         QVERIFY(*summed > 5);
     }
@@ -331,8 +331,8 @@ private Q_SLOTS:
         checkPages(**store);
     }
 
-    // A commit marks the weeks it adds source days to (source_weeks_pending) and adds nothing to
-    // source_weeks; sumSourceWeeks sums the weeks that have ended from their days and leaves the
+    // A commit marks the weeks it adds source days to (pending_weeks) and adds nothing to
+    // source_weeks; sumWeeks sums the weeks that have ended from their days and leaves the
     // current one marked; a late report of a summed week marks it again. The pages are exact at
     // every step: a marked week is read from its days.
     void weeksAreSummedFromTheirDays()
@@ -340,8 +340,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         commitSources(dir.path());
         const QString path = dir.filePath(Store::fileName());
-        const QString pendingSql =
-            QStringLiteral("SELECT week FROM source_weeks_pending ORDER BY week");
+        const QString pendingSql = QStringLiteral("SELECT week FROM pending_weeks ORDER BY week");
         const QString weeksSql = QStringLiteral("SELECT COUNT(DISTINCT week) FROM source_weeks");
         QCOMPARE(rowsOf(path, pendingSql),
                  (QStringList{QStringLiteral("2023-10-02"), QStringLiteral("2023-10-09"),
@@ -354,7 +353,7 @@ private Q_SLOTS:
         checkPages(**store);
 
         // On Tuesday 14 November the week of Monday 13 November has not ended.
-        auto summed = (*store)->sumSourceWeeks(QDate(2023, 11, 14));
+        auto summed = (*store)->sumWeeks(QDate(2023, 11, 14));
         QVERIFY2(summed, summed ? "" : qPrintable(summed.error().message));
         QCOMPARE(*summed, 6);
         QCOMPARE(rowsOf(path, pendingSql), QStringList{QStringLiteral("2023-11-13")});
@@ -386,7 +385,7 @@ private Q_SLOTS:
         QCOMPARE(rowsOf(path, pendingSql),
                  (QStringList{QStringLiteral("2023-10-16"), QStringLiteral("2023-11-13")}));
         checkPages(**store);
-        summed = (*store)->sumSourceWeeks(QDate(2023, 11, 14));
+        summed = (*store)->sumWeeks(QDate(2023, 11, 14));
         QVERIFY2(summed, summed ? "" : qPrintable(summed.error().message));
         QCOMPARE(*summed, 1);
         QCOMPARE(rowsOf(path, pendingSql), QStringList{QStringLiteral("2023-11-13")});

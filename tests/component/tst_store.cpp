@@ -257,6 +257,16 @@ int modeOf(const QString &path)
 
 Q_DECLARE_METATYPE(Dmarc::Counters)
 
+// How the counters per week of TestStore::rangesOfWeeksAndDaysAreExact came to be.
+enum class Weeks
+{
+    Marked,
+    Summed,
+    MarkedAgain,
+    Migrated
+};
+Q_DECLARE_METATYPE(Weeks)
+
 class TestStore : public QObject
 {
     Q_OBJECT
@@ -552,18 +562,23 @@ private Q_SLOTS:
     }
 
     // A range of days sums the counters per week for the weeks it holds whole and those per day
-    // for the days at its ends: every range gives the sums of its days, whether the weeks were
-    // written by the commits or filled from the days when the store reached schema version 9.
+    // for the days at its ends and for the weeks not summed again since a commit added to them:
+    // every range gives the sums of its days, whether the weeks are still to be summed (a commit
+    // adds to the days alone and marks the week), were summed again from their days
+    // (Store::sumWeeks), were marked again by a late report after that, or were filled from the
+    // days when the store reached schema version 9.
     void rangesOfWeeksAndDaysAreExact_data()
     {
-        QTest::addColumn<bool>("migrated");
-        QTest::newRow("written by the commits") << false;
-        QTest::newRow("filled by the migration") << true;
+        QTest::addColumn<Weeks>("weeks");
+        QTest::newRow("marked by the commits") << Weeks::Marked;
+        QTest::newRow("summed again") << Weeks::Summed;
+        QTest::newRow("marked again by a late report") << Weeks::MarkedAgain;
+        QTest::newRow("filled by the migration") << Weeks::Migrated;
     }
 
     void rangesOfWeeksAndDaysAreExact()
     {
-        QFETCH(bool, migrated);
+        QFETCH(Weeks, weeks);
         QTemporaryDir dir;
         const QList<LabelSet> labelSets = {
             kLabels,
@@ -603,8 +618,19 @@ private Q_SLOTS:
             QVERIFY(store);
             for (const QList<EmailCommit> &batch : batches)
                 QVERIFY(store->commit(batch, kNow).ok());
+            if (weeks == Weeks::Summed || weeks == Weeks::MarkedAgain)
+                QCOMPARE(store->sumWeeks(QDate(2100, 1, 1)).value(), 7);
+            if (weeks == Weeks::MarkedAgain) {
+                ReportCounts late =
+                    reportCounts(QStringLiteral("r"), QStringLiteral("late"), 9, labelSets.at(1));
+                late.dateBegin = kNow - 30 * kDay;
+                QVERIFY(store->commit({emailCommit(1000, {late})}, kNow).ok());
+                counted << Counted{
+                    QDateTime::fromSecsSinceEpoch(late.dateBegin, QTimeZone::utc()).date(), 1,
+                    late.counts.at(0).counters};
+            }
         }
-        if (migrated) {
+        if (weeks == Weeks::Migrated) {
             const auto downgraded = downgradeStore(path, 8);
             QVERIFY2(downgraded, downgraded ? "" : qPrintable(downgraded.error().message));
         }
@@ -616,7 +642,21 @@ private Q_SLOTS:
             mondays << monday.toString(Qt::ISODate);
         QCOMPARE(rowsOf(path, QStringLiteral("SELECT DISTINCT week FROM weekly_counters "
                                              "ORDER BY week")),
-                 mondays);
+                 weeks == Weeks::Marked ? QStringList() : mondays);
+        const QStringList pending =
+            rowsOf(path, QStringLiteral("SELECT week FROM pending_weeks ORDER BY week"));
+        switch (weeks) {
+        case Weeks::Marked:
+            QCOMPARE(pending, mondays);
+            break;
+        case Weeks::MarkedAgain:
+            QCOMPARE(pending, QStringList{QStringLiteral("2023-10-09")});
+            break;
+        case Weeks::Summed:
+        case Weeks::Migrated:
+            QCOMPARE(pending, QStringList());
+            break;
+        }
         QList<QDate> bounds{QDate()};
         for (QDate day(2023, 10, 3); day <= QDate(2023, 11, 15); day = day.addDays(1))
             bounds << day;

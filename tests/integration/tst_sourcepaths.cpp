@@ -140,7 +140,7 @@ Result<KeptSources> keptSourcesIn(const QString &storagePath)
 }
 
 // The Sources view's rows of all time of the store in `storagePath`, one line each, and how many
-// weeks of the store's sources were left to sum (Store::sumSourceWeeks, which sums them).
+// weeks of the store's sources were left to sum (Store::sumWeeks, which sums them).
 Result<std::pair<QStringList, int>> allSourcesIn(const QString &storagePath)
 {
     auto store = Store::open(storagePath);
@@ -162,7 +162,7 @@ Result<std::pair<QStringList, int>> allSourcesIn(const QString &storagePath)
                             row.fromDomains.join(QLatin1Char(','))}
                     .join(QLatin1Char('|'));
     }
-    const auto summed = (*store)->sumSourceWeeks(QDateTime::currentDateTimeUtc().date());
+    const auto summed = (*store)->sumWeeks(QDateTime::currentDateTimeUtc().date());
     if (!summed)
         return summed.error();
     return std::pair(rows, *summed);

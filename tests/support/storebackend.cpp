@@ -115,6 +115,15 @@ Result<void> downgradeStore(const QString &path, int version)
 {
     // What each version from 3 on added, undone down to `version`.
     QStringList statements;
+    if (version < 18) {
+        // The marks kept under the table's earlier name: a week whose counters were not summed
+        // again stays marked, and is read from its days after the migration as before it.
+        statements << QStringLiteral("CREATE TABLE source_weeks_pending (week VARCHAR(10) NOT "
+                                     "NULL PRIMARY KEY)")
+                   << QStringLiteral("INSERT INTO source_weeks_pending (week) SELECT week FROM "
+                                     "pending_weeks")
+                   << QStringLiteral("DROP TABLE pending_weeks");
+    }
     if (version < 17 && version >= 6) {
         // A report's records as rows again, none: what the text held is lost.
         statements << QStringLiteral("ALTER TABLE report_details DROP COLUMN records");
