@@ -285,11 +285,9 @@ Result<void> CommitWriter::apply(const CommitPlan &plan) const
     for (int table = 0; table < kCountTables; ++table)
         addCounts(batch, CountTable(table), plan.counts[size_t(table)]);
     appendReportsLog(batch, plan, keys);
-    if (auto written = batch.run(); !written)
-        return written;
-    if (auto added = writeSources(m_connection, plan); !added)
-        return added;
-    return writeSourceFirstDays(m_connection, plan);
+    addSources(batch, plan);
+    addSourceFirstDays(batch, plan);
+    return batch.run();
 }
 
 void CommitWriter::addPrune(StatementBatch &batch, const CommitPlan &plan)

@@ -712,21 +712,21 @@ void addSourceWeekSum(StatementBatch &batch, QDate week)
         {day, dayText(week.addDays(6))});
 }
 
-Result<void> writeSourceFirstDays(const StoreConnection &connection, const CommitPlan &plan)
+void addSourceFirstDays(StatementBatch &batch, const CommitPlan &plan)
 {
     const QString ipsSql =
-        connection.dialect->insertRows(QStringLiteral("source_ips"),
-                                       {QStringLiteral("source_ip"), QStringLiteral("first_day")},
-                                       1) %
+        batch.connection().dialect->insertRows(
+            QStringLiteral("source_ips"),
+            {QStringLiteral("source_ip"), QStringLiteral("first_day")}, 1) %
         // Only an earlier day is written: the row of an address seen before stays as it is.
         QStringLiteral(" ON CONFLICT (source_ip) DO UPDATE SET first_day = excluded.first_day "
                        "WHERE excluded.first_day < source_ips.first_day");
-    return execForEach(connection, QStringLiteral("cannot update the first days of the sources"),
-                       ipsSql, plan.sourceFirstDays,
-                       [](BoundValues &bound, const std::pair<QString, QDate> &row) {
-                           bound.addBindValue(storedText(row.first));
-                           bound.addBindValue(dayText(row.second));
-                       });
+    batch.addForEach(QStringLiteral("cannot update the first days of the sources"), ipsSql,
+                     plan.sourceFirstDays,
+                     [](BoundValues &bound, const std::pair<QString, QDate> &row) {
+                         bound.addBindValue(storedText(row.first));
+                         bound.addBindValue(dayText(row.second));
+                     });
 }
 
 Result<SourcePageRows> Store::sourcePage(const SourcePageQuery &page) const

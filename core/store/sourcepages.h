@@ -88,8 +88,8 @@ QStringList keyOrderedSourcesMigration(const StoreDialect &dialect);
 // (source_weeks_pending), summed again from their days later, instead of adding to source_weeks.
 QStringList pendingSourceWeeksMigration();
 
-// Adds the plan's first days to source_ips, in the open transaction.
-Result<void> writeSourceFirstDays(const StoreConnection &connection, const CommitPlan &plan);
+// Adds the writes of the plan's first days of addresses (source_ips) to `batch`.
+void addSourceFirstDays(StatementBatch &batch, const CommitPlan &plan);
 
 // The weeks of [from, to]'s whole weeks whose sums per week (source_weeks, weekly_counters) are
 // to be summed again from their days (pending_weeks): a commit adds to the days alone.

@@ -43,8 +43,7 @@ QString authText(const QList<SourceDayAuth> &auth)
 // Adds a source day's rows, many a statement, each in one statement: its name and type
 // replaced, its counters added, its combinations appended. The rows' keys are distinct: an
 // engine may refuse to update one row twice in a statement.
-Result<void> upsertSourceDays(const StoreConnection &connection, const QString &what,
-                              const QList<PlannedSourceDay> &rows)
+void addSourceDays(StatementBatch &batch, const QString &what, const QList<PlannedSourceDay> &rows)
 {
     const QString table = QStringLiteral("source_days");
     QStringList updates{QStringLiteral("source_name = excluded.source_name"),
@@ -62,12 +61,11 @@ Result<void> upsertSourceDays(const StoreConnection &connection, const QString &
         QStringLiteral(" ON CONFLICT (day, from_domain, source_ip) DO UPDATE SET ") %
         updates.join(QStringLiteral(", "));
     // Many rows a statement, as many as the engine binds well at once (StatementBatch).
-    return execForEach(connection, what,
-                       connection.dialect->insertRows(table, columns, 1) % onConflict, rows,
-                       [](BoundValues &bound, const PlannedSourceDay &planned) {
-                           bindSourceRow(bound, planned.row.day, planned.row);
-                           bound.addBindValue(storedText(authText(planned.auth)));
-                       });
+    batch.addForEach(what, batch.connection().dialect->insertRows(table, columns, 1) % onConflict,
+                     rows, [](BoundValues &bound, const PlannedSourceDay &planned) {
+                         bindSourceRow(bound, planned.row.day, planned.row);
+                         bound.addBindValue(storedText(authText(planned.auth)));
+                     });
 }
 
 } // namespace
@@ -141,24 +139,24 @@ QList<SourceDayAuth> sourceDayAuth(const QString &text)
     return auth;
 }
 
-Result<void> writeSources(const StoreConnection &connection, const CommitPlan &plan)
+void addSources(StatementBatch &batch, const CommitPlan &plan)
 {
     const QString what = QStringLiteral("cannot update the sources");
-    if (auto written = upsertSourceDays(connection, what, plan.sourceDays); !written)
-        return written;
-    // One statement a row: the order of the ids is the order the metrics show them in.
-    return execForEach(
-        connection, what,
-        connection.dialect->upsert(QStringLiteral("source_counters"),
-                                   {QStringLiteral("from_domain"), QStringLiteral("source")},
-                                   {QStringLiteral("total"), QStringLiteral("compliant")},
-                                   StoreDialect::Upsert::Add),
-        plan.sourceCounters, [](BoundValues &bound, const SourceCounter &row) {
-            bound.addBindValue(storedText(row.pair.fromDomain));
-            bound.addBindValue(storedText(row.pair.source));
-            bound.addBindValue(qint64(row.total));
-            bound.addBindValue(qint64(row.compliant));
-        });
+    addSourceDays(batch, what, plan.sourceDays);
+    // A statement of many rows, in the plan's order: the order of the ids is the order the
+    // metrics show them in.
+    batch.addForEach(what,
+                     batch.connection().dialect->upsert(
+                         QStringLiteral("source_counters"),
+                         {QStringLiteral("from_domain"), QStringLiteral("source")},
+                         {QStringLiteral("total"), QStringLiteral("compliant")},
+                         StoreDialect::Upsert::Add),
+                     plan.sourceCounters, [](BoundValues &bound, const SourceCounter &row) {
+                         bound.addBindValue(storedText(row.pair.fromDomain));
+                         bound.addBindValue(storedText(row.pair.source));
+                         bound.addBindValue(qint64(row.total));
+                         bound.addBindValue(qint64(row.compliant));
+                     });
 }
 
 Result<QList<SourceCounter>> readSourceCounters(const StoreConnection &connection)

@@ -39,8 +39,8 @@ const QStringList &sourceDayCounters();
 // from_domain, source_ip, source_name, source_type, then sourceDayCounters().
 void bindSourceRow(BoundValues &bound, QDate period, const SourceDay &row);
 
-// Adds the plan's source rows, in the open transaction.
-Result<void> writeSources(const StoreConnection &connection, const CommitPlan &plan);
+// Adds the writes of the plan's source rows to `batch`.
+void addSources(StatementBatch &batch, const CommitPlan &plan);
 
 // The source counters in first-counted order.
 Result<QList<SourceCounter>> readSourceCounters(const StoreConnection &connection);
