@@ -74,8 +74,6 @@ QStringList countTablesMigration(const StoreDialect &dialect)
 }
 
 // Schema version N is reached by running migrations()[N - 1] on version N - 1.
-// The counters per label set and week (keyed by its Monday, weekStart()), filled from those per
-// day: a range of days then reads a row per label set for each week it holds whole.
 // Sums daily_counters into weekly_counters; `where` (empty, or " WHERE ...") picks the days.
 QString sumCountersIntoWeeks(const StoreDialect &dialect, const QString &where)
 {
@@ -87,6 +85,8 @@ QString sumCountersIntoWeeks(const StoreDialect &dialect, const QString &where)
            QStringLiteral(", label_set");
 }
 
+// The counters per label set and week (keyed by its Monday, weekStart()), filled from those per
+// day: a range of days then reads a row per label set for each week it holds whole.
 QStringList weeklyCountersMigration(const StoreDialect &dialect)
 {
     return {
@@ -97,7 +97,8 @@ QStringList weeklyCountersMigration(const StoreDialect &dialect)
     };
 }
 
-// The weeks to sum again, of the counters as of the sources: the sources' marks kept.
+// The weeks whose sums per week are to be summed again from their days, of the counters as well
+// as of the sources; the sources' marks are kept.
 QStringList pendingWeeksMigration()
 {
     return {
@@ -710,7 +711,7 @@ Result<QList<LabelCounts>> Store::countersPerLabelSet(QDate from, QDate to) cons
     // ends and those of the weeks not yet summed again (pendingWeeks) from those per day. The
     // rows are read as they lie and summed here per label set: the engine's GROUP BY would sort
     // them first.
-    WeeksAndDays split = weeksAndDays(from, to);
+    const WeeksAndDays split = weeksAndDays(from, to);
     QHash<qint64, Counters> sums;
     const auto add = [&](const QString &table, const QString &key, QDate first, QDate last,
                          const QList<QDate> &except = {}) -> Result<void> {
@@ -743,18 +744,19 @@ Result<QList<LabelCounts>> Store::countersPerLabelSet(QDate from, QDate to) cons
     // One read transaction: the weeks and the days agree.
     const StoreConnection store = connection();
     return store.transaction(StoreConnection::Access::Read, [&]() -> Result<QList<LabelCounts>> {
+        QList<std::pair<QDate, QDate>> days = split.days;
         if (split.weeks) {
             const auto pending = pendingWeeks(store, from, to);
             if (!pending)
                 return pending.error();
             for (const QDate week : *pending)
-                split.days << std::pair(week, week.addDays(6));
+                days << std::pair(week, week.addDays(6));
             if (auto read = add(QStringLiteral("weekly_counters"), QStringLiteral("week"),
                                 split.firstWeek, split.lastWeek, *pending);
                 !read)
                 return read.error();
         }
-        for (const auto &[first, last] : split.days) {
+        for (const auto &[first, last] : std::as_const(days)) {
             if (auto read =
                     add(QStringLiteral("daily_counters"), QStringLiteral("day"), first, last);
                 !read)
