@@ -431,9 +431,19 @@ Result<Config> SettingsDialog::validate()
 
 void SettingsDialog::chooseCaFile()
 {
-    const QString chosen = QFileDialog::getOpenFileName(
-        this, tr("CA certificate file"), QFileInfo(m_caFile->text()).absolutePath(),
-        tr("PEM certificates (*.pem *.crt *.cer);;All files (*)"));
+    // Modal to this window, with no event loop of its own: the choice comes back as a signal.
+    auto *chooser =
+        new QFileDialog(this, tr("CA certificate file"), QFileInfo(m_caFile->text()).absolutePath(),
+                        tr("PEM certificates (*.pem *.crt *.cer);;All files (*)"));
+    chooser->setObjectName(QStringLiteral("caFileChooser"));
+    chooser->setFileMode(QFileDialog::ExistingFile);
+    chooser->setAttribute(Qt::WA_DeleteOnClose);
+    connect(chooser, &QFileDialog::fileSelected, this, &SettingsDialog::useCaFile);
+    chooser->open();
+}
+
+void SettingsDialog::useCaFile(const QString &chosen)
+{
     if (chosen.isEmpty())
         return;
     m_caFile->setText(chosen);

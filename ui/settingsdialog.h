@@ -73,6 +73,7 @@ private:
     void updateAuthFields();
     void updateDefaultPort();
     void chooseCaFile();
+    void useCaFile(const QString &chosen);
     void showMessage(const QString &text, bool error);
     void finishTest(bool ok, const QString &text);
 
