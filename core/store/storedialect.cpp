@@ -220,10 +220,9 @@ QString PostgresDialect::commitJournals(bool) const
 
 QString PostgresDialect::joinedText(const QString &expression, const QString &order) const
 {
-    if (!order.isEmpty())
-        return QStringLiteral("string_agg(") % expression % QStringLiteral(", '' ORDER BY ") %
-               order % QLatin1Char(')');
-    return QStringLiteral("string_agg(") % expression % QStringLiteral(", '')");
+    const QString ordered = order.isEmpty() ? QString() : QStringLiteral(" ORDER BY ") % order;
+    return QStringLiteral("string_agg(") % expression % QStringLiteral(", ''") % ordered %
+           QLatin1Char(')');
 }
 
 QStringList PostgresDialect::leaveRoomForUpdates(const QString &table) const
