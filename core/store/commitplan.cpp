@@ -11,22 +11,6 @@ namespace Dmarc {
 
 namespace {
 
-struct HistoryKey
-{
-    QDate day;
-    QString reporter;
-    QString fromDomain;
-
-    friend bool operator==(const HistoryKey &a, const HistoryKey &b)
-    {
-        return a.day == b.day && a.reporter == b.reporter && a.fromDomain == b.fromDomain;
-    }
-    friend size_t qHash(const HistoryKey &key, size_t seed = 0)
-    {
-        return qHashMulti(seed, key.day, key.reporter, key.fromDomain);
-    }
-};
-
 // A row of source_days.
 struct SourceDayKey
 {
@@ -305,24 +289,25 @@ private:
         remember(key);
         const QDate day = QDateTime::fromSecsSinceEpoch(report.dateBegin, QTimeZone::utc()).date();
         const QDate week = weekStart(day);
-        QSet<HistoryKey> historyOfReport;
+        Counters ofReport;
+        QSet<QString> domainsOfReport;
         for (const LabelCounts &counts : report.counts) {
             m_newLabelSets += isNew(counts.labels) ? 1 : 0;
             rowFor(m_plan.counters, m_counterIndex, counts.labels, LabelCounts{counts.labels, {}})
                 .counters += counts.counters;
-            const HistoryKey key{day, counts.labels.reporter, counts.labels.fromDomain};
-            HistoryRow &history =
-                rowFor(m_plan.history, m_historyIndex, key,
-                       HistoryRow{key.day, key.reporter, key.fromDomain, Counters(), 0});
-            history.counters += counts.counters;
+            ofReport += counts.counters;
             rowFor(m_plan.dailyCounters, m_dailyIndex, std::pair(day, counts.labels),
                    DailyLabelCounts{day, LabelCounts{counts.labels, {}}})
                 .counts.counters += counts.counters;
-            // A report counts once per history row, however many label sets it adds there.
-            if (!historyOfReport.contains(key)) {
-                historyOfReport.insert(key);
-                ++history.reports;
-            }
+            domainsOfReport.insert(counts.labels.fromDomain);
+        }
+        // The day's history: a report counts once per from domain it holds, however many label
+        // sets it adds there.
+        if (!domainsOfReport.isEmpty()) {
+            HistoryRow &history =
+                rowFor(m_plan.history, m_historyIndex, day, HistoryRow{day, {}, 0});
+            history.counters += ofReport;
+            history.reports += quint64(domainsOfReport.size());
         }
         // The week's sums per week are summed again from its days later (Store::sumWeeks).
         if (!m_weekSeen.contains(week)) {
@@ -412,7 +397,7 @@ private:
     QSet<DedupKey> m_countedInBatch;
     QHash<LabelSet, qsizetype> m_counterIndex;
     QHash<QString, qsizetype> m_invalidIndex;
-    QHash<HistoryKey, qsizetype> m_historyIndex;
+    QHash<QDate, qsizetype> m_historyIndex;
     QHash<std::pair<QDate, LabelSet>, qsizetype> m_dailyIndex;
     QHash<SourceDayKey, qsizetype> m_sourceDayIndex;
     QSet<QDate> m_weekSeen;

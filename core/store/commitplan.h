@@ -95,7 +95,7 @@ struct CommitPlan
     QList<LabelCounts> counters;            // to add, per label set
     QList<InvalidCount> invalidCounts;      // to add, per from address
     CountRows counts;                       // TLS and failure-report counts to add, per table
-    QList<HistoryRow> history;              // to add, per (day, reporter, from domain)
+    QList<HistoryRow> history;              // to add, per day
     QList<DailyLabelCounts> dailyCounters;  // to add, per (day, label set)
     QList<QDate> pendingWeeks; // the weeks (Mondays) of the reports counted, each once: their
                                // sums per week are summed again from their days later

@@ -356,36 +356,14 @@ void CommitWriter::addCounts(StatementBatch &batch, CountTable table, const QLis
                      });
 }
 
-void CommitWriter::addHistory(StatementBatch &batch, const QList<HistoryRow> &deltas)
+void CommitWriter::addHistory(StatementBatch &batch, const QList<HistoryRow> &days)
 {
-    const StoreDialect &dialect = *batch.connection().dialect;
-    const QString what = QStringLiteral("cannot update the history");
-    batch.addForEach(what,
-                     dialect.upsert(QStringLiteral("daily_history"),
-                                    {QStringLiteral("day"), QStringLiteral("reporter"),
-                                     QStringLiteral("from_domain")},
-                                    counterColumns() + QStringList{QStringLiteral("reports")},
-                                    StoreDialect::Upsert::Add),
-                     deltas, [](BoundValues &bound, const HistoryRow &delta) {
-                         bound.addBindValue(dayText(delta.day));
-                         bound.addBindValue(storedText(delta.reporter));
-                         bound.addBindValue(storedText(delta.fromDomain));
-                         bindCounters(bound, delta.counters);
-                         bound.addBindValue(qint64(delta.reports));
-                     });
-    // The same summed per day.
-    QMap<QDate, HistoryRow> days;
-    for (const HistoryRow &delta : deltas) {
-        HistoryRow &day = days[delta.day];
-        day.day = delta.day;
-        day.counters += delta.counters;
-        day.reports += delta.reports;
-    }
-    batch.addForEach(what,
-                     dialect.upsert(QStringLiteral("daily_totals"), {QStringLiteral("day")},
-                                    counterColumns() + QStringList{QStringLiteral("reports")},
-                                    StoreDialect::Upsert::Add),
-                     days.values(), [](BoundValues &bound, const HistoryRow &day) {
+    batch.addForEach(QStringLiteral("cannot update the history"),
+                     batch.connection().dialect->upsert(
+                         QStringLiteral("daily_totals"), {QStringLiteral("day")},
+                         counterColumns() + QStringList{QStringLiteral("reports")},
+                         StoreDialect::Upsert::Add),
+                     days, [](BoundValues &bound, const HistoryRow &day) {
                          bound.addBindValue(dayText(day.day));
                          bindCounters(bound, day.counters);
                          bound.addBindValue(qint64(day.reports));

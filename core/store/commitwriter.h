@@ -44,7 +44,8 @@ private:
     static void addInvalidCounts(StatementBatch &batch, const QList<InvalidCount> &deltas);
     // Adds to a count table of the TLS and failure-report families, creating rows that are new.
     static void addCounts(StatementBatch &batch, CountTable table, const QList<CountRow> &deltas);
-    static void addHistory(StatementBatch &batch, const QList<HistoryRow> &deltas);
+    // Adds to the history per day, creating days that are new.
+    static void addHistory(StatementBatch &batch, const QList<HistoryRow> &days);
     // The counters per day and label set. After addCounters(): the label sets are in the
     // counters by then.
     static void addDailyCounters(StatementBatch &batch, const QList<DailyLabelCounts> &deltas);

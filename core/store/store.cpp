@@ -36,14 +36,6 @@ QStringList sums()
     return sums;
 }
 
-QString counterColumnsSql()
-{
-    QStringList parts;
-    for (const QString &column : counterColumns())
-        parts << column % QStringLiteral(" BIGINT NOT NULL DEFAULT 0");
-    return parts.join(QStringLiteral(", "));
-}
-
 // The count tables from `first` up to, not including, `end` (docs/counting.md section 8).
 QStringList countTablesCreation(const StoreDialect &dialect, int first, int end)
 {
@@ -150,11 +142,7 @@ QList<QStringList> migrations(const StoreDialect &dialect)
                                "date_end BIGINT NOT NULL, records BIGINT NOT NULL, "
                                "messages BIGINT NOT NULL, outcome VARCHAR(16) NOT NULL, "
                                "reason TEXT NOT NULL, processed_at BIGINT NOT NULL)"),
-            QStringLiteral("CREATE TABLE daily_history (day VARCHAR(10) NOT NULL, "
-                           "reporter TEXT NOT NULL, from_domain TEXT NOT NULL, ") %
-                counters %
-                QStringLiteral(", reports BIGINT NOT NULL DEFAULT 0, "
-                               "PRIMARY KEY (day, reporter, from_domain))"),
+            createDailyHistory(),
             QStringLiteral("CREATE INDEX daily_history_reporter ON daily_history (reporter, day)"),
             QStringLiteral(
                 "CREATE INDEX daily_history_from_domain ON daily_history (from_domain, day)"),
@@ -211,7 +199,10 @@ QList<QStringList> migrations(const StoreDialect &dialect)
         // Version 17: a report's records in the reports log as one text, not a row each.
         reportRecordsMigration(dialect),
         // Version 18: the counters per week summed again from their days, not by each commit.
-        pendingWeeksMigration()};
+        pendingWeeksMigration(),
+        // Version 19: the history per reporter and from domain, which only version 5's sums per
+        // day read, no longer kept.
+        {QStringLiteral("DROP TABLE daily_history")}};
 }
 
 // The tables the migrations create and do not drop, in that order: each after those it
@@ -861,7 +852,7 @@ Result<QList<HistoryRow>> Store::dailyTotals(QDate from, QDate to) const
         return connection().error(QStringLiteral("cannot read the history"), query);
     QList<HistoryRow> rows;
     while (query.next()) {
-        rows << HistoryRow{dayOf(query.value(0)), {}, {}, readCounters(query, 1),
+        rows << HistoryRow{dayOf(query.value(0)), readCounters(query, 1),
                            quint64(query.value(9).toLongLong())};
     }
     return rows;

@@ -59,6 +59,23 @@ const QStringList &counterColumns()
     return columns;
 }
 
+QString counterColumnsSql()
+{
+    QStringList parts;
+    for (const QString &column : counterColumns())
+        parts << column % QStringLiteral(" BIGINT NOT NULL DEFAULT 0");
+    return parts.join(QStringLiteral(", "));
+}
+
+QString createDailyHistory()
+{
+    return QStringLiteral("CREATE TABLE daily_history (day VARCHAR(10) NOT NULL, "
+                          "reporter TEXT NOT NULL, from_domain TEXT NOT NULL, ") %
+           counterColumnsSql() %
+           QStringLiteral(", reports BIGINT NOT NULL DEFAULT 0, "
+                          "PRIMARY KEY (day, reporter, from_domain))");
+}
+
 const QStringList &labelColumns()
 {
     static const QStringList columns = {QStringLiteral("reporter"), QStringLiteral("from_domain"),

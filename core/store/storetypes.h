@@ -190,12 +190,11 @@ struct StoreSnapshot
     QList<SourceCounter> sourceCounters; // in first-counted order
 };
 
-// One row of the daily history: the day of the report's date_range begin (UTC).
+// One day of the daily history: the day of the reports' date_range begin (UTC), their counters
+// and their number, a report counted once per from domain it holds.
 struct HistoryRow
 {
     QDate day;
-    QString reporter;
-    QString fromDomain;
     Counters counters;
     quint64 reports = 0;
 };

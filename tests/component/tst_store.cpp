@@ -827,6 +827,45 @@ private Q_SLOTS:
         QCOMPARE((*fresh)->email->parts, email.analysis.parts);
     }
 
+    // Schema version 19 no longer keeps the history per reporter and from domain: the table is
+    // gone, and the history per day, which the dashboard reads, stays as it was.
+    void dropsTheHistoryPerReporter()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(Store::fileName());
+        {
+            auto store = openStore(dir.path());
+            QVERIFY(store
+                        ->commit({emailCommit(1, {reportCounts(QStringLiteral("google.com"),
+                                                               QStringLiteral("old"), 3)})},
+                                 kNow)
+                        .ok());
+        }
+        const auto downgraded = downgradeStore(path, 18);
+        QVERIFY2(downgraded, downgraded ? "" : qPrintable(downgraded.error().message));
+        const QString history = QStringLiteral("SELECT COUNT(*) FROM daily_history");
+        QCOMPARE(rawSql(path, {QStringLiteral("INSERT INTO daily_history (day, reporter, "
+                                              "from_domain, total, reports) VALUES "
+                                              "('2023-11-13', 'google.com', 'mydomain.de', 3, 1)"),
+                               history})
+                     .toInt(),
+                 1);
+        auto store = openStore(dir.path());
+        QVERIFY(store);
+        const QString tables =
+            onPostgres() ? QStringLiteral("SELECT COUNT(*) FROM pg_class WHERE relname LIKE "
+                                          "'daily_history%'")
+                         : QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE "
+                                          "'daily_history%'");
+        QCOMPARE(rawSql(path, {tables}).toInt(), 0);
+        const auto days = store->dailyTotals(QDate(), QDate());
+        QVERIFY(days);
+        QCOMPARE(days->size(), 1);
+        QCOMPARE(days->at(0).day, QDate(2023, 11, 13));
+        QCOMPARE(days->at(0).counters.total, quint64(3));
+        QCOMPARE(days->at(0).reports, quint64(1));
+    }
+
     // Schema version 17 keeps a report's records as one text in its details: those of a store
     // before it are read back as they were, in their order, a separator in a field (which no
     // XML text holds) as U+FFFD; a report logged after it is read back the same.
@@ -1182,7 +1221,7 @@ private Q_SLOTS:
         const QString roomy = QStringLiteral(
             "SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relkind = 'r' "
             "AND 'fillfactor=70' = ANY(reloptions)");
-        const QString expected = QStringLiteral("counters,daily_counters,daily_history,"
+        const QString expected = QStringLiteral("counters,daily_counters,"
                                                 "daily_totals,source_counters,source_days,"
                                                 "weekly_counters");
         QVERIFY(openStore(dir.path()));

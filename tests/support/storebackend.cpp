@@ -115,6 +115,10 @@ Result<void> downgradeStore(const QString &path, int version)
 {
     // What each version from 3 on added, undone down to `version`.
     QStringList statements;
+    if (version < 19) {
+        // Version 0's history per reporter and from domain, empty: what it held is lost.
+        statements << createDailyHistory();
+    }
     if (version < 18) {
         // The marks kept under the table's earlier name: a week whose counters were not summed
         // again stays marked, and is read from its days after the migration as before it.
