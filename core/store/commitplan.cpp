@@ -112,7 +112,15 @@ public:
         m_plan.results << result;
     }
 
-    CommitPlan take() { return std::move(m_plan); }
+    CommitPlan take()
+    {
+        // An address the store holds with that first day or an earlier one needs no row.
+        m_plan.sourceFirstDays.removeIf([this](const std::pair<QString, QDate> &row) {
+            const QDate known = m_state.knownFirstDays.value(row.first);
+            return known.isValid() && known <= row.second;
+        });
+        return std::move(m_plan);
+    }
 
     // Room for the rows of `sources` records of sources, at most: rows, and their keys, are
     // added without the lists and tables growing (and copying) again and again.

@@ -57,6 +57,9 @@ struct CommitState
     // The same for the source pairs (docs/counting.md section 10.7), bounded by the same limit.
     qsizetype sourcePairs = 0;
     QSet<SourcePair> storedSourcePairs;
+    // By address, a day at or before which the store holds its first day, for the batch's
+    // addresses known so (KnownRows).
+    QHash<QString, QDate> knownFirstDays;
 };
 
 // The reporter and the passing DKIM and SPF domains ("" when none passed) of some of a source

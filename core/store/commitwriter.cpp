@@ -99,12 +99,35 @@ Result<QHash<EmailIdentity, DecidedEmail>> readDecidedEmails(const StoreConnecti
     return decided;
 }
 
-Result<CommitState> readCommitState(const StoreConnection &connection,
-                                    const QList<EmailCommit> &batch)
+void KnownRows::learn(const CommitState &state, const CommitPlan &plan)
 {
+    const auto room = [](auto &known, qsizetype adding) {
+        if (known.size() + adding > kLimit)
+            known.clear();
+    };
+    room(labelSets, state.storedLabelSets.size() + plan.counters.size());
+    labelSets.unite(state.storedLabelSets);
+    for (const LabelCounts &counts : plan.counters)
+        labelSets.insert(counts.labels);
+    room(sourcePairs, state.storedSourcePairs.size() + plan.sourceCounters.size());
+    sourcePairs.unite(state.storedSourcePairs);
+    for (const SourceCounter &counter : plan.sourceCounters)
+        sourcePairs.insert(counter.pair);
+    room(firstDays, plan.sourceFirstDays.size());
+    for (const auto &[address, day] : plan.sourceFirstDays) {
+        QDate &known = firstDays[address];
+        if (!known.isValid() || day < known)
+            known = day;
+    }
+}
+
+Result<CommitState> readCommitState(const StoreConnection &connection,
+                                    const QList<EmailCommit> &batch, const KnownRows &known)
+{
+    CommitState state;
     QList<EmailIdentity> identities;
     QSet<DedupKey> keySet;
-    QSet<LabelSet> labelSets;
+    QSet<LabelSet> labelSets; // to look up
     QSet<SourcePair> sourcePairs;
     const auto want = [&keySet](const DedupKey &key) {
         if (!key.reportId.isEmpty())
@@ -115,11 +138,23 @@ Result<CommitState> readCommitState(const StoreConnection &connection,
         for (qsizetype r = 0; r < email.analysis.reports.size(); ++r) {
             const ReportCounts &report = email.analysis.reports.at(r);
             want(DedupKey{report.orgName, report.reportId});
-            for (const LabelCounts &counts : report.counts)
-                labelSets.insert(counts.labels);
+            for (const LabelCounts &counts : report.counts) {
+                if (known.labelSets.contains(counts.labels))
+                    state.storedLabelSets.insert(counts.labels);
+                else
+                    labelSets.insert(counts.labels);
+            }
             const QList<SourceLabel> names = email.sourceLabels.value(r);
-            for (qsizetype i = 0; i < report.sources.size() && i < names.size(); ++i)
-                sourcePairs.insert(SourcePair{report.sources.at(i).fromDomain, names.at(i).name});
+            for (qsizetype i = 0; i < report.sources.size() && i < names.size(); ++i) {
+                const SourcePair pair{report.sources.at(i).fromDomain, names.at(i).name};
+                if (known.sourcePairs.contains(pair))
+                    state.storedSourcePairs.insert(pair);
+                else
+                    sourcePairs.insert(pair);
+                if (const auto day = known.firstDays.constFind(names.at(i).ip);
+                    day != known.firstDays.cend())
+                    state.knownFirstDays.insert(day.key(), *day);
+            }
         }
         for (const TlsReport &report : email.analysis.tlsReports)
             want(DedupKey{report.organizationName, report.reportId, ReportKind::Tls});
@@ -137,7 +172,6 @@ Result<CommitState> readCommitState(const StoreConnection &connection,
             return SourcePair{storedText(pair.fromDomain), storedText(pair.source)};
         });
     // Every lookup at once: one round trip to a server.
-    CommitState state;
     StatementBatch reads(connection);
     addDecidedEmailsLookUp(reads, identities, state.decided);
     for (const ReportKind kind : {ReportKind::Aggregate, ReportKind::Tls}) {

@@ -5,8 +5,10 @@
 #include "storedetails.h"
 #include "storesql.h"
 
+#include <QDate>
 #include <QHash>
 #include <QList>
+#include <QSet>
 
 namespace Dmarc {
 
@@ -17,10 +19,26 @@ namespace Dmarc {
 Result<QHash<EmailIdentity, DecidedEmail>>
 readDecidedEmails(const StoreConnection &connection, const QList<EmailIdentity> &identities);
 
-// What the store holds about `batch` that planCommit() needs; read inside the commit's
-// transaction.
+// What a store is known to hold, learnt from its commits, so that a commit looks up only the
+// rest. It stays true whatever other exporters sharing the database commit since: the rows of
+// counters and source_counters are never deleted, and an address's first day in source_ips only
+// ever moves earlier. Each kind forgets all it knows before it would hold more than kLimit.
+struct KnownRows
+{
+    static constexpr qsizetype kLimit = 20000;
+
+    QSet<LabelSet> labelSets;
+    QSet<SourcePair> sourcePairs;
+    QHash<QString, QDate> firstDays; // by address, a day its stored first day is at or before
+
+    // What `plan`, planned from `state`, holds once it is committed.
+    void learn(const CommitState &state, const CommitPlan &plan);
+};
+
+// What the store holds about `batch` that planCommit() needs, `known` included; read inside the
+// commit's transaction.
 Result<CommitState> readCommitState(const StoreConnection &connection,
-                                    const QList<EmailCommit> &batch);
+                                    const QList<EmailCommit> &batch, const KnownRows &known);
 
 // Writes to the store's tables inside a transaction the caller opened. Errors name the file.
 class CommitWriter

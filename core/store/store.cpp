@@ -277,6 +277,7 @@ Store::Store(QString connectionName, QString filePath, QString location,
     , m_options(options)
     , m_dialect(std::move(dialect))
     , m_lock(std::move(lock))
+    , m_known(std::make_unique<KnownRows>())
 {}
 
 Store::~Store()
@@ -639,15 +640,19 @@ Result<QList<EmailCommitResult>> Store::commit(const QList<EmailCommit> &batch, 
     // only a matter of speed, so that neither setting it nor setting it back can fail a commit.
     if (const QString journals = m_dialect->commitJournals(true); !journals.isEmpty())
         static_cast<void>(exec(journals));
+    Result<CommitState> state = CommitState();
+    CommitPlan plan;
     auto committed = store.transaction(StoreConnection::Access::Write, [&]() -> Result<Results> {
-        const auto state = readCommitState(store, batch);
+        state = readCommitState(store, batch, *m_known);
         if (!state)
             return state.error();
-        CommitPlan plan = planCommit(batch, *state, nowSecs, m_options);
+        plan = planCommit(batch, *state, nowSecs, m_options);
         if (auto applied = CommitWriter(store).apply(plan); !applied)
             return applied.error();
-        return std::move(plan.results);
+        return plan.results;
     });
+    if (committed)
+        m_known->learn(*state, plan);
     if (const QString journals = m_dialect->commitJournals(false);
         !journals.isEmpty() && store.database().isOpen())
         static_cast<void>(exec(journals));

@@ -20,6 +20,7 @@ namespace Dmarc {
 
 class StoreDialect;
 class StoreLock;
+struct KnownRows;
 struct StoreConnection;
 
 // Where the store is: an SQLite file in `directory`, or, when `database` is set, a PostgreSQL
@@ -166,6 +167,8 @@ private:
     StoreOptions m_options;
     std::unique_ptr<StoreDialect> m_dialect;
     std::unique_ptr<StoreLock> m_lock; // released after the connection is closed
+    // What its commits learnt the store holds, so that the next ones look up only the rest.
+    std::unique_ptr<KnownRows> m_known;
     // The labels of each label set by id, as far as read (countersPerLabelSet()).
     mutable QHash<qint64, LabelSet> m_labelSetNames;
     bool m_opened = false;             // from then on, a closed connection is opened again

@@ -987,6 +987,63 @@ private Q_SLOTS:
                               QStringLiteral("other.example|192.0.2.1|reporter|Yahoo|3")}));
     }
 
+    // A store looks up only what its commits have not yet shown it holds (label sets, source
+    // pairs, the first days of addresses). It learns from a commit only once it is committed,
+    // and a first day it knows keeps out neither an earlier day nor another exporter's: here
+    // two stores share one database, as two exporters do.
+    void learnsOnlyWhatItCommitted()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(Store::fileName());
+        StoreOptions options;
+        options.maxLabelSets = 1;
+        auto opened = openIn(dir.path(), options);
+        QVERIFY(opened);
+        Store &store = **opened;
+        const QString ip = QStringLiteral("192.0.2.7");
+        const LabelSet other{kLabels.reporter, kLabels.fromDomain, QStringLiteral("dkim.example"),
+                             QString()};
+        const auto email = [&ip](quint32 uid, const QString &id, const LabelSet &labels,
+                                 int daysBefore) {
+            ReportCounts report =
+                withSource(reportCounts(QStringLiteral("google.com"), id, 2, labels), ip, 2);
+            report.dateBegin = kNow - daysBefore * kDay;
+            return withSourceNames(emailCommit(uid, {report}));
+        };
+        const auto firstDay = [&] {
+            return rowsOf(path, QStringLiteral("SELECT first_day FROM source_ips"));
+        };
+        const auto outcomes = [](const Result<QList<EmailCommitResult>> &results) {
+            return results ? results->value(0).reports : QList<ReportOutcome>();
+        };
+
+        // A commit that fails at its writes: its label set and first day are not stored, so
+        // the next commits must not take them as stored.
+        rawSql(path, {QStringLiteral("ALTER TABLE daily_totals RENAME TO daily_totals_away")});
+        QVERIFY(!store.commit({email(1, QStringLiteral("l"), kLabels, 3)}, kNow));
+        rawSql(path, {QStringLiteral("ALTER TABLE daily_totals_away RENAME TO daily_totals")});
+        QCOMPARE(outcomes(store.commit({email(2, QStringLiteral("k"), other, 3)}, kNow)),
+                 QList<ReportOutcome>{ReportOutcome::Counted});
+        QCOMPARE(firstDay(), QStringList{QStringLiteral("2023-11-11")});
+        // The failed commit's label set is new, past the limit of one.
+        QCOMPARE(outcomes(store.commit({email(3, QStringLiteral("l"), kLabels, 3)}, kNow)),
+                 QList<ReportOutcome>{ReportOutcome::Malformed});
+        QCOMPARE(store.snapshot()->counters.size(), 1);
+
+        auto second = openIn(dir.path(), options);
+        QVERIFY(second);
+        // A later day changes nothing, whoever commits it; an earlier one is the first day,
+        // whatever either store last saw.
+        QVERIFY((*second)->commit({email(4, QStringLiteral("b1"), other, 1)}, kNow));
+        QCOMPARE(firstDay(), QStringList{QStringLiteral("2023-11-11")});
+        QVERIFY(store.commit({email(5, QStringLiteral("a5"), other, 5)}, kNow));
+        QCOMPARE(firstDay(), QStringList{QStringLiteral("2023-11-09")});
+        QVERIFY((*second)->commit({email(6, QStringLiteral("b4"), other, 4)}, kNow));
+        QCOMPARE(firstDay(), QStringList{QStringLiteral("2023-11-09")});
+        QCOMPARE(sourceCountersOf(store), QStringList{QStringLiteral("mydomain.de/unknown=8,0")});
+        QCOMPARE(countersOf(store, other).total, quint64(8));
+    }
+
     // Schema version 7 adds the tables of the sources; what version 6 held stays, and sources
     // are kept from then on.
     void migratesToSources()

@@ -2,6 +2,7 @@
 // section 3.4), decided by planCommit() without a database.
 #include "commitfixtures.h"
 #include "store/commitplan.h"
+#include "store/commitwriter.h"
 
 #include <QDateTime>
 #include <QTest>
@@ -490,6 +491,46 @@ private Q_SLOTS:
         QFETCH(CommitState, state);
         QFETCH(QStringList, rows);
         QCOMPARE(describeAll(plan(batch, state).history), rows);
+    }
+
+    // What a store learns from its commits (KnownRows) is bounded: a kind that would hold more
+    // than its limit forgets what it knew and keeps what it learns now. A first day learnt is
+    // the earliest seen.
+    void knownRowsStayBounded()
+    {
+        KnownRows known;
+        CommitPlan plan;
+        const QDate day(2023, 11, 13);
+        for (qsizetype i = 0; i < KnownRows::kLimit - 2; ++i)
+            plan.sourceFirstDays << std::pair(QStringLiteral("10.0.%1").arg(i), day);
+        known.learn(CommitState(), plan);
+        plan.sourceFirstDays = {std::pair(QStringLiteral("10.0.0"), day.addDays(-1)),
+                                std::pair(QStringLiteral("10.0.1"), day.addDays(1))};
+        known.learn(CommitState(), plan);
+        QCOMPARE(known.firstDays.size(), KnownRows::kLimit - 2);
+        QCOMPARE(known.firstDays.value(QStringLiteral("10.0.0")), day.addDays(-1));
+        QCOMPARE(known.firstDays.value(QStringLiteral("10.0.1")), day);
+        plan.sourceFirstDays = {std::pair(QStringLiteral("192.0.2.1"), day),
+                                std::pair(QStringLiteral("192.0.2.2"), day),
+                                std::pair(QStringLiteral("192.0.2.3"), day)};
+        known.learn(CommitState(), plan);
+        QCOMPARE(known.firstDays.size(), 3);
+        QCOMPARE(known.firstDays.value(QStringLiteral("192.0.2.1")), day);
+
+        CommitState state;
+        for (qsizetype i = 0; i < KnownRows::kLimit; ++i) {
+            state.storedLabelSets.insert(LabelSet{QString::number(i), {}, {}, {}});
+            state.storedSourcePairs.insert(SourcePair{QString::number(i), {}});
+        }
+        known.learn(state, CommitPlan());
+        QCOMPARE(known.labelSets.size(), KnownRows::kLimit);
+        QCOMPARE(known.sourcePairs.size(), KnownRows::kLimit);
+        CommitPlan more;
+        more.counters << LabelCounts{kLabels, {}};
+        more.sourceCounters << SourceCounter{SourcePair{kLabels.fromDomain, QString()}, 0, 0};
+        known.learn(CommitState(), more);
+        QCOMPARE(known.labelSets, QSet<LabelSet>{kLabels});
+        QCOMPARE(known.sourcePairs, QSet<SourcePair>{more.sourceCounters.at(0).pair});
     }
 
     // The counters per day and label set, and the same per week (its Monday) and label set.
