@@ -7,6 +7,7 @@
 //                 (storebackend.h) instead of a SQLite file, with the CPU time of the server's
 //                 processes; no scrape
 #include "analysis/emailanalyzer.h"
+#include "imap/imapsettings.h"
 #include "metrics/metricsendpoint.h"
 #include "metrics/metricsregistry.h"
 #include "realisticmailbox.h"
@@ -30,6 +31,7 @@
 #include <cstdio>
 #include <functional>
 #include <sys/resource.h>
+#include <tuple>
 #include <unistd.h>
 #include <vector>
 
@@ -237,7 +239,9 @@ bool preloadDedup(const QString &path, qint64 now)
 // What the pipeline hands the store for a realistic mailbox (realisticmailbox.h: 40 reporters,
 // 3,000 label sets, reports of 1 to thousands of records from many source IPs, a few invalid
 // emails): each email analysed and its sources named as the exporter does.
-QList<EmailCommit> realisticCommits()
+// `fetched` is how many of them, in their order, one fetch of the default imap.max_batch_bytes
+// takes, so one commit of the exporter.
+QList<EmailCommit> realisticCommits(int &fetched)
 {
     MailboxShape shape;
     shape.emails = kRealisticEmails;
@@ -251,6 +255,12 @@ QList<EmailCommit> realisticCommits()
     QList<EmailCommit> commits;
     qint64 records = 0;
     SourceNaming::Memo named;
+    fetched = 0;
+    for (qint64 bytes = 0; fetched < box.emails.size(); ++fetched) {
+        bytes += box.emails.at(fetched).size();
+        if (bytes > ImapSettings().maxBatchBytes)
+            break;
+    }
     for (QByteArray &raw : box.emails) {
         EmailCommit email;
         email.analysis = analyzeEmail(raw, PayloadLimits{});
@@ -262,9 +272,10 @@ QList<EmailCommit> realisticCommits()
         raw = QByteArray();
     }
     std::printf("commit: a realistic mailbox of %d emails (%d invalid), %d label sets, %lld label "
-                "set rows in its reports, %.1f MB of XML\n",
+                "set rows in its reports, %.1f MB of XML, %.1f MB of email; one fetch of the "
+                "default imap.max_batch_bytes takes %d of them\n",
                 kRealisticEmails, box.invalid, box.labelSets, static_cast<long long>(records),
-                double(box.xmlBytes) / 1e6);
+                double(box.xmlBytes) / 1e6, double(box.emailBytes) / 1e6, fetched);
     return commits;
 }
 
@@ -301,7 +312,8 @@ void benchCommits(bool postgres)
         std::printf("commit: %s\n", qPrintable(chosen.error().message));
         return;
     }
-    const QList<EmailCommit> realistic = realisticCommits();
+    int fetched = 0;
+    const QList<EmailCommit> realistic = realisticCommits(fetched);
     if (realistic.isEmpty())
         return;
     QTemporaryDir dir;
@@ -344,11 +356,14 @@ void benchCommits(bool postgres)
         return email;
     };
 
-    const std::pair<const char *, std::function<EmailCommit(int)>> kinds[] = {
-        {"one report of two label sets", simpleEmail}, {"realistic", realisticEmail}};
+    // Realistic emails also in the batches the exporter commits while it works through a
+    // backlog: as many as one fetch takes.
+    const std::tuple<const char *, std::function<EmailCommit(int)>, QList<int>> kinds[] = {
+        {"one report of two label sets", simpleEmail, {kBatchSize, 500, 1}},
+        {"realistic", realisticEmail, {kBatchSize, 500, fetched, 1}}};
     int offset = 0;
-    for (const auto &[kind, makeEmail] : kinds) {
-        for (int batchSize : {kBatchSize, 500, 1}) {
+    for (const auto &[kind, makeEmail, batchSizes] : kinds) {
+        for (int batchSize : batchSizes) {
             const int emails = batchSize == 1 ? 1000 : kCommitEmails;
             offset += 1000000;
             const double cpuBefore = cpuSeconds();
