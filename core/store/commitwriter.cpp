@@ -7,6 +7,7 @@
 #include "storesql.h"
 
 #include <QMap>
+#include <QRandomGenerator>
 #include <QSet>
 #include <QVariant>
 
@@ -99,23 +100,37 @@ Result<QHash<EmailIdentity, DecidedEmail>> readDecidedEmails(const StoreConnecti
     return decided;
 }
 
+KnownRows::KnownRows()
+    : m_seed(size_t(QRandomGenerator::system()->generate64()))
+{}
+
+size_t KnownRows::keyOf(std::initializer_list<QStringView> fields) const
+{
+    size_t key = m_seed;
+    for (const QStringView field : fields)
+        key = qHash(field, key);
+    return key;
+}
+
 void KnownRows::learn(const CommitState &state, const CommitPlan &plan)
 {
     const auto room = [](auto &known, qsizetype adding) {
         if (known.size() + adding > kLimit)
             known.clear();
     };
-    room(labelSets, state.storedLabelSets.size() + plan.counters.size());
-    labelSets.unite(state.storedLabelSets);
+    room(m_labelSets, state.storedLabelSets.size() + plan.counters.size());
+    for (const LabelSet &labels : state.storedLabelSets)
+        m_labelSets.insert(keyOf(labels));
     for (const LabelCounts &counts : plan.counters)
-        labelSets.insert(counts.labels);
-    room(sourcePairs, state.storedSourcePairs.size() + plan.sourceCounters.size());
-    sourcePairs.unite(state.storedSourcePairs);
+        m_labelSets.insert(keyOf(counts.labels));
+    room(m_sourcePairs, state.storedSourcePairs.size() + plan.sourceCounters.size());
+    for (const SourcePair &pair : state.storedSourcePairs)
+        m_sourcePairs.insert(keyOf(pair));
     for (const SourceCounter &counter : plan.sourceCounters)
-        sourcePairs.insert(counter.pair);
-    room(firstDays, plan.sourceFirstDays.size());
+        m_sourcePairs.insert(keyOf(counter.pair));
+    room(m_firstDays, plan.sourceFirstDays.size());
     for (const auto &[address, day] : plan.sourceFirstDays) {
-        QDate &known = firstDays[address];
+        QDate &known = m_firstDays[keyOf(address)];
         if (!known.isValid() || day < known)
             known = day;
     }
@@ -139,7 +154,7 @@ Result<CommitState> readCommitState(const StoreConnection &connection,
             const ReportCounts &report = email.analysis.reports.at(r);
             want(DedupKey{report.orgName, report.reportId});
             for (const LabelCounts &counts : report.counts) {
-                if (known.labelSets.contains(counts.labels))
+                if (known.holds(counts.labels))
                     state.storedLabelSets.insert(counts.labels);
                 else
                     labelSets.insert(counts.labels);
@@ -147,13 +162,12 @@ Result<CommitState> readCommitState(const StoreConnection &connection,
             const QList<SourceLabel> names = email.sourceLabels.value(r);
             for (qsizetype i = 0; i < report.sources.size() && i < names.size(); ++i) {
                 const SourcePair pair{report.sources.at(i).fromDomain, names.at(i).name};
-                if (known.sourcePairs.contains(pair))
+                if (known.holds(pair))
                     state.storedSourcePairs.insert(pair);
                 else
                     sourcePairs.insert(pair);
-                if (const auto day = known.firstDays.constFind(names.at(i).ip);
-                    day != known.firstDays.cend())
-                    state.knownFirstDays.insert(day.key(), *day);
+                if (const QDate day = known.firstDay(names.at(i).ip); day.isValid())
+                    state.knownFirstDays.insert(names.at(i).ip, day);
             }
         }
         for (const TlsReport &report : email.analysis.tlsReports)

@@ -9,6 +9,9 @@
 #include <QHash>
 #include <QList>
 #include <QSet>
+#include <QStringView>
+
+#include <initializer_list>
 
 namespace Dmarc {
 
@@ -23,16 +26,40 @@ readDecidedEmails(const StoreConnection &connection, const QList<EmailIdentity> 
 // rest. It stays true whatever other exporters sharing the database commit since: the rows of
 // counters and source_counters are never deleted, and an address's first day in source_ips only
 // ever moves earlier. Each kind forgets all it knows before it would hold more than kLimit.
-struct KnownRows
+//
+// A row is known by a 64-bit hash of its key, each field hashed under a seed of the process's
+// own: a few bytes a row, kept apart from the batches' strings (which would keep their pages
+// resident), and no report can choose a key that collides with another. A key taken for
+// another by chance (about once in 10^15 lookups with the sets full) would count a label set or
+// source pair new to the store as stored against the limit, or leave out an earlier first day.
+class KnownRows
 {
+public:
     static constexpr qsizetype kLimit = 20000;
 
-    QSet<LabelSet> labelSets;
-    QSet<SourcePair> sourcePairs;
-    QHash<QString, QDate> firstDays; // by address, a day its stored first day is at or before
+    KnownRows();
+
+    bool holds(const LabelSet &labels) const { return m_labelSets.contains(keyOf(labels)); }
+    bool holds(const SourcePair &pair) const { return m_sourcePairs.contains(keyOf(pair)); }
+    // A day the address's stored first day is at or before; invalid when not known.
+    QDate firstDay(const QString &address) const { return m_firstDays.value(keyOf(address)); }
 
     // What `plan`, planned from `state`, holds once it is committed.
     void learn(const CommitState &state, const CommitPlan &plan);
+
+private:
+    size_t keyOf(std::initializer_list<QStringView> fields) const;
+    size_t keyOf(const LabelSet &labels) const
+    {
+        return keyOf({labels.reporter, labels.fromDomain, labels.dkimDomain, labels.spfDomain});
+    }
+    size_t keyOf(const SourcePair &pair) const { return keyOf({pair.fromDomain, pair.source}); }
+    size_t keyOf(const QString &address) const { return keyOf({address}); }
+
+    size_t m_seed;
+    QSet<size_t> m_labelSets;
+    QSet<size_t> m_sourcePairs;
+    QHash<size_t, QDate> m_firstDays;
 };
 
 // What the store holds about `batch` that planCommit() needs, `known` included; read inside the

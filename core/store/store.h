@@ -20,7 +20,7 @@ namespace Dmarc {
 
 class StoreDialect;
 class StoreLock;
-struct KnownRows;
+class KnownRows;
 struct StoreConnection;
 
 // Where the store is: an SQLite file in `directory`, or, when `database` is set, a PostgreSQL

@@ -507,15 +507,16 @@ private Q_SLOTS:
         plan.sourceFirstDays = {std::pair(QStringLiteral("10.0.0"), day.addDays(-1)),
                                 std::pair(QStringLiteral("10.0.1"), day.addDays(1))};
         known.learn(CommitState(), plan);
-        QCOMPARE(known.firstDays.size(), KnownRows::kLimit - 2);
-        QCOMPARE(known.firstDays.value(QStringLiteral("10.0.0")), day.addDays(-1));
-        QCOMPARE(known.firstDays.value(QStringLiteral("10.0.1")), day);
+        QCOMPARE(known.firstDay(QStringLiteral("10.0.0")), day.addDays(-1));
+        QCOMPARE(known.firstDay(QStringLiteral("10.0.1")), day);
+        QCOMPARE(known.firstDay(QStringLiteral("10.0.5")), day);
+        QVERIFY(!known.firstDay(QStringLiteral("192.0.2.1")).isValid());
         plan.sourceFirstDays = {std::pair(QStringLiteral("192.0.2.1"), day),
                                 std::pair(QStringLiteral("192.0.2.2"), day),
                                 std::pair(QStringLiteral("192.0.2.3"), day)};
         known.learn(CommitState(), plan);
-        QCOMPARE(known.firstDays.size(), 3);
-        QCOMPARE(known.firstDays.value(QStringLiteral("192.0.2.1")), day);
+        QVERIFY(!known.firstDay(QStringLiteral("10.0.5")).isValid());
+        QCOMPARE(known.firstDay(QStringLiteral("192.0.2.1")), day);
 
         CommitState state;
         for (qsizetype i = 0; i < KnownRows::kLimit; ++i) {
@@ -523,14 +524,22 @@ private Q_SLOTS:
             state.storedSourcePairs.insert(SourcePair{QString::number(i), {}});
         }
         known.learn(state, CommitPlan());
-        QCOMPARE(known.labelSets.size(), KnownRows::kLimit);
-        QCOMPARE(known.sourcePairs.size(), KnownRows::kLimit);
+        const LabelSet first{QStringLiteral("0"), {}, {}, {}};
+        const SourcePair firstPair{QStringLiteral("0"), {}};
+        QVERIFY(known.holds(first));
+        QVERIFY(known.holds(firstPair));
+        // Fields are told apart: the same text split otherwise is another key.
+        QVERIFY(!known.holds(LabelSet{{}, QStringLiteral("0"), {}, {}}));
+        QVERIFY(!known.holds(SourcePair{{}, QStringLiteral("0")}));
         CommitPlan more;
         more.counters << LabelCounts{kLabels, {}};
-        more.sourceCounters << SourceCounter{SourcePair{kLabels.fromDomain, QString()}, 0, 0};
+        const SourcePair pair{kLabels.fromDomain, QString()};
+        more.sourceCounters << SourceCounter{pair, 0, 0};
         known.learn(CommitState(), more);
-        QCOMPARE(known.labelSets, QSet<LabelSet>{kLabels});
-        QCOMPARE(known.sourcePairs, QSet<SourcePair>{more.sourceCounters.at(0).pair});
+        QVERIFY(known.holds(kLabels));
+        QVERIFY(known.holds(pair));
+        QVERIFY(!known.holds(first));
+        QVERIFY(!known.holds(firstPair));
     }
 
     // The counters per day and label set, and the same per week (its Monday) and label set.
