@@ -45,6 +45,25 @@ std::unique_ptr<Store> openStore(const QString &dir, qint64 dedupSeconds = 7 * k
     return store.ok() ? std::move(store).value() : nullptr;
 }
 
+// A store in `dir` that counted one report (google.com's "old", 3 messages of kLabels), then
+// taken down to schema `version`.
+bool oneReportAtVersion(const QString &dir, int version)
+{
+    {
+        auto store = openStore(dir);
+        if (!store || !store
+                           ->commit({emailCommit(1, {reportCounts(QStringLiteral("google.com"),
+                                                                  QStringLiteral("old"), 3)})},
+                                    kNow)
+                           .ok())
+            return false;
+    }
+    const auto downgraded = downgradeStore(QDir(dir).filePath(Store::fileName()), version);
+    if (!downgraded)
+        qWarning("%s", qPrintable(downgraded.error().message));
+    return downgraded.ok();
+}
+
 Counters countersOf(Store &store, const LabelSet &labels)
 {
     const auto snapshot = store.snapshot();
@@ -781,17 +800,7 @@ private Q_SLOTS:
     void migratesToReportDetails()
     {
         QTemporaryDir dir;
-        const QString path = dir.filePath(Store::fileName());
-        {
-            auto store = openStore(dir.path());
-            QVERIFY(store
-                        ->commit({emailCommit(1, {reportCounts(QStringLiteral("google.com"),
-                                                               QStringLiteral("old"), 3)})},
-                                 kNow)
-                        .ok());
-        }
-        const auto downgraded = downgradeStore(path, 5);
-        QVERIFY2(downgraded, downgraded ? "" : qPrintable(downgraded.error().message));
+        QVERIFY(oneReportAtVersion(dir.path(), 5));
         auto store = openStore(dir.path());
         QVERIFY(store);
         QCOMPARE(countersOf(*store, kLabels), counters(3, 3));
@@ -833,16 +842,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(Store::fileName());
-        {
-            auto store = openStore(dir.path());
-            QVERIFY(store
-                        ->commit({emailCommit(1, {reportCounts(QStringLiteral("google.com"),
-                                                               QStringLiteral("old"), 3)})},
-                                 kNow)
-                        .ok());
-        }
-        const auto downgraded = downgradeStore(path, 18);
-        QVERIFY2(downgraded, downgraded ? "" : qPrintable(downgraded.error().message));
+        QVERIFY(oneReportAtVersion(dir.path(), 18));
         const QString history = QStringLiteral("SELECT COUNT(*) FROM daily_history");
         QCOMPARE(rawSql(path, {QStringLiteral("INSERT INTO daily_history (day, reporter, "
                                               "from_domain, total, reports) VALUES "
