@@ -104,7 +104,7 @@ KnownRows::KnownRows()
     : m_seed(size_t(QRandomGenerator::system()->generate64()))
 {}
 
-size_t KnownRows::keyOf(std::initializer_list<QStringView> fields) const
+size_t KnownRows::keyOfFields(std::initializer_list<QStringView> fields) const
 {
     size_t key = m_seed;
     for (const QStringView field : fields)
@@ -114,26 +114,34 @@ size_t KnownRows::keyOf(std::initializer_list<QStringView> fields) const
 
 void KnownRows::learn(const CommitState &state, const CommitPlan &plan)
 {
-    const auto room = [](auto &known, qsizetype adding) {
-        if (known.size() + adding > kLimit)
+    const auto add = [](QSet<size_t> &known, size_t key) {
+        if (known.size() >= kLimit && !known.contains(key))
             known.clear();
+        known.insert(key);
     };
-    room(m_labelSets, state.storedLabelSets.size() + plan.counters.size());
     for (const LabelSet &labels : state.storedLabelSets)
-        m_labelSets.insert(keyOf(labels));
+        add(m_labelSets, keyOf(labels));
     for (const LabelCounts &counts : plan.counters)
-        m_labelSets.insert(keyOf(counts.labels));
-    room(m_sourcePairs, state.storedSourcePairs.size() + plan.sourceCounters.size());
+        add(m_labelSets, keyOf(counts.labels));
     for (const SourcePair &pair : state.storedSourcePairs)
-        m_sourcePairs.insert(keyOf(pair));
+        add(m_sourcePairs, keyOf(pair));
     for (const SourceCounter &counter : plan.sourceCounters)
-        m_sourcePairs.insert(keyOf(counter.pair));
-    room(m_firstDays, plan.sourceFirstDays.size());
+        add(m_sourcePairs, keyOf(counter.pair));
     for (const auto &[address, day] : plan.sourceFirstDays) {
-        QDate &known = m_firstDays[keyOf(address)];
+        const size_t key = keyOf(address);
+        if (m_firstDays.size() >= kLimit && !m_firstDays.contains(key))
+            m_firstDays.clear();
+        QDate &known = m_firstDays[key];
         if (!known.isValid() || day < known)
             known = day;
     }
+}
+
+void KnownRows::forget()
+{
+    m_labelSets.clear();
+    m_sourcePairs.clear();
+    m_firstDays.clear();
 }
 
 Result<CommitState> readCommitState(const StoreConnection &connection,

@@ -25,13 +25,16 @@ readDecidedEmails(const StoreConnection &connection, const QList<EmailIdentity> 
 // What a store is known to hold, learnt from its commits, so that a commit looks up only the
 // rest. It stays true whatever other exporters sharing the database commit since: the rows of
 // counters and source_counters are never deleted, and an address's first day in source_ips only
-// ever moves earlier. Each kind forgets all it knows before it would hold more than kLimit.
+// ever moves earlier. A database restored or failed over to a copy that lost rows breaks that,
+// so the store forgets it all when it connects again. Each kind holds at most kLimit rows, and
+// forgets all it holds when full.
 //
 // A row is known by a 64-bit hash of its key, each field hashed under a seed of the process's
 // own: a few bytes a row, kept apart from the batches' strings (which would keep their pages
 // resident), and no report can choose a key that collides with another. A key taken for
-// another by chance (about once in 10^15 lookups with the sets full) would count a label set or
-// source pair new to the store as stored against the limit, or leave out an earlier first day.
+// another by chance (about once in 10^15 lookups with the sets full) would take a label set or
+// source pair new to the store as stored (not counted against the limit), or leave out an
+// address's first day (so its row, and the address on the Sources view's pages).
 class KnownRows
 {
 public:
@@ -46,15 +49,20 @@ public:
 
     // What `plan`, planned from `state`, holds once it is committed.
     void learn(const CommitState &state, const CommitPlan &plan);
+    void forget();
 
 private:
-    size_t keyOf(std::initializer_list<QStringView> fields) const;
+    size_t keyOfFields(std::initializer_list<QStringView> fields) const;
     size_t keyOf(const LabelSet &labels) const
     {
-        return keyOf({labels.reporter, labels.fromDomain, labels.dkimDomain, labels.spfDomain});
+        return keyOfFields(
+            {labels.reporter, labels.fromDomain, labels.dkimDomain, labels.spfDomain});
     }
-    size_t keyOf(const SourcePair &pair) const { return keyOf({pair.fromDomain, pair.source}); }
-    size_t keyOf(const QString &address) const { return keyOf({address}); }
+    size_t keyOf(const SourcePair &pair) const
+    {
+        return keyOfFields({pair.fromDomain, pair.source});
+    }
+    size_t keyOf(const QString &address) const { return keyOfFields({address}); }
 
     size_t m_seed;
     QSet<size_t> m_labelSets;

@@ -294,6 +294,9 @@ StoreConnection Store::connection() const
     // A connection closed because the server stopped answering (StoreConnection::error) is
     // opened again for the next statement; a failure to open shows as that statement's error.
     if (m_opened && !QSqlDatabase::database(m_connectionName, false).isOpen()) {
+        // The database may have been restored or failed over to a copy that lost rows: what
+        // the commits learnt it holds is learnt again.
+        m_known->forget();
         if (openConnection())
             Log::info(lcStore(), QStringLiteral("Connected to the store again"),
                       {{QStringLiteral("store"), m_location}});

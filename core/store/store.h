@@ -100,8 +100,7 @@ public:
     // How many reports log entries of `outcome` were processed from `fromSecs` up to, not
     // including, `endSecs` (seconds since the epoch).
     Result<quint64> loggedOutcomes(ReportOutcome outcome, qint64 fromSecs, qint64 endSecs) const;
-    // The daily history summed per day over reporters and sending domains (which are left
-    // empty), by day.
+    // The daily history, a row a day, by day.
     Result<QList<HistoryRow>> dailyTotals(QDate from, QDate to) const;
     Result<QList<ReportLogEntry>> recentReports(int limit) const;
     // The reports log entry `id` with its details and its email, as kept; none when the log no

@@ -360,7 +360,7 @@ void benchCommits(bool postgres)
     // backlog: as many as one fetch takes.
     const std::tuple<const char *, std::function<EmailCommit(int)>, QList<int>> kinds[] = {
         {"one report of two label sets", simpleEmail, {kBatchSize, 500, 1}},
-        {"realistic", realisticEmail, {kBatchSize, 500, fetched, 1}}};
+        {"realistic", realisticEmail, {kBatchSize, 500, std::max(1, fetched), 1}}};
     int offset = 0;
     for (const auto &[kind, makeEmail, batchSizes] : kinds) {
         for (int batchSize : batchSizes) {

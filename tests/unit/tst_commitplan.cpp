@@ -516,7 +516,7 @@ private Q_SLOTS:
                                 std::pair(QStringLiteral("192.0.2.3"), day)};
         known.learn(CommitState(), plan);
         QVERIFY(!known.firstDay(QStringLiteral("10.0.5")).isValid());
-        QCOMPARE(known.firstDay(QStringLiteral("192.0.2.1")), day);
+        QCOMPARE(known.firstDay(QStringLiteral("192.0.2.3")), day);
 
         CommitState state;
         for (qsizetype i = 0; i < KnownRows::kLimit; ++i) {
@@ -1025,6 +1025,34 @@ private Q_SLOTS:
             firstDays << address % QLatin1Char(' ') % day.toString(Qt::ISODate);
         QCOMPARE(firstDays, (QStringList{QStringLiteral("192.0.2.1 2023-11-13"),
                                          QStringLiteral("2001:db8::1 2023-11-15")}));
+    }
+
+    // An address whose stored first day the store knows to be at or before its day in the
+    // batch needs no row; one it knows to be later, or does not know, gets one.
+    void knownFirstDaysNeedNoRow_data()
+    {
+        QTest::addColumn<QDate>("known");
+        QTest::addColumn<bool>("written");
+        QTest::newRow("known earlier") << QDate(2023, 11, 12) << false;
+        QTest::newRow("known the same day") << QDate(2023, 11, 13) << false;
+        QTest::newRow("known later") << QDate(2023, 11, 14) << true;
+        QTest::newRow("not known") << QDate() << true;
+    }
+
+    void knownFirstDaysNeedNoRow()
+    {
+        QFETCH(QDate, known);
+        QFETCH(bool, written);
+        const QString ip = QStringLiteral("192.0.2.1");
+        CommitState state;
+        if (known.isValid())
+            state.knownFirstDays.insert(ip, known);
+        const CommitPlan planned =
+            plan({withSourceNames(emailCommit(
+                     1, {withSource(reportCounts(kOrg, QStringLiteral("a"), 2), ip, 2)}))},
+                 state);
+        QCOMPARE(planned.sourceDays.size(), 1);
+        QCOMPARE(planned.sourceFirstDays.size(), written ? 1 : 0);
     }
 
     // docs/counting.md section 10.7: the pairs of from domain and source name are bounded by
