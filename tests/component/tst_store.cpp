@@ -1045,6 +1045,34 @@ private Q_SLOTS:
         QCOMPARE(countersOf(store, other).total, quint64(8));
     }
 
+    // A store that connects again forgets what it knew the database holds: the database may be
+    // a restored copy that lost rows. Only a server's connection is lost and opened again.
+    void forgetsWhatItKnewWhenItConnectsAgain()
+    {
+        if (!onPostgres())
+            QSKIP("an SQLite file's connection is never lost");
+        QTemporaryDir dir;
+        const QString path = dir.filePath(Store::fileName());
+        auto store = openStore(dir.path());
+        QVERIFY(store);
+        const auto email = [](quint32 uid, const QString &id) {
+            return withSourceNames(
+                emailCommit(uid, {withSource(reportCounts(QStringLiteral("google.com"), id, 2),
+                                             QStringLiteral("192.0.2.7"), 2)}));
+        };
+        const QString firstDays = QStringLiteral("SELECT first_day FROM source_ips");
+        QVERIFY(store->commit({email(1, QStringLiteral("a"))}, kNow));
+        QCOMPARE(rowsOf(path, firstDays), QStringList{QStringLiteral("2023-11-13")});
+        // The database loses the address, and the store its session.
+        rawSql(path, {QStringLiteral("DELETE FROM source_ips"),
+                      QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                     "WHERE datname = current_database() AND application_name = "
+                                     "'dmarc-metrics-exporter' AND pid <> pg_backend_pid()")});
+        QVERIFY(!store->commit({email(2, QStringLiteral("b"))}, kNow));
+        QVERIFY(store->commit({email(3, QStringLiteral("c"))}, kNow));
+        QCOMPARE(rowsOf(path, firstDays), QStringList{QStringLiteral("2023-11-13")});
+    }
+
     // Schema version 7 adds the tables of the sources; what version 6 held stays, and sources
     // are kept from then on.
     void migratesToSources()
