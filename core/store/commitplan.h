@@ -103,7 +103,8 @@ struct CommitPlan
     QList<QDate> pendingWeeks; // the weeks (Mondays) of the reports counted, each once: their
                                // sums per week are summed again from their days later
     QList<PlannedSourceDay> sourceDays;               // to add, per (day, from domain, source IP)
-    QList<std::pair<QString, QDate>> sourceFirstDays; // each source IP's earliest day in the plan
+    QList<std::pair<QString, QDate>> sourceFirstDays; // each source IP's earliest day in the plan,
+                                                      // unless known stored at or before it
     QList<SourceCounter> sourceCounters;              // to add, per (from domain, source name)
     QList<ReportLogEntry> reportsLog;                 // to append
     QList<LoggedEmailRows> loggedEmails;              // the emails of reportsLog's entries

@@ -26,13 +26,14 @@ readDecidedEmails(const StoreConnection &connection, const QList<EmailIdentity> 
 // rest. It stays true whatever other exporters sharing the database commit since: the rows of
 // counters and source_counters are never deleted, and an address's first day in source_ips only
 // ever moves earlier. A database restored or failed over to a copy that lost rows breaks that,
-// so the store forgets it all when it connects again. Each kind holds at most kLimit rows, and
-// forgets all it holds when full.
+// so the store forgets it all when it connects again (a restore in place needs a restart). Each
+// kind holds at most kLimit rows, and forgets all it holds when full.
 //
-// A row is known by a 64-bit hash of its key, each field hashed under a seed of the process's
-// own: a few bytes a row, kept apart from the batches' strings (which would keep their pages
-// resident), and no report can choose a key that collides with another. A key taken for
-// another by chance (about once in 10^15 lookups with the sets full) would take a label set or
+// A row is known by a hash of its key (size_t: 64 bits on a 64-bit machine), each field hashed
+// under a seed of the process's own: a few bytes a row, kept apart from the batches' strings
+// (which would keep their pages resident), and a report cannot practically choose a key that
+// collides with another. A key taken for another by chance (about once in 10^15 lookups on a
+// 64-bit machine with the sets full) would take a label set or
 // source pair new to the store as stored (not counted against the limit), or leave out an
 // address's first day (so its row, and the address on the Sources view's pages).
 class KnownRows

@@ -295,8 +295,9 @@ StoreConnection Store::connection() const
     // opened again for the next statement; a failure to open shows as that statement's error.
     if (m_opened && !QSqlDatabase::database(m_connectionName, false).isOpen()) {
         // The database may have been restored or failed over to a copy that lost rows: what
-        // the commits learnt it holds is learnt again.
+        // the commits learnt it holds, and the labels of its label sets' ids, are read again.
         m_known->forget();
+        m_labelSetNames.clear();
         if (openConnection())
             Log::info(lcStore(), QStringLiteral("Connected to the store again"),
                       {{QStringLiteral("store"), m_location}});

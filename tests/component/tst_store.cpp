@@ -867,6 +867,32 @@ private Q_SLOTS:
         QCOMPARE(days->at(0).reports, quint64(1));
     }
 
+    // Schema version 5 sums the history per reporter and from domain of an older store into the
+    // history per day.
+    void migratesTheHistoryToDays()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(Store::fileName());
+        QVERIFY(oneReportAtVersion(dir.path(), 4));
+        rawSql(path, {QStringLiteral("INSERT INTO daily_history (day, reporter, from_domain, "
+                                     "total, compliant, reports) VALUES "
+                                     "('2023-11-12', 'google.com', 'a.example', 5, 4, 2), "
+                                     "('2023-11-12', 'Yahoo', 'b.example', 7, 1, 1), "
+                                     "('2023-11-13', 'Yahoo', 'a.example', 2, 2, 1)")});
+        auto store = openStore(dir.path());
+        QVERIFY(store);
+        const auto totals = store->dailyTotals(QDate(), QDate());
+        QVERIFY(totals);
+        QStringList days;
+        for (const HistoryRow &day : *totals)
+            days << day.day.toString(Qt::ISODate) % QLatin1Char(' ') %
+                        QString::number(day.counters.total) % QLatin1Char('/') %
+                        QString::number(day.counters.compliant) % QLatin1Char('/') %
+                        QString::number(day.reports);
+        QCOMPARE(days, (QStringList{QStringLiteral("2023-11-12 12/5/3"),
+                                    QStringLiteral("2023-11-13 2/2/1")}));
+    }
+
     // Schema version 17 keeps a report's records as one text in its details: those of a store
     // before it are read back as they were, in their order, a separator in a field (which no
     // XML text holds) as U+FFFD; a report logged after it is read back the same.

@@ -493,9 +493,8 @@ private Q_SLOTS:
         QCOMPARE(describeAll(plan(batch, state).history), rows);
     }
 
-    // What a store learns from its commits (KnownRows) is bounded: a kind that would hold more
-    // than its limit forgets what it knew and keeps what it learns now. A first day learnt is
-    // the earliest seen.
+    // What a store learns from its commits (KnownRows) is bounded: a kind that is full forgets
+    // all it holds before it takes a new row. A first day learnt is the earliest seen.
     void knownRowsStayBounded()
     {
         KnownRows known;
