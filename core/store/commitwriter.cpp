@@ -6,7 +6,6 @@
 #include "storedialect.h"
 #include "storesql.h"
 
-#include <QMap>
 #include <QRandomGenerator>
 #include <QSet>
 #include <QVariant>
@@ -114,9 +113,13 @@ size_t KnownRows::keyOfFields(std::initializer_list<QStringView> fields) const
 
 void KnownRows::learn(const CommitState &state, const CommitPlan &plan)
 {
-    const auto add = [](QSet<size_t> &known, size_t key) {
+    // A kind that is full forgets all it holds before it takes a new row.
+    const auto room = [](auto &known, size_t key) {
         if (known.size() >= kLimit && !known.contains(key))
             known.clear();
+    };
+    const auto add = [&room](QSet<size_t> &known, size_t key) {
+        room(known, key);
         known.insert(key);
     };
     for (const LabelSet &labels : state.storedLabelSets)
@@ -129,8 +132,7 @@ void KnownRows::learn(const CommitState &state, const CommitPlan &plan)
         add(m_sourcePairs, keyOf(counter.pair));
     for (const auto &[address, day] : plan.sourceFirstDays) {
         const size_t key = keyOf(address);
-        if (m_firstDays.size() >= kLimit && !m_firstDays.contains(key))
-            m_firstDays.clear();
+        room(m_firstDays, key);
         QDate &known = m_firstDays[key];
         if (!known.isValid() || day < known)
             known = day;

@@ -33,9 +33,9 @@ readDecidedEmails(const StoreConnection &connection, const QList<EmailIdentity> 
 // under a seed of the process's own: a few bytes a row, kept apart from the batches' strings
 // (which would keep their pages resident), and a report cannot practically choose a key that
 // collides with another. A key taken for another by chance (about once in 10^15 lookups on a
-// 64-bit machine with the sets full) would take a label set or
-// source pair new to the store as stored (not counted against the limit), or leave out an
-// address's first day (so its row, and the address on the Sources view's pages).
+// 64-bit machine with the sets full) would take a label set or source pair new to the store as
+// stored (not counted against the limit), or leave out an address's first day (so its row, and
+// the address on the Sources view's pages).
 class KnownRows
 {
 public:

@@ -68,22 +68,12 @@ QString rangeRows(QDate from, QDate to, const QList<QDate> &pending, QVariantLis
                                                  "source_type, ")
                                 : QStringLiteral("SELECT source_ip, messages");
     QStringList parts;
-    QList<std::pair<QDate, QDate>> days = split.days;
+    const RangeReads reads = rangeReads(split, pending, values);
     if (split.weeks) {
-        QStringList conditions =
-            dayConditions(QStringLiteral("week"), split.firstWeek, split.lastWeek, values);
-        if (!pending.isEmpty()) {
-            conditions << QStringLiteral("week NOT IN (") % placeholders(pending.size()) %
-                              QLatin1Char(')');
-            for (const QDate week : pending) {
-                values << dayText(week);
-                days << std::pair(week, week.addDays(6));
-            }
-        }
         parts << columns % (all ? QStringLiteral("last_day, ") % joinedCounters() : QString()) %
-                     QStringLiteral(" FROM source_weeks") % whereClause(conditions);
+                     QStringLiteral(" FROM source_weeks") % whereClause(reads.weekConditions);
     }
-    for (const auto &[first, last] : std::as_const(days))
+    for (const auto &[first, last] : reads.days)
         parts << columns %
                      (all ? QStringLiteral("day AS last_day, ") % joinedCounters() : QString()) %
                      QStringLiteral(" FROM source_days") %
@@ -600,15 +590,12 @@ Result<void> fromDomainsOfNames(const StoreConnection &connection, const SourceP
 // The CREATE TABLE of source_weeks, `options` after its columns.
 QString createSourceWeeks(const QString &options)
 {
-    QStringList counters;
-    for (const QString &column : sourceDayCounters())
-        counters << column % QStringLiteral(" BIGINT NOT NULL DEFAULT 0");
     return QStringLiteral("CREATE TABLE source_weeks (week VARCHAR(10) NOT NULL, "
                           "from_domain TEXT NOT NULL, source_ip TEXT NOT NULL, "
                           "source_name TEXT NOT NULL DEFAULT '', "
                           "source_type VARCHAR(32) NOT NULL DEFAULT '', "
                           "last_day VARCHAR(10) NOT NULL, ") %
-           counters.join(QStringLiteral(", ")) %
+           wholeNumberColumns(sourceDayCounters()) %
            QStringLiteral(", PRIMARY KEY (week, from_domain, source_ip))") % options;
 }
 
@@ -640,6 +627,25 @@ QString sumIntoWeeks(const StoreDialect &dialect, const QString &where)
 }
 
 } // namespace
+
+RangeReads rangeReads(const WeeksAndDays &split, const QList<QDate> &pending,
+                      QVariantList &weekValues)
+{
+    RangeReads reads{{}, split.days};
+    if (!split.weeks)
+        return reads;
+    reads.weekConditions =
+        dayConditions(QStringLiteral("week"), split.firstWeek, split.lastWeek, weekValues);
+    if (!pending.isEmpty()) {
+        reads.weekConditions << QStringLiteral("week NOT IN (") % placeholders(pending.size()) %
+                                    QLatin1Char(')');
+        for (const QDate week : pending) {
+            weekValues << dayText(week);
+            reads.days << std::pair(week, week.addDays(6));
+        }
+    }
+    return reads;
+}
 
 Result<QList<QDate>> pendingWeeks(const StoreConnection &connection, QDate from, QDate to)
 {

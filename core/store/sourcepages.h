@@ -2,11 +2,13 @@
 
 #include "common/result.h"
 #include "report/counters.h"
+#include "storetypes.h"
 
 #include <QDate>
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <QVariantList>
 
 namespace Dmarc {
 
@@ -94,6 +96,18 @@ void addSourceFirstDays(StatementBatch &batch, const CommitPlan &plan);
 // The weeks of [from, to]'s whole weeks whose sums per week (source_weeks, weekly_counters) are
 // to be summed again from their days (pending_weeks): a commit adds to the days alone.
 Result<QList<QDate>> pendingWeeks(const StoreConnection &connection, QDate from, QDate to);
+// How a range split into weeks and days (`split`) reads its rows when the weeks of `pending`
+// (pendingWeeks) are read from their days: the conditions on a table per week's `week` column,
+// their values appended to `weekValues` (none when the range holds no whole week), and the
+// [first, last] of the days read from a table per day, those at the range's ends and the pending
+// weeks'.
+struct RangeReads
+{
+    QStringList weekConditions;
+    QList<std::pair<QDate, QDate>> days;
+};
+RangeReads rangeReads(const WeeksAndDays &split, const QList<QDate> &pending,
+                      QVariantList &weekValues);
 // Adds the statements that sum the sources of `week` (a Monday) again from its days.
 void addSourceWeekSum(StatementBatch &batch, QDate week);
 

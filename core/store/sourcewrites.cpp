@@ -72,14 +72,11 @@ void addSourceDays(StatementBatch &batch, const QString &what, const QList<Plann
 
 QString createSourceDays(const QString &laterColumns, const QString &options)
 {
-    QStringList counters;
-    for (const QString &column : sourceDayCounters())
-        counters << column % QStringLiteral(" BIGINT NOT NULL DEFAULT 0");
     return QStringLiteral("CREATE TABLE source_days (day VARCHAR(10) NOT NULL, "
                           "from_domain TEXT NOT NULL, source_ip TEXT NOT NULL, "
                           "source_name TEXT NOT NULL DEFAULT '', "
                           "source_type VARCHAR(32) NOT NULL DEFAULT '', ") %
-           counters.join(QStringLiteral(", ")) % laterColumns %
+           wholeNumberColumns(sourceDayCounters()) % laterColumns %
            QStringLiteral(", PRIMARY KEY (day, from_domain, source_ip))") % options;
 }
 

@@ -65,7 +65,6 @@ QStringList countTablesMigration(const StoreDialect &dialect)
     return statements;
 }
 
-// Schema version N is reached by running migrations()[N - 1] on version N - 1.
 // Sums daily_counters into weekly_counters; `where` (empty, or " WHERE ...") picks the days.
 QString sumCountersIntoWeeks(const StoreDialect &dialect, const QString &where)
 {
@@ -84,7 +83,8 @@ QStringList weeklyCountersMigration(const StoreDialect &dialect)
     return {
         QStringLiteral("CREATE TABLE weekly_counters (week VARCHAR(10) NOT NULL, "
                        "label_set BIGINT NOT NULL REFERENCES counters (id), ") %
-            counterColumnsSql() % QStringLiteral(", PRIMARY KEY (week, label_set))"),
+            wholeNumberColumns(counterColumns()) %
+            QStringLiteral(", PRIMARY KEY (week, label_set))"),
         sumCountersIntoWeeks(dialect, QString()),
     };
 }
@@ -109,10 +109,11 @@ QStringList roomForUpdatesMigration(const StoreDialect &dialect)
     return statements;
 }
 
+// Schema version N is reached by running migrations()[N - 1] on version N - 1.
 QList<QStringList> migrations(const StoreDialect &dialect)
 {
     const QString autoId = dialect.autoIdColumn();
-    const QString counters = counterColumnsSql();
+    const QString counters = wholeNumberColumns(counterColumns());
     return {
         {
             QStringLiteral("CREATE TABLE schema_version (version INTEGER NOT NULL)"),
@@ -713,17 +714,8 @@ Result<QList<LabelCounts>> Store::countersPerLabelSet(QDate from, QDate to) cons
     // them first.
     const WeeksAndDays split = weeksAndDays(from, to);
     QHash<qint64, Counters> sums;
-    const auto add = [&](const QString &table, const QString &key, QDate first, QDate last,
-                         const QList<QDate> &except = {}) -> Result<void> {
-        QStringList conditions;
-        QVariantList values;
-        conditions << dayConditions(key, first, last, values);
-        if (!except.isEmpty()) {
-            conditions << key % QStringLiteral(" NOT IN (") % placeholders(except.size()) %
-                              QLatin1Char(')');
-            for (const QDate day : except)
-                values << dayText(day);
-        }
+    const auto add = [&](const QString &table, const QStringList &conditions,
+                         const QVariantList &values) -> Result<void> {
         QString sql = QStringLiteral("SELECT label_set, ") %
                       counterColumns().join(QStringLiteral(", ")) % QStringLiteral(" FROM ") %
                       table;
@@ -744,21 +736,21 @@ Result<QList<LabelCounts>> Store::countersPerLabelSet(QDate from, QDate to) cons
     // One read transaction: the weeks and the days agree.
     const StoreConnection store = connection();
     return store.transaction(StoreConnection::Access::Read, [&]() -> Result<QList<LabelCounts>> {
-        QList<std::pair<QDate, QDate>> days = split.days;
+        const auto pending = pendingWeeks(store, from, to);
+        if (!pending)
+            return pending.error();
+        QVariantList weekValues;
+        const RangeReads reads = rangeReads(split, *pending, weekValues);
         if (split.weeks) {
-            const auto pending = pendingWeeks(store, from, to);
-            if (!pending)
-                return pending.error();
-            for (const QDate week : *pending)
-                days << std::pair(week, week.addDays(6));
-            if (auto read = add(QStringLiteral("weekly_counters"), QStringLiteral("week"),
-                                split.firstWeek, split.lastWeek, *pending);
+            if (auto read =
+                    add(QStringLiteral("weekly_counters"), reads.weekConditions, weekValues);
                 !read)
                 return read.error();
         }
-        for (const auto &[first, last] : std::as_const(days)) {
-            if (auto read =
-                    add(QStringLiteral("daily_counters"), QStringLiteral("day"), first, last);
+        for (const auto &[first, last] : reads.days) {
+            QVariantList values;
+            if (auto read = add(QStringLiteral("daily_counters"),
+                                dayConditions(QStringLiteral("day"), first, last, values), values);
                 !read)
                 return read.error();
         }

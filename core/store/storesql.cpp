@@ -59,10 +59,10 @@ const QStringList &counterColumns()
     return columns;
 }
 
-QString counterColumnsSql()
+QString wholeNumberColumns(const QStringList &columns)
 {
     QStringList parts;
-    for (const QString &column : counterColumns())
+    for (const QString &column : columns)
         parts << column % QStringLiteral(" BIGINT NOT NULL DEFAULT 0");
     return parts.join(QStringLiteral(", "));
 }
@@ -71,7 +71,7 @@ QString createDailyHistory()
 {
     return QStringLiteral("CREATE TABLE daily_history (day VARCHAR(10) NOT NULL, "
                           "reporter TEXT NOT NULL, from_domain TEXT NOT NULL, ") %
-           counterColumnsSql() %
+           wholeNumberColumns(counterColumns()) %
            QStringLiteral(", reports BIGINT NOT NULL DEFAULT 0, "
                           "PRIMARY KEY (day, reporter, from_domain))");
 }

@@ -69,8 +69,8 @@ struct StoreConnection
 
 // The eight counter columns, in the order of bindCounters() and readCounters().
 const QStringList &counterColumns();
-// The counter columns as a CREATE TABLE declares them: whole numbers, 0 by default.
-QString counterColumnsSql();
+// `columns` as a CREATE TABLE declares them: whole numbers, 0 by default.
+QString wholeNumberColumns(const QStringList &columns);
 // The CREATE TABLE of the history per day, reporter and from domain, kept by schema versions 0
 // to 18 (version 5's sums per day were filled from it).
 QString createDailyHistory();
